@@ -1,0 +1,2 @@
+//! allot: land-allocation planning for parcel fabrics.
+#![forbid(unsafe_code)]

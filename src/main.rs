@@ -1,0 +1,2 @@
+//! The `allot` binary (being built).
+fn main() {}
