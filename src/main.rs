@@ -1,2 +1,29 @@
-//! The `allot` binary (being built).
-fn main() {}
+//! The `allot` binary: parse arguments, run, map the outcome to an exit code.
+//!
+//! Exit codes: 0 clean, 1 findings (or an infeasible plan), 2 bad input or usage.
+#![forbid(unsafe_code)]
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+mod cli;
+
+fn main() -> ExitCode {
+    let opts = cli::Opts::parse();
+    match cli::run(opts) {
+        Ok(cli::Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(cli::Outcome::Findings) => ExitCode::from(1),
+        Err(e) => {
+            let broken_pipe = e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            });
+            if broken_pipe {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("allot: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! `allot plan`.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use super::{Outcome, parse_name_number, parse_name_value, parse_non_negative};
+
+/// Access a zone can be required to include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Access {
+    /// Fronts Port Qasim (raw materials arrive by sea).
+    Port,
+    /// Fronts the rail line (Pipri marshalling yard).
+    Rail,
+    /// Fronts the N-5 highway.
+    Highway,
+}
+
+/// Arguments of `allot plan`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The site's parcels as a GeoJSON FeatureCollection (`-` reads stdin).
+    pub file: PathBuf,
+    /// Where to write the plan (GeoJSON: every parcel with its `zone`).
+    #[arg(short = 'o', long = "output", value_name = "PLAN.geojson")]
+    pub output: PathBuf,
+    /// A zone and its target area in acres, in priority order (repeatable). Default:
+    /// `sindh_mill=700` and `industrial_park=3200`. Land left over is zone `retained`.
+    #[arg(long = "zone", value_name = "NAME=ACRES", value_parser = parse_name_number)]
+    pub zones: Vec<(String, f64)>,
+    /// How far each zone's area may be from its target, in acres.
+    #[arg(long, default_value = "1", value_name = "ACRES", value_parser = parse_non_negative)]
+    pub tolerance: f64,
+    /// Cut a parcel on a zone's edge with a straight line to hit the target within 0.01 acre.
+    #[arg(long)]
+    pub split: bool,
+    /// Pin a parcel to a zone (repeatable): `--lock PSM-012=sindh_mill`.
+    #[arg(long = "lock", value_name = "ID=ZONE", value_parser = parse_name_value)]
+    pub locks: Vec<(String, String)>,
+    /// Land uses to keep out of every zone (repeatable). Default: township, township_fringe,
+    /// water_reservoir, encroached.
+    #[arg(long = "exclude-use", value_name = "LAND_USE")]
+    pub exclude_uses: Vec<String>,
+    /// Allow every land use (clears the default exclusions).
+    #[arg(long)]
+    pub no_default_excludes: bool,
+    /// The first zone (the mill) must include a parcel with this access.
+    #[arg(long, value_enum)]
+    pub require_access: Option<Access>,
+    /// Seed of the randomised search (same seed, same plan).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Also draw the plan to an SVG map.
+    #[arg(long, value_name = "PLAN.svg")]
+    pub map: Option<PathBuf>,
+    /// Also write the area schedule as CSV.
+    #[arg(long, value_name = "SCHEDULE.csv")]
+    pub schedule: Option<PathBuf>,
+}
+
+/// Runs `allot plan`.
+pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
+    let _ = (args, quiet);
+    anyhow::bail!("plan is being built")
+}

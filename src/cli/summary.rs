@@ -1,0 +1,31 @@
+//! `allot summary`.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use super::{Format, Outcome, Units, print, read};
+
+/// Arguments of `allot summary`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Parcels as a GeoJSON FeatureCollection (`-` reads standard input).
+    pub file: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+    /// Area units.
+    #[arg(long, value_enum, default_value_t)]
+    pub units: Units,
+}
+
+/// Runs `allot summary`.
+pub fn run(args: Args) -> Result<Outcome> {
+    let set = read(&args.file)?;
+    let summary = allot::report::summarize(&set, args.units.into());
+    print(&match args.format {
+        Format::Text => summary.to_text(),
+        Format::Json => summary.to_json(),
+    })?;
+    Ok(Outcome::Clean)
+}

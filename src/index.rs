@@ -1,0 +1,172 @@
+//! Spatial index: an rstar R-tree over parcel bounding boxes.
+//!
+//! Everything that asks "which parcels are near this one" goes through [`ParcelIndex`]: the
+//! overlap search, adjacency (shared edges), gap attribution and the planner. Queries return
+//! candidates by bounding box only; callers test the geometry exactly.
+
+use geo::{MultiPolygon, Rect};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{AABB, RTree};
+
+use crate::parcels::bbox_of;
+
+type Entry = GeomWithData<Rectangle<[f64; 2]>, usize>;
+
+/// An R-tree of bounding boxes, each tagged with the index of its geometry.
+pub struct ParcelIndex {
+    tree: RTree<Entry>,
+}
+
+fn rect_entry(r: Rect<f64>, i: usize) -> Entry {
+    GeomWithData::new(
+        Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+        i,
+    )
+}
+
+impl ParcelIndex {
+    /// Bulk-loads an index over geometries; entry `i` is `geometries[i]`.
+    ///
+    /// ```
+    /// use geo::{polygon, MultiPolygon};
+    /// let a = MultiPolygon(vec![polygon![(x: 0., y: 0.), (x: 1., y: 0.), (x: 1., y: 1.), (x: 0., y: 1.)]]);
+    /// let b = MultiPolygon(vec![polygon![(x: 1., y: 0.), (x: 2., y: 0.), (x: 2., y: 1.), (x: 1., y: 1.)]]);
+    /// let c = MultiPolygon(vec![polygon![(x: 5., y: 5.), (x: 6., y: 5.), (x: 6., y: 6.), (x: 5., y: 6.)]]);
+    /// let index = allot::ParcelIndex::build([&a, &b, &c]);
+    /// assert_eq!(index.candidate_pairs(), vec![(0, 1)]);
+    /// ```
+    pub fn build<'a>(geometries: impl IntoIterator<Item = &'a MultiPolygon<f64>>) -> Self {
+        let entries: Vec<Entry> = geometries
+            .into_iter()
+            .enumerate()
+            .map(|(i, g)| rect_entry(bbox_of(g), i))
+            .collect();
+        ParcelIndex {
+            tree: RTree::bulk_load(entries),
+        }
+    }
+
+    /// Builds an index from precomputed bounding boxes; entry `i` is `boxes[i]`.
+    pub fn from_boxes(boxes: impl IntoIterator<Item = Rect<f64>>) -> Self {
+        let entries: Vec<Entry> = boxes
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| rect_entry(r, i))
+            .collect();
+        ParcelIndex {
+            tree: RTree::bulk_load(entries),
+        }
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.tree.size()
+    }
+
+    /// True when the index holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.tree.size() == 0
+    }
+
+    /// Every pair `(i, j)`, `i < j`, whose bounding boxes intersect (touching counts), sorted.
+    pub fn candidate_pairs(&self) -> Vec<(usize, usize)> {
+        let mut pairs: Vec<(usize, usize)> = self
+            .tree
+            .intersection_candidates_with_other_tree(&self.tree)
+            .filter_map(|(a, b)| (a.data < b.data).then_some((a.data, b.data)))
+            .collect();
+        pairs.sort_unstable();
+        pairs
+    }
+
+    /// Indices of entries whose boxes intersect `rect` (touching counts), sorted.
+    pub fn query(&self, rect: Rect<f64>) -> Vec<usize> {
+        let env = AABB::from_corners([rect.min().x, rect.min().y], [rect.max().x, rect.max().y]);
+        let mut out: Vec<usize> = self
+            .tree
+            .locate_in_envelope_intersecting(&env)
+            .map(|e| e.data)
+            .collect();
+        out.sort_unstable();
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::Coord;
+
+    /// SplitMix64: a small seeded generator so tests are reproducible.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> f64 {
+            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+        }
+    }
+
+    fn random_boxes(seed: u64, n: usize) -> Vec<Rect<f64>> {
+        let mut rng = Rng(seed);
+        (0..n)
+            .map(|_| {
+                let x = 67.0 + rng.next() * 0.2;
+                let y = 24.7 + rng.next() * 0.2;
+                let w = rng.next() * 0.01;
+                let h = rng.next() * 0.01;
+                Rect::new(Coord { x, y }, Coord { x: x + w, y: y + h })
+            })
+            .collect()
+    }
+
+    fn boxes_meet(a: &Rect<f64>, b: &Rect<f64>) -> bool {
+        a.min().x <= b.max().x
+            && b.min().x <= a.max().x
+            && a.min().y <= b.max().y
+            && b.min().y <= a.max().y
+    }
+
+    #[test]
+    fn candidate_pairs_equal_brute_force_on_seeded_boxes() {
+        for seed in [1, 2, 3, 42] {
+            let boxes = random_boxes(seed, 700);
+            let index = ParcelIndex::from_boxes(boxes.iter().copied());
+            let mut brute = Vec::new();
+            for i in 0..boxes.len() {
+                for j in i + 1..boxes.len() {
+                    if boxes_meet(&boxes[i], &boxes[j]) {
+                        brute.push((i, j));
+                    }
+                }
+            }
+            let got = index.candidate_pairs();
+            assert!(!got.is_empty());
+            assert_eq!(got, brute, "seed {seed}");
+        }
+    }
+
+    #[test]
+    fn window_query_equals_brute_force() {
+        let boxes = random_boxes(7, 1000);
+        let index = ParcelIndex::from_boxes(boxes.iter().copied());
+        for w in random_boxes(99, 50) {
+            let brute: Vec<usize> = (0..boxes.len())
+                .filter(|&i| boxes_meet(&boxes[i], &w))
+                .collect();
+            assert_eq!(index.query(w), brute);
+        }
+    }
+
+    #[test]
+    fn touching_boxes_are_candidates() {
+        let a = Rect::new(Coord { x: 0.0, y: 0.0 }, Coord { x: 1.0, y: 1.0 });
+        let b = Rect::new(Coord { x: 1.0, y: 1.0 }, Coord { x: 2.0, y: 2.0 });
+        let index = ParcelIndex::from_boxes([a, b]);
+        assert_eq!(index.candidate_pairs(), vec![(0, 1)]);
+        assert!(!index.is_empty());
+        assert_eq!(index.len(), 2);
+    }
+}

@@ -1,0 +1,123 @@
+//! Output files: written atomically, never over an input.
+//!
+//! Every file allot writes goes through [`write_atomic`]: the bytes go to a temporary file in
+//! the destination's folder, which is renamed over the destination only once complete, so an
+//! error or an interrupt never leaves a partial file. [`check_not_input`] refuses an output path
+//! that names one of the inputs.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Why an output could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    /// The output path is also an input.
+    #[error("{output}: refusing to overwrite an input file; choose another output path")]
+    WouldOverwriteInput {
+        /// The offending path.
+        output: String,
+    },
+    /// Creating, writing or renaming failed.
+    #[error("{path}: cannot write: {error}")]
+    Io {
+        /// The destination.
+        path: String,
+        /// The cause.
+        error: std::io::Error,
+    },
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// Fails when `output` names the same file as any of `inputs` (`-` for stdin never matches).
+///
+/// ```
+/// let dir = std::env::temp_dir();
+/// let f = dir.join("allot-doc-check-not-input.geojson");
+/// std::fs::write(&f, "{}").unwrap();
+/// assert!(allot::output::check_not_input(&f, &[f.as_path()]).is_err());
+/// assert!(allot::output::check_not_input(&dir.join("other.svg"), &[f.as_path()]).is_ok());
+/// ```
+pub fn check_not_input(output: &Path, inputs: &[&Path]) -> Result<(), OutputError> {
+    for input in inputs {
+        if input.as_os_str() != "-" && (output == *input || same_file(output, input)) {
+            return Err(OutputError::WouldOverwriteInput {
+                output: output.display().to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Writes `bytes` to `path` atomically, creating the parent folder if needed.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    let io = |error| OutputError::Io {
+        path: path.display().to_string(),
+        error,
+    };
+    let parent: PathBuf = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(io)?;
+    let file_name = path
+        .file_name()
+        .ok_or_else(|| io(std::io::Error::other("not a file name")))?;
+    let tmp = parent.join(format!(
+        ".{}.allot-tmp-{}",
+        file_name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(io(e));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_and_replaces_without_leaving_temporaries() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("sub/out.txt");
+        write_atomic(&p, b"one").unwrap();
+        write_atomic(&p, b"two").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"two");
+        let names: Vec<_> = std::fs::read_dir(p.parent().unwrap()).unwrap().collect();
+        assert_eq!(names.len(), 1);
+    }
+
+    #[test]
+    fn failed_write_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("out.txt");
+        std::fs::create_dir(&p).unwrap(); // rename over a directory fails
+        assert!(write_atomic(&p, b"x").is_err());
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1);
+    }
+
+    #[test]
+    fn refuses_input_as_output_even_through_another_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("in.geojson");
+        std::fs::write(&p, "{}").unwrap();
+        let other = dir.path().join("./sub/../in.geojson");
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        assert!(check_not_input(&other, &[p.as_path()]).is_err());
+    }
+}

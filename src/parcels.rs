@@ -1,0 +1,1134 @@
+//! Parcels: reading a GeoJSON FeatureCollection of parcels, and writing parcels back as GeoJSON.
+//!
+//! The reader is allot's front door and never trusts its input. It parses the whole text once
+//! with serde_json, keeping each feature as a borrowed raw slice, then turns features into
+//! [`Parcel`]s in parallel. Every problem becomes a [`ReadError`] naming the file, the feature's
+//! 1-based position and id, and what is wrong; nothing in here can panic on bad input.
+//!
+//! Decisions, per RFC 7946 and the traps in the crates underneath (see `CRATE-NOTES.md`):
+//! - Polygon and MultiPolygon features only; holes allowed; clockwise rings accepted.
+//! - A position needs 2 or 3 finite numbers (more are allowed and ignored); Z is ignored.
+//! - Longitude must lie in [-180, 180] and latitude in [-90, 90]; numbers that look like
+//!   projected metres get a hint to reproject; a ring that jumps more than 180° of longitude
+//!   between two positions crosses the antimeridian and must be split (RFC 7946 §3.1.9).
+//! - A ring needs 4 or more positions and must be closed (first = last); allot does not close
+//!   rings for you, since an unclosed ring usually means a truncated or hand-edited file.
+//! - A legacy `crs` member is accepted only when it names WGS84 lon/lat (CRS84 or EPSG:4326).
+//! - Properties are kept verbatim (raw JSON) and written back unchanged.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::path::Path;
+
+use geo::{Coord, LineString, MultiPolygon, Polygon, Rect};
+use rayon::prelude::*;
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+/// Inputs larger than this are refused before they are read (they would not fit in memory
+/// alongside the parsed parcels on an ordinary machine).
+pub const MAX_INPUT_BYTES: u64 = 4 << 30;
+
+/// A parcel's identifier: the Feature `id`, else `properties.id`, else `#N` (1-based position).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ParcelId(pub String);
+
+impl fmt::Display for ParcelId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl ParcelId {
+    /// The id as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// One land parcel read from a GeoJSON feature.
+#[derive(Debug, Clone)]
+pub struct Parcel {
+    /// 0-based position of the feature in its file.
+    pub index: usize,
+    /// The parcel's id (see [`ParcelId`]).
+    pub id: ParcelId,
+    /// Whether the feature had an `id` member (as opposed to `properties.id` or a position).
+    pub feature_id: Option<Value>,
+    /// The geometry, always as a multipolygon (a Polygon feature becomes one part).
+    pub geometry: MultiPolygon<f64>,
+    /// True when the feature's geometry was a MultiPolygon (written back as one).
+    pub multi: bool,
+    /// `properties.zone`, when present and not null.
+    pub zone: Option<String>,
+    /// `properties.land_use`, when present and not null.
+    pub land_use: Option<String>,
+    /// `properties.name`, when present and not null.
+    pub name: Option<String>,
+    /// `properties.access`: lower-case tags such as `port`, `rail`, `highway`.
+    pub access: Vec<String>,
+    /// The feature's `properties` exactly as they were in the input (`None` for null/absent).
+    pub properties: Option<Box<RawValue>>,
+}
+
+impl Parcel {
+    /// The properties as an ordered JSON object (empty when the feature had none).
+    pub fn properties_map(&self) -> Map<String, Value> {
+        self.properties
+            .as_ref()
+            .and_then(|raw| serde_json::from_str::<Map<String, Value>>(raw.get()).ok())
+            .unwrap_or_default()
+    }
+
+    /// The parcel's bounding rectangle (lon/lat degrees).
+    pub fn bbox(&self) -> Rect<f64> {
+        bbox_of(&self.geometry)
+    }
+}
+
+/// The bounding rectangle of a non-empty multipolygon (a degenerate one at 0,0 when empty).
+pub fn bbox_of(geometry: &MultiPolygon<f64>) -> Rect<f64> {
+    let mut min = Coord {
+        x: f64::INFINITY,
+        y: f64::INFINITY,
+    };
+    let mut max = Coord {
+        x: f64::NEG_INFINITY,
+        y: f64::NEG_INFINITY,
+    };
+    for p in &geometry.0 {
+        for c in &p.exterior().0 {
+            min.x = min.x.min(c.x);
+            min.y = min.y.min(c.y);
+            max.x = max.x.max(c.x);
+            max.y = max.y.max(c.y);
+        }
+    }
+    if min.x > max.x {
+        return Rect::new(Coord { x: 0.0, y: 0.0 }, Coord { x: 0.0, y: 0.0 });
+    }
+    Rect::new(min, max)
+}
+
+/// The parcels of one input file, plus the collection's own top-level members.
+#[derive(Debug, Clone, Default)]
+pub struct ParcelSet {
+    /// How the input is named in messages: its path, or `<stdin>`.
+    pub source: String,
+    /// The parcels, in file order.
+    pub parcels: Vec<Parcel>,
+    /// Top-level members other than `type`, `features`, `bbox` and `crs` (e.g. `name`,
+    /// `metadata`), kept to be written back and to caption maps.
+    pub members: Map<String, Value>,
+}
+
+impl ParcelSet {
+    /// `metadata.illustrative == true` in the input: maps and reports say so.
+    pub fn is_illustrative(&self) -> bool {
+        self.metadata_field("illustrative")
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+    }
+
+    /// A field of the top-level `metadata` object, if any.
+    pub fn metadata_field(&self, key: &str) -> Option<&Value> {
+        self.members.get("metadata")?.as_object()?.get(key)
+    }
+}
+
+/// Where in a file a feature sits: its 1-based position and its id when it has one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeatureRef {
+    /// 1-based position in the `features` array.
+    pub position: usize,
+    /// The id, when the feature has one that could be read.
+    pub id: Option<String>,
+}
+
+impl fmt::Display for FeatureRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.id {
+            Some(id) => write!(f, "feature {} (id {:?})", self.position, id),
+            None => write!(f, "feature {} (no id)", self.position),
+        }
+    }
+}
+
+/// What is wrong with one feature.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum FeatureProblem {
+    /// The feature's JSON does not have the expected shape.
+    #[error("line {line}, column {column}: {message}")]
+    Json {
+        /// 1-based line in the file.
+        line: usize,
+        /// 1-based column in the file.
+        column: usize,
+        /// serde_json's description.
+        message: String,
+    },
+    /// The element of `features` is not a Feature.
+    #[error("not a GeoJSON Feature ({0})")]
+    NotAFeature(String),
+    /// `geometry` is null or absent.
+    #[error("geometry is null; every parcel needs a Polygon or MultiPolygon")]
+    NullGeometry,
+    /// A geometry allot does not read as a parcel.
+    #[error("geometry is a {0}; parcels must be Polygon or MultiPolygon")]
+    UnsupportedGeometry(String),
+    /// `properties` is neither an object nor null.
+    #[error("properties must be a JSON object or null, found {0}")]
+    BadProperties(String),
+    /// The `id` is not a string or number.
+    #[error("id must be a string or a number, found {0}")]
+    BadId(String),
+    /// A Polygon without rings, or a MultiPolygon without polygons.
+    #[error("geometry has no coordinates (empty {0})")]
+    Empty(String),
+    /// A ring with fewer than 4 positions.
+    #[error("{ring} has {count} positions; a closed ring needs at least 4")]
+    TooFewPositions {
+        /// Which ring, e.g. `polygon 1 shell`.
+        ring: String,
+        /// How many positions it has.
+        count: usize,
+    },
+    /// A ring whose last position differs from its first.
+    #[error("{ring} is not closed: its last position differs from its first (RFC 7946 §3.1.6)")]
+    UnclosedRing {
+        /// Which ring.
+        ring: String,
+    },
+    /// A coordinate outside the WGS84 lon/lat ranges.
+    #[error("{ring} position {position}: {message}")]
+    OutOfRange {
+        /// Which ring.
+        ring: String,
+        /// 1-based position within the ring.
+        position: usize,
+        /// What is out of range, with a hint when it looks projected or swapped.
+        message: String,
+    },
+    /// A ring crossing the antimeridian.
+    #[error(
+        "{ring} crosses the antimeridian between positions {position} and {}; split it at ±180° (RFC 7946 §3.1.9)",
+        position + 1
+    )]
+    Antimeridian {
+        /// Which ring.
+        ring: String,
+        /// 1-based position before the jump.
+        position: usize,
+    },
+}
+
+/// Why a parcel file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The file could not be opened or read.
+    #[error("{file}: cannot read: {error}")]
+    Io {
+        /// The input's name.
+        file: String,
+        /// The underlying error.
+        error: std::io::Error,
+    },
+    /// The file is too large to read.
+    #[error("{file}: {size} bytes is more than allot reads ({limit} bytes); split the file")]
+    TooLarge {
+        /// The input's name.
+        file: String,
+        /// Its size.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// The bytes are not UTF-8.
+    #[error("{file}: not UTF-8 text (invalid byte at offset {offset}); GeoJSON must be UTF-8")]
+    Utf8 {
+        /// The input's name.
+        file: String,
+        /// Byte offset of the first invalid byte.
+        offset: usize,
+    },
+    /// The text is not JSON.
+    #[error("{file}:{line}:{column}: not valid JSON: {message}")]
+    Json {
+        /// The input's name.
+        file: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What the parser said.
+        message: String,
+    },
+    /// Valid JSON, but not a FeatureCollection.
+    #[error("{file}: not a GeoJSON FeatureCollection: {found}")]
+    NotFeatureCollection {
+        /// The input's name.
+        file: String,
+        /// What was found instead.
+        found: String,
+    },
+    /// A legacy `crs` member naming a system other than WGS84 lon/lat.
+    #[error(
+        "{file}: the legacy \"crs\" member names {name}, but allot reads WGS84 longitude/latitude only (RFC 7946); reproject first, e.g. `ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson`"
+    )]
+    Crs {
+        /// The input's name.
+        file: String,
+        /// The named CRS.
+        name: String,
+    },
+    /// One feature is unreadable.
+    #[error("{file}: {feature}: {problem}")]
+    Feature {
+        /// The input's name.
+        file: String,
+        /// Which feature.
+        feature: FeatureRef,
+        /// What is wrong with it.
+        problem: FeatureProblem,
+    },
+}
+
+/// Reads parcels from a path, or from standard input when the path is `-`.
+///
+/// ```no_run
+/// let set = allot::read_parcels(std::path::Path::new("data/psm-site.geojson")).unwrap();
+/// println!("{} parcels", set.parcels.len());
+/// ```
+pub fn read_parcels(path: &Path) -> Result<ParcelSet, ReadError> {
+    let (name, bytes) = if path.as_os_str() == "-" {
+        let name = "<stdin>".to_string();
+        let mut buf = Vec::new();
+        use std::io::Read;
+        std::io::stdin()
+            .lock()
+            .take(MAX_INPUT_BYTES + 1)
+            .read_to_end(&mut buf)
+            .map_err(|error| ReadError::Io {
+                file: name.clone(),
+                error,
+            })?;
+        if buf.len() as u64 > MAX_INPUT_BYTES {
+            return Err(ReadError::TooLarge {
+                file: name,
+                size: buf.len() as u64,
+                limit: MAX_INPUT_BYTES,
+            });
+        }
+        (name, buf)
+    } else {
+        let name = path.display().to_string();
+        let io = |error| ReadError::Io {
+            file: name.clone(),
+            error,
+        };
+        let meta = std::fs::metadata(path).map_err(io)?;
+        if meta.is_dir() {
+            return Err(io(std::io::Error::other("is a directory")));
+        }
+        if meta.len() > MAX_INPUT_BYTES {
+            return Err(ReadError::TooLarge {
+                file: name,
+                size: meta.len(),
+                limit: MAX_INPUT_BYTES,
+            });
+        }
+        let bytes = std::fs::read(path).map_err(io)?;
+        (name, bytes)
+    };
+    parse_parcels(&bytes, &name)
+}
+
+/// Parses parcels from bytes; `name` is how the input is named in messages.
+///
+/// ```
+/// let text = br#"{"type":"FeatureCollection","features":[
+///   {"type":"Feature","id":"A","properties":{"zone":"mill"},
+///    "geometry":{"type":"Polygon","coordinates":[[[67,24],[67.01,24],[67.01,24.01],[67,24.01],[67,24]]]}}]}"#;
+/// let set = allot::parcels::parse_parcels(text, "example").unwrap();
+/// assert_eq!(set.parcels[0].id.as_str(), "A");
+/// assert_eq!(set.parcels[0].zone.as_deref(), Some("mill"));
+/// ```
+pub fn parse_parcels(bytes: &[u8], name: &str) -> Result<ParcelSet, ReadError> {
+    let (bom, bytes) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (3, rest),
+        None => (0, bytes),
+    };
+    let text = std::str::from_utf8(bytes).map_err(|e| ReadError::Utf8 {
+        file: name.to_string(),
+        offset: bom + e.valid_up_to(),
+    })?;
+    let trimmed = text.trim_start();
+    if trimmed.is_empty() {
+        return Err(ReadError::NotFeatureCollection {
+            file: name.to_string(),
+            found: "the file is empty".into(),
+        });
+    }
+    let top: TopLevel = serde_json::from_str(text).map_err(|e| ReadError::Json {
+        file: name.to_string(),
+        line: e.line(),
+        column: e.column(),
+        message: strip_position(&e.to_string()),
+    })?;
+    let not_fc = |found: String| ReadError::NotFeatureCollection {
+        file: name.to_string(),
+        found,
+    };
+    let top = match top {
+        TopLevel::Other(what) => return Err(not_fc(format!("found {what}"))),
+        TopLevel::Object(o) => o,
+    };
+    match top.kind.as_deref() {
+        Some("FeatureCollection") => {}
+        Some(
+            other @ ("Feature" | "Polygon" | "MultiPolygon" | "Point" | "LineString" | "MultiPoint"
+            | "MultiLineString" | "GeometryCollection"),
+        ) => {
+            return Err(not_fc(format!(
+                "found a bare {other}; wrap it in a FeatureCollection"
+            )));
+        }
+        Some(other) => return Err(not_fc(format!("\"type\" is {other:?}"))),
+        None => return Err(not_fc("the top-level object has no \"type\"".into())),
+    }
+    if let Some(crs) = &top.crs {
+        check_crs(crs).map_err(|name_| ReadError::Crs {
+            file: name.to_string(),
+            name: name_,
+        })?;
+    }
+    let Some(features) = top.features else {
+        return Err(not_fc("it has no \"features\" array".into()));
+    };
+    let base = text.as_ptr() as usize;
+    let results: Vec<Result<Parcel, (FeatureRef, FeatureProblem)>> = features
+        .par_iter()
+        .enumerate()
+        .map(|(i, raw)| {
+            let offset = raw.get().as_ptr() as usize - base;
+            parse_feature(i, raw, text, offset)
+        })
+        .collect();
+    let mut parcels = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(p) => parcels.push(p),
+            Err((feature, problem)) => {
+                return Err(ReadError::Feature {
+                    file: name.to_string(),
+                    feature,
+                    problem,
+                });
+            }
+        }
+    }
+    Ok(ParcelSet {
+        source: name.to_string(),
+        parcels,
+        members: top.members,
+    })
+}
+
+/// serde_json appends " at line L column C" to messages; allot reports the position itself.
+fn strip_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+/// 1-based (line, column) of a byte offset in `text`.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text.as_bytes()[..offset.min(text.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let col = match before.iter().rposition(|&b| b == b'\n') {
+        Some(nl) => offset - nl,
+        None => offset + 1,
+    };
+    (line, col)
+}
+
+fn check_crs(crs: &Value) -> Result<(), String> {
+    if crs.is_null() {
+        return Ok(());
+    }
+    let name = crs
+        .get("properties")
+        .and_then(|p| p.get("name"))
+        .and_then(Value::as_str);
+    let Some(name) = name else {
+        return Err(format!("an unsupported CRS ({crs})"));
+    };
+    let n = name.to_ascii_uppercase();
+    let wgs84 = n.ends_with("CRS84")
+        || n == "EPSG:4326"
+        || (n.starts_with("URN:OGC:DEF:CRS:EPSG:") && n.ends_with(":4326"));
+    if wgs84 { Ok(()) } else { Err(name.to_string()) }
+}
+
+/// The top level: either a JSON object (read member by member) or something else.
+enum TopLevel<'a> {
+    Object(TopObject<'a>),
+    Other(&'static str),
+}
+
+struct TopObject<'a> {
+    kind: Option<String>,
+    features: Option<Vec<&'a RawValue>>,
+    crs: Option<Value>,
+    members: Map<String, Value>,
+}
+
+impl<'de> Deserialize<'de> for TopLevel<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = TopLevel<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a GeoJSON FeatureCollection object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut top = TopObject {
+                    kind: None,
+                    features: None,
+                    crs: None,
+                    members: Map::new(),
+                };
+                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                    match key.as_ref() {
+                        "type" => {
+                            top.kind = Some(match map.next_value::<Value>()? {
+                                Value::String(s) => s,
+                                other => other.to_string(),
+                            })
+                        }
+                        "features" => {
+                            let v: Option<Vec<&'de RawValue>> = map.next_value()?;
+                            top.features = Some(v.ok_or_else(|| {
+                                de::Error::custom("\"features\" is null; it must be an array")
+                            })?);
+                        }
+                        "crs" => top.crs = Some(map.next_value()?),
+                        "bbox" => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                        _ => {
+                            let v: Value = map.next_value()?;
+                            top.members.insert(key.into_owned(), v);
+                        }
+                    }
+                }
+                Ok(TopLevel::Object(top))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+                Ok(TopLevel::Other("a JSON array"))
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+                Ok(TopLevel::Other("a JSON string"))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(TopLevel::Other("a JSON number"))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(TopLevel::Other("a JSON number"))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(TopLevel::Other("a JSON number"))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(TopLevel::Other("a JSON boolean"))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(TopLevel::Other("null"))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[derive(Deserialize)]
+struct FeatureIn<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Option<Cow<'a, str>>,
+    #[serde(default)]
+    id: Option<Value>,
+    #[serde(borrow, default)]
+    geometry: Option<GeometryIn<'a>>,
+    #[serde(borrow, default)]
+    properties: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct GeometryIn<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Cow<'a, str>,
+    #[serde(borrow, default)]
+    coordinates: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize, Default)]
+struct PropsIn {
+    #[serde(default)]
+    id: Option<Value>,
+    #[serde(default)]
+    zone: Option<Value>,
+    #[serde(default)]
+    land_use: Option<Value>,
+    #[serde(default)]
+    name: Option<Value>,
+    #[serde(default)]
+    access: Option<Value>,
+}
+
+/// One position: the first two numbers; at least two are required.
+struct Pos(Coord<f64>);
+
+impl<'de> Deserialize<'de> for Pos {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Pos;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a position [longitude, latitude]")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Pos, A::Error> {
+                let mut xy = [0.0f64; 2];
+                let mut n = 0usize;
+                while let Some(v) = seq.next_element::<f64>()? {
+                    if n < 2 {
+                        xy[n] = v;
+                    }
+                    n += 1;
+                }
+                if n < 2 {
+                    return Err(de::Error::custom(format!(
+                        "a position has {n} number{}; it needs longitude and latitude",
+                        if n == 1 { "" } else { "s" }
+                    )));
+                }
+                Ok(Pos(Coord { x: xy[0], y: xy[1] }))
+            }
+        }
+        d.deserialize_seq(V)
+    }
+}
+
+fn value_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn value_text(v: &Value) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+type FeatureResult = Result<Parcel, (FeatureRef, FeatureProblem)>;
+
+fn parse_feature(index: usize, raw: &RawValue, text: &str, offset: usize) -> FeatureResult {
+    let position = index + 1;
+    let json_err = |e: serde_json::Error, at: usize| {
+        // Line and column of the error within the whole file.
+        let (l0, c0) = line_col(text, at);
+        let (line, column) = if e.line() <= 1 {
+            (l0, c0 + e.column().saturating_sub(1))
+        } else {
+            (l0 + e.line() - 1, e.column())
+        };
+        FeatureProblem::Json {
+            line,
+            column,
+            message: strip_position(&e.to_string()),
+        }
+    };
+    let anon = |p| (FeatureRef { position, id: None }, p);
+    // A feature that is not even an object is "not a feature" (checked on the first byte, so
+    // a deeply nested array is not parsed at all).
+    let kind = match raw.get().as_bytes().first() {
+        Some(b'{') => None,
+        Some(b'[') => Some("an array"),
+        Some(b'"') => Some("a string"),
+        Some(b't' | b'f') => Some("a boolean"),
+        Some(b'n') => Some("null"),
+        _ => Some("a number"),
+    };
+    if let Some(kind) = kind {
+        return Err(anon(FeatureProblem::NotAFeature(format!("found {kind}"))));
+    }
+    let f: FeatureIn = serde_json::from_str(raw.get()).map_err(|e| anon(json_err(e, offset)))?;
+    // Properties first: the id may live there.
+    let props: PropsIn = match f.properties {
+        None => PropsIn::default(),
+        Some(raw_props) => match serde_json::from_str::<Value>(raw_props.get()) {
+            Ok(Value::Object(_)) => serde_json::from_str(raw_props.get()).unwrap_or_default(),
+            Ok(Value::Null) => PropsIn::default(),
+            Ok(other) => {
+                return Err(anon(FeatureProblem::BadProperties(
+                    value_kind(&other).to_string(),
+                )));
+            }
+            Err(e) => {
+                return Err(anon(json_err(
+                    e,
+                    raw_props.get().as_ptr() as usize - text.as_ptr() as usize,
+                )));
+            }
+        },
+    };
+    let id_from = |v: &Value| match v {
+        Value::String(s) => Ok(Some(s.clone())),
+        Value::Number(n) => Ok(Some(n.to_string())),
+        Value::Null => Ok(None),
+        other => Err(FeatureProblem::BadId(value_kind(other).to_string())),
+    };
+    let fid = match &f.id {
+        Some(v) => id_from(v).map_err(anon)?,
+        None => None,
+    };
+    let id = match fid {
+        Some(id) => Some(id),
+        None => match &props.id {
+            Some(v) => id_from(v).map_err(anon)?,
+            None => None,
+        },
+    };
+    let fref = FeatureRef {
+        position,
+        id: id.clone(),
+    };
+    let fail = |p: FeatureProblem| (fref.clone(), p);
+    match f.kind.as_deref() {
+        Some("Feature") => {}
+        Some(other) => {
+            return Err(fail(FeatureProblem::NotAFeature(format!(
+                "\"type\" is {other:?}"
+            ))));
+        }
+        None => {
+            return Err(fail(FeatureProblem::NotAFeature(
+                "it has no \"type\"".into(),
+            )));
+        }
+    }
+    let Some(g) = f.geometry else {
+        return Err(fail(FeatureProblem::NullGeometry));
+    };
+    let coords_at = |c: &RawValue| c.get().as_ptr() as usize - text.as_ptr() as usize;
+    let (geometry, multi) = match g.kind.as_ref() {
+        "Polygon" => {
+            let Some(c) = g.coordinates else {
+                return Err(fail(FeatureProblem::Empty("Polygon".into())));
+            };
+            let rings: Vec<Vec<Pos>> =
+                serde_json::from_str(c.get()).map_err(|e| fail(json_err(e, coords_at(c))))?;
+            let poly = build_polygon(rings, None).map_err(fail)?;
+            (MultiPolygon(vec![poly]), false)
+        }
+        "MultiPolygon" => {
+            let Some(c) = g.coordinates else {
+                return Err(fail(FeatureProblem::Empty("MultiPolygon".into())));
+            };
+            let parts: Vec<Vec<Vec<Pos>>> =
+                serde_json::from_str(c.get()).map_err(|e| fail(json_err(e, coords_at(c))))?;
+            if parts.is_empty() {
+                return Err(fail(FeatureProblem::Empty("MultiPolygon".into())));
+            }
+            let polys = parts
+                .into_iter()
+                .enumerate()
+                .map(|(i, rings)| build_polygon(rings, Some(i + 1)))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(fail)?;
+            (MultiPolygon(polys), true)
+        }
+        other => {
+            return Err(fail(FeatureProblem::UnsupportedGeometry(other.to_string())));
+        }
+    };
+    let text_of = |v: &Option<Value>| v.as_ref().and_then(value_text);
+    let access = match &props.access {
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(value_text)
+            .map(|s| s.trim().to_ascii_lowercase())
+            .filter(|s| !s.is_empty())
+            .collect(),
+        Some(Value::String(s)) => s
+            .split([',', ';'])
+            .map(|s| s.trim().to_ascii_lowercase())
+            .filter(|s| !s.is_empty())
+            .collect(),
+        _ => Vec::new(),
+    };
+    Ok(Parcel {
+        index,
+        id: ParcelId(id.unwrap_or_else(|| format!("#{position}"))),
+        feature_id: f.id.filter(|v| !v.is_null()),
+        geometry,
+        multi,
+        zone: text_of(&props.zone),
+        land_use: text_of(&props.land_use),
+        name: text_of(&props.name),
+        access,
+        properties: f
+            .properties
+            .filter(|p| p.get() != "null")
+            .map(|p| p.to_owned()),
+    })
+}
+
+fn ring_name(part: Option<usize>, ring: usize) -> String {
+    let r = if ring == 0 {
+        "shell".to_string()
+    } else {
+        format!("hole {ring}")
+    };
+    match part {
+        Some(p) => format!("polygon {p} {r}"),
+        None => format!("ring {} ({r})", ring + 1),
+    }
+}
+
+fn build_polygon(
+    rings: Vec<Vec<Pos>>,
+    part: Option<usize>,
+) -> Result<Polygon<f64>, FeatureProblem> {
+    if rings.is_empty() {
+        return Err(FeatureProblem::Empty(match part {
+            Some(p) => format!("polygon {p} of the MultiPolygon"),
+            None => "Polygon".into(),
+        }));
+    }
+    let mut out = Vec::with_capacity(rings.len());
+    for (r, ring) in rings.into_iter().enumerate() {
+        let name = || ring_name(part, r);
+        if ring.len() < 4 {
+            return Err(FeatureProblem::TooFewPositions {
+                ring: name(),
+                count: ring.len(),
+            });
+        }
+        for (i, Pos(c)) in ring.iter().enumerate() {
+            if let Some(message) = range_problem(*c) {
+                return Err(FeatureProblem::OutOfRange {
+                    ring: name(),
+                    position: i + 1,
+                    message,
+                });
+            }
+        }
+        if ring.first().map(|p| p.0) != ring.last().map(|p| p.0) {
+            return Err(FeatureProblem::UnclosedRing { ring: name() });
+        }
+        if let Some(i) = ring
+            .windows(2)
+            .position(|w| (w[1].0.x - w[0].0.x).abs() > 180.0)
+        {
+            return Err(FeatureProblem::Antimeridian {
+                ring: name(),
+                position: i + 1,
+            });
+        }
+        out.push(LineString(ring.into_iter().map(|p| p.0).collect()));
+    }
+    let exterior = out.remove(0);
+    Ok(Polygon::new(exterior, out))
+}
+
+fn range_problem(c: Coord<f64>) -> Option<String> {
+    let (lon, lat) = (c.x, c.y);
+    if !lon.is_finite() || !lat.is_finite() {
+        return Some(format!("coordinate [{lon}, {lat}] is not finite"));
+    }
+    let lon_ok = (-180.0..=180.0).contains(&lon);
+    let lat_ok = (-90.0..=90.0).contains(&lat);
+    if lon_ok && lat_ok {
+        return None;
+    }
+    let what = if !lat_ok {
+        format!("latitude {lat} is outside [-90, 90]")
+    } else {
+        format!("longitude {lon} is outside [-180, 180]")
+    };
+    let hint = if lon.abs() > 1000.0 || lat.abs() > 1000.0 {
+        "; the numbers look like projected metres (for Karachi, UTM zone 42N, EPSG:32642): \
+         allot needs WGS84 longitude/latitude, so reproject, e.g. \
+         `ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson`"
+    } else if (-90.0..=90.0).contains(&lon) && (-180.0..=180.0).contains(&lat) {
+        "; longitude and latitude look swapped (GeoJSON order is [longitude, latitude])"
+    } else {
+        ""
+    };
+    Some(format!("{what}{hint}"))
+}
+
+/// A feature to write: geometry and properties, with the id to put on the Feature.
+#[derive(Debug, Clone)]
+pub struct OutFeature {
+    /// The Feature `id` member (omitted when `None`).
+    pub id: Option<Value>,
+    /// The geometry.
+    pub geometry: MultiPolygon<f64>,
+    /// Write as MultiPolygon even with one part.
+    pub multi: bool,
+    /// The properties object.
+    pub properties: Map<String, Value>,
+}
+
+impl OutFeature {
+    /// The feature for a parcel as read, its properties unchanged.
+    pub fn from_parcel(p: &Parcel) -> Self {
+        OutFeature {
+            id: p.feature_id.clone(),
+            geometry: p.geometry.clone(),
+            multi: p.multi,
+            properties: p.properties_map(),
+        }
+    }
+}
+
+/// Writes features as a GeoJSON FeatureCollection (one feature per line, full f64
+/// precision so coordinates round-trip exactly), with `members` as top-level members.
+///
+/// ```
+/// use allot::parcels::{parse_parcels, write_feature_collection, OutFeature};
+/// let text = br#"{"type":"FeatureCollection","features":[{"type":"Feature","id":"A","properties":{"k":1},
+///   "geometry":{"type":"Polygon","coordinates":[[[67,24],[67.01,24],[67.01,24.01],[67,24]]]}}]}"#;
+/// let set = parse_parcels(text, "t").unwrap();
+/// let out: Vec<_> = set.parcels.iter().map(OutFeature::from_parcel).collect();
+/// let json = write_feature_collection(&out, &set.members);
+/// let again = parse_parcels(json.as_bytes(), "again").unwrap();
+/// assert_eq!(again.parcels[0].geometry, set.parcels[0].geometry);
+/// ```
+pub fn write_feature_collection(features: &[OutFeature], members: &Map<String, Value>) -> String {
+    let mut out = String::from("{\"type\":\"FeatureCollection\"");
+    for (k, v) in members {
+        out.push(',');
+        out.push_str(&serde_json::to_string(k).unwrap_or_default());
+        out.push(':');
+        out.push_str(&serde_json::to_string(v).unwrap_or_default());
+    }
+    out.push_str(",\"features\":[\n");
+    for (i, f) in features.iter().enumerate() {
+        let value = if f.multi || f.geometry.0.len() != 1 {
+            geojson::GeometryValue::from(&f.geometry)
+        } else {
+            geojson::GeometryValue::from(&f.geometry.0[0])
+        };
+        let feature = geojson::Feature {
+            bbox: None,
+            geometry: Some(geojson::Geometry::new(value)),
+            id: f.id.as_ref().and_then(|v| match v {
+                Value::String(s) => Some(geojson::feature::Id::String(s.clone())),
+                Value::Number(n) => Some(geojson::feature::Id::Number(n.clone())),
+                _ => None,
+            }),
+            properties: Some(f.properties.clone()),
+            foreign_members: None,
+        };
+        out.push_str(&serde_json::to_string(&feature).unwrap_or_default());
+        if i + 1 < features.len() {
+            out.push(',');
+        }
+        out.push('\n');
+    }
+    out.push_str("]}\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fc(features: &str) -> String {
+        format!(r#"{{"type":"FeatureCollection","features":[{features}]}}"#)
+    }
+
+    fn square_feature(id: &str, props: &str) -> String {
+        format!(
+            r#"{{"type":"Feature","id":"{id}","properties":{props},"geometry":{{"type":"Polygon","coordinates":[[[67,24],[67.01,24],[67.01,24.01],[67,24.01],[67,24]]]}}}}"#
+        )
+    }
+
+    fn err(text: &str) -> String {
+        parse_parcels(text.as_bytes(), "in.geojson")
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn reads_ids_in_order_of_precedence() {
+        let text = fc(&[
+            square_feature("F", r#"{"id":"P"}"#),
+            r#"{"type":"Feature","properties":{"id":"P2"},"geometry":{"type":"Polygon","coordinates":[[[67,24],[67.01,24],[67.01,24.01],[67,24]]]}}"#.to_string(),
+            r#"{"type":"Feature","id":7,"properties":null,"geometry":{"type":"Polygon","coordinates":[[[67,24],[67.01,24],[67.01,24.01],[67,24]]]}}"#.to_string(),
+            r#"{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[67,24],[67.01,24],[67.01,24.01],[67,24]]]}}"#.to_string(),
+        ].join(","));
+        let set = parse_parcels(text.as_bytes(), "t").unwrap();
+        let ids: Vec<_> = set.parcels.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, ["F", "P2", "7", "#4"]);
+    }
+
+    #[test]
+    fn keeps_properties_verbatim_and_extracts_fields() {
+        let props = r#"{"zone":"sindh_mill","land_use":"open_land","access":["Port","rail"],"name":"<b>x</b>","z":{"deep":[1,2]}}"#;
+        let set = parse_parcels(fc(&square_feature("A", props)).as_bytes(), "t").unwrap();
+        let p = &set.parcels[0];
+        assert_eq!(p.properties.as_ref().unwrap().get(), props);
+        assert_eq!(p.zone.as_deref(), Some("sindh_mill"));
+        assert_eq!(p.land_use.as_deref(), Some("open_land"));
+        assert_eq!(p.access, ["port", "rail"]);
+        assert_eq!(p.name.as_deref(), Some("<b>x</b>"));
+    }
+
+    #[test]
+    fn accepts_bom_3d_positions_and_top_level_members() {
+        let text = format!(
+            "\u{feff}{{\"type\":\"FeatureCollection\",\"bbox\":[0,0,1,1],\"name\":\"a[b\",\"metadata\":{{\"illustrative\":true}},\"features\":[{}]}}",
+            r#"{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[67,24,5],[67.01,24,5],[67.01,24.01,5],[67,24,5]]]}}"#
+        );
+        let set = parse_parcels(text.as_bytes(), "t").unwrap();
+        assert_eq!(set.parcels.len(), 1);
+        assert!(set.is_illustrative());
+        assert_eq!(set.members["name"], "a[b");
+    }
+
+    #[test]
+    fn rejects_bad_documents_with_clear_messages() {
+        assert!(err("").contains("empty"));
+        assert!(err("{\"type\":").contains("in.geojson:1:"));
+        assert!(err("[1,2]").contains("a JSON array"));
+        assert!(err(r#"{"type":"Polygon","coordinates":[]}"#).contains("bare Polygon"));
+        assert!(err(r#"{"type":"FeatureCollection"}"#).contains("no \"features\""));
+        let crs = r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32642"}},"features":[]}"#;
+        assert!(err(crs).contains("EPSG::32642"));
+        let ok_crs = r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:OGC:1.3:CRS84"}},"features":[]}"#;
+        assert!(parse_parcels(ok_crs.as_bytes(), "t").is_ok());
+    }
+
+    #[test]
+    fn rejects_bad_features_naming_position_and_id() {
+        let geom = |g: &str| {
+            fc(&format!(
+                r#"{{"type":"Feature","id":"X1","properties":{{}},"geometry":{g}}}"#
+            ))
+        };
+        let e = err(&geom("null"));
+        assert!(
+            e.contains("feature 1 (id \"X1\")") && e.contains("null"),
+            "{e}"
+        );
+        assert!(err(&geom(r#"{"type":"Point","coordinates":[67,24]}"#)).contains("Point"));
+        let e = err(&geom(
+            r#"{"type":"Polygon","coordinates":[[[0],[1,1],[1,0],[0]]]}"#,
+        ));
+        assert!(e.contains("1 number"), "{e}");
+        let e = err(&geom(
+            r#"{"type":"Polygon","coordinates":[[[67,24],[67,95],[68,24],[67,24]]]}"#,
+        ));
+        assert!(e.contains("latitude 95 is outside"), "{e}");
+        let e = err(&geom(
+            r#"{"type":"Polygon","coordinates":[[[330000,2745000],[331000,2745000],[331000,2746000],[330000,2745000]]]}"#,
+        ));
+        assert!(e.contains("projected metres") && e.contains("32642"), "{e}");
+        let e = err(&geom(
+            r#"{"type":"Polygon","coordinates":[[[67,24],[68,24],[67,24]]]}"#,
+        ));
+        assert!(e.contains("3 positions"), "{e}");
+        let e = err(&geom(
+            r#"{"type":"Polygon","coordinates":[[[67,24],[68,24],[68,25],[67,25]]]}"#,
+        ));
+        assert!(e.contains("not closed"), "{e}");
+        assert!(err(&geom(r#"{"type":"Polygon","coordinates":[]}"#)).contains("empty"));
+        let e = err(&geom(
+            r#"{"type":"Polygon","coordinates":[[[179.9,0],[-179.9,0],[-179.9,1],[179.9,0]]]}"#,
+        ));
+        assert!(e.contains("antimeridian"), "{e}");
+        let e = err(&geom(
+            r#"{"type":"Polygon","coordinates":[[["67",24],[68,24],[68,25],[67,24]]]}"#,
+        ));
+        assert!(
+            e.contains("invalid type: string") && e.contains("line 1"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn second_feature_error_names_position_two() {
+        let text = fc(&[
+            square_feature("A", "{}"),
+            r#"{"type":"Feature","properties":{"id":"B"},"geometry":null}"#.into(),
+        ]
+        .join(","));
+        let e = err(&text);
+        assert!(e.starts_with("in.geojson: feature 2 (id \"B\")"), "{e}");
+    }
+
+    #[test]
+    fn json_error_positions_are_file_relative() {
+        let text = "{\"type\":\"FeatureCollection\",\n\"features\":[\n{\"type\":\"Feature\",\"properties\":{},\n\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[67,24],[68,true],[68,25],[67,24]]]}}]}";
+        let e = err(text);
+        assert!(e.contains("line 4"), "{e}");
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let deep = format!(
+            "{{\"type\":\"FeatureCollection\",\"features\":[{}{}]}}",
+            "[".repeat(10_000),
+            "]".repeat(10_000)
+        );
+        let e = err(&deep);
+        assert!(
+            e.contains("feature 1") && e.contains("found an array"),
+            "{e}"
+        );
+        let deep_props = fc(&square_feature(
+            "D",
+            &format!("{{\"x\":{}{}}}", "[".repeat(10_000), "]".repeat(10_000)),
+        ));
+        let e = err(&deep_props);
+        assert!(e.contains("recursion limit"), "{e}");
+    }
+
+    #[test]
+    fn invalid_utf8_is_reported_with_offset() {
+        let mut bytes = fc("").into_bytes();
+        bytes.insert(5, 0xFF);
+        let e = parse_parcels(&bytes, "in.geojson").unwrap_err().to_string();
+        assert!(e.contains("UTF-8") && e.contains("offset 5"), "{e}");
+    }
+
+    #[test]
+    fn write_then_read_round_trips_geometry_and_properties() {
+        let props = r#"{"b":1,"a":"x","zone":null}"#;
+        let text = fc(&square_feature("A", props));
+        let set = parse_parcels(text.as_bytes(), "t").unwrap();
+        let out: Vec<_> = set.parcels.iter().map(OutFeature::from_parcel).collect();
+        let written = write_feature_collection(&out, &set.members);
+        assert!(
+            written.contains(r#""properties":{"b":1,"a":"x","zone":null}"#),
+            "{written}"
+        );
+        let again = parse_parcels(written.as_bytes(), "t").unwrap();
+        assert_eq!(again.parcels[0].geometry, set.parcels[0].geometry);
+        assert_eq!(again.parcels[0].id, set.parcels[0].id);
+    }
+}
