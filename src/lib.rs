@@ -20,8 +20,10 @@ pub mod index;
 pub mod output;
 pub mod parcels;
 pub mod report;
+pub mod validate;
 
 pub use adjacency::Adjacency;
 pub use geodesy::AreaUnit;
 pub use index::ParcelIndex;
 pub use parcels::{Parcel, ParcelId, ParcelSet, ReadError, read_parcels};
+pub use validate::{Finding, FindingKind, Report};
