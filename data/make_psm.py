@@ -706,6 +706,10 @@ def main():
     kinds = {}
     for p in parcels:
         kinds[p["kind"]] = kinds.get(p["kind"], 0) + 1
+    bsz = [x * scale for x in widths[1::2] + heights[0::2]]
+    rsz = [x * scale for x in widths[0::2] + heights[1::2]]
+    print("  lattice: %d x %d blocks, scale %.4f, blocks %.0f-%.0f m, road strips %.0f-%.0f m"
+          % (K, J, scale, min(bsz), max(bsz), min(rsz), max(rsz)))
     print("  lattice parcels: " + ", ".join("%s %d" % kv for kv in sorted(kinds.items())))
     uses = {}
     for p in parcels:
@@ -721,9 +725,12 @@ def main():
                                           len(main_comp), len(port_in_main)))
     print("psm-boundary.geojson: 1 polygon, %d vertices" % len(outline))
     print("psm-proposal.geojson: %d parcels" % len(pfeats))
+    prop_acres = {q: byid[q]["acres"] for q in zone if q != gap}
+    prop_acres[pa["id"]] = acres(ring_a)
     for zname in ("sindh_mill", "industrial_park", "retained"):
-        ids = [q for q in zone if zone[q] == zname and q != gap]
-        print("  %-16s %4d parcels %9.1f acres" % (zname, len(ids), sum(byid[q]["acres"] for q in ids)))
+        ids = [q for q in prop_acres if zone[q] == zname]
+        print("  %-16s %4d parcels %9.1f acres (sum of parcel areas)"
+              % (zname, len(ids), sum(prop_acres[q] for q in ids)))
     for f in flaws:
         print("  flaw: " + f["description"])
 
