@@ -212,7 +212,7 @@ def build_parcels():
         lo, hi = row_range(r)
         if row_is_road(r):
             j = (r - 1) // 2
-            # split the road row into corridor pieces of about 4-6 block columns,
+            # split the road row into corridor pieces of about 5-7 block columns,
             # breaking just after a road-column crossing
             cuts = [lo]
             span = hi - lo + 1
