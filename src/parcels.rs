@@ -437,11 +437,13 @@ pub fn parse_parcels(bytes: &[u8], name: &str) -> Result<ParcelSet, ReadError> {
 }
 
 /// serde_json appends " at line L column C" to messages; allot reports the position itself.
+/// It also says "a number" where serde says "f64".
 fn strip_position(msg: &str) -> String {
-    match msg.rfind(" at line ") {
-        Some(i) => msg[..i].to_string(),
-        None => msg.to_string(),
-    }
+    let msg = match msg.rfind(" at line ") {
+        Some(i) => &msg[..i],
+        None => msg,
+    };
+    msg.replace("expected f64", "expected a number")
 }
 
 /// 1-based (line, column) of a byte offset in `text`.
@@ -672,7 +674,16 @@ fn parse_feature(index: usize, raw: &RawValue, text: &str, offset: usize) -> Fea
     if let Some(kind) = kind {
         return Err(anon(FeatureProblem::NotAFeature(format!("found {kind}"))));
     }
-    let f: FeatureIn = serde_json::from_str(raw.get()).map_err(|e| anon(json_err(e, offset)))?;
+    let f: FeatureIn = serde_json::from_str(raw.get()).map_err(|e| {
+        // The feature is valid JSON but of the wrong shape: still name it by its id if we can.
+        (
+            FeatureRef {
+                position,
+                id: id_only(raw),
+            },
+            json_err(e, offset),
+        )
+    })?;
     // Properties first: the id may live there.
     let props: PropsIn = match f.properties {
         None => PropsIn::default(),
@@ -792,6 +803,30 @@ fn parse_feature(index: usize, raw: &RawValue, text: &str, offset: usize) -> Fea
             .filter(|p| p.get() != "null")
             .map(|p| p.to_owned()),
     })
+}
+
+/// The id of a feature that failed to parse, read leniently (Feature `id`, else `properties.id`).
+fn id_only(raw: &RawValue) -> Option<String> {
+    #[derive(Deserialize)]
+    struct IdProps {
+        #[serde(default)]
+        id: Option<Value>,
+    }
+    #[derive(Deserialize)]
+    struct IdOnly {
+        #[serde(default)]
+        id: Option<Value>,
+        #[serde(default)]
+        properties: Option<IdProps>,
+    }
+    let f: IdOnly = serde_json::from_str(raw.get()).ok()?;
+    let text = |v: Value| match v {
+        Value::String(s) => Some(s),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    };
+    f.id.and_then(text)
+        .or_else(|| f.properties.and_then(|p| p.id).and_then(text))
 }
 
 fn ring_name(part: Option<usize>, ring: usize) -> String {

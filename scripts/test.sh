@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs allot's whole test suite on a fresh machine: installs the system tools the end-to-end
+# tests use (GDAL's ogrinfo opens our GeoJSON like QGIS does; Chromium renders our SVG maps),
+# then runs `cargo test`. Tests that need these tools fail, rather than skip, without them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v ogrinfo >/dev/null 2>&1 || need+=(gdal-bin)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "scripts/test.sh: installing ${need[*]}" >&2
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+cargo test --all-targets "$@"
+cargo test --doc "$@"
