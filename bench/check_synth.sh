@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Cross-check: the reference validator (bench/reference.py) must find exactly what
 # allot::synth injected. Usage: bench/check_synth.sh [PYTHON]   (default: python3)
-# Needs bench/requirements.txt installed for PYTHON. Exits non-zero on any disagreement.
+# Needs bench/requirements.txt installed for PYTHON. BIG=1 adds a 100k-parcel case. Exits non-zero on any disagreement.
 set -euo pipefail
 PY=${1:-python3}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -58,4 +58,7 @@ PYEOF
 check grid60 --cols 60 --rows 60 --overlaps 5 --gaps 4 --invalid 3 --zones 3 --seed 1
 check grid60s7 --cols 60 --rows 60 --overlaps 5 --gaps 4 --invalid 3 --seed 7
 check wide --cols 200 --rows 40 --overlaps 30 --gaps 20 --invalid 9 --zones 5 --seed 42
+if [[ -n "${BIG:-}" ]]; then  # BIG=1: also a 100k-parcel fabric (about 20 s)
+  check big --parcels 100000 --overlaps 20 --gaps 20 --invalid 8 --zones 4 --seed 3
+fi
 echo "check_synth: reference agrees with the injected truth"
