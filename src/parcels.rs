@@ -623,6 +623,18 @@ impl<'de> Deserialize<'de> for Pos {
     }
 }
 
+/// What a raw JSON value is, from its first byte: `None` for an object.
+fn raw_kind(raw: &RawValue) -> Option<&'static str> {
+    match raw.get().as_bytes().first() {
+        Some(b'{') => None,
+        Some(b'[') => Some("an array"),
+        Some(b'"') => Some("a string"),
+        Some(b't' | b'f') => Some("a boolean"),
+        Some(b'n') => Some("null"),
+        _ => Some("a number"),
+    }
+}
+
 fn value_kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
@@ -663,15 +675,7 @@ fn parse_feature(index: usize, raw: &RawValue, text: &str, offset: usize) -> Fea
     let anon = |p| (FeatureRef { position, id: None }, p);
     // A feature that is not even an object is "not a feature" (checked on the first byte, so
     // a deeply nested array is not parsed at all).
-    let kind = match raw.get().as_bytes().first() {
-        Some(b'{') => None,
-        Some(b'[') => Some("an array"),
-        Some(b'"') => Some("a string"),
-        Some(b't' | b'f') => Some("a boolean"),
-        Some(b'n') => Some("null"),
-        _ => Some("a number"),
-    };
-    if let Some(kind) = kind {
+    if let Some(kind) = raw_kind(raw) {
         return Err(anon(FeatureProblem::NotAFeature(format!("found {kind}"))));
     }
     let f: FeatureIn = serde_json::from_str(raw.get()).map_err(|e| {
@@ -687,20 +691,15 @@ fn parse_feature(index: usize, raw: &RawValue, text: &str, offset: usize) -> Fea
     // Properties first: the id may live there.
     let props: PropsIn = match f.properties {
         None => PropsIn::default(),
-        Some(raw_props) => match serde_json::from_str::<Value>(raw_props.get()) {
-            Ok(Value::Object(_)) => serde_json::from_str(raw_props.get()).unwrap_or_default(),
-            Ok(Value::Null) => PropsIn::default(),
-            Ok(other) => {
-                return Err(anon(FeatureProblem::BadProperties(
-                    value_kind(&other).to_string(),
-                )));
-            }
-            Err(e) => {
-                return Err(anon(json_err(
+        Some(raw_props) => match raw_kind(raw_props) {
+            None => serde_json::from_str(raw_props.get()).map_err(|e| {
+                anon(json_err(
                     e,
                     raw_props.get().as_ptr() as usize - text.as_ptr() as usize,
-                )));
-            }
+                ))
+            })?,
+            Some("null") => PropsIn::default(),
+            Some(kind) => return Err(anon(FeatureProblem::BadProperties(kind.to_string()))),
         },
     };
     let id_from = |v: &Value| match v {

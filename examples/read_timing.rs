@@ -1,0 +1,26 @@
+//! Times the stages of reading and measuring a parcel file (a profiling aid).
+//!
+//! `cargo run --release --example read_timing -- FILE`
+use std::time::Instant;
+
+fn main() {
+    let path = std::env::args().nth(1).expect("usage: read_timing FILE");
+    let t = Instant::now();
+    let bytes = std::fs::read(&path).unwrap();
+    let t_read = t.elapsed();
+    let t = Instant::now();
+    let set = allot::parcels::parse_parcels(&bytes, &path).unwrap();
+    let t_parse = t.elapsed();
+    drop(bytes);
+    let t = Instant::now();
+    let areas = allot::geodesy::parcel_areas_m2(&set.parcels);
+    let t_area = t.elapsed();
+    println!(
+        "{} parcels: read {:?} parse {:?} areas {:?} (sum {:.1} acres)",
+        set.parcels.len(),
+        t_read,
+        t_parse,
+        t_area,
+        areas.iter().sum::<f64>() / allot::geodesy::M2_PER_ACRE
+    );
+}
