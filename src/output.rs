@@ -56,6 +56,22 @@ pub fn check_not_input(output: &Path, inputs: &[&Path]) -> Result<(), OutputErro
 
 /// Writes `bytes` to `path` atomically, creating the parent folder if needed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    write_atomic_with(path, |w| w.write_all(bytes))
+}
+
+/// Streams into `path` atomically: `fill` writes to a buffered temporary file in the same
+/// folder, which replaces `path` only when `fill` and the flush succeed.
+///
+/// ```
+/// use std::io::Write;
+/// let f = std::env::temp_dir().join("allot-doc-write-atomic-with.txt");
+/// allot::output::write_atomic_with(&f, |w| writeln!(w, "streamed")).unwrap();
+/// assert_eq!(std::fs::read_to_string(&f).unwrap(), "streamed\n");
+/// ```
+pub fn write_atomic_with<F>(path: &Path, fill: F) -> Result<(), OutputError>
+where
+    F: FnOnce(&mut dyn Write) -> std::io::Result<()>,
+{
     let io = |error| OutputError::Io {
         path: path.display().to_string(),
         error,
@@ -74,8 +90,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
         std::process::id()
     ));
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        fill(&mut w)?;
+        let f = w.into_inner().map_err(|e| e.into_error())?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)
     })();
