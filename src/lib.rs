@@ -15,6 +15,7 @@
 #![deny(missing_docs)]
 
 pub mod adjacency;
+pub mod coords;
 pub mod geodesy;
 pub mod index;
 pub mod output;

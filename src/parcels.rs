@@ -590,39 +590,6 @@ struct PropsIn {
     access: Option<Value>,
 }
 
-/// One position: the first two numbers; at least two are required.
-struct Pos(Coord<f64>);
-
-impl<'de> Deserialize<'de> for Pos {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Pos;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a position [longitude, latitude]")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Pos, A::Error> {
-                let mut xy = [0.0f64; 2];
-                let mut n = 0usize;
-                while let Some(v) = seq.next_element::<f64>()? {
-                    if n < 2 {
-                        xy[n] = v;
-                    }
-                    n += 1;
-                }
-                if n < 2 {
-                    return Err(de::Error::custom(format!(
-                        "a position has {n} number{}; it needs longitude and latitude",
-                        if n == 1 { "" } else { "s" }
-                    )));
-                }
-                Ok(Pos(Coord { x: xy[0], y: xy[1] }))
-            }
-        }
-        d.deserialize_seq(V)
-    }
-}
-
 /// What a raw JSON value is, from its first byte: `None` for an object.
 fn raw_kind(raw: &RawValue) -> Option<&'static str> {
     match raw.get().as_bytes().first() {
@@ -670,6 +637,14 @@ fn parse_feature(index: usize, raw: &RawValue, text: &str, offset: usize) -> Fea
             line,
             column,
             message: strip_position(&e.to_string()),
+        }
+    };
+    let scan_err = |e: crate::coords::ScanError, at: usize| {
+        let (line, column) = line_col(text, at + e.offset);
+        FeatureProblem::Json {
+            line,
+            column,
+            message: e.message,
         }
     };
     let anon = |p| (FeatureRef { position, id: None }, p);
@@ -746,8 +721,8 @@ fn parse_feature(index: usize, raw: &RawValue, text: &str, offset: usize) -> Fea
             let Some(c) = g.coordinates else {
                 return Err(fail(FeatureProblem::Empty("Polygon".into())));
             };
-            let rings: Vec<Vec<Pos>> =
-                serde_json::from_str(c.get()).map_err(|e| fail(json_err(e, coords_at(c))))?;
+            let rings = crate::coords::polygon_rings(c.get())
+                .map_err(|e| fail(scan_err(e, coords_at(c))))?;
             let poly = build_polygon(rings, None).map_err(fail)?;
             (MultiPolygon(vec![poly]), false)
         }
@@ -755,8 +730,8 @@ fn parse_feature(index: usize, raw: &RawValue, text: &str, offset: usize) -> Fea
             let Some(c) = g.coordinates else {
                 return Err(fail(FeatureProblem::Empty("MultiPolygon".into())));
             };
-            let parts: Vec<Vec<Vec<Pos>>> =
-                serde_json::from_str(c.get()).map_err(|e| fail(json_err(e, coords_at(c))))?;
+            let parts = crate::coords::multipolygon_rings(c.get())
+                .map_err(|e| fail(scan_err(e, coords_at(c))))?;
             if parts.is_empty() {
                 return Err(fail(FeatureProblem::Empty("MultiPolygon".into())));
             }
@@ -841,7 +816,7 @@ fn ring_name(part: Option<usize>, ring: usize) -> String {
 }
 
 fn build_polygon(
-    rings: Vec<Vec<Pos>>,
+    rings: Vec<LineString<f64>>,
     part: Option<usize>,
 ) -> Result<Polygon<f64>, FeatureProblem> {
     if rings.is_empty() {
@@ -853,13 +828,13 @@ fn build_polygon(
     let mut out = Vec::with_capacity(rings.len());
     for (r, ring) in rings.into_iter().enumerate() {
         let name = || ring_name(part, r);
-        if ring.len() < 4 {
+        if ring.0.len() < 4 {
             return Err(FeatureProblem::TooFewPositions {
                 ring: name(),
-                count: ring.len(),
+                count: ring.0.len(),
             });
         }
-        for (i, Pos(c)) in ring.iter().enumerate() {
+        for (i, c) in ring.0.iter().enumerate() {
             if let Some(message) = range_problem(*c) {
                 return Err(FeatureProblem::OutOfRange {
                     ring: name(),
@@ -868,19 +843,20 @@ fn build_polygon(
                 });
             }
         }
-        if ring.first().map(|p| p.0) != ring.last().map(|p| p.0) {
+        if ring.0.first() != ring.0.last() {
             return Err(FeatureProblem::UnclosedRing { ring: name() });
         }
         if let Some(i) = ring
+            .0
             .windows(2)
-            .position(|w| (w[1].0.x - w[0].0.x).abs() > 180.0)
+            .position(|w| (w[1].x - w[0].x).abs() > 180.0)
         {
             return Err(FeatureProblem::Antimeridian {
                 ring: name(),
                 position: i + 1,
             });
         }
-        out.push(LineString(ring.into_iter().map(|p| p.0).collect()));
+        out.push(ring);
     }
     let exterior = out.remove(0);
     Ok(Polygon::new(exterior, out))

@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+"""Benchmark runner: allot vs the shapely 2 + pyproj reference, side by side on the same files.
+
+For each size it generates a synthetic fabric with `allot generate` (known overlaps, gaps and
+invalid parcels), then runs, each --runs times (median reported):
+  - `allot validate FILE --format json` with all threads and with RAYON_NUM_THREADS=1,
+  - `bench/reference.py FILE` (shapely + pyproj),
+  - optionally `allot plan` and `allot map` on the clean fabric,
+measuring wall time and peak RSS with /usr/bin/time -v. It checks that allot and the reference
+find the same overlaps (pairs and areas), gaps (areas) and invalid parcels, and that both match
+the generator's truth; any disagreement makes the run fail (exit 1).
+
+Prints a Markdown table (also written to --out) for BENCHMARKS.md.
+
+Usage:
+  python3 bench/run.py [--sizes 10000,100000,1000000] [--runs 3] [--python VENV_PYTHON]
+                       [--workdir /tmp/allot-bench-data] [--out bench/results.md] [--plan] [--map]
+The reference needs `pip install -r bench/requirements.txt` in the Python given by --python.
+"""
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+ALLOT = os.path.join(ROOT, "target", "release", "allot")
+M2_PER_ACRE = 4046.8564224
+
+
+def timed(cmd, env=None, ok_codes=(0,), stdout_path=None):
+    """Runs cmd under /usr/bin/time -v; returns (seconds, peak_rss_mb, stdout_text)."""
+    full = ["/usr/bin/time", "-v"] + cmd
+    out = open(stdout_path, "wb") if stdout_path else subprocess.PIPE
+    t0 = time.perf_counter()
+    p = subprocess.run(full, stdout=out, stderr=subprocess.PIPE, env=env)
+    wall = time.perf_counter() - t0
+    if stdout_path:
+        out.close()
+    err = p.stderr.decode(errors="replace")
+    if p.returncode not in ok_codes:
+        sys.exit(f"bench: {' '.join(cmd)} exited {p.returncode}:\n{err[-2000:]}")
+    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", err)
+    rss = int(m.group(1)) / 1024 if m else float("nan")
+    text = open(stdout_path).read() if stdout_path else p.stdout.decode()
+    return wall, rss, text
+
+
+def median_run(cmd, runs, env=None, ok_codes=(0,), stdout_path=None):
+    results = [timed(cmd, env, ok_codes, stdout_path) for _ in range(runs)]
+    walls = [r[0] for r in results]
+    rss = max(r[1] for r in results)
+    return statistics.median(walls), rss, results[-1][2], walls
+
+
+def allot_findings(report):
+    """(overlaps {pair: m2}, gap areas m2 sorted, invalid ids sorted) from allot's JSON."""
+    overlaps, gaps, invalid = {}, [], []
+    for f in report["findings"]:
+        if f["kind"] == "overlap":
+            overlaps[tuple(sorted(f["parcels"]))] = f["acres"] * M2_PER_ACRE
+        elif f["kind"] == "gap":
+            gaps.append(f["acres"] * M2_PER_ACRE)
+        elif f["kind"] == "invalid_geometry":
+            invalid.extend(f["parcels"])
+    return overlaps, sorted(gaps), sorted(set(invalid))
+
+
+def reference_findings(ref):
+    overlaps = {tuple(sorted(o["parcels"])): o["m2"] for o in ref["overlaps"]}
+    return overlaps, sorted(g["m2"] for g in ref["gaps"]), sorted(ref["invalid"])
+
+
+def truth_findings(truth):
+    overlaps = {tuple(sorted(o["parcels"])): o["area_m2"] for o in truth["overlaps"]}
+    return overlaps, sorted(g["area_m2"] for g in truth["gaps"]), sorted(i["id"] for i in truth["invalid"])
+
+
+def agree(a, b, rel=1e-6, abs_m2=1e-3):
+    """Whether two findings triples agree: same pairs and ids, areas within tolerance."""
+    (oa, ga, ia), (ob, gb, ib) = a, b
+    if set(oa) != set(ob) or ia != ib or len(ga) != len(gb):
+        return False
+    close = lambda x, y: abs(x - y) <= max(abs_m2, rel * max(abs(x), abs(y)))
+    return all(close(oa[k], ob[k]) for k in oa) and all(close(x, y) for x, y in zip(ga, gb))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", default="10000,100000,1000000")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--python", default=sys.executable, help="Python with shapely and pyproj")
+    ap.add_argument("--workdir", default="/tmp/allot-bench-data")
+    ap.add_argument("--out", default=os.path.join(HERE, "results.md"))
+    ap.add_argument("--no-reference", action="store_true", help="skip the Python reference")
+    ap.add_argument("--plan", action="store_true", help="also time allot plan on the clean fabric")
+    ap.add_argument("--map", action="store_true", help="also time allot map")
+    args = ap.parse_args()
+
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    os.makedirs(args.workdir, exist_ok=True)
+    rows, failures = [], []
+    for n in [int(s) for s in args.sizes.split(",")]:
+        k = max(1, min(50, n // 2000))
+        fab = os.path.join(args.workdir, f"fabric-{n}.geojson")
+        truth_path = os.path.join(args.workdir, f"truth-{n}.json")
+        subprocess.run([ALLOT, "generate", "--parcels", str(n), "--overlaps", str(k), "--gaps", str(k),
+                        "--invalid", str(k), "--zones", "4", "--seed", "7", "-o", fab, "--truth", truth_path],
+                       check=True)
+        truth = json.load(open(truth_path))
+        mb = os.path.getsize(fab) / 1e6
+        out_json = os.path.join(args.workdir, f"allot-{n}.json")
+        cmd = [ALLOT, "validate", fab, "--format", "json", "--quiet"]
+        a2, r2, text, w2 = median_run(cmd, args.runs, ok_codes=(0, 1), stdout_path=out_json)
+        env1 = dict(os.environ, RAYON_NUM_THREADS="1")
+        a1, r1, _, w1 = median_run(cmd, args.runs, env=env1, ok_codes=(0, 1), stdout_path=out_json)
+        mine = allot_findings(json.load(open(out_json)))
+        want = truth_findings(truth)
+        row = {"n": truth["parcels"], "mb": mb, "allot2": a2, "rss2": r2, "allot1": a1, "rss1": r1,
+               "walls2": w2, "walls1": w1, "injected": (len(want[0]), len(want[1]), len(want[2]))}
+        row["allot_vs_truth"] = agree(mine, want)
+        if not row["allot_vs_truth"]:
+            failures.append(f"{n}: allot disagrees with the generator's truth")
+        if not args.no_reference:
+            ref_json = os.path.join(args.workdir, f"reference-{n}.json")
+            rt, rr, _, rw = median_run([args.python, os.path.join(HERE, "reference.py"), fab], args.runs,
+                                       stdout_path=ref_json)
+            ref = reference_findings(json.load(open(ref_json)))
+            row.update(ref=rt, ref_rss=rr, ref_walls=rw, allot_vs_ref=agree(mine, ref))
+            if not row["allot_vs_ref"]:
+                failures.append(f"{n}: allot disagrees with the reference")
+        if args.plan:
+            # Plan zones of 5% and 20% of the fabric (in acres) on the fabric without injections.
+            clean = os.path.join(args.workdir, f"clean-{n}.geojson")
+            subprocess.run([ALLOT, "generate", "--parcels", str(n), "--seed", "7", "-o", clean], check=True)
+            acres = truth["total_area_m2"] / M2_PER_ACRE
+            plan_out = os.path.join(args.workdir, f"plan-{n}.geojson")
+            pt, pr, _, _ = median_run([ALLOT, "plan", clean, "-o", plan_out, "--quiet",
+                                       "--zone", f"a={acres * 0.05:.0f}", "--zone", f"b={acres * 0.2:.0f}",
+                                       "--tolerance", f"{max(1.0, acres * 0.001):.0f}"], args.runs,
+                                      ok_codes=(0, 1))
+            row.update(plan=pt, plan_rss=pr)
+        if args.map:
+            svg = os.path.join(args.workdir, f"map-{n}.svg")
+            mt, mr, _, _ = median_run([ALLOT, "map", fab, "-o", svg, "--quiet"], args.runs)
+            row.update(map=mt, map_rss=mr, svg_mb=os.path.getsize(svg) / 1e6)
+        rows.append(row)
+        print(json.dumps(row), file=sys.stderr)
+
+    lines = [
+        f"Machine: {os.cpu_count()} cores; runs per cell: {args.runs} (median wall time); peak RSS is the "
+        "largest of the runs.",
+        "",
+        "| parcels | GeoJSON MB | allot 2 threads | allot 1 thread | reference (shapely+pyproj) | speed-up (2 threads) "
+        "| allot peak RSS | reference peak RSS | agreement |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in rows:
+        ref = f"{r['ref']:.2f} s" if "ref" in r else "—"
+        speed = f"{r['ref'] / r['allot2']:.1f}×" if "ref" in r else "—"
+        ref_rss = f"{r['ref_rss']:.0f} MB" if "ref" in r else "—"
+        ok = "truth ✓" if r["allot_vs_truth"] else "truth ✗"
+        if "allot_vs_ref" in r:
+            ok += ", reference ✓" if r["allot_vs_ref"] else ", reference ✗"
+        lines.append(f"| {r['n']:,} | {r['mb']:.0f} | {r['allot2']:.2f} s | {r['allot1']:.2f} s | {ref} | {speed} "
+                     f"| {r['rss2']:.0f} MB | {ref_rss} | {ok} (injected {r['injected'][0]} overlaps, "
+                     f"{r['injected'][1]} gaps, {r['injected'][2]} invalid) |")
+    if any("plan" in r or "map" in r for r in rows):
+        lines += ["", "| parcels | allot plan | plan peak RSS | allot map | map peak RSS | SVG MB |",
+                  "|---:|---:|---:|---:|---:|---:|"]
+        for r in rows:
+            p = f"{r['plan']:.2f} s | {r['plan_rss']:.0f} MB" if "plan" in r else "— | —"
+            m = f"{r['map']:.2f} s | {r['map_rss']:.0f} MB | {r['svg_mb']:.1f}" if "map" in r else "— | — | —"
+            lines.append(f"| {r['n']:,} | {p} | {m} |")
+    table = "\n".join(lines) + "\n"
+    with open(args.out, "w") as f:
+        f.write(table)
+    print(table)
+    if failures:
+        print("\n".join(failures), file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
