@@ -20,6 +20,7 @@ pub mod index;
 pub mod output;
 pub mod parcels;
 pub mod report;
+pub mod synth;
 pub mod validate;
 
 pub use adjacency::Adjacency;
