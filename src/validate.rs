@@ -801,11 +801,40 @@ impl Vertices {
         }
         best.map(|b| b.1)
     }
+
+    /// Input vertices within `tol` of the inside of `seg` (not its ends), with their position
+    /// along it in `(0, 1)`.
+    fn on_segment(&self, seg: &Line<f64>, tol: f64) -> Vec<(f64, Coord<f64>)> {
+        let (x0, x1) = (seg.start.x.min(seg.end.x), seg.start.x.max(seg.end.x));
+        let (y0, y1) = (seg.start.y.min(seg.end.y), seg.start.y.max(seg.end.y));
+        let d = seg.end - seg.start;
+        let len2 = d.x * d.x + d.y * d.y;
+        if len2 == 0.0 {
+            return Vec::new();
+        }
+        let lo = self.0.partition_point(|v| v.x < x0 - tol);
+        self.0[lo..]
+            .iter()
+            .take_while(|v| v.x <= x1 + tol)
+            .filter(|v| v.y >= y0 - tol && v.y <= y1 + tol)
+            .filter(|&&v| v != seg.start && v != seg.end)
+            .filter_map(|&v| {
+                let t = ((v - seg.start).x * d.x + (v - seg.start).y * d.y) / len2;
+                let near_end = (v.x - seg.start.x).abs().max((v.y - seg.start.y).abs()) <= tol
+                    || (v.x - seg.end.x).abs().max((v.y - seg.end.y).abs()) <= tol;
+                (t > 0.0 && t < 1.0 && !near_end && point_segment_distance(v, seg) <= tol)
+                    .then_some((t, v))
+            })
+            .collect()
+    }
 }
 
+/// Snaps each vertex to the nearest input vertex within `tol`, then puts back the input
+/// vertices lying on an edge (boolean operations drop vertices that are collinear in lon/lat,
+/// but an edge through a vertex is not the same geodesic as the edge without it).
 fn snap_polygon(p: &Polygon<f64>, sources: &[&Vertices], tol: f64) -> Polygon<f64> {
     let snap_ring = |r: &LineString<f64>| {
-        LineString(
+        let snapped: Vec<Coord<f64>> =
             r.0.iter()
                 .map(|&c| {
                     sources
@@ -818,8 +847,28 @@ fn snap_polygon(p: &Polygon<f64>, sources: &[&Vertices], tol: f64) -> Polygon<f6
                         })
                         .unwrap_or(c)
                 })
-                .collect(),
-        )
+                .fold(Vec::with_capacity(r.0.len()), |mut v, c| {
+                    if v.last() != Some(&c) {
+                        v.push(c);
+                    }
+                    v
+                });
+        let mut out = Vec::with_capacity(snapped.len());
+        for w in snapped.windows(2) {
+            out.push(w[0]);
+            let seg = Line::new(w[0], w[1]);
+            let mut on: Vec<(f64, Coord<f64>)> = sources
+                .iter()
+                .flat_map(|s| s.on_segment(&seg, tol))
+                .collect();
+            on.sort_by(|a, b| a.0.total_cmp(&b.0));
+            on.dedup_by(|a, b| a.1 == b.1);
+            out.extend(on.into_iter().map(|x| x.1));
+        }
+        if let Some(&last) = snapped.last() {
+            out.push(last);
+        }
+        LineString(out)
     };
     Polygon::new(
         snap_ring(p.exterior()),
@@ -968,8 +1017,9 @@ fn union_of(parcels: &[Parcel], skip: &[bool]) -> MultiPolygon<f64> {
     let mut valid: Vec<usize> = (0..parcels.len()).filter(|&i| !skip[i]).collect();
     const CHUNK: usize = 4096;
     if valid.len() <= CHUNK {
-        let polys = oriented_polygons(valid.iter().map(|&i| &parcels[i].geometry));
-        return unary_union(polys.iter());
+        let geoms: Vec<&MultiPolygon<f64>> = valid.iter().map(|&i| &parcels[i].geometry).collect();
+        let polys = oriented_polygons(geoms.iter().copied());
+        return snap_to_inputs(unary_union(polys.iter()), &geoms);
     }
     // Order parcels along a Morton curve so chunks are compact; merge chunk unions pairwise.
     let boxes: Vec<Rect<f64>> = valid.iter().map(|&i| parcels[i].bbox()).collect();
@@ -1021,7 +1071,8 @@ fn union_of(parcels: &[Parcel], skip: &[bool]) -> MultiPolygon<f64> {
             })
             .collect();
     }
-    pieces.pop().unwrap_or(MultiPolygon(vec![]))
+    let geoms: Vec<&MultiPolygon<f64>> = valid.iter().map(|&i| &parcels[i].geometry).collect();
+    snap_to_inputs(pieces.pop().unwrap_or(MultiPolygon(vec![])), &geoms)
 }
 
 fn morton(x: u32, y: u32) -> u64 {
@@ -1345,8 +1396,28 @@ pub fn site_boundary(set: &ParcelSet) -> Result<MultiPolygon<f64>, SiteError> {
             });
         }
     }
-    let polys = oriented_polygons(set.parcels.iter().map(|p| &p.geometry));
-    Ok(unary_union(polys.iter()))
+    let geoms: Vec<&MultiPolygon<f64>> = set.parcels.iter().map(|p| &p.geometry).collect();
+    let polys = oriented_polygons(geoms.iter().copied());
+    Ok(snap_to_inputs(unary_union(polys.iter()), &geoms))
+}
+
+/// Snaps the result of a boolean operation back onto the vertices of its inputs.
+fn snap_to_inputs(g: MultiPolygon<f64>, inputs: &[&MultiPolygon<f64>]) -> MultiPolygon<f64> {
+    if g.0.is_empty() {
+        return g;
+    }
+    let vertices = Vertices::of(inputs.iter().copied());
+    let extent = match (vertices.0.first(), vertices.0.last()) {
+        (Some(a), Some(b)) => {
+            let (lo, hi) = vertices
+                .0
+                .iter()
+                .fold((a.y, a.y), |(lo, hi), c| (lo.min(c.y), hi.max(c.y)));
+            Rect::new(Coord { x: a.x, y: lo }, Coord { x: b.x, y: hi })
+        }
+        _ => return g,
+    };
+    snap(&g, &[&vertices], snap_tolerance(extent))
 }
 
 /// The part of each valid parcel (not marked in `skip`) outside `site`, when more than
