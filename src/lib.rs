@@ -19,6 +19,7 @@ pub mod geodesy;
 pub mod index;
 pub mod output;
 pub mod parcels;
+pub mod render;
 pub mod report;
 pub mod validate;
 
@@ -26,4 +27,5 @@ pub use adjacency::Adjacency;
 pub use geodesy::AreaUnit;
 pub use index::ParcelIndex;
 pub use parcels::{Parcel, ParcelId, ParcelSet, ReadError, read_parcels};
+pub use render::render_svg;
 pub use validate::{Finding, FindingKind, Report};
