@@ -398,6 +398,8 @@ enum LegendRow {
     },
     Split(usize),
     Note(String),
+    /// The scale bar and the north arrow.
+    ScaleAndNorth,
     Space(f64),
 }
 
@@ -414,6 +416,7 @@ impl LegendRow {
             }
             LegendRow::ZoneBoundary | LegendRow::Finding { .. } | LegendRow::Split(_) => 21.0,
             LegendRow::Note(_) => 16.0,
+            LegendRow::ScaleAndNorth => 58.0,
             LegendRow::Space(h) => *h,
         }
     }
@@ -579,7 +582,8 @@ pub fn render_svg(
             rows.push(LegendRow::Split(split.len()));
         }
     }
-    rows.push(LegendRow::Space(8.0));
+    rows.push(LegendRow::Space(10.0));
+    rows.push(LegendRow::ScaleAndNorth);
     rows.push(LegendRow::Note(format!(
         "Total {} ac in {} parcels",
         grouped(total_acres, 1),
@@ -665,9 +669,6 @@ pub fn render_svg(
         cv.stroke_rect((left, top), (left + fw, bottom), FRAME)?;
         draw_graticule_labels(&mut cv, &grat, (left, top, left + fw, bottom))?;
 
-        // ---- Scale bar and north arrow (inside the frame), then labels around them ----
-        let scale_box = draw_scale_bar(&mut cv, &proj, (left, top, left + fw, bottom))?;
-        let arrow_box = draw_north_arrow(&mut cv, (left + fw - 34.0, top + 12.0))?;
         if opts.labels != LabelKind::None {
             draw_labels(
                 &mut cv,
@@ -675,7 +676,6 @@ pub fn render_svg(
                 &acres,
                 opts.labels,
                 &proj,
-                &[scale_box, arrow_box],
                 (left, top, left + fw, bottom),
             )?;
         }
@@ -739,7 +739,7 @@ pub fn render_svg(
             false,
         )?;
 
-        draw_legend(&mut cv, &rows, (legend_x, legend_y), panel_w)?;
+        draw_legend(&mut cv, &rows, (legend_x, legend_y), panel_w, &proj)?;
         cv.finish()?
     };
     canvas::splice(&buf, &raws)
@@ -1020,38 +1020,30 @@ fn draw_graticule_labels(
     cv.raw("</g>".into())
 }
 
-/// Draws the scale bar in the frame's lower left; returns its box.
+/// Draws a scale bar starting at `(x, y)` (the bar's top left), at most `max_px` long, with
+/// its labels above it.
 fn draw_scale_bar(
     cv: &mut Canvas,
     proj: &Projection,
-    (x0, _y0, x1, y1): PxBox,
-) -> Result<PxBox, RenderError> {
+    (bx, by): (f64, f64),
+    max_px: f64,
+) -> Result<(), RenderError> {
     // Pixels per metre from a geodesic distance along the map's latitude of true scale.
-    let half = (x1 - x0) / 2.0;
     let a = Coord {
-        x: proj.lon_at(proj.x0 - half),
+        x: proj.lon0 - 0.01,
         y: proj.lat0,
     };
     let b = Coord {
-        x: proj.lon_at(proj.x0 + half),
+        x: proj.lon0 + 0.01,
         y: proj.lat0,
     };
-    let px_per_m = (2.0 * half) / geodesy::distance_m(a, b);
-    let max_px = ((x1 - x0) * 0.28).max(40.0);
-    let len_m = round_length_m(max_px / px_per_m);
+    let px_per_m = (0.02 * proj.px_per_deg_lon) / geodesy::distance_m(a, b);
+    let label = geom::length_label(round_length_m(max_px.max(40.0) / px_per_m));
+    // Leave room for half the end label past the bar.
+    let len_m = round_length_m((max_px.max(40.0) - text_width(&label, 11.0) / 2.0) / px_per_m);
     let len_px = len_m * px_per_m;
-    let bx = x0 + 14.0;
-    let by = y1 - 22.0;
     let bh = 6.0;
-    let label = geom::length_label(len_m);
-    let box_ = (
-        x0 + 6.0,
-        by - 20.0,
-        bx + len_px + text_width(&label, 11.0) / 2.0 + 10.0,
-        y1 - 6.0,
-    );
     cv.raw(format!("<g id=\"scale-bar\" data-length-m=\"{len_m}\">"))?;
-    cv.fill_rect((box_.0, box_.1), (box_.2, box_.3), WHITE, 0.8)?;
     let mut r = String::new();
     let seg = len_px / 4.0;
     for k in 0..4 {
@@ -1072,34 +1064,32 @@ fn draw_scale_bar(
         geom::fmt_px(len_px),
     );
     cv.raw(r)?;
-    cv.text("0", bx, by - 8.0, 11.0, INK, Align::Centre, false)?;
+    cv.text("0", bx, by - 9.0, 11.0, INK, Align::Centre, false)?;
     cv.text(
         &geom::length_label(len_m / 2.0),
         bx + len_px / 2.0,
-        by - 8.0,
+        by - 9.0,
         11.0,
         INK,
         Align::Centre,
         false,
     )?;
     cv.text(
-        &label,
+        &geom::length_label(len_m),
         bx + len_px,
-        by - 8.0,
+        by - 9.0,
         11.0,
         INK,
         Align::Centre,
         false,
     )?;
-    cv.raw("</g>".into())?;
-    Ok(box_)
+    cv.raw("</g>".into())
 }
 
-/// Draws a north arrow with its top-left at `(x, y)`; returns its box.
-fn draw_north_arrow(cv: &mut Canvas, (x, y): (f64, f64)) -> Result<PxBox, RenderError> {
+/// Draws a north arrow with its top-left at `(x, y)` (the map is drawn north up).
+fn draw_north_arrow(cv: &mut Canvas, (x, y): (f64, f64)) -> Result<(), RenderError> {
     let cx = x + 11.0;
     cv.raw("<g id=\"north-arrow\">".into())?;
-    cv.fill_rect((x - 2.0, y - 4.0), (x + 24.0, y + 44.0), WHITE, 0.8)?;
     cv.text("N", cx, y + 6.0, 13.0, INK, Align::Centre, true)?;
     cv.fill_polygon(
         &[
@@ -1110,8 +1100,7 @@ fn draw_north_arrow(cv: &mut Canvas, (x, y): (f64, f64)) -> Result<PxBox, Render
         ],
         INK,
     )?;
-    cv.raw("</g>".into())?;
-    Ok((x - 2.0, y - 4.0, x + 24.0, y + 44.0))
+    cv.raw("</g>".into())
 }
 
 /// The label text of a parcel.
@@ -1142,14 +1131,12 @@ fn to_px_polygon(poly: &Polygon<f64>, proj: &Projection) -> Polygon<f64> {
     )
 }
 
-#[allow(clippy::too_many_arguments)]
 fn draw_labels(
     cv: &mut Canvas,
     set: &ParcelSet,
     acres: &[f64],
     kind: LabelKind,
     proj: &Projection,
-    obstacles: &[PxBox],
     frame: PxBox,
 ) -> Result<(), RenderError> {
     let size = 11.0;
@@ -1157,7 +1144,7 @@ fn draw_labels(
     // Largest parcels first, so small ones give way.
     let mut order: Vec<usize> = (0..set.parcels.len()).collect();
     order.sort_by(|&a, &b| acres[b].total_cmp(&acres[a]).then(a.cmp(&b)));
-    let mut placer = Placer::new(3.0, obstacles);
+    let mut placer = Placer::new(3.0, &[]);
     let mut placed: Vec<(f64, f64, String)> = Vec::new();
     for i in order {
         let p = &set.parcels[i];
@@ -1203,6 +1190,7 @@ fn draw_legend(
     rows: &[LegendRow],
     (x, y): (f64, f64),
     width: f64,
+    proj: &Projection,
 ) -> Result<(), RenderError> {
     cv.raw("<g id=\"legend\">".into())?;
     let text_x = x + 34.0;
@@ -1345,6 +1333,11 @@ fn draw_legend(
                     Align::Left,
                     false,
                 )?;
+            }
+            LegendRow::ScaleAndNorth => {
+                let arrow_w = 30.0;
+                draw_scale_bar(cv, proj, (x + 6.0, y + 34.0), width - arrow_w - 40.0)?;
+                draw_north_arrow(cv, (x + width - arrow_w, y + 4.0))?;
             }
             LegendRow::Space(_) => {}
         }
