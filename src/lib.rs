@@ -21,6 +21,7 @@ pub mod output;
 pub mod parcels;
 pub mod render;
 pub mod report;
+pub mod synth;
 pub mod validate;
 
 pub use adjacency::Adjacency;

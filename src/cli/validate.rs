@@ -4,7 +4,13 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use super::{Format, Outcome, Units, parse_name_number, parse_non_negative};
+use allot::FindingKind;
+use allot::report::validation;
+use allot::validate::{ValidateOptions, validate};
+
+use super::{
+    Format, Outcome, Units, parse_name_number, parse_non_negative, print, read, write_output,
+};
 
 /// Arguments of `allot validate`.
 #[derive(Debug, clap::Args)]
@@ -43,6 +49,58 @@ pub struct Args {
 
 /// Runs `allot validate`.
 pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
-    let _ = (args, quiet);
-    anyhow::bail!("validate is being built")
+    let mut inputs: Vec<&std::path::Path> = vec![args.file.as_path()];
+    if let Some(s) = &args.site {
+        inputs.push(s.as_path());
+    }
+    if let Some(out) = &args.findings {
+        // Refuse before doing the work.
+        allot::output::check_not_input(out, &inputs)?;
+    }
+    let set = read(&args.file)?;
+    let site = match &args.site {
+        Some(path) => {
+            let s = read(path)?;
+            Some(allot::validate::site_boundary(&s)?)
+        }
+        None => None,
+    };
+    let opts = ValidateOptions {
+        targets: args.targets.clone(),
+        tolerance_acres: args.tolerance,
+        min_overlap_m2: args.min_overlap,
+        min_gap_m2: args.min_gap,
+        site,
+    };
+    let report = validate(&set, &opts);
+    if !quiet {
+        let invalid: std::collections::BTreeSet<&str> = report
+            .findings
+            .iter()
+            .filter(|f| f.kind == FindingKind::InvalidGeometry)
+            .flat_map(|f| f.parcels.iter().map(|p| p.as_str()))
+            .collect();
+        if !invalid.is_empty() {
+            eprintln!(
+                "allot: note: {} invalid parcel(s) left out of the overlap, gap and site checks",
+                invalid.len()
+            );
+        }
+    }
+    if let Some(out) = &args.findings {
+        write_output(
+            out,
+            &inputs,
+            validation::findings_geojson(&report.findings).as_bytes(),
+        )?;
+    }
+    print(&match args.format {
+        Format::Text => validation::to_text(&report, &set.source, args.units.into()),
+        Format::Json => validation::to_json(&report),
+    })?;
+    Ok(if report.is_clean() {
+        Outcome::Clean
+    } else {
+        Outcome::Findings
+    })
 }

@@ -2,6 +2,7 @@
 //! area schedules), as text tables for people and JSON for scripts.
 
 pub mod summary;
+pub mod validation;
 
 pub use summary::{Summary, summarize};
 
