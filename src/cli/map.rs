@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use super::{Outcome, read, write_output};
 
@@ -70,40 +70,50 @@ fn metadata_targets(set: &allot::ParcelSet) -> Vec<(String, f64)> {
         .collect()
 }
 
-/// Runs `allot map`: draws the parcels (and findings) to an SVG. Exit 0 when the map was
-/// written, findings or not: drawing them is the point.
+/// Runs `allot map`: draws the parcels and findings to an SVG. Findings come from `--findings`,
+/// else from validating the parcels when they carry zones (targets from `metadata.targets`,
+/// default tolerances). Exit 0 when the map was written, findings or not: drawing them is the
+/// point (`allot validate` is the check that exits 1).
 pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
+    let mut inputs: Vec<&std::path::Path> = vec![args.file.as_path()];
+    if let Some(f) = &args.findings {
+        inputs.push(f.as_path());
+    }
+    // Refuse to overwrite an input before doing the work.
+    allot::output::check_not_input(&args.output, &inputs)?;
     let set = read(&args.file)?;
-    if let Some(path) = &args.findings {
-        anyhow::bail!(
-            "--findings {}: reading findings files is not available yet (waiting for `allot validate`)",
-            path.display()
-        );
-    }
-    let findings: Vec<allot::Finding> = Vec::new();
-    if !quiet && set.parcels.iter().any(|p| p.zone.is_some()) {
-        eprintln!(
-            "allot: note: findings are not computed yet (validation is not available in this build)"
-        );
-    }
+    let targets = metadata_targets(&set);
+    let findings: Vec<allot::Finding> = match &args.findings {
+        Some(path) => {
+            let name = path.display().to_string();
+            let bytes = std::fs::read(path).with_context(|| format!("{name}: cannot read"))?;
+            allot::report::validation::read_findings_geojson(&bytes, &name)?
+        }
+        None if set.parcels.iter().any(|p| p.zone.is_some()) => {
+            let opts = allot::validate::ValidateOptions {
+                targets: targets.clone(),
+                ..Default::default()
+            };
+            allot::validate::validate(&set, &opts).findings
+        }
+        None => Vec::new(),
+    };
     let opts = allot::render::MapOptions {
         title: args.title.clone(),
         color_by: args.color_by.clone(),
         labels: args.labels.into(),
         width: args.width,
-        targets: metadata_targets(&set),
+        targets,
     };
     let svg = allot::render_svg(&set, &findings, &opts)?;
-    let mut inputs: Vec<&std::path::Path> = vec![args.file.as_path()];
-    if let Some(f) = &args.findings {
-        inputs.push(f.as_path());
-    }
     write_output(&args.output, &inputs, svg.as_bytes())?;
     if !quiet {
         eprintln!(
-            "allot: wrote {} ({} parcels, {} KB)",
+            "allot: wrote {} ({} parcels, {} finding{}, {} KB)",
             args.output.display(),
             set.parcels.len(),
+            findings.len(),
+            if findings.len() == 1 { "" } else { "s" },
             svg.len().div_ceil(1024)
         );
     }

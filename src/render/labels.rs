@@ -3,11 +3,11 @@
 use rstar::RTree;
 use rstar::primitives::Rectangle;
 
-/// Estimated width in pixels of `text` in a sans-serif font of `size` pixels: 0.6 em per
-/// character, a little wider than the average glyph of common sans-serif fonts, so that an
-/// estimate that fits is a real fit.
+/// Estimated width in pixels of `text` in a sans-serif font of `size` pixels: 0.62 em per
+/// character, about the width of digits and capitals in DejaVu Sans (the widest common
+/// sans-serif) and wider than Arial's or Helvetica's, so that an estimate that fits is a fit.
 pub fn text_width(text: &str, size: f64) -> f64 {
-    text.chars().count() as f64 * size * 0.6
+    text.chars().count() as f64 * size * 0.62
 }
 
 /// An axis-aligned box in pixels: `(x0, y0, x1, y1)`.
@@ -66,7 +66,7 @@ mod tests {
 
     #[test]
     fn width_grows_with_characters() {
-        assert_eq!(text_width("abcd", 10.0), 24.0);
+        assert!((text_width("abcd", 10.0) - 24.8).abs() < 1e-9);
         assert_eq!(text_width("", 10.0), 0.0);
     }
 }

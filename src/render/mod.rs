@@ -663,7 +663,7 @@ pub fn render_svg(
         draw_parcels(&mut cv, set, &categories, &proj)?;
         draw_zone_outlines(&mut cv, set, &categories, &proj)?;
         draw_split(&mut cv, set, &split, &proj)?;
-        draw_findings(&mut cv, set, &findings, &proj)?;
+        let marker_boxes = draw_findings(&mut cv, set, &findings, &proj)?;
         let grat = draw_graticule_lines(&mut cv, &proj, (left, top, left + fw, bottom))?;
         cv.raw("</g>".into())?;
         cv.stroke_rect((left, top), (left + fw, bottom), FRAME)?;
@@ -676,6 +676,7 @@ pub fn render_svg(
                 &acres,
                 opts.labels,
                 &proj,
+                &marker_boxes,
                 (left, top, left + fw, bottom),
             )?;
         }
@@ -849,9 +850,9 @@ fn draw_findings(
     set: &ParcelSet,
     findings: &[&Finding],
     proj: &Projection,
-) -> Result<(), RenderError> {
+) -> Result<Vec<PxBox>, RenderError> {
     if findings.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let mut by_id: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, p) in set.parcels.iter().enumerate() {
@@ -859,6 +860,7 @@ fn draw_findings(
     }
     cv.raw("<g id=\"findings\">".into())?;
     let mut markers = String::new();
+    let mut boxes = Vec::new();
     for f in findings {
         let style = finding_style(f.kind);
         let parcels = f
@@ -874,7 +876,13 @@ fn draw_findings(
             xml_escape(&f.message)
         );
         let mut shape_px = 0.0;
-        match (style, &f.geometry) {
+        // A shape outside lon/lat ranges (a hand-edited findings file) is not drawn.
+        let shape = f.geometry.as_ref().filter(|g| {
+            g.bounding_rect().is_some_and(|r| {
+                valid_lonlat([r.min().x, r.min().y]) && valid_lonlat([r.max().x, r.max().y])
+            })
+        });
+        match (style, shape) {
             (FindingStyle::HatchRed | FindingStyle::HatchPurple, Some(geom_)) => {
                 let mut d = String::new();
                 geom::push_multipolygon(&mut d, geom_, proj);
@@ -902,7 +910,7 @@ fn draw_findings(
             _ => {
                 // The parcels involved (or the finding's own shape) outlined.
                 let mut d = String::new();
-                if let Some(geom_) = &f.geometry {
+                if let Some(geom_) = shape {
                     geom::push_multipolygon(&mut d, geom_, proj);
                 }
                 for id in &f.parcels {
@@ -923,14 +931,8 @@ fn draw_findings(
         // Every finding gets a marker, except shapes big enough to see.
         if valid_lonlat(f.at) && shape_px < 12.0 {
             let (x, y) = proj.xy(f.at[0], f.at[1]);
-            let _ = write!(
-                markers,
-                "<circle class=\"finding-marker\" data-kind=\"{}\" cx=\"{}\" cy=\"{}\" r=\"5.5\"><title>{}</title></circle>",
-                f.kind.name(),
-                geom::fmt_px(x),
-                geom::fmt_px(y),
-                xml_escape(&f.message)
-            );
+            markers.push_str(&marker_svg(f.kind, x, y, Some(&f.message)));
+            boxes.push((x - 8.0, y - 8.0, x + 8.0, y + 8.0));
         }
     }
     if !markers.is_empty() {
@@ -938,7 +940,31 @@ fn draw_findings(
             "<g id=\"finding-markers\" fill=\"{FINDING_MAGENTA}\" stroke=\"#FFFFFF\" stroke-width=\"1.5\">{markers}</g>"
         ))?;
     }
-    cv.raw("</g>".into())
+    cv.raw("</g>".into())?;
+    Ok(boxes)
+}
+
+/// A finding's marker centred at `(x, y)`: a diamond for a zone's area, a triangle for a zone
+/// in pieces, a circle for the rest. Fill and stroke come from the enclosing group.
+fn marker_svg(kind: FindingKind, x: f64, y: f64, title: Option<&str>) -> String {
+    let (cx, cy) = (geom::fmt_px(x), geom::fmt_px(y));
+    let top = geom::fmt_px(y - 7.0);
+    let (open, close) = match kind {
+        FindingKind::ZoneArea => (format!("<path d=\"M{cx} {top}l7 7-7 7-7-7z\""), "</path>"),
+        FindingKind::NotContiguous => (format!("<path d=\"M{cx} {top}l6.5 11.5h-13z\""), "</path>"),
+        _ => (
+            format!("<circle cx=\"{cx}\" cy=\"{cy}\" r=\"5.5\""),
+            "</circle>",
+        ),
+    };
+    match title {
+        Some(t) => format!(
+            "{open} class=\"finding-marker\" data-kind=\"{}\"><title>{}</title>{close}",
+            kind.name(),
+            xml_escape(t)
+        ),
+        None => format!("{open}/>"),
+    }
 }
 
 /// Graticule lines: their positions and labels.
@@ -1137,14 +1163,15 @@ fn draw_labels(
     acres: &[f64],
     kind: LabelKind,
     proj: &Projection,
+    obstacles: &[PxBox],
     frame: PxBox,
 ) -> Result<(), RenderError> {
-    let size = 11.0;
+    let size = 10.0;
     let h = size + 2.0;
     // Largest parcels first, so small ones give way.
     let mut order: Vec<usize> = (0..set.parcels.len()).collect();
     order.sort_by(|&a, &b| acres[b].total_cmp(&acres[a]).then(a.cmp(&b)));
-    let mut placer = Placer::new(3.0, &[]);
+    let mut placer = Placer::new(3.0, obstacles);
     let mut placed: Vec<(f64, f64, String)> = Vec::new();
     for i in order {
         let p = &set.parcels[i];
@@ -1288,9 +1315,8 @@ fn draw_legend(
                         geom::fmt_px(y + 2.0)
                     ),
                     FindingStyle::Marker => format!(
-                        "<circle cx=\"{}\" cy=\"{}\" r=\"5.5\" fill=\"{FINDING_MAGENTA}\" stroke=\"#FFFFFF\" stroke-width=\"1.5\"/>",
-                        geom::fmt_px(x + 13.0),
-                        geom::fmt_px(y + 9.0)
+                        "<g fill=\"{FINDING_MAGENTA}\" stroke=\"#FFFFFF\" stroke-width=\"1.5\">{}</g>",
+                        marker_svg(*kind, x + 13.0, y + 9.0, None)
                     ),
                 };
                 cv.raw(format!(
