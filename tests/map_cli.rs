@@ -617,3 +617,62 @@ fn findings_come_from_a_file_or_are_computed_for_zoned_parcels() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("README.md"));
     assert!(!out.exists());
 }
+
+mod arbitrary_text {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// Whatever the strings in the input (any Unicode, control characters, markup), the map
+        /// is well-formed XML with no script element, and every label's text is the input's
+        /// text minus control characters.
+        #[test]
+        fn any_strings_give_well_formed_svg(
+            name in "\\PC{0,12}|[\\x00-\\x1f<>&\"'\u{fffe}\u{ffff}a]{0,12}",
+            zone in any::<String>(),
+            title in any::<String>(),
+            id in "[\\x00-\\x7f]{1,8}",
+        ) {
+            let fc = serde_json::json!({
+                "type": "FeatureCollection",
+                "metadata": {"title": title, "source": zone, "illustrative": true},
+                "features": [{
+                    "type": "Feature", "id": id,
+                    "properties": {"zone": zone, "name": name},
+                    "geometry": {"type": "Polygon", "coordinates": [[
+                        [67.346, 24.806], [67.356, 24.806], [67.356, 24.816],
+                        [67.346, 24.816], [67.346, 24.806]]]}
+                }]
+            });
+            let set = allot::parcels::parse_parcels(fc.to_string().as_bytes(), "p").unwrap();
+            for labels in [allot::render::LabelKind::Name, allot::render::LabelKind::Id] {
+                let opts = allot::render::MapOptions { labels, ..Default::default() };
+                let svg = allot::render_svg(&set, &[], &opts).unwrap();
+                let doc = Document::parse(&svg);
+                prop_assert!(doc.is_ok(), "{:?}", doc.err());
+                let doc = doc.unwrap();
+                prop_assert!(!doc.descendants().any(|n| n.has_tag_name("script")));
+                let raw = if labels == allot::render::LabelKind::Name { &name } else { &id };
+                let want: String = raw
+                    .chars()
+                    .map(|c| if matches!(c, '\t' | '\n' | '\r') { ' ' } else { c })
+                    .filter(|c| !c.is_control() && !matches!(c, '\u{fffe}' | '\u{ffff}'))
+                    .collect::<String>()
+                    .split(' ')
+                    .filter(|w| !w.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .trim()
+                    .to_string();
+                let got = texts(by_id(&doc, "labels"));
+                if want.is_empty() {
+                    prop_assert!(got.is_empty());
+                } else if want.chars().count() <= 12 {
+                    prop_assert_eq!(got, vec![want]);
+                }
+            }
+        }
+    }
+}

@@ -145,7 +145,7 @@ struct Category {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum CategoryKey {
     Value(String),
-    Other(usize),
+    Other(Vec<String>),
     None,
 }
 
@@ -255,7 +255,7 @@ fn categorise(set: &ParcelSet, acres: &[f64], opts: &MapOptions) -> Vec<Category
         }
         parcels.sort_unstable();
         out.push(Category {
-            key: CategoryKey::Other(grouped_rest.len()),
+            key: CategoryKey::Other(grouped_rest.clone()),
             colour: OTHER,
             acres: a,
             parcels,
@@ -278,7 +278,7 @@ impl Category {
     fn label(&self, color_by: &str) -> String {
         match &self.key {
             CategoryKey::Value(v) => clean_text(v),
-            CategoryKey::Other(n) => format!("other ({n} values)"),
+            CategoryKey::Other(v) => format!("other: {}", clean_text(&v.join(", "))),
             CategoryKey::None => format!("no {}", clean_text(color_by)),
         }
     }
@@ -1428,7 +1428,7 @@ mod tests {
                 "u7",
                 "u8",
                 "u9",
-                "other (3 values)",
+                "other: u1, u2, u3",
                 "no use"
             ]
         );
