@@ -271,7 +271,7 @@ pub fn validate(set: &ParcelSet, opts: &ValidateOptions) -> Report {
     sort_findings(&mut findings);
     Report {
         parcels: n,
-        total_acres: areas.iter().sum::<f64>() / M2_PER_ACRE,
+        total_acres: areas.iter().sum::<f64>() / M2_PER_ACRE + 0.0,
         zones,
         findings,
     }
@@ -1143,53 +1143,70 @@ fn point_segment_distance(c: Coord<f64>, s: &Line<f64>) -> f64 {
     ((c.x - p.x).powi(2) + (c.y - p.y).powi(2)).sqrt()
 }
 
-/// Whether the boundaries of `a` and `b` come within `tol` of each other (an edge or a point
-/// in common); for shapes whose interiors do not overlap.
-fn touches(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>, tol: f64) -> bool {
-    let (ba, bb) = (bbox_of(a), bbox_of(b));
-    let grow = |r: Rect<f64>| {
-        Rect::new(
-            Coord {
-                x: r.min().x - tol,
-                y: r.min().y - tol,
-            },
-            Coord {
-                x: r.max().x + tol,
-                y: r.max().y + tol,
-            },
-        )
-    };
-    let near = |r: &Rect<f64>, c: &Coord<f64>| {
-        c.x >= r.min().x && c.x <= r.max().x && c.y >= r.min().y && c.y <= r.max().y
-    };
-    let (ga, gb) = (grow(ba), grow(bb));
-    let seg_near = |r: &Rect<f64>, s: &Line<f64>| {
-        s.start.x.max(s.end.x) >= r.min().x
-            && s.start.x.min(s.end.x) <= r.max().x
-            && s.start.y.max(s.end.y) >= r.min().y
-            && s.start.y.min(s.end.y) <= r.max().y
-    };
-    let segs = |g: &MultiPolygon<f64>, r: &Rect<f64>| -> Vec<Line<f64>> {
-        g.0.iter()
-            .flat_map(rings)
-            .flat_map(segments)
-            .filter(|s| seg_near(r, s))
-            .collect()
-    };
-    let verts = |g: &MultiPolygon<f64>, r: &Rect<f64>| -> Vec<Coord<f64>> {
-        g.0.iter()
-            .flat_map(rings)
-            .flat_map(|ring| ring.0.iter().copied())
-            .filter(|c| near(r, c))
-            .collect()
-    };
-    let (sa, sb) = (segs(a, &gb), segs(b, &ga));
-    let (va, vb) = (verts(a, &gb), verts(b, &ga));
-    va.iter()
-        .any(|c| sb.iter().any(|s| point_segment_distance(*c, s) <= tol))
-        || vb
+/// The boundary of a gap, indexed so that many parcels can be tested against it.
+struct Boundary {
+    segs: Vec<Line<f64>>,
+    index: ParcelIndex,
+    verts: Vertices,
+}
+
+impl Boundary {
+    fn of(g: &MultiPolygon<f64>) -> Self {
+        let segs: Vec<Line<f64>> = g.0.iter().flat_map(rings).flat_map(segments).collect();
+        let index = ParcelIndex::from_boxes(segs.iter().map(|l| Rect::new(l.start, l.end)));
+        Boundary {
+            segs,
+            index,
+            verts: Vertices::of([g]),
+        }
+    }
+
+    /// Whether `p`'s boundary comes within `tol` of this boundary (an edge or a point in
+    /// common); for shapes whose interiors do not overlap.
+    fn touches(&self, p: &MultiPolygon<f64>, tol: f64) -> bool {
+        let around = |c: Coord<f64>| {
+            Rect::new(
+                Coord {
+                    x: c.x - tol,
+                    y: c.y - tol,
+                },
+                Coord {
+                    x: c.x + tol,
+                    y: c.y + tol,
+                },
+            )
+        };
+        let own: Vec<Coord<f64>> =
+            p.0.iter()
+                .flat_map(rings)
+                .flat_map(|r| r.0.iter().copied())
+                .collect();
+        // A vertex of p on this boundary.
+        if own.iter().any(|&c| {
+            self.index
+                .query(around(c))
+                .into_iter()
+                .any(|k| point_segment_distance(c, &self.segs[k]) <= tol)
+        }) {
+            return true;
+        }
+        // A vertex of this boundary on p's boundary.
+        let b = bbox_of(p);
+        let lo = self.verts.0.partition_point(|v| v.x < b.min().x - tol);
+        let candidates: Vec<Coord<f64>> = self.verts.0[lo..]
             .iter()
-            .any(|c| sa.iter().any(|s| point_segment_distance(*c, s) <= tol))
+            .take_while(|v| v.x <= b.max().x + tol)
+            .filter(|v| v.y >= b.min().y - tol && v.y <= b.max().y + tol)
+            .copied()
+            .collect();
+        if candidates.is_empty() {
+            return false;
+        }
+        let segs: Vec<Line<f64>> = p.0.iter().flat_map(rings).flat_map(segments).collect();
+        candidates
+            .iter()
+            .any(|&c| segs.iter().any(|s| point_segment_distance(c, s) <= tol))
+    }
 }
 
 /// Every gap of more than `min_gap_m2`: land enclosed by the valid parcels (not marked in
@@ -1292,9 +1309,10 @@ pub fn gaps(
             if area <= min_gap_m2 || area <= 0.0 {
                 return None;
             }
+            let boundary = Boundary::of(&shape);
             let around: Vec<ParcelId> = near
                 .iter()
-                .filter(|&&i| touches(&parcels[i].geometry, &shape, tol))
+                .filter(|&&i| boundary.touches(&parcels[i].geometry, tol))
                 .map(|&i| parcels[i].id.clone())
                 .collect();
             let message = if *site_land {
@@ -1573,7 +1591,8 @@ fn zone_checks(
     };
     let mut zones = BTreeMap::new();
     for (z, m) in &members {
-        let acres: f64 = m.iter().map(|&i| areas[i]).sum::<f64>() / M2_PER_ACRE;
+        // `+ 0.0`: an empty sum is -0.0.
+        let acres: f64 = m.iter().map(|&i| areas[i]).sum::<f64>() / M2_PER_ACRE + 0.0;
         let pieces = match &adjacency {
             Some(adj) if !m.is_empty() => adj.components(m),
             _ => Vec::new(),

@@ -184,8 +184,9 @@ pub fn to_text(report: &Report, source: &str, units: AreaUnit) -> String {
     }
     let counts = report.counts();
     out.push_str(&format!(
-        "{} findings: {}\n",
+        "{} finding{}: {}\n",
         report.findings.len(),
+        if report.findings.len() == 1 { "" } else { "s" },
         counts
             .iter()
             .map(|(k, n)| format!("{n} {}", k.name()))
@@ -523,10 +524,13 @@ mod tests {
     fn text_shows_zone_table_and_findings_in_units() {
         let t = to_text(&sample(), "x.geojson", AreaUnit::Acres);
         assert!(
-            t.contains("mill         2  700.12  700.00      +0.12       2"),
+            t.contains("mill             2  700.12  700.00      +0.12       2"),
             "{t}"
         );
-        assert!(t.contains("(no zone)    1    9.88"), "{t}");
+        assert!(
+            t.contains("(no zone)        1    9.88       -          -       -"),
+            "{t}"
+        );
         assert!(t.contains("2 findings: 1 overlap, 1 not_contiguous"), "{t}");
         assert!(
             t.contains("  A, B  0.1235 acres  at 67.1234568, 24.5000000"),

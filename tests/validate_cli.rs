@@ -1,0 +1,480 @@
+//! End-to-end tests of `allot validate`: the real binary on the hand-made fixtures in
+//! `tests/fixtures/validate/` (see the README there). Expected areas were computed
+//! independently with shapely 2 (geometry) and pyproj `Geod(ellps="WGS84").geometry_area_perimeter`
+//! (geodesic area), as noted at each number.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+const M2_PER_ACRE: f64 = 4046.8564224;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/validate")
+        .join(name)
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn allot(args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_allot"))
+        .args(args)
+        .output()
+        .expect("run allot");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+fn validate_json(file: &str, extra: &[&str]) -> (i32, Value) {
+    let f = fixture(file);
+    let mut args = vec!["validate", f.to_str().unwrap(), "--format", "json"];
+    args.extend_from_slice(extra);
+    let r = allot(&args);
+    let v: Value = serde_json::from_str(&r.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {} / {}", r.stdout, r.stderr));
+    (r.code, v)
+}
+
+fn findings_of<'a>(v: &'a Value, kind: &str) -> Vec<&'a Value> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == kind)
+        .collect()
+}
+
+fn ids(f: &Value) -> Vec<&str> {
+    f["parcels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap())
+        .collect()
+}
+
+fn close(a: f64, b: f64, tol: f64) -> bool {
+    (a - b).abs() <= tol
+}
+
+#[test]
+fn overlap_of_two_squares_has_the_geodesic_area() {
+    let (code, v) = validate_json("overlap.geojson", &[]);
+    assert_eq!(code, 1);
+    let f = &v["findings"].as_array().unwrap();
+    // Only A and B overlap: C shares A's west edge, D touches A at a corner.
+    assert_eq!(f.len(), 1, "{v:#}");
+    assert_eq!(f[0]["kind"], "overlap");
+    assert_eq!(ids(&f[0]), ["A", "B"]);
+    // shapely: A ∩ B = box(67.304, 24.781, 67.305, 24.785); pyproj: 44,807.070209 m²
+    // = 11.072068 acres.
+    let acres = f[0]["acres"].as_f64().unwrap();
+    assert!(
+        close(acres, 44_807.070_209_384 / M2_PER_ACRE, 1e-6),
+        "{acres}"
+    );
+    let at = f[0]["at"].as_array().unwrap();
+    let (lon, lat) = (at[0].as_f64().unwrap(), at[1].as_f64().unwrap());
+    assert!((67.304..=67.305).contains(&lon) && (24.781..=24.785).contains(&lat));
+    // pyproj: the four 0.005° squares total 276.804976 acres.
+    assert!(close(v["total_acres"].as_f64().unwrap(), 276.804_976, 1e-6));
+}
+
+#[test]
+fn min_overlap_filters_small_overlaps() {
+    // 44,807 m² is reported with the default 1 m² and dropped at 50,000 m².
+    let (code, v) = validate_json("overlap.geojson", &["--min-overlap", "50000"]);
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(v["ok"], true);
+}
+
+#[test]
+fn hole_in_a_ring_of_parcels_is_a_gap_with_its_neighbours() {
+    let (code, v) = validate_json("ring_gap.geojson", &[]);
+    assert_eq!(code, 1);
+    let gaps = findings_of(&v, "gap");
+    assert_eq!(gaps.len(), 1, "{v:#}");
+    assert_eq!(v["findings"].as_array().unwrap().len(), 1);
+    // pyproj: the missing cell box(67.304, 24.784, 67.308, 24.788) is 179,224.043564 m².
+    let acres = gaps[0]["acres"].as_f64().unwrap();
+    assert!(
+        close(acres, 179_224.043_563_843 / M2_PER_ACRE, 1e-6),
+        "{acres}"
+    );
+    // All eight cells touch it: four by an edge, four by a corner.
+    assert_eq!(
+        ids(gaps[0]),
+        [
+            "r0c0", "r0c1", "r0c2", "r1c0", "r1c2", "r2c0", "r2c1", "r2c2"
+        ]
+    );
+    // A gap smaller than --min-gap is not reported.
+    let (code, _) = validate_json("ring_gap.geojson", &["--min-gap", "200000"]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn zones_corner_contact_targets_and_unzoned() {
+    // pyproj: mill (m1 + m2) 138.398671 acres, park (p1..p3) 207.599370, u1 69.197972.
+    let (code, v) = validate_json(
+        "zones.geojson",
+        &[
+            "--target",
+            "mill=136",
+            "--target",
+            "park=208",
+            "--target",
+            "missing=5",
+        ],
+    );
+    assert_eq!(code, 1);
+    let z = &v["zones"];
+    assert_eq!(z["mill"]["parcels"], 2);
+    assert!(close(
+        z["mill"]["acres"].as_f64().unwrap(),
+        138.398_671,
+        1e-6
+    ));
+    assert_eq!(z["mill"]["components"], 2); // m1 and m2 meet only at a corner
+    assert_eq!(z["park"]["components"], 1);
+    assert!(close(
+        z["park"]["acres"].as_f64().unwrap(),
+        207.599_370,
+        1e-6
+    ));
+    assert_eq!(z["park"]["target_acres"], 208.0);
+    assert_eq!(z["missing"]["parcels"], 0);
+    assert_eq!(z["missing"]["components"], 0);
+
+    let nc = findings_of(&v, "not_contiguous");
+    assert_eq!(nc.len(), 1);
+    assert_eq!(nc[0]["zone"], "mill");
+    assert_eq!(ids(nc[0]), ["m1", "m2"]);
+    assert!(nc[0]["message"].as_str().unwrap().contains("2 pieces"));
+
+    // mill is 2.398671 acres over 136 (tolerance 1); park is 0.40 under 208 (within);
+    // missing has no parcels at all.
+    let za = findings_of(&v, "zone_area");
+    let zones: Vec<&str> = za.iter().map(|f| f["zone"].as_str().unwrap()).collect();
+    assert_eq!(zones, ["missing", "mill"]); // largest deviation first
+    assert!(close(za[0]["acres"].as_f64().unwrap(), 5.0, 1e-9));
+    assert!(close(za[1]["acres"].as_f64().unwrap(), 2.398_671, 1e-6));
+
+    let un = findings_of(&v, "unzoned");
+    assert_eq!(un.len(), 1);
+    assert_eq!(ids(un[0]), ["u1"]);
+    assert!(close(un[0]["acres"].as_f64().unwrap(), 69.197_972, 1e-6));
+
+    // A wider tolerance clears the mill's area finding but not the others.
+    let (_, v) = validate_json(
+        "zones.geojson",
+        &["--target", "mill=136", "--tolerance", "3"],
+    );
+    assert!(findings_of(&v, "zone_area").is_empty());
+}
+
+#[test]
+fn no_unzoned_findings_when_no_parcel_has_a_zone() {
+    let (code, v) = validate_json("ring_gap.geojson", &["--min-gap", "1e9"]);
+    assert_eq!(code, 0);
+    assert!(v["zones"].as_object().unwrap().is_empty());
+}
+
+#[test]
+fn duplicate_ids_are_reported_once_per_id() {
+    let (code, v) = validate_json("duplicate_ids.geojson", &[]);
+    assert_eq!(code, 1);
+    let d = findings_of(&v, "duplicate_id");
+    assert_eq!(d.len(), 1, "{v:#}");
+    assert_eq!(ids(d[0]), ["X"]);
+    assert!(d[0]["message"].as_str().unwrap().contains("positions 1, 3"));
+}
+
+#[test]
+fn site_outside_land_and_uncovered_site_land() {
+    let site = fixture("site.geojson");
+    let (code, v) = validate_json("site_parcels.geojson", &["--site", site.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert_eq!(v["findings"].as_array().unwrap().len(), 2, "{v:#}");
+    // shapely: P2 − site = box(67.32, 24.78, 67.33, 24.79); pyproj 1,120,159.100287 m².
+    let out = findings_of(&v, "outside_site");
+    assert_eq!(ids(out[0]), ["P2"]);
+    assert!(close(
+        out[0]["acres"].as_f64().unwrap(),
+        1_120_159.100_287 / M2_PER_ACRE,
+        1e-6
+    ));
+    // shapely: site − (P1 ∪ P2) = the strip 67.30..67.32 × 24.79..24.80, keeping the P1/P2
+    // corner (67.31, 24.79) on its edge; pyproj 2,240,179.032304 m².
+    let gap = findings_of(&v, "gap");
+    assert_eq!(ids(gap[0]), ["P1", "P2"]);
+    assert!(close(
+        gap[0]["acres"].as_f64().unwrap(),
+        2_240_179.032_304 / M2_PER_ACRE,
+        1e-6
+    ));
+    // Without the site, the two parcels are clean.
+    let (code, _) = validate_json("site_parcels.geojson", &[]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn invalid_geometry_reason_and_location_like_postgis() {
+    let (code, v) = validate_json("invalid.geojson", &[]);
+    assert_eq!(code, 1);
+    let inv = findings_of(&v, "invalid_geometry");
+    assert_eq!(inv.len(), 2, "{v:#}");
+    // shapely.is_valid_reason gives "Self-intersection[67.305 24.785]" and
+    // "Hole lies outside shell[67.34 24.78]" for these two.
+    let bow = inv.iter().find(|f| ids(f) == ["bow"]).unwrap();
+    assert!(
+        bow["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Self-intersection")
+    );
+    assert_eq!(bow["at"], serde_json::json!([67.305, 24.785]));
+    assert!(bow.get("acres").is_none());
+    let holey = inv.iter().find(|f| ids(f) == ["holey"]).unwrap();
+    assert!(
+        holey["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Hole lies outside shell")
+    );
+    assert_eq!(holey["at"], serde_json::json!([67.34, 24.78]));
+    // "ok" covers half of the bow-tie's box, but invalid parcels are left out of overlaps.
+    assert!(findings_of(&v, "overlap").is_empty());
+}
+
+#[test]
+fn json_has_exactly_the_documented_fields() {
+    let (_, v) = validate_json("zones.geojson", &["--target", "mill=136"]);
+    let top: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(top, ["ok", "parcels", "total_acres", "zones", "findings"]);
+    assert_eq!(v["ok"], false);
+    assert_eq!(v["parcels"], 6);
+    let zone: Vec<&str> = v["zones"]["mill"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(zone, ["parcels", "acres", "components", "target_acres"]);
+    assert!(v["zones"]["park"].get("target_acres").is_none());
+    let allowed = ["kind", "parcels", "zone", "acres", "at", "message"];
+    for f in v["findings"].as_array().unwrap() {
+        let keys: Vec<&str> = f.as_object().unwrap().keys().map(String::as_str).collect();
+        assert!(keys.iter().all(|k| allowed.contains(k)), "{keys:?}");
+        for k in ["kind", "parcels", "at", "message"] {
+            assert!(keys.contains(&k), "{k} missing in {f}");
+        }
+        // acres rounded to 6 decimals, coordinates to 7.
+        if let Some(a) = f.get("acres") {
+            let a = a.as_f64().unwrap();
+            assert!(close(a * 1e6, (a * 1e6).round(), 1e-6));
+        }
+        for c in f["at"].as_array().unwrap() {
+            let c = c.as_f64().unwrap();
+            assert!(close(c * 1e7, (c * 1e7).round(), 1e-5));
+        }
+    }
+}
+
+#[test]
+fn text_report_has_zone_table_and_grouped_findings_in_units() {
+    let f = fixture("zones.geojson");
+    let r = allot(&["validate", f.to_str().unwrap(), "--target", "mill=136"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("zone"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("mill             2  138.40  136.00      +2.40       2"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("(no zone)        1   69.20"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("3 findings: 1 unzoned, 1 zone_area, 1 not_contiguous")
+    );
+    let h = allot(&["validate", f.to_str().unwrap(), "--units", "hectares"]);
+    // 138.398671 acres = 56.008 ha.
+    assert!(h.stdout.contains("56.01"), "{}", h.stdout);
+}
+
+#[test]
+fn findings_geojson_opens_in_gdal() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("findings.geojson");
+    let site = fixture("site.geojson");
+    let input = fixture("site_parcels.geojson");
+    let r = allot(&[
+        "validate",
+        input.to_str().unwrap(),
+        "--site",
+        site.to_str().unwrap(),
+        "--findings",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    // CI installs gdal-bin; a missing ogrinfo is a failure, not a skip.
+    let o = Command::new("ogrinfo")
+        .args(["-ro", "-al", out.to_str().unwrap()])
+        .output()
+        .expect("ogrinfo (Debian gdal-bin) must be installed to run this test");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let info = String::from_utf8(o.stdout).unwrap();
+    assert!(info.contains("Feature Count: 2"), "{info}");
+    assert!(info.contains("kind (String) = gap"), "{info}");
+    assert!(info.contains("kind (String) = outside_site"), "{info}");
+    assert!(info.contains("parcels (StringList) = (2:P1,P2)"), "{info}");
+    assert!(info.contains("acres (Real) = 276.79734"), "{info}");
+    assert!(info.contains("POLYGON ((67.32"), "{info}");
+    // Points for findings without a shape.
+    let pts = dir.path().join("points.geojson");
+    let z = fixture("zones.geojson");
+    allot(&[
+        "validate",
+        z.to_str().unwrap(),
+        "--findings",
+        pts.to_str().unwrap(),
+    ]);
+    let o = Command::new("ogrinfo")
+        .args(["-ro", "-al", "-so", pts.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let info = String::from_utf8(o.stdout).unwrap();
+    assert!(info.contains("Geometry: Point"), "{info}");
+    assert!(info.contains("Feature Count: 2"), "{info}");
+}
+
+#[test]
+fn findings_geojson_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("f.geojson");
+    let input = fixture("ring_gap.geojson");
+    allot(&[
+        "validate",
+        input.to_str().unwrap(),
+        "--findings",
+        out.to_str().unwrap(),
+    ]);
+    let back = allot::report::validation::read_findings_geojson(
+        &std::fs::read(&out).unwrap(),
+        "f.geojson",
+    )
+    .unwrap();
+    assert_eq!(back.len(), 1);
+    assert_eq!(back[0].kind, allot::FindingKind::Gap);
+    assert_eq!(back[0].parcels.len(), 8);
+    let area = allot::geodesy::area_m2(back[0].geometry.as_ref().unwrap());
+    assert!(close(area, 179_224.043_563_843, 1e-6), "{area}");
+}
+
+#[test]
+fn exit_codes() {
+    let clean = fixture("clean.geojson");
+    let c = clean.to_str().unwrap();
+    // pyproj: the four park cells total 276.797342 acres.
+    assert_eq!(allot(&["validate", c]).code, 0);
+    assert_eq!(allot(&["validate", c, "--target", "park=276.8"]).code, 0);
+    assert_eq!(allot(&["validate", c, "--target", "park=270"]).code, 1);
+    assert_eq!(allot(&["validate", c, "--target", "park"]).code, 2);
+    assert_eq!(allot(&["validate", c, "--tolerance", "-1"]).code, 2);
+    assert_eq!(allot(&["validate", "/nonexistent/x.geojson"]).code, 2);
+    assert_eq!(allot(&["validate", c, "--format", "xml"]).code, 2);
+}
+
+#[test]
+fn bad_input_exits_2_naming_file_feature_and_id() {
+    let f = fixture("bad_latitude.geojson");
+    let r = allot(&["validate", f.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(r.stdout.is_empty());
+    assert!(r.stderr.contains("bad_latitude.geojson"), "{}", r.stderr);
+    assert!(r.stderr.contains("feature 2"), "{}", r.stderr);
+    assert!(r.stderr.contains("\"P2\""), "{}", r.stderr);
+    // A bad site file too.
+    let ok = fixture("clean.geojson");
+    let r = allot(&[
+        "validate",
+        ok.to_str().unwrap(),
+        "--site",
+        f.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("bad_latitude.geojson: feature 2"),
+        "{}",
+        r.stderr
+    );
+    // An invalid site polygon is refused with its reason.
+    let inv = fixture("invalid.geojson");
+    let r = allot(&[
+        "validate",
+        ok.to_str().unwrap(),
+        "--site",
+        inv.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("feature 1 (id \"bow\")"), "{}", r.stderr);
+    assert!(r.stderr.contains("Self-intersection"), "{}", r.stderr);
+}
+
+#[test]
+fn findings_output_never_overwrites_an_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.geojson");
+    std::fs::copy(fixture("overlap.geojson"), &input).unwrap();
+    let before = std::fs::read(&input).unwrap();
+    let i = input.to_str().unwrap();
+    let r = allot(&["validate", i, "--findings", i]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("refusing to overwrite"), "{}", r.stderr);
+    assert_eq!(std::fs::read(&input).unwrap(), before);
+}
+
+#[test]
+fn output_is_deterministic() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = fixture("site.geojson");
+    let mut outs = Vec::new();
+    for k in 0..2 {
+        for file in ["zones.geojson", "site_parcels.geojson", "invalid.geojson"] {
+            let out = dir.path().join(format!("f{k}-{file}"));
+            let input = fixture(file);
+            for format in ["text", "json"] {
+                let r = allot(&[
+                    "validate",
+                    input.to_str().unwrap(),
+                    "--site",
+                    site.to_str().unwrap(),
+                    "--target",
+                    "mill=100",
+                    "--format",
+                    format,
+                    "--findings",
+                    out.to_str().unwrap(),
+                ]);
+                outs.push((r.stdout, std::fs::read(&out).unwrap()));
+            }
+        }
+    }
+    let half = outs.len() / 2;
+    assert_eq!(outs[..half], outs[half..]);
+}
