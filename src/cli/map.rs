@@ -2,9 +2,9 @@
 
 use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
-use super::Outcome;
+use super::{Outcome, read, write_output};
 
 /// Arguments of `allot map`.
 #[derive(Debug, clap::Args)]
@@ -45,8 +45,77 @@ pub enum Labels {
     None,
 }
 
-/// Runs `allot map`.
+impl From<Labels> for allot::render::LabelKind {
+    fn from(l: Labels) -> Self {
+        match l {
+            Labels::Id => allot::render::LabelKind::Id,
+            Labels::Name => allot::render::LabelKind::Name,
+            Labels::Area => allot::render::LabelKind::Area,
+            Labels::None => allot::render::LabelKind::None,
+        }
+    }
+}
+
+/// Zone targets from the data's `metadata.targets` (`{"zone": acres, ...}`), in file order;
+/// entries that are not finite, non-negative numbers are ignored.
+fn metadata_targets(set: &allot::ParcelSet) -> Vec<(String, f64)> {
+    let Some(serde_json::Value::Object(map)) = set.metadata_field("targets") else {
+        return Vec::new();
+    };
+    map.iter()
+        .filter_map(|(k, v)| {
+            let a = v.as_f64()?;
+            (a.is_finite() && a >= 0.0).then(|| (k.clone(), a))
+        })
+        .collect()
+}
+
+/// Runs `allot map`: draws the parcels and findings to an SVG. Findings come from `--findings`,
+/// else from validating the parcels when they carry zones (targets from `metadata.targets`,
+/// default tolerances). Exit 0 when the map was written, findings or not: drawing them is the
+/// point (`allot validate` is the check that exits 1).
 pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
-    let _ = (args, quiet);
-    anyhow::bail!("map is being built")
+    let mut inputs: Vec<&std::path::Path> = vec![args.file.as_path()];
+    if let Some(f) = &args.findings {
+        inputs.push(f.as_path());
+    }
+    // Refuse to overwrite an input before doing the work.
+    allot::output::check_not_input(&args.output, &inputs)?;
+    let set = read(&args.file)?;
+    let targets = metadata_targets(&set);
+    let findings: Vec<allot::Finding> = match &args.findings {
+        Some(path) => {
+            let name = path.display().to_string();
+            let bytes = std::fs::read(path).with_context(|| format!("{name}: cannot read"))?;
+            allot::report::validation::read_findings_geojson(&bytes, &name)?
+        }
+        None if set.parcels.iter().any(|p| p.zone.is_some()) => {
+            let opts = allot::validate::ValidateOptions {
+                targets: targets.clone(),
+                ..Default::default()
+            };
+            allot::validate::validate(&set, &opts).findings
+        }
+        None => Vec::new(),
+    };
+    let opts = allot::render::MapOptions {
+        title: args.title.clone(),
+        color_by: args.color_by.clone(),
+        labels: args.labels.into(),
+        width: args.width,
+        targets,
+    };
+    let svg = allot::render_svg(&set, &findings, &opts)?;
+    write_output(&args.output, &inputs, svg.as_bytes())?;
+    if !quiet {
+        eprintln!(
+            "allot: wrote {} ({} parcels, {} finding{}, {} KB)",
+            args.output.display(),
+            set.parcels.len(),
+            findings.len(),
+            if findings.len() == 1 { "" } else { "s" },
+            svg.len().div_ceil(1024)
+        );
+    }
+    Ok(Outcome::Clean)
 }
