@@ -295,6 +295,23 @@ pub enum ReadError {
     },
 }
 
+/// How to read parcels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Keep each feature's raw `properties` (needed to write them back or to read arbitrary
+    /// properties). Commands that only check geometry and zones leave them out, which saves
+    /// about a third of the memory on large files.
+    pub keep_properties: bool,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            keep_properties: true,
+        }
+    }
+}
+
 /// Reads parcels from a path, or from standard input when the path is `-`.
 ///
 /// ```no_run
@@ -302,6 +319,18 @@ pub enum ReadError {
 /// println!("{} parcels", set.parcels.len());
 /// ```
 pub fn read_parcels(path: &Path) -> Result<ParcelSet, ReadError> {
+    read_parcels_with(path, ReadOptions::default())
+}
+
+/// [`read_parcels`] with options.
+///
+/// ```no_run
+/// use allot::parcels::{read_parcels_with, ReadOptions};
+/// let opts = ReadOptions { keep_properties: false };
+/// let set = read_parcels_with(std::path::Path::new("big.geojson"), opts).unwrap();
+/// assert!(set.parcels.iter().all(|p| p.properties.is_none()));
+/// ```
+pub fn read_parcels_with(path: &Path, opts: ReadOptions) -> Result<ParcelSet, ReadError> {
     let (name, bytes) = if path.as_os_str() == "-" {
         let name = "<stdin>".to_string();
         let mut buf = Vec::new();
@@ -342,7 +371,7 @@ pub fn read_parcels(path: &Path) -> Result<ParcelSet, ReadError> {
         let bytes = std::fs::read(path).map_err(io)?;
         (name, bytes)
     };
-    parse_parcels(&bytes, &name)
+    parse_parcels_with(&bytes, &name, opts)
 }
 
 /// Parses parcels from bytes; `name` is how the input is named in messages.
@@ -356,6 +385,15 @@ pub fn read_parcels(path: &Path) -> Result<ParcelSet, ReadError> {
 /// assert_eq!(set.parcels[0].zone.as_deref(), Some("mill"));
 /// ```
 pub fn parse_parcels(bytes: &[u8], name: &str) -> Result<ParcelSet, ReadError> {
+    parse_parcels_with(bytes, name, ReadOptions::default())
+}
+
+/// [`parse_parcels`] with options.
+pub fn parse_parcels_with(
+    bytes: &[u8],
+    name: &str,
+    opts: ReadOptions,
+) -> Result<ParcelSet, ReadError> {
     let (bom, bytes) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => (3, rest),
         None => (0, bytes),
@@ -408,27 +446,32 @@ pub fn parse_parcels(bytes: &[u8], name: &str) -> Result<ParcelSet, ReadError> {
         return Err(not_fc("it has no \"features\" array".into()));
     };
     let base = text.as_ptr() as usize;
-    let results: Vec<Result<Parcel, (FeatureRef, FeatureProblem)>> = features
-        .par_iter()
-        .enumerate()
-        .map(|(i, raw)| {
-            let offset = raw.get().as_ptr() as usize - base;
-            parse_feature(i, raw, text, offset)
-        })
-        .collect();
-    let mut parcels = Vec::with_capacity(results.len());
-    for r in results {
-        match r {
-            Ok(p) => parcels.push(p),
-            Err((feature, problem)) => {
-                return Err(ReadError::Feature {
-                    file: name.to_string(),
-                    feature,
-                    problem,
-                });
-            }
+    let parse = |i: usize| {
+        let raw = features[i];
+        parse_feature(
+            i,
+            raw,
+            text,
+            raw.get().as_ptr() as usize - base,
+            opts.keep_properties,
+        )
+    };
+    // Parse in parallel straight into the result; rayon may stop at any failing feature, so
+    // on failure find the first one in file order, for a deterministic message.
+    let parcels: Result<Vec<Parcel>, _> = (0..features.len()).into_par_iter().map(parse).collect();
+    let parcels = match parcels {
+        Ok(p) => p,
+        Err(_) => {
+            let (feature, problem) = (0..features.len())
+                .find_map(|i| parse(i).err())
+                .expect("a feature failed to parse");
+            return Err(ReadError::Feature {
+                file: name.to_string(),
+                feature,
+                problem,
+            });
         }
-    }
+    };
     Ok(ParcelSet {
         source: name.to_string(),
         parcels,
@@ -560,8 +603,8 @@ impl<'de> Deserialize<'de> for TopLevel<'de> {
 struct FeatureIn<'a> {
     #[serde(rename = "type", borrow)]
     kind: Option<Cow<'a, str>>,
-    #[serde(default)]
-    id: Option<Value>,
+    #[serde(borrow, default)]
+    id: Option<Scalar<'a>>,
     #[serde(borrow, default)]
     geometry: Option<GeometryIn<'a>>,
     #[serde(borrow, default)]
@@ -577,17 +620,90 @@ struct GeometryIn<'a> {
 }
 
 #[derive(Deserialize, Default)]
-struct PropsIn {
-    #[serde(default)]
-    id: Option<Value>,
-    #[serde(default)]
-    zone: Option<Value>,
-    #[serde(default)]
-    land_use: Option<Value>,
-    #[serde(default)]
-    name: Option<Value>,
+struct PropsIn<'a> {
+    #[serde(borrow, default)]
+    id: Option<Scalar<'a>>,
+    #[serde(borrow, default)]
+    zone: Option<Scalar<'a>>,
+    #[serde(borrow, default)]
+    land_use: Option<Scalar<'a>>,
+    #[serde(borrow, default)]
+    name: Option<Scalar<'a>>,
     #[serde(default)]
     access: Option<Value>,
+}
+
+/// A JSON scalar read without allocating when it is a plain string: ids and the properties
+/// allot reads (`zone`, `land_use`, `name`). Arrays and objects are skipped and named.
+enum Scalar<'a> {
+    Str(Cow<'a, str>),
+    Num(serde_json::Number),
+    Bool(bool),
+    Null,
+    Other(&'static str),
+}
+
+impl Scalar<'_> {
+    /// The text allot uses for it (`None` for null, arrays and objects).
+    fn text(&self) -> Option<String> {
+        match self {
+            Scalar::Str(s) => Some(s.to_string()),
+            Scalar::Num(n) => Some(n.to_string()),
+            Scalar::Bool(b) => Some(b.to_string()),
+            Scalar::Null | Scalar::Other(_) => None,
+        }
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Scalar<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = Scalar<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Scalar::Str(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Scalar::Str(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Scalar::Str(Cow::Owned(v)))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(Scalar::Num(v.into()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(Scalar::Num(v.into()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(serde_json::Number::from_f64(v).map_or(Scalar::Null, Scalar::Num))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(Scalar::Bool(v))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Scalar::Null)
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Scalar::Null)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+                Ok(Scalar::Other("an array"))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                while map
+                    .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(Scalar::Other("an object"))
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
 }
 
 /// What a raw JSON value is, from its first byte: `None` for an object.
@@ -602,17 +718,6 @@ fn raw_kind(raw: &RawValue) -> Option<&'static str> {
     }
 }
 
-fn value_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 fn value_text(v: &Value) -> Option<String> {
     match v {
         Value::Null => None,
@@ -623,7 +728,13 @@ fn value_text(v: &Value) -> Option<String> {
 
 type FeatureResult = Result<Parcel, (FeatureRef, FeatureProblem)>;
 
-fn parse_feature(index: usize, raw: &RawValue, text: &str, offset: usize) -> FeatureResult {
+fn parse_feature(
+    index: usize,
+    raw: &RawValue,
+    text: &str,
+    offset: usize,
+    keep_properties: bool,
+) -> FeatureResult {
     let position = index + 1;
     let json_err = |e: serde_json::Error, at: usize| {
         // Line and column of the error within the whole file.
@@ -677,11 +788,12 @@ fn parse_feature(index: usize, raw: &RawValue, text: &str, offset: usize) -> Fea
             Some(kind) => return Err(anon(FeatureProblem::BadProperties(kind.to_string()))),
         },
     };
-    let id_from = |v: &Value| match v {
-        Value::String(s) => Ok(Some(s.clone())),
-        Value::Number(n) => Ok(Some(n.to_string())),
-        Value::Null => Ok(None),
-        other => Err(FeatureProblem::BadId(value_kind(other).to_string())),
+    let id_from = |v: &Scalar| match v {
+        Scalar::Str(s) => Ok(Some(s.to_string())),
+        Scalar::Num(n) => Ok(Some(n.to_string())),
+        Scalar::Null => Ok(None),
+        Scalar::Bool(_) => Err(FeatureProblem::BadId("a boolean".into())),
+        Scalar::Other(kind) => Err(FeatureProblem::BadId(kind.to_string())),
     };
     let fid = match &f.id {
         Some(v) => id_from(v).map_err(anon)?,
@@ -747,7 +859,7 @@ fn parse_feature(index: usize, raw: &RawValue, text: &str, offset: usize) -> Fea
             return Err(fail(FeatureProblem::UnsupportedGeometry(other.to_string())));
         }
     };
-    let text_of = |v: &Option<Value>| v.as_ref().and_then(value_text);
+    let text_of = |v: &Option<Scalar>| v.as_ref().and_then(Scalar::text);
     let access = match &props.access {
         Some(Value::Array(items)) => items
             .iter()
@@ -765,7 +877,11 @@ fn parse_feature(index: usize, raw: &RawValue, text: &str, offset: usize) -> Fea
     Ok(Parcel {
         index,
         id: ParcelId(id.unwrap_or_else(|| format!("#{position}"))),
-        feature_id: f.id.filter(|v| !v.is_null()),
+        feature_id: match f.id {
+            Some(Scalar::Str(s)) => Some(Value::String(s.into_owned())),
+            Some(Scalar::Num(n)) => Some(Value::Number(n)),
+            _ => None,
+        },
         geometry,
         multi,
         zone: text_of(&props.zone),
@@ -774,7 +890,7 @@ fn parse_feature(index: usize, raw: &RawValue, text: &str, offset: usize) -> Fea
         access,
         properties: f
             .properties
-            .filter(|p| p.get() != "null")
+            .filter(|p| keep_properties && p.get() != "null")
             .map(|p| p.to_owned()),
     })
 }

@@ -147,6 +147,15 @@ pub fn read(path: &std::path::Path) -> Result<allot::ParcelSet> {
     allot::read_parcels(path).map_err(anyhow::Error::from)
 }
 
+/// Reads the input parcels without keeping their raw properties (for commands that write no
+/// GeoJSON back and read only ids, zones and land uses: less memory on large files).
+pub fn read_lean(path: &std::path::Path) -> Result<allot::ParcelSet> {
+    let opts = allot::parcels::ReadOptions {
+        keep_properties: false,
+    };
+    allot::parcels::read_parcels_with(path, opts).map_err(anyhow::Error::from)
+}
+
 /// Writes an output file atomically after checking it is not one of the inputs.
 pub fn write_output(
     path: &std::path::Path,

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use super::{Format, Outcome, Units, print, read};
+use super::{Format, Outcome, Units, print};
 
 /// Arguments of `allot summary`.
 #[derive(Debug, clap::Args)]
@@ -21,7 +21,7 @@ pub struct Args {
 
 /// Runs `allot summary`.
 pub fn run(args: Args) -> Result<Outcome> {
-    let set = read(&args.file)?;
+    let set = super::read_lean(&args.file)?;
     let summary = allot::report::summarize(&set, args.units.into());
     print(&match args.format {
         Format::Text => summary.to_text(),

@@ -57,7 +57,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         // Refuse before doing the work.
         allot::output::check_not_input(out, &inputs)?;
     }
-    let set = read(&args.file)?;
+    let set = super::read_lean(&args.file)?;
     let site = match &args.site {
         Some(path) => {
             let s = read(path)?;
