@@ -53,10 +53,12 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     if let Some(s) = &args.site {
         inputs.push(s.as_path());
     }
-    if let Some(out) = &args.findings {
+    for out in [&args.findings, &args.map].into_iter().flatten() {
         // Refuse before doing the work.
         allot::output::check_not_input(out, &inputs)?;
     }
+    let progress = super::Progress::new(quiet);
+    progress.stage(format!("reading {}", args.file.display()));
     let set = super::read_lean(&args.file)?;
     let site = match &args.site {
         Some(path) => {
@@ -72,7 +74,9 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         min_gap_m2: args.min_gap,
         site,
     };
+    progress.stage(format!("validating {} parcels", set.parcels.len()));
     let report = validate(&set, &opts);
+    progress.finish();
     if !quiet {
         let invalid: std::collections::BTreeSet<&str> = report
             .findings
@@ -93,6 +97,14 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
             &inputs,
             validation::findings_geojson(&report.findings).as_bytes(),
         )?;
+    }
+    if let Some(out) = &args.map {
+        let map_opts = allot::render::MapOptions {
+            targets: args.targets.clone(),
+            ..Default::default()
+        };
+        let svg = allot::render_svg(&set, &report.findings, &map_opts)?;
+        write_output(out, &inputs, svg.as_bytes())?;
     }
     print(&match args.format {
         Format::Text => validation::to_text(&report, &set.source, args.units.into()),
