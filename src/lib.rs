@@ -22,6 +22,7 @@ pub mod output;
 pub mod parcels;
 pub mod plan;
 pub mod report;
+pub mod synth;
 pub mod validate;
 
 pub use adjacency::Adjacency;
