@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use super::Outcome;
+use super::{Outcome, read, write_output};
 
 /// Arguments of `allot map`.
 #[derive(Debug, clap::Args)]
@@ -45,8 +45,67 @@ pub enum Labels {
     None,
 }
 
-/// Runs `allot map`.
+impl From<Labels> for allot::render::LabelKind {
+    fn from(l: Labels) -> Self {
+        match l {
+            Labels::Id => allot::render::LabelKind::Id,
+            Labels::Name => allot::render::LabelKind::Name,
+            Labels::Area => allot::render::LabelKind::Area,
+            Labels::None => allot::render::LabelKind::None,
+        }
+    }
+}
+
+/// Zone targets from the data's `metadata.targets` (`{"zone": acres, ...}`), in file order;
+/// entries that are not finite, non-negative numbers are ignored.
+fn metadata_targets(set: &allot::ParcelSet) -> Vec<(String, f64)> {
+    let Some(serde_json::Value::Object(map)) = set.metadata_field("targets") else {
+        return Vec::new();
+    };
+    map.iter()
+        .filter_map(|(k, v)| {
+            let a = v.as_f64()?;
+            (a.is_finite() && a >= 0.0).then(|| (k.clone(), a))
+        })
+        .collect()
+}
+
+/// Runs `allot map`: draws the parcels (and findings) to an SVG. Exit 0 when the map was
+/// written, findings or not: drawing them is the point.
 pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
-    let _ = (args, quiet);
-    anyhow::bail!("map is being built")
+    let set = read(&args.file)?;
+    if let Some(path) = &args.findings {
+        anyhow::bail!(
+            "--findings {}: reading findings files is not available yet (waiting for `allot validate`)",
+            path.display()
+        );
+    }
+    let findings: Vec<allot::Finding> = Vec::new();
+    if !quiet && set.parcels.iter().any(|p| p.zone.is_some()) {
+        eprintln!(
+            "allot: note: findings are not computed yet (validation is not available in this build)"
+        );
+    }
+    let opts = allot::render::MapOptions {
+        title: args.title.clone(),
+        color_by: args.color_by.clone(),
+        labels: args.labels.into(),
+        width: args.width,
+        targets: metadata_targets(&set),
+    };
+    let svg = allot::render_svg(&set, &findings, &opts)?;
+    let mut inputs: Vec<&std::path::Path> = vec![args.file.as_path()];
+    if let Some(f) = &args.findings {
+        inputs.push(f.as_path());
+    }
+    write_output(&args.output, &inputs, svg.as_bytes())?;
+    if !quiet {
+        eprintln!(
+            "allot: wrote {} ({} parcels, {} KB)",
+            args.output.display(),
+            set.parcels.len(),
+            svg.len().div_ceil(1024)
+        );
+    }
+    Ok(Outcome::Clean)
 }

@@ -21,7 +21,7 @@ pub mod split;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use geo::{MultiPolygon, Validation};
+use geo::MultiPolygon;
 use rayon::prelude::*;
 
 use crate::adjacency::{Adjacency, shared_boundary_m};
@@ -40,6 +40,10 @@ pub const DEFAULT_EXCLUDED_USES: [&str; 4] = [
     "water_reservoir",
     "encroached",
 ];
+
+/// Overlaps larger than this (m²) make the input unfit to plan (as `allot validate` reports
+/// them by default).
+pub const OVERLAP_M2: f64 = 1.0;
 
 /// How close a split zone gets to its target, in acres.
 pub const SPLIT_PRECISION_ACRES: f64 = 0.01;
@@ -285,26 +289,36 @@ fn check_input(set: &ParcelSet) -> Result<(), PlanError> {
         }
         seen.insert(p.id.as_str(), p.index);
     }
-    let invalid: Vec<String> = set
-        .parcels
-        .par_iter()
-        .filter_map(|p| {
-            let errors = p.geometry.validation_errors();
-            (!errors.is_empty()).then(|| {
-                format!(
-                    "feature {} (id {:?}): {}",
-                    p.index + 1,
-                    p.id.as_str(),
-                    errors[0]
-                )
+    let position: BTreeMap<&str, usize> = seen;
+    let describe = |f: &crate::validate::Finding| {
+        let who: Vec<String> = f
+            .parcels
+            .iter()
+            .map(|id| match position.get(id.as_str()) {
+                Some(i) => format!("feature {} (id {:?})", i + 1, id.as_str()),
+                None => format!("id {:?}", id.as_str()),
             })
-        })
-        .collect();
+            .collect();
+        format!("{}: {}", who.join(" and "), f.message)
+    };
+    let invalid = crate::validate::invalid_geometry(&set.parcels);
     if !invalid.is_empty() {
+        let details: Vec<String> = invalid.iter().map(describe).collect();
         return Err(PlanError::InvalidGeometry {
             file: set.source.clone(),
             count: invalid.len(),
-            details: first_few(&invalid),
+            details: first_few(&details),
+        });
+    }
+    let index = ParcelIndex::build(set.parcels.iter().map(|p| &p.geometry));
+    let skip = vec![false; set.parcels.len()];
+    let overlaps = crate::validate::overlaps(&set.parcels, &index, &skip, OVERLAP_M2);
+    if !overlaps.is_empty() {
+        let details: Vec<String> = overlaps.iter().map(describe).collect();
+        return Err(PlanError::Overlaps {
+            file: set.source.clone(),
+            count: overlaps.len(),
+            details: first_few(&details),
         });
     }
     Ok(())
