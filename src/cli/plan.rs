@@ -100,12 +100,6 @@ impl Args {
 /// Runs `allot plan`.
 pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     let _ = quiet;
-    if let Some(path) = &args.map {
-        anyhow::bail!(
-            "{}: --map is not available yet (the SVG renderer is being built); nothing written",
-            path.display()
-        );
-    }
     let set = read(&args.file)?;
     let opts = args.options();
     let plan = match allot::plan(&set, &opts) {
@@ -120,7 +114,16 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     let mut outputs: Vec<(&std::path::Path, Vec<u8>)> = Vec::new();
     let features = allot::plan::output_features(&set, &plan);
     let geojson = allot::parcels::write_feature_collection(&features, &set.members);
-    outputs.push((args.output.as_path(), geojson.into_bytes()));
+    outputs.push((args.output.as_path(), geojson.clone().into_bytes()));
+    if let Some(path) = &args.map {
+        let planned = allot::parcels::parse_parcels(geojson.as_bytes(), &set.source)?;
+        let map_opts = allot::render::MapOptions {
+            targets: opts.zones.clone(),
+            ..Default::default()
+        };
+        let svg = allot::render_svg(&planned, &[], &map_opts)?;
+        outputs.push((path.as_path(), svg.into_bytes()));
+    }
     let schedule = allot::report::Schedule::new(&plan);
     if let Some(path) = &args.schedule {
         outputs.push((path.as_path(), schedule.to_csv().into_bytes()));

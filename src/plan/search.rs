@@ -542,6 +542,114 @@ fn grow<'p, 'a>(
     st
 }
 
+/// Articulation points of the zone (members whose removal disconnects it), by Tarjan's
+/// low-link DFS on the members' induced subgraph (iterative, index order).
+fn articulation(st: &State) -> Vec<bool> {
+    let g = st.p.graph;
+    let n = g.len();
+    let mut disc = vec![u32::MAX; n];
+    let mut low = vec![0u32; n];
+    let mut cut = vec![false; n];
+    let mut time = 0u32;
+    let mut members = st.members.items.clone();
+    members.sort_unstable();
+    for &root in members.iter().take(1) {
+        // (node, parent, next neighbour position)
+        let mut stack: Vec<(usize, usize, usize)> = vec![(root, usize::MAX, 0)];
+        disc[root] = time;
+        low[root] = time;
+        time += 1;
+        let mut root_children = 0;
+        while let Some(&mut (v, parent, ref mut k)) = stack.last_mut() {
+            if *k < g.adj[v].len() {
+                let w = g.adj[v][*k].0;
+                *k += 1;
+                if !st.inset[w] || w == parent {
+                    continue;
+                }
+                if disc[w] == u32::MAX {
+                    disc[w] = time;
+                    low[w] = time;
+                    time += 1;
+                    if v == root {
+                        root_children += 1;
+                    }
+                    stack.push((w, v, 0));
+                } else {
+                    low[v] = low[v].min(disc[w]);
+                }
+            } else {
+                stack.pop();
+                if let Some(&(u, _, _)) = stack.last() {
+                    low[u] = low[u].min(low[v]);
+                    if u != root && low[v] >= disc[u] {
+                        cut[u] = true;
+                    }
+                }
+            }
+        }
+        if root_children > 1 {
+            cut[root] = true;
+        }
+    }
+    cut
+}
+
+/// Steepest descent over every add, remove and swap move until none improves the cost.
+fn polish(st: &mut State, max_steps: usize) {
+    let g = st.p.graph;
+    for _ in 0..max_steps {
+        let cur = st.cost();
+        let cut = articulation(st);
+        let mut frontier = st.frontier.items.clone();
+        frontier.sort_unstable();
+        let mut members = st.members.items.clone();
+        members.sort_unstable();
+        let removable: Vec<usize> = members
+            .iter()
+            .copied()
+            .filter(|&i| st.removable(i) && !cut[i])
+            .collect();
+        let mut best: Option<(f64, Option<usize>, Option<usize>)> = None;
+        let mut consider = |c: f64, add: Option<usize>, rem: Option<usize>| {
+            if c < cur - 1e-9 && best.is_none_or(|b| c < b.0) {
+                best = Some((c, add, rem));
+            }
+        };
+        for &j in &frontier {
+            consider(st.cost_after(Some(j), None), Some(j), None);
+        }
+        for &i in &removable {
+            consider(st.cost_after(None, Some(i)), None, Some(i));
+        }
+        for &i in &removable {
+            for &j in &frontier {
+                let touches_i = g.adj[i].binary_search_by(|e| e.0.cmp(&j)).is_ok();
+                if st.cnt[j] as usize <= usize::from(touches_i) {
+                    continue;
+                }
+                if st.has_access(i) && st.access_in == 1 && !st.has_access(j) {
+                    continue;
+                }
+                consider(st.cost_after(Some(j), Some(i)), Some(j), Some(i));
+            }
+        }
+        let Some((_, add, rem)) = best else {
+            return;
+        };
+        if let Some(i) = rem {
+            st.remove(i);
+        }
+        if let Some(j) = add {
+            st.add(j);
+        }
+    }
+}
+
+fn feasible_state(p: &ZoneProblem, st: &State) -> bool {
+    p.in_band(st.area) && (p.access.is_none() || st.access_in > 0)
+}
+
 /// Simulated annealing from `st`; returns the best in-band state's solution, if any.
 fn anneal(st: &mut State, rng: &mut Rng, iters: usize) -> Option<Solution> {
     let p = st.p;
@@ -774,7 +882,7 @@ pub fn solve(p: &ZoneProblem) -> Result<Vec<Solution>, Infeasible> {
     // Start sets.
     let mut rng = Rng::new(p.seed);
     let mut starts: Vec<Vec<usize>> = Vec::new();
-    let k_seeds = ((4000.0 / sc.m_est.sqrt()) as usize).clamp(16, 96);
+    let k_seeds = ((200_000.0 / (sc.m_est * sc.m_est)) as usize).clamp(16, 4000);
     let none = vec![false; n];
     if !p.required.is_empty() {
         let req_mask: Vec<bool> = {
@@ -819,37 +927,66 @@ pub fn solve(p: &ZoneProblem) -> Result<Vec<Solution>, Infeasible> {
     }
     let _ = none;
 
-    // Greedy growth from every start, with a few steering strengths.
-    let mut grown: Vec<(f64, usize, f64)> = Vec::new();
+    // Greedy growth from every start, with a few steering strengths, each polished by
+    // steepest descent when the zone is small enough to price every swap.
+    let small = sc.m_est <= 150.0;
+    let mut grown: Vec<(f64, usize, usize)> = Vec::new();
     let alphas = [0.0, 0.5, 2.0];
-    for (s, start) in starts.iter().enumerate() {
-        let center = centroid(g, start);
-        for (ai, &alpha) in alphas.iter().enumerate() {
-            let st = grow(p, sc, start, center, alpha);
-            grown.push((st.cost(), s, alphas[ai]));
+    let grow_polished = |s: usize, ai: usize| {
+        let center = centroid(g, &starts[s]);
+        let mut st = grow(p, sc, &starts[s], center, alphas[ai]);
+        if small {
+            polish(&mut st, 4 * sc.m_est as usize + 20);
+        }
+        st
+    };
+    for s in 0..starts.len() {
+        for ai in 0..alphas.len() {
+            let st = grow_polished(s, ai);
+            grown.push((st.cost(), s, ai));
         }
     }
-    grown.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    grown.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
 
     // Anneal the best few distinct starts.
-    let runs = 6usize;
     let iters = ((300.0 * sc.m_est) as usize).clamp(20_000, 250_000);
+    let runs = (2_000_000 / iters).clamp(4, 24);
     let mut sols: Vec<Solution> = Vec::new();
     let mut used = BTreeSet::new();
-    for &(_, s, alpha) in &grown {
+    for &(_, s, ai) in &grown {
         if used.len() >= runs {
             break;
         }
         if !used.insert(s) {
             continue;
         }
-        let center = centroid(g, &starts[s]);
-        let mut st = grow(p, sc, &starts[s], center, alpha);
+        let mut st = grow_polished(s, ai);
+        if feasible_state(p, &st) {
+            let sol = st.solution();
+            if !sols.iter().any(|x| x.members == sol.members) {
+                sols.push(sol);
+            }
+        }
         let mut r = Rng::new(p.seed.wrapping_mul(0x9E37).wrapping_add(s as u64 + 1));
-        if let Some(sol) = anneal(&mut st, &mut r, iters)
-            && !sols.iter().any(|x| x.members == sol.members)
-        {
-            sols.push(sol);
+        if let Some(sol) = anneal(&mut st, &mut r, iters) {
+            let mut st2 = st.clone();
+            // Polish the annealed best too.
+            if small {
+                let mut best_state = State::new(p, sc);
+                for &v in &sol.members {
+                    best_state.add(v);
+                }
+                polish(&mut best_state, 4 * sc.m_est as usize + 20);
+                st2 = best_state;
+            }
+            for cand in [Some(sol), feasible_state(p, &st2).then(|| st2.solution())]
+                .into_iter()
+                .flatten()
+            {
+                if !sols.iter().any(|x| x.members == cand.members) {
+                    sols.push(cand);
+                }
+            }
         }
     }
     sols.sort_by(|a, b| a.cost.total_cmp(&b.cost).then(a.members.cmp(&b.members)));
