@@ -570,6 +570,7 @@ fn plan_from(rules: &Rules, k: usize, work: &Work, budget: &mut usize) -> Result
 /// The zone problem for zone `k` on the current work, as owned data.
 struct ZoneData {
     avail: Vec<bool>,
+    open: Vec<bool>,
     required: Vec<usize>,
     access: Option<Vec<bool>>,
     earlier: Vec<Earlier>,
@@ -611,8 +612,12 @@ fn zone_data(rules: &Rules, k: usize, work: &Work) -> ZoneData {
             }
         })
         .collect();
+    let open: Vec<bool> = (0..n)
+        .map(|v| work.alive[v] && work.zone[v].is_none())
+        .collect();
     ZoneData {
         avail,
+        open,
         required,
         access,
         earlier,
@@ -627,6 +632,7 @@ fn zone_options(rules: &Rules, k: usize, work: &Work) -> Result<Vec<Work>, PlanE
     let problem = |tol: f64| ZoneProblem {
         graph: &work.graph,
         avail: &data.avail,
+        open: &data.open,
         required: &data.required,
         access: data.access.as_deref(),
         access_name,

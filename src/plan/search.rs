@@ -120,6 +120,9 @@ pub struct ZoneProblem<'a> {
     pub graph: &'a Graph,
     /// Nodes the zone may use.
     pub avail: &'a [bool],
+    /// Nodes not yet in any zone (the land the rest of the plan and the retained land come
+    /// from): a move may not split them into more pieces.
+    pub open: &'a [bool],
     /// Nodes the zone must contain (locks); each also marked available.
     pub required: &'a [usize],
     /// When set, the zone must contain a node marked true here.
@@ -252,6 +255,7 @@ struct State<'p, 'a> {
     esh: Vec<f64>,
     stamp: Vec<u32>,
     stamp_now: u32,
+    owner: Vec<u32>,
 }
 
 impl<'p, 'a> State<'p, 'a> {
@@ -276,6 +280,7 @@ impl<'p, 'a> State<'p, 'a> {
             esh: vec![0.0; p.earlier.len()],
             stamp: vec![0; n],
             stamp_now: 0,
+            owner: vec![0; n],
         }
     }
 
@@ -410,12 +415,7 @@ impl<'p, 'a> State<'p, 'a> {
         if targets.len() <= 1 {
             return true;
         }
-        self.stamp_now = self.stamp_now.wrapping_add(1);
-        if self.stamp_now == 0 {
-            self.stamp.iter_mut().for_each(|s| *s = 0);
-            self.stamp_now = 1;
-        }
-        let now = self.stamp_now;
+        let now = self.next_stamp();
         let mut remaining = targets.len() - 1;
         let mut queue = VecDeque::new();
         self.stamp[v] = now;
@@ -437,6 +437,104 @@ impl<'p, 'a> State<'p, 'a> {
             }
         }
         false
+    }
+
+    fn next_stamp(&mut self) -> u32 {
+        self.stamp_now = self.stamp_now.wrapping_add(1);
+        if self.stamp_now == 0 {
+            self.stamp.iter_mut().for_each(|s| *s = 0);
+            self.stamp_now = 1;
+        }
+        self.stamp_now
+    }
+
+    /// True when taking `j` into the zone (with `freed` leaving it, if any) keeps the open land
+    /// around `j` in one piece: a BFS from each open neighbour of `j` in lockstep, merging
+    /// when they meet, stopping as soon as all have met or one is closed off.
+    fn keeps_open_connected(&mut self, j: usize, freed: Option<usize>) -> bool {
+        let g = self.p.graph;
+        let open =
+            |st: &Self, v: usize| v != j && st.p.open[v] && (!st.inset[v] || Some(v) == freed);
+        let starts: Vec<usize> = g.adj[j]
+            .iter()
+            .map(|e| e.0)
+            .filter(|&v| open(self, v))
+            .collect();
+        if starts.len() <= 1 {
+            return true;
+        }
+        let now = self.next_stamp();
+        let k = starts.len();
+        let mut parent: Vec<usize> = (0..k).collect();
+        fn find(p: &mut [usize], mut x: usize) -> usize {
+            while p[x] != x {
+                p[x] = p[p[x]];
+                x = p[x];
+            }
+            x
+        }
+        let mut groups = k;
+        let mut queues: Vec<VecDeque<usize>> = vec![VecDeque::new(); k];
+        self.stamp[j] = now;
+        for (l, &v) in starts.iter().enumerate() {
+            if self.stamp[v] == now {
+                let other = self.owner[v] as usize;
+                let (a, b) = (find(&mut parent, l), find(&mut parent, other));
+                if a != b {
+                    parent[a] = b;
+                    groups -= 1;
+                }
+                continue;
+            }
+            self.stamp[v] = now;
+            self.owner[v] = l as u32;
+            queues[l].push_back(v);
+        }
+        while groups > 1 {
+            let mut progressed = false;
+            for l in 0..k {
+                let Some(v) = queues[l].pop_front() else {
+                    continue;
+                };
+                progressed = true;
+                for &(w, _) in &g.adj[v] {
+                    if !open(self, w) {
+                        continue;
+                    }
+                    if self.stamp[w] == now {
+                        let (a, b) = (
+                            find(&mut parent, l),
+                            find(&mut parent, self.owner[w] as usize),
+                        );
+                        if a != b {
+                            parent[a] = b;
+                            groups -= 1;
+                        }
+                    } else {
+                        self.stamp[w] = now;
+                        self.owner[w] = l as u32;
+                        queues[l].push_back(w);
+                    }
+                }
+                if groups == 1 {
+                    return true;
+                }
+                if queues[l].is_empty() {
+                    // Is l's whole group exhausted? Then it is closed off.
+                    let root = find(&mut parent, l);
+                    let alive = (0..k)
+                        .filter(|&m| !queues[m].is_empty())
+                        .any(|m| find(&mut parent, m) == root);
+                    if !alive {
+                        return false;
+                    }
+                }
+            }
+            if !progressed {
+                return false;
+            }
+        }
+        true
     }
 
     fn solution(&self) -> Solution {
@@ -518,6 +616,9 @@ fn grow<'p, 'a>(
             deferred.push(j);
             continue;
         }
+        if !st.keeps_open_connected(j, None) {
+            continue;
+        }
         st.add(j);
         for &(w, _) in &g.adj[j] {
             if !st.inset[w] && p.avail[w] {
@@ -535,6 +636,7 @@ fn grow<'p, 'a>(
             .iter()
             .filter(|&&j| !st.inset[j])
             .min_by(|&&a, &&b| g.area[a].total_cmp(&g.area[b]).then(a.cmp(&b)))
+            && st.keeps_open_connected(j, None)
         {
             st.add(j);
         }
@@ -610,10 +712,10 @@ fn polish(st: &mut State, max_steps: usize) {
             .copied()
             .filter(|&i| st.removable(i) && !cut[i])
             .collect();
-        let mut best: Option<(f64, Option<usize>, Option<usize>)> = None;
+        let mut moves: Vec<(f64, Option<usize>, Option<usize>)> = Vec::new();
         let mut consider = |c: f64, add: Option<usize>, rem: Option<usize>| {
-            if c < cur - 1e-9 && best.is_none_or(|b| c < b.0) {
-                best = Some((c, add, rem));
+            if c < cur - 1e-9 {
+                moves.push((c, add, rem));
             }
         };
         for &j in &frontier {
@@ -634,14 +736,25 @@ fn polish(st: &mut State, max_steps: usize) {
                 consider(st.cost_after(Some(j), Some(i)), Some(j), Some(i));
             }
         }
-        let Some((_, add, rem)) = best else {
-            return;
-        };
-        if let Some(i) = rem {
-            st.remove(i);
+        moves.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        let mut applied = false;
+        for (_, add, rem) in moves {
+            if let Some(j) = add
+                && !st.keeps_open_connected(j, rem)
+            {
+                continue;
+            }
+            if let Some(i) = rem {
+                st.remove(i);
+            }
+            if let Some(j) = add {
+                st.add(j);
+            }
+            applied = true;
+            break;
         }
-        if let Some(j) = add {
-            st.add(j);
+        if !applied {
+            return;
         }
     }
 }
@@ -706,6 +819,11 @@ fn anneal(st: &mut State, rng: &mut Rng, iters: usize) -> Option<Solution> {
         }
         if let Some(i) = rem
             && !st.stays_connected_without(i)
+        {
+            continue;
+        }
+        if let Some(j) = add
+            && !st.keeps_open_connected(j, rem)
         {
             continue;
         }
@@ -1086,6 +1204,7 @@ mod tests {
         let p = ZoneProblem {
             graph: &g,
             avail: &avail,
+            open: &avail,
             required: &[],
             access: None,
             target: 9.0 * cell,
@@ -1115,6 +1234,7 @@ mod tests {
         let p = ZoneProblem {
             graph: &g,
             avail: &avail,
+            open: &avail,
             required: &[],
             access: Some(&access),
             target: 20.0 * g.area[0],
@@ -1137,6 +1257,7 @@ mod tests {
         let p = ZoneProblem {
             graph: &g,
             avail: &avail,
+            open: &avail,
             required: &[],
             access: None,
             target: 1.0,

@@ -10,7 +10,8 @@
 //! (a union of parcels has a perimeter no shorter than its convex hull's), so a branch whose
 //! hull is already longer than the best found is cut. The hull is measured in local metres
 //! (equirectangular at the fabric's mean latitude; over a few km its scale error is ~1e-4),
-//! and pruning uses 0.999 × hull to stay on the safe side.
+//! and pruning uses 0.999 × hull to stay on the safe side. Like the planner, a set only counts
+//! when the land outside it stays in one piece.
 
 #![forbid(unsafe_code)]
 
@@ -117,6 +118,29 @@ struct Search<'g> {
 }
 
 impl Search<'_> {
+    /// The planner keeps the land outside a zone in one piece (so retained land is
+    /// contiguous); the optimum is taken under the same rule.
+    fn rest_connected(&self) -> bool {
+        let n = self.g.area.len();
+        let Some(start) = (0..n).find(|&v| !self.in_s[v]) else {
+            return true;
+        };
+        let mut seen = vec![false; n];
+        seen[start] = true;
+        let mut stack = vec![start];
+        let mut count = 1;
+        while let Some(v) = stack.pop() {
+            for &(w, _) in &self.g.adj[v] {
+                if !self.in_s[w] && !seen[w] {
+                    seen[w] = true;
+                    count += 1;
+                    stack.push(w);
+                }
+            }
+        }
+        count + self.s.len() == n
+    }
+
     fn rec(
         &mut self,
         anchor: usize,
@@ -129,7 +153,7 @@ impl Search<'_> {
         if self.nodes > self.budget {
             return;
         }
-        if area >= self.lo && area <= self.hi && perim < self.best {
+        if area >= self.lo && area <= self.hi && perim < self.best && self.rest_connected() {
             self.best = perim;
             self.best_set = self.s.clone();
         }
