@@ -180,7 +180,7 @@ fn check(set: &ParcelSet, opts: &PlanOptions, plan: &Plan) {
 fn plans_on_random_fabrics_satisfy_every_invariant() {
     let mut rng = Rng(2026);
     let mut planned = 0;
-    for seed in 0..24u64 {
+    for seed in 0..12u64 {
         let set = fabric(seed, &mut rng);
         let total: f64 = set
             .parcels
@@ -218,7 +218,7 @@ fn plans_on_random_fabrics_satisfy_every_invariant() {
             }
         }
     }
-    assert!(planned >= 18, "only {planned} of 24 planned");
+    assert!(planned >= 9, "only {planned} of 12 planned");
 }
 
 #[test]
