@@ -172,7 +172,21 @@ fn shared_within(
 impl Adjacency {
     /// Builds the adjacency graph of `geometries` using `index` (built over the same list).
     pub fn build(geometries: &[&MultiPolygon<f64>], index: &ParcelIndex) -> Self {
-        let pairs = index.candidate_pairs();
+        Self::from_pairs(geometries, &index.candidate_pairs())
+    }
+
+    /// Builds the adjacency graph of `geometries` from candidate pairs `(i, j)` (every pair
+    /// whose bounding boxes meet, as [`ParcelIndex::candidate_pairs`] gives them), for callers
+    /// that already have them.
+    ///
+    /// ```
+    /// use geo::{polygon, MultiPolygon};
+    /// let a = MultiPolygon(vec![polygon![(x: 67.0, y: 24.0), (x: 67.01, y: 24.0), (x: 67.01, y: 24.01), (x: 67.0, y: 24.01)]]);
+    /// let b = MultiPolygon(vec![polygon![(x: 67.01, y: 24.0), (x: 67.02, y: 24.0), (x: 67.02, y: 24.01), (x: 67.01, y: 24.01)]]);
+    /// let adj = allot::Adjacency::from_pairs(&[&a, &b], &[(0, 1)]);
+    /// assert!((adj.shared(0, 1) - 1107.583).abs() < 1e-3); // pyproj Geod.inv
+    /// ```
+    pub fn from_pairs(geometries: &[&MultiPolygon<f64>], pairs: &[(usize, usize)]) -> Self {
         let boxes: Vec<Rect<f64>> = geometries.par_iter().map(|g| bbox_of(g)).collect();
         let shared: Vec<(usize, usize, f64)> = pairs
             .par_iter()

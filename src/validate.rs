@@ -279,7 +279,7 @@ fn validate_with(set: &ParcelSet, opts: &ValidateOptions, prefilter: bool) -> Re
     }
     findings.extend(duplicate_ids(parcels, &skip));
 
-    let (zones, zone_findings) = zone_checks(parcels, &areas, &skip, &index, &scan, opts);
+    let (zones, zone_findings) = zone_checks(parcels, &areas, &skip, &candidates, &scan, opts);
     findings.extend(zone_findings);
     sort_findings(&mut findings);
     Report {
@@ -1853,7 +1853,7 @@ fn zone_checks(
     parcels: &[Parcel],
     areas: &[f64],
     skip: &[bool],
-    index: &ParcelIndex,
+    candidates: &[(usize, usize)],
     scan: &OverlapScan,
     opts: &ValidateOptions,
 ) -> (BTreeMap<String, ZoneStats>, Vec<Finding>) {
@@ -1889,7 +1889,7 @@ fn zone_checks(
     }
     let adjacency = zoned.then(|| {
         let geoms: Vec<&MultiPolygon<f64>> = parcels.iter().map(|p| &p.geometry).collect();
-        let mut adj = Adjacency::build(&geoms, index);
+        let mut adj = Adjacency::from_pairs(&geoms, candidates);
         for o in &scan.pairs {
             adj.connect(o.i, o.j, 0.0);
         }
