@@ -2,8 +2,9 @@
 //!
 //! Two parcels are neighbours when their boundaries share a stretch of positive length
 //! (collinear, overlapping edges). Parcels meeting only at a corner are not neighbours: a zone
-//! joined only at a corner is two pieces on the ground. Shared lengths are geodesic metres,
-//! which also gives the perimeter of a union of parcels cheaply:
+//! joined only at a corner is two pieces on the ground. Shared lengths are geodesic metres
+//! (short pieces by the local ellipsoidal metric, accurate to 1e-9), which also gives the
+//! perimeter of a union of parcels cheaply:
 //! `P(∪) = Σ P(parcel) − 2 · Σ shared(neighbours in the union)`.
 
 use geo::{Coord, MultiPolygon, Rect};
