@@ -10,7 +10,8 @@
 //! - [`parcels`]: read and write GeoJSON ([`read_parcels`], [`Parcel`], [`ParcelId`]);
 //! - [`geodesy`]: geodesic areas, lengths and units ([`AreaUnit`]);
 //! - [`index`]: the R-tree ([`ParcelIndex`]); [`adjacency`]: shared boundaries ([`Adjacency`]);
-//! - [`report`]: summaries and tables; [`output`]: atomic file writing.
+//! - [`plan`]: contiguous, compact zones of target areas ([`plan()`], [`PlanOptions`]);
+//! - [`report`]: summaries, area schedules and tables; [`output`]: atomic file writing.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -20,6 +21,7 @@ pub mod geodesy;
 pub mod index;
 pub mod output;
 pub mod parcels;
+pub mod plan;
 pub mod render;
 pub mod report;
 pub mod synth;
@@ -29,5 +31,6 @@ pub use adjacency::Adjacency;
 pub use geodesy::AreaUnit;
 pub use index::ParcelIndex;
 pub use parcels::{Parcel, ParcelId, ParcelSet, ReadError, read_parcels};
+pub use plan::{Plan, PlanError, PlanOptions, plan};
 pub use render::render_svg;
 pub use validate::{Finding, FindingKind, Report};

@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use super::{Outcome, parse_name_number, parse_name_value, parse_non_negative};
+use super::{
+    Outcome, parse_name_number, parse_name_value, parse_non_negative, print, read, write_output,
+};
 
 /// Access a zone can be required to include.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -59,8 +61,76 @@ pub struct Args {
     pub schedule: Option<PathBuf>,
 }
 
+impl Access {
+    fn name(self) -> &'static str {
+        match self {
+            Access::Port => "port",
+            Access::Rail => "rail",
+            Access::Highway => "highway",
+        }
+    }
+}
+
+impl Args {
+    /// The library's options for these arguments.
+    pub fn options(&self) -> allot::PlanOptions {
+        let defaults = allot::PlanOptions::default();
+        let mut exclude_uses: Vec<String> = if self.no_default_excludes {
+            Vec::new()
+        } else {
+            defaults.exclude_uses.clone()
+        };
+        exclude_uses.extend(self.exclude_uses.iter().cloned());
+        allot::PlanOptions {
+            zones: if self.zones.is_empty() {
+                defaults.zones
+            } else {
+                self.zones.clone()
+            },
+            tolerance_acres: self.tolerance,
+            split: self.split,
+            locks: self.locks.clone(),
+            exclude_uses,
+            require_access: self.require_access.map(|a| a.name().to_string()),
+            seed: self.seed,
+        }
+    }
+}
+
 /// Runs `allot plan`.
 pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
-    let _ = (args, quiet);
-    anyhow::bail!("plan is being built")
+    let _ = quiet;
+    let set = read(&args.file)?;
+    let opts = args.options();
+    let plan = match allot::plan(&set, &opts) {
+        Ok(plan) => plan,
+        Err(e) if e.is_infeasible() => {
+            eprintln!("allot: {}: infeasible: {e}", set.source);
+            return Ok(Outcome::Findings);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let inputs = [args.file.as_path()];
+    let mut outputs: Vec<(&std::path::Path, Vec<u8>)> = Vec::new();
+    let features = allot::plan::output_features(&set, &plan);
+    let geojson = allot::parcels::write_feature_collection(&features, &set.members);
+    outputs.push((args.output.as_path(), geojson.clone().into_bytes()));
+    if let Some(path) = &args.map {
+        let planned = allot::parcels::parse_parcels(geojson.as_bytes(), &set.source)?;
+        let map_opts = allot::render::MapOptions {
+            targets: opts.zones.clone(),
+            ..Default::default()
+        };
+        let svg = allot::render_svg(&planned, &[], &map_opts)?;
+        outputs.push((path.as_path(), svg.into_bytes()));
+    }
+    let schedule = allot::report::Schedule::new(&plan);
+    if let Some(path) = &args.schedule {
+        outputs.push((path.as_path(), schedule.to_csv().into_bytes()));
+    }
+    for (path, bytes) in &outputs {
+        write_output(path, &inputs, bytes)?;
+    }
+    print(&schedule.to_text())?;
+    Ok(Outcome::Clean)
 }

@@ -1,9 +1,11 @@
 //! Reports: what allot prints and writes about a parcel set (summaries, validation reports,
 //! area schedules), as text tables for people and JSON for scripts.
 
+pub mod schedule;
 pub mod summary;
 pub mod validation;
 
+pub use schedule::Schedule;
 pub use summary::{Summary, summarize};
 
 /// Formats a number with a fixed number of decimals and thousands separators (`12,345.67`).

@@ -1,0 +1,250 @@
+//! The area schedule of a plan: per zone its parcels, acres, hectares, perimeter,
+//! Polsby-Popper compactness, target and deviation, then the parcels that were split.
+//!
+//! Numbers are formatted with fixed decimals so the same plan always prints the same bytes.
+
+use crate::geodesy::M2_PER_ACRE;
+use crate::geodesy::M2_PER_HECTARE;
+use crate::plan::Plan;
+use crate::report::grouped;
+
+/// The area schedule of a plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Schedule<'a> {
+    plan: &'a Plan,
+}
+
+impl<'a> Schedule<'a> {
+    /// The schedule of `plan`.
+    pub fn new(plan: &'a Plan) -> Self {
+        Schedule { plan }
+    }
+
+    /// The schedule as a text table.
+    ///
+    /// ```
+    /// use allot::plan::{Plan, ZoneSummary};
+    /// let plan = Plan {
+    ///     parcels: vec![],
+    ///     zones: vec![ZoneSummary {
+    ///         name: "mill".into(), target_acres: Some(700.0), parcels: 12, acres: 700.4,
+    ///         perimeter_m: 5400.0, polsby_popper: 0.78, components: 1, bordered_by_later: 0.2,
+    ///     }],
+    ///     splits: vec![],
+    ///     tolerance_acres: 1.0,
+    ///     total_acres: 700.4,
+    /// };
+    /// let text = allot::report::Schedule::new(&plan).to_text();
+    /// assert!(text.contains("mill"), "{text}");
+    /// assert!(text.contains("700.40") && text.contains("+0.40"), "{text}");
+    /// ```
+    pub fn to_text(&self) -> String {
+        let p = self.plan;
+        let headers = [
+            "zone",
+            "parcels",
+            "acres",
+            "hectares",
+            "perimeter_m",
+            "polsby_popper",
+            "target",
+            "deviation",
+        ];
+        let mut rows: Vec<[String; 8]> = Vec::new();
+        for z in &p.zones {
+            rows.push([
+                z.name.clone(),
+                z.parcels.to_string(),
+                grouped(z.acres, 2),
+                grouped(z.acres * M2_PER_ACRE / M2_PER_HECTARE, 2),
+                grouped(z.perimeter_m, 0),
+                format!("{:.3}", z.polsby_popper),
+                z.target_acres
+                    .map(|t| grouped(t, 2))
+                    .unwrap_or_else(|| "-".into()),
+                z.target_acres
+                    .map(|t| signed(z.acres - t))
+                    .unwrap_or_else(|| "-".into()),
+            ]);
+        }
+        rows.push([
+            "total".into(),
+            p.zones.iter().map(|z| z.parcels).sum::<usize>().to_string(),
+            grouped(p.total_acres, 2),
+            grouped(p.total_acres * M2_PER_ACRE / M2_PER_HECTARE, 2),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+        ]);
+        let mut w = headers.map(|h| h.len());
+        for r in &rows {
+            for (k, c) in r.iter().enumerate() {
+                w[k] = w[k].max(c.chars().count());
+            }
+        }
+        let mut out = String::new();
+        let line = |cells: &[String], out: &mut String| {
+            let mut s = format!("{:<w0$}", cells[0], w0 = w[0]);
+            for k in 1..cells.len() {
+                s.push_str(&format!("  {:>wk$}", cells[k], wk = w[k]));
+            }
+            out.push_str(s.trim_end());
+            out.push('\n');
+        };
+        line(&headers.map(String::from), &mut out);
+        for r in &rows {
+            line(r, &mut out);
+        }
+        out.push_str(&format!(
+            "tolerance ±{} acres; polsby_popper = 4πA/P² (1 for a circle, 0.785 for a square)\n",
+            trim_num(p.tolerance_acres)
+        ));
+        for z in &p.zones {
+            if z.target_acres.is_some() && z.bordered_by_later > 0.0 {
+                out.push_str(&format!(
+                    "{}: {:.0}% of its boundary borders a later zone\n",
+                    z.name,
+                    100.0 * z.bordered_by_later
+                ));
+            }
+        }
+        if !p.splits.is_empty() {
+            out.push_str("\nsplit parcels:\n");
+            for s in &p.splits {
+                out.push_str(&format!(
+                    "{} -> {} ({} acres, {}) + {} ({} acres, {})\n",
+                    s.parent,
+                    s.pieces[0],
+                    grouped(s.acres[0], 4),
+                    s.zones[0],
+                    s.pieces[1],
+                    grouped(s.acres[1], 4),
+                    s.zones[1]
+                ));
+            }
+        }
+        out
+    }
+
+    /// The schedule as CSV: one row per zone, then one row per split piece (`kind` tells
+    /// them apart).
+    ///
+    /// Columns: `kind,zone,parcels,acres,hectares,perimeter_m,polsby_popper,target_acres,deviation_acres,parent,piece`.
+    pub fn to_csv(&self) -> String {
+        let p = self.plan;
+        let mut out = String::from(
+            "kind,zone,parcels,acres,hectares,perimeter_m,polsby_popper,target_acres,deviation_acres,parent,piece\n",
+        );
+        for z in &p.zones {
+            out.push_str(&format!(
+                "zone,{},{},{:.4},{:.4},{:.1},{:.4},{},{},,\n",
+                csv(&z.name),
+                z.parcels,
+                z.acres,
+                z.acres * M2_PER_ACRE / M2_PER_HECTARE,
+                z.perimeter_m,
+                z.polsby_popper,
+                z.target_acres
+                    .map(|t| format!("{t:.4}"))
+                    .unwrap_or_default(),
+                z.target_acres
+                    .map(|t| format!("{:.4}", z.acres - t))
+                    .unwrap_or_default(),
+            ));
+        }
+        for s in &p.splits {
+            for k in 0..2 {
+                out.push_str(&format!(
+                    "split_piece,{},1,{:.4},{:.4},,,,,{},{}\n",
+                    csv(&s.zones[k]),
+                    s.acres[k],
+                    s.acres[k] * M2_PER_ACRE / M2_PER_HECTARE,
+                    csv(s.parent.as_str()),
+                    csv(s.pieces[k].as_str())
+                ));
+            }
+        }
+        out
+    }
+}
+
+fn signed(x: f64) -> String {
+    let s = grouped(x, 2);
+    if s.starts_with('-') || s == "0.00" {
+        s
+    } else {
+        format!("+{s}")
+    }
+}
+
+fn trim_num(x: f64) -> String {
+    let s = format!("{x:.4}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+fn csv(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ParcelId;
+    use crate::plan::{SplitRecord, ZoneSummary};
+
+    #[test]
+    fn csv_lists_zones_and_split_pieces_with_fixed_decimals() {
+        let plan = Plan {
+            parcels: vec![],
+            zones: vec![
+                ZoneSummary {
+                    name: "mill".into(),
+                    target_acres: Some(700.0),
+                    parcels: 3,
+                    acres: 700.004,
+                    perimeter_m: 5321.25,
+                    polsby_popper: 0.7,
+                    components: 1,
+                    bordered_by_later: 0.0,
+                },
+                ZoneSummary {
+                    name: "retained".into(),
+                    target_acres: None,
+                    parcels: 2,
+                    acres: 10.0,
+                    perimeter_m: 800.0,
+                    polsby_popper: 0.5,
+                    components: 1,
+                    bordered_by_later: 0.0,
+                },
+            ],
+            splits: vec![SplitRecord {
+                parent: ParcelId("P,1".into()),
+                pieces: [ParcelId("P,1-a".into()), ParcelId("P,1-b".into())],
+                acres: [1.5, 2.5],
+                zones: ["mill".into(), "retained".into()],
+            }],
+            tolerance_acres: 1.0,
+            total_acres: 710.004,
+        };
+        let csv = Schedule::new(&plan).to_csv();
+        let lines: Vec<&str> = csv.lines().collect();
+        // 700.004 acres × 0.40468564224 ha/acre = 283.2816 ha.
+        assert_eq!(
+            lines[1],
+            "zone,mill,3,700.0040,283.2816,5321.2,0.7000,700.0000,0.0040,,"
+        );
+        assert_eq!(lines[2], "zone,retained,2,10.0000,4.0469,800.0,0.5000,,,,");
+        assert_eq!(
+            lines[3],
+            "split_piece,mill,1,1.5000,0.6070,,,,,\"P,1\",\"P,1-a\""
+        );
+        let text = Schedule::new(&plan).to_text();
+        assert!(text.contains("P,1 -> P,1-a (1.5000 acres, mill)"), "{text}");
+    }
+}

@@ -1,0 +1,508 @@
+//! End-to-end tests of `allot plan`: the real binary on the bundled PSM data and small fixtures.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use allot::geodesy::{M2_PER_ACRE, area_m2};
+use allot::parcels::{Parcel, read_parcels};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_allot"))
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures/plan").join(name)
+}
+
+fn psm() -> PathBuf {
+    root().join("data/psm-site.geojson")
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().arg("plan").args(args).output().expect("run allot")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn acres(p: &Parcel) -> f64 {
+    area_m2(&p.geometry) / M2_PER_ACRE
+}
+
+fn zone_of(p: &Parcel) -> String {
+    p.zone.clone().expect("every output parcel has a zone")
+}
+
+/// Edges as unordered pairs of exact vertex coordinates.
+fn edge_keys(p: &Parcel) -> Vec<[(u64, u64); 2]> {
+    let mut out = Vec::new();
+    for poly in &p.geometry.0 {
+        for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
+            for w in ring.0.windows(2) {
+                let a = (w[0].x.to_bits(), w[0].y.to_bits());
+                let b = (w[1].x.to_bits(), w[1].y.to_bits());
+                if a != b {
+                    out.push(if a < b { [a, b] } else { [b, a] });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Number of pieces of each zone, joining parcels that have an identical edge (the fixtures and
+/// the PSM data share vertices exactly; split points are inserted into neighbours' rings).
+/// Independent of the planner's adjacency.
+pub fn zone_pieces(parcels: &[Parcel]) -> BTreeMap<String, usize> {
+    let mut by_edge: BTreeMap<[(u64, u64); 2], Vec<usize>> = BTreeMap::new();
+    for (i, p) in parcels.iter().enumerate() {
+        for e in edge_keys(p) {
+            by_edge.entry(e).or_default().push(i);
+        }
+    }
+    let mut nbrs: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); parcels.len()];
+    for list in by_edge.values() {
+        for &a in list {
+            for &b in list {
+                if a != b {
+                    nbrs[a].insert(b);
+                }
+            }
+        }
+    }
+    let mut seen = vec![false; parcels.len()];
+    let mut pieces: BTreeMap<String, usize> = BTreeMap::new();
+    for s in 0..parcels.len() {
+        if seen[s] {
+            continue;
+        }
+        let z = zone_of(&parcels[s]);
+        *pieces.entry(z.clone()).or_default() += 1;
+        seen[s] = true;
+        let mut q = VecDeque::from([s]);
+        while let Some(v) = q.pop_front() {
+            for &w in &nbrs[v] {
+                if !seen[w] && zone_of(&parcels[w]) == z {
+                    seen[w] = true;
+                    q.push_back(w);
+                }
+            }
+        }
+    }
+    pieces
+}
+
+fn zone_acres(parcels: &[Parcel]) -> BTreeMap<String, f64> {
+    let mut m = BTreeMap::new();
+    for p in parcels {
+        *m.entry(zone_of(p)).or_insert(0.0) += acres(p);
+    }
+    m
+}
+
+fn no_validate_findings(path: &Path, targets: &[(&str, f64)], tol: f64) {
+    let set = read_parcels(path).unwrap();
+    let opts = allot::validate::ValidateOptions {
+        targets: targets.iter().map(|(z, a)| (z.to_string(), *a)).collect(),
+        tolerance_acres: tol,
+        ..Default::default()
+    };
+    let report = allot::validate::validate(&set, &opts);
+    let msgs: Vec<&str> = report.findings.iter().map(|f| f.message.as_str()).collect();
+    assert!(report.findings.is_empty(), "validate found: {msgs:#?}");
+}
+
+#[test]
+fn psm_default_plan_is_contiguous_within_tolerance_and_validates_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan.geojson");
+    let csv = dir.path().join("schedule.csv");
+    let o = run(&[
+        psm().to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--schedule",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let input = read_parcels(&psm()).unwrap();
+    let plan = read_parcels(&out).unwrap();
+    assert_eq!(plan.parcels.len(), input.parcels.len());
+    // Input properties and top-level members are kept.
+    assert_eq!(plan.members.get("metadata"), input.members.get("metadata"));
+    for (a, b) in input.parcels.iter().zip(&plan.parcels) {
+        assert_eq!(a.id, b.id);
+        assert_eq!(a.land_use, b.land_use);
+        assert_eq!(a.name, b.name);
+        if matches!(
+            a.land_use.as_deref(),
+            Some("township" | "township_fringe" | "water_reservoir" | "encroached")
+        ) {
+            assert_eq!(zone_of(b), "retained", "{} is excluded", a.id);
+        }
+    }
+    let za = zone_acres(&plan.parcels);
+    assert!((za["sindh_mill"] - 700.0).abs() <= 1.0, "{za:?}");
+    assert!((za["industrial_park"] - 3200.0).abs() <= 1.0, "{za:?}");
+    let total: f64 = input.parcels.iter().map(acres).sum();
+    assert!((za.values().sum::<f64>() - total).abs() < 1e-6 * total);
+    let pieces = zone_pieces(&plan.parcels);
+    assert_eq!(pieces["sindh_mill"], 1, "{pieces:?}");
+    assert_eq!(pieces["industrial_park"], 1, "{pieces:?}");
+    no_validate_findings(
+        &out,
+        &[("sindh_mill", 700.0), ("industrial_park", 3200.0)],
+        1.0,
+    );
+    // The schedule: printed and as CSV, with the compactness of every zone.
+    let stdout = text(&o.stdout);
+    for z in ["sindh_mill", "industrial_park", "retained", "polsby_popper"] {
+        assert!(stdout.contains(z), "{stdout}");
+    }
+    let csv = std::fs::read_to_string(&csv).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].starts_with("kind,zone,parcels,acres,hectares,perimeter_m,polsby_popper"));
+    assert!(lines[1].starts_with("zone,sindh_mill,"), "{csv}");
+    assert_eq!(lines.len(), 4, "{csv}");
+}
+
+#[test]
+fn same_input_and_flags_give_byte_identical_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outs = Vec::new();
+    for k in 0..2 {
+        let out = dir.path().join(format!("plan{k}.geojson"));
+        let csv = dir.path().join(format!("s{k}.csv"));
+        let o = run(&[
+            psm().to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--split",
+            "--seed",
+            "9",
+            "--schedule",
+            csv.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        outs.push((
+            std::fs::read(&out).unwrap(),
+            std::fs::read(&csv).unwrap(),
+            o.stdout,
+        ));
+    }
+    assert!(outs[0] == outs[1]);
+}
+
+#[test]
+fn split_hits_targets_within_a_hundredth_and_pieces_tile_their_parents() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan.geojson");
+    let o = run(&[
+        psm().to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--split",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let input = read_parcels(&psm()).unwrap();
+    let plan = read_parcels(&out).unwrap();
+    let za = zone_acres(&plan.parcels);
+    assert!((za["sindh_mill"] - 700.0).abs() <= 0.01, "{za:?}");
+    assert!((za["industrial_park"] - 3200.0).abs() <= 0.01, "{za:?}");
+    let by_id: BTreeMap<&str, &Parcel> = input.parcels.iter().map(|p| (p.id.as_str(), p)).collect();
+    let mut pieces: BTreeMap<String, Vec<&Parcel>> = BTreeMap::new();
+    for p in &plan.parcels {
+        let props = p.properties_map();
+        if let Some(from) = props.get("split_from").and_then(|v| v.as_str()) {
+            pieces.entry(from.to_string()).or_default().push(p);
+        }
+    }
+    assert!(!pieces.is_empty(), "the PSM targets need cuts");
+    for (parent, ps) in &pieces {
+        let ids: Vec<&str> = ps.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, [format!("{parent}-a"), format!("{parent}-b")]);
+        let parent_area = area_m2(&by_id[parent.as_str()].geometry);
+        let sum: f64 = ps.iter().map(|p| area_m2(&p.geometry)).sum();
+        assert!(
+            (sum - parent_area).abs() <= 1e-9 * parent_area,
+            "{parent}: {sum} vs {parent_area}"
+        );
+        use geo::{Area, BooleanOps};
+        let inter = ps[0].geometry.intersection(&ps[1].geometry).unsigned_area();
+        assert!(
+            inter <= 1e-9 * ps[0].geometry.unsigned_area(),
+            "{parent}: pieces overlap"
+        );
+        // Pieces keep the parent's properties apart from id, zone and split_from.
+        let mut a = ps[0].properties_map();
+        let b = by_id[parent.as_str()].properties_map();
+        a.remove("split_from");
+        a.remove("zone");
+        a.remove("id");
+        for (k, v) in &a {
+            assert_eq!(b.get(k), Some(v), "{parent}.{k}");
+        }
+    }
+    assert_eq!(zone_pieces(&plan.parcels)["sindh_mill"], 1);
+    assert_eq!(zone_pieces(&plan.parcels)["industrial_park"], 1);
+    no_validate_findings(
+        &out,
+        &[("sindh_mill", 700.0), ("industrial_park", 3200.0)],
+        0.01,
+    );
+    assert!(text(&o.stdout).contains("split parcels:"));
+}
+
+#[test]
+fn port_access_puts_a_port_parcel_in_the_mill_and_locks_hold() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan.geojson");
+    let input = read_parcels(&psm()).unwrap();
+    // Lock an open-land parcel to the park and another to retained.
+    let open: Vec<&Parcel> = input
+        .parcels
+        .iter()
+        .filter(|p| p.land_use.as_deref() == Some("open_land"))
+        .collect();
+    let (a, b) = (open[0].id.as_str(), open[open.len() - 1].id.as_str());
+    let o = run(&[
+        psm().to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--require-access",
+        "port",
+        "--lock",
+        &format!("{a}=industrial_park"),
+        "--lock",
+        &format!("{b}=retained"),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let plan = read_parcels(&out).unwrap();
+    let zone: BTreeMap<&str, String> = plan
+        .parcels
+        .iter()
+        .map(|p| (p.id.as_str(), zone_of(p)))
+        .collect();
+    assert_eq!(zone[a], "industrial_park");
+    assert_eq!(zone[b], "retained");
+    assert!(
+        plan.parcels
+            .iter()
+            .any(|p| zone_of(p) == "sindh_mill" && p.access.iter().any(|t| t == "port"))
+    );
+    assert_eq!(zone_pieces(&plan.parcels)["industrial_park"], 1);
+}
+
+#[test]
+fn too_large_a_zone_is_infeasible_and_names_the_land_available() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan.geojson");
+    let o = run(&[
+        psm().to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--zone",
+        "sindh_mill=20000",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let e = text(&o.stderr);
+    assert!(
+        e.contains("sindh_mill") && e.contains("acres of contiguous available land"),
+        "{e}"
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn port_access_land_too_small_is_infeasible_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan.geojson");
+    let o = run(&[
+        fixture("grid.geojson").to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--zone",
+        "mill=600",
+        "--require-access",
+        "port",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    // 528.91 acres west of the reservoir column (pyproj Geod(ellps="WGS84"), see README).
+    let e = text(&o.stderr);
+    assert!(
+        e.contains("only 528.91 acres of contiguous available land touch a port-access parcel"),
+        "{e}"
+    );
+}
+
+#[test]
+fn locks_that_cannot_be_joined_are_infeasible() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan.geojson");
+    let o = run(&[
+        fixture("grid.geojson").to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--zone",
+        "mill=300",
+        "--lock",
+        "G00=mill",
+        "--lock",
+        "G05=mill",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let e = text(&o.stderr);
+    assert!(
+        e.contains("G00") && e.contains("G05") && e.contains("cannot be connected"),
+        "{e}"
+    );
+}
+
+#[test]
+fn whole_parcels_missing_the_band_suggest_split_and_split_hits_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan.geojson");
+    let grid = fixture("grid.geojson");
+    let args = [
+        grid.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--zone",
+        "mill=222.2",
+        "--tolerance",
+        "0.001",
+    ];
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("--split"), "{}", text(&o.stderr));
+    let mut with_split = args.to_vec();
+    with_split.push("--split");
+    let o = run(&with_split);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let plan = read_parcels(&out).unwrap();
+    let za = zone_acres(&plan.parcels);
+    assert!((za["mill"] - 222.2).abs() <= 0.001, "{za:?}");
+    assert_eq!(zone_pieces(&plan.parcels)["mill"], 1);
+    // Reservoir parcels stay retained.
+    for p in &plan.parcels {
+        if p.land_use.as_deref() == Some("water_reservoir") {
+            assert_eq!(zone_of(p), "retained");
+        }
+    }
+}
+
+#[test]
+fn bad_locks_exit_2_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan.geojson");
+    let grid = fixture("grid.geojson");
+    let cases = [
+        ("NOPE=mill", "no parcel has the id \"NOPE\""),
+        ("G02=mill", "excluded"),
+        ("G00=moon", "unknown zone \"moon\""),
+    ];
+    for (lock, want) in cases {
+        let o = run(&[
+            grid.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--zone",
+            "mill=100",
+            "--lock",
+            lock,
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{lock}");
+        assert!(
+            text(&o.stderr).contains(want),
+            "{lock}: {}",
+            text(&o.stderr)
+        );
+    }
+    // Locking an excluded parcel to retained is fine, and --no-default-excludes frees it.
+    let o = run(&[
+        grid.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--zone",
+        "mill=100",
+        "--tolerance",
+        "60",
+        "--lock",
+        "G02=retained",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = run(&[
+        grid.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--zone",
+        "mill=100",
+        "--tolerance",
+        "60",
+        "--no-default-excludes",
+        "--lock",
+        "G02=mill",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(!out.with_extension("tmp").exists());
+}
+
+#[test]
+fn unclean_input_exits_2_naming_the_parcels() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan.geojson");
+    let cases = [
+        ("overlap.geojson", vec!["overlapping", "\"A\"", "\"B\""]),
+        (
+            "bowtie.geojson",
+            vec!["invalid geometry", "\"BOW\"", "feature 2"],
+        ),
+        (
+            "duplicate.geojson",
+            vec!["share the id \"D1\"", "features 1 and 2"],
+        ),
+    ];
+    for (name, wants) in cases {
+        let o = run(&[
+            fixture(name).to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--zone",
+            "z=10",
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{name}: {}", text(&o.stderr));
+        let e = text(&o.stderr);
+        for w in wants {
+            assert!(e.contains(w), "{name}: {e}");
+        }
+        assert!(!out.exists(), "{name}: no output on bad input");
+    }
+}
+
+#[test]
+fn map_is_drawn_and_input_is_never_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan.geojson");
+    let svg = dir.path().join("plan.svg");
+    let o = run(&[
+        psm().to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--map",
+        svg.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let s = std::fs::read_to_string(&svg).unwrap();
+    assert!(s.contains("<svg") && s.contains("sindh_mill"), "svg");
+    let copy = dir.path().join("in.geojson");
+    std::fs::copy(psm(), &copy).unwrap();
+    let o = run(&[copy.to_str().unwrap(), "-o", copy.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(std::fs::read(&copy).unwrap(), std::fs::read(psm()).unwrap());
+}
