@@ -80,7 +80,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         inputs.push(f.as_path());
     }
     // Refuse to overwrite an input before doing the work.
-    allot::output::check_not_input(&args.output, &inputs)?;
+    super::check_outputs(&[args.output.as_path()], &inputs)?;
     let set = read(&args.file)?;
     let targets = metadata_targets(&set);
     let findings: Vec<allot::Finding> = match &args.findings {

@@ -166,6 +166,44 @@ pub fn write_output(
     allot::output::write_atomic(path, bytes).with_context(|| "output not written".to_string())
 }
 
+/// Where a path points: the canonical file when it exists, else its canonical folder joined
+/// with its name (so `./out.svg` and `out.svg` compare equal before either exists).
+fn resolved(path: &std::path::Path) -> std::path::PathBuf {
+    if let Ok(p) = path.canonicalize() {
+        return p;
+    }
+    match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name)) => {
+            let parent = if parent.as_os_str().is_empty() {
+                std::path::Path::new(".")
+            } else {
+                parent
+            };
+            parent
+                .canonicalize()
+                .map(|p| p.join(name))
+                .unwrap_or_else(|_| path.to_path_buf())
+        }
+        _ => path.to_path_buf(),
+    }
+}
+
+/// Refuses, before any work is done, an output that is one of the inputs or that names the
+/// same file as another output (the second write would silently replace the first).
+pub fn check_outputs(outputs: &[&std::path::Path], inputs: &[&std::path::Path]) -> Result<()> {
+    for (i, out) in outputs.iter().enumerate() {
+        allot::output::check_not_input(out, inputs)?;
+        if let Some(other) = outputs[..i].iter().find(|o| resolved(o) == resolved(out)) {
+            anyhow::bail!(
+                "{} and {} name the same file; give each output its own path",
+                other.display(),
+                out.display()
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Runs the parsed command line.
 pub fn run(opts: Opts) -> Result<Outcome> {
     match opts.command {

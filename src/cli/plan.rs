@@ -100,7 +100,18 @@ impl Args {
 /// Runs `allot plan`.
 pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     let _ = quiet;
+    let inputs = [args.file.as_path()];
+    let outputs: Vec<&std::path::Path> = std::iter::once(&args.output)
+        .chain(args.map.iter())
+        .chain(args.schedule.iter())
+        .map(|p| p.as_path())
+        .collect();
+    // Refuse before doing the work.
+    super::check_outputs(&outputs, &inputs)?;
     let set = read(&args.file)?;
+    if set.parcels.is_empty() {
+        anyhow::bail!("{}: no parcels to plan", set.source);
+    }
     let opts = args.options();
     let plan = match allot::plan(&set, &opts) {
         Ok(plan) => plan,
@@ -110,9 +121,9 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         }
         Err(e) => return Err(e.into()),
     };
-    let inputs = [args.file.as_path()];
     let mut outputs: Vec<(&std::path::Path, Vec<u8>)> = Vec::new();
-    let features = allot::plan::output_features(&set, &plan);
+    let features = allot::plan::output_features(&set, &plan)
+        .map_err(|e| anyhow::anyhow!("{}: {e}; the plan was not written", set.source))?;
     let geojson = allot::parcels::write_feature_collection(&features, &set.members);
     outputs.push((args.output.as_path(), geojson.clone().into_bytes()));
     if let Some(path) = &args.map {

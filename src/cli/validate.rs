@@ -53,10 +53,13 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     if let Some(s) = &args.site {
         inputs.push(s.as_path());
     }
-    if let Some(out) = &args.findings {
-        // Refuse before doing the work.
-        allot::output::check_not_input(out, &inputs)?;
-    }
+    let outputs: Vec<&std::path::Path> = [&args.findings, &args.map]
+        .into_iter()
+        .flatten()
+        .map(|p| p.as_path())
+        .collect();
+    // Refuse before doing the work.
+    super::check_outputs(&outputs, &inputs)?;
     let set = super::read_lean(&args.file)?;
     let site = match &args.site {
         Some(path) => {
@@ -87,12 +90,25 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
             );
         }
     }
+    let svg = match &args.map {
+        Some(_) => {
+            let map_opts = allot::render::MapOptions {
+                targets: args.targets.clone(),
+                ..Default::default()
+            };
+            Some(allot::render_svg(&set, &report.findings, &map_opts)?)
+        }
+        None => None,
+    };
     if let Some(out) = &args.findings {
         write_output(
             out,
             &inputs,
             validation::findings_geojson(&report.findings).as_bytes(),
         )?;
+    }
+    if let (Some(out), Some(svg)) = (&args.map, &svg) {
+        write_output(out, &inputs, svg.as_bytes())?;
     }
     print(&match args.format {
         Format::Text => validation::to_text(&report, &set.source, args.units.into()),
