@@ -530,3 +530,42 @@ fn an_input_over_the_limit_is_refused_without_reading_it() {
         assert_eq!(files_in(dir.path()), ["big.geojson"], "{args:?}");
     }
 }
+
+#[test]
+fn text_reports_passed_terminal_escapes_through() {
+    // An id "B\0\x1b[31m" reached the terminal raw in validate's text report (an ANSI escape
+    // in a colleague's file could recolour or rewrite the screen). Now it is shown escaped.
+    let input = common::fc(&[
+        &square("A", 67.30, 24.80, 0.01, r#"{"zone":"a"}"#),
+        &square(
+            r"B\u0000\u001b[31m",
+            67.31,
+            24.80,
+            0.01,
+            r#"{"land_use":"x\u0007"}"#,
+        ),
+    ]);
+    let dir = setup(&[("in.geojson", input.as_bytes())]);
+    for (args, shown) in [
+        (vec!["validate", "in.geojson"], "B\\u{0}\\u{1b}[31m"),
+        (vec!["summary", "in.geojson"], "x\\u{7}"),
+        (
+            vec!["validate", "in.geojson", "--format", "json"],
+            "B\\u0000\\u001b[31m",
+        ),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_allot"))
+            .args(&args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            !text
+                .chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\t'),
+            "{args:?}: {text:?}"
+        );
+        assert!(text.contains(shown), "{args:?}: {shown} in {text}");
+    }
+}

@@ -134,10 +134,30 @@ pub fn parse_non_negative(s: &str) -> Result<f64, String> {
     Ok(v)
 }
 
-/// Writes text to stdout (a closed pipe surfaces as an io error that `main` treats as success).
+/// Control characters other than newline and tab, shown as `\u{..}` escapes, so that an id or
+/// zone name taken from the input cannot move the cursor or recolour a terminal (JSON output
+/// never has any: serde_json escapes them).
+fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.contains(bad) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if bad(c) {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Writes text to stdout (a closed pipe surfaces as an io error that `main` treats as success),
+/// with control characters from the input escaped.
 pub fn print(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
+    out.write_all(escape_controls(text).as_bytes())?;
     out.flush()?;
     Ok(())
 }
@@ -223,6 +243,13 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         Opts::command().debug_assert();
+    }
+
+    #[test]
+    fn control_characters_are_escaped_but_newlines_and_tabs_kept() {
+        assert_eq!(escape_controls("a\tb\nc"), "a\tb\nc");
+        assert_eq!(escape_controls("B\u{0}\u{1b}[31m"), "B\\u{0}\\u{1b}[31m");
+        assert_eq!(escape_controls("x\u{7f}\r"), "x\\u{7f}\\u{d}");
     }
 
     #[test]
