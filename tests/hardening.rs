@@ -516,7 +516,17 @@ fn an_input_over_the_limit_is_refused_without_reading_it() {
             "--schedule",
             "S.csv",
         ],
+        // The findings file of `map` was read whole, whatever its size.
+        vec![
+            "map",
+            "in.geojson",
+            "--findings",
+            "big.geojson",
+            "-o",
+            "M.svg",
+        ],
     ];
+    std::fs::write(dir.path().join("in.geojson"), two_squares()).unwrap();
     for args in runs {
         let r = allot(dir.path(), &args);
         assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
@@ -527,7 +537,11 @@ fn an_input_over_the_limit_is_refused_without_reading_it() {
             ),
             "{args:?}"
         );
-        assert_eq!(files_in(dir.path()), ["big.geojson"], "{args:?}");
+        assert_eq!(
+            files_in(dir.path()),
+            ["big.geojson", "in.geojson"],
+            "{args:?}"
+        );
     }
 }
 

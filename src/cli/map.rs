@@ -86,6 +86,15 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     let findings: Vec<allot::Finding> = match &args.findings {
         Some(path) => {
             let name = path.display().to_string();
+            let size = std::fs::metadata(path)
+                .with_context(|| format!("{name}: cannot read"))?
+                .len();
+            let limit = allot::parcels::MAX_INPUT_BYTES;
+            if size > limit {
+                anyhow::bail!(
+                    "{name}: {size} bytes is more than allot reads ({limit} bytes); split the file"
+                );
+            }
             let bytes = std::fs::read(path).with_context(|| format!("{name}: cannot read"))?;
             allot::report::validation::read_findings_geojson(&bytes, &name)?
         }
