@@ -583,3 +583,32 @@ fn text_reports_passed_terminal_escapes_through() {
         assert!(text.contains(shown), "{args:?}: {shown} in {text}");
     }
 }
+
+#[test]
+fn plan_of_a_large_input_ran_out_of_memory() {
+    // plan needs ~57 bytes of memory per input byte (100k parcels: 34.5 MB → 1.95 GB peak), so
+    // the 4 GiB reader limit let it try ~240 GB. Now it refuses over 256 MiB from the file's
+    // size, before reading it (sparse file: the test finishing shows it was not read).
+    let dir = tempfile::tempdir().unwrap();
+    let f = std::fs::File::create(dir.path().join("big.geojson")).unwrap();
+    f.set_len((256 << 20) + 1).unwrap();
+    drop(f);
+    let r = allot(
+        dir.path(),
+        &[
+            "plan",
+            "big.geojson",
+            "-o",
+            "P.geojson",
+            "--schedule",
+            "S.csv",
+        ],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        r.stderr.trim(),
+        "allot: big.geojson: 268435457 bytes is more than allot plan reads (268435456 bytes: \
+         planning needs about 60 bytes of memory per input byte); plan part of the site at a time"
+    );
+    assert_eq!(files_in(dir.path()), ["big.geojson"]);
+}
