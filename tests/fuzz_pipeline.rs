@@ -8,6 +8,9 @@
 //! GeoJSON reads back, the SVG is well-formed XML, a plan assigns every parcel once and its
 //! GeoJSON reads back with the properties unchanged).
 //!
+//! A second test does the same to findings files (`allot map --findings`): read them back,
+//! draw them, parse the SVG.
+//!
 //! `ALLOT_FUZZ_CASES` sets the number of cases (default 150, a few seconds in a debug build),
 //! `ALLOT_FUZZ_SEED` the seed (default 1), `ALLOT_FUZZ_SECONDS` an optional time limit. A long run:
 //! `ALLOT_FUZZ_CASES=10000000 ALLOT_FUZZ_SECONDS=900 cargo test --release --test fuzz_pipeline -- --nocapture`.
@@ -754,4 +757,58 @@ fn mutators_change_the_input_and_spans_are_sane() {
         changed += usize::from(b != text);
     }
     assert!(changed > 150, "{changed}/200 mutations changed the input");
+}
+
+#[test]
+fn mutated_findings_files_never_panic_and_draw_as_xml() {
+    // `allot map --findings F` reads a findings file a colleague may have edited by hand.
+    let cases = env_or("ALLOT_FUZZ_CASES", 150);
+    let seed = env_or("ALLOT_FUZZ_SEED", 1) ^ 0xF1;
+    let max_seconds = env_or("ALLOT_FUZZ_SECONDS", u64::MAX);
+    let seeds: Vec<(ParcelSet, Vec<u8>)> = corpus()
+        .iter()
+        .filter_map(|b| parse_parcels(b, "seed").ok())
+        .filter(|set| !set.parcels.is_empty())
+        .map(|set| {
+            let report = allot::validate::validate(&set, &Default::default());
+            let text = findings_geojson(&report.findings).into_bytes();
+            (set, text)
+        })
+        .collect();
+    assert!(
+        seeds.iter().any(|(_, f)| f.len() > 200),
+        "some seed has findings"
+    );
+    let mut rng = Rng(seed);
+    let start = std::time::Instant::now();
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let mut failures = Vec::new();
+    let mut read_ok = 0;
+    for case in 0..cases {
+        if start.elapsed().as_secs() >= max_seconds {
+            break;
+        }
+        let (set, findings) = rng.pick(&seeds);
+        let mut b = findings.clone();
+        let rounds = if rng.chance(0.6) { 1 } else { 2 + rng.below(3) };
+        for _ in 0..rounds {
+            mutate(&mut rng, &mut b);
+        }
+        let r = catch_unwind(AssertUnwindSafe(|| -> Result<bool, String> {
+            let Ok(found) = read_findings_geojson(&b, "f.geojson") else {
+                return Ok(false);
+            };
+            check_svg(set, &found)?;
+            Ok(true)
+        }));
+        match r {
+            Ok(Ok(ok)) => read_ok += usize::from(ok),
+            Ok(Err(e)) => failures.push(format!("case {case}: {e} ({})", save(&b, case).display())),
+            Err(_) => failures.push(format!("case {case}: panic ({})", save(&b, case).display())),
+        }
+    }
+    std::panic::set_hook(hook);
+    eprintln!("fuzz findings: {read_ok} read, {} failures", failures.len());
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
