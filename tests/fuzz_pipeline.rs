@@ -452,7 +452,12 @@ fn structural(rng: &mut Rng, v: &mut serde_json::Value) {
                 let c = g["coordinates"].take();
                 *g = json!({"type": "MultiPolygon", "coordinates": [c, c]});
             } else if g["type"] == "MultiPolygon" {
-                let c = g["coordinates"][0].take();
+                // `[0]` on a non-array would panic in serde_json.
+                let c = g
+                    .get_mut("coordinates")
+                    .and_then(|c| c.get_mut(0))
+                    .map(serde_json::Value::take)
+                    .unwrap_or_default();
                 *g = json!({"type": "Polygon", "coordinates": c});
             }
         }
