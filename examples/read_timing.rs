@@ -9,7 +9,9 @@ fn main() {
     let bytes = std::fs::read(&path).unwrap();
     let t_read = t.elapsed();
     let t = Instant::now();
-    let opts = allot::parcels::ReadOptions { keep_properties: false };
+    let opts = allot::parcels::ReadOptions {
+        keep_properties: false,
+    };
     let set = allot::parcels::parse_parcels_with(&bytes, &path, opts).unwrap();
     eprintln!("size_of Parcel = {}", std::mem::size_of::<allot::Parcel>());
     let t_parse = t.elapsed();

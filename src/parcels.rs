@@ -443,12 +443,17 @@ pub fn parse_parcels_with(
             found: "the file is empty".into(),
         });
     }
-    let top: TopLevel = serde_json::from_str(text).map_err(|e| ReadError::Json {
-        file: name.to_string(),
-        line: e.line(),
-        column: e.column(),
-        message: strip_position(&e.to_string()),
-    })?;
+    // The fast structural scan handles well-formed files; anything it does not accept is
+    // parsed again by serde_json, which gives the precise error.
+    let top = match fast_top(text) {
+        Some(top) => TopLevel::Object(top),
+        None => serde_json::from_str(text).map_err(|e| ReadError::Json {
+            file: name.to_string(),
+            line: e.line(),
+            column: e.column(),
+            message: strip_position(&e.to_string()),
+        })?,
+    };
     let not_fc = |found: String| ReadError::NotFeatureCollection {
         file: name.to_string(),
         found,
@@ -481,12 +486,12 @@ pub fn parse_parcels_with(
     };
     let base = text.as_ptr() as usize;
     let parse = |i: usize| {
-        let raw = features[i];
+        let raw: &str = features[i];
         parse_feature(
             i,
             raw,
             text,
-            raw.get().as_ptr() as usize - base,
+            raw.as_ptr() as usize - base,
             opts.keep_properties,
         )
     };
@@ -552,6 +557,167 @@ fn check_crs(crs: &Value) -> Result<(), String> {
     if wgs84 { Ok(()) } else { Err(name.to_string()) }
 }
 
+/// A structural scan of a well-formed top-level object: splits `features` into element slices
+/// without parsing them (they are parsed, and so validated, one by one in parallel) and parses
+/// the other members with serde_json. Returns `None` for anything unusual (escaped keys,
+/// malformed structure, not an object), leaving the precise diagnosis to serde_json.
+fn fast_top(text: &str) -> Option<TopObject<'_>> {
+    let b = text.as_bytes();
+    let ws = |mut i: usize| {
+        while i < b.len() && matches!(b[i], b' ' | b'\n' | b'\r' | b'\t') {
+            i += 1;
+        }
+        i
+    };
+    let mut i = ws(0);
+    if b.get(i) != Some(&b'{') {
+        return None;
+    }
+    let mut top = TopObject {
+        kind: None,
+        features: None,
+        crs: None,
+        members: Map::new(),
+    };
+    i = ws(i + 1);
+    if b.get(i) == Some(&b'}') {
+        return (ws(i + 1) == b.len()).then_some(top);
+    }
+    loop {
+        // A key without escapes.
+        if b.get(i) != Some(&b'"') {
+            return None;
+        }
+        let key_end = i + 1 + b[i + 1..].iter().position(|&c| c == b'"')?;
+        let key = &text[i + 1..key_end];
+        if key.contains('\\') {
+            return None;
+        }
+        i = ws(key_end + 1);
+        if b.get(i) != Some(&b':') {
+            return None;
+        }
+        i = ws(i + 1);
+        if key == "features" && b.get(i) == Some(&b'[') {
+            let mut items = Vec::new();
+            i = ws(i + 1);
+            if b.get(i) == Some(&b']') {
+                i += 1;
+            } else {
+                loop {
+                    let end = skip_value(b, i)?;
+                    items.push(&text[i..end]);
+                    i = ws(end);
+                    match b.get(i) {
+                        Some(b',') => i = ws(i + 1),
+                        Some(b']') => {
+                            i += 1;
+                            break;
+                        }
+                        _ => return None,
+                    }
+                }
+            }
+            top.features = Some(items);
+        } else {
+            let end = skip_value(b, i)?;
+            let v: Value = serde_json::from_str(&text[i..end]).ok()?;
+            match key {
+                "type" => {
+                    top.kind = Some(match v {
+                        Value::String(s) => s,
+                        other => other.to_string(),
+                    })
+                }
+                "crs" => top.crs = Some(v),
+                "bbox" => {}
+                // `features` that is not an array: let serde_json explain.
+                "features" => return None,
+                _ => {
+                    top.members.insert(key.to_string(), v);
+                }
+            }
+            i = end;
+        }
+        i = ws(i);
+        match b.get(i) {
+            Some(b',') => i = ws(i + 1),
+            Some(b'}') => return (ws(i + 1) == b.len()).then_some(top),
+            _ => return None,
+        }
+    }
+}
+
+/// Bytes that matter to [`skip_value`] inside arrays and objects.
+static STRUCTURAL: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'"' as usize] = true;
+    t[b'[' as usize] = true;
+    t[b']' as usize] = true;
+    t[b'{' as usize] = true;
+    t[b'}' as usize] = true;
+    t
+};
+
+/// The end of the JSON value starting at `i` (strings and nesting respected, content not
+/// validated), or `None` when the text ends first.
+fn skip_value(b: &[u8], mut i: usize) -> Option<usize> {
+    match *b.get(i)? {
+        b'"' => skip_string(b, i),
+        b'[' | b'{' => {
+            let mut depth = 0usize;
+            while i < b.len() {
+                // Skip runs of bytes without structure (digits, commas, letters) quickly.
+                while i < b.len() && !STRUCTURAL[b[i] as usize] {
+                    i += 1;
+                }
+                if i >= b.len() {
+                    break;
+                }
+                match b[i] {
+                    b'"' => {
+                        i = skip_string(b, i)?;
+                        continue;
+                    }
+                    b'[' | b'{' => depth += 1,
+                    _ => {
+                        // `]` or `}`
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(i + 1);
+                        }
+                    }
+                }
+                i += 1;
+            }
+            None
+        }
+        _ => {
+            let start = i;
+            while i < b.len() && !matches!(b[i], b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t')
+            {
+                i += 1;
+            }
+            (i > start).then_some(i)
+        }
+    }
+}
+
+/// The end of the string starting at `i` (just past its closing quote).
+fn skip_string(b: &[u8], mut i: usize) -> Option<usize> {
+    i += 1;
+    while i < b.len() {
+        let rest = &b[i..];
+        let k = rest.iter().position(|&c| c == b'"' || c == b'\\')?;
+        i += k;
+        if b[i] == b'"' {
+            return Some(i + 1);
+        }
+        i += 2;
+    }
+    None
+}
+
 /// The top level: either a JSON object (read member by member) or something else.
 enum TopLevel<'a> {
     Object(TopObject<'a>),
@@ -560,7 +726,7 @@ enum TopLevel<'a> {
 
 struct TopObject<'a> {
     kind: Option<String>,
-    features: Option<Vec<&'a RawValue>>,
+    features: Option<Vec<&'a str>>,
     crs: Option<Value>,
     members: Map<String, Value>,
 }
@@ -590,9 +756,10 @@ impl<'de> Deserialize<'de> for TopLevel<'de> {
                         }
                         "features" => {
                             let v: Option<Vec<&'de RawValue>> = map.next_value()?;
-                            top.features = Some(v.ok_or_else(|| {
+                            let v = v.ok_or_else(|| {
                                 de::Error::custom("\"features\" is null; it must be an array")
-                            })?);
+                            })?;
+                            top.features = Some(v.into_iter().map(RawValue::get).collect());
                         }
                         "crs" => top.crs = Some(map.next_value()?),
                         "bbox" => {
@@ -741,8 +908,8 @@ impl<'de: 'a, 'a> Deserialize<'de> for Scalar<'a> {
 }
 
 /// What a raw JSON value is, from its first byte: `None` for an object.
-fn raw_kind(raw: &RawValue) -> Option<&'static str> {
-    match raw.get().as_bytes().first() {
+fn raw_kind(raw: &str) -> Option<&'static str> {
+    match raw.as_bytes().first() {
         Some(b'{') => None,
         Some(b'[') => Some("an array"),
         Some(b'"') => Some("a string"),
@@ -764,7 +931,7 @@ type FeatureResult = Result<Parcel, (FeatureRef, FeatureProblem)>;
 
 fn parse_feature(
     index: usize,
-    raw: &RawValue,
+    raw: &str,
     text: &str,
     offset: usize,
     keep_properties: bool,
@@ -778,10 +945,18 @@ fn parse_feature(
         } else {
             (l0 + e.line() - 1, e.column())
         };
+        let syntax = matches!(
+            e.classify(),
+            serde_json::error::Category::Syntax | serde_json::error::Category::Eof
+        );
         FeatureProblem::Json {
             line,
             column,
-            message: strip_position(&e.to_string()),
+            message: format!(
+                "{}{}",
+                if syntax { "not valid JSON: " } else { "" },
+                strip_position(&e.to_string())
+            ),
         }
     };
     let scan_err = |e: crate::coords::ScanError, at: usize| {
@@ -798,7 +973,7 @@ fn parse_feature(
     if let Some(kind) = raw_kind(raw) {
         return Err(anon(FeatureProblem::NotAFeature(format!("found {kind}"))));
     }
-    let f: FeatureIn = serde_json::from_str(raw.get()).map_err(|e| {
+    let f: FeatureIn = serde_json::from_str(raw).map_err(|e| {
         // The feature is valid JSON but of the wrong shape: still name it by its id if we can.
         (
             FeatureRef {
@@ -811,7 +986,7 @@ fn parse_feature(
     // Properties first: the id may live there.
     let props: PropsIn = match f.properties {
         None => PropsIn::default(),
-        Some(raw_props) => match raw_kind(raw_props) {
+        Some(raw_props) => match raw_kind(raw_props.get()) {
             None => serde_json::from_str(raw_props.get()).map_err(|e| {
                 anon(json_err(
                     e,
@@ -930,7 +1105,7 @@ fn parse_feature(
 }
 
 /// The id of a feature that failed to parse, read leniently (Feature `id`, else `properties.id`).
-fn id_only(raw: &RawValue) -> Option<String> {
+fn id_only(raw: &str) -> Option<String> {
     #[derive(Deserialize)]
     struct IdProps {
         #[serde(default)]
@@ -943,7 +1118,7 @@ fn id_only(raw: &RawValue) -> Option<String> {
         #[serde(default)]
         properties: Option<IdProps>,
     }
-    let f: IdOnly = serde_json::from_str(raw.get()).ok()?;
+    let f: IdOnly = serde_json::from_str(raw).ok()?;
     let text = |v: Value| match v {
         Value::String(s) => Some(s),
         Value::Number(n) => Some(n.to_string()),
@@ -1265,6 +1440,45 @@ mod tests {
         let nested = format!("{{\"x\":{}{}}}", "[".repeat(10_000), "]".repeat(10_000));
         let set = parse_parcels(fc(&square_feature("D", &nested)).as_bytes(), "t").unwrap();
         assert_eq!(set.parcels[0].properties.as_ref().unwrap().get(), nested);
+    }
+
+    #[test]
+    fn fast_structural_scan_agrees_with_serde_json() {
+        let feature = r#"{"type":"Feature","id":"a]}\"[{","properties":{"name":"x\\\"]","n":[1,{"b":[]}]},"geometry":{"type":"Polygon","coordinates":[[[67,24],[67.01,24],[67.01,24.01],[67,24]]]}}"#;
+        let docs = [
+            format!(r#"{{"type":"FeatureCollection","features":[{feature},{feature}]}}"#),
+            format!(
+                " \n{{ \"name\" : \"a[b\" , \"bbox\":[0,0,1,1],\"type\":\"FeatureCollection\",\n\"features\" : [ {feature} ,\n {feature} ] , \"metadata\":{{\"x\":[1,\"}}\"]}} }}\n"
+            ),
+            r#"{"type":"FeatureCollection","features":[]}"#.to_string(),
+            r#"{"features":[ ],"type":"FeatureCollection","crs":null,"k":true,"n":-1.5e3}"#
+                .to_string(),
+            r#"{}"#.to_string(),
+        ];
+        for doc in &docs {
+            let fast = fast_top(doc).expect("fast path accepts well-formed input");
+            let Ok(TopLevel::Object(slow)) = serde_json::from_str::<TopLevel>(doc) else {
+                panic!("serde rejects {doc}")
+            };
+            assert_eq!(fast.kind, slow.kind, "{doc}");
+            assert_eq!(fast.features, slow.features, "{doc}");
+            assert_eq!(fast.crs, slow.crs, "{doc}");
+            assert_eq!(fast.members, slow.members, "{doc}");
+        }
+        // Anything unusual goes to serde_json for the diagnosis.
+        for doc in [
+            r#"{"type":"FeatureCollection","features":[{"a":1}}]}"#,
+            r#"{"type":"FeatureCollection","features":[{"a":1}]"#,
+            r#"{"type":"FeatureCollection","features":[{"a":1}]} x"#,
+            r#"{"type":"FeatureCollection","fe\u0061tures":[]}"#,
+            r#"{"type":"FeatureCollection","features":null}"#,
+            r#"{"type":"FeatureCollection","features":[1,]}"#,
+            r#"{"type":"FeatureCollection" "features":[]}"#,
+            r#"[{"type":"FeatureCollection"}]"#,
+            r#"{"type":"FeatureCollection","features":["abc]}"#,
+        ] {
+            assert!(fast_top(doc).is_none(), "{doc}");
+        }
     }
 
     #[test]

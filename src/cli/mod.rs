@@ -224,10 +224,66 @@ pub fn check_outputs(outputs: &[&std::path::Path], inputs: &[&std::path::Path]) 
     Ok(())
 }
 
+/// A spinner on stderr naming the stage at work, for runs long enough to wonder about.
+///
+/// Hidden with `--quiet`, and (by indicatif) whenever stderr is not a terminal, so pipes,
+/// CI logs and tests never see it. It appears only after the first second, so quick runs
+/// stay silent.
+pub struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Progress {
+    /// A spinner, or nothing when `quiet`.
+    pub fn new(quiet: bool) -> Progress {
+        let bar = (!quiet).then(|| {
+            let bar = indicatif::ProgressBar::with_draw_target(
+                None,
+                indicatif::ProgressDrawTarget::hidden(),
+            );
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} {elapsed:>3} {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            );
+            // Show it only once the run has taken a second.
+            let later = bar.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(std::time::Duration::from_secs(1));
+                if !later.is_finished() {
+                    later.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                    later.enable_steady_tick(std::time::Duration::from_millis(120));
+                }
+            });
+            bar
+        });
+        Progress { bar }
+    }
+
+    /// Names the stage now running.
+    pub fn stage(&self, message: impl Into<String>) {
+        if let Some(bar) = &self.bar {
+            bar.set_message(message.into());
+        }
+    }
+
+    /// Removes the spinner.
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
 /// Runs the parsed command line.
 pub fn run(opts: Opts) -> Result<Outcome> {
     match opts.command {
-        Command::Summary(a) => summary::run(a),
+        Command::Summary(a) => summary::run(a, opts.quiet),
         Command::Validate(a) => validate::run(a, opts.quiet),
         Command::Plan(a) => plan::run(a, opts.quiet),
         Command::Map(a) => map::run(a, opts.quiet),

@@ -20,9 +20,13 @@ pub struct Args {
 }
 
 /// Runs `allot summary`.
-pub fn run(args: Args) -> Result<Outcome> {
+pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
+    let progress = super::Progress::new(quiet);
+    progress.stage(format!("reading {}", args.file.display()));
     let set = super::read_lean(&args.file)?;
+    progress.stage(format!("measuring {} parcels", set.parcels.len()));
     let summary = allot::report::summarize(&set, args.units.into());
+    progress.finish();
     print(&match args.format {
         Format::Text => summary.to_text(),
         Format::Json => summary.to_json(),

@@ -60,6 +60,8 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         .collect();
     // Refuse before doing the work.
     super::check_outputs(&outputs, &inputs)?;
+    let progress = super::Progress::new(quiet);
+    progress.stage(format!("reading {}", args.file.display()));
     let set = super::read_lean(&args.file)?;
     let site = match &args.site {
         Some(path) => {
@@ -75,7 +77,9 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         min_gap_m2: args.min_gap,
         site,
     };
+    progress.stage(format!("validating {} parcels", set.parcels.len()));
     let report = validate(&set, &opts);
+    progress.finish();
     if !quiet {
         let invalid: std::collections::BTreeSet<&str> = report
             .findings

@@ -548,12 +548,26 @@ fn plan_from(rules: &Rules, k: usize, work: &Work, budget: &mut usize) -> Result
     if k == rules.zones.len() {
         return Ok(work.clone());
     }
-    let options = zone_options(rules, k, work)?;
+    let (data, sols) = zone_options(rules, k, work)?;
     let mut first_err = None;
-    for w in options.into_iter().take(3) {
+    let mut realized = 0;
+    for s in sols.iter().take(3) {
         if *budget == 0 {
             break;
         }
+        let w = if rules.split {
+            match complete_with_cut(rules, k, work, &data, s) {
+                Some(w) => w,
+                None => continue,
+            }
+        } else {
+            let mut w = work.clone();
+            for &v in &s.members {
+                w.zone[v] = Some(k);
+            }
+            w
+        };
+        realized += 1;
         *budget -= 1;
         match plan_from(rules, k + 1, &w, budget) {
             Ok(done) => return Ok(done),
@@ -563,6 +577,16 @@ fn plan_from(rules: &Rules, k: usize, work: &Work, budget: &mut usize) -> Result
                 }
             }
         }
+    }
+    if realized == 0 && rules.split {
+        let (name, target) = (&rules.zones[k].0, rules.zones[k].1);
+        return Err(infeasible(
+            rules,
+            k,
+            format!(
+                "no parcel on the edge of a compact zone near {target} acres can be cut into non-sliver pieces to reach {name}'s target within {SPLIT_PRECISION_ACRES} acre"
+            ),
+        ));
     }
     Err(first_err.unwrap_or_else(|| infeasible(rules, k, "search budget exhausted".into())))
 }
@@ -624,9 +648,14 @@ fn zone_data(rules: &Rules, k: usize, work: &Work) -> ZoneData {
     }
 }
 
-/// Alternative ways to plan zone `k`, best first, each as the work after it.
-fn zone_options(rules: &Rules, k: usize, work: &Work) -> Result<Vec<Work>, PlanError> {
-    let (name, target) = (&rules.zones[k].0, rules.zones[k].1);
+/// The zone problem's data and the alternative zones found for zone `k`, best first (with
+/// `split`, zones near the target that a cut completes).
+fn zone_options(
+    rules: &Rules,
+    k: usize,
+    work: &Work,
+) -> Result<(ZoneData, Vec<Solution>), PlanError> {
+    let target = rules.zones[k].1;
     let data = zone_data(rules, k, work);
     let access_name = rules.access.as_ref().map(|a| a.1.as_str()).unwrap_or("");
     let problem = |tol: f64| ZoneProblem {
@@ -657,36 +686,12 @@ fn zone_options(rules: &Rules, k: usize, work: &Work) -> Result<Vec<Work>, PlanE
             }
             infeasible(rules, k, reason)
         })?;
-        return Ok(sols
-            .into_iter()
-            .map(|s| {
-                let mut w = work.clone();
-                for &v in &s.members {
-                    w.zone[v] = Some(k);
-                }
-                w
-            })
-            .collect());
+        return Ok((data, sols));
     }
     // Split: find compact zones near the target, then complete the best with one cut.
     let wide = wide_tolerance(&work.graph, &data.avail, rules.tol);
     let sols = search::solve(&problem(wide)).map_err(|e| infeasible(rules, k, e.0))?;
-    let mut out = Vec::new();
-    for s in sols.iter().take(3) {
-        if let Some(w) = complete_with_cut(rules, k, work, &data, s) {
-            out.push(w);
-        }
-    }
-    if out.is_empty() {
-        return Err(infeasible(
-            rules,
-            k,
-            format!(
-                "no parcel on the edge of a compact zone near {target} acres can be cut into non-sliver pieces to reach {name}'s target within {SPLIT_PRECISION_ACRES} acre"
-            ),
-        ));
-    }
-    Ok(out)
+    Ok((data, sols))
 }
 
 fn wide_tolerance(g: &Graph, avail: &[bool], tol: f64) -> f64 {
@@ -787,7 +792,7 @@ fn complete_with_cut(
         }
     }
     cands.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.2.cmp(&b.2)));
-    let mut best: Option<(Vec<usize>, CutEval)> = None;
+    let mut evals: Vec<(Vec<usize>, CutEval, [geo::Coord<f64>; 2])> = Vec::new();
     for (_, base, c, x) in cands.into_iter().take(12) {
         let base_set: BTreeSet<usize> = base.iter().copied().collect();
         if !has_access(&base_set) && !data.access.as_ref().is_some_and(|a| a[c]) {
@@ -798,18 +803,24 @@ fn complete_with_cut(
         let parent_pp = polsby_popper(area_m2(&work.geoms[c]), g.perim[c]);
         let min_pp = (0.5 * parent_pp).min(0.2);
         for cut in split::cuts_with_area(poly, x * M2_PER_ACRE, min_pp) {
-            let Some(e) = evaluate_cut(work, c, &cut, &base_set, base_perim) else {
-                continue;
-            };
-            if best
-                .as_ref()
-                .is_none_or(|b| e.zone_perim < b.1.zone_perim - 1e-9)
-            {
-                best = Some((base.clone(), e));
+            if let Some(e) = evaluate_cut(work, c, &cut, &base_set, base_perim) {
+                evals.push((base.clone(), e, cut.points));
             }
         }
     }
-    let (base, e) = best?;
+    // Cheapest zone perimeter first; the first cut passing the exact checks wins.
+    let mut order: Vec<usize> = (0..evals.len()).collect();
+    order.sort_by(|&a, &b| {
+        evals[a]
+            .1
+            .zone_perim
+            .total_cmp(&evals[b].1.zone_perim)
+            .then(a.cmp(&b))
+    });
+    let pick = order
+        .into_iter()
+        .find(|&i| cut_is_exact(work, &evals[i].1, evals[i].2))?;
+    let (base, e, _) = evals.swap_remove(pick);
     let mut w = work.clone();
     apply_cut(&mut w, e);
     let piece = w.graph.len() - 2;
@@ -841,19 +852,12 @@ fn evaluate_cut(
     base: &BTreeSet<usize>,
     base_perim: f64,
 ) -> Option<CutEval> {
-    let parent = &work.geoms[c].0[0];
-    split::check_tiling(parent, &cut.piece, &cut.rest, cut.points).ok()?;
     let nbrs: Vec<usize> = work.graph.adj[c].iter().map(|e| e.0).collect();
     let mut nbr_geoms = Vec::new();
     for &nb in &nbrs {
         let mut g = work.geoms[nb].clone();
         for p in cut.points {
             split::insert_vertex(&mut g, p);
-        }
-        for part in [&cut.piece, &cut.rest] {
-            if split::overlap_fraction(part, &g) > 1e-9 {
-                return None;
-            }
         }
         nbr_geoms.push((nb, g));
     }
@@ -882,6 +886,19 @@ fn evaluate_cut(
         links,
         shared_ab,
         zone_perim,
+    })
+}
+
+/// The exact checks of a cut (slow: boolean operations): the pieces tile the parent and
+/// overlap no neighbour.
+fn cut_is_exact(work: &Work, e: &CutEval, points: [geo::Coord<f64>; 2]) -> bool {
+    let parent = &work.geoms[e.c].0[0];
+    if split::check_tiling(parent, &e.piece.0[0], &e.rest.0[0], points).is_err() {
+        return false;
+    }
+    e.nbr_geoms.iter().all(|(_, g)| {
+        split::overlap_fraction(&e.piece.0[0], g) <= 1e-9
+            && split::overlap_fraction(&e.rest.0[0], g) <= 1e-9
     })
 }
 

@@ -1,0 +1,242 @@
+//! Property tests of `allot::plan` on seeded random fabrics (jittered lattices from
+//! `allot::synth`, some parcels with holes filled by inner parcels): every parcel lands in
+//! exactly one zone, zone areas add up to the site, planned zones are contiguous (checked by a
+//! BFS over identical edges, independent of the planner's adjacency), locks and exclusions
+//! hold, areas meet the band, and split pieces tile their parents.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use allot::geodesy::{M2_PER_ACRE, area_m2};
+use allot::parcels::{ParcelSet, parse_parcels};
+use allot::plan::{Plan, PlanOptions, RETAINED, plan};
+use allot::synth::{FabricSpec, generate};
+use geo::{Area, BooleanOps, MultiPolygon};
+
+/// SplitMix64.
+struct Rng(u64);
+impl Rng {
+    fn unit(&mut self) -> f64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.unit() * n as f64) as usize % n
+    }
+}
+
+fn edge_keys(g: &MultiPolygon<f64>) -> Vec<[(u64, u64); 2]> {
+    let mut out = Vec::new();
+    for poly in &g.0 {
+        for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
+            for w in ring.0.windows(2) {
+                let a = (w[0].x.to_bits(), w[0].y.to_bits());
+                let b = (w[1].x.to_bits(), w[1].y.to_bits());
+                if a != b {
+                    out.push(if a < b { [a, b] } else { [b, a] });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Pieces per zone, joining parcels with an identical edge.
+fn pieces(plan: &Plan) -> BTreeMap<String, usize> {
+    let ps = &plan.parcels;
+    let mut by_edge: BTreeMap<[(u64, u64); 2], Vec<usize>> = BTreeMap::new();
+    for (i, p) in ps.iter().enumerate() {
+        for e in edge_keys(&p.geometry) {
+            by_edge.entry(e).or_default().push(i);
+        }
+    }
+    let mut nbrs = vec![BTreeSet::new(); ps.len()];
+    for l in by_edge.values() {
+        for &a in l {
+            for &b in l {
+                if a != b {
+                    nbrs[a].insert(b);
+                }
+            }
+        }
+    }
+    let mut seen = vec![false; ps.len()];
+    let mut out = BTreeMap::new();
+    for s in 0..ps.len() {
+        if seen[s] {
+            continue;
+        }
+        *out.entry(ps[s].zone.clone()).or_insert(0) += 1;
+        seen[s] = true;
+        let mut q = VecDeque::from([s]);
+        while let Some(v) = q.pop_front() {
+            for &w in &nbrs[v] {
+                if !seen[w] && ps[w].zone == ps[s].zone {
+                    seen[w] = true;
+                    q.push_back(w);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn fabric(seed: u64, rng: &mut Rng) -> ParcelSet {
+    let spec = FabricSpec {
+        cols: 8 + rng.below(10),
+        rows: 8 + rng.below(10),
+        cell_m: 80.0 + 80.0 * rng.unit(),
+        seed,
+        ..FabricSpec::default()
+    };
+    let (text, _) = generate(&spec).unwrap();
+    let mut set = parse_parcels(text.as_bytes(), "fabric").unwrap();
+    // Mark a few parcels with an excluded land use.
+    for p in &mut set.parcels {
+        if rng.unit() < 0.05 {
+            p.land_use = Some("encroached".into());
+        }
+    }
+    set
+}
+
+fn check(set: &ParcelSet, opts: &PlanOptions, plan: &Plan) {
+    let tol = if opts.split {
+        0.01
+    } else {
+        opts.tolerance_acres
+    };
+    let in_area: BTreeMap<&str, f64> = set
+        .parcels
+        .iter()
+        .map(|p| (p.id.as_str(), area_m2(&p.geometry)))
+        .collect();
+    // Every input parcel appears once, or as exactly two pieces that tile it.
+    let mut seen: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (k, p) in plan.parcels.iter().enumerate() {
+        let key = p.split_from.as_ref().unwrap_or(&p.id).0.clone();
+        seen.entry(key).or_default().push(k);
+    }
+    assert_eq!(seen.len(), set.parcels.len());
+    for (id, ks) in &seen {
+        let parent = &set
+            .parcels
+            .iter()
+            .find(|p| p.id.as_str() == id)
+            .unwrap()
+            .geometry;
+        match ks.len() {
+            1 => assert!(plan.parcels[ks[0]].split_from.is_none()),
+            2 => {
+                let (a, b) = (&plan.parcels[ks[0]], &plan.parcels[ks[1]]);
+                assert_eq!(a.id.0, format!("{id}-a"));
+                assert_eq!(b.id.0, format!("{id}-b"));
+                let sum = area_m2(&a.geometry) + area_m2(&b.geometry);
+                assert!((sum - in_area[id.as_str()]).abs() <= 1e-9 * sum, "{id}");
+                let inter = a.geometry.intersection(&b.geometry).unsigned_area();
+                assert!(
+                    inter <= 1e-9 * parent.unsigned_area(),
+                    "{id}: pieces overlap"
+                );
+            }
+            n => panic!("{id} appears {n} times"),
+        }
+    }
+    // Zone areas add up to the site and meet their targets.
+    let mut za: BTreeMap<&str, f64> = BTreeMap::new();
+    for p in &plan.parcels {
+        *za.entry(p.zone.as_str()).or_default() += area_m2(&p.geometry) / M2_PER_ACRE;
+    }
+    let site: f64 = in_area.values().sum::<f64>() / M2_PER_ACRE;
+    assert!((za.values().sum::<f64>() - site).abs() <= 1e-9 * site);
+    for (z, t) in &opts.zones {
+        let a = za.get(z.as_str()).copied().unwrap_or(0.0);
+        assert!((a - t).abs() <= tol + 1e-9, "{z}: {a} vs {t} ± {tol}");
+    }
+    // Contiguity, by geometry.
+    let pc = pieces(plan);
+    for (z, _) in &opts.zones {
+        assert_eq!(pc[z.as_str()], 1, "{z} in {} pieces", pc[z.as_str()]);
+    }
+    // Exclusions and locks.
+    let zone_of: BTreeMap<&str, &str> = plan
+        .parcels
+        .iter()
+        .map(|p| (p.id.as_str(), p.zone.as_str()))
+        .collect();
+    for p in &set.parcels {
+        if p.land_use.as_deref() == Some("encroached") {
+            assert_eq!(zone_of[p.id.as_str()], RETAINED, "{} is excluded", p.id);
+        }
+    }
+    for (id, z) in &opts.locks {
+        assert_eq!(zone_of[id.as_str()], z.as_str(), "lock {id}");
+    }
+}
+
+#[test]
+fn plans_on_random_fabrics_satisfy_every_invariant() {
+    let mut rng = Rng(2026);
+    let mut planned = 0;
+    for seed in 0..12u64 {
+        let set = fabric(seed, &mut rng);
+        let total: f64 = set
+            .parcels
+            .iter()
+            .map(|p| area_m2(&p.geometry))
+            .sum::<f64>()
+            / M2_PER_ACRE;
+        let t1 = (total * (0.05 + 0.1 * rng.unit()) * 10.0).round() / 10.0;
+        let t2 = (total * (0.15 + 0.2 * rng.unit()) * 10.0).round() / 10.0;
+        let split = seed % 2 == 1;
+        let mut locks = Vec::new();
+        if seed % 3 == 0 {
+            // Lock one open parcel to retained.
+            let p = &set.parcels[rng.below(set.parcels.len())];
+            if p.land_use.is_none() {
+                locks.push((p.id.0.clone(), RETAINED.to_string()));
+            }
+        }
+        let opts = PlanOptions {
+            zones: vec![("mill".into(), t1), ("park".into(), t2)],
+            tolerance_acres: 2.0,
+            split,
+            locks,
+            seed,
+            ..PlanOptions::default()
+        };
+        match plan(&set, &opts) {
+            Ok(p) => {
+                check(&set, &opts, &p);
+                planned += 1;
+            }
+            Err(e) => {
+                assert!(e.is_infeasible(), "seed {seed}: {e}");
+                assert!(!split, "seed {seed}: split plans should succeed here: {e}");
+            }
+        }
+    }
+    assert!(planned >= 9, "only {planned} of 12 planned");
+}
+
+#[test]
+fn same_seed_same_plan_and_other_seed_still_valid() {
+    let mut rng = Rng(7);
+    let set = fabric(3, &mut rng);
+    let opts = PlanOptions {
+        zones: vec![("a".into(), 40.0), ("b".into(), 90.0)],
+        tolerance_acres: 3.0,
+        ..PlanOptions::default()
+    };
+    let p1 = plan(&set, &opts).unwrap();
+    let p2 = plan(&set, &opts).unwrap();
+    assert_eq!(p1, p2);
+    let other = PlanOptions {
+        seed: 99,
+        ..opts.clone()
+    };
+    let p3 = plan(&set, &other).unwrap();
+    check(&set, &other, &p3);
+}
