@@ -792,10 +792,12 @@ fn mutated_findings_files_never_panic_and_draw_as_xml() {
     std::panic::set_hook(Box::new(|_| {}));
     let mut failures = Vec::new();
     let mut read_ok = 0;
+    let mut ran = 0u64;
     for case in 0..cases {
         if start.elapsed().as_secs() >= max_seconds {
             break;
         }
+        ran += 1;
         let (set, findings) = rng.pick(&seeds);
         let mut b = findings.clone();
         let rounds = if rng.chance(0.6) { 1 } else { 2 + rng.below(3) };
@@ -816,6 +818,10 @@ fn mutated_findings_files_never_panic_and_draw_as_xml() {
         }
     }
     std::panic::set_hook(hook);
-    eprintln!("fuzz findings: {read_ok} read, {} failures", failures.len());
+    eprintln!(
+        "fuzz findings: {ran} cases (seed {seed}), {read_ok} read, {} failures, {:.1} s",
+        failures.len(),
+        start.elapsed().as_secs_f64()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
