@@ -1065,7 +1065,13 @@ fn parse_feature(
             (MultiPolygon(polys), true)
         }
         other => {
-            return Err(fail(FeatureProblem::UnsupportedGeometry(other.to_string())));
+            // Quote a type with control characters: a message stays on one line.
+            let name = if other.contains(char::is_control) {
+                format!("{other:?}")
+            } else {
+                other.to_string()
+            };
+            return Err(fail(FeatureProblem::UnsupportedGeometry(name)));
         }
     };
     let text_of = |v: &Option<Scalar>| v.as_ref().and_then(Scalar::text);

@@ -188,6 +188,12 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Vec<&'static str>)> {
             vec!["not valid JSON", "EOF"],
         ),
         (
+            // Found by fuzz_pipeline: the type was echoed raw, newline and all.
+            "geometry type with a newline",
+            geom(r#"{"type":"Polygo\n","coordinates":[]}"#),
+            vec![f1, "geometry is a \"Polygo\\n\""],
+        ),
+        (
             "feature without geometry member",
             fc(&[r#"{"type":"Feature","id":"B7","properties":{"zone":"a"}}"#]).into_bytes(),
             vec![f1, "geometry is null"],
