@@ -605,3 +605,44 @@ fn plan_of_a_large_input_ran_out_of_memory() {
     );
     assert_eq!(files_in(dir.path()), ["big.geojson"]);
 }
+
+#[test]
+fn findings_had_negative_acres_for_holes_larger_than_their_shell() {
+    // Found by fuzz_pipeline: a parcel whose hole is larger than its shell measured
+    // shell - hole < 0, so `unzoned` and `not_contiguous` findings (and summary totals) carried
+    // negative acres. The polygon is invalid (and reported so); its area is now never negative.
+    let bytes = fixture("hole_larger_than_shell.geojson");
+    let dir = setup(&[("in.geojson", &bytes)]);
+    let r = allot(dir.path(), &["validate", "in.geojson", "--format", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let text = v.to_string();
+    assert!(
+        text.contains("invalid_geometry") && text.contains("unzoned"),
+        "{text}"
+    );
+    fn walk_acres(v: &serde_json::Value, out: &mut Vec<f64>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, x) in m {
+                    if k.contains("acres") {
+                        if let Some(a) = x.as_f64() {
+                            out.push(a);
+                        }
+                    }
+                    walk_acres(x, out);
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk_acres(x, out)),
+            _ => {}
+        }
+    }
+    let mut acres = Vec::new();
+    walk_acres(&v, &mut acres);
+    assert!(!acres.is_empty(), "{text}");
+    assert!(acres.iter().all(|&a| a >= 0.0), "{acres:?}");
+    let r = allot(dir.path(), &["summary", "in.geojson", "--format", "json"]);
+    let mut acres = Vec::new();
+    walk_acres(&serde_json::from_str(&r.stdout).unwrap(), &mut acres);
+    assert!(acres.iter().all(|&a| a >= 0.0), "{acres:?}");
+}
