@@ -102,7 +102,9 @@ pub fn polygon_area_m2(polygon: &Polygon<f64>) -> f64 {
         .iter()
         .map(|r| ring_perimeter_area(r).1)
         .sum();
-    shell - holes
+    // Never negative: holes larger than their shell (an invalid polygon) would otherwise give
+    // negative parcel areas in reports and findings.
+    (shell - holes).max(0.0)
 }
 
 /// Geodesic area of a multipolygon in m²: the sum of its polygons' areas (each measured

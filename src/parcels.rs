@@ -74,12 +74,33 @@ pub struct Parcel {
 }
 
 impl Parcel {
-    /// The properties as an ordered JSON object (empty when the feature had none).
-    pub fn properties_map(&self) -> Map<String, Value> {
-        self.properties
-            .as_ref()
-            .and_then(|raw| serde_json::from_str::<Map<String, Value>>(raw.get()).ok())
-            .unwrap_or_default()
+    /// The properties as an ordered JSON object (empty when the feature had none or they were
+    /// not kept). Fails, naming the feature, when the raw properties cannot be parsed into an
+    /// object (nested deeper than serde_json's 128 levels): callers that write properties back
+    /// must not drop them silently.
+    ///
+    /// ```
+    /// let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+    /// let text = format!(r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","id":"A",
+    ///   "properties":{{"k":{deep}}},"geometry":{{"type":"Polygon",
+    ///   "coordinates":[[[67,24],[67.01,24],[67.01,24.01],[67,24]]]}}}}]}}"#);
+    /// let set = allot::parcels::parse_parcels(text.as_bytes(), "t").unwrap();
+    /// let e = set.parcels[0].properties_map().unwrap_err();
+    /// assert!(e.to_string().starts_with("feature 1 (id \"A\"): properties"));
+    /// ```
+    pub fn properties_map(&self) -> Result<Map<String, Value>, PropertiesError> {
+        match &self.properties {
+            None => Ok(Map::new()),
+            Some(raw) => {
+                serde_json::from_str::<Map<String, Value>>(raw.get()).map_err(|e| PropertiesError {
+                    feature: FeatureRef {
+                        position: self.index + 1,
+                        id: Some(self.id.0.clone()),
+                    },
+                    reason: e.to_string(),
+                })
+            }
+        }
     }
 
     /// The parcel's bounding rectangle (lon/lat degrees).
@@ -154,6 +175,19 @@ impl fmt::Display for FeatureRef {
             None => write!(f, "feature {} (no id)", self.position),
         }
     }
+}
+
+/// A feature's properties, kept verbatim, cannot be parsed back into a JSON object to be
+/// rewritten (they are nested deeper than serde_json's recursion limit of 128).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{feature}: properties cannot be rewritten without losing them ({reason}); flatten them to fewer than 128 levels of nesting"
+)]
+pub struct PropertiesError {
+    /// Which feature.
+    pub feature: FeatureRef,
+    /// serde_json's description.
+    pub reason: String,
 }
 
 /// What is wrong with one feature.
@@ -1031,7 +1065,13 @@ fn parse_feature(
             (MultiPolygon(polys), true)
         }
         other => {
-            return Err(fail(FeatureProblem::UnsupportedGeometry(other.to_string())));
+            // Quote a type with control characters: a message stays on one line.
+            let name = if other.contains(char::is_control) {
+                format!("{other:?}")
+            } else {
+                other.to_string()
+            };
+            return Err(fail(FeatureProblem::UnsupportedGeometry(name)));
         }
     };
     let text_of = |v: &Option<Scalar>| v.as_ref().and_then(Scalar::text);
@@ -1194,14 +1234,15 @@ pub struct OutFeature {
 }
 
 impl OutFeature {
-    /// The feature for a parcel as read, its properties unchanged.
-    pub fn from_parcel(p: &Parcel) -> Self {
-        OutFeature {
+    /// The feature for a parcel as read, its properties unchanged (fails rather than drop
+    /// properties that cannot be rewritten, see [`Parcel::properties_map`]).
+    pub fn from_parcel(p: &Parcel) -> Result<Self, PropertiesError> {
+        Ok(OutFeature {
             id: p.feature_id.clone(),
             geometry: p.geometry.clone(),
             multi: p.multi,
-            properties: p.properties_map(),
-        }
+            properties: p.properties_map()?,
+        })
     }
 }
 
@@ -1213,7 +1254,7 @@ impl OutFeature {
 /// let text = br#"{"type":"FeatureCollection","features":[{"type":"Feature","id":"A","properties":{"k":1},
 ///   "geometry":{"type":"Polygon","coordinates":[[[67,24],[67.01,24],[67.01,24.01],[67,24]]]}}]}"#;
 /// let set = parse_parcels(text, "t").unwrap();
-/// let out: Vec<_> = set.parcels.iter().map(OutFeature::from_parcel).collect();
+/// let out: Vec<_> = set.parcels.iter().map(|p| OutFeature::from_parcel(p).unwrap()).collect();
 /// let json = write_feature_collection(&out, &set.members);
 /// let again = parse_parcels(json.as_bytes(), "again").unwrap();
 /// assert_eq!(again.parcels[0].geometry, set.parcels[0].geometry);
@@ -1459,7 +1500,11 @@ mod tests {
         let props = r#"{"b":1,"a":"x","zone":null}"#;
         let text = fc(&square_feature("A", props));
         let set = parse_parcels(text.as_bytes(), "t").unwrap();
-        let out: Vec<_> = set.parcels.iter().map(OutFeature::from_parcel).collect();
+        let out: Vec<_> = set
+            .parcels
+            .iter()
+            .map(|p| OutFeature::from_parcel(p).unwrap())
+            .collect();
         let written = write_feature_collection(&out, &set.members);
         assert!(
             written.contains(r#""properties":{"b":1,"a":"x","zone":null}"#),

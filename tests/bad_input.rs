@@ -1,5 +1,8 @@
-//! Bad input, end to end: every unreadable file gets exit 2, a message naming the file, the
-//! feature (position and id) and the problem, no output file, and an unchanged input.
+//! Bad input, end to end, through every command that reads parcels (`summary`, `validate`,
+//! `map`, `plan`) with every output flag set: an unreadable file gets exit 2, one line on stderr
+//! naming the file, the feature (position and id) and the problem, no output file, and an
+//! unchanged input. Readable but flawed files (bow-ties, duplicate ids, markup, an empty
+//! collection, ...) get each command's documented answer (fixtures in `tests/fixtures/hardening`).
 
 mod common;
 
@@ -153,6 +156,49 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Vec<&'static str>)> {
             vec!["crs", "EPSG::32642", "WGS84"],
         ),
         (
+            "features is an object",
+            br#"{"type":"FeatureCollection","features":{"type":"Feature"}}"#.to_vec(),
+            // The message says "not valid JSON" although it is valid JSON of the wrong shape
+            // (reported to the lead: src/parcels.rs).
+            vec![":1:39", "expected a sequence"],
+        ),
+        (
+            "geometry collection",
+            geom(r#"{"type":"GeometryCollection","geometries":[]}"#),
+            vec![f1, "GeometryCollection"],
+        ),
+        (
+            "utf-16 with byte-order mark",
+            {
+                let mut b = vec![0xFF, 0xFE];
+                for u in fc(&[]).encode_utf16() {
+                    b.extend_from_slice(&u.to_le_bytes());
+                }
+                b
+            },
+            vec!["not UTF-8", "offset 0"],
+        ),
+        (
+            "bom then truncated json",
+            {
+                let mut b = b"\xEF\xBB\xBF".to_vec();
+                b.extend_from_slice(b"{\"type\":\"FeatureCollection\",\"features\":[");
+                b
+            },
+            vec!["not valid JSON", "EOF"],
+        ),
+        (
+            // Found by fuzz_pipeline: the type was echoed raw, newline and all.
+            "geometry type with a newline",
+            geom(r#"{"type":"Polygo\n","coordinates":[]}"#),
+            vec![f1, "geometry is a \"Polygo\\n\""],
+        ),
+        (
+            "feature without geometry member",
+            fc(&[r#"{"type":"Feature","id":"B7","properties":{"zone":"a"}}"#]).into_bytes(),
+            vec![f1, "geometry is null"],
+        ),
+        (
             "second feature bad, id from properties",
             fc(&[
                 &common::square("A", 67.0, 24.0, 0.01, "{}"),
@@ -164,40 +210,293 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Vec<&'static str>)> {
     ]
 }
 
+/// Every command that reads parcels, with every output flag it has, and the files those name.
+const COMMANDS: &[(&str, &[&str], &[&str])] = &[
+    ("summary", &["summary", "in.geojson"], &[]),
+    (
+        "validate",
+        &[
+            "validate",
+            "in.geojson",
+            "--findings",
+            "F.geojson",
+            "--map",
+            "V.svg",
+        ],
+        &["F.geojson", "V.svg"],
+    ),
+    ("map", &["map", "in.geojson", "-o", "M.svg"], &["M.svg"]),
+    (
+        "plan",
+        // One ~276.75-acre square makes zone `a`.
+        &[
+            "plan",
+            "in.geojson",
+            "-o",
+            "P.geojson",
+            "--schedule",
+            "S.csv",
+            "--map",
+            "PM.svg",
+            "--zone",
+            "a=276",
+            "--tolerance",
+            "50",
+        ],
+        &["P.geojson", "S.csv", "PM.svg"],
+    ),
+];
+
+/// Runs `args` in a fresh temp dir holding `bytes` as `in.geojson`; returns the run, the dir
+/// and the files there afterwards (besides the input).
+fn run_on(bytes: &[u8], args: &[&str]) -> (common::Run, tempfile::TempDir, Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("in.geojson"), bytes).unwrap();
+    let r = allot(dir.path(), args);
+    assert_eq!(
+        std::fs::read(dir.path().join("in.geojson")).unwrap(),
+        bytes,
+        "{args:?}: input changed"
+    );
+    let files = files_in(dir.path())
+        .into_iter()
+        .filter(|f| f != "in.geojson")
+        .collect();
+    (r, dir, files)
+}
+
 #[test]
-fn summary_rejects_each_bad_input_with_exit_2_and_a_precise_message() {
+fn every_command_rejects_each_bad_input_with_exit_2_and_a_precise_message() {
     let cases = cases();
     assert!(cases.len() >= 30, "{} cases", cases.len());
-    for (name, bytes, expect) in cases {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("in.geojson"), &bytes).unwrap();
-        let r = allot(dir.path(), &["summary", "in.geojson"]);
-        assert_eq!(r.code, 2, "{name}: exit code; stderr: {}", r.stderr);
-        assert!(r.stdout.is_empty(), "{name}: stdout {:?}", r.stdout);
-        assert!(
-            r.stderr.starts_with("allot: in.geojson"),
-            "{name}: {}",
-            r.stderr
-        );
-        for e in expect {
+    for (name, bytes, expect) in &cases {
+        for (cmd, args, _) in COMMANDS {
+            let (r, _dir, files) = run_on(bytes, args);
+            let what = format!("{cmd} on {name}");
+            assert_eq!(r.code, 2, "{what}: exit code; stderr: {}", r.stderr);
+            assert!(r.stdout.is_empty(), "{what}: stdout {:?}", r.stdout);
             assert!(
-                r.stderr.contains(e),
-                "{name}: expected {e:?} in {}",
+                r.stderr.starts_with("allot: in.geojson"),
+                "{what}: {}",
                 r.stderr
             );
+            for e in expect {
+                assert!(
+                    r.stderr.contains(e),
+                    "{what}: expected {e:?} in {}",
+                    r.stderr
+                );
+            }
+            assert_eq!(
+                r.stderr.lines().count(),
+                1,
+                "{what}: one line: {}",
+                r.stderr
+            );
+            assert!(files.is_empty(), "{what}: left {files:?}");
         }
-        assert_eq!(
-            r.stderr.lines().count(),
-            1,
-            "{name}: one line: {}",
-            r.stderr
-        );
-        assert_eq!(
-            std::fs::read(dir.path().join("in.geojson")).unwrap(),
-            bytes,
-            "{name}"
-        );
-        assert_eq!(files_in(dir.path()), ["in.geojson"], "{name}");
+    }
+}
+
+/// What a command should do with a readable input.
+#[derive(Debug, Clone, Copy)]
+enum Expect {
+    /// Exit 0, every output written.
+    Clean,
+    /// Exit 1, every output written, stdout names these.
+    Findings(&'static [&'static str]),
+    /// Exit 2, one line on stderr naming the file and these, no output.
+    Refused(&'static [&'static str]),
+}
+
+/// Fixture, then what summary, validate, map and plan do with it.
+fn readable_cases() -> Vec<(&'static str, [Expect; 4])> {
+    use Expect::*;
+    const BOW: &[&str] = &["feature 2 (id \"BOW\")", "Self-intersection"];
+    vec![
+        (
+            "bowtie",
+            [
+                Clean,
+                Findings(&["invalid_geometry", "BOW", "Self-intersection"]),
+                Clean,
+                Refused(BOW),
+            ],
+        ),
+        (
+            "hole_outside",
+            [
+                Clean,
+                Findings(&["invalid_geometry", "HOLE", "Hole lies outside shell"]),
+                Clean,
+                Refused(&["feature 2 (id \"HOLE\")", "Hole lies outside shell"]),
+            ],
+        ),
+        (
+            "multipolygon_overlap",
+            [
+                Clean,
+                Findings(&["invalid_geometry", "MP", "polygons 1 and 2"]),
+                Clean,
+                Refused(&["feature 2 (id \"MP\")", "polygons 1 and 2"]),
+            ],
+        ),
+        (
+            "duplicate_ids",
+            [
+                Clean,
+                Findings(&["duplicate_id", "D1"]),
+                Clean,
+                Refused(&["features 1 and 2 share the id \"D1\""]),
+            ],
+        ),
+        ("missing_ids", [Clean, Clean, Clean, Clean]),
+        ("numeric_ids", [Clean, Clean, Clean, Clean]),
+        ("markup", [Clean, Clean, Clean, Clean]),
+        ("bbox_first", [Clean, Clean, Clean, Clean]),
+        ("name_bracket", [Clean, Clean, Clean, Clean]),
+        ("bom", [Clean, Clean, Clean, Clean]),
+        (
+            "empty",
+            [
+                Clean,
+                // Nothing to check is clean, but a map of nothing cannot be drawn.
+                Refused(&["no parcels to draw"]),
+                Refused(&["no parcels to draw"]),
+                Refused(&["no parcels to plan"]),
+            ],
+        ),
+        (
+            "deep_properties",
+            [
+                Clean,
+                Clean,
+                Clean,
+                Refused(&[
+                    "feature 1 (id \"DEEP\")",
+                    "properties cannot be rewritten",
+                    "the plan was not written",
+                ]),
+            ],
+        ),
+    ]
+}
+
+#[test]
+fn every_command_answers_readable_but_flawed_inputs_as_documented() {
+    let cases = readable_cases();
+    for (fixture, expects) in &cases {
+        let bytes = std::fs::read(common::repo(&format!(
+            "tests/fixtures/hardening/{fixture}.geojson"
+        )))
+        .unwrap();
+        for ((cmd, args, outputs), expect) in COMMANDS.iter().zip(expects) {
+            let (r, dir, files) = run_on(&bytes, args);
+            let what = format!("{cmd} on {fixture}");
+            let mut want: Vec<String> = outputs.iter().map(|s| s.to_string()).collect();
+            want.sort();
+            match expect {
+                Expect::Clean => {
+                    assert_eq!(r.code, 0, "{what}: {}", r.stderr);
+                    assert_eq!(files, want, "{what}");
+                }
+                Expect::Findings(names) => {
+                    assert_eq!(r.code, 1, "{what}: {}", r.stderr);
+                    assert_eq!(files, want, "{what}");
+                    for n in *names {
+                        assert!(r.stdout.contains(n), "{what}: {n:?} in {}", r.stdout);
+                    }
+                }
+                Expect::Refused(names) => {
+                    assert_eq!(r.code, 2, "{what}: {}", r.stderr);
+                    assert!(files.is_empty(), "{what}: left {files:?}");
+                    assert!(
+                        r.stderr.starts_with("allot: in.geojson"),
+                        "{what}: {}",
+                        r.stderr
+                    );
+                    assert_eq!(r.stderr.lines().count(), 1, "{what}: {}", r.stderr);
+                    for n in *names {
+                        assert!(r.stderr.contains(n), "{what}: {n:?} in {}", r.stderr);
+                    }
+                }
+            }
+            // Every SVG written is well-formed XML; every GeoJSON written reads back.
+            for f in &files {
+                let text = std::fs::read_to_string(dir.path().join(f)).unwrap();
+                if f.ends_with(".svg") {
+                    if let Err(e) = roxmltree::Document::parse(&text) {
+                        panic!("{what}: {f} is not XML: {e}");
+                    }
+                } else if f.ends_with(".geojson") {
+                    serde_json::from_str::<serde_json::Value>(&text)
+                        .unwrap_or_else(|e| panic!("{what}: {f}: {e}"));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn summary_of_an_empty_collection_says_zero_parcels() {
+    let bytes = std::fs::read(common::repo("tests/fixtures/hardening/empty.geojson")).unwrap();
+    let (r, _dir, _) = run_on(&bytes, &["summary", "in.geojson", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["parcels"], 0, "{v}");
+    let (r, _dir, _) = run_on(&bytes, &["validate", "in.geojson"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn markup_and_control_characters_survive_map_and_plan() {
+    let bytes = std::fs::read(common::repo("tests/fixtures/hardening/markup.geojson")).unwrap();
+    let input: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    // Map: labels by name, well-formed XML, text without the control characters.
+    let (r, dir, _) = run_on(
+        &bytes,
+        &[
+            "map",
+            "in.geojson",
+            "-o",
+            "M.svg",
+            "--labels",
+            "name",
+            "--color-by",
+            "html",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let svg = std::fs::read_to_string(dir.path().join("M.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    let text: String = doc
+        .descendants()
+        .filter(|n| n.is_text())
+        .map(|n| n.text().unwrap())
+        .collect();
+    assert!(text.contains("<script>alert(1)</script>"), "{text}");
+    assert!(
+        text.contains("<b>bold</b>"),
+        "legend names the html value: {text}"
+    );
+    assert!(!svg.contains('\u{1}') && !svg.contains('\u{7}') && !svg.contains('\u{0}'));
+    // Plan: GeoJSON parses and every property comes back verbatim, plus the zone.
+    let (r, dir, _) = run_on(&bytes, COMMANDS[3].1);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let out: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("P.geojson")).unwrap()).unwrap();
+    let fin = input["features"].as_array().unwrap();
+    let fout = out["features"].as_array().unwrap();
+    assert_eq!(fin.len(), fout.len());
+    for (a, b) in fin.iter().zip(fout) {
+        assert_eq!(a["id"], b["id"]);
+        let mut want = a["properties"].as_object().unwrap().clone();
+        let got = b["properties"].as_object().unwrap();
+        assert!(got["zone"] == "a" || got["zone"] == "retained", "{got:?}");
+        want.remove("zone");
+        for (k, v) in &want {
+            assert_eq!(&got[k], v, "property {k}");
+        }
     }
 }
 

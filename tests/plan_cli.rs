@@ -218,7 +218,7 @@ fn split_hits_targets_within_a_hundredth_and_pieces_tile_their_parents() {
     let by_id: BTreeMap<&str, &Parcel> = input.parcels.iter().map(|p| (p.id.as_str(), p)).collect();
     let mut pieces: BTreeMap<String, Vec<&Parcel>> = BTreeMap::new();
     for p in &plan.parcels {
-        let props = p.properties_map();
+        let props = p.properties_map().unwrap();
         if let Some(from) = props.get("split_from").and_then(|v| v.as_str()) {
             pieces.entry(from.to_string()).or_default().push(p);
         }
@@ -240,8 +240,8 @@ fn split_hits_targets_within_a_hundredth_and_pieces_tile_their_parents() {
             "{parent}: pieces overlap"
         );
         // Pieces keep the parent's properties apart from id, zone and split_from.
-        let mut a = ps[0].properties_map();
-        let b = by_id[parent.as_str()].properties_map();
+        let mut a = ps[0].properties_map().unwrap();
+        let b = by_id[parent.as_str()].properties_map().unwrap();
         a.remove("split_from");
         a.remove("zone");
         a.remove("id");

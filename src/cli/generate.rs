@@ -54,6 +54,9 @@ pub fn run(args: Args) -> Result<Outcome> {
             spec.cols * spec.rows
         );
     }
+    if let Some(path) = &args.truth {
+        super::check_outputs(&[args.output.as_path(), path.as_path()], &[])?;
+    }
     let mut truth = None;
     allot::output::write_atomic_with(&args.output, |w| {
         let t = allot::synth::write_fabric(&spec, w).map_err(std::io::Error::other)?;

@@ -80,12 +80,21 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         inputs.push(f.as_path());
     }
     // Refuse to overwrite an input before doing the work.
-    allot::output::check_not_input(&args.output, &inputs)?;
+    super::check_outputs(&[args.output.as_path()], &inputs)?;
     let set = read(&args.file)?;
     let targets = metadata_targets(&set);
     let findings: Vec<allot::Finding> = match &args.findings {
         Some(path) => {
             let name = path.display().to_string();
+            let size = std::fs::metadata(path)
+                .with_context(|| format!("{name}: cannot read"))?
+                .len();
+            let limit = allot::parcels::MAX_INPUT_BYTES;
+            if size > limit {
+                anyhow::bail!(
+                    "{name}: {size} bytes is more than allot reads ({limit} bytes); split the file"
+                );
+            }
             let bytes = std::fs::read(path).with_context(|| format!("{name}: cannot read"))?;
             allot::report::validation::read_findings_geojson(&bytes, &name)?
         }

@@ -134,10 +134,30 @@ pub fn parse_non_negative(s: &str) -> Result<f64, String> {
     Ok(v)
 }
 
-/// Writes text to stdout (a closed pipe surfaces as an io error that `main` treats as success).
+/// Control characters other than newline and tab, shown as `\u{..}` escapes, so that an id or
+/// zone name taken from the input cannot move the cursor or recolour a terminal (JSON output
+/// never has any: serde_json escapes them).
+fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.contains(bad) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if bad(c) {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Writes text to stdout (a closed pipe surfaces as an io error that `main` treats as success),
+/// with control characters from the input escaped.
 pub fn print(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
+    out.write_all(escape_controls(text).as_bytes())?;
     out.flush()?;
     Ok(())
 }
@@ -164,6 +184,44 @@ pub fn write_output(
 ) -> Result<()> {
     allot::output::check_not_input(path, inputs)?;
     allot::output::write_atomic(path, bytes).with_context(|| "output not written".to_string())
+}
+
+/// Where a path points: the canonical file when it exists, else its canonical folder joined
+/// with its name (so `./out.svg` and `out.svg` compare equal before either exists).
+fn resolved(path: &std::path::Path) -> std::path::PathBuf {
+    if let Ok(p) = path.canonicalize() {
+        return p;
+    }
+    match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name)) => {
+            let parent = if parent.as_os_str().is_empty() {
+                std::path::Path::new(".")
+            } else {
+                parent
+            };
+            parent
+                .canonicalize()
+                .map(|p| p.join(name))
+                .unwrap_or_else(|_| path.to_path_buf())
+        }
+        _ => path.to_path_buf(),
+    }
+}
+
+/// Refuses, before any work is done, an output that is one of the inputs or that names the
+/// same file as another output (the second write would silently replace the first).
+pub fn check_outputs(outputs: &[&std::path::Path], inputs: &[&std::path::Path]) -> Result<()> {
+    for (i, out) in outputs.iter().enumerate() {
+        allot::output::check_not_input(out, inputs)?;
+        if let Some(other) = outputs[..i].iter().find(|o| resolved(o) == resolved(out)) {
+            anyhow::bail!(
+                "{} and {} name the same file; give each output its own path",
+                other.display(),
+                out.display()
+            );
+        }
+    }
+    Ok(())
 }
 
 /// A spinner on stderr naming the stage at work, for runs long enough to wonder about.
@@ -241,6 +299,13 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         Opts::command().debug_assert();
+    }
+
+    #[test]
+    fn control_characters_are_escaped_but_newlines_and_tabs_kept() {
+        assert_eq!(escape_controls("a\tb\nc"), "a\tb\nc");
+        assert_eq!(escape_controls("B\u{0}\u{1b}[31m"), "B\\u{0}\\u{1b}[31m");
+        assert_eq!(escape_controls("x\u{7f}\r"), "x\\u{7f}\\u{d}");
     }
 
     #[test]

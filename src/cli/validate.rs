@@ -53,10 +53,13 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     if let Some(s) = &args.site {
         inputs.push(s.as_path());
     }
-    for out in [&args.findings, &args.map].into_iter().flatten() {
-        // Refuse before doing the work.
-        allot::output::check_not_input(out, &inputs)?;
-    }
+    let outputs: Vec<&std::path::Path> = [&args.findings, &args.map]
+        .into_iter()
+        .flatten()
+        .map(|p| p.as_path())
+        .collect();
+    // Refuse before doing the work.
+    super::check_outputs(&outputs, &inputs)?;
     let progress = super::Progress::new(quiet);
     progress.stage(format!("reading {}", args.file.display()));
     let set = super::read_lean(&args.file)?;
@@ -91,6 +94,16 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
             );
         }
     }
+    let svg = match &args.map {
+        Some(_) => {
+            let map_opts = allot::render::MapOptions {
+                targets: args.targets.clone(),
+                ..Default::default()
+            };
+            Some(allot::render_svg(&set, &report.findings, &map_opts)?)
+        }
+        None => None,
+    };
     if let Some(out) = &args.findings {
         write_output(
             out,
@@ -98,12 +111,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
             validation::findings_geojson(&report.findings).as_bytes(),
         )?;
     }
-    if let Some(out) = &args.map {
-        let map_opts = allot::render::MapOptions {
-            targets: args.targets.clone(),
-            ..Default::default()
-        };
-        let svg = allot::render_svg(&set, &report.findings, &map_opts)?;
+    if let (Some(out), Some(svg)) = (&args.map, &svg) {
         write_output(out, &inputs, svg.as_bytes())?;
     }
     print(&match args.format {

@@ -1063,13 +1063,17 @@ fn finish(set: &ParcelSet, rules: &Rules, work: Work) -> Plan {
 }
 
 /// The plan as GeoJSON features: every input property kept, `zone` set, and for split pieces
-/// `split_from` (and `id`, when the parent had an `id` property) set.
-pub fn output_features(set: &ParcelSet, plan: &Plan) -> Vec<OutFeature> {
+/// `split_from` (and `id`, when the parent had an `id` property) set. Fails, naming the
+/// feature, rather than drop properties that cannot be rewritten.
+pub fn output_features(
+    set: &ParcelSet,
+    plan: &Plan,
+) -> Result<Vec<OutFeature>, crate::parcels::PropertiesError> {
     plan.parcels
         .iter()
         .map(|p| {
             let parent = &set.parcels[p.source];
-            let mut props = parent.properties_map();
+            let mut props = parent.properties_map()?;
             props.insert("zone".into(), serde_json::Value::String(p.zone.clone()));
             let mut id = parent.feature_id.clone();
             if let Some(from) = &p.split_from {
@@ -1082,12 +1086,12 @@ pub fn output_features(set: &ParcelSet, plan: &Plan) -> Vec<OutFeature> {
                 }
                 id = Some(serde_json::Value::String(p.id.0.clone()));
             }
-            OutFeature {
+            Ok(OutFeature {
                 id,
                 geometry: p.geometry.clone(),
                 multi: parent.multi,
                 properties: props,
-            }
+            })
         })
         .collect()
 }

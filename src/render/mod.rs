@@ -161,7 +161,8 @@ fn category_value(p: &Parcel, key: &str) -> Option<String> {
     if !raw.get().contains(&format!("\"{key}\"")) && !raw.get().contains('\\') {
         return None;
     }
-    match p.properties_map().get(key)? {
+    // Properties too deep to parse have no readable value to colour by.
+    match p.properties_map().ok()?.get(key)? {
         Value::Null => None,
         Value::String(s) => Some(s.clone()),
         other => Some(other.to_string()),
@@ -170,10 +171,9 @@ fn category_value(p: &Parcel, key: &str) -> Option<String> {
 
 fn is_split(p: &Parcel) -> bool {
     match &p.properties {
-        Some(raw) if raw.get().contains("split_from") => !matches!(
-            p.properties_map().get("split_from"),
-            None | Some(Value::Null)
-        ),
+        Some(raw) if raw.get().contains("split_from") => p
+            .properties_map()
+            .is_ok_and(|m| !matches!(m.get("split_from"), None | Some(Value::Null))),
         _ => false,
     }
 }
