@@ -81,8 +81,11 @@ def truth_findings(truth):
     return overlaps, sorted(g["area_m2"] for g in truth["gaps"]), sorted(i["id"] for i in truth["invalid"])
 
 
-def agree(a, b, rel=1e-6, abs_m2=1e-3):
-    """Whether two findings triples agree: same pairs and ids, areas within tolerance."""
+def agree(a, b, rel=1e-6, abs_m2=0.0025):
+    """Whether two findings triples agree: same pairs and ids, areas within tolerance.
+
+    allot's JSON rounds acres to 6 decimals (±0.00202 m²), hence the absolute floor; the
+    library itself is tested to 1e-6 relative at full precision (tests/validate_synth.rs)."""
     (oa, ga, ia), (ob, gb, ib) = a, b
     if set(oa) != set(ob) or ia != ib or len(ga) != len(gb):
         return False
@@ -134,7 +137,7 @@ def main():
             row.update(ref=rt, ref_rss=rr, ref_walls=rw, allot_vs_ref=agree(mine, ref))
             if not row["allot_vs_ref"]:
                 failures.append(f"{n}: allot disagrees with the reference")
-        if args.plan:
+        if args.plan and n <= 200_000:  # plan refuses > 750k parcels (memory); 1M is not a plan size
             # Plan zones of 5% and 20% of the fabric (in acres) on the fabric without injections.
             clean = os.path.join(args.workdir, f"clean-{n}.geojson")
             subprocess.run([ALLOT, "generate", "--parcels", str(n), "--seed", "7", "-o", clean], check=True)
