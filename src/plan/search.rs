@@ -842,6 +842,11 @@ fn anneal(st: &mut State, rng: &mut Rng, iters: usize) -> Option<Solution> {
     best
 }
 
+/// Steering strength of the disc-like greedy growth: the distance term (0 at the start, 1 at
+/// the radius of a disc of the target area) outweighs the perimeter term (about ±4 for
+/// square parcels), so parcels join roughly in order of distance from the start.
+const DISC_STEERING: f64 = 20.0;
+
 /// Why a zone cannot be found (the binding constraint, in words).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Infeasible(pub String);
@@ -1046,10 +1051,13 @@ pub fn solve(p: &ZoneProblem) -> Result<Vec<Solution>, Infeasible> {
     let _ = none;
 
     // Greedy growth from every start, with a few steering strengths, each polished by
-    // steepest descent when the zone is small enough to price every swap.
+    // steepest descent when the zone is small enough to price every swap. The strongest
+    // steering grows a near-disc around the start: on fabrics of long strips (the PSM roads and
+    // rail corridors) perimeter-led growth follows a strip and leaves a tail that annealing
+    // cannot trade back, while the disc stays compact.
     let small = sc.m_est <= 150.0;
     let mut grown: Vec<(f64, usize, usize)> = Vec::new();
-    let alphas = [0.0, 0.5, 2.0];
+    let alphas = [0.0, 0.5, 2.0, DISC_STEERING];
     let grow_polished = |s: usize, ai: usize| {
         let center = centroid(g, &starts[s]);
         let mut st = grow(p, sc, &starts[s], center, alphas[ai]);
