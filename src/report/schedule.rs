@@ -149,7 +149,7 @@ impl<'a> Schedule<'a> {
                     .map(|t| format!("{t:.4}"))
                     .unwrap_or_default(),
                 z.target_acres
-                    .map(|t| format!("{:.4}", z.acres - t))
+                    .map(|t| fixed4(z.acres - t))
                     .unwrap_or_default(),
             ));
         }
@@ -167,6 +167,12 @@ impl<'a> Schedule<'a> {
         }
         out
     }
+}
+
+/// `{:.4}` without a negative zero (`-0.0000` reads as a deficit that is not there).
+fn fixed4(x: f64) -> String {
+    let s = format!("{x:.4}");
+    if s == "-0.0000" { "0.0000".into() } else { s }
 }
 
 fn signed(x: f64) -> String {
@@ -188,6 +194,16 @@ fn csv(s: &str) -> String {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod fixed4_tests {
+    #[test]
+    fn no_negative_zero_in_csv_numbers() {
+        assert_eq!(super::fixed4(-0.00001), "0.0000");
+        assert_eq!(super::fixed4(-0.00005), "-0.0001");
+        assert_eq!(super::fixed4(0.13309), "0.1331");
     }
 }
 
