@@ -1443,19 +1443,10 @@ fn fully_matched(parcels: &[Parcel], skip: &[bool]) -> Vec<bool> {
     matched
 }
 
-fn union_of(parcels: &[Parcel], skip: &[bool]) -> MultiPolygon<f64> {
-    let mut valid: Vec<usize> = (0..parcels.len()).filter(|&i| !skip[i]).collect();
-    const CHUNK: usize = 4096;
-    if valid.len() <= CHUNK {
-        let geoms: Vec<&MultiPolygon<f64>> = valid.iter().map(|&i| &parcels[i].geometry).collect();
-        let polys = oriented_polygons(geoms.iter().copied());
-        return snap_to_inputs(unary_union(polys.iter()), &geoms);
-    }
-    // Order parcels along a Morton curve so chunks are compact; merge chunk unions pairwise.
-    let boxes: Vec<Rect<f64>> = valid.iter().map(|&i| parcels[i].bbox()).collect();
-    let all = boxes
-        .iter()
-        .copied()
+/// The smallest rectangle holding all `rects` (a degenerate one at 0,0 when there are none).
+fn extent_of(rects: impl IntoIterator<Item = Rect<f64>>) -> Rect<f64> {
+    rects
+        .into_iter()
         .reduce(|a, b| {
             Rect::new(
                 Coord {
@@ -1471,7 +1462,20 @@ fn union_of(parcels: &[Parcel], skip: &[bool]) -> MultiPolygon<f64> {
         .unwrap_or(Rect::new(
             Coord { x: 0.0, y: 0.0 },
             Coord { x: 0.0, y: 0.0 },
-        ));
+        ))
+}
+
+fn union_of(parcels: &[Parcel], skip: &[bool]) -> MultiPolygon<f64> {
+    let mut valid: Vec<usize> = (0..parcels.len()).filter(|&i| !skip[i]).collect();
+    const CHUNK: usize = 4096;
+    if valid.len() <= CHUNK {
+        let geoms: Vec<&MultiPolygon<f64>> = valid.iter().map(|&i| &parcels[i].geometry).collect();
+        let polys = oriented_polygons(geoms.iter().copied());
+        return snap_to_inputs(unary_union(polys.iter()), &geoms);
+    }
+    // Order parcels along a Morton curve so chunks are compact; merge chunk unions pairwise.
+    let boxes: Vec<Rect<f64>> = valid.iter().map(|&i| parcels[i].bbox()).collect();
+    let all = extent_of(boxes.iter().copied());
     let key = |r: &Rect<f64>| {
         let c = r.center();
         let fx = ((c.x - all.min().x) / all.width().max(1e-12) * 65535.0) as u32;
@@ -1736,24 +1740,7 @@ fn gaps_impl(
     if let Some(s) = site {
         extent_geoms.push(bbox_of(s));
     }
-    let extent = extent_geoms
-        .into_iter()
-        .reduce(|a, b| {
-            Rect::new(
-                Coord {
-                    x: a.min().x.min(b.min().x),
-                    y: a.min().y.min(b.min().y),
-                },
-                Coord {
-                    x: a.max().x.max(b.max().x),
-                    y: a.max().y.max(b.max().y),
-                },
-            )
-        })
-        .unwrap_or(Rect::new(
-            Coord { x: 0.0, y: 0.0 },
-            Coord { x: 0.0, y: 0.0 },
-        ));
+    let extent = extent_of(extent_geoms);
     let tol = snap_tolerance(extent);
     let site_vertices = Vertices::of(site);
     let mut found: Vec<(usize, Finding)> = regions
