@@ -12,7 +12,7 @@ fn main() {
     let t = Instant::now();
     let set = allot::read_parcels(std::path::Path::new(&path)).unwrap();
     let parcels = &set.parcels;
-    let mut last = t.elapsed();
+    let mut last = std::time::Duration::ZERO;
     let mut lap = |name: &str, t: &Instant| {
         let now = t.elapsed();
         eprintln!("{name:>10}: {:>8.3} s", (now - last).as_secs_f64());
