@@ -278,33 +278,24 @@ mod tests {
         polygon![(x: x, y: y), (x: x + d, y: y), (x: x + d, y: y + d), (x: x, y: y + d)]
     }
 
-    /// SplitMix64: a small seeded generator so tests are reproducible.
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> f64 {
-            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-        }
-    }
+    /// The planner's seeded SplitMix64 stream, so tests are reproducible.
+    use crate::plan::search::Rng;
 
     #[test]
     fn local_distance_is_within_1e9_of_the_geodesic_up_to_the_switch_length() {
         use geo::{Destination, Geodesic, Point};
-        let mut rng = Rng(5);
+        let mut rng = Rng::new(5);
         let mut worst: f64 = 0.0;
         for k in 0..20_000 {
-            let lat = -85.0 + 170.0 * rng.next();
-            let lon = -180.0 + 360.0 * rng.next();
-            let bearing = 360.0 * rng.next();
+            let lat = -85.0 + 170.0 * rng.unit();
+            let lon = -180.0 + 360.0 * rng.unit();
+            let bearing = 360.0 * rng.unit();
             // Lengths from 1 mm to the switch length (at the start's latitude, slightly under).
             let max = 0.999 * LOCAL_MAX_M * lat.to_radians().cos();
             let len = if k % 4 == 0 {
-                1e-3 + rng.next()
+                1e-3 + rng.unit()
             } else {
-                max * rng.next().max(1e-6)
+                max * rng.unit().max(1e-6)
             };
             let p = Point::new(lon, lat);
             let q = Geodesic.destination(p, bearing, len);
@@ -351,14 +342,14 @@ mod tests {
         // vertex (a T-junction seen from the east neighbour), some cells are merged into
         // concave L-shapes, and a few are moved a little (no longer sharing edges exactly).
         let n = 12;
-        let mut rng = Rng(11);
+        let mut rng = Rng::new(11);
         let d = 0.001;
         let v: Vec<Vec<Coord<f64>>> = (0..=n)
             .map(|i| {
                 (0..=n)
                     .map(|j| Coord {
-                        x: 67.0 + j as f64 * d + (rng.next() - 0.5) * 0.4 * d,
-                        y: 24.8 + i as f64 * d + (rng.next() - 0.5) * 0.4 * d,
+                        x: 67.0 + j as f64 * d + (rng.unit() - 0.5) * 0.4 * d,
+                        y: 24.8 + i as f64 * d + (rng.unit() - 0.5) * 0.4 * d,
                     })
                     .collect()
             })

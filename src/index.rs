@@ -138,26 +138,17 @@ mod tests {
     use super::*;
     use geo::Coord;
 
-    /// SplitMix64: a small seeded generator so tests are reproducible.
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> f64 {
-            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-        }
-    }
+    /// The planner's seeded SplitMix64 stream, so tests are reproducible.
+    use crate::plan::search::Rng;
 
     fn random_boxes(seed: u64, n: usize) -> Vec<Rect<f64>> {
-        let mut rng = Rng(seed);
+        let mut rng = Rng::new(seed);
         (0..n)
             .map(|_| {
-                let x = 67.0 + rng.next() * 0.2;
-                let y = 24.7 + rng.next() * 0.2;
-                let w = rng.next() * 0.01;
-                let h = rng.next() * 0.01;
+                let x = 67.0 + rng.unit() * 0.2;
+                let y = 24.7 + rng.unit() * 0.2;
+                let w = rng.unit() * 0.01;
+                let h = rng.unit() * 0.01;
                 Rect::new(Coord { x, y }, Coord { x: x + w, y: y + h })
             })
             .collect()
