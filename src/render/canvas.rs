@@ -107,6 +107,11 @@ pub struct Canvas<'a> {
     raws: Vec<String>,
 }
 
+/// A point in whole pixels (plotters' backend coordinates).
+fn px(x: f64, y: f64) -> (i32, i32) {
+    (x.round() as i32, y.round() as i32)
+}
+
 fn drawing_error<E: std::fmt::Debug>(e: E) -> RenderError {
     RenderError::Drawing(format!("{e:?}"))
 }
@@ -168,7 +173,7 @@ impl<'a> Canvas<'a> {
             .color(&colour)
             .pos(Pos::new(h, VPos::Center));
         self.backend
-            .draw_text(&text, &style, (x.round() as i32, y.round() as i32))
+            .draw_text(&text, &style, px(x, y))
             .map_err(drawing_error)
     }
 
@@ -181,12 +186,7 @@ impl<'a> Canvas<'a> {
         alpha: f64,
     ) -> Result<(), RenderError> {
         self.backend
-            .draw_rect(
-                (x0.round() as i32, y0.round() as i32),
-                (x1.round() as i32, y1.round() as i32),
-                &colour.plotters(alpha),
-                true,
-            )
+            .draw_rect(px(x0, y0), px(x1, y1), &colour.plotters(alpha), true)
             .map_err(drawing_error)
     }
 
@@ -198,12 +198,7 @@ impl<'a> Canvas<'a> {
         colour: Rgb,
     ) -> Result<(), RenderError> {
         self.backend
-            .draw_rect(
-                (x0.round() as i32, y0.round() as i32),
-                (x1.round() as i32, y1.round() as i32),
-                &colour.plotters(1.0),
-                false,
-            )
+            .draw_rect(px(x0, y0), px(x1, y1), &colour.plotters(1.0), false)
             .map_err(drawing_error)
     }
 
@@ -215,20 +210,13 @@ impl<'a> Canvas<'a> {
         colour: Rgb,
     ) -> Result<(), RenderError> {
         self.backend
-            .draw_line(
-                (x0.round() as i32, y0.round() as i32),
-                (x1.round() as i32, y1.round() as i32),
-                &colour.plotters(1.0),
-            )
+            .draw_line(px(x0, y0), px(x1, y1), &colour.plotters(1.0))
             .map_err(drawing_error)
     }
 
     /// A filled polygon (no holes).
     pub fn fill_polygon(&mut self, points: &[(f64, f64)], colour: Rgb) -> Result<(), RenderError> {
-        let pts: Vec<(i32, i32)> = points
-            .iter()
-            .map(|&(x, y)| (x.round() as i32, y.round() as i32))
-            .collect();
+        let pts: Vec<(i32, i32)> = points.iter().map(|&(x, y)| px(x, y)).collect();
         self.backend
             .fill_polygon(pts, &colour.plotters(1.0))
             .map_err(drawing_error)
