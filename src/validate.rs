@@ -45,7 +45,6 @@ use geo::{
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::adjacency::Adjacency;
 use crate::geodesy::{M2_PER_ACRE, area_m2, parcel_areas_m2, polygon_area_m2};
 use crate::index::ParcelIndex;
 use crate::parcels::{Parcel, ParcelId, ParcelSet, bbox_of};
@@ -250,18 +249,39 @@ pub fn validate(set: &ParcelSet, opts: &ValidateOptions) -> Report {
 fn validate_with(set: &ParcelSet, opts: &ValidateOptions, prefilter: bool) -> Report {
     let parcels = &set.parcels;
     let n = parcels.len();
-    let areas = parcel_areas_m2(parcels);
-    let details = parcel_validity(parcels);
+    // The R-tree's bulk load runs on one thread: build it alongside the parallel passes.
+    let ((areas, details), (index, table)) = rayon::join(
+        || (parcel_areas_m2(parcels), parcel_validity(parcels)),
+        || {
+            rayon::join(
+                || ParcelIndex::build(parcels.iter().map(|p| &p.geometry)),
+                || EdgeTable::build(parcels),
+            )
+        },
+    );
     let skip: Vec<bool> = details.iter().map(|d| !d.is_empty()).collect();
     let mut findings = invalid_findings(parcels, &details);
 
-    let index = ParcelIndex::build(parcels.iter().map(|p| &p.geometry));
     let candidates = index.candidate_pairs();
-    let scan = overlap_scan(
-        parcels,
-        &candidates,
-        &skip,
-        prefilter.then(|| prefilter_eps_m2(opts.min_overlap_m2)),
+    let (scan, gap_findings) = rayon::join(
+        || {
+            overlap_scan(
+                parcels,
+                &candidates,
+                &skip,
+                prefilter.then(|| prefilter_eps_m2(opts.min_overlap_m2)),
+            )
+        },
+        || {
+            gaps_impl(
+                parcels,
+                &index,
+                &skip,
+                opts.site.as_ref(),
+                opts.min_gap_m2,
+                Some(&table),
+            )
+        },
     );
     findings.extend(
         scan.pairs
@@ -269,19 +289,14 @@ fn validate_with(set: &ParcelSet, opts: &ValidateOptions, prefilter: bool) -> Re
             .filter(|o| o.area_m2 > opts.min_overlap_m2)
             .map(|o| overlap_finding(parcels, o)),
     );
-    findings.extend(gaps(
-        parcels,
-        &index,
-        &skip,
-        opts.site.as_ref(),
-        opts.min_gap_m2,
-    ));
+    findings.extend(gap_findings);
     if let Some(site) = &opts.site {
         findings.extend(outside_site(parcels, &skip, site, opts.min_overlap_m2));
     }
     findings.extend(duplicate_ids(parcels, &skip));
 
-    let (zones, zone_findings) = zone_checks(parcels, &areas, &skip, &candidates, &scan, opts);
+    let (zones, zone_findings) =
+        zone_checks(parcels, &areas, &skip, &table, &candidates, &scan, opts);
     findings.extend(zone_findings);
     sort_findings(&mut findings);
     Report {
@@ -1331,114 +1346,134 @@ fn oriented_polygons<'a>(
 }
 
 /// The union of valid parcels, computed in spatial chunks in parallel and then merged.
+/// Mixes 64 bits (the SplitMix64 finaliser): the hash behind [`EdgeTable`]'s keys.
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// A 128-bit hash of a segment's endpoint bits (a vertex is the segment `(c, c)`).
+fn segment_key(a: Coord<f64>, b: Coord<f64>) -> u128 {
+    let w = [a.x.to_bits(), a.y.to_bits(), b.x.to_bits(), b.y.to_bits()];
+    let (mut h1, mut h2) = (0x9E37_79B9_7F4A_7C15u64, 0xD1B5_4A32_D192_ED03u64);
+    for v in w {
+        h1 = mix(h1 ^ v);
+        h2 = mix(h2.wrapping_add(v).rotate_left(17));
+    }
+    ((h1 as u128) << 64) | h2 as u128
+}
+
+/// The oriented edges of a parcel (shells counter-clockwise, holes clockwise), without
+/// zero-length ones.
+fn oriented_edges(g: &MultiPolygon<f64>) -> Vec<(Coord<f64>, Coord<f64>)> {
+    let mut out = Vec::new();
+    for p in &g.0 {
+        for (k, ring) in std::iter::once(p.exterior())
+            .chain(p.interiors())
+            .enumerate()
+        {
+            let c = &ring.0;
+            let twice_area: f64 = c
+                .windows(2)
+                .map(|w| w[0].x * w[1].y - w[1].x * w[0].y)
+                .sum();
+            let want_ccw = k == 0;
+            let forward = (twice_area > 0.0) == want_ccw;
+            for w in c.windows(2) {
+                if w[0] != w[1] {
+                    out.push(if forward { (w[0], w[1]) } else { (w[1], w[0]) });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Every oriented edge of every parcel as (undirected key, parcel, direction), sorted by key,
+/// so that the edges two parcels share exactly (same endpoints, to the bit) sit next to each
+/// other. Built once per validation and used twice: to leave fully surrounded parcels out of
+/// the gap union ([`fully_matched`]) and to connect zones by their shared edges before any
+/// geometry is compared ([`zone_pieces`]). Sorting and linear scans keep this cache-friendly
+/// (binary searches per edge were 10x slower at 1M parcels).
+struct EdgeTable {
+    edges: Vec<(u128, u32, bool)>,
+}
+
+impl EdgeTable {
+    fn build(parcels: &[Parcel]) -> Self {
+        let mut edges: Vec<(u128, u32, bool)> = parcels
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(i, p)| {
+                oriented_edges(&p.geometry).into_iter().map(move |(a, b)| {
+                    let forward = (a.x, a.y) < (b.x, b.y);
+                    let k = if forward {
+                        segment_key(a, b)
+                    } else {
+                        segment_key(b, a)
+                    };
+                    (k, i as u32, forward)
+                })
+            })
+            .collect();
+        edges.par_sort_unstable();
+        EdgeTable { edges }
+    }
+
+    /// The runs of edges with the same key (the same undirected segment).
+    fn groups(&self) -> impl Iterator<Item = &[(u128, u32, bool)]> {
+        self.edges.chunk_by(|a, b| a.0 == b.0)
+    }
+}
+
 /// Parcels (not skipped) every edge of which is matched exactly by the reversed edge of one
 /// other parcel, once rings are oriented (shells counter-clockwise, holes clockwise), and none
 /// of whose vertices is shared with a parcel that has an unmatched edge. Such a parcel is
 /// surrounded by parcels on all sides and at all corners, so it cannot touch a gap or the
 /// fabric's outside.
 /// Edges are compared by a 128-bit hash of their endpoints' bits; T-junctions and any
-/// irregularity simply leave a parcel unmatched, which is always safe.
-fn fully_matched(parcels: &[Parcel], skip: &[bool]) -> Vec<bool> {
-    fn mix(mut z: u64) -> u64 {
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn key(a: Coord<f64>, b: Coord<f64>) -> u128 {
-        let w = [a.x.to_bits(), a.y.to_bits(), b.x.to_bits(), b.y.to_bits()];
-        let (mut h1, mut h2) = (0x9E37_79B9_7F4A_7C15u64, 0xD1B5_4A32_D192_ED03u64);
-        for v in w {
-            h1 = mix(h1 ^ v);
-            h2 = mix(h2.wrapping_add(v).rotate_left(17));
-        }
-        ((h1 as u128) << 64) | h2 as u128
-    }
-    /// The oriented edges of a parcel (shells counter-clockwise, holes clockwise).
-    fn edges(g: &MultiPolygon<f64>) -> Vec<(Coord<f64>, Coord<f64>)> {
-        let mut out = Vec::new();
-        for p in &g.0 {
-            for (k, ring) in std::iter::once(p.exterior())
-                .chain(p.interiors())
-                .enumerate()
-            {
-                let c = &ring.0;
-                let twice_area: f64 = c
-                    .windows(2)
-                    .map(|w| w[0].x * w[1].y - w[1].x * w[0].y)
-                    .sum();
-                let want_ccw = k == 0;
-                let forward = (twice_area > 0.0) == want_ccw;
-                for w in c.windows(2) {
-                    if w[0] != w[1] {
-                        out.push(if forward { (w[0], w[1]) } else { (w[1], w[0]) });
-                    }
-                }
-            }
-        }
-        out
-    }
-    // Every oriented edge as (undirected key, parcel, direction), sorted by key: an edge is
-    // matched when its key occurs exactly twice, once in each direction. Sorting and linear
-    // scans keep this cache-friendly (binary searches per edge were 10x slower at 1M parcels).
-    let mut all: Vec<(u128, u32, bool)> = parcels
-        .par_iter()
-        .enumerate()
-        .filter(|(i, _)| !skip[*i])
-        .flat_map_iter(|(i, p)| {
-            edges(&p.geometry).into_iter().map(move |(a, b)| {
-                let forward = (a.x, a.y) < (b.x, b.y);
-                let k = if forward { key(a, b) } else { key(b, a) };
-                (k, i as u32, forward)
-            })
-        })
-        .collect();
-    all.par_sort_unstable();
+/// irregularity simply leave a parcel unmatched, which is always safe. Skipped parcels' edges
+/// are ignored, as if those parcels were not there.
+fn fully_matched(parcels: &[Parcel], skip: &[bool], table: &EdgeTable) -> Vec<bool> {
     let mut matched: Vec<bool> = (0..parcels.len())
         .map(|i| !skip[i] && !parcels[i].geometry.0.is_empty())
         .collect();
-    // A parcel with an unmatched edge is out.
-    let mut g = 0;
-    while g < all.len() {
-        let mut h = g + 1;
-        while h < all.len() && all[h].0 == all[g].0 {
-            h += 1;
-        }
-        let ok = h - g == 2 && all[g].2 != all[g + 1].2 && all[g].1 != all[g + 1].1;
+    // A parcel with an unmatched edge is out: an edge is matched when its key occurs exactly
+    // twice among parcels that are not skipped, once in each direction, in two parcels.
+    for group in table.groups() {
+        let mut live = group.iter().filter(|e| !skip[e.1 as usize]);
+        let ok = match (live.next(), live.next(), live.next()) {
+            (Some(a), Some(b), None) => a.2 != b.2 && a.1 != b.1,
+            _ => false,
+        };
         if !ok {
-            for e in &all[g..h] {
+            for e in group {
                 matched[e.1 as usize] = false;
             }
         }
-        g = h;
     }
-    drop(all);
     // Vertices of parcels that are out because of an unmatched edge; any parcel sharing such
     // a vertex touches a gap or the outside (perhaps only at a corner) and is out too.
-    let vertex = |c: Coord<f64>| key(c, c);
+    let vertex = |c: Coord<f64>| segment_key(c, c);
     let mut corners: Vec<(u128, u32)> = parcels
         .par_iter()
         .enumerate()
         .filter(|(i, _)| !skip[*i])
         .flat_map_iter(|(i, p)| {
-            edges(&p.geometry)
+            oriented_edges(&p.geometry)
                 .into_iter()
                 .map(move |(a, _)| (vertex(a), i as u32))
         })
         .collect();
     corners.par_sort_unstable();
     let first_pass = matched.clone();
-    let mut g = 0;
-    while g < corners.len() {
-        let mut h = g + 1;
-        while h < corners.len() && corners[h].0 == corners[g].0 {
-            h += 1;
-        }
-        if corners[g..h].iter().any(|c| !first_pass[c.1 as usize]) {
-            for c in &corners[g..h] {
+    for group in corners.chunk_by(|a, b| a.0 == b.0) {
+        if group.iter().any(|c| !first_pass[c.1 as usize]) {
+            for c in group {
                 matched[c.1 as usize] = false;
             }
         }
-        g = h;
     }
     matched
 }
@@ -1671,27 +1706,27 @@ pub fn gaps(
     site: Option<&MultiPolygon<f64>>,
     min_gap_m2: f64,
 ) -> Vec<Finding> {
-    gaps_impl(parcels, index, skip, site, min_gap_m2, true)
+    let table = EdgeTable::build(parcels);
+    gaps_impl(parcels, index, skip, site, min_gap_m2, Some(&table))
 }
 
-/// [`gaps`], optionally without leaving fully matched parcels out of the union (the slower
-/// reference the tests compare against).
+/// [`gaps`] with the parcels' edge table; without one, fully matched parcels are not left out
+/// of the union (the slower reference the tests compare against).
 fn gaps_impl(
     parcels: &[Parcel],
     index: &ParcelIndex,
     skip: &[bool],
     site: Option<&MultiPolygon<f64>>,
     min_gap_m2: f64,
-    prune: bool,
+    table: Option<&EdgeTable>,
 ) -> Vec<Finding> {
     // Only parcels with some boundary not matched edge-for-edge by a neighbour can border a
     // gap; the union of those alone has the same holes, plus holes that are entirely covered
     // by the left-out (fully matched) parcels, which are dropped below. On a clean fabric this
     // unions the outer ring of parcels instead of all of them.
-    let matched = if prune {
-        fully_matched(parcels, skip)
-    } else {
-        vec![false; parcels.len()]
+    let matched = match table {
+        Some(table) => fully_matched(parcels, skip, table),
+        None => vec![false; parcels.len()],
     };
     let boundary_skip: Vec<bool> = skip.iter().zip(&matched).map(|(&s, &m)| s || m).collect();
     let covered_by_matched = |region: &Polygon<f64>| -> bool {
@@ -1997,10 +2032,152 @@ fn duplicate_ids(parcels: &[Parcel], skip: &[bool]) -> Vec<Finding> {
         .collect()
 }
 
+/// Union-find over parcel positions (path halving, union by smaller root).
+struct Dsu {
+    parent: Vec<u32>,
+}
+
+impl Dsu {
+    fn new(n: usize) -> Self {
+        Dsu {
+            parent: (0..n as u32).collect(),
+        }
+    }
+
+    /// The root of `x`, without changing the forest (usable from parallel readers).
+    fn root(&self, mut x: u32) -> u32 {
+        while self.parent[x as usize] != x {
+            x = self.parent[x as usize];
+        }
+        x
+    }
+
+    fn find(&mut self, mut x: u32) -> u32 {
+        while self.parent[x as usize] != x {
+            let grand = self.parent[self.parent[x as usize] as usize];
+            self.parent[x as usize] = grand;
+            x = grand;
+        }
+        x
+    }
+
+    fn union(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a as u32), self.find(b as u32));
+        if ra != rb {
+            let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+            self.parent[hi as usize] = lo;
+        }
+    }
+}
+
+/// Which piece of its zone each parcel is in, as a union-find root: two parcels of one zone
+/// are connected when they share a boundary of positive length or overlap (by any amount, a
+/// sliver the overlap prefilter skipped included), never by a corner alone.
+///
+/// The same relation as building the whole adjacency graph ([`Adjacency`](crate::Adjacency)) and taking each
+/// zone's components, computed cheaply: edges two parcels share exactly (the [`EdgeTable`]) and
+/// reported overlaps connect most of a fabric for free; only candidate pairs of one zone still
+/// in different pieces after that have their boundaries compared, and only sliver pairs still
+/// apart after that get the exact intersection. A pair skipped at a step is already connected,
+/// so the pieces are exactly those of the full graph (tested against it).
+fn zone_pieces(
+    parcels: &[Parcel],
+    members: &BTreeMap<&str, Vec<usize>>,
+    table: &EdgeTable,
+    candidates: &[(usize, usize)],
+    scan: &OverlapScan,
+) -> Vec<u32> {
+    const NONE: u32 = u32::MAX;
+    let mut zone = vec![NONE; parcels.len()];
+    for (z, m) in members.values().enumerate() {
+        for &i in m {
+            zone[i] = z as u32;
+        }
+    }
+    let mut dsu = Dsu::new(parcels.len());
+    let mut run: Vec<(u32, u32)> = Vec::new();
+    for group in table.groups() {
+        if let [a, b] = group {
+            let (i, j) = (a.1 as usize, b.1 as usize);
+            if i != j && zone[i] != NONE && zone[i] == zone[j] {
+                dsu.union(i, j);
+            }
+        } else if group.len() > 2 {
+            // Several parcels on one segment (duplicates, overlaps): connect those of a zone.
+            run.clear();
+            run.extend(group.iter().map(|e| (zone[e.1 as usize], e.1)));
+            run.sort_unstable();
+            for w in run.windows(2) {
+                if w[0].0 != NONE && w[0].0 == w[1].0 {
+                    dsu.union(w[0].1 as usize, w[1].1 as usize);
+                }
+            }
+        }
+    }
+    for o in &scan.pairs {
+        if zone[o.i] != NONE && zone[o.i] == zone[o.j] {
+            dsu.union(o.i, o.j);
+        }
+    }
+    let apart = |dsu: &Dsu, i: usize, j: usize| {
+        zone[i] != NONE && zone[i] == zone[j] && dsu.root(i as u32) != dsu.root(j as u32)
+    };
+    let split = |dsu: &Dsu| {
+        members.values().any(|m| {
+            m.iter()
+                .any(|&i| dsu.root(i as u32) != dsu.root(m[0] as u32))
+        })
+    };
+    if split(&dsu) {
+        let joins: Vec<(usize, usize)> = candidates
+            .par_iter()
+            .filter(|&&(i, j)| {
+                apart(&dsu, i, j)
+                    && crate::adjacency::shared_boundary_m(
+                        &parcels[i].geometry,
+                        &parcels[j].geometry,
+                    ) > 0.0
+            })
+            .copied()
+            .collect();
+        for (i, j) in joins {
+            dsu.union(i, j);
+        }
+        // A sliver the prefilter skipped joins two parcels of one zone that share no edge only
+        // if it overlaps at all: settle those few pairs exactly.
+        let joins: Vec<(usize, usize)> = scan
+            .slivers
+            .par_iter()
+            .filter(|&&(i, j)| apart(&dsu, i, j) && exact_overlap(parcels, i, j).is_some())
+            .copied()
+            .collect();
+        for (i, j) in joins {
+            dsu.union(i, j);
+        }
+    }
+    (0..parcels.len() as u32).map(|i| dsu.root(i)).collect()
+}
+
+/// The pieces of zone `m` (ascending positions) given each parcel's piece root: each piece
+/// ascending, pieces in the order of their smallest member.
+fn pieces(m: &[usize], roots: &[u32]) -> Vec<Vec<usize>> {
+    let mut slot: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    for &i in m {
+        let k = *slot.entry(roots[i]).or_insert_with(|| {
+            out.push(Vec::new());
+            out.len() - 1
+        });
+        out[k].push(i);
+    }
+    out
+}
+
 fn zone_checks(
     parcels: &[Parcel],
     areas: &[f64],
     skip: &[bool],
+    table: &EdgeTable,
     candidates: &[(usize, usize)],
     scan: &OverlapScan,
     opts: &ValidateOptions,
@@ -2035,30 +2212,7 @@ fn zone_checks(
     if members.is_empty() {
         return (BTreeMap::new(), findings);
     }
-    let adjacency = zoned.then(|| {
-        let geoms: Vec<&MultiPolygon<f64>> = parcels.iter().map(|p| &p.geometry).collect();
-        let mut adj = Adjacency::from_pairs(&geoms, candidates);
-        for o in &scan.pairs {
-            adj.connect(o.i, o.j, 0.0);
-        }
-        // A sliver the prefilter skipped joins two parcels of one zone that share no edge only
-        // if it overlaps at all: settle those few pairs exactly.
-        let joins: Vec<(usize, usize)> = scan
-            .slivers
-            .par_iter()
-            .filter(|&&(i, j)| {
-                parcels[i].zone.is_some()
-                    && parcels[i].zone == parcels[j].zone
-                    && adj.shared(i, j) == 0.0
-                    && exact_overlap(parcels, i, j).is_some()
-            })
-            .copied()
-            .collect();
-        for (i, j) in joins {
-            adj.connect(i, j, 0.0);
-        }
-        adj
-    });
+    let pieces_of = zoned.then(|| zone_pieces(parcels, &members, table, candidates, scan));
     let fabric_centre = {
         let all = bbox_of(&MultiPolygon(
             parcels
@@ -2073,8 +2227,8 @@ fn zone_checks(
     for (z, m) in &members {
         // `+ 0.0`: an empty sum is -0.0.
         let acres: f64 = m.iter().map(|&i| areas[i]).sum::<f64>() / M2_PER_ACRE + 0.0;
-        let pieces = match &adjacency {
-            Some(adj) if !m.is_empty() => adj.components(m),
+        let pieces = match &pieces_of {
+            Some(roots) if !m.is_empty() => pieces(m, roots),
             _ => Vec::new(),
         };
         let target = targets.get(z).copied();
@@ -2186,8 +2340,9 @@ mod tests {
                 .to_polygon(),
             ]);
             for site in [None, Some(&site)] {
-                let mut fast = gaps_impl(parcels, &index, &skip, site, 1.0, true);
-                let mut full = gaps_impl(parcels, &index, &skip, site, 1.0, false);
+                let table = EdgeTable::build(parcels);
+                let mut fast = gaps_impl(parcels, &index, &skip, site, 1.0, Some(&table));
+                let mut full = gaps_impl(parcels, &index, &skip, site, 1.0, None);
                 fast.sort_by(|a, b| a.parcels.cmp(&b.parcels));
                 full.sort_by(|a, b| a.parcels.cmp(&b.parcels));
                 assert!(!full.is_empty());
@@ -2752,5 +2907,158 @@ mod tests {
                 (FindingKind::Gap, "a"),
             ]
         );
+    }
+
+    /// A fabric with T-junctions: even rows of single cells, odd rows of double-width cells
+    /// (offset by one), so most neighbours across rows share no edge exactly; plus duplicated
+    /// parcels, an overlap and an invalid bow-tie.
+    fn t_junction_fabric(seed: u64) -> String {
+        let mut rng = crate::plan::search::Rng::new(seed);
+        let d = 0.001;
+        let mut features = Vec::new();
+        let mut push = |id: String, ring: Vec<(f64, f64)>, zone: String| {
+            let coords: Vec<String> = ring.iter().map(|(x, y)| format!("[{x},{y}]")).collect();
+            features.push(format!(
+                r#"{{"type":"Feature","id":"{id}","properties":{{"zone":"{zone}"}},"geometry":{{"type":"Polygon","coordinates":[[{}]]}}}}"#,
+                coords.join(",")
+            ));
+        };
+        let (x0, y0) = (67.2, 24.8);
+        for row in 0..8usize {
+            let (w, start) = if row % 2 == 0 {
+                (1usize, 0usize)
+            } else {
+                (2, 1)
+            };
+            let mut col = 0;
+            if start == 1 {
+                let z = format!("z{}", rng.below(3));
+                let r = |c: f64, r: f64| (x0 + c * d, y0 + r * d);
+                let (c, rr) = (0.0, row as f64);
+                push(
+                    format!("r{row}-edge"),
+                    vec![
+                        r(c, rr),
+                        r(c + 1.0, rr),
+                        r(c + 1.0, rr + 1.0),
+                        r(c, rr + 1.0),
+                        r(c, rr),
+                    ],
+                    z,
+                );
+                col = 1;
+            }
+            while col + w <= 12 {
+                let z = format!("z{}", rng.below(3));
+                let (c, rr, cw) = (col as f64, row as f64, w as f64);
+                let p = |a: f64, b: f64| (x0 + a * d, y0 + b * d);
+                // Double cells keep the vertex in the middle of their top edge only sometimes,
+                // so both exact matches and T-junctions occur.
+                let mut ring = vec![p(c, rr), p(c + cw, rr), p(c + cw, rr + 1.0)];
+                if w == 2 && rng.below(2) == 0 {
+                    ring.push(p(c + 1.0, rr + 1.0));
+                }
+                ring.extend([p(c, rr + 1.0), p(c, rr)]);
+                push(format!("r{row}-{col}"), ring.clone(), z.clone());
+                if rng.below(10) == 0 {
+                    push(
+                        format!("r{row}-{col}-copy"),
+                        ring,
+                        format!("z{}", rng.below(3)),
+                    );
+                }
+                col += w;
+            }
+        }
+        push(
+            "overlapper".into(),
+            vec![
+                (x0 + 0.5 * d, y0 + 0.5 * d),
+                (x0 + 2.5 * d, y0 + 0.5 * d),
+                (x0 + 2.5 * d, y0 + 1.5 * d),
+                (x0 + 0.5 * d, y0 + 0.5 * d),
+            ],
+            "z0".into(),
+        );
+        push(
+            "bowtie".into(),
+            vec![
+                (x0, y0 - d),
+                (x0 + d, y0),
+                (x0 + d, y0 - d),
+                (x0, y0),
+                (x0, y0 - d),
+            ],
+            "z1".into(),
+        );
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            features.join(",")
+        )
+    }
+
+    #[test]
+    fn zone_pieces_equal_the_components_of_the_full_adjacency_graph() {
+        let mut texts: Vec<String> = (1..=6).map(t_junction_fabric).collect();
+        for seed in [3, 4] {
+            let spec = crate::synth::FabricSpec {
+                cols: 20,
+                rows: 20,
+                gaps: 3,
+                overlaps: 4,
+                invalid: 2,
+                seed,
+                zones: 3,
+                ..Default::default()
+            };
+            texts.push(crate::synth::generate(&spec).unwrap().0);
+        }
+        let mut split_zones = 0;
+        for (k, text) in texts.iter().enumerate() {
+            let mut set = crate::parcels::parse_parcels(text.as_bytes(), "t").unwrap();
+            if k >= 6 {
+                // Scatter the synthetic fabric's zones so they fall into many pieces.
+                let mut rng = crate::plan::search::Rng::new(k as u64);
+                for p in &mut set.parcels {
+                    p.zone = Some(format!("z{}", rng.below(3)));
+                }
+            }
+            let parcels = &set.parcels;
+            let skip: Vec<bool> = parcel_validity(parcels)
+                .iter()
+                .map(|d| !d.is_empty())
+                .collect();
+            let index = ParcelIndex::build(parcels.iter().map(|p| &p.geometry));
+            let candidates = index.candidate_pairs();
+            let scan = overlap_scan(parcels, &candidates, &skip, Some(prefilter_eps_m2(1.0)));
+            let mut members: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+            for (i, p) in parcels.iter().enumerate() {
+                members
+                    .entry(p.zone.as_deref().unwrap())
+                    .or_default()
+                    .push(i);
+            }
+            let table = EdgeTable::build(parcels);
+            let roots = zone_pieces(parcels, &members, &table, &candidates, &scan);
+            // The reference: every candidate pair's shared boundary measured, overlaps and
+            // overlapping slivers added, components of each zone's subgraph.
+            let geoms: Vec<&MultiPolygon<f64>> = parcels.iter().map(|p| &p.geometry).collect();
+            let mut adj = crate::Adjacency::from_pairs(&geoms, &candidates);
+            for o in &scan.pairs {
+                adj.connect(o.i, o.j, 0.0);
+            }
+            for &(i, j) in &scan.slivers {
+                if adj.shared(i, j) == 0.0 && exact_overlap(parcels, i, j).is_some() {
+                    adj.connect(i, j, 0.0);
+                }
+            }
+            for (z, m) in &members {
+                let want = adj.components(m);
+                assert_eq!(pieces(m, &roots), want, "fabric {k} zone {z}");
+                split_zones += usize::from(want.len() > 1);
+            }
+        }
+        // The fabrics exercise the slow path (zones in several pieces), not only exact edges.
+        assert!(split_zones >= 20, "{split_zones}");
     }
 }
