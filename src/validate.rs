@@ -1454,27 +1454,32 @@ fn fully_matched(parcels: &[Parcel], skip: &[bool], table: &EdgeTable) -> Vec<bo
         }
     }
     // Vertices of parcels that are out because of an unmatched edge; any parcel sharing such
-    // a vertex touches a gap or the outside (perhaps only at a corner) and is out too.
-    let vertex = |c: Coord<f64>| segment_key(c, c);
-    let mut corners: Vec<(u128, u32)> = parcels
-        .par_iter()
-        .enumerate()
-        .filter(|(i, _)| !skip[*i])
-        .flat_map_iter(|(i, p)| {
-            oriented_edges(&p.geometry)
-                .into_iter()
-                .map(move |(a, _)| (vertex(a), i as u32))
-        })
+    // a vertex touches a gap or the outside (perhaps only at a corner) and is out too. The
+    // parcels out so far are few (the fabric's rim, and those around gaps, overlaps and
+    // irregular joins), so their vertices go in a set the others are looked up in.
+    let out_vertices: std::collections::HashSet<(u64, u64)> = (0..parcels.len())
+        .filter(|&i| !skip[i] && !matched[i])
+        .flat_map(|i| parcels[i].geometry.0.iter())
+        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+        .flat_map(|r| r.0.iter())
+        .map(|c| (c.x.to_bits(), c.y.to_bits()))
         .collect();
-    corners.par_sort_unstable();
-    let first_pass = matched.clone();
-    for group in corners.chunk_by(|a, b| a.0 == b.0) {
-        if group.iter().any(|c| !first_pass[c.1 as usize]) {
-            for c in group {
-                matched[c.1 as usize] = false;
+    matched
+        .par_iter_mut()
+        .enumerate()
+        .filter(|(_, m)| **m)
+        .for_each(|(i, m)| {
+            let touches = parcels[i]
+                .geometry
+                .0
+                .iter()
+                .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+                .flat_map(|r| r.0.iter())
+                .any(|c| out_vertices.contains(&(c.x.to_bits(), c.y.to_bits())));
+            if touches {
+                *m = false;
             }
-        }
-    }
+        });
     matched
 }
 
