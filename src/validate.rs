@@ -2040,13 +2040,22 @@ pub fn outside_site(
 /// One `duplicate_id` finding per id used by more than one feature (`valid[i]` says whether
 /// parcel i may be given an interior point).
 fn duplicate_ids(parcels: &[Parcel], skip: &[bool]) -> Vec<Finding> {
-    let mut by_id: BTreeMap<&ParcelId, Vec<usize>> = BTreeMap::new();
-    for (i, p) in parcels.iter().enumerate() {
-        by_id.entry(&p.id).or_default().push(i);
-    }
+    // Sorted (id, position) pairs: equal ids sit together, in id order, positions ascending.
+    let mut by_id: Vec<(&str, usize)> = parcels
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.as_str(), i))
+        .collect();
+    by_id.par_sort_unstable();
     by_id
-        .into_iter()
-        .filter(|(_, v)| v.len() > 1)
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|g| g.len() > 1)
+        .map(|g| {
+            (
+                &parcels[g[0].1].id,
+                g.iter().map(|e| e.1).collect::<Vec<_>>(),
+            )
+        })
         .map(|(id, v)| Finding {
             kind: FindingKind::DuplicateId,
             parcels: vec![id.clone()],
@@ -2094,6 +2103,14 @@ impl Dsu {
             x = grand;
         }
         x
+    }
+
+    /// Points every element straight at its root, so that [`Dsu::root`] takes one step.
+    fn flatten(&mut self) {
+        for x in 0..self.parent.len() as u32 {
+            let r = self.find(x);
+            self.parent[x as usize] = r;
+        }
     }
 
     fn union(&mut self, a: usize, b: usize) {
@@ -2164,6 +2181,7 @@ fn zone_pieces(
                 .any(|&i| dsu.root(i as u32) != dsu.root(m[0] as u32))
         })
     };
+    dsu.flatten();
     if split(&dsu) {
         let joins: Vec<(usize, usize)> = candidates
             .par_iter()
@@ -2191,7 +2209,8 @@ fn zone_pieces(
             dsu.union(i, j);
         }
     }
-    (0..parcels.len() as u32).map(|i| dsu.root(i)).collect()
+    dsu.flatten();
+    dsu.parent
 }
 
 /// The pieces of zone `m` (ascending positions) given each parcel's piece root: each piece
