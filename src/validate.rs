@@ -1364,6 +1364,31 @@ fn segment_key(a: Coord<f64>, b: Coord<f64>) -> u128 {
     ((h1 as u128) << 64) | h2 as u128
 }
 
+/// A hasher for keys that are already well-mixed hashes: it passes a `u64` through.
+#[derive(Default, Clone, Copy)]
+struct PreHashed(u64);
+
+impl std::hash::Hasher for PreHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = mix(self.0 ^ b as u64);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
+    }
+}
+
+impl std::hash::BuildHasher for PreHashed {
+    type Hasher = PreHashed;
+    fn build_hasher(&self) -> PreHashed {
+        PreHashed(0)
+    }
+}
+
 /// The oriented edges of a parcel (shells counter-clockwise, holes clockwise), without
 /// zero-length ones.
 fn oriented_edges(g: &MultiPolygon<f64>) -> Vec<(Coord<f64>, Coord<f64>)> {
@@ -1487,12 +1512,15 @@ fn fully_matched(parcels: &[Parcel], skip: &[bool], table: &EdgeTable) -> Vec<bo
     // a vertex touches a gap or the outside (perhaps only at a corner) and is out too. The
     // parcels out so far are few (the fabric's rim, and those around gaps, overlaps and
     // irregular joins), so their vertices go in a set the others are looked up in.
-    let out_vertices: std::collections::HashSet<(u64, u64)> = (0..parcels.len())
+    // Vertices are looked up by a 64-bit hash of their bits: a collision can only leave a
+    // parcel out of the matched set, which is always safe.
+    let vertex = |c: &Coord<f64>| segment_key(*c, *c) as u64;
+    let out_vertices: std::collections::HashSet<u64, PreHashed> = (0..parcels.len())
         .filter(|&i| !skip[i] && !matched[i])
         .flat_map(|i| parcels[i].geometry.0.iter())
         .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
         .flat_map(|r| r.0.iter())
-        .map(|c| (c.x.to_bits(), c.y.to_bits()))
+        .map(vertex)
         .collect();
     matched
         .par_iter_mut()
@@ -1505,7 +1533,7 @@ fn fully_matched(parcels: &[Parcel], skip: &[bool], table: &EdgeTable) -> Vec<bo
                 .iter()
                 .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
                 .flat_map(|r| r.0.iter())
-                .any(|c| out_vertices.contains(&(c.x.to_bits(), c.y.to_bits())));
+                .any(|c| out_vertices.contains(&vertex(c)));
             if touches {
                 *m = false;
             }
