@@ -118,6 +118,9 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         Format::Text => validation::to_text(&report, &set.source, args.units.into()),
         Format::Json => validation::to_json(&report),
     })?;
+    // The process exits next: freeing millions of small allocations one by one would take a
+    // serial ~0.3 s at a million parcels for nothing.
+    std::mem::forget(set);
     Ok(if report.is_clean() {
         Outcome::Clean
     } else {
