@@ -1,6 +1,7 @@
 //! Criterion benches for the hot kernels of `allot validate` on a synthetic 100 × 100 fabric
 //! (10,000 parcels, ~40,000 candidate pairs): index build, candidate pairs, the overlap pass
-//! (prefilter plus exact intersections), adjacency and gaps.
+//! (prefilter plus exact intersections), adjacency and gaps; and the geodesic areas of all
+//! parcels, the fast method against GeographicLib.
 //!
 //! `cargo bench --bench validate_kernels` (add `-- --quick` for a fast run).
 use std::hint::black_box;
@@ -33,6 +34,22 @@ fn kernels(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("validate_10k");
     g.sample_size(10);
+    g.bench_function("areas_fast", |b| {
+        b.iter(|| {
+            black_box(parcels)
+                .iter()
+                .map(|p| allot::geodesy::area_m2(&p.geometry))
+                .sum::<f64>()
+        })
+    });
+    g.bench_function("areas_geographiclib", |b| {
+        b.iter(|| {
+            black_box(parcels)
+                .iter()
+                .map(|p| allot::geodesy::area_m2_geographiclib(&p.geometry))
+                .sum::<f64>()
+        })
+    });
     g.bench_function("index_build", |b| {
         b.iter(|| ParcelIndex::build(black_box(&geoms).iter().copied()))
     });
