@@ -1185,12 +1185,25 @@ fn separated(a: &MultiPolygon<f64>, ccw: bool, b: &MultiPolygon<f64>) -> bool {
         Orientation::Clockwise
     };
     let ring = &a.0[0].exterior().0;
-    ring.windows(2).filter(|w| w[0] != w[1]).any(|w| {
-        b.0.iter().flat_map(rings).all(|r| {
-            r.0.iter()
-                .all(|&c| RobustKernel::orient2d(w[0], w[1], c) != inner)
-        })
-    })
+    // Plain loops (not iterator chains): this runs for millions of candidate pairs. A ring's
+    // closing vertex repeats its first, so it is skipped.
+    'edges: for w in ring.windows(2) {
+        if w[0] == w[1] {
+            continue;
+        }
+        for p in &b.0 {
+            for r in rings(p) {
+                let c = &r.0;
+                for &v in &c[..c.len().saturating_sub(1)] {
+                    if RobustKernel::orient2d(w[0], w[1], v) == inner {
+                        continue 'edges;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+    false
 }
 
 /// Scratch space for [`convex_clip_area_m2`].
