@@ -737,6 +737,11 @@ fn parcel_validity(parcels: &[Parcel]) -> Vec<Vec<InvalidDetail>> {
     parcels
         .par_iter()
         .map(|p| {
+            // A single convex ring winding once (decided exactly) is simple, hence valid: most
+            // parcels of a real fabric take this shortcut past the general check.
+            if convex_orientation(&p.geometry).is_some() {
+                return Vec::new();
+            }
             catch_unwind(AssertUnwindSafe(|| validity_details(&p.geometry))).unwrap_or_else(|_| {
                 vec![InvalidDetail {
                     reason: "Invalid geometry",
@@ -3156,5 +3161,35 @@ mod tests {
         }
         // The fabrics exercise the slow path (zones in several pieces), not only exact edges.
         assert!(split_zones >= 20, "{split_zones}");
+    }
+
+    #[test]
+    fn every_ring_convexity_accepts_is_valid() {
+        // Random rings of 3-7 vertices on a 4x4 integer grid (so collinear, repeated, crossing
+        // and doubled-back vertices are common): whenever the convexity test accepts a ring,
+        // the general validity check finds nothing wrong with it, so the shortcut in
+        // `parcel_validity` changes no finding.
+        let mut rng = crate::plan::search::Rng::new(11);
+        let (mut accepted, mut rejected_invalid) = (0, 0);
+        for _ in 0..60_000 {
+            let n = 3 + rng.below(5);
+            let mut pts: Vec<(f64, f64)> = (0..n)
+                .map(|_| (rng.below(4) as f64, rng.below(4) as f64))
+                .collect();
+            pts.push(pts[0]);
+            let g = ring(&pts);
+            let details = validity_details(&g);
+            if convex_orientation(&g).is_some() {
+                accepted += 1;
+                assert!(details.is_empty(), "{pts:?}: {details:?}");
+                assert!(g.is_valid(), "{pts:?}");
+            } else if !details.is_empty() {
+                rejected_invalid += 1;
+            }
+        }
+        assert!(
+            accepted > 1_000 && rejected_invalid > 10_000,
+            "{accepted} {rejected_invalid}"
+        );
     }
 }
