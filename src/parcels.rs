@@ -49,28 +49,43 @@ impl ParcelId {
 }
 
 /// One land parcel read from a GeoJSON feature.
+///
+/// Kept small (160 bytes on 64-bit targets) because a million of them are held at once: the
+/// Feature `id` is rebuilt from [`Parcel::id`] by [`Parcel::feature_id`] rather than stored.
 #[derive(Debug, Clone)]
 pub struct Parcel {
-    /// 0-based position of the feature in its file.
-    pub index: usize,
     /// The parcel's id (see [`ParcelId`]).
     pub id: ParcelId,
-    /// Whether the feature had an `id` member (as opposed to `properties.id` or a position).
-    pub feature_id: Option<Value>,
     /// The geometry, always as a multipolygon (a Polygon feature becomes one part).
     pub geometry: MultiPolygon<f64>,
-    /// True when the feature's geometry was a MultiPolygon (written back as one).
-    pub multi: bool,
     /// `properties.zone`, when present and not null.
     pub zone: Option<String>,
     /// `properties.land_use`, when present and not null.
     pub land_use: Option<String>,
-    /// `properties.name`, when present and not null.
-    pub name: Option<String>,
-    /// `properties.access`: lower-case tags such as `port`, `rail`, `highway`.
-    pub access: Vec<String>,
     /// The feature's `properties` exactly as they were in the input (`None` for null/absent).
     pub properties: Option<Box<RawValue>>,
+    /// `properties.name`, when present and not null.
+    pub name: Option<Box<str>>,
+    /// `properties.access`: lower-case tags such as `port`, `rail`, `highway`.
+    pub access: Vec<String>,
+    /// 0-based position of the feature in its file (a file under [`MAX_INPUT_BYTES`] cannot
+    /// hold more than `u32::MAX` features).
+    pub index: u32,
+    /// True when the feature's geometry was a MultiPolygon (written back as one).
+    pub multi: bool,
+    /// What the feature's own `id` member was (as opposed to `properties.id` or a position).
+    feature_id: FeatureIdKind,
+}
+
+/// The JSON type of a Feature's `id` member; its text is the parcel's id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FeatureIdKind {
+    /// No `id` member (or `null`).
+    Absent,
+    /// A string `id`.
+    String,
+    /// A number `id` (its text as serde_json prints it, which reads back to the same number).
+    Number,
 }
 
 impl Parcel {
@@ -94,12 +109,47 @@ impl Parcel {
             Some(raw) => {
                 serde_json::from_str::<Map<String, Value>>(raw.get()).map_err(|e| PropertiesError {
                     feature: FeatureRef {
-                        position: self.index + 1,
+                        position: self.index as usize + 1,
                         id: Some(self.id.0.clone()),
                     },
                     reason: e.to_string(),
                 })
             }
+        }
+    }
+
+    /// An empty stand-in for a feature that was not parsed (never returned to callers).
+    fn placeholder(index: usize) -> Parcel {
+        Parcel {
+            id: ParcelId(String::new()),
+            geometry: MultiPolygon(Vec::new()),
+            zone: None,
+            land_use: None,
+            properties: None,
+            name: None,
+            access: Vec::new(),
+            index: index as u32,
+            multi: false,
+            feature_id: FeatureIdKind::Absent,
+        }
+    }
+
+    /// The Feature's own `id` member as read (`None` when it had none, or had `null`, and the
+    /// id came from `properties.id` or the position).
+    ///
+    /// ```
+    /// let text = br#"{"type":"FeatureCollection","features":[
+    ///   {"type":"Feature","id":7,"properties":{"id":"P"},"geometry":{"type":"Polygon","coordinates":[[[67,24],[67.01,24],[67.01,24.01],[67,24]]]}},
+    ///   {"type":"Feature","properties":{"id":"P"},"geometry":{"type":"Polygon","coordinates":[[[67,24],[67.01,24],[67.01,24.01],[67,24]]]}}]}"#;
+    /// let set = allot::parcels::parse_parcels(text, "t").unwrap();
+    /// assert_eq!(set.parcels[0].feature_id(), Some(serde_json::json!(7)));
+    /// assert_eq!(set.parcels[1].feature_id(), None);
+    /// ```
+    pub fn feature_id(&self) -> Option<Value> {
+        match self.feature_id {
+            FeatureIdKind::Absent => None,
+            FeatureIdKind::String => Some(Value::String(self.id.0.clone())),
+            FeatureIdKind::Number => serde_json::from_str(&self.id.0).ok(),
         }
     }
 
@@ -495,27 +545,53 @@ pub fn parse_parcels_with(
             opts.keep_properties,
         )
     };
-    // Parse in parallel straight into the result; rayon may stop at any failing feature, so
-    // on failure find the first one in file order, for a deterministic message.
-    let parcels: Result<Vec<Parcel>, _> = (0..features.len()).into_par_iter().map(parse).collect();
-    let parcels = match parcels {
-        Ok(p) => p,
-        Err(_) => {
-            let (feature, problem) = (0..features.len())
-                .find_map(|i| parse(i).err())
-                .expect("a feature failed to parse");
-            return Err(ReadError::Feature {
-                file: name.to_string(),
-                feature,
-                problem,
-            });
-        }
-    };
+    let parcels =
+        parse_all(features.len(), parse).map_err(|(feature, problem)| ReadError::Feature {
+            file: name.to_string(),
+            feature,
+            problem,
+        })?;
     Ok(ParcelSet {
         source: name.to_string(),
         parcels,
         members: top.members,
     })
+}
+
+/// Parses features `0..n` in parallel straight into one exactly-sized `Vec` (an indexed
+/// collect writes each parcel in place, so the parcels are never held twice). On failure it
+/// returns the first failing feature in file order, whatever order the threads ran in: every
+/// feature before the earliest failure seen so far is still parsed, features after it are
+/// skipped.
+fn parse_all(
+    n: usize,
+    parse: impl Fn(usize) -> FeatureResult + Sync,
+) -> Result<Vec<Parcel>, (FeatureRef, FeatureProblem)> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let first_bad = AtomicUsize::new(usize::MAX);
+    let failure: Mutex<Option<(usize, (FeatureRef, FeatureProblem))>> = Mutex::new(None);
+    let mut parcels = Vec::new();
+    (0..n)
+        .into_par_iter()
+        .map(|i| {
+            if i > first_bad.load(Ordering::Relaxed) {
+                return Parcel::placeholder(i);
+            }
+            parse(i).unwrap_or_else(|e| {
+                let mut slot = failure.lock().unwrap_or_else(|p| p.into_inner());
+                if slot.as_ref().is_none_or(|(j, _)| i < *j) {
+                    *slot = Some((i, e));
+                    first_bad.fetch_min(i, Ordering::Relaxed);
+                }
+                Parcel::placeholder(i)
+            })
+        })
+        .collect_into_vec(&mut parcels);
+    match failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        Some((_, e)) => Err(e),
+        None => Ok(parcels),
+    }
 }
 
 /// serde_json appends " at line L column C" to messages; allot reports the position itself.
@@ -1089,24 +1165,25 @@ fn parse_feature(
             .collect(),
         _ => Vec::new(),
     };
+    let name = text_of(&props.name);
     Ok(Parcel {
-        index,
         id: ParcelId(id.unwrap_or_else(|| format!("#{position}"))),
-        feature_id: match f.id {
-            Some(Scalar::Str(s)) => Some(Value::String(s.into_owned())),
-            Some(Scalar::Num(n)) => Some(Value::Number(n)),
-            _ => None,
-        },
         geometry,
-        multi,
         zone: text_of(&props.zone),
         land_use: text_of(&props.land_use),
-        name: text_of(&props.name),
-        access,
         properties: f
             .properties
             .filter(|p| keep_properties && p.get() != "null")
             .map(|p| p.to_owned()),
+        name: name.map(String::into_boxed_str),
+        access,
+        index: index as u32,
+        multi,
+        feature_id: match f.id {
+            Some(Scalar::Str(_)) => FeatureIdKind::String,
+            Some(Scalar::Num(_)) => FeatureIdKind::Number,
+            _ => FeatureIdKind::Absent,
+        },
     })
 }
 
@@ -1238,7 +1315,7 @@ impl OutFeature {
     /// properties that cannot be rewritten, see [`Parcel::properties_map`]).
     pub fn from_parcel(p: &Parcel) -> Result<Self, PropertiesError> {
         Ok(OutFeature {
-            id: p.feature_id.clone(),
+            id: p.feature_id(),
             geometry: p.geometry.clone(),
             multi: p.multi,
             properties: p.properties_map()?,
@@ -1485,6 +1562,41 @@ mod tests {
         ] {
             assert!(fast_top(doc).is_none(), "{doc}");
         }
+    }
+
+    #[test]
+    fn parcel_stays_small() {
+        // 5 Vec/String-sized fields (24 bytes each), the name and the raw properties (boxed
+        // slices, 16 each), and index, multi and the id kind packed into the last 8.
+        assert_eq!(std::mem::size_of::<Parcel>(), 5 * 24 + 2 * 16 + 8);
+    }
+
+    #[test]
+    fn numeric_and_string_feature_ids_are_written_back_as_read() {
+        let g = r#""geometry":{"type":"Polygon","coordinates":[[[67,24],[67.01,24],[67.01,24.01],[67,24]]]}"#;
+        let ids = [
+            "\"a\"",
+            "7",
+            "-3",
+            "1.5",
+            "1e3",
+            "-0.0",
+            "18446744073709551615",
+            "null",
+        ];
+        let features: Vec<String> = ids
+            .iter()
+            .map(|id| format!(r#"{{"type":"Feature","id":{id},"properties":{{"id":"P"}},{g}}}"#))
+            .collect();
+        let set = parse_parcels(fc(&features.join(",")).as_bytes(), "t").unwrap();
+        for (p, id) in set.parcels.iter().zip(ids) {
+            // The reference: serde_json's own reading of the same `id` text.
+            let want: Value = serde_json::from_str(id).unwrap();
+            let want = (!want.is_null()).then_some(want);
+            assert_eq!(p.feature_id(), want, "{id}");
+        }
+        assert_eq!(set.parcels[7].id.as_str(), "P");
+        assert_eq!(set.parcels[4].id.as_str(), "1000.0");
     }
 
     #[test]
