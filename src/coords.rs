@@ -5,6 +5,9 @@
 //! through `fast-float2` (correctly rounded, like serde_json's `float_roundtrip`), so a vertex
 //! written by any tool reads back to the same `f64`. The grammar is fixed (positions at depth 3
 //! for a Polygon, 4 for a MultiPolygon), so nesting cannot recurse without bound.
+//!
+//! It also holds the reader's fast path, [`scan_feature`]: one validating pass over a whole
+//! well-formed feature that hands anything unusual back to the serde_json path.
 
 use geo::{Coord, LineString};
 
@@ -212,6 +215,428 @@ pub fn multipolygon_rings(text: &str) -> Result<Vec<Vec<LineString<f64>>>, ScanE
     };
     let r = s.polygons()?;
     s.finish(r)
+}
+
+/// The parts of a well-formed feature that the reader keeps, borrowed from its text (see
+/// [`scan_feature`]).
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct FastFeature<'a> {
+    /// The Feature's own string `id` (`None` when absent or `null`).
+    pub id: Option<&'a str>,
+    /// The raw `properties` object (`None` when absent or `null`).
+    pub properties: Option<&'a str>,
+    /// `properties.id`, `zone`, `land_use` and `name` (strings; `None` when absent or `null`).
+    pub prop_id: Option<&'a str>,
+    pub zone: Option<&'a str>,
+    pub land_use: Option<&'a str>,
+    pub name: Option<&'a str>,
+    /// `properties.access` strings: one comma/semicolon list, or the array's strings.
+    pub access: Vec<&'a str>,
+    /// True when `access` was a single string (to be split at `,` and `;`).
+    pub access_is_list: bool,
+    /// True for a MultiPolygon.
+    pub multi: bool,
+    /// The polygons' rings (one polygon for a Polygon).
+    pub parts: Vec<Vec<LineString<f64>>>,
+}
+
+/// Deeper nesting than this inside skipped members is left to serde_json.
+const FAST_MAX_DEPTH: usize = 64;
+
+/// A validating cursor for the well-formed case: every method returns `None` at anything it
+/// does not accept (including valid JSON it does not handle, such as escapes in strings), and
+/// the caller then falls back to serde_json, which gives the precise error.
+struct Fast<'a> {
+    t: &'a str,
+    b: &'a [u8],
+    i: usize,
+}
+
+impl<'a> Fast<'a> {
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.b.get(self.i) {
+            self.i += 1;
+        }
+    }
+
+    /// The next non-whitespace byte (not consumed).
+    fn peek(&mut self) -> Option<u8> {
+        self.ws();
+        self.b.get(self.i).copied()
+    }
+
+    fn eat(&mut self, c: u8) -> Option<()> {
+        (self.peek()? == c).then(|| self.i += 1)
+    }
+
+    /// A string without escapes or control characters; returns its content.
+    fn string(&mut self) -> Option<&'a str> {
+        if self.peek()? != b'"' {
+            return None;
+        }
+        let start = self.i + 1;
+        let mut j = start;
+        loop {
+            match *self.b.get(j)? {
+                b'"' => break,
+                b'\\' | 0..0x20 => return None,
+                _ => j += 1,
+            }
+        }
+        self.i = j + 1;
+        // `"` is ASCII, so both ends are character boundaries of the (UTF-8) text.
+        self.t.get(start..j)
+    }
+
+    /// The end of the JSON number at the cursor, by the JSON grammar.
+    fn number_end(&self) -> Option<usize> {
+        let b = self.b;
+        let digits = |mut j: usize| {
+            let s = j;
+            while b.get(j).is_some_and(u8::is_ascii_digit) {
+                j += 1;
+            }
+            (j > s).then_some(j)
+        };
+        let mut j = self.i;
+        if b.get(j) == Some(&b'-') {
+            j += 1;
+        }
+        j = match *b.get(j)? {
+            b'0' => j + 1,
+            b'1'..=b'9' => digits(j)?,
+            _ => return None,
+        };
+        if b.get(j) == Some(&b'.') {
+            j = digits(j + 1)?;
+        }
+        if let Some(b'e' | b'E') = b.get(j) {
+            j += 1;
+            if let Some(b'+' | b'-') = b.get(j) {
+                j += 1;
+            }
+            j = digits(j)?;
+        }
+        Some(j)
+    }
+
+    /// A finite number.
+    fn number(&mut self) -> Option<f64> {
+        self.ws();
+        let end = self.number_end()?;
+        let v: f64 = fast_float2::parse(&self.b[self.i..end]).ok()?;
+        self.i = end;
+        v.is_finite().then_some(v)
+    }
+
+    /// `null` (consumed: true) or something else (not consumed: false).
+    fn null(&mut self) -> Option<bool> {
+        if self.peek()? == b'n' {
+            self.literal(b"null")?;
+            return Some(true);
+        }
+        Some(false)
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
+        self.b
+            .get(self.i..self.i + word.len())?
+            .eq(word)
+            .then(|| self.i += word.len())
+    }
+
+    /// A string or `null`.
+    fn opt_string(&mut self) -> Option<Option<&'a str>> {
+        if self.null()? {
+            Some(None)
+        } else {
+            self.string().map(Some)
+        }
+    }
+
+    /// Skips any JSON value, checking its syntax.
+    fn skip(&mut self) -> Option<()> {
+        let mut stack = [0u8; FAST_MAX_DEPTH];
+        let mut depth = 0usize;
+        loop {
+            // A value.
+            match self.peek()? {
+                b'"' => {
+                    self.string()?;
+                }
+                b'-' | b'0'..=b'9' => self.i = self.number_end()?,
+                b't' => self.literal(b"true")?,
+                b'f' => self.literal(b"false")?,
+                b'n' => self.literal(b"null")?,
+                open @ (b'[' | b'{') => {
+                    self.i += 1;
+                    let close = if open == b'[' { b']' } else { b'}' };
+                    if self.peek()? == close {
+                        self.i += 1;
+                    } else {
+                        if depth == FAST_MAX_DEPTH {
+                            return None;
+                        }
+                        stack[depth] = open;
+                        depth += 1;
+                        if open == b'{' {
+                            self.string()?;
+                            self.eat(b':')?;
+                        }
+                        continue;
+                    }
+                }
+                _ => return None,
+            }
+            // After a value: close what ends here, then a comma before the next value.
+            loop {
+                if depth == 0 {
+                    return Some(());
+                }
+                let open = stack[depth - 1];
+                match self.peek()? {
+                    b',' => {
+                        self.i += 1;
+                        if open == b'{' {
+                            self.string()?;
+                            self.eat(b':')?;
+                        }
+                        break;
+                    }
+                    b']' if open == b'[' => {}
+                    b'}' if open == b'{' => {}
+                    _ => return None,
+                }
+                self.i += 1;
+                depth -= 1;
+            }
+        }
+    }
+
+    /// The members of an object: calls `member(self, key)` with the cursor at each value,
+    /// which must consume it.
+    fn object(&mut self, mut member: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
+        self.eat(b'{')?;
+        if self.peek()? == b'}' {
+            self.i += 1;
+            return Some(());
+        }
+        loop {
+            let key = self.string()?;
+            self.eat(b':')?;
+            member(self, key)?;
+            match self.peek()? {
+                b',' => self.i += 1,
+                b'}' => {
+                    self.i += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// The elements of an array: calls `item(self)` at each, which must consume it.
+    fn array(&mut self, mut item: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        self.eat(b'[')?;
+        if self.peek()? == b']' {
+            self.i += 1;
+            return Some(());
+        }
+        loop {
+            item(self)?;
+            match self.peek()? {
+                b',' => self.i += 1,
+                b']' => {
+                    self.i += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// A ring, its positions gathered in `scratch` and copied out at their exact size.
+    fn ring(&mut self, scratch: &mut Vec<Coord<f64>>) -> Option<LineString<f64>> {
+        scratch.clear();
+        self.array(|s| {
+            let mut xy = [0.0f64; 2];
+            let mut n = 0usize;
+            s.array(|s| {
+                let v = s.number()?;
+                if n < 2 {
+                    xy[n] = v;
+                }
+                n += 1;
+                Some(())
+            })?;
+            (n >= 2).then(|| scratch.push(Coord { x: xy[0], y: xy[1] }))
+        })?;
+        Some(LineString(scratch.as_slice().to_vec()))
+    }
+
+    fn rings(&mut self, scratch: &mut Vec<Coord<f64>>) -> Option<Vec<LineString<f64>>> {
+        let mut rings = Vec::with_capacity(1);
+        self.array(|s| {
+            rings.push(s.ring(scratch)?);
+            Some(())
+        })?;
+        Some(rings)
+    }
+
+    /// Polygon (`multi` false) or MultiPolygon coordinates.
+    fn coordinates(&mut self, multi: bool) -> Option<Vec<Vec<LineString<f64>>>> {
+        let mut scratch = Vec::with_capacity(64);
+        if !multi {
+            return Some(vec![self.rings(&mut scratch)?]);
+        }
+        let mut parts = Vec::with_capacity(1);
+        self.array(|s| {
+            parts.push(s.rings(&mut scratch)?);
+            Some(())
+        })?;
+        Some(parts)
+    }
+}
+
+/// Reads a well-formed Polygon or MultiPolygon feature in one pass, checking its JSON syntax
+/// as it goes. Returns `None` for anything it does not handle: syntax errors, escapes in
+/// strings, numbers or booleans where allot reads text, repeated members, nesting deeper
+/// than 64, other geometry types, a missing or null geometry. The caller then reads the
+/// feature with serde_json, which either accepts it (to the same result) or names the error.
+pub(crate) fn scan_feature(raw: &str) -> Option<FastFeature<'_>> {
+    let mut s = Fast {
+        t: raw,
+        b: raw.as_bytes(),
+        i: 0,
+    };
+    let mut f = FastFeature::default();
+    let (mut seen_type, mut seen_id, mut seen_props) = (false, false, false);
+    let mut geometry: Option<(bool, Vec<Vec<LineString<f64>>>)> = None;
+    let once = |seen: &mut bool| (!std::mem::replace(seen, true)).then_some(());
+    s.object(|s, key| match key {
+        "type" => {
+            once(&mut seen_type)?;
+            (s.string()? == "Feature").then_some(())
+        }
+        "id" => {
+            once(&mut seen_id)?;
+            f.id = s.opt_string()?;
+            Some(())
+        }
+        "properties" => {
+            once(&mut seen_props)?;
+            if s.null()? {
+                return Some(());
+            }
+            let start = s.i;
+            properties(s, &mut f)?;
+            f.properties = Some(s.t.get(start..s.i)?);
+            Some(())
+        }
+        "geometry" => {
+            if geometry.is_some() {
+                return None;
+            }
+            geometry = Some(geometry_member(s)?);
+            Some(())
+        }
+        _ => s.skip(),
+    })?;
+    s.ws();
+    if s.i != s.b.len() || !seen_type {
+        return None;
+    }
+    (f.multi, f.parts) = geometry?;
+    Some(f)
+}
+
+fn properties<'a>(s: &mut Fast<'a>, f: &mut FastFeature<'a>) -> Option<()> {
+    let (mut id, mut zone, mut land_use, mut name, mut access) =
+        (false, false, false, false, false);
+    let once = |seen: &mut bool| (!std::mem::replace(seen, true)).then_some(());
+    s.object(|s, key| {
+        match key {
+            "id" => {
+                once(&mut id)?;
+                f.prop_id = s.opt_string()?;
+            }
+            "zone" => {
+                once(&mut zone)?;
+                f.zone = s.opt_string()?;
+            }
+            "land_use" => {
+                once(&mut land_use)?;
+                f.land_use = s.opt_string()?;
+            }
+            "name" => {
+                once(&mut name)?;
+                f.name = s.opt_string()?;
+            }
+            "access" => {
+                once(&mut access)?;
+                match s.peek()? {
+                    b'"' => {
+                        f.access.push(s.string()?);
+                        f.access_is_list = true;
+                    }
+                    b'[' => s.array(|s| {
+                        if let Some(t) = s.opt_string()? {
+                            f.access.push(t);
+                        }
+                        Some(())
+                    })?,
+                    _ => return None,
+                }
+            }
+            _ => s.skip()?,
+        }
+        Some(())
+    })
+}
+
+/// A geometry object: (is a MultiPolygon, the polygons' rings).
+fn geometry_member(s: &mut Fast<'_>) -> Option<(bool, Vec<Vec<LineString<f64>>>)> {
+    let mut multi: Option<bool> = None;
+    // Where `coordinates` starts when it comes before `type` (read once the type is known).
+    let mut later: Option<usize> = None;
+    let mut parts = None;
+    s.object(|s, key| match key {
+        "type" => {
+            if multi.is_some() {
+                return None;
+            }
+            multi = Some(match s.string()? {
+                "Polygon" => false,
+                "MultiPolygon" => true,
+                _ => return None,
+            });
+            Some(())
+        }
+        "coordinates" => {
+            if parts.is_some() || later.is_some() {
+                return None;
+            }
+            match multi {
+                Some(m) => parts = Some(s.coordinates(m)?),
+                None => {
+                    s.ws();
+                    later = Some(s.i);
+                    s.skip()?;
+                }
+            }
+            Some(())
+        }
+        _ => s.skip(),
+    })?;
+    let multi = multi?;
+    if let Some(at) = later {
+        let end = s.i;
+        s.i = at;
+        parts = Some(s.coordinates(multi)?);
+        s.i = end;
+    }
+    Some((multi, parts?))
 }
 
 #[cfg(test)]

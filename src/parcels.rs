@@ -744,11 +744,13 @@ fn skip_value(b: &[u8], mut i: usize) -> Option<usize> {
             let mut depth = 0usize;
             while i < b.len() {
                 // Skip runs of bytes without structure (digits, commas, letters) quickly.
-                while i < b.len() && !STRUCTURAL[b[i] as usize] {
-                    i += 1;
-                }
+                i = next_candidate(b, i);
                 if i >= b.len() {
                     break;
+                }
+                if !STRUCTURAL[b[i] as usize] {
+                    i += 1;
+                    continue;
                 }
                 match b[i] {
                     b'"' => {
@@ -777,6 +779,29 @@ fn skip_value(b: &[u8], mut i: usize) -> Option<usize> {
             (i > start).then_some(i)
         }
     }
+}
+
+/// The first byte at or after `i` that may be structural (`"`, `[`, `]`, `{`, `}`; the
+/// letters `Y`, `y`, `_` and DEL also match and are rechecked by the caller), or `b.len()`.
+/// Looks at 8 bytes at a time: `[`, `{` and `]`, `}` and those letters are the bytes equal
+/// to 0x59 after clearing bits 0x20, 0x04 and 0x02.
+fn next_candidate(b: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // High bit set in the lowest byte that is zero (bytes above it may be flagged falsely).
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
+    while let Some(Ok(word)) = b.get(i..i + 8).map(<[u8; 8]>::try_from) {
+        let x = u64::from_le_bytes(word);
+        let hits = zero_byte(x ^ (ONES * 0x22)) | zero_byte((x & (ONES * 0xD9)) ^ (ONES * 0x59));
+        if hits != 0 {
+            return i + (hits.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < b.len() && !STRUCTURAL[b[i] as usize] {
+        i += 1;
+    }
+    i
 }
 
 /// The end of the string starting at `i` (just past its closing quote).
@@ -1012,6 +1037,70 @@ fn parse_feature(
     offset: usize,
     keep_properties: bool,
 ) -> FeatureResult {
+    match fast_parcel(index, raw, keep_properties) {
+        Some(p) => Ok(p),
+        None => parse_feature_serde(index, raw, text, offset, keep_properties),
+    }
+}
+
+/// The fast path: a well-formed feature read in one pass by [`crate::coords::scan_feature`].
+/// `None` for anything it does not handle or that is wrong, which [`parse_feature_serde`]
+/// then reads (to the same parcel) or diagnoses.
+fn fast_parcel(index: usize, raw: &str, keep_properties: bool) -> Option<Parcel> {
+    let f = crate::coords::scan_feature(raw)?;
+    if f.multi && f.parts.is_empty() {
+        return None;
+    }
+    let mut polys = Vec::with_capacity(f.parts.len());
+    for (i, rings) in f.parts.into_iter().enumerate() {
+        polys.push(build_polygon(rings, f.multi.then_some(i + 1)).ok()?);
+    }
+    let tag = |s: &str| s.trim().to_ascii_lowercase();
+    let access = if f.access_is_list {
+        f.access[0]
+            .split([',', ';'])
+            .map(tag)
+            .filter(|s| !s.is_empty())
+            .collect()
+    } else {
+        f.access
+            .iter()
+            .map(|s| tag(s))
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
+    let properties = match f.properties {
+        Some(p) if keep_properties => Some(RawValue::from_string(p.to_string()).ok()?),
+        _ => None,
+    };
+    Some(Parcel {
+        id: ParcelId(match f.id.or(f.prop_id) {
+            Some(id) => id.to_string(),
+            None => format!("#{}", index + 1),
+        }),
+        geometry: MultiPolygon(polys),
+        zone: f.zone.map(str::to_string),
+        land_use: f.land_use.map(str::to_string),
+        properties,
+        name: f.name.map(Box::from),
+        access,
+        index: index as u32,
+        multi: f.multi,
+        feature_id: match f.id {
+            Some(_) => FeatureIdKind::String,
+            None => FeatureIdKind::Absent,
+        },
+    })
+}
+
+/// A feature read with serde_json: the path that names every error precisely.
+fn parse_feature_serde(
+    index: usize,
+    raw: &str,
+    text: &str,
+    offset: usize,
+    keep_properties: bool,
+) -> FeatureResult {
     let position = index + 1;
     let json_err = |e: serde_json::Error, at: usize| {
         // Line and column of the error within the whole file.
@@ -1233,8 +1322,7 @@ fn build_polygon(
             None => "Polygon".into(),
         }));
     }
-    let mut out = Vec::with_capacity(rings.len());
-    for (r, ring) in rings.into_iter().enumerate() {
+    for (r, ring) in rings.iter().enumerate() {
         let name = || ring_name(part, r);
         if ring.0.len() < 4 {
             return Err(FeatureProblem::TooFewPositions {
@@ -1264,10 +1352,12 @@ fn build_polygon(
                 position: i + 1,
             });
         }
-        out.push(ring);
     }
-    let exterior = out.remove(0);
-    Ok(Polygon::new(exterior, out))
+    // Split off the holes at their exact size: no empty-but-allocated `interiors` per parcel.
+    let mut rings = rings;
+    let interiors = rings.split_off(1);
+    let exterior = rings.swap_remove(0);
+    Ok(Polygon::new(exterior, interiors))
 }
 
 fn range_problem(c: Coord<f64>) -> Option<String> {
@@ -1561,6 +1651,156 @@ mod tests {
             r#"{"type":"FeatureCollection","features":["abc]}"#,
         ] {
             assert!(fast_top(doc).is_none(), "{doc}");
+        }
+    }
+
+    /// Both readings of one feature (text = the feature alone): fast path, serde path.
+    fn both(raw: &str) -> (Option<String>, Result<String, String>) {
+        let fast = fast_parcel(0, raw, true).map(|p| format!("{p:?}"));
+        let slow = parse_feature_serde(0, raw, raw, 0, true)
+            .map(|p| format!("{p:?}"))
+            .map_err(|(f, e)| format!("{f}: {e}"));
+        (fast, slow)
+    }
+
+    #[test]
+    fn fast_path_reads_well_formed_features_as_serde_does() {
+        let sq = "[[[67,24],[67.01,24],[67.01,24.01],[67,24.01],[67,24]]]";
+        let features = [
+            square_feature("A", r#"{"zone":"z1","land_use":"open_land","id":"P"}"#),
+            square_feature("B", "null"),
+            square_feature(
+                "C",
+                r#"{"access":"Port; rail,, HIGHWAY ","name":"Ünïcode ✓"}"#,
+            ),
+            square_feature(
+                "D",
+                r#"{"access":["Port",null," rail "],"name":null,"zone":null}"#,
+            ),
+            square_feature(
+                "E",
+                r#"{"k":[1,-0.5e-3,true,false,null,{"a":{"b":[]}},"x"],"n":{},"m":[],"id":"P"}"#,
+            ),
+            format!(
+                " {{ \"properties\" : {{ \"id\" : \"P\" }} ,\n\"geometry\":{{\"coordinates\":{sq},\"bbox\":[1,2,3,4],\"type\":\"Polygon\"}},\t\"type\":\"Feature\",\"id\":null,\"x\":\"y\"}}\r\n"
+            ),
+            format!(
+                r#"{{"type":"Feature","geometry":{{"type":"MultiPolygon","coordinates":[{sq},[[[68,25],[68.1,25],[68.1,25.1],[68,25]],[[68.01,25.01],[68.02,25.01],[68.02,25.02],[68.01,25.01]]]]}}}}"#
+            ),
+            r#"{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[67.123456789012345,24.5,10],[67.2,24.5E0,1,2],[67.2,2.46E+1],[67.1,24.6e-0],[67.123456789012345,24.50]]]}}"#.to_string(),
+        ];
+        for raw in &features {
+            let (fast, slow) = both(raw.trim());
+            assert!(fast.is_some(), "fast path declined {raw}");
+            assert_eq!(fast, slow.ok(), "{raw}");
+        }
+    }
+
+    #[test]
+    fn fast_path_declines_what_it_does_not_handle() {
+        let sq = r#""geometry":{"type":"Polygon","coordinates":[[[67,24],[67.01,24],[67.01,24.01],[67,24]]]}"#;
+        let f = |body: &str| format!(r#"{{"type":"Feature",{body},{sq}}}"#);
+        let deep = format!(r#""x":{}1{}"#, "[".repeat(65), "]".repeat(65));
+        let cases = [
+            f(r#""id":"a\"b""#),
+            f(r#""id":7"#),
+            f(r#""properties":{"zone":3}"#),
+            f(r#""properties":{"zone":"a","zone":"b"}"#),
+            f(r#""id":"a","id":"b""#),
+            f(r#""properties":{"access":{"a":1}}"#),
+            f(r#""properties":[]"#),
+            f(&deep),
+            f(r#""x":[1,]"#),
+            f(r#""x":01"#),
+            f(r#""x":1."#),
+            f(r#""x":-"#),
+            f(r#""x":tru"#),
+            f("\"x\":\"a\u{1}b\""),
+            f(r#""x":{"a" 1}"#),
+            f(r#""fe\u0061ture":1"#),
+            r#"{"type":"Feature","geometry":null}"#.to_string(),
+            r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]}}"#.to_string(),
+            r#"{"type":"Feature","geometry":{"type":"MultiPolygon","coordinates":[]}}"#.to_string(),
+            r#"{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[67,24],[68,24],[67,24]]]}}"#.to_string(),
+            r#"{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[67,24],[68,24],[68,25],[67,1e999]]]}}"#.to_string(),
+            r#"{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[67,24],[68],[68,25],[67,24]]]}}"#.to_string(),
+            r#"{"type":"Feature","geometry":{"type":"Polygon"}}"#.to_string(),
+            format!(r#"{{"type":"Feature","type":"Feature",{sq}}}"#),
+            format!(r#"{{"type":"Featur",{sq}}}"#),
+            format!(r#"{{{sq}}}"#),
+            format!(r#"{{"type":"Feature",{sq}}} x"#),
+        ];
+        for raw in &cases {
+            let (fast, _) = both(raw);
+            assert!(fast.is_none(), "fast path accepted {raw}");
+        }
+    }
+
+    #[test]
+    fn fast_path_never_accepts_what_serde_rejects_or_reads_differently() {
+        // Seeded mutations of a feature that exercises every member the fast path reads:
+        // whenever the fast path accepts a mutant, serde_json must read it to the same parcel.
+        let base = r#"{"type":"Feature","id":"A1","properties":{"id":"P","zone":"z1","land_use":"open_land","name":"N","access":["port","Rail"],"x":[1.5,-2e3,{"y":null}],"t":true},"geometry":{"type":"MultiPolygon","coordinates":[[[[67,24],[67.01,24],[67.01,24.01],[67,24]]]]}}"#;
+        let alphabet = b"{}[]:,\"\\ 0123456789-+.eEtrufalsn\x01\x7fxA";
+        let mut rng = crate::plan::search::Rng::new(5);
+        let (mut accepted, mut declined) = (0, 0);
+        for _ in 0..20_000 {
+            let mut b = base.as_bytes().to_vec();
+            for _ in 0..1 + rng.below(3) {
+                let at = rng.below(b.len());
+                match rng.below(3) {
+                    0 => b[at] = alphabet[rng.below(alphabet.len())],
+                    1 => {
+                        b.remove(at);
+                    }
+                    _ => b.insert(at, alphabet[rng.below(alphabet.len())]),
+                }
+            }
+            let Ok(raw) = std::str::from_utf8(&b) else {
+                continue;
+            };
+            if !raw.starts_with('{') {
+                continue;
+            }
+            let (fast, slow) = both(raw);
+            match fast {
+                Some(p) => {
+                    accepted += 1;
+                    assert_eq!(Some(p), slow.ok(), "{raw}");
+                }
+                None => declined += 1,
+            }
+        }
+        // Both outcomes must be well exercised for the check to mean anything.
+        assert!(
+            accepted > 2_000 && declined > 2_000,
+            "{accepted} {declined}"
+        );
+    }
+
+    #[test]
+    fn word_at_a_time_scan_finds_every_structural_byte() {
+        // Against the plain byte-by-byte definition, on seeded random text.
+        let alphabet = b"\"[]{}YyZz_\x7f\x5a\x5c\x5e0123456789.,:-e \n\xc3\xa9";
+        let mut rng = crate::plan::search::Rng::new(11);
+        for _ in 0..2_000 {
+            let n = rng.below(40);
+            let b: Vec<u8> = (0..n)
+                .map(|_| alphabet[rng.below(alphabet.len())])
+                .collect();
+            for start in 0..=n {
+                let mut want = start;
+                while want < n && !STRUCTURAL[b[want] as usize] {
+                    want += 1;
+                }
+                // The first structural byte is found, possibly after stopping at look-alikes.
+                let mut got = next_candidate(&b, start);
+                while got < n && !STRUCTURAL[b[got] as usize] {
+                    assert!(matches!(b[got], b'Y' | b'y' | b'_' | 0x7f), "{b:?} {start}");
+                    got = next_candidate(&b, got + 1);
+                }
+                assert_eq!(got, want, "{b:?} from {start}");
+            }
         }
     }
 
