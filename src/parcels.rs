@@ -675,26 +675,20 @@ fn fast_top(text: &str) -> Option<TopObject<'_>> {
         }
         i = ws(i + 1);
         if key == "features" && b.get(i) == Some(&b'[') {
-            let mut items = Vec::new();
             i = ws(i + 1);
             if b.get(i) == Some(&b']') {
                 i += 1;
+                top.features = Some(Vec::new());
             } else {
-                loop {
-                    let end = skip_value(b, i)?;
-                    items.push(&text[i..end]);
-                    i = ws(end);
-                    match b.get(i) {
-                        Some(b',') => i = ws(i + 1),
-                        Some(b']') => {
-                            i += 1;
-                            break;
-                        }
-                        _ => return None,
-                    }
-                }
+                let pieces = if b.len() - i >= 4 << 20 {
+                    4 * rayon::current_num_threads()
+                } else {
+                    1
+                };
+                let (items, end) = split_elements(text, i, pieces)?;
+                top.features = Some(items);
+                i = end;
             }
-            top.features = Some(items);
         } else {
             let end = skip_value(b, i)?;
             let v: Value = serde_json::from_str(&text[i..end]).ok()?;
@@ -721,6 +715,109 @@ fn fast_top(text: &str) -> Option<TopObject<'_>> {
             Some(b'}') => return (ws(i + 1) == b.len()).then_some(top),
             _ => return None,
         }
+    }
+}
+
+/// How a walk over array elements ([`walk_elements`]) ended.
+enum WalkEnd {
+    /// At an element start at or past the stop position.
+    Reached(usize),
+    /// At the closing `]`; the position just past it.
+    Closed(usize),
+}
+
+/// Walks array elements from `i` (an element start): their slices, until the array closes or
+/// an element start at or past `stop`. `None` with what was read for malformed structure.
+fn walk_elements(text: &str, mut i: usize, stop: usize) -> (Vec<&str>, Option<WalkEnd>) {
+    let b = text.as_bytes();
+    let ws = |mut i: usize| {
+        while i < b.len() && matches!(b[i], b' ' | b'\n' | b'\r' | b'\t') {
+            i += 1;
+        }
+        i
+    };
+    let mut items = Vec::new();
+    loop {
+        if i >= stop {
+            return (items, Some(WalkEnd::Reached(i)));
+        }
+        let Some(item) = skip_value(b, i).and_then(|end| text.get(i..end)) else {
+            return (items, None);
+        };
+        items.push(item);
+        i = ws(i + item.len());
+        match b.get(i) {
+            Some(b',') => i = ws(i + 1),
+            Some(b']') => return (items, Some(WalkEnd::Closed(i + 1))),
+            _ => return (items, None),
+        }
+    }
+}
+
+/// The elements of the array whose first element starts at `first` (as slices of `text`),
+/// and the position just past its `]`; `None` for malformed structure.
+///
+/// With `pieces > 1` the walk runs on several threads: the text is cut into `pieces` equal
+/// parts, each part's walk starts at a guessed element start (the first `{` after the cut
+/// whose previous non-blank byte is `,`) and stops at the next part's guess. The guesses are
+/// then checked in order: a walk from a true element start visits exactly the true element
+/// starts, so when the walk before a guess stops exactly on it the guess is true, and
+/// otherwise (the guess was inside an element, say in a string) the walk simply goes on
+/// alone from where it stopped. The result is always that of one walk from `first`.
+fn split_elements(text: &str, first: usize, pieces: usize) -> Option<(Vec<&str>, usize)> {
+    let b = text.as_bytes();
+    let part = (b.len() - first) / pieces.max(1);
+    let mut starts = vec![first];
+    for k in 1..pieces {
+        match guess_element_start(b, first + k * part) {
+            Some(g) if g > *starts.last().unwrap_or(&first) => starts.push(g),
+            Some(_) => {}
+            None => break,
+        }
+    }
+    let walks: Vec<_> = (0..starts.len())
+        .into_par_iter()
+        .map(|k| {
+            walk_elements(
+                text,
+                starts[k],
+                starts.get(k + 1).copied().unwrap_or(usize::MAX),
+            )
+        })
+        .collect();
+    let mut items = Vec::new();
+    for (k, (part, end)) in walks.into_iter().enumerate() {
+        items.extend(part);
+        match end? {
+            WalkEnd::Closed(after) => return Some((items, after)),
+            WalkEnd::Reached(at) if Some(&at) == starts.get(k + 1) => {}
+            WalkEnd::Reached(at) => {
+                let (rest, end) = walk_elements(text, at, usize::MAX);
+                items.extend(rest);
+                return match end? {
+                    WalkEnd::Closed(after) => Some((items, after)),
+                    WalkEnd::Reached(_) => None,
+                };
+            }
+        }
+    }
+    None
+}
+
+/// The first `{` at or after `from` whose previous non-blank byte is `,`: where an element
+/// of an array of objects may start.
+fn guess_element_start(b: &[u8], from: usize) -> Option<usize> {
+    let mut j = from;
+    loop {
+        j += b.get(j..)?.iter().position(|&c| c == b'{')?;
+        let mut k = j;
+        while k > 0 && matches!(b[k - 1], b' ' | b'\n' | b'\r' | b'\t') {
+            k -= 1;
+        }
+        if k > 0 && b[k - 1] == b',' {
+            return Some(j);
+        }
+        j += 1;
     }
 }
 
@@ -1800,6 +1897,52 @@ mod tests {
                     got = next_candidate(&b, got + 1);
                 }
                 assert_eq!(got, want, "{b:?} from {start}");
+            }
+        }
+    }
+
+    #[test]
+    fn split_on_several_threads_equals_one_walk() {
+        // Seeded arrays of objects full of false element starts (`,{` inside strings and
+        // nested arrays), cut into 1 to 40 pieces: always the single walk's answer.
+        let templates = [
+            r#"{"a":1}"#,
+            r#"{"s":"x,{\"y\":[1,{2}],{"}"#,
+            r#"{"n":[{"a":1},{"b":[{},{}]} , {"c":"]"}]}"#,
+            r#"{ "k" : "\\" , "m":{"x":{"y":{}}}}"#,
+            r#"{"e":"é,{ü"}"#,
+        ];
+        let seps = [",", ",\n", " , ", ",\r\n\t"];
+        let mut rng = crate::plan::search::Rng::new(3);
+        for round in 0..300 {
+            let n = 1 + rng.below(30);
+            let items: Vec<&str> = (0..n)
+                .map(|_| templates[rng.below(templates.len())])
+                .collect();
+            let mut body = String::new();
+            for (j, item) in items.iter().enumerate() {
+                if j > 0 {
+                    body.push_str(seps[rng.below(seps.len())]);
+                }
+                body.push_str(item);
+            }
+            let mut text = format!("[ {body} ] ,\"x\":{{\"y\":[{{}},{{}}]}}");
+            if round % 10 == 9 {
+                // A malformed one: both walks must refuse it.
+                let mut at = 2 + rng.below(body.len());
+                while !text.is_char_boundary(at) {
+                    at += 1;
+                }
+                text.insert(at, ']');
+            }
+            let one = split_elements(&text, 2, 1);
+            if round % 10 != 9 {
+                let (got, end) = one.clone().expect("well-formed");
+                assert_eq!(got, items);
+                assert_eq!(&text[end..end + 2], " ,");
+            }
+            for pieces in 2..40 {
+                assert_eq!(split_elements(&text, 2, pieces), one, "{text} / {pieces}");
             }
         }
     }
