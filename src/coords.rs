@@ -240,6 +240,12 @@ pub(crate) struct FastFeature<'a> {
     pub parts: Vec<Vec<LineString<f64>>>,
 }
 
+/// The powers of ten that are exact in an f64 (10^0 to 10^22).
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
 /// Deeper nesting than this inside skipped members is left to serde_json.
 const FAST_MAX_DEPTH: usize = 64;
 
@@ -320,12 +326,67 @@ impl<'a> Fast<'a> {
         Some(j)
     }
 
-    /// A finite number.
+    /// A finite number, read in the same pass that checks its grammar. A plain decimal (no
+    /// exponent) whose digits, without the point, form an integer up to 2^53 and that has at
+    /// most 22 decimals is that integer divided by an exact power of ten: one correctly
+    /// rounded division, so exactly the f64 nearest the decimal (Clinger's fast path). Other
+    /// numbers go to fast-float2, which is also correctly rounded.
     fn number(&mut self) -> Option<f64> {
         self.ws();
-        let end = self.number_end()?;
-        let v: f64 = fast_float2::parse(&self.b[self.i..end]).ok()?;
-        self.i = end;
+        let b = self.b;
+        let start = self.i;
+        let mut j = start;
+        let negative = b.get(j) == Some(&b'-');
+        if negative {
+            j += 1;
+        }
+        // The digits read so far, as an integer (exact while `digits <= 19`).
+        let mut m: u64 = 0;
+        let mut digits = 0usize;
+        match *b.get(j)? {
+            b'0' => j += 1,
+            b'1'..=b'9' => {
+                while let Some(&c @ b'0'..=b'9') = b.get(j) {
+                    m = m.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
+                    digits += 1;
+                    j += 1;
+                }
+            }
+            _ => return None,
+        }
+        let mut decimals = 0usize;
+        if b.get(j) == Some(&b'.') {
+            j += 1;
+            while let Some(&c @ b'0'..=b'9') = b.get(j) {
+                m = m.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
+                digits += 1;
+                decimals += 1;
+                j += 1;
+            }
+            if decimals == 0 {
+                return None;
+            }
+        }
+        let plain = !matches!(b.get(j), Some(b'e' | b'E'));
+        if !plain {
+            j += 1;
+            if let Some(b'+' | b'-') = b.get(j) {
+                j += 1;
+            }
+            let exponent = j;
+            while b.get(j).is_some_and(u8::is_ascii_digit) {
+                j += 1;
+            }
+            if j == exponent {
+                return None;
+            }
+        }
+        self.i = j;
+        if plain && digits <= 19 && m <= 1 << 53 && decimals < POW10.len() {
+            let v = m as f64 / POW10[decimals];
+            return Some(if negative { -v } else { v });
+        }
+        let v: f64 = fast_float2::parse(&b[start..j]).ok()?;
         v.is_finite().then_some(v)
     }
 
@@ -688,6 +749,80 @@ mod tests {
         }
         let e = polygon_rings("[[[67,24],\n [68,\"x\"]]]").unwrap_err();
         assert_eq!(e.offset, 16);
+    }
+
+    #[test]
+    fn fast_numbers_match_the_standard_library_exactly() {
+        // Seeded decimals of every length around the fast path's limits (2^53, 19 digits,
+        // 22 decimals), with and without exponents, against Rust's own correctly rounded
+        // parser, bit for bit; and what JSON forbids is refused.
+        let mut rng = crate::plan::search::Rng::new(7);
+        let digit_run = |rng: &mut crate::plan::search::Rng, n: usize| -> String {
+            (0..n)
+                .map(|_| char::from(b'0' + rng.below(10) as u8))
+                .collect()
+        };
+        let mut cases: Vec<String> = [
+            "0",
+            "-0",
+            "-0.0",
+            "9007199254740992",
+            "9007199254740993",
+            "0.9007199254740993",
+            "1.0000000000000000000001",
+            "0.0000000000000000000001",
+            "179.99999999999997",
+            "24.780163559847303",
+            "67.29980240465952",
+            "1e-7",
+            "-2.5E+3",
+            "10000000000000000000",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for _ in 0..20_000 {
+            let int = match rng.below(3) {
+                0 => "0".to_string(),
+                _ => {
+                    let (lead, n) = (1 + rng.below(9), rng.below(18));
+                    format!("{lead}{}", digit_run(&mut rng, n))
+                }
+            };
+            let mut s = if rng.below(2) == 0 {
+                format!("-{int}")
+            } else {
+                int
+            };
+            if rng.below(4) != 0 {
+                let n = 1 + rng.below(24);
+                s = format!("{s}.{}", digit_run(&mut rng, n));
+            }
+            if rng.below(5) == 0 {
+                s = format!("{s}e{}{}", ["", "+", "-"][rng.below(3)], rng.below(30));
+            }
+            cases.push(s);
+        }
+        for s in &cases {
+            let mut f = Fast {
+                t: s,
+                b: s.as_bytes(),
+                i: 0,
+            };
+            let got = f.number().unwrap_or_else(|| panic!("{s}"));
+            let want: f64 = s.parse().unwrap();
+            assert_eq!(got.to_bits(), want.to_bits(), "{s}");
+            assert_eq!(f.i, s.len(), "{s}");
+        }
+        for s in ["-", "1.", ".5", "+1", "1e", "1e+", "-.5", "x"] {
+            let mut f = Fast {
+                t: s,
+                b: s.as_bytes(),
+                i: 0,
+            };
+            let whole = f.number().is_some() && f.i == s.len();
+            assert!(!whole, "{s}");
+        }
     }
 
     #[test]
