@@ -221,11 +221,11 @@ pub fn multipolygon_rings(text: &str) -> Result<Vec<Vec<LineString<f64>>>, ScanE
 /// [`scan_feature`]).
 #[derive(Debug, Default, PartialEq)]
 pub(crate) struct FastFeature<'a> {
-    /// The Feature's own string `id` (`None` when absent or `null`).
-    pub id: Option<&'a str>,
+    /// The Feature's own `id` (`None` when absent or `null`) and whether it was a number.
+    pub id: Option<(&'a str, bool)>,
     /// The raw `properties` object (`None` when absent or `null`).
     pub properties: Option<&'a str>,
-    /// `properties.id`, `zone`, `land_use` and `name` (strings; `None` when absent or `null`).
+    /// `properties.id`, `zone`, `land_use` and `name` as text (`None` when absent or `null`).
     pub prop_id: Option<&'a str>,
     pub zone: Option<&'a str>,
     pub land_use: Option<&'a str>,
@@ -415,6 +415,21 @@ impl<'a> Fast<'a> {
         }
     }
 
+    /// A string, `null`, or an unsigned integer of at most 19 digits, whose text is exactly
+    /// what serde_json prints for it: (text, is a number).
+    fn opt_text(&mut self) -> Option<Option<(&'a str, bool)>> {
+        if !self.peek()?.is_ascii_digit() {
+            return Some(self.opt_string()?.map(|s| (s, false)));
+        }
+        let end = self.number_end()?;
+        let text = self.t.get(self.i..end)?;
+        if text.len() > 19 || !text.bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        self.i = end;
+        Some(Some((text, true)))
+    }
+
     /// Skips any JSON value, checking its syntax.
     fn skip(&mut self) -> Option<()> {
         let mut stack = [0u8; FAST_MAX_DEPTH];
@@ -582,7 +597,7 @@ pub(crate) fn scan_feature(raw: &str) -> Option<FastFeature<'_>> {
         }
         "id" => {
             once(&mut seen_id)?;
-            f.id = s.opt_string()?;
+            f.id = s.opt_text()?;
             Some(())
         }
         "properties" => {
@@ -620,19 +635,19 @@ fn properties<'a>(s: &mut Fast<'a>, f: &mut FastFeature<'a>) -> Option<()> {
         match key {
             "id" => {
                 once(&mut id)?;
-                f.prop_id = s.opt_string()?;
+                f.prop_id = s.opt_text()?.map(|(t, _)| t);
             }
             "zone" => {
                 once(&mut zone)?;
-                f.zone = s.opt_string()?;
+                f.zone = s.opt_text()?.map(|(t, _)| t);
             }
             "land_use" => {
                 once(&mut land_use)?;
-                f.land_use = s.opt_string()?;
+                f.land_use = s.opt_text()?.map(|(t, _)| t);
             }
             "name" => {
                 once(&mut name)?;
-                f.name = s.opt_string()?;
+                f.name = s.opt_text()?.map(|(t, _)| t);
             }
             "access" => {
                 once(&mut access)?;

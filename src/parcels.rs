@@ -1171,7 +1171,7 @@ fn fast_parcel(index: usize, raw: &str, keep_properties: bool) -> Option<Parcel>
         _ => None,
     };
     Some(Parcel {
-        id: ParcelId(match f.id.or(f.prop_id) {
+        id: ParcelId(match f.id.map(|(id, _)| id).or(f.prop_id) {
             Some(id) => id.to_string(),
             None => format!("#{}", index + 1),
         }),
@@ -1184,7 +1184,8 @@ fn fast_parcel(index: usize, raw: &str, keep_properties: bool) -> Option<Parcel>
         index: index as u32,
         multi: f.multi,
         feature_id: match f.id {
-            Some(_) => FeatureIdKind::String,
+            Some((_, false)) => FeatureIdKind::String,
+            Some((_, true)) => FeatureIdKind::Number,
             None => FeatureIdKind::Absent,
         },
     })
@@ -1765,6 +1766,8 @@ mod tests {
         let sq = "[[[67,24],[67.01,24],[67.01,24.01],[67,24.01],[67,24]]]";
         let features = [
             square_feature("A", r#"{"zone":"z1","land_use":"open_land","id":"P"}"#),
+            r#"{"type":"Feature","id":0,"properties":{"zone":7,"land_use":1234567890123456789,"name":10},"geometry":{"type":"Polygon","coordinates":[[[67,24],[67.01,24],[67.01,24.01],[67,24]]]}}"#.to_string(),
+            r#"{"type":"Feature","properties":{"id":42},"geometry":{"type":"Polygon","coordinates":[[[67,24],[67.01,24],[67.01,24.01],[67,24]]]}}"#.to_string(),
             square_feature("B", "null"),
             square_feature(
                 "C",
@@ -1800,8 +1803,11 @@ mod tests {
         let deep = format!(r#""x":{}1{}"#, "[".repeat(65), "]".repeat(65));
         let cases = [
             f(r#""id":"a\"b""#),
-            f(r#""id":7"#),
-            f(r#""properties":{"zone":3}"#),
+            f(r#""id":-7"#),
+            f(r#""id":7.5"#),
+            f(r#""id":12345678901234567890"#),
+            f(r#""properties":{"zone":true}"#),
+            f(r#""properties":{"zone":3e2}"#),
             f(r#""properties":{"zone":"a","zone":"b"}"#),
             f(r#""id":"a","id":"b""#),
             f(r#""properties":{"access":{"a":1}}"#),
@@ -1837,12 +1843,15 @@ mod tests {
     fn fast_path_never_accepts_what_serde_rejects_or_reads_differently() {
         // Seeded mutations of a feature that exercises every member the fast path reads:
         // whenever the fast path accepts a mutant, serde_json must read it to the same parcel.
-        let base = r#"{"type":"Feature","id":"A1","properties":{"id":"P","zone":"z1","land_use":"open_land","name":"N","access":["port","Rail"],"x":[1.5,-2e3,{"y":null}],"t":true},"geometry":{"type":"MultiPolygon","coordinates":[[[[67,24],[67.01,24],[67.01,24.01],[67,24]]]]}}"#;
+        let bases = [
+            r#"{"type":"Feature","id":"A1","properties":{"id":"P","zone":"z1","land_use":"open_land","name":"N","access":["port","Rail"],"x":[1.5,-2e3,{"y":null}],"t":true},"geometry":{"type":"MultiPolygon","coordinates":[[[[67,24],[67.01,24],[67.01,24.01],[67,24]]]]}}"#,
+            r#"{"type":"Feature","id":10,"properties":{"id":20,"zone":30,"name":4},"geometry":{"type":"Polygon","coordinates":[[[67,24],[67.01,24],[67.01,24.01],[67,24]]]}}"#,
+        ];
         let alphabet = b"{}[]:,\"\\ 0123456789-+.eEtrufalsn\x01\x7fxA";
         let mut rng = crate::plan::search::Rng::new(5);
         let (mut accepted, mut declined) = (0, 0);
-        for _ in 0..20_000 {
-            let mut b = base.as_bytes().to_vec();
+        for round in 0..20_000 {
+            let mut b = bases[round % 2].as_bytes().to_vec();
             for _ in 0..1 + rng.below(3) {
                 let at = rng.below(b.len());
                 match rng.below(3) {
@@ -1898,6 +1907,28 @@ mod tests {
                 }
                 assert_eq!(got, want, "{b:?} from {start}");
             }
+        }
+    }
+
+    #[test]
+    fn fast_path_reads_the_bundled_site_as_serde_does() {
+        // Every feature of the real site file, both ways: the same parcels.
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/psm-site.geojson"
+        ))
+        .unwrap();
+        let top = fast_top(&text).expect("well-formed");
+        let features = top.features.unwrap();
+        assert!(features.len() > 300);
+        for (i, raw) in features.iter().enumerate() {
+            let fast = fast_parcel(i, raw, true).map(|p| format!("{p:?}"));
+            let offset = raw.as_ptr() as usize - text.as_ptr() as usize;
+            let slow = parse_feature_serde(i, raw, &text, offset, true)
+                .map(|p| format!("{p:?}"))
+                .ok();
+            assert!(fast.is_some(), "feature {} declined", i + 1);
+            assert_eq!(fast, slow, "feature {}", i + 1);
         }
     }
 
