@@ -49,28 +49,43 @@ impl ParcelId {
 }
 
 /// One land parcel read from a GeoJSON feature.
+///
+/// Kept small (160 bytes on 64-bit targets) because a million of them are held at once: the
+/// Feature `id` is rebuilt from [`Parcel::id`] by [`Parcel::feature_id`] rather than stored.
 #[derive(Debug, Clone)]
 pub struct Parcel {
-    /// 0-based position of the feature in its file.
-    pub index: usize,
     /// The parcel's id (see [`ParcelId`]).
     pub id: ParcelId,
-    /// Whether the feature had an `id` member (as opposed to `properties.id` or a position).
-    pub feature_id: Option<Value>,
     /// The geometry, always as a multipolygon (a Polygon feature becomes one part).
     pub geometry: MultiPolygon<f64>,
-    /// True when the feature's geometry was a MultiPolygon (written back as one).
-    pub multi: bool,
     /// `properties.zone`, when present and not null.
     pub zone: Option<String>,
     /// `properties.land_use`, when present and not null.
     pub land_use: Option<String>,
-    /// `properties.name`, when present and not null.
-    pub name: Option<String>,
-    /// `properties.access`: lower-case tags such as `port`, `rail`, `highway`.
-    pub access: Vec<String>,
     /// The feature's `properties` exactly as they were in the input (`None` for null/absent).
     pub properties: Option<Box<RawValue>>,
+    /// `properties.name`, when present and not null.
+    pub name: Option<Box<str>>,
+    /// `properties.access`: lower-case tags such as `port`, `rail`, `highway`.
+    pub access: Vec<String>,
+    /// 0-based position of the feature in its file (a file under [`MAX_INPUT_BYTES`] cannot
+    /// hold more than `u32::MAX` features).
+    pub index: u32,
+    /// True when the feature's geometry was a MultiPolygon (written back as one).
+    pub multi: bool,
+    /// What the feature's own `id` member was (as opposed to `properties.id` or a position).
+    feature_id: FeatureIdKind,
+}
+
+/// The JSON type of a Feature's `id` member; its text is the parcel's id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FeatureIdKind {
+    /// No `id` member (or `null`).
+    Absent,
+    /// A string `id`.
+    String,
+    /// A number `id` (its text as serde_json prints it, which reads back to the same number).
+    Number,
 }
 
 impl Parcel {
@@ -94,12 +109,47 @@ impl Parcel {
             Some(raw) => {
                 serde_json::from_str::<Map<String, Value>>(raw.get()).map_err(|e| PropertiesError {
                     feature: FeatureRef {
-                        position: self.index + 1,
+                        position: self.index as usize + 1,
                         id: Some(self.id.0.clone()),
                     },
                     reason: e.to_string(),
                 })
             }
+        }
+    }
+
+    /// An empty stand-in for a feature that was not parsed (never returned to callers).
+    fn placeholder(index: usize) -> Parcel {
+        Parcel {
+            id: ParcelId(String::new()),
+            geometry: MultiPolygon(Vec::new()),
+            zone: None,
+            land_use: None,
+            properties: None,
+            name: None,
+            access: Vec::new(),
+            index: index as u32,
+            multi: false,
+            feature_id: FeatureIdKind::Absent,
+        }
+    }
+
+    /// The Feature's own `id` member as read (`None` when it had none, or had `null`, and the
+    /// id came from `properties.id` or the position).
+    ///
+    /// ```
+    /// let text = br#"{"type":"FeatureCollection","features":[
+    ///   {"type":"Feature","id":7,"properties":{"id":"P"},"geometry":{"type":"Polygon","coordinates":[[[67,24],[67.01,24],[67.01,24.01],[67,24]]]}},
+    ///   {"type":"Feature","properties":{"id":"P"},"geometry":{"type":"Polygon","coordinates":[[[67,24],[67.01,24],[67.01,24.01],[67,24]]]}}]}"#;
+    /// let set = allot::parcels::parse_parcels(text, "t").unwrap();
+    /// assert_eq!(set.parcels[0].feature_id(), Some(serde_json::json!(7)));
+    /// assert_eq!(set.parcels[1].feature_id(), None);
+    /// ```
+    pub fn feature_id(&self) -> Option<Value> {
+        match self.feature_id {
+            FeatureIdKind::Absent => None,
+            FeatureIdKind::String => Some(Value::String(self.id.0.clone())),
+            FeatureIdKind::Number => serde_json::from_str(&self.id.0).ok(),
         }
     }
 
@@ -495,27 +545,53 @@ pub fn parse_parcels_with(
             opts.keep_properties,
         )
     };
-    // Parse in parallel straight into the result; rayon may stop at any failing feature, so
-    // on failure find the first one in file order, for a deterministic message.
-    let parcels: Result<Vec<Parcel>, _> = (0..features.len()).into_par_iter().map(parse).collect();
-    let parcels = match parcels {
-        Ok(p) => p,
-        Err(_) => {
-            let (feature, problem) = (0..features.len())
-                .find_map(|i| parse(i).err())
-                .expect("a feature failed to parse");
-            return Err(ReadError::Feature {
-                file: name.to_string(),
-                feature,
-                problem,
-            });
-        }
-    };
+    let parcels =
+        parse_all(features.len(), parse).map_err(|(feature, problem)| ReadError::Feature {
+            file: name.to_string(),
+            feature,
+            problem,
+        })?;
     Ok(ParcelSet {
         source: name.to_string(),
         parcels,
         members: top.members,
     })
+}
+
+/// Parses features `0..n` in parallel straight into one exactly-sized `Vec` (an indexed
+/// collect writes each parcel in place, so the parcels are never held twice). On failure it
+/// returns the first failing feature in file order, whatever order the threads ran in: every
+/// feature before the earliest failure seen so far is still parsed, features after it are
+/// skipped.
+fn parse_all(
+    n: usize,
+    parse: impl Fn(usize) -> FeatureResult + Sync,
+) -> Result<Vec<Parcel>, (FeatureRef, FeatureProblem)> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let first_bad = AtomicUsize::new(usize::MAX);
+    let failure: Mutex<Option<(usize, (FeatureRef, FeatureProblem))>> = Mutex::new(None);
+    let mut parcels = Vec::new();
+    (0..n)
+        .into_par_iter()
+        .map(|i| {
+            if i > first_bad.load(Ordering::Relaxed) {
+                return Parcel::placeholder(i);
+            }
+            parse(i).unwrap_or_else(|e| {
+                let mut slot = failure.lock().unwrap_or_else(|p| p.into_inner());
+                if slot.as_ref().is_none_or(|(j, _)| i < *j) {
+                    *slot = Some((i, e));
+                    first_bad.fetch_min(i, Ordering::Relaxed);
+                }
+                Parcel::placeholder(i)
+            })
+        })
+        .collect_into_vec(&mut parcels);
+    match failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        Some((_, e)) => Err(e),
+        None => Ok(parcels),
+    }
 }
 
 /// serde_json appends " at line L column C" to messages; allot reports the position itself.
@@ -599,26 +675,20 @@ fn fast_top(text: &str) -> Option<TopObject<'_>> {
         }
         i = ws(i + 1);
         if key == "features" && b.get(i) == Some(&b'[') {
-            let mut items = Vec::new();
             i = ws(i + 1);
             if b.get(i) == Some(&b']') {
                 i += 1;
+                top.features = Some(Vec::new());
             } else {
-                loop {
-                    let end = skip_value(b, i)?;
-                    items.push(&text[i..end]);
-                    i = ws(end);
-                    match b.get(i) {
-                        Some(b',') => i = ws(i + 1),
-                        Some(b']') => {
-                            i += 1;
-                            break;
-                        }
-                        _ => return None,
-                    }
-                }
+                let pieces = if b.len() - i >= 4 << 20 {
+                    4 * rayon::current_num_threads()
+                } else {
+                    1
+                };
+                let (items, end) = split_elements(text, i, pieces)?;
+                top.features = Some(items);
+                i = end;
             }
-            top.features = Some(items);
         } else {
             let end = skip_value(b, i)?;
             let v: Value = serde_json::from_str(&text[i..end]).ok()?;
@@ -648,6 +718,109 @@ fn fast_top(text: &str) -> Option<TopObject<'_>> {
     }
 }
 
+/// How a walk over array elements ([`walk_elements`]) ended.
+enum WalkEnd {
+    /// At an element start at or past the stop position.
+    Reached(usize),
+    /// At the closing `]`; the position just past it.
+    Closed(usize),
+}
+
+/// Walks array elements from `i` (an element start): their slices, until the array closes or
+/// an element start at or past `stop`. `None` with what was read for malformed structure.
+fn walk_elements(text: &str, mut i: usize, stop: usize) -> (Vec<&str>, Option<WalkEnd>) {
+    let b = text.as_bytes();
+    let ws = |mut i: usize| {
+        while i < b.len() && matches!(b[i], b' ' | b'\n' | b'\r' | b'\t') {
+            i += 1;
+        }
+        i
+    };
+    let mut items = Vec::new();
+    loop {
+        if i >= stop {
+            return (items, Some(WalkEnd::Reached(i)));
+        }
+        let Some(item) = skip_value(b, i).and_then(|end| text.get(i..end)) else {
+            return (items, None);
+        };
+        items.push(item);
+        i = ws(i + item.len());
+        match b.get(i) {
+            Some(b',') => i = ws(i + 1),
+            Some(b']') => return (items, Some(WalkEnd::Closed(i + 1))),
+            _ => return (items, None),
+        }
+    }
+}
+
+/// The elements of the array whose first element starts at `first` (as slices of `text`),
+/// and the position just past its `]`; `None` for malformed structure.
+///
+/// With `pieces > 1` the walk runs on several threads: the text is cut into `pieces` equal
+/// parts, each part's walk starts at a guessed element start (the first `{` after the cut
+/// whose previous non-blank byte is `,`) and stops at the next part's guess. The guesses are
+/// then checked in order: a walk from a true element start visits exactly the true element
+/// starts, so when the walk before a guess stops exactly on it the guess is true, and
+/// otherwise (the guess was inside an element, say in a string) the walk simply goes on
+/// alone from where it stopped. The result is always that of one walk from `first`.
+fn split_elements(text: &str, first: usize, pieces: usize) -> Option<(Vec<&str>, usize)> {
+    let b = text.as_bytes();
+    let part = (b.len() - first) / pieces.max(1);
+    let mut starts = vec![first];
+    for k in 1..pieces {
+        match guess_element_start(b, first + k * part) {
+            Some(g) if g > *starts.last().unwrap_or(&first) => starts.push(g),
+            Some(_) => {}
+            None => break,
+        }
+    }
+    let walks: Vec<_> = (0..starts.len())
+        .into_par_iter()
+        .map(|k| {
+            walk_elements(
+                text,
+                starts[k],
+                starts.get(k + 1).copied().unwrap_or(usize::MAX),
+            )
+        })
+        .collect();
+    let mut items = Vec::new();
+    for (k, (part, end)) in walks.into_iter().enumerate() {
+        items.extend(part);
+        match end? {
+            WalkEnd::Closed(after) => return Some((items, after)),
+            WalkEnd::Reached(at) if Some(&at) == starts.get(k + 1) => {}
+            WalkEnd::Reached(at) => {
+                let (rest, end) = walk_elements(text, at, usize::MAX);
+                items.extend(rest);
+                return match end? {
+                    WalkEnd::Closed(after) => Some((items, after)),
+                    WalkEnd::Reached(_) => None,
+                };
+            }
+        }
+    }
+    None
+}
+
+/// The first `{` at or after `from` whose previous non-blank byte is `,`: where an element
+/// of an array of objects may start.
+fn guess_element_start(b: &[u8], from: usize) -> Option<usize> {
+    let mut j = from;
+    loop {
+        j += b.get(j..)?.iter().position(|&c| c == b'{')?;
+        let mut k = j;
+        while k > 0 && matches!(b[k - 1], b' ' | b'\n' | b'\r' | b'\t') {
+            k -= 1;
+        }
+        if k > 0 && b[k - 1] == b',' {
+            return Some(j);
+        }
+        j += 1;
+    }
+}
+
 /// Bytes that matter to [`skip_value`] inside arrays and objects.
 static STRUCTURAL: [bool; 256] = {
     let mut t = [false; 256];
@@ -668,11 +841,13 @@ fn skip_value(b: &[u8], mut i: usize) -> Option<usize> {
             let mut depth = 0usize;
             while i < b.len() {
                 // Skip runs of bytes without structure (digits, commas, letters) quickly.
-                while i < b.len() && !STRUCTURAL[b[i] as usize] {
-                    i += 1;
-                }
+                i = next_candidate(b, i);
                 if i >= b.len() {
                     break;
+                }
+                if !STRUCTURAL[b[i] as usize] {
+                    i += 1;
+                    continue;
                 }
                 match b[i] {
                     b'"' => {
@@ -701,6 +876,29 @@ fn skip_value(b: &[u8], mut i: usize) -> Option<usize> {
             (i > start).then_some(i)
         }
     }
+}
+
+/// The first byte at or after `i` that may be structural (`"`, `[`, `]`, `{`, `}`; the
+/// letters `Y`, `y`, `_` and DEL also match and are rechecked by the caller), or `b.len()`.
+/// Looks at 8 bytes at a time: `[`, `{` and `]`, `}` and those letters are the bytes equal
+/// to 0x59 after clearing bits 0x20, 0x04 and 0x02.
+fn next_candidate(b: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // High bit set in the lowest byte that is zero (bytes above it may be flagged falsely).
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
+    while let Some(Ok(word)) = b.get(i..i + 8).map(<[u8; 8]>::try_from) {
+        let x = u64::from_le_bytes(word);
+        let hits = zero_byte(x ^ (ONES * 0x22)) | zero_byte((x & (ONES * 0xD9)) ^ (ONES * 0x59));
+        if hits != 0 {
+            return i + (hits.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < b.len() && !STRUCTURAL[b[i] as usize] {
+        i += 1;
+    }
+    i
 }
 
 /// The end of the string starting at `i` (just past its closing quote).
@@ -936,6 +1134,71 @@ fn parse_feature(
     offset: usize,
     keep_properties: bool,
 ) -> FeatureResult {
+    match fast_parcel(index, raw, keep_properties) {
+        Some(p) => Ok(p),
+        None => parse_feature_serde(index, raw, text, offset, keep_properties),
+    }
+}
+
+/// The fast path: a well-formed feature read in one pass by [`crate::coords::scan_feature`].
+/// `None` for anything it does not handle or that is wrong, which [`parse_feature_serde`]
+/// then reads (to the same parcel) or diagnoses.
+fn fast_parcel(index: usize, raw: &str, keep_properties: bool) -> Option<Parcel> {
+    let f = crate::coords::scan_feature(raw)?;
+    if f.multi && f.parts.is_empty() {
+        return None;
+    }
+    let mut polys = Vec::with_capacity(f.parts.len());
+    for (i, rings) in f.parts.into_iter().enumerate() {
+        polys.push(build_polygon(rings, f.multi.then_some(i + 1)).ok()?);
+    }
+    let tag = |s: &str| s.trim().to_ascii_lowercase();
+    let access = if f.access_is_list {
+        f.access[0]
+            .split([',', ';'])
+            .map(tag)
+            .filter(|s| !s.is_empty())
+            .collect()
+    } else {
+        f.access
+            .iter()
+            .map(|s| tag(s))
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
+    let properties = match f.properties {
+        Some(p) if keep_properties => Some(RawValue::from_string(p.to_string()).ok()?),
+        _ => None,
+    };
+    Some(Parcel {
+        id: ParcelId(match f.id.map(|(id, _)| id).or(f.prop_id) {
+            Some(id) => id.to_string(),
+            None => format!("#{}", index + 1),
+        }),
+        geometry: MultiPolygon(polys),
+        zone: f.zone.map(str::to_string),
+        land_use: f.land_use.map(str::to_string),
+        properties,
+        name: f.name.map(Box::from),
+        access,
+        index: index as u32,
+        multi: f.multi,
+        feature_id: match f.id {
+            Some((_, false)) => FeatureIdKind::String,
+            Some((_, true)) => FeatureIdKind::Number,
+            None => FeatureIdKind::Absent,
+        },
+    })
+}
+
+/// A feature read with serde_json: the path that names every error precisely.
+fn parse_feature_serde(
+    index: usize,
+    raw: &str,
+    text: &str,
+    offset: usize,
+    keep_properties: bool,
+) -> FeatureResult {
     let position = index + 1;
     let json_err = |e: serde_json::Error, at: usize| {
         // Line and column of the error within the whole file.
@@ -1089,24 +1352,25 @@ fn parse_feature(
             .collect(),
         _ => Vec::new(),
     };
+    let name = text_of(&props.name);
     Ok(Parcel {
-        index,
         id: ParcelId(id.unwrap_or_else(|| format!("#{position}"))),
-        feature_id: match f.id {
-            Some(Scalar::Str(s)) => Some(Value::String(s.into_owned())),
-            Some(Scalar::Num(n)) => Some(Value::Number(n)),
-            _ => None,
-        },
         geometry,
-        multi,
         zone: text_of(&props.zone),
         land_use: text_of(&props.land_use),
-        name: text_of(&props.name),
-        access,
         properties: f
             .properties
             .filter(|p| keep_properties && p.get() != "null")
             .map(|p| p.to_owned()),
+        name: name.map(String::into_boxed_str),
+        access,
+        index: index as u32,
+        multi,
+        feature_id: match f.id {
+            Some(Scalar::Str(_)) => FeatureIdKind::String,
+            Some(Scalar::Num(_)) => FeatureIdKind::Number,
+            _ => FeatureIdKind::Absent,
+        },
     })
 }
 
@@ -1156,8 +1420,7 @@ fn build_polygon(
             None => "Polygon".into(),
         }));
     }
-    let mut out = Vec::with_capacity(rings.len());
-    for (r, ring) in rings.into_iter().enumerate() {
+    for (r, ring) in rings.iter().enumerate() {
         let name = || ring_name(part, r);
         if ring.0.len() < 4 {
             return Err(FeatureProblem::TooFewPositions {
@@ -1187,10 +1450,12 @@ fn build_polygon(
                 position: i + 1,
             });
         }
-        out.push(ring);
     }
-    let exterior = out.remove(0);
-    Ok(Polygon::new(exterior, out))
+    // Split off the holes at their exact size: no empty-but-allocated `interiors` per parcel.
+    let mut rings = rings;
+    let interiors = rings.split_off(1);
+    let exterior = rings.swap_remove(0);
+    Ok(Polygon::new(exterior, interiors))
 }
 
 fn range_problem(c: Coord<f64>) -> Option<String> {
@@ -1238,7 +1503,7 @@ impl OutFeature {
     /// properties that cannot be rewritten, see [`Parcel::properties_map`]).
     pub fn from_parcel(p: &Parcel) -> Result<Self, PropertiesError> {
         Ok(OutFeature {
-            id: p.feature_id.clone(),
+            id: p.feature_id(),
             geometry: p.geometry.clone(),
             multi: p.multi,
             properties: p.properties_map()?,
@@ -1485,6 +1750,267 @@ mod tests {
         ] {
             assert!(fast_top(doc).is_none(), "{doc}");
         }
+    }
+
+    /// Both readings of one feature (text = the feature alone): fast path, serde path.
+    fn both(raw: &str) -> (Option<String>, Result<String, String>) {
+        let fast = fast_parcel(0, raw, true).map(|p| format!("{p:?}"));
+        let slow = parse_feature_serde(0, raw, raw, 0, true)
+            .map(|p| format!("{p:?}"))
+            .map_err(|(f, e)| format!("{f}: {e}"));
+        (fast, slow)
+    }
+
+    #[test]
+    fn fast_path_reads_well_formed_features_as_serde_does() {
+        let sq = "[[[67,24],[67.01,24],[67.01,24.01],[67,24.01],[67,24]]]";
+        let features = [
+            square_feature("A", r#"{"zone":"z1","land_use":"open_land","id":"P"}"#),
+            r#"{"type":"Feature","id":0,"properties":{"zone":7,"land_use":1234567890123456789,"name":10},"geometry":{"type":"Polygon","coordinates":[[[67,24],[67.01,24],[67.01,24.01],[67,24]]]}}"#.to_string(),
+            r#"{"type":"Feature","properties":{"id":42},"geometry":{"type":"Polygon","coordinates":[[[67,24],[67.01,24],[67.01,24.01],[67,24]]]}}"#.to_string(),
+            square_feature("B", "null"),
+            square_feature(
+                "C",
+                r#"{"access":"Port; rail,, HIGHWAY ","name":"Ünïcode ✓"}"#,
+            ),
+            square_feature(
+                "D",
+                r#"{"access":["Port",null," rail "],"name":null,"zone":null}"#,
+            ),
+            square_feature(
+                "E",
+                r#"{"k":[1,-0.5e-3,true,false,null,{"a":{"b":[]}},"x"],"n":{},"m":[],"id":"P"}"#,
+            ),
+            format!(
+                " {{ \"properties\" : {{ \"id\" : \"P\" }} ,\n\"geometry\":{{\"coordinates\":{sq},\"bbox\":[1,2,3,4],\"type\":\"Polygon\"}},\t\"type\":\"Feature\",\"id\":null,\"x\":\"y\"}}\r\n"
+            ),
+            format!(
+                r#"{{"type":"Feature","geometry":{{"type":"MultiPolygon","coordinates":[{sq},[[[68,25],[68.1,25],[68.1,25.1],[68,25]],[[68.01,25.01],[68.02,25.01],[68.02,25.02],[68.01,25.01]]]]}}}}"#
+            ),
+            r#"{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[67.123456789012345,24.5,10],[67.2,24.5E0,1,2],[67.2,2.46E+1],[67.1,24.6e-0],[67.123456789012345,24.50]]]}}"#.to_string(),
+        ];
+        for raw in &features {
+            let (fast, slow) = both(raw.trim());
+            assert!(fast.is_some(), "fast path declined {raw}");
+            assert_eq!(fast, slow.ok(), "{raw}");
+        }
+    }
+
+    #[test]
+    fn fast_path_declines_what_it_does_not_handle() {
+        let sq = r#""geometry":{"type":"Polygon","coordinates":[[[67,24],[67.01,24],[67.01,24.01],[67,24]]]}"#;
+        let f = |body: &str| format!(r#"{{"type":"Feature",{body},{sq}}}"#);
+        let deep = format!(r#""x":{}1{}"#, "[".repeat(65), "]".repeat(65));
+        let cases = [
+            f(r#""id":"a\"b""#),
+            f(r#""id":-7"#),
+            f(r#""id":7.5"#),
+            f(r#""id":12345678901234567890"#),
+            f(r#""properties":{"zone":true}"#),
+            f(r#""properties":{"zone":3e2}"#),
+            f(r#""properties":{"zone":"a","zone":"b"}"#),
+            f(r#""id":"a","id":"b""#),
+            f(r#""properties":{"access":{"a":1}}"#),
+            f(r#""properties":[]"#),
+            f(&deep),
+            f(r#""x":[1,]"#),
+            f(r#""x":01"#),
+            f(r#""x":1."#),
+            f(r#""x":-"#),
+            f(r#""x":tru"#),
+            f("\"x\":\"a\u{1}b\""),
+            f(r#""x":{"a" 1}"#),
+            f(r#""fe\u0061ture":1"#),
+            r#"{"type":"Feature","geometry":null}"#.to_string(),
+            r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]}}"#.to_string(),
+            r#"{"type":"Feature","geometry":{"type":"MultiPolygon","coordinates":[]}}"#.to_string(),
+            r#"{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[67,24],[68,24],[67,24]]]}}"#.to_string(),
+            r#"{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[67,24],[68,24],[68,25],[67,1e999]]]}}"#.to_string(),
+            r#"{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[67,24],[68],[68,25],[67,24]]]}}"#.to_string(),
+            r#"{"type":"Feature","geometry":{"type":"Polygon"}}"#.to_string(),
+            format!(r#"{{"type":"Feature","type":"Feature",{sq}}}"#),
+            format!(r#"{{"type":"Featur",{sq}}}"#),
+            format!(r#"{{{sq}}}"#),
+            format!(r#"{{"type":"Feature",{sq}}} x"#),
+        ];
+        for raw in &cases {
+            let (fast, _) = both(raw);
+            assert!(fast.is_none(), "fast path accepted {raw}");
+        }
+    }
+
+    #[test]
+    fn fast_path_never_accepts_what_serde_rejects_or_reads_differently() {
+        // Seeded mutations of a feature that exercises every member the fast path reads:
+        // whenever the fast path accepts a mutant, serde_json must read it to the same parcel.
+        let bases = [
+            r#"{"type":"Feature","id":"A1","properties":{"id":"P","zone":"z1","land_use":"open_land","name":"N","access":["port","Rail"],"x":[1.5,-2e3,{"y":null}],"t":true},"geometry":{"type":"MultiPolygon","coordinates":[[[[67,24],[67.01,24],[67.01,24.01],[67,24]]]]}}"#,
+            r#"{"type":"Feature","id":10,"properties":{"id":20,"zone":30,"name":4},"geometry":{"type":"Polygon","coordinates":[[[67,24],[67.01,24],[67.01,24.01],[67,24]]]}}"#,
+        ];
+        let alphabet = b"{}[]:,\"\\ 0123456789-+.eEtrufalsn\x01\x7fxA";
+        let mut rng = crate::plan::search::Rng::new(5);
+        let (mut accepted, mut declined) = (0, 0);
+        for round in 0..20_000 {
+            let mut b = bases[round % 2].as_bytes().to_vec();
+            for _ in 0..1 + rng.below(3) {
+                let at = rng.below(b.len());
+                match rng.below(3) {
+                    0 => b[at] = alphabet[rng.below(alphabet.len())],
+                    1 => {
+                        b.remove(at);
+                    }
+                    _ => b.insert(at, alphabet[rng.below(alphabet.len())]),
+                }
+            }
+            let Ok(raw) = std::str::from_utf8(&b) else {
+                continue;
+            };
+            if !raw.starts_with('{') {
+                continue;
+            }
+            let (fast, slow) = both(raw);
+            match fast {
+                Some(p) => {
+                    accepted += 1;
+                    assert_eq!(Some(p), slow.ok(), "{raw}");
+                }
+                None => declined += 1,
+            }
+        }
+        // Both outcomes must be well exercised for the check to mean anything.
+        assert!(
+            accepted > 2_000 && declined > 2_000,
+            "{accepted} {declined}"
+        );
+    }
+
+    #[test]
+    fn word_at_a_time_scan_finds_every_structural_byte() {
+        // Against the plain byte-by-byte definition, on seeded random text.
+        let alphabet = b"\"[]{}YyZz_\x7f\x5a\x5c\x5e0123456789.,:-e \n\xc3\xa9";
+        let mut rng = crate::plan::search::Rng::new(11);
+        for _ in 0..2_000 {
+            let n = rng.below(40);
+            let b: Vec<u8> = (0..n)
+                .map(|_| alphabet[rng.below(alphabet.len())])
+                .collect();
+            for start in 0..=n {
+                let mut want = start;
+                while want < n && !STRUCTURAL[b[want] as usize] {
+                    want += 1;
+                }
+                // The first structural byte is found, possibly after stopping at look-alikes.
+                let mut got = next_candidate(&b, start);
+                while got < n && !STRUCTURAL[b[got] as usize] {
+                    assert!(matches!(b[got], b'Y' | b'y' | b'_' | 0x7f), "{b:?} {start}");
+                    got = next_candidate(&b, got + 1);
+                }
+                assert_eq!(got, want, "{b:?} from {start}");
+            }
+        }
+    }
+
+    #[test]
+    fn fast_path_reads_the_bundled_site_as_serde_does() {
+        // Every feature of the real site file, both ways: the same parcels.
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/psm-site.geojson"
+        ))
+        .unwrap();
+        let top = fast_top(&text).expect("well-formed");
+        let features = top.features.unwrap();
+        assert!(features.len() > 300);
+        for (i, raw) in features.iter().enumerate() {
+            let fast = fast_parcel(i, raw, true).map(|p| format!("{p:?}"));
+            let offset = raw.as_ptr() as usize - text.as_ptr() as usize;
+            let slow = parse_feature_serde(i, raw, &text, offset, true)
+                .map(|p| format!("{p:?}"))
+                .ok();
+            assert!(fast.is_some(), "feature {} declined", i + 1);
+            assert_eq!(fast, slow, "feature {}", i + 1);
+        }
+    }
+
+    #[test]
+    fn split_on_several_threads_equals_one_walk() {
+        // Seeded arrays of objects full of false element starts (`,{` inside strings and
+        // nested arrays), cut into 1 to 40 pieces: always the single walk's answer.
+        let templates = [
+            r#"{"a":1}"#,
+            r#"{"s":"x,{\"y\":[1,{2}],{"}"#,
+            r#"{"n":[{"a":1},{"b":[{},{}]} , {"c":"]"}]}"#,
+            r#"{ "k" : "\\" , "m":{"x":{"y":{}}}}"#,
+            r#"{"e":"é,{ü"}"#,
+        ];
+        let seps = [",", ",\n", " , ", ",\r\n\t"];
+        let mut rng = crate::plan::search::Rng::new(3);
+        for round in 0..300 {
+            let n = 1 + rng.below(30);
+            let items: Vec<&str> = (0..n)
+                .map(|_| templates[rng.below(templates.len())])
+                .collect();
+            let mut body = String::new();
+            for (j, item) in items.iter().enumerate() {
+                if j > 0 {
+                    body.push_str(seps[rng.below(seps.len())]);
+                }
+                body.push_str(item);
+            }
+            let mut text = format!("[ {body} ] ,\"x\":{{\"y\":[{{}},{{}}]}}");
+            if round % 10 == 9 {
+                // A malformed one: both walks must refuse it.
+                let mut at = 2 + rng.below(body.len());
+                while !text.is_char_boundary(at) {
+                    at += 1;
+                }
+                text.insert(at, ']');
+            }
+            let one = split_elements(&text, 2, 1);
+            if round % 10 != 9 {
+                let (got, end) = one.clone().expect("well-formed");
+                assert_eq!(got, items);
+                assert_eq!(&text[end..end + 2], " ,");
+            }
+            for pieces in 2..40 {
+                assert_eq!(split_elements(&text, 2, pieces), one, "{text} / {pieces}");
+            }
+        }
+    }
+
+    #[test]
+    fn parcel_stays_small() {
+        // 5 Vec/String-sized fields (24 bytes each), the name and the raw properties (boxed
+        // slices, 16 each), and index, multi and the id kind packed into the last 8.
+        assert_eq!(std::mem::size_of::<Parcel>(), 5 * 24 + 2 * 16 + 8);
+    }
+
+    #[test]
+    fn numeric_and_string_feature_ids_are_written_back_as_read() {
+        let g = r#""geometry":{"type":"Polygon","coordinates":[[[67,24],[67.01,24],[67.01,24.01],[67,24]]]}"#;
+        let ids = [
+            "\"a\"",
+            "7",
+            "-3",
+            "1.5",
+            "1e3",
+            "-0.0",
+            "18446744073709551615",
+            "null",
+        ];
+        let features: Vec<String> = ids
+            .iter()
+            .map(|id| format!(r#"{{"type":"Feature","id":{id},"properties":{{"id":"P"}},{g}}}"#))
+            .collect();
+        let set = parse_parcels(fc(&features.join(",")).as_bytes(), "t").unwrap();
+        for (p, id) in set.parcels.iter().zip(ids) {
+            // The reference: serde_json's own reading of the same `id` text.
+            let want: Value = serde_json::from_str(id).unwrap();
+            let want = (!want.is_null()).then_some(want);
+            assert_eq!(p.feature_id(), want, "{id}");
+        }
+        assert_eq!(set.parcels[7].id.as_str(), "P");
+        assert_eq!(set.parcels[4].id.as_str(), "1000.0");
     }
 
     #[test]

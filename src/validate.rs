@@ -1985,7 +1985,7 @@ pub fn site_boundary(set: &ParcelSet) -> Result<MultiPolygon<f64>, SiteError> {
         if let Some(d) = ds.first() {
             return Err(SiteError::Invalid {
                 file: set.source.clone(),
-                position: p.index + 1,
+                position: p.index as usize + 1,
                 id: p.id.to_string(),
                 reason: d.reason,
                 ring: d.ring.clone(),

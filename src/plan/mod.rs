@@ -284,10 +284,10 @@ fn check_input(set: &ParcelSet) -> Result<(), PlanError> {
                 file: set.source.clone(),
                 id: p.id.0.clone(),
                 first: first + 1,
-                second: p.index + 1,
+                second: p.index as usize + 1,
             });
         }
-        seen.insert(p.id.as_str(), p.index);
+        seen.insert(p.id.as_str(), p.index as usize);
     }
     let position: BTreeMap<&str, usize> = seen;
     let describe = |f: &crate::validate::Finding| {
@@ -373,7 +373,7 @@ fn rules(set: &ParcelSet, opts: &PlanOptions) -> Result<Rules, PlanError> {
     let by_id: BTreeMap<&str, usize> = set
         .parcels
         .iter()
-        .map(|p| (p.id.as_str(), p.index))
+        .map(|p| (p.id.as_str(), p.index as usize))
         .collect();
     let mut lock: Vec<Option<usize>> = vec![None; set.parcels.len()];
     for (id, zone) in &opts.locks {
@@ -1075,7 +1075,7 @@ pub fn output_features(
             let parent = &set.parcels[p.source];
             let mut props = parent.properties_map()?;
             props.insert("zone".into(), serde_json::Value::String(p.zone.clone()));
-            let mut id = parent.feature_id.clone();
+            let mut id = parent.feature_id();
             if let Some(from) = &p.split_from {
                 props.insert(
                     "split_from".into(),
