@@ -2402,6 +2402,14 @@ mod tests {
     use geo::polygon;
     use std::collections::BTreeSet;
 
+    /// Which parcels are invalid (and so left out of the overlap and gap checks).
+    fn invalid_mask(parcels: &[Parcel]) -> Vec<bool> {
+        parcel_validity(parcels)
+            .iter()
+            .map(|d| !d.is_empty())
+            .collect()
+    }
+
     #[test]
     fn pruned_union_finds_the_same_gaps_as_the_full_union() {
         // Synthetic fabrics with gaps (single and double cells), overlaps, invalid parcels,
@@ -2419,10 +2427,7 @@ mod tests {
             let (text, _) = crate::synth::generate(&spec).unwrap();
             let set = crate::parcels::parse_parcels(text.as_bytes(), "t").unwrap();
             let parcels = &set.parcels;
-            let skip: Vec<bool> = parcel_validity(parcels)
-                .iter()
-                .map(|d| !d.is_empty())
-                .collect();
+            let skip = invalid_mask(parcels);
             let index = ParcelIndex::build(parcels.iter().map(|p| &p.geometry));
             let b = bbox_of(&MultiPolygon(
                 parcels.iter().flat_map(|p| p.geometry.0.clone()).collect(),
@@ -3125,10 +3130,7 @@ mod tests {
                 }
             }
             let parcels = &set.parcels;
-            let skip: Vec<bool> = parcel_validity(parcels)
-                .iter()
-                .map(|d| !d.is_empty())
-                .collect();
+            let skip = invalid_mask(parcels);
             let index = ParcelIndex::build(parcels.iter().map(|p| &p.geometry));
             let candidates = index.candidate_pairs();
             let scan = overlap_scan(parcels, &candidates, &skip, Some(prefilter_eps_m2(1.0)));
