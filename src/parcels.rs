@@ -1152,20 +1152,7 @@ fn fast_parcel(index: usize, raw: &str, keep_properties: bool) -> Option<Parcel>
     for (i, rings) in f.parts.into_iter().enumerate() {
         polys.push(build_polygon(rings, f.multi.then_some(i + 1)).ok()?);
     }
-    let tag = |s: &str| s.trim().to_ascii_lowercase();
-    let access = if f.access_is_list {
-        f.access[0]
-            .split([',', ';'])
-            .map(tag)
-            .filter(|s| !s.is_empty())
-            .collect()
-    } else {
-        f.access
-            .iter()
-            .map(|s| tag(s))
-            .filter(|s| !s.is_empty())
-            .collect()
-    };
+    let access = access_tags(f.access.iter().copied(), f.access_is_list);
     let properties = match f.properties {
         Some(p) if keep_properties => Some(RawValue::from_string(p.to_string()).ok()?),
         _ => None,
@@ -1189,6 +1176,22 @@ fn fast_parcel(index: usize, raw: &str, keep_properties: bool) -> Option<Parcel>
             None => FeatureIdKind::Absent,
         },
     })
+}
+
+/// `properties.access` as lower-case tags, blanks dropped: the array's strings, or (`split`)
+/// one string listing them separated by `,` or `;`. Both readers use this one rule.
+fn access_tags<'a>(items: impl IntoIterator<Item = &'a str>, split: bool) -> Vec<String> {
+    let tag = |s: &str| s.trim().to_ascii_lowercase();
+    let mut out = Vec::new();
+    for item in items {
+        if split {
+            out.extend(item.split([',', ';']).map(tag));
+        } else {
+            out.push(tag(item));
+        }
+    }
+    out.retain(|s| !s.is_empty());
+    out
 }
 
 /// A feature read with serde_json: the path that names every error precisely.
@@ -1339,17 +1342,11 @@ fn parse_feature_serde(
     };
     let text_of = |v: &Option<Scalar>| v.as_ref().and_then(Scalar::text);
     let access = match &props.access {
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(value_text)
-            .map(|s| s.trim().to_ascii_lowercase())
-            .filter(|s| !s.is_empty())
-            .collect(),
-        Some(Value::String(s)) => s
-            .split([',', ';'])
-            .map(|s| s.trim().to_ascii_lowercase())
-            .filter(|s| !s.is_empty())
-            .collect(),
+        Some(Value::Array(items)) => {
+            let items: Vec<String> = items.iter().filter_map(value_text).collect();
+            access_tags(items.iter().map(String::as_str), false)
+        }
+        Some(Value::String(s)) => access_tags([s.as_str()], true),
         _ => Vec::new(),
     };
     let name = text_of(&props.name);
