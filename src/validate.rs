@@ -250,8 +250,12 @@ fn validate_with(set: &ParcelSet, opts: &ValidateOptions, prefilter: bool) -> Re
     let parcels = &set.parcels;
     let n = parcels.len();
     // The R-tree's bulk load runs on one thread: build it alongside the parallel passes.
-    let ((areas, details), (index, table)) = rayon::join(
-        || (parcel_areas_m2(parcels), parcel_validity(parcels)),
+    let ((areas, (details, convex)), (index, table)) = rayon::join(
+        || {
+            let convex = convexity(parcels);
+            let details = parcel_validity_with(parcels, &convex);
+            (parcel_areas_m2(parcels), (details, convex))
+        },
         || {
             rayon::join(
                 || ParcelIndex::build(parcels.iter().map(|p| &p.geometry)),
@@ -269,6 +273,7 @@ fn validate_with(set: &ParcelSet, opts: &ValidateOptions, prefilter: bool) -> Re
                 parcels,
                 &candidates,
                 &skip,
+                &convex,
                 prefilter.then(|| prefilter_eps_m2(opts.min_overlap_m2)),
             )
         },
@@ -734,12 +739,27 @@ fn rects_meet(a: &Rect<f64>, b: &Rect<f64>) -> bool {
 /// Validity details of every parcel, in parallel (a parcel whose check fails unexpectedly is
 /// reported as invalid rather than crashing the run).
 fn parcel_validity(parcels: &[Parcel]) -> Vec<Vec<InvalidDetail>> {
+    parcel_validity_with(parcels, &convexity(parcels))
+}
+
+/// [`convex_orientation`] of every parcel, in parallel: computed once per validation, for the
+/// validity shortcut and the overlap prefilter.
+fn convexity(parcels: &[Parcel]) -> Vec<Option<bool>> {
     parcels
         .par_iter()
-        .map(|p| {
+        .map(|p| convex_orientation(&p.geometry))
+        .collect()
+}
+
+/// [`parcel_validity`] given each parcel's [`convexity`].
+fn parcel_validity_with(parcels: &[Parcel], convex: &[Option<bool>]) -> Vec<Vec<InvalidDetail>> {
+    parcels
+        .par_iter()
+        .zip(convex)
+        .map(|(p, c)| {
             // A single convex ring winding once (decided exactly) is simple, hence valid: most
             // parcels of a real fabric take this shortcut past the general check.
-            if convex_orientation(&p.geometry).is_some() {
+            if c.is_some() {
                 return Vec::new();
             }
             catch_unwind(AssertUnwindSafe(|| validity_details(&p.geometry))).unwrap_or_else(|_| {
@@ -1019,27 +1039,17 @@ fn prefilter_eps_m2(min_overlap_m2: f64) -> f64 {
 /// interiors are disjoint and the pair is dropped; else the other parcel is clipped against the
 /// convex one (Sutherland–Hodgman) and, when the clipped area is below `eps` m², the pair is
 /// dropped as a sliver (listed in [`OverlapScan::slivers`]). Every other pair gets the exact
-/// intersection. With `None`, every pair gets the exact intersection.
+/// intersection. With `None`, every pair gets the exact intersection. `convex` is each
+/// parcel's [`convexity`] (read only with a prefilter, and only for parcels not skipped).
 fn overlap_scan(
     parcels: &[Parcel],
     candidates: &[(usize, usize)],
     skip: &[bool],
+    convex: &[Option<bool>],
     prefilter: Option<f64>,
 ) -> OverlapScan {
-    let convex: Vec<Option<bool>> = match prefilter {
-        Some(_) => parcels
-            .par_iter()
-            .enumerate()
-            .map(|(i, p)| {
-                if skip[i] {
-                    None
-                } else {
-                    convex_orientation(&p.geometry)
-                }
-            })
-            .collect(),
-        None => vec![None; parcels.len()],
-    };
+    // Without a prefilter no parcel is treated as convex, so every pair gets the exact path.
+    let convex_of = |i: usize| prefilter.and(convex[i]);
     let eps = prefilter.unwrap_or(0.0);
     enum Outcome {
         Overlap(OverlapPair),
@@ -1050,7 +1060,7 @@ fn overlap_scan(
         .filter(|&&(i, j)| !skip[i] && !skip[j])
         .map_init(ClipBuffers::default, |buf, &(i, j)| {
             let (a, b) = (&parcels[i].geometry, &parcels[j].geometry);
-            let clip = match (convex[i], convex[j]) {
+            let clip = match (convex_of(i), convex_of(j)) {
                 (Some(ca), cb) => {
                     if separated(a, ca, b) || cb.is_some_and(|cb| separated(b, cb, a)) {
                         return None;
@@ -1342,6 +1352,7 @@ pub fn overlaps(
         parcels,
         &candidates,
         skip,
+        &convexity(parcels),
         Some(prefilter_eps_m2(min_overlap_m2)),
     )
     .pairs
@@ -2904,10 +2915,11 @@ mod tests {
             let skip = vec![false; parcels.len()];
             let index = ParcelIndex::build(parcels.iter().map(|p| &p.geometry));
             let candidates = index.candidate_pairs();
-            let exact = overlap_scan(parcels, &candidates, &skip, None);
+            let convex = convexity(parcels);
+            let exact = overlap_scan(parcels, &candidates, &skip, &convex, None);
             for min in [1.0, 0.05, 0.0] {
                 let eps = prefilter_eps_m2(min);
-                let fast = overlap_scan(parcels, &candidates, &skip, Some(eps));
+                let fast = overlap_scan(parcels, &candidates, &skip, &convex, Some(eps));
                 // Every pair the prefilter sent on is an exact pair with the same area.
                 let all: BTreeMap<(usize, usize), f64> = exact
                     .pairs
@@ -3133,7 +3145,13 @@ mod tests {
             let skip = invalid_mask(parcels);
             let index = ParcelIndex::build(parcels.iter().map(|p| &p.geometry));
             let candidates = index.candidate_pairs();
-            let scan = overlap_scan(parcels, &candidates, &skip, Some(prefilter_eps_m2(1.0)));
+            let scan = overlap_scan(
+                parcels,
+                &candidates,
+                &skip,
+                &convexity(parcels),
+                Some(prefilter_eps_m2(1.0)),
+            );
             let mut members: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
             for (i, p) in parcels.iter().enumerate() {
                 members
