@@ -448,6 +448,23 @@ impl<'p, 'a> State<'p, 'a> {
         self.stamp_now
     }
 
+    /// Makes a move (`rem` leaves the zone, then `add` joins it) unless taking `add` would cut
+    /// the open land around it in two; true when the move was made.
+    fn apply_move(&mut self, add: Option<usize>, rem: Option<usize>) -> bool {
+        if let Some(j) = add
+            && !self.keeps_open_connected(j, rem)
+        {
+            return false;
+        }
+        if let Some(i) = rem {
+            self.remove(i);
+        }
+        if let Some(j) = add {
+            self.add(j);
+        }
+        true
+    }
+
     /// True when taking `j` into the zone (with `freed` leaving it, if any) keeps the open land
     /// around `j` in one piece: a BFS from each open neighbour of `j` in lockstep, merging
     /// when they meet, stopping as soon as all have met or one is closed off.
@@ -737,23 +754,10 @@ fn polish(st: &mut State, max_steps: usize) {
             }
         }
         moves.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-        let mut applied = false;
-        for (_, add, rem) in moves {
-            if let Some(j) = add
-                && !st.keeps_open_connected(j, rem)
-            {
-                continue;
-            }
-            if let Some(i) = rem {
-                st.remove(i);
-            }
-            if let Some(j) = add {
-                st.add(j);
-            }
-            applied = true;
-            break;
-        }
-        if !applied {
+        if !moves
+            .into_iter()
+            .any(|(_, add, rem)| st.apply_move(add, rem))
+        {
             return;
         }
     }
@@ -822,16 +826,8 @@ fn anneal(st: &mut State, rng: &mut Rng, iters: usize) -> Option<Solution> {
         {
             continue;
         }
-        if let Some(j) = add
-            && !st.keeps_open_connected(j, rem)
-        {
+        if !st.apply_move(add, rem) {
             continue;
-        }
-        if let Some(i) = rem {
-            st.remove(i);
-        }
-        if let Some(j) = add {
-            st.add(j);
         }
         cur = st.cost();
         if cur < best_cost - 1e-9 && feasible(st) {
