@@ -66,7 +66,7 @@ for n in 10k 100k; do
 done
 # The fabric carries injected problems, so plan on a clean one.
 run gen10k-clean generate --parcels 10000 --seed 11 -o clean10k.geojson
-run plan10k plan clean10k.geojson --target z1=100 --target z2=400 -o plan10k.geojson \
+run plan10k plan clean10k.geojson --zone z1=100 --zone z2=400 -o plan10k.geojson \
   --map plan10k.svg --schedule plan10k.csv --seed 3
 run map10k map fabric10k.geojson -o map10k.svg
 exit 0
