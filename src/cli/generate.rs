@@ -46,11 +46,13 @@ pub fn run(args: Args) -> Result<Outcome> {
         ..allot::synth::FabricSpec::with_parcels(args.parcels, args.seed)
     };
     // Check the spec before creating any file.
-    let capacity = spec.capacity();
-    if spec.overlaps + spec.gaps > capacity {
+    if let Err(allot::synth::SynthError::TooManyInjections {
+        requested,
+        capacity,
+    }) = spec.check_capacity()
+    {
         anyhow::bail!(
-            "{} overlaps + gaps requested, but a grid of {} parcels has room for {capacity}; ask for more parcels",
-            spec.overlaps + spec.gaps,
+            "{requested} overlaps + gaps requested, but a grid of {} parcels has room for {capacity}; ask for more parcels",
             spec.cols * spec.rows
         );
     }

@@ -207,6 +207,21 @@ impl ParcelSet {
     pub fn metadata_field(&self, key: &str) -> Option<&Value> {
         self.members.get("metadata")?.as_object()?.get(key)
     }
+
+    /// Zone targets in acres from `metadata.targets` (an object `{"zone": acres}`); entries
+    /// that are not finite, non-negative numbers are left out, and so is a `targets` that is not
+    /// an object.
+    pub fn metadata_targets(&self) -> Vec<(String, f64)> {
+        let Some(Value::Object(map)) = self.metadata_field("targets") else {
+            return Vec::new();
+        };
+        map.iter()
+            .filter_map(|(k, v)| {
+                let a = v.as_f64()?;
+                (a.is_finite() && a >= 0.0).then(|| (k.clone(), a))
+            })
+            .collect()
+    }
 }
 
 /// Where in a file a feature sits: its 1-based position and its id when it has one.
@@ -1912,7 +1927,7 @@ mod tests {
         // Every feature of the real site file, both ways: the same parcels.
         let text = std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/data/psm-site.geojson"
+            "/../../data/psm-site.geojson"
         ))
         .unwrap();
         let top = fast_top(&text).expect("well-formed");

@@ -163,6 +163,12 @@ impl FabricSpec {
         if self.zones > self.rows {
             return bad("zones must not exceed rows (zones are bands of whole rows)");
         }
+        self.check_capacity()
+    }
+
+    /// Fails with [`SynthError::TooManyInjections`] when more overlaps + gaps are asked for
+    /// than [`FabricSpec::capacity`] allows (a caller can check this before creating a file).
+    pub fn check_capacity(&self) -> Result<(), SynthError> {
         let requested = self.overlaps + self.gaps;
         let capacity = self.capacity();
         if requested > capacity {

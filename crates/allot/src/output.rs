@@ -17,6 +17,14 @@ pub enum OutputError {
         /// The offending path.
         output: String,
     },
+    /// Two outputs name the same file (the second write would silently replace the first).
+    #[error("{first} and {second} name the same file; give each output its own path")]
+    SameOutput {
+        /// The earlier output.
+        first: String,
+        /// The later output naming the same file.
+        second: String,
+    },
     /// Creating, writing or renaming failed.
     #[error("{path}: cannot write: {error}")]
     Io {
@@ -48,6 +56,51 @@ pub fn check_not_input(output: &Path, inputs: &[&Path]) -> Result<(), OutputErro
         if input.as_os_str() != "-" && (output == *input || same_file(output, input)) {
             return Err(OutputError::WouldOverwriteInput {
                 output: output.display().to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Where a path points: the canonical file when it exists, else its canonical folder joined
+/// with its name (so `./out.svg` and `out.svg` compare equal before either exists).
+fn resolved(path: &Path) -> PathBuf {
+    if let Ok(p) = path.canonicalize() {
+        return p;
+    }
+    match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name)) => {
+            let parent = if parent.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                parent
+            };
+            parent
+                .canonicalize()
+                .map(|p| p.join(name))
+                .unwrap_or_else(|_| path.to_path_buf())
+        }
+        _ => path.to_path_buf(),
+    }
+}
+
+/// Refuses, before any work is done, an output that is one of the inputs or that names the
+/// same file as another output (the second write would silently replace the first).
+///
+/// ```
+/// let dir = std::env::temp_dir();
+/// let a = dir.join("allot-doc-check-outputs.svg");
+/// let same = dir.join(".").join("allot-doc-check-outputs.svg");
+/// assert!(allot::output::check_outputs(&[a.as_path(), same.as_path()], &[]).is_err());
+/// assert!(allot::output::check_outputs(&[a.as_path()], &[]).is_ok());
+/// ```
+pub fn check_outputs(outputs: &[&Path], inputs: &[&Path]) -> Result<(), OutputError> {
+    for (i, out) in outputs.iter().enumerate() {
+        check_not_input(out, inputs)?;
+        if let Some(other) = outputs[..i].iter().find(|o| resolved(o) == resolved(out)) {
+            return Err(OutputError::SameOutput {
+                first: other.display().to_string(),
+                second: out.display().to_string(),
             });
         }
     }
