@@ -154,7 +154,7 @@ impl Scanner<'_> {
         Ok(LineString(coords))
     }
 
-    fn rings(&mut self) -> Result<Vec<LineString<f64>>, ScanError> {
+    pub(crate) fn rings(&mut self) -> Result<Vec<LineString<f64>>, ScanError> {
         self.open("an array of rings")?;
         let mut rings = Vec::with_capacity(1);
         if !self.empty_list() {
@@ -551,7 +551,7 @@ impl<'a> Fast<'a> {
         Some(LineString(scratch.as_slice().to_vec()))
     }
 
-    fn rings(&mut self, scratch: &mut Vec<Coord<f64>>) -> Option<Vec<LineString<f64>>> {
+    pub(crate) fn rings(&mut self, scratch: &mut Vec<Coord<f64>>) -> Option<Vec<LineString<f64>>> {
         let mut rings = Vec::with_capacity(1);
         self.array(|s| {
             rings.push(s.ring(scratch)?);

@@ -18,6 +18,8 @@
 pub mod adjacency;
 pub mod coords;
 pub mod geodesy;
+mod geom;
+mod graph;
 pub mod index;
 pub mod output;
 pub mod parcels;

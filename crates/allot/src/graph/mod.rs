@@ -1,0 +1,3 @@
+//! Graphs over parcels: union-find.
+
+pub(crate) mod union_find;
