@@ -60,7 +60,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         super::check_outputs(&[args.output.as_path(), path.as_path()], &[])?;
     }
     let mut truth = None;
-    allot::output::write_atomic_with(&args.output, |w| {
+    allot::write::write_atomic_with(&args.output, |w| {
         let t = allot::synth::write_fabric(&spec, w).map_err(std::io::Error::other)?;
         truth = Some(t);
         Ok(())

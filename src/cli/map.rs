@@ -77,7 +77,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
             let size = std::fs::metadata(path)
                 .with_context(|| format!("{name}: cannot read"))?
                 .len();
-            let limit = allot::parcels::MAX_INPUT_BYTES;
+            let limit = allot::read::MAX_INPUT_BYTES;
             if size > limit {
                 anyhow::bail!(
                     "{name}: {size} bytes is more than allot reads ({limit} bytes); split the file"

@@ -171,10 +171,10 @@ pub fn read(path: &std::path::Path) -> Result<allot::ParcelSet> {
 /// Reads the input parcels without keeping their raw properties (for commands that write no
 /// GeoJSON back and read only ids, zones and land uses: less memory on large files).
 pub fn read_lean(path: &std::path::Path) -> Result<allot::ParcelSet> {
-    let opts = allot::parcels::ReadOptions {
+    let opts = allot::read::ReadOptions {
         keep_properties: false,
     };
-    allot::parcels::read_parcels_with(path, opts).map_err(anyhow::Error::from)
+    allot::read::read_parcels_with(path, opts).map_err(anyhow::Error::from)
 }
 
 /// Writes an output file atomically after checking it is not one of the inputs.
@@ -183,14 +183,14 @@ pub fn write_output(
     inputs: &[&std::path::Path],
     bytes: &[u8],
 ) -> Result<()> {
-    allot::output::check_not_input(path, inputs)?;
-    allot::output::write_atomic(path, bytes).with_context(|| "output not written".to_string())
+    allot::write::check_not_input(path, inputs)?;
+    allot::write::write_atomic(path, bytes).with_context(|| "output not written".to_string())
 }
 
 /// Refuses, before any work is done, an output that is one of the inputs or that names the
-/// same file as another output (the library's rule, [`allot::output::check_outputs`]).
+/// same file as another output (the library's rule, [`allot::write::check_outputs`]).
 pub fn check_outputs(outputs: &[&std::path::Path], inputs: &[&std::path::Path]) -> Result<()> {
-    Ok(allot::output::check_outputs(outputs, inputs)?)
+    Ok(allot::write::check_outputs(outputs, inputs)?)
 }
 
 /// Runs the parsed command line.

@@ -123,10 +123,10 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     let mut outputs: Vec<(&std::path::Path, Vec<u8>)> = Vec::new();
     let features = allot::plan::output_features(&set, &plan)
         .map_err(|e| anyhow::anyhow!("{}: {e}; the plan was not written", set.source))?;
-    let geojson = allot::parcels::write_feature_collection(&features, &set.members);
+    let geojson = allot::write::write_feature_collection(&features, &set.members);
     outputs.push((args.output.as_path(), geojson.clone().into_bytes()));
     if let Some(path) = &args.map {
-        let planned = allot::parcels::parse_parcels(geojson.as_bytes(), &set.source)?;
+        let planned = allot::parse_parcels(geojson.as_bytes(), &set.source)?;
         let map_opts = allot::render::MapOptions {
             targets: opts.zones.clone(),
             ..Default::default()

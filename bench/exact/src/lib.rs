@@ -15,10 +15,10 @@
 
 #![forbid(unsafe_code)]
 
-use allot::adjacency::Adjacency;
+use allot::Adjacency;
+use allot::ParcelIndex;
+use allot::ParcelSet;
 use allot::geodesy::{M2_PER_ACRE, area_m2, perimeter_m};
-use allot::index::ParcelIndex;
-use allot::parcels::ParcelSet;
 use geo::{ConvexHull, Coord, MultiPoint, Point};
 
 /// The parcel graph with what the enumeration needs.

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RStarInsertionStrategy, RTree, RTreeObject, RTreeParams};
 
-use crate::parcels::bbox_of;
+use crate::geom::bbox::bbox_of;
 
 type Entry = GeomWithData<Rectangle<[f64; 2]>, usize>;
 
@@ -178,7 +178,7 @@ mod tests {
     use geo::Coord;
 
     /// The planner's seeded SplitMix64 stream, so tests are reproducible.
-    use crate::plan::search::Rng;
+    use crate::util::Rng;
 
     fn random_boxes(seed: u64, n: usize) -> Vec<Rect<f64>> {
         let mut rng = Rng::new(seed);

@@ -1,3 +1,6 @@
-//! Graphs over parcels: union-find.
+//! Graphs over parcels: shared boundaries ([`Adjacency`]), union-find.
 
+pub mod adjacency;
 pub(crate) mod union_find;
+
+pub use self::adjacency::Adjacency;

@@ -24,10 +24,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use geo::MultiPolygon;
 use rayon::prelude::*;
 
-use crate::adjacency::{Adjacency, shared_boundary_m};
 use crate::geodesy::{M2_PER_ACRE, area_m2, perimeter_m, polsby_popper};
+use crate::graph::adjacency::{Adjacency, shared_boundary_m};
 use crate::index::ParcelIndex;
-use crate::parcels::{OutFeature, ParcelId, ParcelSet};
+use crate::model::{ParcelId, ParcelSet};
+use crate::write::OutFeature;
 use search::{Earlier, Graph, Solution, ZoneProblem};
 
 /// The zone of land no target takes.
@@ -336,7 +337,7 @@ fn norm(s: &str) -> String {
 }
 
 fn local_xy(geoms: &[MultiPolygon<f64>]) -> Vec<[f64; 2]> {
-    let boxes: Vec<_> = geoms.iter().map(crate::parcels::bbox_of).collect();
+    let boxes: Vec<_> = geoms.iter().map(crate::geom::bbox::bbox_of).collect();
     let lat0 = if boxes.is_empty() {
         0.0
     } else {
@@ -574,7 +575,7 @@ impl Rules {
 ///     }
 /// }
 /// let text = format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, features.join(","));
-/// let set = allot::parcels::parse_parcels(text.as_bytes(), "grid").unwrap();
+/// let set = allot::parse_parcels(text.as_bytes(), "grid").unwrap();
 /// let cell = allot::geodesy::acres(allot::geodesy::area_m2(&set.parcels[0].geometry));
 /// let opts = allot::plan::PlanOptions {
 ///     zones: vec![("mill".into(), 4.0 * cell)],
@@ -1141,7 +1142,7 @@ fn finish(set: &ParcelSet, rules: &Rules, work: Work) -> Plan {
 pub fn output_features(
     set: &ParcelSet,
     plan: &Plan,
-) -> Result<Vec<OutFeature>, crate::parcels::PropertiesError> {
+) -> Result<Vec<OutFeature>, crate::read::PropertiesError> {
     plan.parcels
         .iter()
         .map(|p| {

@@ -6,8 +6,8 @@
 //! pieces' geodesic areas add up to the parent's to rounding. Both pieces use the very same two
 //! points for the cut edge, so they share it exactly: no overlap, no sliver between them. The
 //! points are also inserted into the rings of the neighbours that share the cut edges
-//! ([`insert_vertex`]), so the pieces share whole edges with them (see CRATE-NOTES: cut ends
-//! rounded between vertices made pieces overlap neighbours). The offset `d` is found by
+//! ([`insert_vertex`]), so the pieces share whole edges with them (a cut end left between a
+//! neighbour's vertices, as a T-junction, made the pieces overlap that neighbour). The offset `d` is found by
 //! bisection on the geodesic area of the wanted side.
 
 use geo::{

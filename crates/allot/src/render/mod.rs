@@ -33,7 +33,8 @@ use geo::{
 use serde_json::Value;
 
 use crate::geodesy::{self, M2_PER_ACRE};
-use crate::parcels::{Parcel, ParcelSet, bbox_of};
+use crate::geom::bbox::bbox_of;
+use crate::model::{Parcel, ParcelSet};
 use crate::report::grouped;
 use crate::validate::{Finding, FindingKind};
 use canvas::{Align, Canvas, Rgb, clean_text, truncate, xml_escape};
@@ -447,7 +448,7 @@ fn signed_acres(d: f64) -> String {
 /// let text = br#"{"type":"FeatureCollection","metadata":{"illustrative":true},"features":[
 ///   {"type":"Feature","id":"A","properties":{"zone":"mill"},
 ///    "geometry":{"type":"Polygon","coordinates":[[[67.35,24.81],[67.352,24.81],[67.352,24.812],[67.35,24.812],[67.35,24.81]]]}}]}"#;
-/// let set = allot::parcels::parse_parcels(text, "example").unwrap();
+/// let set = allot::parse_parcels(text, "example").unwrap();
 /// let svg = allot::render::render_svg(&set, &[], &allot::render::MapOptions::default()).unwrap();
 /// assert!(svg.starts_with("<svg"));
 /// assert!(svg.contains("fill=\"#77AADD\""));
@@ -1375,7 +1376,7 @@ fn draw_legend(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parcels::parse_parcels;
+    use crate::read::parse_parcels;
 
     fn square(id: &str, props: &str, lon: f64, lat: f64, size: f64) -> String {
         format!(

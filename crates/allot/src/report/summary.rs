@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::geodesy::{AreaUnit, parcel_areas_m2};
-use crate::parcels::ParcelSet;
+use crate::model::ParcelSet;
 use crate::report::{grouped, round_to};
 
 /// Area and count of a group of parcels.
@@ -46,7 +46,7 @@ const NONE: &str = "(none)";
 /// let text = br#"{"type":"FeatureCollection","features":[
 ///   {"type":"Feature","properties":{"zone":"a"},"geometry":{"type":"Polygon",
 ///    "coordinates":[[[67,24],[67.01,24],[67.01,24.01],[67,24.01],[67,24]]]}}]}"#;
-/// let set = allot::parcels::parse_parcels(text, "t").unwrap();
+/// let set = allot::parse_parcels(text, "t").unwrap();
 /// let s = allot::report::summarize(&set, allot::AreaUnit::Hectares);
 /// assert_eq!(s.parcels, 1);
 /// // 1,126,941.726 m² by pyproj's Geod(ellps="WGS84"): 112.694 ha.

@@ -21,7 +21,7 @@ use geo::{Coord, LineString, MultiPolygon, Orient, Polygon};
 use serde_json::{Map, Value, json};
 
 use crate::geodesy::{AreaUnit, M2_PER_ACRE};
-use crate::parcels::ParcelId;
+use crate::model::ParcelId;
 use crate::report::{grouped, round_to};
 use crate::validate::{Finding, FindingKind, Report};
 

@@ -3,14 +3,8 @@
 use geo::{Coord, MultiPolygon};
 use rayon::prelude::*;
 
-use crate::parcels::Parcel;
-
-/// Mixes 64 bits (the SplitMix64 finaliser): the hash behind [`EdgeTable`]'s keys.
-fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
+use crate::model::Parcel;
+use crate::util::mix::mix;
 
 /// A 128-bit hash of a segment's endpoint bits (a vertex is the segment `(c, c)`).
 fn segment_key(a: Coord<f64>, b: Coord<f64>) -> u128 {

@@ -10,8 +10,9 @@ use rayon::prelude::*;
 
 use super::*;
 use crate::geodesy::{M2_PER_ACRE, area_m2};
+use crate::geom::bbox::bbox_of;
 use crate::index::ParcelIndex;
-use crate::parcels::{Parcel, ParcelId, bbox_of};
+use crate::model::{Parcel, ParcelId};
 
 pub(crate) fn oriented_polygons<'a>(
     geoms: impl IntoIterator<Item = &'a MultiPolygon<f64>>,
@@ -218,7 +219,7 @@ impl Boundary {
 /// `index` must be built over `parcels` in order.
 ///
 /// ```
-/// use allot::parcels::parse_parcels;
+/// use allot::parse_parcels;
 /// // A ring of eight 0.01° cells around a missing centre cell.
 /// let mut features = Vec::new();
 /// for r in 0..3 { for c in 0..3 { if (r, c) == (1, 1) { continue; }

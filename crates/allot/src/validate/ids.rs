@@ -3,7 +3,7 @@
 use rayon::prelude::*;
 
 use super::*;
-use crate::parcels::Parcel;
+use crate::model::Parcel;
 
 /// One `duplicate_id` finding per id used by more than one feature (`valid[i]` says whether
 /// parcel i may be given an interior point).

@@ -44,7 +44,7 @@ mod zones;
 
 use crate::geodesy::{M2_PER_ACRE, parcel_areas_m2};
 use crate::index::ParcelIndex;
-use crate::parcels::ParcelSet;
+use crate::model::ParcelSet;
 
 pub use self::gaps::gaps;
 pub use self::overlaps::overlaps;
@@ -69,7 +69,7 @@ use crate::graph::union_find::*;
 ///    "coordinates":[[[67,24],[67.01,24],[67.01,24.01],[67,24.01],[67,24]]]}},
 ///   {"type":"Feature","id":"B","properties":{},"geometry":{"type":"Polygon",
 ///    "coordinates":[[[67.005,24],[67.015,24],[67.015,24.01],[67.005,24.01],[67.005,24]]]}}]}"#;
-/// let set = allot::parcels::parse_parcels(text, "t").unwrap();
+/// let set = allot::parse_parcels(text, "t").unwrap();
 /// let report = validate(&set, &ValidateOptions::default());
 /// assert_eq!(report.findings.len(), 1);
 /// assert_eq!(report.findings[0].kind, allot::FindingKind::Overlap);

@@ -7,8 +7,9 @@ use rayon::prelude::*;
 
 use super::*;
 use crate::geodesy::{M2_PER_ACRE, area_m2};
+use crate::geom::bbox::bbox_of;
 use crate::index::ParcelIndex;
-use crate::parcels::{Parcel, bbox_of};
+use crate::model::Parcel;
 
 /// An overlapping pair with a positive intersection area.
 #[derive(Debug, Clone)]
@@ -175,7 +176,7 @@ pub(crate) fn overlap_finding(parcels: &[Parcel], o: &OverlapPair) -> Finding {
 ///
 /// ```
 /// use geo::{polygon, MultiPolygon};
-/// use allot::parcels::parse_parcels;
+/// use allot::parse_parcels;
 /// let text = br#"{"type":"FeatureCollection","features":[
 ///   {"type":"Feature","id":"A","properties":{},"geometry":{"type":"Polygon","coordinates":[[[67,24],[67.01,24],[67.01,24.01],[67,24.01],[67,24]]]}},
 ///   {"type":"Feature","id":"B","properties":{},"geometry":{"type":"Polygon","coordinates":[[[67.01,24],[67.02,24],[67.02,24.01],[67.01,24.01],[67.01,24]]]}}]}"#;

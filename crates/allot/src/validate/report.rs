@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::*;
 use crate::geodesy::polygon_area_m2;
-use crate::parcels::{Parcel, ParcelId};
+use crate::model::{Parcel, ParcelId};
 
 /// The kinds of finding, named as in the JSON report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

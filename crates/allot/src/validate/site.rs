@@ -9,8 +9,9 @@ use rayon::prelude::*;
 
 use super::*;
 use crate::geodesy::{M2_PER_ACRE, area_m2};
+use crate::geom::bbox::bbox_of;
 use crate::index::ParcelIndex;
-use crate::parcels::{Parcel, ParcelSet, bbox_of};
+use crate::model::{Parcel, ParcelSet};
 
 /// Why a site file cannot be used as a site boundary.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -49,7 +50,7 @@ pub enum SiteError {
 /// let text = br#"{"type":"FeatureCollection","features":[
 ///   {"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[67,24],[67.01,24],[67.01,24.01],[67,24.01],[67,24]]]}},
 ///   {"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[67.01,24],[67.02,24],[67.02,24.01],[67.01,24.01],[67.01,24]]]}}]}"#;
-/// let set = allot::parcels::parse_parcels(text, "site.geojson").unwrap();
+/// let set = allot::parse_parcels(text, "site.geojson").unwrap();
 /// let site = allot::validate::site_boundary(&set).unwrap();
 /// assert_eq!(site.0.len(), 1); // the two halves merge
 /// ```
@@ -107,7 +108,7 @@ pub(crate) fn snap_to_inputs(
 /// use geo::{polygon, MultiPolygon};
 /// let text = br#"{"type":"FeatureCollection","features":[
 ///   {"type":"Feature","id":"A","properties":{},"geometry":{"type":"Polygon","coordinates":[[[67,24],[67.02,24],[67.02,24.01],[67,24.01],[67,24]]]}}]}"#;
-/// let set = allot::parcels::parse_parcels(text, "t").unwrap();
+/// let set = allot::parse_parcels(text, "t").unwrap();
 /// let site = MultiPolygon(vec![polygon![(x: 67.0, y: 24.0), (x: 67.01, y: 24.0), (x: 67.01, y: 24.01), (x: 67.0, y: 24.01)]]);
 /// let f = allot::validate::outside_site(&set.parcels, &[false], &site, 1.0);
 /// assert_eq!(f.len(), 1);

@@ -8,7 +8,8 @@ use geo::{BooleanOps, Coord, LineString, MultiPolygon, Polygon, Rect, Validation
 
 use crate::geodesy::area_m2;
 
-use crate::parcels::{Parcel, ParcelId, ParcelSet, bbox_of};
+use crate::geom::bbox::bbox_of;
+use crate::model::{Parcel, ParcelId, ParcelSet};
 use geo::polygon;
 use std::collections::BTreeSet;
 
@@ -35,7 +36,7 @@ fn pruned_union_finds_the_same_gaps_as_the_full_union() {
             ..Default::default()
         };
         let (text, _) = crate::synth::generate(&spec).unwrap();
-        let set = crate::parcels::parse_parcels(text.as_bytes(), "t").unwrap();
+        let set = crate::read::parse_parcels(text.as_bytes(), "t").unwrap();
         let parcels = &set.parcels;
         let skip = invalid_mask(parcels);
         let index = ParcelIndex::build(parcels.iter().map(|p| &p.geometry));
@@ -499,7 +500,7 @@ fn prefilter_fabric(seed: u64) -> ParcelSet {
             .collect::<Vec<_>>()
             .join(",")
     );
-    crate::parcels::parse_parcels(text.as_bytes(), "prefilter").unwrap()
+    crate::read::parse_parcels(text.as_bytes(), "prefilter").unwrap()
 }
 
 #[test]
@@ -629,7 +630,7 @@ fn findings_sort_by_kind_then_area_then_ids() {
 /// (offset by one), so most neighbours across rows share no edge exactly; plus duplicated
 /// parcels, an overlap and an invalid bow-tie.
 fn t_junction_fabric(seed: u64) -> String {
-    let mut rng = crate::plan::search::Rng::new(seed);
+    let mut rng = crate::util::Rng::new(seed);
     let d = 0.001;
     let mut features = Vec::new();
     let mut push = |id: String, ring: Vec<(f64, f64)>, zone: String| {
@@ -731,10 +732,10 @@ fn zone_pieces_equal_the_components_of_the_full_adjacency_graph() {
     }
     let mut split_zones = 0;
     for (k, text) in texts.iter().enumerate() {
-        let mut set = crate::parcels::parse_parcels(text.as_bytes(), "t").unwrap();
+        let mut set = crate::read::parse_parcels(text.as_bytes(), "t").unwrap();
         if k >= 6 {
             // Scatter the synthetic fabric's zones so they fall into many pieces.
-            let mut rng = crate::plan::search::Rng::new(k as u64);
+            let mut rng = crate::util::Rng::new(k as u64);
             for p in &mut set.parcels {
                 p.zone = Some(format!("z{}", rng.below(3)));
             }
@@ -787,7 +788,7 @@ fn every_ring_convexity_accepts_is_valid() {
     // and doubled-back vertices are common): whenever the convexity test accepts a ring,
     // the general validity check finds nothing wrong with it, so the shortcut in
     // `parcel_validity` changes no finding.
-    let mut rng = crate::plan::search::Rng::new(11);
+    let mut rng = crate::util::Rng::new(11);
     let (mut accepted, mut rejected_invalid) = (0, 0);
     for _ in 0..60_000 {
         let n = 3 + rng.below(5);

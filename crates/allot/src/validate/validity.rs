@@ -10,7 +10,8 @@ use geo::{Coord, CoordinatePosition, Line, LineString, MultiPolygon, Polygon, Re
 use rayon::prelude::*;
 
 use super::*;
-use crate::parcels::{Parcel, bbox_of};
+use crate::geom::bbox::bbox_of;
+use crate::model::Parcel;
 
 /// Why a geometry is invalid, and where: one problem of [`validity_details`].
 #[derive(Debug, Clone, PartialEq)]
@@ -499,7 +500,7 @@ pub(crate) fn invalid_findings(parcels: &[Parcel], details: &[Vec<InvalidDetail>
 /// [`validity_details`]), in parcel order.
 ///
 /// ```
-/// use allot::parcels::parse_parcels;
+/// use allot::parse_parcels;
 /// let text = br#"{"type":"FeatureCollection","features":[{"type":"Feature","id":"bow","properties":{},
 ///   "geometry":{"type":"Polygon","coordinates":[[[67,24],[67.01,24.01],[67.01,24],[67,24.01],[67,24]]]}}]}"#;
 /// let set = parse_parcels(text, "t").unwrap();

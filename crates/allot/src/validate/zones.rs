@@ -7,7 +7,8 @@ use rayon::prelude::*;
 
 use super::*;
 use crate::geodesy::M2_PER_ACRE;
-use crate::parcels::{Parcel, bbox_of};
+use crate::geom::bbox::bbox_of;
+use crate::model::Parcel;
 
 /// Which piece of its zone each parcel is in, as a union-find root: two parcels of one zone
 /// are connected when they share a boundary of positive length or overlap (by any amount, a
@@ -74,7 +75,7 @@ pub(crate) fn zone_pieces(
             .par_iter()
             .filter(|&&(i, j)| {
                 apart(&dsu, i, j)
-                    && crate::adjacency::shared_boundary_m(
+                    && crate::graph::adjacency::shared_boundary_m(
                         &parcels[i].geometry,
                         &parcels[j].geometry,
                     ) > 0.0

@@ -193,9 +193,9 @@ impl Scanner<'_> {
 /// Scans Polygon coordinates (`[[[lon, lat], …], …]`) into rings.
 ///
 /// ```
-/// let rings = allot::coords::polygon_rings("[[[67, 24.5, 3], [68, 24], [67, 24.5]]]").unwrap();
+/// let rings = allot::read::coords::polygon_rings("[[[67, 24.5, 3], [68, 24], [67, 24.5]]]").unwrap();
 /// assert_eq!(rings[0].0[0], geo::coord! { x: 67.0, y: 24.5 });
-/// let e = allot::coords::polygon_rings("[[[67]]]").unwrap_err();
+/// let e = allot::read::coords::polygon_rings("[[[67]]]").unwrap_err();
 /// assert!(e.message.contains("1 number"));
 /// ```
 pub fn polygon_rings(text: &str) -> Result<Vec<LineString<f64>>, ScanError> {
@@ -771,8 +771,8 @@ mod tests {
         // Seeded decimals of every length around the fast path's limits (2^53, 19 digits,
         // 22 decimals), with and without exponents, against Rust's own correctly rounded
         // parser, bit for bit; and what JSON forbids is refused.
-        let mut rng = crate::plan::search::Rng::new(7);
-        let digit_run = |rng: &mut crate::plan::search::Rng, n: usize| -> String {
+        let mut rng = crate::util::Rng::new(7);
+        let digit_run = |rng: &mut crate::util::Rng, n: usize| -> String {
             (0..n)
                 .map(|_| char::from(b'0' + rng.below(10) as u8))
                 .collect()

@@ -48,8 +48,8 @@ fn same_file(a: &Path, b: &Path) -> bool {
 /// let dir = std::env::temp_dir();
 /// let f = dir.join("allot-doc-check-not-input.geojson");
 /// std::fs::write(&f, "{}").unwrap();
-/// assert!(allot::output::check_not_input(&f, &[f.as_path()]).is_err());
-/// assert!(allot::output::check_not_input(&dir.join("other.svg"), &[f.as_path()]).is_ok());
+/// assert!(allot::write::check_not_input(&f, &[f.as_path()]).is_err());
+/// assert!(allot::write::check_not_input(&dir.join("other.svg"), &[f.as_path()]).is_ok());
 /// ```
 pub fn check_not_input(output: &Path, inputs: &[&Path]) -> Result<(), OutputError> {
     for input in inputs {
@@ -91,8 +91,8 @@ fn resolved(path: &Path) -> PathBuf {
 /// let dir = std::env::temp_dir();
 /// let a = dir.join("allot-doc-check-outputs.svg");
 /// let same = dir.join(".").join("allot-doc-check-outputs.svg");
-/// assert!(allot::output::check_outputs(&[a.as_path(), same.as_path()], &[]).is_err());
-/// assert!(allot::output::check_outputs(&[a.as_path()], &[]).is_ok());
+/// assert!(allot::write::check_outputs(&[a.as_path(), same.as_path()], &[]).is_err());
+/// assert!(allot::write::check_outputs(&[a.as_path()], &[]).is_ok());
 /// ```
 pub fn check_outputs(outputs: &[&Path], inputs: &[&Path]) -> Result<(), OutputError> {
     for (i, out) in outputs.iter().enumerate() {
@@ -118,7 +118,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
 /// ```
 /// use std::io::Write;
 /// let f = std::env::temp_dir().join("allot-doc-write-atomic-with.txt");
-/// allot::output::write_atomic_with(&f, |w| writeln!(w, "streamed")).unwrap();
+/// allot::write::write_atomic_with(&f, |w| writeln!(w, "streamed")).unwrap();
 /// assert_eq!(std::fs::read_to_string(&f).unwrap(), "streamed\n");
 /// ```
 pub fn write_atomic_with<F>(path: &Path, fill: F) -> Result<(), OutputError>

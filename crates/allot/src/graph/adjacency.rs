@@ -11,8 +11,8 @@ use geo::{Coord, MultiPolygon, Rect};
 use rayon::prelude::*;
 
 use crate::geodesy::distance_m;
+use crate::geom::bbox::bbox_of;
 use crate::index::ParcelIndex;
-use crate::parcels::bbox_of;
 
 /// Distance in degrees (about 1 mm at Karachi) within which a vertex counts as lying on
 /// another parcel's edge.
@@ -62,7 +62,7 @@ pub const LOCAL_MAX_M: f64 = 500.0;
 /// ```
 /// use geo::Coord;
 /// let (p, q) = (Coord { x: 67.0, y: 24.0 }, Coord { x: 67.001, y: 24.001 });
-/// let d = allot::adjacency::local_distance_m(p, q);
+/// let d = allot::graph::adjacency::local_distance_m(p, q);
 /// assert!((d / allot::geodesy::distance_m(p, q) - 1.0).abs() < 1e-9, "{d}");
 /// ```
 pub fn local_distance_m(p: Coord<f64>, q: Coord<f64>) -> f64 {
@@ -124,9 +124,9 @@ fn collinear_overlap(
 /// let a = MultiPolygon(vec![polygon![(x: 67.0, y: 24.0), (x: 67.01, y: 24.0), (x: 67.01, y: 24.01), (x: 67.0, y: 24.01)]]);
 /// let b = MultiPolygon(vec![polygon![(x: 67.01, y: 24.0), (x: 67.02, y: 24.0), (x: 67.02, y: 24.01), (x: 67.01, y: 24.01)]]);
 /// let c = MultiPolygon(vec![polygon![(x: 67.01, y: 24.01), (x: 67.02, y: 24.01), (x: 67.02, y: 24.02), (x: 67.01, y: 24.02)]]);
-/// let ab = allot::adjacency::shared_boundary_m(&a, &b);
+/// let ab = allot::graph::adjacency::shared_boundary_m(&a, &b);
 /// assert!((ab - 1107.583).abs() < 1e-3, "{ab}"); // 0.01° of latitude (pyproj Geod.inv)
-/// assert_eq!(allot::adjacency::shared_boundary_m(&a, &c), 0.0); // corner only
+/// assert_eq!(allot::graph::adjacency::shared_boundary_m(&a, &c), 0.0); // corner only
 /// ```
 pub fn shared_boundary_m(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> f64 {
     shared_within(a, &bbox_of(a), b, &bbox_of(b))
@@ -279,7 +279,7 @@ mod tests {
     }
 
     /// The planner's seeded SplitMix64 stream, so tests are reproducible.
-    use crate::plan::search::Rng;
+    use crate::util::Rng;
 
     #[test]
     fn local_distance_is_within_1e9_of_the_geodesic_up_to_the_switch_length() {

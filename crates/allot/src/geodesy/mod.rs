@@ -320,7 +320,7 @@ pub fn polsby_popper(area_m2: f64, perimeter_m: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::search::Rng;
+    use crate::util::Rng;
     use geo::{Winding, polygon};
 
     fn square(lon: f64, lat: f64, d: f64) -> Polygon<f64> {
