@@ -49,10 +49,11 @@
 //! One home per concept, each a module named for what it owns (docs/ARCHITECTURE.md has the
 //! picture). Lower layers never import higher ones:
 //!
-//! `util`, `geodesy`, `geom` → `model` → `read`, `write` → `index`, `graph` → `validate` →
-//! `plan` → `report`, `render` → `synth`
+//! `util`, `geodesy`, `geom`, `synth` → `model` → `read`, `write` → `index`, `graph` →
+//! `validate` → `plan` → `report`, `render`
 //!
-//! (the binary, `allot-cli`, sits above them all). `tests/layering.rs` reads every file under
+//! and the binary, `allot-cli`, sits above them all. [`synth`] depends on nothing else in the
+//! crate, so it sits at the bottom, where the unit tests of every layer can use its fabrics. `tests/layering.rs` reads every file under
 //! `src/` and fails on a `crate::` path that points up this list.
 //!
 //! # Public API
