@@ -747,8 +747,8 @@ fn zone_options(
     };
     if !rules.split {
         let sols = search::solve(&problem(rules.tol)).map_err(|e| {
-            let mut reason = e.0;
-            if reason.starts_with("no contiguous set of whole parcels") {
+            let mut reason = e.to_string();
+            if matches!(e, search::Infeasible::NoWholeParcelSet { .. }) {
                 // Is it granularity? Try a band as wide as a typical parcel.
                 let wide = wide_tolerance(&work.graph, &data.avail, rules.tol);
                 if let Ok(s) = search::solve(&problem(wide)) {
@@ -764,7 +764,7 @@ fn zone_options(
     }
     // Split: find compact zones near the target, then complete the best with one cut.
     let wide = wide_tolerance(&work.graph, &data.avail, rules.tol);
-    let sols = search::solve(&problem(wide)).map_err(|e| infeasible(rules, k, e.0))?;
+    let sols = search::solve(&problem(wide)).map_err(|e| infeasible(rules, k, e.to_string()))?;
     Ok((data, sols))
 }
 
@@ -1169,3 +1169,6 @@ pub fn output_features(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests;

@@ -814,9 +814,33 @@ fn anneal(st: &mut State, rng: &mut Rng, iters: usize) -> Option<Solution> {
 /// square parcels), so parcels join roughly in order of distance from the start.
 const DISC_STEERING: f64 = 20.0;
 
-/// Why a zone cannot be found (the binding constraint, in words).
+/// Why a zone cannot be found: typed, so a caller can tell the cases apart without reading
+/// the text; `Display` gives the binding constraint in words.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Infeasible(pub String);
+pub enum Infeasible {
+    /// No contiguous set of whole parcels lies within the target band: possibly a matter of
+    /// granularity (a wider band, or cutting a parcel, may succeed).
+    NoWholeParcelSet {
+        /// The target (acres).
+        target: f64,
+        /// The tolerance (acres).
+        tol: f64,
+    },
+    /// Another binding constraint, in words.
+    Binding(String),
+}
+
+impl std::fmt::Display for Infeasible {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Infeasible::NoWholeParcelSet { target, tol } => write!(
+                f,
+                "no contiguous set of whole parcels was found within {target:.2} ± {tol:.2} acres"
+            ),
+            Infeasible::Binding(reason) => f.write_str(reason),
+        }
+    }
+}
 
 /// Connected components of the nodes where `allowed` is true; each sorted.
 pub fn components(g: &Graph, allowed: &[bool]) -> Vec<Vec<usize>> {
@@ -930,14 +954,14 @@ pub fn solve(p: &ZoneProblem) -> Result<Vec<Solution>, Infeasible> {
     if let Some(&r0) = p.required.first()
         && let Some(&r1) = p.required.iter().find(|&&r| comp_of[r] != comp_of[r0])
     {
-        return Err(Infeasible(format!(
+        return Err(Infeasible::Binding(format!(
             "locked parcels {} and {} cannot be connected through available land",
             p.labels[r0], p.labels[r1]
         )));
     }
     let locked_area: f64 = p.required.iter().map(|&r| g.area[r]).sum();
     if locked_area > p.hi() {
-        return Err(Infeasible(format!(
+        return Err(Infeasible::Binding(format!(
             "the locked parcels already total {locked_area:.2} acres, more than the target {:.2} ± {:.2}",
             p.target, p.tol
         )));
@@ -963,7 +987,7 @@ pub fn solve(p: &ZoneProblem) -> Result<Vec<Solution>, Infeasible> {
                 p.access_name
             ),
         };
-        return Err(Infeasible(format!(
+        return Err(Infeasible::Binding(format!(
             "only {best_area:.2} acres of {what}, less than the target {:.2} − {:.2}",
             p.target, p.tol
         )));
@@ -981,13 +1005,13 @@ pub fn solve(p: &ZoneProblem) -> Result<Vec<Solution>, Infeasible> {
             m
         };
         let Some(mut base) = connect(g, &allowed, &p.required[..1], &req_mask, false) else {
-            return Err(Infeasible(
+            return Err(Infeasible::Binding(
                 "the locked parcels cannot be connected through available land".into(),
             ));
         };
         if let Some(acc) = p.access {
             base = connect(g, &allowed, &base, acc, true).ok_or_else(|| {
-                Infeasible(format!(
+                Infeasible::Binding(format!(
                     "no {}-access parcel connects to the locked parcels",
                     p.access_name
                 ))
@@ -1084,10 +1108,10 @@ pub fn solve(p: &ZoneProblem) -> Result<Vec<Solution>, Infeasible> {
     }
     sols.sort_by(|a, b| a.cost.total_cmp(&b.cost).then(a.members.cmp(&b.members)));
     if sols.is_empty() {
-        return Err(Infeasible(format!(
-            "no contiguous set of whole parcels was found within {:.2} ± {:.2} acres",
-            p.target, p.tol
-        )));
+        return Err(Infeasible::NoWholeParcelSet {
+            target: p.target,
+            tol: p.tol,
+        });
     }
     Ok(sols)
 }
@@ -1220,8 +1244,9 @@ mod tests {
             labels: &labels,
         };
         let e = solve(&p).unwrap_err();
-        assert!(e.0.contains("only 29.65 acres"), "{}", e.0); // 12 cells × 2.4711 acres
-        assert!(e.0.contains("port-access parcel"), "{}", e.0);
+        let e = e.to_string();
+        assert!(e.contains("only 29.65 acres"), "{e}"); // 12 cells × 2.4711 acres
+        assert!(e.contains("port-access parcel"), "{e}");
     }
 
     #[test]
