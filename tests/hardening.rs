@@ -625,10 +625,10 @@ fn findings_had_negative_acres_for_holes_larger_than_their_shell() {
         match v {
             serde_json::Value::Object(m) => {
                 for (k, x) in m {
-                    if k.contains("acres") {
-                        if let Some(a) = x.as_f64() {
-                            out.push(a);
-                        }
+                    if k.contains("acres")
+                        && let Some(a) = x.as_f64()
+                    {
+                        out.push(a);
                     }
                     walk_acres(x, out);
                 }

@@ -160,10 +160,11 @@ fn shared_within(
         }
         let xr = Rect::new(x.0, x.1);
         for_each_edge(b, |y| {
-            if edge_near(ba, &y) && edge_near(&xr, &y) {
-                if let Some((p, q)) = collinear_overlap(x, y) {
-                    total += piece_length_m(p, q);
-                }
+            if edge_near(ba, &y)
+                && edge_near(&xr, &y)
+                && let Some((p, q)) = collinear_overlap(x, y)
+            {
+                total += piece_length_m(p, q);
             }
         });
     });

@@ -94,7 +94,7 @@ fn tenths(v: f64) -> i64 {
 fn push_tenths(buf: &mut String, t: i64) {
     let sign = if t < 0 { "-" } else { "" };
     let a = t.unsigned_abs();
-    if a % 10 == 0 {
+    if a.is_multiple_of(10) {
         let _ = write!(buf, "{sign}{}", a / 10);
     } else {
         let _ = write!(buf, "{sign}{}.{}", a / 10, a % 10);

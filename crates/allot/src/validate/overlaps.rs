@@ -113,10 +113,10 @@ pub(crate) fn overlap_scan(
                 }
                 (None, None) => None,
             };
-            if let Some((c, ccw, subject)) = clip {
-                if convex_clip_area_m2(c, ccw, subject, buf).abs() < eps {
-                    return Some(Outcome::Sliver(i, j));
-                }
+            if let Some((c, ccw, subject)) = clip
+                && convex_clip_area_m2(c, ccw, subject, buf).abs() < eps
+            {
+                return Some(Outcome::Sliver(i, j));
             }
             exact_overlap(parcels, i, j).map(Outcome::Overlap)
         })

@@ -393,10 +393,9 @@ fn disconnected_interior(p: &Polygon<f64>) -> Option<Coord<f64>> {
                     }
                     if let Some(LineIntersection::SinglePoint { intersection, .. }) =
                         line_intersection(*s, *t)
+                        && !touches.contains(&intersection)
                     {
-                        if !touches.contains(&intersection) {
-                            touches.push(intersection);
-                        }
+                        touches.push(intersection);
                     }
                 }
             }
