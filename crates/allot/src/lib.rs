@@ -63,8 +63,8 @@
 //! model ([`Parcel`], [`ParcelId`], [`ParcelSet`]). `util`, `geom`, `model` and `index` are
 //! private. The stage modules stay public because the CLI, the benchmarks and the tests call
 //! their parts directly: [`geodesy`] (areas, lengths, units), [`read`] (options, limits, the
-//! coordinate scanner), [`write`] (the GeoJSON writer, atomic output files), [`graph`]
-//! (shared boundaries), [`validate`] (each finding family on its own), [`plan`] (limits,
+//! coordinate scanner), [`write`](mod@write) (the GeoJSON writer, atomic output files), [`graph`]
+//! (shared boundaries), [`validate`](mod@validate) (each finding family on its own), [`plan`](mod@plan) (limits,
 //! straight cuts), [`render`], [`report`] (text, CSV and JSON reports) and [`synth`]
 //! (synthetic fabrics with ground truth).
 #![forbid(unsafe_code)]

@@ -46,7 +46,7 @@ pub struct Parcel {
     pub name: Option<Box<str>>,
     /// `properties.access`: lower-case tags such as `port`, `rail`, `highway`.
     pub access: Vec<String>,
-    /// 0-based position of the feature in its file (a file under [`MAX_INPUT_BYTES`] cannot
+    /// 0-based position of the feature in its file (a file under [`MAX_INPUT_BYTES`](crate::read::MAX_INPUT_BYTES) cannot
     /// hold more than `u32::MAX` features).
     pub index: u32,
     /// True when the feature's geometry was a MultiPolygon (written back as one).
