@@ -6,7 +6,7 @@
 //! `cargo bench --bench validate_kernels` (add `-- --quick` for a fast run).
 use std::hint::black_box;
 
-use allot::parcels::parse_parcels;
+use allot::parse_parcels;
 use allot::synth::{FabricSpec, generate};
 use allot::validate::{gaps, overlaps};
 use allot::{Adjacency, ParcelIndex};

@@ -15,10 +15,10 @@ fn main() {
     let bytes = std::fs::read(&path).unwrap();
     let t_read = t.elapsed();
     let t = Instant::now();
-    let opts = allot::parcels::ReadOptions {
+    let opts = allot::read::ReadOptions {
         keep_properties: false,
     };
-    let set = allot::parcels::parse_parcels_with(&bytes, &path, opts).unwrap();
+    let set = allot::read::parse_parcels_with(&bytes, &path, opts).unwrap();
     eprintln!("size_of Parcel = {}", std::mem::size_of::<allot::Parcel>());
     let t_parse = t.elapsed();
     drop(bytes);

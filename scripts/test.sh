@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs allot's whole test suite on a fresh machine: installs the system tools the end-to-end
 # tests use (GDAL's ogrinfo opens our GeoJSON like QGIS does; Chromium renders our SVG maps),
-# then runs `cargo test`. Tests that need these tools fail, rather than skip, without them.
+# then runs `cargo test` on the whole workspace. Tests that need these tools fail, rather than skip, without them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,5 +17,5 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-cargo test --all-targets "$@"
-cargo test --doc "$@"
+cargo test --workspace --all-targets "$@"
+cargo test --workspace --doc "$@"

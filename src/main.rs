@@ -22,7 +22,7 @@ fn main() -> ExitCode {
             if broken_pipe {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("allot: {e:#}");
+            cli::messages::error(format_args!("{e:#}"));
             ExitCode::from(2)
         }
     }

@@ -18,8 +18,8 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use allot::parcels::{ParcelSet, parse_parcels};
 use allot::report::validation::{findings_geojson, read_findings_geojson};
+use allot::{ParcelSet, parse_parcels};
 
 /// SplitMix64: small, seeded, good enough to drive mutations.
 struct Rng(u64);
@@ -643,7 +643,7 @@ fn check_plan(set: &ParcelSet) -> Result<(), String> {
             return Ok(());
         }
     };
-    let text = allot::parcels::write_feature_collection(&features, &set.members);
+    let text = allot::write::write_feature_collection(&features, &set.members);
     let back = parse_parcels(text.as_bytes(), "plan.geojson")
         .map_err(|e| format!("plan GeoJSON does not read back: {e}"))?;
     if back.parcels.len() != plan.parcels.len() {

@@ -52,9 +52,9 @@ fn plan_dropped_deeply_nested_properties() {
     );
     assert_eq!(files_in(dir.path()), ["in.geojson"]);
     // The library says the same through the Result.
-    let set = allot::parcels::parse_parcels(&bytes, "deep").unwrap();
+    let set = allot::parse_parcels(&bytes, "deep").unwrap();
     assert!(set.parcels[0].properties_map().is_err());
-    assert!(allot::parcels::OutFeature::from_parcel(&set.parcels[0]).is_err());
+    assert!(allot::write::OutFeature::from_parcel(&set.parcels[0]).is_err());
 }
 
 #[test]
@@ -493,10 +493,10 @@ fn an_input_over_the_limit_is_refused_without_reading_it() {
     // zeros would take seconds and gigabytes; the test finishing at all shows it was not read).
     let dir = tempfile::tempdir().unwrap();
     let f = std::fs::File::create(dir.path().join("big.geojson")).unwrap();
-    f.set_len(allot::parcels::MAX_INPUT_BYTES + 1).unwrap();
+    f.set_len(allot::read::MAX_INPUT_BYTES + 1).unwrap();
     drop(f);
-    let limit = allot::parcels::MAX_INPUT_BYTES.to_string();
-    let size = (allot::parcels::MAX_INPUT_BYTES + 1).to_string();
+    let limit = allot::read::MAX_INPUT_BYTES.to_string();
+    let size = (allot::read::MAX_INPUT_BYTES + 1).to_string();
     let runs: Vec<Vec<&str>> = vec![
         vec!["summary", "big.geojson"],
         vec![
@@ -625,10 +625,10 @@ fn findings_had_negative_acres_for_holes_larger_than_their_shell() {
         match v {
             serde_json::Value::Object(m) => {
                 for (k, x) in m {
-                    if k.contains("acres") {
-                        if let Some(a) = x.as_f64() {
-                            out.push(a);
-                        }
+                    if k.contains("acres")
+                        && let Some(a) = x.as_f64()
+                    {
+                        out.push(a);
                     }
                     walk_acres(x, out);
                 }

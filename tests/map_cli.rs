@@ -646,7 +646,7 @@ mod arbitrary_text {
                         [67.346, 24.816], [67.346, 24.806]]]}
                 }]
             });
-            let set = allot::parcels::parse_parcels(fc.to_string().as_bytes(), "p").unwrap();
+            let set = allot::parse_parcels(fc.to_string().as_bytes(), "p").unwrap();
             for labels in [allot::render::LabelKind::Name, allot::render::LabelKind::Id] {
                 let opts = allot::render::MapOptions { labels, ..Default::default() };
                 let svg = allot::render_svg(&set, &[], &opts).unwrap();

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use allot::geodesy::{M2_PER_ACRE, area_m2};
-use allot::parcels::{Parcel, read_parcels};
+use allot::{Parcel, read_parcels};
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_allot"))

@@ -7,9 +7,9 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use allot::geodesy::{M2_PER_ACRE, area_m2};
-use allot::parcels::{ParcelSet, parse_parcels};
 use allot::plan::{Plan, PlanOptions, RETAINED, plan};
 use allot::synth::{FabricSpec, generate};
+use allot::{ParcelSet, parse_parcels};
 use geo::{Area, BooleanOps, MultiPolygon};
 
 /// SplitMix64.

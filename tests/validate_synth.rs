@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use allot::FindingKind;
-use allot::parcels::parse_parcels;
+use allot::parse_parcels;
 use allot::synth::{FabricSpec, Truth, generate};
 use allot::validate::{ValidateOptions, validate};
 use geo::{Contains, Point};

@@ -46,11 +46,13 @@ pub fn run(args: Args) -> Result<Outcome> {
         ..allot::synth::FabricSpec::with_parcels(args.parcels, args.seed)
     };
     // Check the spec before creating any file.
-    let capacity = spec.capacity();
-    if spec.overlaps + spec.gaps > capacity {
+    if let Err(allot::synth::SynthError::TooManyInjections {
+        requested,
+        capacity,
+    }) = spec.check_capacity()
+    {
         anyhow::bail!(
-            "{} overlaps + gaps requested, but a grid of {} parcels has room for {capacity}; ask for more parcels",
-            spec.overlaps + spec.gaps,
+            "{requested} overlaps + gaps requested, but a grid of {} parcels has room for {capacity}; ask for more parcels",
             spec.cols * spec.rows
         );
     }
@@ -58,7 +60,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         super::check_outputs(&[args.output.as_path(), path.as_path()], &[])?;
     }
     let mut truth = None;
-    allot::output::write_atomic_with(&args.output, |w| {
+    allot::write::write_atomic_with(&args.output, |w| {
         let t = allot::synth::write_fabric(&spec, w).map_err(std::io::Error::other)?;
         truth = Some(t);
         Ok(())

@@ -58,18 +58,6 @@ impl From<Labels> for allot::render::LabelKind {
 
 /// Zone targets from the data's `metadata.targets` (`{"zone": acres, ...}`), in file order;
 /// entries that are not finite, non-negative numbers are ignored.
-fn metadata_targets(set: &allot::ParcelSet) -> Vec<(String, f64)> {
-    let Some(serde_json::Value::Object(map)) = set.metadata_field("targets") else {
-        return Vec::new();
-    };
-    map.iter()
-        .filter_map(|(k, v)| {
-            let a = v.as_f64()?;
-            (a.is_finite() && a >= 0.0).then(|| (k.clone(), a))
-        })
-        .collect()
-}
-
 /// Runs `allot map`: draws the parcels and findings to an SVG. Findings come from `--findings`,
 /// else from validating the parcels when they carry zones (targets from `metadata.targets`,
 /// default tolerances). Exit 0 when the map was written, findings or not: drawing them is the
@@ -82,14 +70,14 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     // Refuse to overwrite an input before doing the work.
     super::check_outputs(&[args.output.as_path()], &inputs)?;
     let set = read(&args.file)?;
-    let targets = metadata_targets(&set);
+    let targets = set.metadata_targets();
     let findings: Vec<allot::Finding> = match &args.findings {
         Some(path) => {
             let name = path.display().to_string();
             let size = std::fs::metadata(path)
                 .with_context(|| format!("{name}: cannot read"))?
                 .len();
-            let limit = allot::parcels::MAX_INPUT_BYTES;
+            let limit = allot::read::MAX_INPUT_BYTES;
             if size > limit {
                 anyhow::bail!(
                     "{name}: {size} bytes is more than allot reads ({limit} bytes); split the file"
@@ -116,15 +104,16 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     };
     let svg = allot::render_svg(&set, &findings, &opts)?;
     write_output(&args.output, &inputs, svg.as_bytes())?;
-    if !quiet {
-        eprintln!(
-            "allot: wrote {} ({} parcels, {} finding{}, {} KB)",
+    super::messages::note(
+        quiet,
+        format_args!(
+            "wrote {} ({} parcels, {} finding{}, {} KB)",
             args.output.display(),
             set.parcels.len(),
             findings.len(),
             if findings.len() == 1 { "" } else { "s" },
             svg.len().div_ceil(1024)
-        );
-    }
+        ),
+    );
     Ok(Outcome::Clean)
 }

@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 pub mod generate;
 pub mod map;
+pub mod messages;
 pub mod plan;
 pub mod summary;
 pub mod validate;
@@ -170,10 +171,10 @@ pub fn read(path: &std::path::Path) -> Result<allot::ParcelSet> {
 /// Reads the input parcels without keeping their raw properties (for commands that write no
 /// GeoJSON back and read only ids, zones and land uses: less memory on large files).
 pub fn read_lean(path: &std::path::Path) -> Result<allot::ParcelSet> {
-    let opts = allot::parcels::ReadOptions {
+    let opts = allot::read::ReadOptions {
         keep_properties: false,
     };
-    allot::parcels::read_parcels_with(path, opts).map_err(anyhow::Error::from)
+    allot::read::read_parcels_with(path, opts).map_err(anyhow::Error::from)
 }
 
 /// Writes an output file atomically after checking it is not one of the inputs.
@@ -182,102 +183,14 @@ pub fn write_output(
     inputs: &[&std::path::Path],
     bytes: &[u8],
 ) -> Result<()> {
-    allot::output::check_not_input(path, inputs)?;
-    allot::output::write_atomic(path, bytes).with_context(|| "output not written".to_string())
-}
-
-/// Where a path points: the canonical file when it exists, else its canonical folder joined
-/// with its name (so `./out.svg` and `out.svg` compare equal before either exists).
-fn resolved(path: &std::path::Path) -> std::path::PathBuf {
-    if let Ok(p) = path.canonicalize() {
-        return p;
-    }
-    match (path.parent(), path.file_name()) {
-        (Some(parent), Some(name)) => {
-            let parent = if parent.as_os_str().is_empty() {
-                std::path::Path::new(".")
-            } else {
-                parent
-            };
-            parent
-                .canonicalize()
-                .map(|p| p.join(name))
-                .unwrap_or_else(|_| path.to_path_buf())
-        }
-        _ => path.to_path_buf(),
-    }
+    allot::write::check_not_input(path, inputs)?;
+    allot::write::write_atomic(path, bytes).with_context(|| "output not written".to_string())
 }
 
 /// Refuses, before any work is done, an output that is one of the inputs or that names the
-/// same file as another output (the second write would silently replace the first).
+/// same file as another output (the library's rule, [`allot::write::check_outputs`]).
 pub fn check_outputs(outputs: &[&std::path::Path], inputs: &[&std::path::Path]) -> Result<()> {
-    for (i, out) in outputs.iter().enumerate() {
-        allot::output::check_not_input(out, inputs)?;
-        if let Some(other) = outputs[..i].iter().find(|o| resolved(o) == resolved(out)) {
-            anyhow::bail!(
-                "{} and {} name the same file; give each output its own path",
-                other.display(),
-                out.display()
-            );
-        }
-    }
-    Ok(())
-}
-
-/// A spinner on stderr naming the stage at work, for runs long enough to wonder about.
-///
-/// Hidden with `--quiet`, and (by indicatif) whenever stderr is not a terminal, so pipes,
-/// CI logs and tests never see it. It appears only after the first second, so quick runs
-/// stay silent.
-pub struct Progress {
-    bar: Option<indicatif::ProgressBar>,
-}
-
-impl Progress {
-    /// A spinner, or nothing when `quiet`.
-    pub fn new(quiet: bool) -> Progress {
-        let bar = (!quiet).then(|| {
-            let bar = indicatif::ProgressBar::with_draw_target(
-                None,
-                indicatif::ProgressDrawTarget::hidden(),
-            );
-            bar.set_style(
-                indicatif::ProgressStyle::with_template("{spinner} {elapsed:>3} {msg}")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-            );
-            // Show it only once the run has taken a second.
-            let later = bar.clone();
-            std::thread::spawn(move || {
-                std::thread::sleep(std::time::Duration::from_secs(1));
-                if !later.is_finished() {
-                    later.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-                    later.enable_steady_tick(std::time::Duration::from_millis(120));
-                }
-            });
-            bar
-        });
-        Progress { bar }
-    }
-
-    /// Names the stage now running.
-    pub fn stage(&self, message: impl Into<String>) {
-        if let Some(bar) = &self.bar {
-            bar.set_message(message.into());
-        }
-    }
-
-    /// Removes the spinner.
-    pub fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
-    }
-}
-
-impl Drop for Progress {
-    fn drop(&mut self) {
-        self.finish();
-    }
+    Ok(allot::write::check_outputs(outputs, inputs)?)
 }
 
 /// Runs the parsed command line.

@@ -97,16 +97,6 @@ impl Args {
     }
 }
 
-/// Largest input file `allot plan` reads. Planning holds about 57 bytes of memory per input
-/// byte (measured with `/usr/bin/time -v` on synthetic fabrics: 10k, 30k and 100k parcels all
-/// 56-62 bytes per byte; 100k parcels, 34.5 MB → 1.95 GB peak), against about 3 for `summary`,
-/// `validate` and `map`; 256 MiB keeps a plan within ~15 GB.
-pub const PLAN_MAX_INPUT_BYTES: u64 = 256 << 20;
-
-/// Most parcels `allot plan` takes (the same bound for standard input, whose size is not known
-/// beforehand: 256 MiB of synthetic fabric is about 780,000 parcels).
-pub const PLAN_MAX_PARCELS: usize = 750_000;
-
 /// Runs `allot plan`.
 pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     let _ = quiet;
@@ -118,31 +108,14 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         .collect();
     // Refuse before doing the work.
     super::check_outputs(&outputs, &inputs)?;
-    if args.file.as_os_str() != "-" {
-        let size = std::fs::metadata(&args.file).map_or(0, |m| m.len());
-        if size > PLAN_MAX_INPUT_BYTES {
-            anyhow::bail!(
-                "{}: {size} bytes is more than allot plan reads ({PLAN_MAX_INPUT_BYTES} bytes: planning needs about 60 bytes of memory per input byte); plan part of the site at a time",
-                args.file.display()
-            );
-        }
-    }
+    allot::plan::check_input_file(&args.file)?;
     let set = read(&args.file)?;
-    if set.parcels.is_empty() {
-        anyhow::bail!("{}: no parcels to plan", set.source);
-    }
-    if set.parcels.len() > PLAN_MAX_PARCELS {
-        anyhow::bail!(
-            "{}: {} parcels is more than allot plan takes ({PLAN_MAX_PARCELS}: planning needs about 20 KB of memory per parcel); plan part of the site at a time",
-            set.source,
-            set.parcels.len()
-        );
-    }
+    allot::plan::check_parcel_count(&set)?;
     let opts = args.options();
     let plan = match allot::plan(&set, &opts) {
         Ok(plan) => plan,
         Err(e) if e.is_infeasible() => {
-            eprintln!("allot: {}: infeasible: {e}", set.source);
+            super::messages::error(format_args!("{}: infeasible: {e}", set.source));
             return Ok(Outcome::Findings);
         }
         Err(e) => return Err(e.into()),
@@ -150,10 +123,10 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     let mut outputs: Vec<(&std::path::Path, Vec<u8>)> = Vec::new();
     let features = allot::plan::output_features(&set, &plan)
         .map_err(|e| anyhow::anyhow!("{}: {e}; the plan was not written", set.source))?;
-    let geojson = allot::parcels::write_feature_collection(&features, &set.members);
+    let geojson = allot::write::write_feature_collection(&features, &set.members);
     outputs.push((args.output.as_path(), geojson.clone().into_bytes()));
     if let Some(path) = &args.map {
-        let planned = allot::parcels::parse_parcels(geojson.as_bytes(), &set.source)?;
+        let planned = allot::parse_parcels(geojson.as_bytes(), &set.source)?;
         let map_opts = allot::render::MapOptions {
             targets: opts.zones.clone(),
             ..Default::default()

@@ -21,7 +21,7 @@ pub struct Args {
 
 /// Runs `allot summary`.
 pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
-    let progress = super::Progress::new(quiet);
+    let progress = super::messages::Progress::new(quiet);
     progress.stage(format!("reading {}", args.file.display()));
     let set = super::read_lean(&args.file)?;
     progress.stage(format!("measuring {} parcels", set.parcels.len()));

@@ -60,7 +60,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         .collect();
     // Refuse before doing the work.
     super::check_outputs(&outputs, &inputs)?;
-    let progress = super::Progress::new(quiet);
+    let progress = super::messages::Progress::new(quiet);
     progress.stage(format!("reading {}", args.file.display()));
     let set = super::read_lean(&args.file)?;
     let site = match &args.site {
@@ -88,9 +88,12 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
             .flat_map(|f| f.parcels.iter().map(|p| p.as_str()))
             .collect();
         if !invalid.is_empty() {
-            eprintln!(
-                "allot: note: {} invalid parcel(s) left out of the overlap, gap and site checks",
-                invalid.len()
+            super::messages::note(
+                quiet,
+                format_args!(
+                    "note: {} invalid parcel(s) left out of the overlap, gap and site checks",
+                    invalid.len()
+                ),
             );
         }
     }

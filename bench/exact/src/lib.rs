@@ -15,10 +15,10 @@
 
 #![forbid(unsafe_code)]
 
-use allot::adjacency::Adjacency;
+use allot::Adjacency;
+use allot::ParcelIndex;
+use allot::ParcelSet;
 use allot::geodesy::{M2_PER_ACRE, area_m2, perimeter_m};
-use allot::index::ParcelIndex;
-use allot::parcels::ParcelSet;
 use geo::{ConvexHull, Coord, MultiPoint, Point};
 
 /// The parcel graph with what the enumeration needs.
@@ -356,11 +356,14 @@ pub fn merged_fabric(cols: usize, rows: usize, cell_m: f64, seed: u64) -> String
     )
 }
 
+/// Directed boundary edges between lattice vertices (row, col).
+type EdgeSet = std::collections::BTreeMap<((usize, usize), (usize, usize)), ()>;
+
 /// The counter-clockwise boundary of a set of cells as lattice vertices (row, col), or None
 /// when it is not a single simple loop.
 fn trace(cells: &[usize], cols: usize) -> Option<Vec<(usize, usize)>> {
     use std::collections::BTreeMap;
-    let mut edges: BTreeMap<((usize, usize), (usize, usize)), ()> = BTreeMap::new();
+    let mut edges: EdgeSet = BTreeMap::new();
     for &c in cells {
         let (r, k) = (c / cols, c % cols);
         let ring = [(r, k), (r, k + 1), (r + 1, k + 1), (r + 1, k)];

@@ -47,7 +47,7 @@ fn main() {
                 } else {
                     merged_fabric(cols, rows, 80.0, seed)
                 };
-                let set = allot::parcels::parse_parcels(text.as_bytes(), "fabric").expect("parse");
+                let set = allot::parse_parcels(text.as_bytes(), "fabric").expect("parse");
                 parcels = set.parcels.len();
                 let g = ExactGraph::build(&set);
                 let mut areas = g.area.clone();

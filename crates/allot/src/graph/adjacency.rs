@@ -1,0 +1,461 @@
+//! Adjacency: which parcels share a boundary, and how long it is.
+//!
+//! Two parcels are neighbours when their boundaries share a stretch of positive length
+//! (collinear, overlapping edges). Parcels meeting only at a corner are not neighbours: a zone
+//! joined only at a corner is two pieces on the ground. Shared lengths are geodesic metres
+//! (short pieces by the local ellipsoidal metric, accurate to 1e-9), which also gives the
+//! perimeter of a union of parcels cheaply:
+//! `P(∪) = Σ P(parcel) − 2 · Σ shared(neighbours in the union)`.
+
+use geo::{Coord, MultiPolygon, Rect};
+use rayon::prelude::*;
+
+use crate::geodesy::distance_m;
+use crate::geom::bbox::bbox_of;
+use crate::index::ParcelIndex;
+
+/// Distance in degrees (about 1 mm at Karachi) within which a vertex counts as lying on
+/// another parcel's edge.
+pub const COLLINEAR_TOLERANCE_DEG: f64 = 1e-8;
+
+/// The parcel adjacency graph, with shared boundary lengths.
+#[derive(Debug, Clone, Default)]
+pub struct Adjacency {
+    /// For each parcel, its neighbours and the shared boundary length in metres, sorted by
+    /// neighbour index.
+    pub neighbours: Vec<Vec<(usize, f64)>>,
+}
+
+/// Calls `f` on every edge of positive length of every ring of `g`, in ring order.
+#[inline]
+fn for_each_edge(g: &MultiPolygon<f64>, mut f: impl FnMut((Coord<f64>, Coord<f64>))) {
+    for p in &g.0 {
+        for r in std::iter::once(p.exterior()).chain(p.interiors()) {
+            for w in r.0.windows(2) {
+                if w[0] != w[1] {
+                    f((w[0], w[1]));
+                }
+            }
+        }
+    }
+}
+
+/// WGS84 semi-major axis, metres.
+const WGS84_A: f64 = 6_378_137.0;
+/// WGS84 flattening.
+const WGS84_F: f64 = 1.0 / 298.257_223_563;
+
+/// Pieces up to `LOCAL_MAX_M · cos φ` metres long are measured with [`local_distance_m`];
+/// longer ones with the full geodesic inverse ([`distance_m`]).
+///
+/// The local formula's relative error grows like `(L / R)² / (24 cos² φ)`; at this bound it is
+/// below 1e-9 everywhere (tested against [`distance_m`] in this module's tests).
+pub const LOCAL_MAX_M: f64 = 500.0;
+
+/// Distance in metres between two nearby lon/lat points on WGS84 by the local ellipsoidal
+/// metric at their mid-latitude: `√((M·Δφ)² + (N·cos φ·Δλ)²)`, with `M` the meridian and `N`
+/// the prime-vertical radius of curvature.
+///
+/// Exact in the limit of short distances; the relative error against the geodesic is below
+/// 1e-9 for distances up to [`LOCAL_MAX_M`]` · cos φ`.
+///
+/// ```
+/// use geo::Coord;
+/// let (p, q) = (Coord { x: 67.0, y: 24.0 }, Coord { x: 67.001, y: 24.001 });
+/// let d = allot::graph::adjacency::local_distance_m(p, q);
+/// assert!((d / allot::geodesy::distance_m(p, q) - 1.0).abs() < 1e-9, "{d}");
+/// ```
+pub fn local_distance_m(p: Coord<f64>, q: Coord<f64>) -> f64 {
+    let e2 = WGS84_F * (2.0 - WGS84_F);
+    let phi = (0.5 * (p.y + q.y)).to_radians();
+    let (s, c) = phi.sin_cos();
+    let w = 1.0 - e2 * s * s;
+    let n = WGS84_A / w.sqrt();
+    let m = n * (1.0 - e2) / w;
+    let dphi = (q.y - p.y).to_radians();
+    let dlam = (q.x - p.x).to_radians();
+    (m * dphi).hypot(n * c * dlam)
+}
+
+/// Geodesic length of a short shared piece: the local metric when it is accurate to 1e-9,
+/// else the geodesic inverse.
+#[inline]
+fn piece_length_m(p: Coord<f64>, q: Coord<f64>) -> f64 {
+    let d = local_distance_m(p, q);
+    let cos_phi = (0.5 * (p.y + q.y)).to_radians().cos();
+    if d.is_finite() && d <= LOCAL_MAX_M * cos_phi {
+        d
+    } else {
+        distance_m(p, q)
+    }
+}
+
+/// The part of segment `b` lying on segment `a` (within the collinear tolerance), if it has
+/// positive length.
+fn collinear_overlap(
+    a: (Coord<f64>, Coord<f64>),
+    b: (Coord<f64>, Coord<f64>),
+) -> Option<(Coord<f64>, Coord<f64>)> {
+    let d = a.1 - a.0;
+    let len2 = d.x * d.x + d.y * d.y;
+    if len2 == 0.0 {
+        return None;
+    }
+    let len = len2.sqrt();
+    let off = |p: Coord<f64>| ((p - a.0).x * d.y - (p - a.0).y * d.x).abs() / len;
+    if off(b.0) > COLLINEAR_TOLERANCE_DEG || off(b.1) > COLLINEAR_TOLERANCE_DEG {
+        return None;
+    }
+    let t = |p: Coord<f64>| ((p - a.0).x * d.x + (p - a.0).y * d.y) / len2;
+    let (t0, t1) = (t(b.0), t(b.1));
+    let lo = t0.min(t1).max(0.0);
+    let hi = t0.max(t1).min(1.0);
+    if (hi - lo) * len <= COLLINEAR_TOLERANCE_DEG {
+        return None;
+    }
+    Some((a.0 + d * lo, a.0 + d * hi))
+}
+
+/// Geodesic length in metres of the boundary two geometries share (0 when they only touch at
+/// points or not at all).
+///
+/// ```
+/// use geo::{polygon, MultiPolygon};
+/// let a = MultiPolygon(vec![polygon![(x: 67.0, y: 24.0), (x: 67.01, y: 24.0), (x: 67.01, y: 24.01), (x: 67.0, y: 24.01)]]);
+/// let b = MultiPolygon(vec![polygon![(x: 67.01, y: 24.0), (x: 67.02, y: 24.0), (x: 67.02, y: 24.01), (x: 67.01, y: 24.01)]]);
+/// let c = MultiPolygon(vec![polygon![(x: 67.01, y: 24.01), (x: 67.02, y: 24.01), (x: 67.02, y: 24.02), (x: 67.01, y: 24.02)]]);
+/// let ab = allot::graph::adjacency::shared_boundary_m(&a, &b);
+/// assert!((ab - 1107.583).abs() < 1e-3, "{ab}"); // 0.01° of latitude (pyproj Geod.inv)
+/// assert_eq!(allot::graph::adjacency::shared_boundary_m(&a, &c), 0.0); // corner only
+/// ```
+pub fn shared_boundary_m(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> f64 {
+    shared_within(a, &bbox_of(a), b, &bbox_of(b))
+}
+
+/// Whether the box of edge `e` comes within the collinear tolerance of `r`.
+#[inline]
+fn edge_near(r: &Rect<f64>, e: &(Coord<f64>, Coord<f64>)) -> bool {
+    let tol = COLLINEAR_TOLERANCE_DEG;
+    e.0.x.max(e.1.x) >= r.min().x - tol
+        && e.0.x.min(e.1.x) <= r.max().x + tol
+        && e.0.y.max(e.1.y) >= r.min().y - tol
+        && e.0.y.min(e.1.y) <= r.max().y + tol
+}
+
+/// [`shared_boundary_m`] with the bounding boxes `ba` of `a` and `bb` of `b` given.
+///
+/// Only edges of each geometry near the other's box can share a piece; of those, only pairs of
+/// edges whose boxes come within the tolerance of each other (a shared piece is within the
+/// tolerance of both edges). Pieces are summed in the same order as an all-pairs loop would.
+fn shared_within(
+    a: &MultiPolygon<f64>,
+    ba: &Rect<f64>,
+    b: &MultiPolygon<f64>,
+    bb: &Rect<f64>,
+) -> f64 {
+    let mut total = 0.0;
+    for_each_edge(a, |x| {
+        if !edge_near(bb, &x) {
+            return;
+        }
+        let xr = Rect::new(x.0, x.1);
+        for_each_edge(b, |y| {
+            if edge_near(ba, &y)
+                && edge_near(&xr, &y)
+                && let Some((p, q)) = collinear_overlap(x, y)
+            {
+                total += piece_length_m(p, q);
+            }
+        });
+    });
+    total
+}
+
+impl Adjacency {
+    /// Builds the adjacency graph of `geometries` using `index` (built over the same list).
+    pub fn build(geometries: &[&MultiPolygon<f64>], index: &ParcelIndex) -> Self {
+        Self::from_pairs(geometries, &index.candidate_pairs())
+    }
+
+    /// Builds the adjacency graph of `geometries` from candidate pairs `(i, j)` (every pair
+    /// whose bounding boxes meet, as [`ParcelIndex::candidate_pairs`] gives them), for callers
+    /// that already have them.
+    ///
+    /// ```
+    /// use geo::{polygon, MultiPolygon};
+    /// let a = MultiPolygon(vec![polygon![(x: 67.0, y: 24.0), (x: 67.01, y: 24.0), (x: 67.01, y: 24.01), (x: 67.0, y: 24.01)]]);
+    /// let b = MultiPolygon(vec![polygon![(x: 67.01, y: 24.0), (x: 67.02, y: 24.0), (x: 67.02, y: 24.01), (x: 67.01, y: 24.01)]]);
+    /// let adj = allot::Adjacency::from_pairs(&[&a, &b], &[(0, 1)]);
+    /// assert!((adj.shared(0, 1) - 1107.583).abs() < 1e-3); // pyproj Geod.inv
+    /// ```
+    pub fn from_pairs(geometries: &[&MultiPolygon<f64>], pairs: &[(usize, usize)]) -> Self {
+        let boxes: Vec<Rect<f64>> = geometries.par_iter().map(|g| bbox_of(g)).collect();
+        let shared: Vec<(usize, usize, f64)> = pairs
+            .par_iter()
+            .filter_map(|&(i, j)| {
+                let s = shared_within(geometries[i], &boxes[i], geometries[j], &boxes[j]);
+                (s > 0.0).then_some((i, j, s))
+            })
+            .collect();
+        let mut neighbours = vec![Vec::new(); geometries.len()];
+        for (i, j, s) in shared {
+            neighbours[i].push((j, s));
+            neighbours[j].push((i, s));
+        }
+        for n in &mut neighbours {
+            n.sort_by_key(|e| e.0);
+        }
+        Adjacency { neighbours }
+    }
+
+    /// Adds (or lengthens) a connection between `i` and `j`.
+    pub fn connect(&mut self, i: usize, j: usize, shared_m: f64) {
+        for (a, b) in [(i, j), (j, i)] {
+            let list = &mut self.neighbours[a];
+            match list.binary_search_by(|e| e.0.cmp(&b)) {
+                Ok(k) => list[k].1 += shared_m,
+                Err(k) => list.insert(k, (b, shared_m)),
+            }
+        }
+    }
+
+    /// Shared boundary length in metres between `i` and `j` (0 if not neighbours).
+    pub fn shared(&self, i: usize, j: usize) -> f64 {
+        self.neighbours[i]
+            .binary_search_by(|e| e.0.cmp(&j))
+            .map(|k| self.neighbours[i][k].1)
+            .unwrap_or(0.0)
+    }
+
+    /// The connected pieces of the subgraph induced by `members`, each sorted, ordered by
+    /// their smallest member.
+    ///
+    /// ```
+    /// let mut adj = allot::Adjacency { neighbours: vec![vec![]; 4] };
+    /// adj.connect(0, 1, 10.0);
+    /// adj.connect(2, 3, 5.0);
+    /// assert_eq!(adj.components(&[0, 1, 2]), vec![vec![0, 1], vec![2]]);
+    /// ```
+    pub fn components(&self, members: &[usize]) -> Vec<Vec<usize>> {
+        let n = self.neighbours.len();
+        let mut in_set = vec![false; n];
+        for &m in members {
+            in_set[m] = true;
+        }
+        let mut seen = vec![false; n];
+        let mut sorted: Vec<usize> = members.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        let mut out = Vec::new();
+        for &start in &sorted {
+            if seen[start] {
+                continue;
+            }
+            seen[start] = true;
+            let mut piece = vec![start];
+            let mut stack = vec![start];
+            while let Some(v) = stack.pop() {
+                for &(w, _) in &self.neighbours[v] {
+                    if in_set[w] && !seen[w] {
+                        seen[w] = true;
+                        piece.push(w);
+                        stack.push(w);
+                    }
+                }
+            }
+            piece.sort_unstable();
+            out.push(piece);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{Polygon, polygon};
+
+    fn sq(x: f64, y: f64, d: f64) -> Polygon<f64> {
+        polygon![(x: x, y: y), (x: x + d, y: y), (x: x + d, y: y + d), (x: x, y: y + d)]
+    }
+
+    /// The planner's seeded SplitMix64 stream, so tests are reproducible.
+    use crate::util::Rng;
+
+    #[test]
+    fn local_distance_is_within_1e9_of_the_geodesic_up_to_the_switch_length() {
+        use geo::{Destination, Geodesic, Point};
+        let mut rng = Rng::new(5);
+        let mut worst: f64 = 0.0;
+        for k in 0..20_000 {
+            let lat = -85.0 + 170.0 * rng.unit();
+            let lon = -180.0 + 360.0 * rng.unit();
+            let bearing = 360.0 * rng.unit();
+            // Lengths from 1 mm to the switch length (at the start's latitude, slightly under).
+            let max = 0.999 * LOCAL_MAX_M * lat.to_radians().cos();
+            let len = if k % 4 == 0 {
+                1e-3 + rng.unit()
+            } else {
+                max * rng.unit().max(1e-6)
+            };
+            let p = Point::new(lon, lat);
+            let q = Geodesic.destination(p, bearing, len);
+            let (p, q) = (p.0, q.0);
+            let d = piece_length_m(p, q);
+            let g = distance_m(p, q);
+            let rel = (d - g).abs() / g;
+            worst = worst.max(rel);
+            // GeographicLib's inverse is itself accurate to about 15 nm, so below ~10 m the
+            // comparison is held to 10 nm instead.
+            assert!(
+                rel < 1e-9 || (d - g).abs() < 1e-8,
+                "{p:?} {q:?}: {d} vs {g} ({rel:e})"
+            );
+        }
+        // The test reaches the regime where the error matters.
+        assert!(worst > 1e-11, "{worst:e}");
+        // Longer pieces use the geodesic inverse itself.
+        let (p, q) = (Coord { x: 67.0, y: 24.0 }, Coord { x: 67.1, y: 24.1 });
+        assert_eq!(piece_length_m(p, q), distance_m(p, q));
+    }
+
+    /// The definition, spelled out: every pair of edges, every piece through the geodesic inverse.
+    fn shared_brute(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> f64 {
+        let edges = |g: &MultiPolygon<f64>| {
+            let mut v = Vec::new();
+            for_each_edge(g, |e| v.push(e));
+            v
+        };
+        let mut total = 0.0;
+        for x in edges(a) {
+            for y in edges(b) {
+                if let Some((p, q)) = collinear_overlap(x, y) {
+                    total += distance_m(p, q);
+                }
+            }
+        }
+        total
+    }
+
+    #[test]
+    fn shared_boundary_equals_brute_force_on_a_jittered_grid_with_t_junctions() {
+        // A jittered 12 × 12 lattice; every third cell splits its east edge with an extra
+        // vertex (a T-junction seen from the east neighbour), some cells are merged into
+        // concave L-shapes, and a few are moved a little (no longer sharing edges exactly).
+        let n = 12;
+        let mut rng = Rng::new(11);
+        let d = 0.001;
+        let v: Vec<Vec<Coord<f64>>> = (0..=n)
+            .map(|i| {
+                (0..=n)
+                    .map(|j| Coord {
+                        x: 67.0 + j as f64 * d + (rng.unit() - 0.5) * 0.4 * d,
+                        y: 24.8 + i as f64 * d + (rng.unit() - 0.5) * 0.4 * d,
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut cells = Vec::new();
+        for i in 0..n {
+            for j in 0..n {
+                let (bl, br, tr, tl) = (v[i][j], v[i][j + 1], v[i + 1][j + 1], v[i + 1][j]);
+                let mut ring = vec![bl, br];
+                if (i + j) % 3 == 0 {
+                    ring.push(br + (tr - br) * 0.37);
+                }
+                ring.extend([tr, tl, bl]);
+                if (i * n + j) % 17 == 5 {
+                    let s = Coord { x: 1e-6, y: -3e-7 };
+                    ring.iter_mut().for_each(|c| *c = *c + s);
+                }
+                cells.push(MultiPolygon(vec![Polygon::new(ring.into(), vec![])]));
+            }
+        }
+        // An L-shape over cells (2,2), (2,3), (3,2).
+        let l = MultiPolygon(vec![Polygon::new(
+            vec![
+                v[2][2], v[2][3], v[2][4], v[3][4], v[3][3], v[4][3], v[4][2], v[2][2],
+            ]
+            .into(),
+            vec![],
+        )]);
+        cells.push(l);
+        let refs: Vec<&MultiPolygon<f64>> = cells.iter().collect();
+        let index = ParcelIndex::build(refs.iter().copied());
+        let adj = Adjacency::build(&refs, &index);
+        let mut pairs = 0;
+        for i in 0..refs.len() {
+            for j in 0..refs.len() {
+                if i == j {
+                    continue;
+                }
+                let want = shared_brute(refs[i], refs[j]);
+                let got = adj.shared(i, j);
+                assert!(
+                    (got - want).abs() <= 1e-9 * want,
+                    "{i} {j}: {got} vs {want}"
+                );
+                let direct = shared_boundary_m(refs[i], refs[j]);
+                assert!((direct - want).abs() <= 1e-9 * want);
+                pairs += usize::from(want > 0.0);
+            }
+        }
+        // 2·n·(n−1) shared edges, seen from both sides, less those of the moved cells.
+        assert!(pairs > 400, "{pairs}");
+    }
+
+    #[test]
+    fn t_junction_shares_the_partial_edge() {
+        // A is 2 units tall; B and C each share half of A's right edge (no vertex of A there).
+        let a = MultiPolygon(vec![
+            polygon![(x: 67.0, y: 24.0), (x: 67.01, y: 24.0), (x: 67.01, y: 24.02), (x: 67.0, y: 24.02)],
+        ]);
+        let b = MultiPolygon(vec![sq(67.01, 24.0, 0.01)]);
+        let c = MultiPolygon(vec![sq(67.01, 24.01, 0.01)]);
+        let ab = shared_boundary_m(&a, &b);
+        let ac = shared_boundary_m(&a, &c);
+        let full = distance_m(Coord { x: 67.01, y: 24.0 }, Coord { x: 67.01, y: 24.02 });
+        assert!((ab + ac - full).abs() < 1e-6, "{ab} {ac} {full}");
+        assert!((ab - ac).abs() < 2.0);
+        // Symmetric.
+        assert!((shared_boundary_m(&b, &a) - ab).abs() < 1e-9);
+    }
+
+    #[test]
+    fn grid_adjacency_matches_rook_neighbours() {
+        let n = 6;
+        let cells: Vec<MultiPolygon<f64>> = (0..n * n)
+            .map(|k| {
+                MultiPolygon(vec![sq(
+                    67.0 + (k % n) as f64 * 0.01,
+                    24.0 + (k / n) as f64 * 0.01,
+                    0.01,
+                )])
+            })
+            .collect();
+        let refs: Vec<&MultiPolygon<f64>> = cells.iter().collect();
+        let index = ParcelIndex::build(refs.iter().copied());
+        let adj = Adjacency::build(&refs, &index);
+        for k in 0..n * n {
+            let (r, c) = (k / n, k % n);
+            let mut expect = Vec::new();
+            if r > 0 {
+                expect.push(k - n);
+            }
+            if c > 0 {
+                expect.push(k - 1);
+            }
+            if c + 1 < n {
+                expect.push(k + 1);
+            }
+            if r + 1 < n {
+                expect.push(k + n);
+            }
+            let got: Vec<usize> = adj.neighbours[k].iter().map(|e| e.0).collect();
+            assert_eq!(got, expect, "cell {k}");
+        }
+        // Diagonal cells meet at a corner only: two pieces.
+        assert_eq!(adj.components(&[0, n + 1]).len(), 2);
+        assert_eq!(adj.components(&[0, 1, n + 1]).len(), 1);
+    }
+}

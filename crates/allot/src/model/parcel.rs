@@ -1,0 +1,179 @@
+//! The parcel: id, geometry, properties, and the set of parcels read from one file.
+
+use std::fmt;
+
+use geo::{MultiPolygon, Rect};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+use super::{FeatureRef, PropertiesError};
+use crate::geom::bbox::bbox_of;
+
+/// A parcel's identifier: the Feature `id`, else `properties.id`, else `#N` (1-based position).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ParcelId(pub String);
+
+impl fmt::Display for ParcelId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl ParcelId {
+    /// The id as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// One land parcel read from a GeoJSON feature.
+///
+/// Kept small (160 bytes on 64-bit targets) because a million of them are held at once: the
+/// Feature `id` is rebuilt from [`Parcel::id`] by [`Parcel::feature_id`] rather than stored.
+#[derive(Debug, Clone)]
+pub struct Parcel {
+    /// The parcel's id (see [`ParcelId`]).
+    pub id: ParcelId,
+    /// The geometry, always as a multipolygon (a Polygon feature becomes one part).
+    pub geometry: MultiPolygon<f64>,
+    /// `properties.zone`, when present and not null.
+    pub zone: Option<String>,
+    /// `properties.land_use`, when present and not null.
+    pub land_use: Option<String>,
+    /// The feature's `properties` exactly as they were in the input (`None` for null/absent).
+    pub properties: Option<Box<RawValue>>,
+    /// `properties.name`, when present and not null.
+    pub name: Option<Box<str>>,
+    /// `properties.access`: lower-case tags such as `port`, `rail`, `highway`.
+    pub access: Vec<String>,
+    /// 0-based position of the feature in its file (a file under [`MAX_INPUT_BYTES`](crate::read::MAX_INPUT_BYTES) cannot
+    /// hold more than `u32::MAX` features).
+    pub index: u32,
+    /// True when the feature's geometry was a MultiPolygon (written back as one).
+    pub multi: bool,
+    /// What the feature's own `id` member was (as opposed to `properties.id` or a position).
+    pub(crate) feature_id: FeatureIdKind,
+}
+
+/// The JSON type of a Feature's `id` member; its text is the parcel's id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FeatureIdKind {
+    /// No `id` member (or `null`).
+    Absent,
+    /// A string `id`.
+    String,
+    /// A number `id` (its text as serde_json prints it, which reads back to the same number).
+    Number,
+}
+
+impl Parcel {
+    /// The properties as an ordered JSON object (empty when the feature had none or they were
+    /// not kept). Fails, naming the feature, when the raw properties cannot be parsed into an
+    /// object (nested deeper than serde_json's 128 levels): callers that write properties back
+    /// must not drop them silently.
+    ///
+    /// ```
+    /// let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+    /// let text = format!(r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","id":"A",
+    ///   "properties":{{"k":{deep}}},"geometry":{{"type":"Polygon",
+    ///   "coordinates":[[[67,24],[67.01,24],[67.01,24.01],[67,24]]]}}}}]}}"#);
+    /// let set = allot::parse_parcels(text.as_bytes(), "t").unwrap();
+    /// let e = set.parcels[0].properties_map().unwrap_err();
+    /// assert!(e.to_string().starts_with("feature 1 (id \"A\"): properties"));
+    /// ```
+    pub fn properties_map(&self) -> Result<Map<String, Value>, PropertiesError> {
+        match &self.properties {
+            None => Ok(Map::new()),
+            Some(raw) => {
+                serde_json::from_str::<Map<String, Value>>(raw.get()).map_err(|e| PropertiesError {
+                    feature: FeatureRef {
+                        position: self.index as usize + 1,
+                        id: Some(self.id.0.clone()),
+                    },
+                    reason: e.to_string(),
+                })
+            }
+        }
+    }
+
+    /// An empty stand-in for a feature that was not parsed (never returned to callers).
+    pub(crate) fn placeholder(index: usize) -> Parcel {
+        Parcel {
+            id: ParcelId(String::new()),
+            geometry: MultiPolygon(Vec::new()),
+            zone: None,
+            land_use: None,
+            properties: None,
+            name: None,
+            access: Vec::new(),
+            index: index as u32,
+            multi: false,
+            feature_id: FeatureIdKind::Absent,
+        }
+    }
+
+    /// The Feature's own `id` member as read (`None` when it had none, or had `null`, and the
+    /// id came from `properties.id` or the position).
+    ///
+    /// ```
+    /// let text = br#"{"type":"FeatureCollection","features":[
+    ///   {"type":"Feature","id":7,"properties":{"id":"P"},"geometry":{"type":"Polygon","coordinates":[[[67,24],[67.01,24],[67.01,24.01],[67,24]]]}},
+    ///   {"type":"Feature","properties":{"id":"P"},"geometry":{"type":"Polygon","coordinates":[[[67,24],[67.01,24],[67.01,24.01],[67,24]]]}}]}"#;
+    /// let set = allot::parse_parcels(text, "t").unwrap();
+    /// assert_eq!(set.parcels[0].feature_id(), Some(serde_json::json!(7)));
+    /// assert_eq!(set.parcels[1].feature_id(), None);
+    /// ```
+    pub fn feature_id(&self) -> Option<Value> {
+        match self.feature_id {
+            FeatureIdKind::Absent => None,
+            FeatureIdKind::String => Some(Value::String(self.id.0.clone())),
+            FeatureIdKind::Number => serde_json::from_str(&self.id.0).ok(),
+        }
+    }
+
+    /// The parcel's bounding rectangle (lon/lat degrees).
+    pub fn bbox(&self) -> Rect<f64> {
+        bbox_of(&self.geometry)
+    }
+}
+
+/// The parcels of one input file, plus the collection's own top-level members.
+#[derive(Debug, Clone, Default)]
+pub struct ParcelSet {
+    /// How the input is named in messages: its path, or `<stdin>`.
+    pub source: String,
+    /// The parcels, in file order.
+    pub parcels: Vec<Parcel>,
+    /// Top-level members other than `type`, `features`, `bbox` and `crs` (e.g. `name`,
+    /// `metadata`), kept to be written back and to caption maps.
+    pub members: Map<String, Value>,
+}
+
+impl ParcelSet {
+    /// `metadata.illustrative == true` in the input: maps and reports say so.
+    pub fn is_illustrative(&self) -> bool {
+        self.metadata_field("illustrative")
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+    }
+
+    /// A field of the top-level `metadata` object, if any.
+    pub fn metadata_field(&self, key: &str) -> Option<&Value> {
+        self.members.get("metadata")?.as_object()?.get(key)
+    }
+
+    /// Zone targets in acres from `metadata.targets` (an object `{"zone": acres}`); entries
+    /// that are not finite, non-negative numbers are left out, and so is a `targets` that is not
+    /// an object.
+    pub fn metadata_targets(&self) -> Vec<(String, f64)> {
+        let Some(Value::Object(map)) = self.metadata_field("targets") else {
+            return Vec::new();
+        };
+        map.iter()
+            .filter_map(|(k, v)| {
+                let a = v.as_f64()?;
+                (a.is_finite() && a >= 0.0).then(|| (k.clone(), a))
+            })
+            .collect()
+    }
+}

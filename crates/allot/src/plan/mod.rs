@@ -1,0 +1,1174 @@
+//! Planning: partition a site's parcels into contiguous, compact zones of target areas.
+//!
+//! [`plan`] takes zones in priority order (default: a 700-acre `sindh_mill` and a 3,200-acre
+//! `industrial_park`) and gives each a contiguous set of parcels (joined by shared edges, not
+//! corners) whose area is within the tolerance of its target; everything left over is
+//! [`RETAINED`]. Parcels of excluded land uses stay retained, locks pin parcels, and
+//! `require_access` makes the first zone include a parcel with that access.
+//!
+//! Each zone is found on the parcel graph ([`search`]): greedy compact growth from several
+//! seeds (the most central available parcels, parcels with the required access, locked
+//! parcels, a seeded random sample), then simulated annealing over add / remove / swap moves on
+//! the zone's boundary that keep it contiguous (articulation points never leave) and push its
+//! area into the band, minimising perimeter (so maximising Polsby-Popper compactness). Later
+//! zones pay a penalty for bordering more than half of an earlier zone's boundary, so the
+//! industrial park does not wrap around the mill. With `split`, one parcel on a zone's edge is
+//! cut by a straight line ([`split`]) so the zone's area is within 0.01 acre of its target.
+//! Same input and options give the same plan, byte for byte.
+
+pub mod search;
+pub mod split;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use geo::MultiPolygon;
+use rayon::prelude::*;
+
+use crate::geodesy::{M2_PER_ACRE, area_m2, perimeter_m, polsby_popper};
+use crate::graph::adjacency::{Adjacency, shared_boundary_m};
+use crate::index::ParcelIndex;
+use crate::model::{ParcelId, ParcelSet};
+use crate::write::OutFeature;
+use search::{Earlier, Graph, Solution, ZoneProblem};
+
+/// The zone of land no target takes.
+pub const RETAINED: &str = "retained";
+
+/// Land uses kept out of every zone unless `--no-default-excludes`.
+pub const DEFAULT_EXCLUDED_USES: [&str; 4] = [
+    "township",
+    "township_fringe",
+    "water_reservoir",
+    "encroached",
+];
+
+/// Overlaps larger than this (m²) make the input unfit to plan (as `allot validate` reports
+/// them by default).
+pub const OVERLAP_M2: f64 = 1.0;
+
+/// How close a split zone gets to its target, in acres.
+pub const SPLIT_PRECISION_ACRES: f64 = 0.01;
+
+/// What to plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanOptions {
+    /// Zones and their target areas in acres, in priority order.
+    pub zones: Vec<(String, f64)>,
+    /// Allowed deviation of each zone's area from its target, in acres.
+    pub tolerance_acres: f64,
+    /// Cut one parcel per zone so its area is within [`SPLIT_PRECISION_ACRES`] of the target.
+    pub split: bool,
+    /// `(parcel id, zone)` pins; the zone may be [`RETAINED`].
+    pub locks: Vec<(String, String)>,
+    /// Land uses that stay retained.
+    pub exclude_uses: Vec<String>,
+    /// Access tag (`port`, `rail`, `highway`) the first zone must include.
+    pub require_access: Option<String>,
+    /// Seed of the randomised search.
+    pub seed: u64,
+}
+
+impl Default for PlanOptions {
+    /// The PSM job: `sindh_mill=700`, `industrial_park=3200`, ±1 acre, default exclusions.
+    fn default() -> Self {
+        PlanOptions {
+            zones: vec![
+                ("sindh_mill".into(), 700.0),
+                ("industrial_park".into(), 3200.0),
+            ],
+            tolerance_acres: 1.0,
+            split: false,
+            locks: Vec::new(),
+            exclude_uses: DEFAULT_EXCLUDED_USES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            require_access: None,
+            seed: 1,
+        }
+    }
+}
+
+/// One output parcel (an input parcel, or a piece of one) and its zone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedParcel {
+    /// Its id (`<parent>-a` / `<parent>-b` for split pieces).
+    pub id: ParcelId,
+    /// 0-based index of the input parcel it is (or came from).
+    pub source: usize,
+    /// The zone it is in.
+    pub zone: String,
+    /// Its geometry (a piece's, or the input's with any cut points inserted on shared edges).
+    pub geometry: MultiPolygon<f64>,
+    /// Geodesic area in acres.
+    pub acres: f64,
+    /// The parent's id, for split pieces.
+    pub split_from: Option<ParcelId>,
+}
+
+/// A zone's totals in the plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneSummary {
+    /// Zone name.
+    pub name: String,
+    /// Target in acres (`None` for retained land).
+    pub target_acres: Option<f64>,
+    /// Number of parcels (split pieces count as parcels).
+    pub parcels: usize,
+    /// Area in acres.
+    pub acres: f64,
+    /// Perimeter of the zone's union in metres.
+    pub perimeter_m: f64,
+    /// Polsby-Popper compactness 4πA/P².
+    pub polsby_popper: f64,
+    /// Connected pieces (1 for every planned zone).
+    pub components: usize,
+    /// Largest fraction of this zone's perimeter bordered by one later planned zone.
+    pub bordered_by_later: f64,
+}
+
+/// A parcel cut in two.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SplitRecord {
+    /// The input parcel's id.
+    pub parent: ParcelId,
+    /// The pieces' ids (`-a` is the piece that went to the zone being completed).
+    pub pieces: [ParcelId; 2],
+    /// The pieces' areas in acres.
+    pub acres: [f64; 2],
+    /// The pieces' zones.
+    pub zones: [String; 2],
+}
+
+/// A plan: the zone of every output parcel, per-zone totals and the splits made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    /// Output parcels in input order (a split parcel's pieces replace it, `-a` then `-b`).
+    pub parcels: Vec<PlannedParcel>,
+    /// The planned zones in priority order, then [`RETAINED`].
+    pub zones: Vec<ZoneSummary>,
+    /// Parcels that were cut.
+    pub splits: Vec<SplitRecord>,
+    /// The tolerance the plan was made with (acres).
+    pub tolerance_acres: f64,
+    /// Total area of the site (acres).
+    pub total_acres: f64,
+}
+
+/// Why a plan could not be made.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PlanError {
+    /// Two features share an id.
+    #[error(
+        "{file}: features {first} and {second} share the id {id:?}; ids must be unique to plan (locks and output ids would be ambiguous)"
+    )]
+    DuplicateId {
+        /// The input's name.
+        file: String,
+        /// The id.
+        id: String,
+        /// 1-based position of the first feature with it.
+        first: usize,
+        /// 1-based position of the second.
+        second: usize,
+    },
+    /// Parcels with invalid geometry (fix them first).
+    #[error("{file}: {count} parcel(s) with invalid geometry, fix them before planning: {details}")]
+    InvalidGeometry {
+        /// The input's name.
+        file: String,
+        /// How many.
+        count: usize,
+        /// The first few, with feature position, id and problem.
+        details: String,
+    },
+    /// Overlapping parcels (fix them first).
+    #[error("{file}: {count} overlapping parcel pair(s), fix them before planning: {details}")]
+    Overlaps {
+        /// The input's name.
+        file: String,
+        /// How many.
+        count: usize,
+        /// The first few pairs.
+        details: String,
+    },
+    /// A zone option that makes no sense.
+    #[error("zone {zone:?}: {reason}")]
+    BadZone {
+        /// The zone.
+        zone: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// Some other option that makes no sense.
+    #[error("{0}")]
+    BadOption(String),
+    /// A lock that cannot be honoured as given.
+    #[error("--lock {id}={zone}: {reason}")]
+    BadLock {
+        /// The parcel id.
+        id: String,
+        /// The zone.
+        zone: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// No plan satisfies the constraints.
+    #[error("cannot plan zone {zone:?} ({target} acres ± {tolerance}): {reason}")]
+    Infeasible {
+        /// The zone that could not be planned.
+        zone: String,
+        /// Its target (acres).
+        target: f64,
+        /// The tolerance (acres).
+        tolerance: f64,
+        /// The binding constraint.
+        reason: String,
+    },
+    /// The input file is larger than planning can hold in memory.
+    #[error(
+        "{file}: {bytes} bytes is more than allot plan reads ({limit} bytes: planning needs about 60 bytes of memory per input byte); plan part of the site at a time"
+    )]
+    InputTooLarge {
+        /// The input's name.
+        file: String,
+        /// Its size.
+        bytes: u64,
+        /// [`MAX_INPUT_BYTES`].
+        limit: u64,
+    },
+    /// The input has no parcels.
+    #[error("{file}: no parcels to plan")]
+    NoParcels {
+        /// The input's name.
+        file: String,
+    },
+    /// The input has more parcels than planning can hold in memory.
+    #[error(
+        "{file}: {parcels} parcels is more than allot plan takes ({limit}: planning needs about 20 KB of memory per parcel); plan part of the site at a time"
+    )]
+    TooManyParcels {
+        /// The input's name.
+        file: String,
+        /// How many it has.
+        parcels: usize,
+        /// [`MAX_PARCELS`].
+        limit: usize,
+    },
+}
+
+impl PlanError {
+    /// True when the input and options are fine but no plan meets them (exit 1, not 2).
+    pub fn is_infeasible(&self) -> bool {
+        matches!(self, PlanError::Infeasible { .. })
+    }
+}
+
+/// Largest input file `allot plan` reads. Planning holds about 57 bytes of memory per input
+/// byte (measured with `/usr/bin/time -v` on synthetic fabrics: 10k, 30k and 100k parcels all
+/// 56-62 bytes per byte; 100k parcels, 34.5 MB → 1.95 GB peak), against about 3 for `summary`,
+/// `validate` and `map`; 256 MiB keeps a plan within ~15 GB.
+pub const MAX_INPUT_BYTES: u64 = 256 << 20;
+
+/// Most parcels `allot plan` takes (the same bound for standard input, whose size is not known
+/// beforehand: 256 MiB of synthetic fabric is about 780,000 parcels).
+pub const MAX_PARCELS: usize = 750_000;
+
+/// Refuses, before reading it, an input file larger than [`MAX_INPUT_BYTES`] (`-`, standard
+/// input, and files whose size cannot be read pass; [`check_parcel_count`] bounds them).
+pub fn check_input_file(path: &std::path::Path) -> Result<(), PlanError> {
+    if path.as_os_str() != "-" {
+        let size = std::fs::metadata(path).map_or(0, |m| m.len());
+        if size > MAX_INPUT_BYTES {
+            return Err(PlanError::InputTooLarge {
+                file: path.display().to_string(),
+                bytes: size,
+                limit: MAX_INPUT_BYTES,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a set with no parcels or more than [`MAX_PARCELS`].
+pub fn check_parcel_count(set: &ParcelSet) -> Result<(), PlanError> {
+    if set.parcels.is_empty() {
+        return Err(PlanError::NoParcels {
+            file: set.source.clone(),
+        });
+    }
+    if set.parcels.len() > MAX_PARCELS {
+        return Err(PlanError::TooManyParcels {
+            file: set.source.clone(),
+            parcels: set.parcels.len(),
+            limit: MAX_PARCELS,
+        });
+    }
+    Ok(())
+}
+
+/// The working state: the graph (which grows when parcels are cut) and assignments.
+#[derive(Debug, Clone)]
+struct Work {
+    geoms: Vec<MultiPolygon<f64>>,
+    graph: Graph,
+    origin: Vec<usize>,
+    piece: Vec<Option<u8>>,
+    alive: Vec<bool>,
+    zone: Vec<Option<usize>>,
+    labels: Vec<String>,
+    /// (parent node, zone piece node, rest node)
+    splits: Vec<(usize, usize, usize)>,
+}
+
+/// Static facts about the input the zones are planned under.
+struct Rules {
+    excluded: Vec<bool>,
+    lock: Vec<Option<usize>>,
+    access: Option<(Vec<bool>, String)>,
+    zones: Vec<(String, f64)>,
+    tol: f64,
+    split: bool,
+    seed: u64,
+}
+
+fn norm(s: &str) -> String {
+    s.trim().to_lowercase()
+}
+
+fn local_xy(geoms: &[MultiPolygon<f64>]) -> Vec<[f64; 2]> {
+    let boxes: Vec<_> = geoms.iter().map(crate::geom::bbox::bbox_of).collect();
+    let lat0 = if boxes.is_empty() {
+        0.0
+    } else {
+        boxes.iter().map(|b| b.center().y).sum::<f64>() / boxes.len() as f64
+    };
+    let kx = 111_320.0 * lat0.to_radians().cos();
+    boxes
+        .iter()
+        .map(|b| [b.center().x * kx, b.center().y * 110_574.0])
+        .collect()
+}
+
+fn check_input(set: &ParcelSet) -> Result<(), PlanError> {
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for p in &set.parcels {
+        if let Some(&first) = seen.get(p.id.as_str()) {
+            return Err(PlanError::DuplicateId {
+                file: set.source.clone(),
+                id: p.id.0.clone(),
+                first: first + 1,
+                second: p.index as usize + 1,
+            });
+        }
+        seen.insert(p.id.as_str(), p.index as usize);
+    }
+    let position: BTreeMap<&str, usize> = seen;
+    let describe = |f: &crate::validate::Finding| {
+        let who: Vec<String> = f
+            .parcels
+            .iter()
+            .map(|id| match position.get(id.as_str()) {
+                Some(i) => format!("feature {} (id {:?})", i + 1, id.as_str()),
+                None => format!("id {:?}", id.as_str()),
+            })
+            .collect();
+        format!("{}: {}", who.join(" and "), f.message)
+    };
+    let invalid = crate::validate::invalid_geometry(&set.parcels);
+    if !invalid.is_empty() {
+        let details: Vec<String> = invalid.iter().map(describe).collect();
+        return Err(PlanError::InvalidGeometry {
+            file: set.source.clone(),
+            count: invalid.len(),
+            details: first_few(&details),
+        });
+    }
+    let index = ParcelIndex::build(set.parcels.iter().map(|p| &p.geometry));
+    let skip = vec![false; set.parcels.len()];
+    let overlaps = crate::validate::overlaps(&set.parcels, &index, &skip, OVERLAP_M2);
+    if !overlaps.is_empty() {
+        let details: Vec<String> = overlaps.iter().map(describe).collect();
+        return Err(PlanError::Overlaps {
+            file: set.source.clone(),
+            count: overlaps.len(),
+            details: first_few(&details),
+        });
+    }
+    Ok(())
+}
+
+fn first_few(items: &[String]) -> String {
+    let mut s = items.iter().take(5).cloned().collect::<Vec<_>>().join("; ");
+    if items.len() > 5 {
+        s.push_str(&format!("; and {} more", items.len() - 5));
+    }
+    s
+}
+
+fn rules(set: &ParcelSet, opts: &PlanOptions) -> Result<Rules, PlanError> {
+    if opts.zones.is_empty() {
+        return Err(PlanError::BadOption("no zones to plan".into()));
+    }
+    if !(opts.tolerance_acres.is_finite() && opts.tolerance_acres >= 0.0) {
+        return Err(PlanError::BadOption(format!(
+            "the tolerance must be a finite, non-negative number of acres, not {}",
+            opts.tolerance_acres
+        )));
+    }
+    let mut names = BTreeSet::new();
+    for (name, target) in &opts.zones {
+        let bad = |reason: &str| PlanError::BadZone {
+            zone: name.clone(),
+            reason: reason.into(),
+        };
+        if name == RETAINED {
+            return Err(bad(
+                "`retained` is the land no zone takes; choose another name",
+            ));
+        }
+        if !names.insert(name.as_str()) {
+            return Err(bad("given twice"));
+        }
+        if !(target.is_finite() && *target > 0.0) {
+            return Err(bad("the target must be a positive number of acres"));
+        }
+    }
+    let excl: BTreeSet<String> = opts.exclude_uses.iter().map(|s| norm(s)).collect();
+    let excluded: Vec<bool> = set
+        .parcels
+        .iter()
+        .map(|p| {
+            p.land_use
+                .as_deref()
+                .is_some_and(|u| excl.contains(&norm(u)))
+        })
+        .collect();
+    let by_id: BTreeMap<&str, usize> = set
+        .parcels
+        .iter()
+        .map(|p| (p.id.as_str(), p.index as usize))
+        .collect();
+    let mut lock: Vec<Option<usize>> = vec![None; set.parcels.len()];
+    for (id, zone) in &opts.locks {
+        let bad = |reason: String| PlanError::BadLock {
+            id: id.clone(),
+            zone: zone.clone(),
+            reason,
+        };
+        let Some(&i) = by_id.get(id.as_str()) else {
+            return Err(bad(format!(
+                "no parcel has the id {id:?} in {}",
+                set.source
+            )));
+        };
+        let z = if zone == RETAINED {
+            opts.zones.len()
+        } else {
+            opts.zones
+                .iter()
+                .position(|(n, _)| n == zone)
+                .ok_or_else(|| {
+                    let known: Vec<&str> = opts
+                        .zones
+                        .iter()
+                        .map(|(n, _)| n.as_str())
+                        .chain([RETAINED])
+                        .collect();
+                    bad(format!(
+                        "unknown zone {zone:?} (zones: {})",
+                        known.join(", ")
+                    ))
+                })?
+        };
+        if z < opts.zones.len() && excluded[i] {
+            return Err(bad(format!(
+                "parcel {id} (feature {}) has land_use {:?}, which is excluded; lock it to `retained`, or allow the use with --no-default-excludes",
+                i + 1,
+                set.parcels[i].land_use.as_deref().unwrap_or("")
+            )));
+        }
+        if let Some(prev) = lock[i]
+            && prev != z
+        {
+            return Err(bad(format!("parcel {id} is locked to two zones")));
+        }
+        lock[i] = Some(z);
+    }
+    let access = match &opts.require_access {
+        None => None,
+        Some(a) => {
+            let a = norm(a);
+            let mask: Vec<bool> = set
+                .parcels
+                .iter()
+                .map(|p| p.access.iter().any(|t| norm(t) == a))
+                .collect();
+            Some((mask, a))
+        }
+    };
+    Ok(Rules {
+        excluded,
+        lock,
+        access,
+        zones: opts.zones.clone(),
+        tol: opts.tolerance_acres,
+        split: opts.split,
+        seed: opts.seed,
+    })
+}
+
+fn build_work(set: &ParcelSet) -> Work {
+    let geoms: Vec<MultiPolygon<f64>> = set.parcels.iter().map(|p| p.geometry.clone()).collect();
+    let refs: Vec<&MultiPolygon<f64>> = geoms.iter().collect();
+    let index = ParcelIndex::build(refs.iter().copied());
+    let adjacency = Adjacency::build(&refs, &index);
+    let (area, perim): (Vec<f64>, Vec<f64>) = geoms
+        .par_iter()
+        .map(|g| (area_m2(g) / M2_PER_ACRE, perimeter_m(g)))
+        .unzip();
+    let n = geoms.len();
+    let mut graph = Graph {
+        area,
+        perim,
+        adj: adjacency.neighbours,
+        xy: local_xy(&geoms),
+        edge: Vec::new(),
+    };
+    graph.mark_edges();
+    Work {
+        geoms,
+        graph,
+        origin: (0..n).collect(),
+        piece: vec![None; n],
+        alive: vec![true; n],
+        zone: vec![None; n],
+        labels: set.parcels.iter().map(|p| p.id.0.clone()).collect(),
+        splits: Vec::new(),
+    }
+}
+
+impl Rules {
+    fn excluded(&self, w: &Work, v: usize) -> bool {
+        self.excluded[w.origin[v]]
+    }
+    fn lock(&self, w: &Work, v: usize) -> Option<usize> {
+        if w.piece[v].is_some() {
+            None
+        } else {
+            self.lock[v]
+        }
+    }
+}
+
+/// Plans the zones of `opts` on `set`.
+///
+/// ```
+/// // A 6 × 6 grid of 0.005° cells (about 34 acres each near Karachi): plan 4 cells' worth.
+/// let mut features = Vec::new();
+/// for r in 0..6 {
+///     for c in 0..6 {
+///         let (x, y) = (67.0 + c as f64 * 0.005, 24.8 + r as f64 * 0.005);
+///         features.push(format!(
+///             r#"{{"type":"Feature","id":"P{r}{c}","properties":{{}},"geometry":{{"type":"Polygon","coordinates":[[[{x},{y}],[{},{y}],[{},{}],[{x},{}],[{x},{y}]]]}}}}"#,
+///             x + 0.005, x + 0.005, y + 0.005, y + 0.005));
+///     }
+/// }
+/// let text = format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, features.join(","));
+/// let set = allot::parse_parcels(text.as_bytes(), "grid").unwrap();
+/// let cell = allot::geodesy::acres(allot::geodesy::area_m2(&set.parcels[0].geometry));
+/// let opts = allot::plan::PlanOptions {
+///     zones: vec![("mill".into(), 4.0 * cell)],
+///     tolerance_acres: 0.5,
+///     ..Default::default()
+/// };
+/// let plan = allot::plan::plan(&set, &opts).unwrap();
+/// let mill = &plan.zones[0];
+/// assert_eq!(mill.parcels, 4);
+/// assert!((mill.acres - 4.0 * cell).abs() <= 0.5);
+/// assert_eq!(mill.components, 1);
+/// ```
+pub fn plan(set: &ParcelSet, opts: &PlanOptions) -> Result<Plan, PlanError> {
+    check_input(set)?;
+    let rules = rules(set, opts)?;
+    if let Some((mask, name)) = &rules.access
+        && !mask.iter().any(|&b| b)
+    {
+        return Err(PlanError::Infeasible {
+            zone: rules.zones[0].0.clone(),
+            target: rules.zones[0].1,
+            tolerance: rules.tol,
+            reason: format!("no parcel in {} has {name} access", set.source),
+        });
+    }
+    let work = build_work(set);
+    let mut budget = 12usize;
+    let work = plan_from(&rules, 0, &work, &mut budget)?;
+    Ok(finish(set, &rules, work))
+}
+
+fn infeasible(rules: &Rules, k: usize, reason: String) -> PlanError {
+    PlanError::Infeasible {
+        zone: rules.zones[k].0.clone(),
+        target: rules.zones[k].1,
+        tolerance: rules.tol,
+        reason,
+    }
+}
+
+/// Plans zone `k` and the ones after it, trying the next-best alternatives for zone `k` when a
+/// later zone cannot be planned.
+fn plan_from(rules: &Rules, k: usize, work: &Work, budget: &mut usize) -> Result<Work, PlanError> {
+    if k == rules.zones.len() {
+        return Ok(work.clone());
+    }
+    let (data, sols) = zone_options(rules, k, work)?;
+    let mut first_err = None;
+    let mut realized = 0;
+    for s in sols.iter().take(3) {
+        if *budget == 0 {
+            break;
+        }
+        let w = if rules.split {
+            match complete_with_cut(rules, k, work, &data, s) {
+                Some(w) => w,
+                None => continue,
+            }
+        } else {
+            let mut w = work.clone();
+            for &v in &s.members {
+                w.zone[v] = Some(k);
+            }
+            w
+        };
+        realized += 1;
+        *budget -= 1;
+        match plan_from(rules, k + 1, &w, budget) {
+            Ok(done) => return Ok(done),
+            Err(e) => {
+                if first_err.is_none() {
+                    first_err = Some(e);
+                }
+            }
+        }
+    }
+    if realized == 0 && rules.split {
+        let (name, target) = (&rules.zones[k].0, rules.zones[k].1);
+        return Err(infeasible(
+            rules,
+            k,
+            format!(
+                "no parcel on the edge of a compact zone near {target} acres can be cut into non-sliver pieces to reach {name}'s target within {SPLIT_PRECISION_ACRES} acre"
+            ),
+        ));
+    }
+    Err(first_err.unwrap_or_else(|| infeasible(rules, k, "search budget exhausted".into())))
+}
+
+/// The zone problem for zone `k` on the current work, as owned data.
+struct ZoneData {
+    avail: Vec<bool>,
+    open: Vec<bool>,
+    required: Vec<usize>,
+    access: Option<Vec<bool>>,
+    earlier: Vec<Earlier>,
+}
+
+fn zone_data(rules: &Rules, k: usize, work: &Work) -> ZoneData {
+    let n = work.graph.len();
+    let avail: Vec<bool> = (0..n)
+        .map(|v| {
+            work.alive[v]
+                && !rules.excluded(work, v)
+                && work.zone[v].is_none()
+                && rules.lock(work, v).is_none_or(|z| z == k)
+        })
+        .collect();
+    let required: Vec<usize> = (0..n)
+        .filter(|&v| work.alive[v] && rules.lock(work, v) == Some(k))
+        .collect();
+    let access = if k == 0 {
+        rules
+            .access
+            .as_ref()
+            .map(|(mask, _)| (0..n).map(|v| mask[work.origin[v]]).collect())
+    } else {
+        None
+    };
+    let earlier = (0..k)
+        .map(|z| {
+            let members: Vec<usize> = (0..n).filter(|&v| work.zone[v] == Some(z)).collect();
+            let mut shared = vec![0.0; n];
+            for &m in &members {
+                for &(w, s) in &work.graph.adj[m] {
+                    shared[w] += s;
+                }
+            }
+            Earlier {
+                shared,
+                perim: work.graph.union_perimeter(&members),
+            }
+        })
+        .collect();
+    let open: Vec<bool> = (0..n)
+        .map(|v| work.alive[v] && work.zone[v].is_none())
+        .collect();
+    ZoneData {
+        avail,
+        open,
+        required,
+        access,
+        earlier,
+    }
+}
+
+/// The zone problem's data and the alternative zones found for zone `k`, best first (with
+/// `split`, zones near the target that a cut completes).
+fn zone_options(
+    rules: &Rules,
+    k: usize,
+    work: &Work,
+) -> Result<(ZoneData, Vec<Solution>), PlanError> {
+    let target = rules.zones[k].1;
+    let data = zone_data(rules, k, work);
+    let access_name = rules.access.as_ref().map(|a| a.1.as_str()).unwrap_or("");
+    let problem = |tol: f64| ZoneProblem {
+        graph: &work.graph,
+        avail: &data.avail,
+        open: &data.open,
+        required: &data.required,
+        access: data.access.as_deref(),
+        access_name,
+        labels: &work.labels,
+        target,
+        tol,
+        earlier: data.earlier.clone(),
+        seed: rules.seed.wrapping_add(k as u64 * 0x1000_0000),
+    };
+    if !rules.split {
+        let sols = search::solve(&problem(rules.tol)).map_err(|e| {
+            let mut reason = e.to_string();
+            if matches!(e, search::Infeasible::NoWholeParcelSet { .. }) {
+                // Is it granularity? Try a band as wide as a typical parcel.
+                let wide = wide_tolerance(&work.graph, &data.avail, rules.tol);
+                if let Ok(s) = search::solve(&problem(wide)) {
+                    reason = format!(
+                        "whole parcels cannot reach {target} ± {} acres (the closest compact zone found has {:.2} acres); use --split to cut a parcel on the zone's edge",
+                        rules.tol, s[0].area
+                    );
+                }
+            }
+            infeasible(rules, k, reason)
+        })?;
+        return Ok((data, sols));
+    }
+    // Split: find compact zones near the target, then complete the best with one cut.
+    let wide = wide_tolerance(&work.graph, &data.avail, rules.tol);
+    let sols = search::solve(&problem(wide)).map_err(|e| infeasible(rules, k, e.to_string()))?;
+    Ok((data, sols))
+}
+
+fn wide_tolerance(g: &Graph, avail: &[bool], tol: f64) -> f64 {
+    let mut a: Vec<f64> = (0..g.len())
+        .filter(|&v| avail[v])
+        .map(|v| g.area[v])
+        .collect();
+    a.sort_by(f64::total_cmp);
+    let med = a.get(a.len() / 2).copied().unwrap_or(1.0);
+    tol.max(0.6 * med)
+}
+
+/// Connected after removing `gone` from `members`?
+fn connected_without(g: &Graph, members: &[usize], gone: usize) -> bool {
+    let set: BTreeSet<usize> = members.iter().copied().filter(|&v| v != gone).collect();
+    let Some(&start) = set.iter().next() else {
+        return false;
+    };
+    let mut seen = BTreeSet::from([start]);
+    let mut stack = vec![start];
+    while let Some(v) = stack.pop() {
+        for &(w, _) in &g.adj[v] {
+            if set.contains(&w) && seen.insert(w) {
+                stack.push(w);
+            }
+        }
+    }
+    seen.len() == set.len()
+}
+
+/// Completes a whole-parcel zone `s` to the exact target with one straight cut: either cut a
+/// parcel just outside the zone and take the piece that touches it, or cut a parcel on its
+/// edge and give back the far piece. Returns the work with the cut made and the zone assigned.
+fn complete_with_cut(
+    rules: &Rules,
+    k: usize,
+    work: &Work,
+    data: &ZoneData,
+    s: &Solution,
+) -> Option<Work> {
+    let g = &work.graph;
+    let target = rules.zones[k].1;
+    let tol = rules.tol.min(SPLIT_PRECISION_ACRES);
+    let assign = |members: &[usize]| {
+        let mut w = work.clone();
+        for &v in members {
+            w.zone[v] = Some(k);
+        }
+        w
+    };
+    if (s.area - target).abs() <= tol {
+        return Some(assign(&s.members));
+    }
+    let inset: BTreeSet<usize> = s.members.iter().copied().collect();
+    let has_access = |members: &BTreeSet<usize>| {
+        data.access
+            .as_ref()
+            .is_none_or(|a| members.iter().any(|&v| a[v]))
+    };
+    let cuttable = |v: usize| {
+        v < work.origin.len()
+            && work.piece[v].is_none()
+            && work.alive[v]
+            && rules.lock(work, v).is_none()
+            && work.geoms[v].0.len() == 1
+            && work.geoms[v].0[0].interiors().is_empty()
+    };
+    // Candidates: (base set, parcel to cut, wanted piece acres).
+    let mut cands: Vec<(f64, Vec<usize>, usize, f64)> = Vec::new();
+    let frontier: BTreeSet<usize> = s
+        .members
+        .iter()
+        .flat_map(|&m| g.adj[m].iter().map(|e| e.0))
+        .filter(|&w| !inset.contains(&w) && data.avail[w])
+        .collect();
+    let fraction_ok = |x: f64, a: f64| x >= 0.03 * a && x <= 0.97 * a;
+    if s.area < target {
+        let x = target - s.area;
+        for &c in &frontier {
+            if cuttable(c) && fraction_ok(x, g.area[c]) {
+                let est = s.perim + g.perim[c] * (x / g.area[c]).sqrt();
+                cands.push((est, s.members.clone(), c, x));
+            }
+        }
+    } else {
+        let required: BTreeSet<usize> = data.required.iter().copied().collect();
+        for &i in &s.members {
+            let x = target - (s.area - g.area[i]);
+            if !cuttable(i) || required.contains(&i) || !fraction_ok(x, g.area[i]) {
+                continue;
+            }
+            if !connected_without(g, &s.members, i) {
+                continue;
+            }
+            let base: Vec<usize> = s.members.iter().copied().filter(|&v| v != i).collect();
+            let est = s.perim - g.perim[i] * (1.0 - (x / g.area[i]).sqrt());
+            cands.push((est, base, i, x));
+        }
+    }
+    cands.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.2.cmp(&b.2)));
+    let mut evals: Vec<(Vec<usize>, CutEval, [geo::Coord<f64>; 2])> = Vec::new();
+    for (_, base, c, x) in cands.into_iter().take(12) {
+        let base_set: BTreeSet<usize> = base.iter().copied().collect();
+        if !has_access(&base_set) && !data.access.as_ref().is_some_and(|a| a[c]) {
+            continue;
+        }
+        let base_perim = g.union_perimeter(&base);
+        let poly = &work.geoms[c].0[0];
+        let parent_pp = polsby_popper(area_m2(&work.geoms[c]), g.perim[c]);
+        let min_pp = (0.5 * parent_pp).min(0.2);
+        for cut in split::cuts_with_area(poly, x * M2_PER_ACRE, min_pp) {
+            if let Some(e) = evaluate_cut(work, c, &cut, &base_set, base_perim) {
+                evals.push((base.clone(), e, cut.points));
+            }
+        }
+    }
+    // Cheapest zone perimeter first; the first cut passing the exact checks wins.
+    let mut order: Vec<usize> = (0..evals.len()).collect();
+    order.sort_by(|&a, &b| {
+        evals[a]
+            .1
+            .zone_perim
+            .total_cmp(&evals[b].1.zone_perim)
+            .then(a.cmp(&b))
+    });
+    let pick = order
+        .into_iter()
+        .find(|&i| cut_is_exact(work, &evals[i].1, evals[i].2))?;
+    let (base, e, _) = evals.swap_remove(pick);
+    let mut w = work.clone();
+    apply_cut(&mut w, e);
+    let piece = w.graph.len() - 2;
+    for &v in &base {
+        w.zone[v] = Some(k);
+    }
+    w.zone[piece] = Some(k);
+    Some(w)
+}
+
+/// A cut evaluated against the current work: the neighbours' geometries with the cut points
+/// inserted, and the shared lengths of both pieces with each neighbour.
+struct CutEval {
+    c: usize,
+    piece: MultiPolygon<f64>,
+    rest: MultiPolygon<f64>,
+    nbr_geoms: Vec<(usize, MultiPolygon<f64>)>,
+    links: Vec<(usize, f64, f64)>,
+    shared_ab: f64,
+    zone_perim: f64,
+}
+
+/// Evaluates the cut of node `c`: None when the piece does not touch `base`, or the pieces
+/// fail the tiling checks or overlap a neighbour.
+fn evaluate_cut(
+    work: &Work,
+    c: usize,
+    cut: &split::Cut,
+    base: &BTreeSet<usize>,
+    base_perim: f64,
+) -> Option<CutEval> {
+    let nbrs: Vec<usize> = work.graph.adj[c].iter().map(|e| e.0).collect();
+    let mut nbr_geoms = Vec::new();
+    for &nb in &nbrs {
+        let mut g = work.geoms[nb].clone();
+        for p in cut.points {
+            split::insert_vertex(&mut g, p);
+        }
+        nbr_geoms.push((nb, g));
+    }
+    let piece = MultiPolygon(vec![cut.piece.clone()]);
+    let rest = MultiPolygon(vec![cut.rest.clone()]);
+    let shared_ab = shared_boundary_m(&piece, &rest);
+    let mut touch = 0.0;
+    let mut links = Vec::new();
+    for (nb, g) in &nbr_geoms {
+        let sa = shared_boundary_m(&piece, g);
+        let sb = shared_boundary_m(&rest, g);
+        if base.contains(nb) {
+            touch += sa;
+        }
+        links.push((*nb, sa, sb));
+    }
+    if touch <= 1e-3 {
+        return None;
+    }
+    let zone_perim = base_perim + perimeter_m(&piece) - 2.0 * touch;
+    Some(CutEval {
+        c,
+        piece,
+        rest,
+        nbr_geoms,
+        links,
+        shared_ab,
+        zone_perim,
+    })
+}
+
+/// The exact checks of a cut (slow: boolean operations): the pieces tile the parent and
+/// overlap no neighbour.
+fn cut_is_exact(work: &Work, e: &CutEval, points: [geo::Coord<f64>; 2]) -> bool {
+    let parent = &work.geoms[e.c].0[0];
+    if split::check_tiling(parent, &e.piece.0[0], &e.rest.0[0], points).is_err() {
+        return false;
+    }
+    e.nbr_geoms.iter().all(|(_, g)| {
+        split::overlap_fraction(&e.piece.0[0], g) <= 1e-9
+            && split::overlap_fraction(&e.rest.0[0], g) <= 1e-9
+    })
+}
+
+/// Makes an evaluated cut in the work: the pieces become the last two nodes (the zone piece,
+/// then the rest); the parent node dies.
+fn apply_cut(w: &mut Work, e: CutEval) {
+    let c = e.c;
+    let a = w.graph.len();
+    let b = a + 1;
+    for (nb, g) in e.nbr_geoms {
+        w.geoms[nb] = g;
+    }
+    let g = &mut w.graph;
+    g.area.push(area_m2(&e.piece) / M2_PER_ACRE);
+    g.area.push(area_m2(&e.rest) / M2_PER_ACRE);
+    g.perim.push(perimeter_m(&e.piece));
+    g.perim.push(perimeter_m(&e.rest));
+    g.xy.extend(local_xy(&[e.piece.clone(), e.rest.clone()]));
+    let mut adj_a = vec![(b, e.shared_ab)];
+    let mut adj_b = vec![(a, e.shared_ab)];
+    for &(nb, sa, sb) in &e.links {
+        let list = &mut g.adj[nb];
+        list.retain(|x| x.0 != c);
+        if sa > 0.0 {
+            list.push((a, sa));
+            adj_a.push((nb, sa));
+        }
+        if sb > 0.0 {
+            list.push((b, sb));
+            adj_b.push((nb, sb));
+        }
+        list.sort_by_key(|x| x.0);
+    }
+    adj_a.sort_by_key(|x| x.0);
+    adj_b.sort_by_key(|x| x.0);
+    g.adj.push(adj_a);
+    g.adj.push(adj_b);
+    g.adj[c].clear();
+    g.mark_edges();
+    w.geoms.push(e.piece);
+    w.geoms.push(e.rest);
+    let origin = w.origin[c];
+    w.origin.extend([origin, origin]);
+    w.piece.extend([Some(0), Some(1)]);
+    w.alive.extend([true, true]);
+    w.alive[c] = false;
+    w.zone.extend([None, None]);
+    let label = w.labels[c].clone();
+    w.labels.push(format!("{label}-a"));
+    w.labels.push(format!("{label}-b"));
+    w.splits.push((c, a, b));
+}
+
+fn zone_name(rules: &Rules, z: Option<usize>) -> String {
+    match z {
+        Some(z) if z < rules.zones.len() => rules.zones[z].0.clone(),
+        _ => RETAINED.to_string(),
+    }
+}
+
+fn finish(set: &ParcelSet, rules: &Rules, work: Work) -> Plan {
+    let n_src = set.parcels.len();
+    let mut pieces_of: Vec<Vec<usize>> = vec![Vec::new(); n_src];
+    for v in n_src..work.graph.len() {
+        if work.alive[v] {
+            pieces_of[work.origin[v]].push(v);
+        }
+    }
+    let mut order: Vec<usize> = Vec::with_capacity(work.graph.len());
+    for (s, pieces) in pieces_of.iter().enumerate() {
+        if work.alive[s] {
+            order.push(s);
+        } else {
+            let mut p = pieces.clone();
+            p.sort_by_key(|&v| work.piece[v]);
+            order.extend(p);
+        }
+    }
+    let parcels: Vec<PlannedParcel> = order
+        .iter()
+        .map(|&v| PlannedParcel {
+            id: ParcelId(work.labels[v].clone()),
+            source: work.origin[v],
+            zone: zone_name(rules, work.zone[v]),
+            geometry: work.geoms[v].clone(),
+            acres: work.graph.area[v],
+            split_from: work.piece[v].map(|_| set.parcels[work.origin[v]].id.clone()),
+        })
+        .collect();
+    let nz = rules.zones.len();
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); nz + 1];
+    for &v in &order {
+        members[work.zone[v].unwrap_or(nz)].push(v);
+    }
+    let alive: Vec<bool> = work.alive.clone();
+    let perims: Vec<f64> = members
+        .iter()
+        .map(|m| work.graph.union_perimeter(m))
+        .collect();
+    let zone_of: Vec<usize> = (0..work.graph.len())
+        .map(|v| work.zone[v].unwrap_or(nz))
+        .collect();
+    let zones = (0..=nz)
+        .map(|z| {
+            let m = &members[z];
+            let acres: f64 = m.iter().map(|&v| work.graph.area[v]).sum();
+            let mut mask = vec![false; work.graph.len()];
+            for &v in m {
+                mask[v] = alive[v];
+            }
+            let components = search::components(&work.graph, &mask).len();
+            let mut bordered = 0.0f64;
+            for later in z + 1..nz {
+                let shared: f64 = m
+                    .iter()
+                    .flat_map(|&v| work.graph.adj[v].iter())
+                    .filter(|e| zone_of[e.0] == later)
+                    .map(|e| e.1)
+                    .sum();
+                if perims[z] > 0.0 && z < nz {
+                    bordered = bordered.max(shared / perims[z]);
+                }
+            }
+            ZoneSummary {
+                name: zone_name(rules, Some(z)),
+                target_acres: (z < nz).then(|| rules.zones[z].1),
+                parcels: m.len(),
+                acres,
+                perimeter_m: perims[z],
+                polsby_popper: polsby_popper(acres * M2_PER_ACRE, perims[z]),
+                components,
+                bordered_by_later: bordered,
+            }
+        })
+        .collect();
+    let splits = work
+        .splits
+        .iter()
+        .map(|&(c, a, b)| SplitRecord {
+            parent: set.parcels[work.origin[c]].id.clone(),
+            pieces: [
+                ParcelId(work.labels[a].clone()),
+                ParcelId(work.labels[b].clone()),
+            ],
+            acres: [work.graph.area[a], work.graph.area[b]],
+            zones: [
+                zone_name(rules, work.zone[a]),
+                zone_name(rules, work.zone[b]),
+            ],
+        })
+        .collect();
+    Plan {
+        parcels,
+        zones,
+        splits,
+        tolerance_acres: rules.tol,
+        total_acres: (0..work.graph.len())
+            .filter(|&v| work.alive[v])
+            .map(|v| work.graph.area[v])
+            .sum(),
+    }
+}
+
+/// The plan as GeoJSON features: every input property kept, `zone` set, and for split pieces
+/// `split_from` (and `id`, when the parent had an `id` property) set. Fails, naming the
+/// feature, rather than drop properties that cannot be rewritten.
+pub fn output_features(
+    set: &ParcelSet,
+    plan: &Plan,
+) -> Result<Vec<OutFeature>, crate::read::PropertiesError> {
+    plan.parcels
+        .iter()
+        .map(|p| {
+            let parent = &set.parcels[p.source];
+            let mut props = parent.properties_map()?;
+            props.insert("zone".into(), serde_json::Value::String(p.zone.clone()));
+            let mut id = parent.feature_id();
+            if let Some(from) = &p.split_from {
+                props.insert(
+                    "split_from".into(),
+                    serde_json::Value::String(from.0.clone()),
+                );
+                if props.contains_key("id") {
+                    props.insert("id".into(), serde_json::Value::String(p.id.0.clone()));
+                }
+                id = Some(serde_json::Value::String(p.id.0.clone()));
+            }
+            Ok(OutFeature {
+                id,
+                geometry: p.geometry.clone(),
+                multi: parent.multi,
+                properties: props,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

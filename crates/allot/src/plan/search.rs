@@ -1,0 +1,1281 @@
+//! Zone search on the parcel graph: greedy compact growth from several seeds, then simulated
+//! annealing over boundary moves (add, remove, swap) that keep the zone contiguous and push its
+//! area into the target band.
+//!
+//! The search sees parcels only as graph nodes: an area (acres), a perimeter (metres), shared
+//! boundary lengths to neighbours and a centroid in local metres. A zone's perimeter is
+//! `Σ perimeters − 2 · Σ shared boundary between members`, updated in O(degree) per move.
+//! Everything is deterministic: node order is index order, ties break by index, and the only
+//! randomness is a seeded SplitMix64 stream.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeSet, BinaryHeap, VecDeque};
+
+use crate::geodesy::M2_PER_ACRE;
+use crate::util::Rng;
+
+/// The parcel graph the search runs on.
+#[derive(Debug, Clone, Default)]
+pub struct Graph {
+    /// Area of each node in acres.
+    pub area: Vec<f64>,
+    /// Perimeter of each node in metres.
+    pub perim: Vec<f64>,
+    /// Neighbours and shared boundary (metres), sorted by neighbour index.
+    pub adj: Vec<Vec<(usize, f64)>>,
+    /// Centroid of each node in local metres (only used to steer growth).
+    pub xy: Vec<[f64; 2]>,
+    /// True for nodes with boundary shared with no neighbour (the edge of the fabric).
+    pub edge: Vec<bool>,
+}
+
+impl Graph {
+    /// Number of nodes.
+    pub fn len(&self) -> usize {
+        self.area.len()
+    }
+
+    /// True when the graph has no nodes.
+    pub fn is_empty(&self) -> bool {
+        self.area.is_empty()
+    }
+
+    /// Recomputes [`Graph::edge`] from perimeters and shared lengths.
+    pub fn mark_edges(&mut self) {
+        self.edge = (0..self.len())
+            .map(|v| {
+                let shared: f64 = self.adj[v].iter().map(|e| e.1).sum();
+                self.perim[v] - shared > 1e-6 * self.perim[v].max(1.0)
+            })
+            .collect();
+    }
+
+    /// Shared boundary between `i` and `j` in metres (0 when not neighbours).
+    pub fn shared(&self, i: usize, j: usize) -> f64 {
+        self.adj[i]
+            .binary_search_by(|e| e.0.cmp(&j))
+            .map(|k| self.adj[i][k].1)
+            .unwrap_or(0.0)
+    }
+
+    /// Perimeter in metres of the union of `members` (Σ perimeters − 2 Σ shared).
+    pub fn union_perimeter(&self, members: &[usize]) -> f64 {
+        let mut inset = BTreeSet::new();
+        inset.extend(members.iter().copied());
+        let mut p = 0.0;
+        for &v in &inset {
+            p += self.perim[v];
+            for &(w, s) in &self.adj[v] {
+                if w > v && inset.contains(&w) {
+                    p -= 2.0 * s;
+                }
+            }
+        }
+        p.max(0.0)
+    }
+}
+
+/// An earlier zone the current one should not wrap around.
+#[derive(Debug, Clone)]
+pub struct Earlier {
+    /// Shared boundary (m) of each node with the earlier zone.
+    pub shared: Vec<f64>,
+    /// The earlier zone's perimeter (m).
+    pub perim: f64,
+}
+
+/// One zone to find.
+#[derive(Debug, Clone)]
+pub struct ZoneProblem<'a> {
+    /// The graph.
+    pub graph: &'a Graph,
+    /// Nodes the zone may use.
+    pub avail: &'a [bool],
+    /// Nodes not yet in any zone (the land the rest of the plan and the retained land come
+    /// from): a move may not split them into more pieces.
+    pub open: &'a [bool],
+    /// Nodes the zone must contain (locks); each also marked available.
+    pub required: &'a [usize],
+    /// When set, the zone must contain a node marked true here.
+    pub access: Option<&'a [bool]>,
+    /// How the access is named in messages (`port`).
+    pub access_name: &'a str,
+    /// How nodes are named in messages (their parcel ids).
+    pub labels: &'a [String],
+    /// Target area (acres).
+    pub target: f64,
+    /// Allowed deviation from the target (acres).
+    pub tol: f64,
+    /// Earlier zones (penalise covering more than half their boundary).
+    pub earlier: Vec<Earlier>,
+    /// Seed of the random stream.
+    pub seed: u64,
+}
+
+impl ZoneProblem<'_> {
+    fn lo(&self) -> f64 {
+        self.target - self.tol
+    }
+    fn hi(&self) -> f64 {
+        self.target + self.tol
+    }
+    fn in_band(&self, a: f64) -> bool {
+        a >= self.lo() && a <= self.hi()
+    }
+}
+
+/// A zone found by the search.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Solution {
+    /// Member nodes, sorted.
+    pub members: Vec<usize>,
+    /// Area (acres).
+    pub area: f64,
+    /// Perimeter (m).
+    pub perim: f64,
+    /// Perimeter plus penalties (what the search minimised).
+    pub cost: f64,
+}
+
+/// A set of node indices with O(1) insert, remove, membership and random pick.
+#[derive(Debug, Clone)]
+struct IdxSet {
+    items: Vec<usize>,
+    pos: Vec<u32>,
+}
+
+const ABSENT: u32 = u32::MAX;
+
+impl IdxSet {
+    fn new(n: usize) -> Self {
+        IdxSet {
+            items: Vec::new(),
+            pos: vec![ABSENT; n],
+        }
+    }
+    fn insert(&mut self, v: usize) {
+        if self.pos[v] == ABSENT {
+            self.pos[v] = self.items.len() as u32;
+            self.items.push(v);
+        }
+    }
+    fn remove(&mut self, v: usize) {
+        let p = self.pos[v];
+        if p == ABSENT {
+            return;
+        }
+        let last = *self.items.last().unwrap_or(&v);
+        self.items.swap_remove(p as usize);
+        if last != v {
+            self.pos[last] = p;
+        }
+        self.pos[v] = ABSENT;
+    }
+}
+
+/// Search parameters derived from the problem's scale.
+#[derive(Debug, Clone, Copy)]
+struct Scale {
+    /// Penalty in metres per acre outside the band.
+    lambda: f64,
+    /// Penalty per metre of an earlier zone's boundary covered beyond half.
+    kappa: f64,
+    /// Start and end temperature (metres).
+    t0: f64,
+    t1: f64,
+    /// Estimated number of members.
+    m_est: f64,
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    if v.is_empty() {
+        return 1.0;
+    }
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn scale_of(p: &ZoneProblem) -> Scale {
+    let g = p.graph;
+    let idx: Vec<usize> = (0..g.len()).filter(|&i| p.avail[i]).collect();
+    let med_p = median(idx.iter().map(|&i| g.perim[i]).collect()).max(1e-6);
+    let med_a = median(idx.iter().map(|&i| g.area[i]).collect()).max(1e-9);
+    Scale {
+        lambda: 4.0 * med_p / med_a,
+        kappa: 2.0,
+        t0: 0.4 * med_p,
+        t1: 0.004 * med_p,
+        m_est: (p.target / med_a).max(1.0),
+    }
+}
+
+/// The search state: a zone and everything needed to price a move in O(degree).
+#[derive(Debug, Clone)]
+struct State<'p, 'a> {
+    p: &'p ZoneProblem<'a>,
+    sc: Scale,
+    inset: Vec<bool>,
+    fixed: Vec<bool>,
+    cnt: Vec<u32>,
+    sh: Vec<f64>,
+    members: IdxSet,
+    frontier: IdxSet,
+    area: f64,
+    perim: f64,
+    access_in: usize,
+    esh: Vec<f64>,
+    stamp: Vec<u32>,
+    stamp_now: u32,
+    owner: Vec<u32>,
+}
+
+impl<'p, 'a> State<'p, 'a> {
+    fn new(p: &'p ZoneProblem<'a>, sc: Scale) -> Self {
+        let n = p.graph.len();
+        let mut fixed = vec![false; n];
+        for &r in p.required {
+            fixed[r] = true;
+        }
+        State {
+            p,
+            sc,
+            inset: vec![false; n],
+            fixed,
+            cnt: vec![0; n],
+            sh: vec![0.0; n],
+            members: IdxSet::new(n),
+            frontier: IdxSet::new(n),
+            area: 0.0,
+            perim: 0.0,
+            access_in: 0,
+            esh: vec![0.0; p.earlier.len()],
+            stamp: vec![0; n],
+            stamp_now: 0,
+            owner: vec![0; n],
+        }
+    }
+
+    fn has_access(&self, v: usize) -> bool {
+        self.p.access.is_some_and(|a| a[v])
+    }
+
+    fn add(&mut self, v: usize) {
+        let g = self.p.graph;
+        debug_assert!(!self.inset[v]);
+        self.inset[v] = true;
+        self.members.insert(v);
+        self.frontier.remove(v);
+        self.area += g.area[v];
+        self.perim += g.perim[v] - 2.0 * self.sh[v];
+        for (z, e) in self.p.earlier.iter().enumerate() {
+            self.esh[z] += e.shared[v];
+        }
+        if self.has_access(v) {
+            self.access_in += 1;
+        }
+        for &(w, s) in &g.adj[v] {
+            self.cnt[w] += 1;
+            self.sh[w] += s;
+            if !self.inset[w] && self.p.avail[w] {
+                self.frontier.insert(w);
+            }
+        }
+    }
+
+    fn remove(&mut self, v: usize) {
+        let g = self.p.graph;
+        debug_assert!(self.inset[v]);
+        self.inset[v] = false;
+        self.members.remove(v);
+        self.area -= g.area[v];
+        self.perim -= g.perim[v] - 2.0 * self.sh[v];
+        for (z, e) in self.p.earlier.iter().enumerate() {
+            self.esh[z] -= e.shared[v];
+        }
+        if self.has_access(v) {
+            self.access_in -= 1;
+        }
+        for &(w, s) in &g.adj[v] {
+            self.cnt[w] -= 1;
+            self.sh[w] -= s;
+            if self.cnt[w] == 0 {
+                self.sh[w] = 0.0;
+                self.frontier.remove(w);
+            }
+        }
+        if self.cnt[v] > 0 && self.p.avail[v] {
+            self.frontier.insert(v);
+        }
+    }
+
+    fn penalty_area(&self, area: f64) -> f64 {
+        let d = (area - self.p.target).abs() - self.p.tol;
+        if d > 0.0 {
+            self.sc.lambda * (d + 0.05 * self.p.tol.max(0.01))
+        } else {
+            0.0
+        }
+    }
+
+    fn penalty_earlier(&self, esh: impl Iterator<Item = (usize, f64)>) -> f64 {
+        let mut c = 0.0;
+        for (z, s) in esh {
+            let over = s - 0.5 * self.p.earlier[z].perim;
+            if over > 0.0 {
+                c += self.sc.kappa * over;
+            }
+        }
+        c
+    }
+
+    fn cost(&self) -> f64 {
+        self.perim
+            + self.penalty_area(self.area)
+            + self.penalty_earlier(self.esh.iter().copied().enumerate())
+    }
+
+    /// Cost after adding `add` and removing `rem` (either may be absent).
+    fn cost_after(&self, add: Option<usize>, rem: Option<usize>) -> f64 {
+        let g = self.p.graph;
+        let mut area = self.area;
+        let mut perim = self.perim;
+        if let Some(i) = rem {
+            area -= g.area[i];
+            perim -= g.perim[i] - 2.0 * self.sh[i];
+        }
+        if let Some(j) = add {
+            let mut shj = self.sh[j];
+            if let Some(i) = rem {
+                shj -= g.shared(i, j);
+            }
+            area += g.area[j];
+            perim += g.perim[j] - 2.0 * shj;
+        }
+        let esh = self.esh.iter().enumerate().map(|(z, &s)| {
+            let e = &self.p.earlier[z];
+            let mut s = s;
+            if let Some(i) = rem {
+                s -= e.shared[i];
+            }
+            if let Some(j) = add {
+                s += e.shared[j];
+            }
+            (z, s)
+        });
+        perim + self.penalty_area(area) + self.penalty_earlier(esh)
+    }
+
+    /// True when `v` is a member that may leave: not locked, on the zone's edge (so no hole
+    /// opens), not the last parcel with the required access, and not the last member.
+    fn removable(&self, v: usize) -> bool {
+        self.inset[v]
+            && !self.fixed[v]
+            && self.members.items.len() > 1
+            && ((self.cnt[v] as usize) < self.p.graph.adj[v].len() || self.p.graph.edge[v])
+            && !(self.has_access(v) && self.access_in == 1)
+    }
+
+    /// True when the zone stays connected without `v`.
+    fn stays_connected_without(&mut self, v: usize) -> bool {
+        let g = self.p.graph;
+        let targets: Vec<usize> = g.adj[v]
+            .iter()
+            .filter(|e| self.inset[e.0])
+            .map(|e| e.0)
+            .collect();
+        if targets.len() <= 1 {
+            return true;
+        }
+        let now = self.next_stamp();
+        let mut remaining = targets.len() - 1;
+        let mut queue = VecDeque::new();
+        self.stamp[v] = now;
+        self.stamp[targets[0]] = now;
+        queue.push_back(targets[0]);
+        // Targets are marked by membership in the list; the list is short.
+        while let Some(x) = queue.pop_front() {
+            for &(w, _) in &g.adj[x] {
+                if self.inset[w] && self.stamp[w] != now {
+                    self.stamp[w] = now;
+                    if targets[1..].contains(&w) {
+                        remaining -= 1;
+                        if remaining == 0 {
+                            return true;
+                        }
+                    }
+                    queue.push_back(w);
+                }
+            }
+        }
+        false
+    }
+
+    fn next_stamp(&mut self) -> u32 {
+        self.stamp_now = self.stamp_now.wrapping_add(1);
+        if self.stamp_now == 0 {
+            self.stamp.iter_mut().for_each(|s| *s = 0);
+            self.stamp_now = 1;
+        }
+        self.stamp_now
+    }
+
+    /// Makes a move (`rem` leaves the zone, then `add` joins it) unless taking `add` would cut
+    /// the open land around it in two; true when the move was made.
+    fn apply_move(&mut self, add: Option<usize>, rem: Option<usize>) -> bool {
+        if let Some(j) = add
+            && !self.keeps_open_connected(j, rem)
+        {
+            return false;
+        }
+        if let Some(i) = rem {
+            self.remove(i);
+        }
+        if let Some(j) = add {
+            self.add(j);
+        }
+        true
+    }
+
+    /// True when taking `j` into the zone (with `freed` leaving it, if any) keeps the open land
+    /// around `j` in one piece: a BFS from each open neighbour of `j` in lockstep, merging
+    /// when they meet, stopping as soon as all have met or one is closed off.
+    fn keeps_open_connected(&mut self, j: usize, freed: Option<usize>) -> bool {
+        let g = self.p.graph;
+        let open =
+            |st: &Self, v: usize| v != j && st.p.open[v] && (!st.inset[v] || Some(v) == freed);
+        let starts: Vec<usize> = g.adj[j]
+            .iter()
+            .map(|e| e.0)
+            .filter(|&v| open(self, v))
+            .collect();
+        if starts.len() <= 1 {
+            return true;
+        }
+        let now = self.next_stamp();
+        let k = starts.len();
+        let mut parent: Vec<usize> = (0..k).collect();
+        fn find(p: &mut [usize], mut x: usize) -> usize {
+            while p[x] != x {
+                p[x] = p[p[x]];
+                x = p[x];
+            }
+            x
+        }
+        let mut groups = k;
+        let mut queues: Vec<VecDeque<usize>> = vec![VecDeque::new(); k];
+        self.stamp[j] = now;
+        for (l, &v) in starts.iter().enumerate() {
+            if self.stamp[v] == now {
+                let other = self.owner[v] as usize;
+                let (a, b) = (find(&mut parent, l), find(&mut parent, other));
+                if a != b {
+                    parent[a] = b;
+                    groups -= 1;
+                }
+                continue;
+            }
+            self.stamp[v] = now;
+            self.owner[v] = l as u32;
+            queues[l].push_back(v);
+        }
+        while groups > 1 {
+            let mut progressed = false;
+            for l in 0..k {
+                let Some(v) = queues[l].pop_front() else {
+                    continue;
+                };
+                progressed = true;
+                for &(w, _) in &g.adj[v] {
+                    if !open(self, w) {
+                        continue;
+                    }
+                    if self.stamp[w] == now {
+                        let (a, b) = (
+                            find(&mut parent, l),
+                            find(&mut parent, self.owner[w] as usize),
+                        );
+                        if a != b {
+                            parent[a] = b;
+                            groups -= 1;
+                        }
+                    } else {
+                        self.stamp[w] = now;
+                        self.owner[w] = l as u32;
+                        queues[l].push_back(w);
+                    }
+                }
+                if groups == 1 {
+                    return true;
+                }
+                if queues[l].is_empty() {
+                    // Is l's whole group exhausted? Then it is closed off.
+                    let root = find(&mut parent, l);
+                    let alive = (0..k)
+                        .filter(|&m| !queues[m].is_empty())
+                        .any(|m| find(&mut parent, m) == root);
+                    if !alive {
+                        return false;
+                    }
+                }
+            }
+            if !progressed {
+                return false;
+            }
+        }
+        true
+    }
+
+    fn solution(&self) -> Solution {
+        let mut members = self.members.items.clone();
+        members.sort_unstable();
+        let perim = self.p.graph.union_perimeter(&members);
+        let area: f64 = members.iter().map(|&v| self.p.graph.area[v]).sum();
+        Solution {
+            members,
+            area,
+            perim,
+            cost: self.cost(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Key(f64, usize, u32);
+impl Eq for Key {}
+impl PartialOrd for Key {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Key {
+    // Max-heap: smaller score first, then smaller index.
+    fn cmp(&self, other: &Self) -> Ordering {
+        other
+            .0
+            .total_cmp(&self.0)
+            .then_with(|| other.1.cmp(&self.1))
+            .then_with(|| other.2.cmp(&self.2))
+    }
+}
+
+fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
+    ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
+}
+
+/// Grows a zone from `start` by repeatedly adding the frontier parcel that adds least
+/// perimeter per unit of size, steered toward `center`, until the area reaches the band.
+fn grow<'p, 'a>(
+    p: &'p ZoneProblem<'a>,
+    sc: Scale,
+    start: &[usize],
+    center: [f64; 2],
+    alpha: f64,
+) -> State<'p, 'a> {
+    let g = p.graph;
+    let mut st = State::new(p, sc);
+    for &v in start {
+        if !st.inset[v] {
+            st.add(v);
+        }
+    }
+    let radius = (p.target * M2_PER_ACRE / std::f64::consts::PI)
+        .sqrt()
+        .max(1.0);
+    let mut version = vec![0u32; g.len()];
+    let score = |st: &State, j: usize| {
+        let dp = g.perim[j] - 2.0 * st.sh[j];
+        dp / (g.area[j] * M2_PER_ACRE).sqrt().max(1e-9) + alpha * dist(g.xy[j], center) / radius
+    };
+    let mut heap = BinaryHeap::new();
+    let mut frontier: Vec<usize> = st.frontier.items.clone();
+    frontier.sort_unstable();
+    for j in frontier {
+        heap.push(Key(score(&st, j), j, 0));
+    }
+    let mut deferred: Vec<usize> = Vec::new();
+    while st.area < p.lo() {
+        let Some(Key(_, j, ver)) = heap.pop() else {
+            break;
+        };
+        if st.inset[j] || ver != version[j] {
+            continue;
+        }
+        if st.area + g.area[j] > p.hi() {
+            deferred.push(j);
+            continue;
+        }
+        if !st.keeps_open_connected(j, None) {
+            continue;
+        }
+        st.add(j);
+        for &(w, _) in &g.adj[j] {
+            if !st.inset[w] && p.avail[w] {
+                version[w] = version[w].wrapping_add(1);
+                heap.push(Key(score(&st, w), w, version[w]));
+            }
+        }
+    }
+    if st.area < p.lo() {
+        // Nothing fits in the band: overshoot with the smallest deferred parcel (the local
+        // search trades it back down).
+        deferred.sort_unstable();
+        deferred.dedup();
+        if let Some(&j) = deferred
+            .iter()
+            .filter(|&&j| !st.inset[j])
+            .min_by(|&&a, &&b| g.area[a].total_cmp(&g.area[b]).then(a.cmp(&b)))
+            && st.keeps_open_connected(j, None)
+        {
+            st.add(j);
+        }
+    }
+    st
+}
+
+/// Articulation points of the zone (members whose removal disconnects it), by Tarjan's
+/// low-link DFS on the members' induced subgraph (iterative, index order).
+fn articulation(st: &State) -> Vec<bool> {
+    let g = st.p.graph;
+    let n = g.len();
+    let mut disc = vec![u32::MAX; n];
+    let mut low = vec![0u32; n];
+    let mut cut = vec![false; n];
+    let mut time = 0u32;
+    let mut members = st.members.items.clone();
+    members.sort_unstable();
+    for &root in members.iter().take(1) {
+        // (node, parent, next neighbour position)
+        let mut stack: Vec<(usize, usize, usize)> = vec![(root, usize::MAX, 0)];
+        disc[root] = time;
+        low[root] = time;
+        time += 1;
+        let mut root_children = 0;
+        while let Some(&mut (v, parent, ref mut k)) = stack.last_mut() {
+            if *k < g.adj[v].len() {
+                let w = g.adj[v][*k].0;
+                *k += 1;
+                if !st.inset[w] || w == parent {
+                    continue;
+                }
+                if disc[w] == u32::MAX {
+                    disc[w] = time;
+                    low[w] = time;
+                    time += 1;
+                    if v == root {
+                        root_children += 1;
+                    }
+                    stack.push((w, v, 0));
+                } else {
+                    low[v] = low[v].min(disc[w]);
+                }
+            } else {
+                stack.pop();
+                if let Some(&(u, _, _)) = stack.last() {
+                    low[u] = low[u].min(low[v]);
+                    if u != root && low[v] >= disc[u] {
+                        cut[u] = true;
+                    }
+                }
+            }
+        }
+        if root_children > 1 {
+            cut[root] = true;
+        }
+    }
+    cut
+}
+
+/// Steepest descent over every add, remove and swap move until none improves the cost.
+fn polish(st: &mut State, max_steps: usize) {
+    let g = st.p.graph;
+    for _ in 0..max_steps {
+        let cur = st.cost();
+        let cut = articulation(st);
+        let mut frontier = st.frontier.items.clone();
+        frontier.sort_unstable();
+        let mut members = st.members.items.clone();
+        members.sort_unstable();
+        let removable: Vec<usize> = members
+            .iter()
+            .copied()
+            .filter(|&i| st.removable(i) && !cut[i])
+            .collect();
+        let mut moves: Vec<(f64, Option<usize>, Option<usize>)> = Vec::new();
+        let mut consider = |c: f64, add: Option<usize>, rem: Option<usize>| {
+            if c < cur - 1e-9 {
+                moves.push((c, add, rem));
+            }
+        };
+        for &j in &frontier {
+            consider(st.cost_after(Some(j), None), Some(j), None);
+        }
+        for &i in &removable {
+            consider(st.cost_after(None, Some(i)), None, Some(i));
+        }
+        for &i in &removable {
+            for &j in &frontier {
+                let touches_i = g.adj[i].binary_search_by(|e| e.0.cmp(&j)).is_ok();
+                if st.cnt[j] as usize <= usize::from(touches_i) {
+                    continue;
+                }
+                if st.has_access(i) && st.access_in == 1 && !st.has_access(j) {
+                    continue;
+                }
+                consider(st.cost_after(Some(j), Some(i)), Some(j), Some(i));
+            }
+        }
+        moves.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        if !moves
+            .into_iter()
+            .any(|(_, add, rem)| st.apply_move(add, rem))
+        {
+            return;
+        }
+    }
+}
+
+fn feasible_state(p: &ZoneProblem, st: &State) -> bool {
+    p.in_band(st.area) && (p.access.is_none() || st.access_in > 0)
+}
+
+/// Simulated annealing from `st`; returns the best in-band state's solution, if any.
+fn anneal(st: &mut State, rng: &mut Rng, iters: usize) -> Option<Solution> {
+    let p = st.p;
+    let sc = st.sc;
+    let mut best: Option<Solution> = None;
+    let mut best_cost = f64::INFINITY;
+    let mut cur = st.cost();
+    let feasible = |st: &State| p.in_band(st.area) && (p.access.is_none() || st.access_in > 0);
+    if feasible(st) {
+        best = Some(st.solution());
+        best_cost = cur;
+    }
+    let ratio = sc.t1 / sc.t0;
+    for it in 0..iters {
+        let temp = sc.t0 * ratio.powf(it as f64 / iters as f64);
+        let r = rng.unit();
+        let (add, rem) = if r < 0.34 {
+            if st.frontier.items.is_empty() {
+                continue;
+            }
+            (
+                Some(st.frontier.items[rng.below(st.frontier.items.len())]),
+                None,
+            )
+        } else if r < 0.67 {
+            let i = st.members.items[rng.below(st.members.items.len())];
+            if !st.removable(i) {
+                continue;
+            }
+            (None, Some(i))
+        } else {
+            if st.frontier.items.is_empty() {
+                continue;
+            }
+            let i = st.members.items[rng.below(st.members.items.len())];
+            let j = st.frontier.items[rng.below(st.frontier.items.len())];
+            if !st.removable(i) {
+                continue;
+            }
+            // j must still touch the zone once i has left.
+            let touches_i = p.graph.adj[i].binary_search_by(|e| e.0.cmp(&j)).is_ok();
+            if st.cnt[j] as usize <= usize::from(touches_i) {
+                continue;
+            }
+            if st.has_access(i) && st.access_in == 1 && !st.has_access(j) {
+                continue;
+            }
+            (Some(j), Some(i))
+        };
+        let next = st.cost_after(add, rem);
+        let delta = next - cur;
+        if delta > 0.0 && rng.unit() >= (-delta / temp).exp() {
+            continue;
+        }
+        if let Some(i) = rem
+            && !st.stays_connected_without(i)
+        {
+            continue;
+        }
+        if !st.apply_move(add, rem) {
+            continue;
+        }
+        cur = st.cost();
+        if cur < best_cost - 1e-9 && feasible(st) {
+            best_cost = cur;
+            best = Some(st.solution());
+        }
+    }
+    best
+}
+
+/// Steering strength of the disc-like greedy growth: the distance term (0 at the start, 1 at
+/// the radius of a disc of the target area) outweighs the perimeter term (about ±4 for
+/// square parcels), so parcels join roughly in order of distance from the start.
+const DISC_STEERING: f64 = 20.0;
+
+/// Why a zone cannot be found: typed, so a caller can tell the cases apart without reading
+/// the text; `Display` gives the binding constraint in words.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Infeasible {
+    /// No contiguous set of whole parcels lies within the target band: possibly a matter of
+    /// granularity (a wider band, or cutting a parcel, may succeed).
+    NoWholeParcelSet {
+        /// The target (acres).
+        target: f64,
+        /// The tolerance (acres).
+        tol: f64,
+    },
+    /// Another binding constraint, in words.
+    Binding(String),
+}
+
+impl std::fmt::Display for Infeasible {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Infeasible::NoWholeParcelSet { target, tol } => write!(
+                f,
+                "no contiguous set of whole parcels was found within {target:.2} ± {tol:.2} acres"
+            ),
+            Infeasible::Binding(reason) => f.write_str(reason),
+        }
+    }
+}
+
+/// Connected components of the nodes where `allowed` is true; each sorted.
+pub fn components(g: &Graph, allowed: &[bool]) -> Vec<Vec<usize>> {
+    let mut seen = vec![false; g.len()];
+    let mut out = Vec::new();
+    for s in 0..g.len() {
+        if !allowed[s] || seen[s] {
+            continue;
+        }
+        seen[s] = true;
+        let mut comp = vec![s];
+        let mut stack = vec![s];
+        while let Some(v) = stack.pop() {
+            for &(w, _) in &g.adj[v] {
+                if allowed[w] && !seen[w] {
+                    seen[w] = true;
+                    comp.push(w);
+                    stack.push(w);
+                }
+            }
+        }
+        comp.sort_unstable();
+        out.push(comp);
+    }
+    out
+}
+
+/// Grows `set` by shortest paths (weighted by area) through allowed nodes until it contains
+/// every node in `targets` (or, with `any`, at least one). None when unreachable.
+fn connect(
+    g: &Graph,
+    allowed: &[bool],
+    set: &[usize],
+    targets: &[bool],
+    any: bool,
+) -> Option<Vec<usize>> {
+    let mut inset = vec![false; g.len()];
+    let mut out: Vec<usize> = Vec::new();
+    for &v in set {
+        if !inset[v] {
+            inset[v] = true;
+            out.push(v);
+        }
+    }
+    loop {
+        let missing = (0..g.len()).any(|v| targets[v] && !inset[v]);
+        let have_any = out.iter().any(|&v| targets[v]);
+        if !missing || (any && have_any) {
+            out.sort_unstable();
+            return Some(out);
+        }
+        // Dijkstra from the current set.
+        let mut d = vec![f64::INFINITY; g.len()];
+        let mut prev = vec![usize::MAX; g.len()];
+        let mut heap = BinaryHeap::new();
+        for &v in &out {
+            d[v] = 0.0;
+            heap.push(Key(0.0, v, 0));
+        }
+        let mut reached = None;
+        while let Some(Key(dv, v, _)) = heap.pop() {
+            if dv > d[v] {
+                continue;
+            }
+            if targets[v] && !inset[v] {
+                reached = Some(v);
+                break;
+            }
+            for &(w, _) in &g.adj[v] {
+                if !allowed[w] {
+                    continue;
+                }
+                let nd = dv + g.area[w];
+                if nd < d[w] {
+                    d[w] = nd;
+                    prev[w] = v;
+                    heap.push(Key(nd, w, 0));
+                }
+            }
+        }
+        let mut v = reached?;
+        while !inset[v] {
+            inset[v] = true;
+            out.push(v);
+            v = prev[v];
+        }
+    }
+}
+
+/// Finds compact contiguous zones inside the target band, best first (distinct member sets).
+///
+/// `Err` names the binding constraint when no zone exists or none was found.
+pub fn solve(p: &ZoneProblem) -> Result<Vec<Solution>, Infeasible> {
+    let g = p.graph;
+    let n = g.len();
+    let sc = scale_of(p);
+    let mut allowed: Vec<bool> = p.avail.to_vec();
+    for &r in p.required {
+        allowed[r] = true;
+    }
+    let comps = components(g, &allowed);
+    let mut comp_of = vec![usize::MAX; n];
+    let mut comp_area = Vec::with_capacity(comps.len());
+    for (c, comp) in comps.iter().enumerate() {
+        for &v in comp {
+            comp_of[v] = c;
+        }
+        comp_area.push(comp.iter().map(|&v| g.area[v]).sum::<f64>());
+    }
+    // Locks of this zone must lie in one component.
+    if let Some(&r0) = p.required.first()
+        && let Some(&r1) = p.required.iter().find(|&&r| comp_of[r] != comp_of[r0])
+    {
+        return Err(Infeasible::Binding(format!(
+            "locked parcels {} and {} cannot be connected through available land",
+            p.labels[r0], p.labels[r1]
+        )));
+    }
+    let locked_area: f64 = p.required.iter().map(|&r| g.area[r]).sum();
+    if locked_area > p.hi() {
+        return Err(Infeasible::Binding(format!(
+            "the locked parcels already total {locked_area:.2} acres, more than the target {:.2} ± {:.2}",
+            p.target, p.tol
+        )));
+    }
+    let usable = |c: usize| {
+        (p.required.is_empty() || comp_of[p.required[0]] == c)
+            && p.access.is_none_or(|a| comps[c].iter().any(|&v| a[v]))
+    };
+    let best_area = (0..comps.len())
+        .filter(|&c| usable(c))
+        .map(|c| comp_area[c])
+        .fold(0.0, f64::max);
+    if best_area < p.lo() {
+        let what = match (p.required.is_empty(), p.access.is_some()) {
+            (true, false) => "contiguous available land".to_string(),
+            (true, true) => format!(
+                "contiguous available land touch a {}-access parcel",
+                p.access_name
+            ),
+            (false, false) => "contiguous available land connect to the locked parcels".to_string(),
+            (false, true) => format!(
+                "contiguous available land connect the locked parcels to a {}-access parcel",
+                p.access_name
+            ),
+        };
+        return Err(Infeasible::Binding(format!(
+            "only {best_area:.2} acres of {what}, less than the target {:.2} − {:.2}",
+            p.target, p.tol
+        )));
+    }
+
+    // Start sets.
+    let mut rng = Rng::new(p.seed);
+    let mut starts: Vec<Vec<usize>> = Vec::new();
+    let k_seeds = ((200_000.0 / (sc.m_est * sc.m_est)) as usize).clamp(16, 4000);
+    let none = vec![false; n];
+    if !p.required.is_empty() {
+        let req_mask: Vec<bool> = {
+            let mut m = vec![false; n];
+            p.required.iter().for_each(|&r| m[r] = true);
+            m
+        };
+        let Some(mut base) = connect(g, &allowed, &p.required[..1], &req_mask, false) else {
+            return Err(Infeasible::Binding(
+                "the locked parcels cannot be connected through available land".into(),
+            ));
+        };
+        if let Some(acc) = p.access {
+            base = connect(g, &allowed, &base, acc, true).ok_or_else(|| {
+                Infeasible::Binding(format!(
+                    "no {}-access parcel connects to the locked parcels",
+                    p.access_name
+                ))
+            })?;
+        }
+        starts.push(base);
+    } else {
+        let eligible: Vec<usize> = (0..n)
+            .filter(|&v| allowed[v] && usable(comp_of[v]) && comp_area[comp_of[v]] >= p.lo())
+            .filter(|&v| p.access.is_none_or(|a| a[v]))
+            .collect();
+        // The most central parcels (farthest in hops from the edge of the available land),
+        // then a seeded random sample.
+        let depth = hop_depth(g, &allowed);
+        let mut by_depth = eligible.clone();
+        by_depth.sort_by(|&a, &b| depth[b].cmp(&depth[a]).then(a.cmp(&b)));
+        let mut chosen = BTreeSet::new();
+        for &v in by_depth.iter().take(k_seeds / 4) {
+            chosen.insert(v);
+        }
+        let mut pool = eligible.clone();
+        while chosen.len() < k_seeds && !pool.is_empty() {
+            let k = rng.below(pool.len());
+            chosen.insert(pool.swap_remove(k));
+        }
+        starts.extend(chosen.into_iter().map(|v| vec![v]));
+    }
+    let _ = none;
+
+    // Greedy growth from every start, with a few steering strengths, each polished by
+    // steepest descent when the zone is small enough to price every swap. The strongest
+    // steering grows a near-disc around the start: on fabrics of long strips (the PSM roads and
+    // rail corridors) perimeter-led growth follows a strip and leaves a tail that annealing
+    // cannot trade back, while the disc stays compact.
+    let small = sc.m_est <= 150.0;
+    let mut grown: Vec<(f64, usize, usize)> = Vec::new();
+    let alphas = [0.0, 0.5, 2.0, DISC_STEERING];
+    let grow_polished = |s: usize, ai: usize| {
+        let center = centroid(g, &starts[s]);
+        let mut st = grow(p, sc, &starts[s], center, alphas[ai]);
+        if small {
+            polish(&mut st, 4 * sc.m_est as usize + 20);
+        }
+        st
+    };
+    for s in 0..starts.len() {
+        for ai in 0..alphas.len() {
+            let st = grow_polished(s, ai);
+            grown.push((st.cost(), s, ai));
+        }
+    }
+    grown.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+
+    // Anneal the best few distinct starts.
+    let iters = ((300.0 * sc.m_est) as usize).clamp(20_000, 250_000);
+    let runs = (2_000_000 / iters).clamp(4, 24);
+    let mut sols: Vec<Solution> = Vec::new();
+    let mut used = BTreeSet::new();
+    for &(_, s, ai) in &grown {
+        if used.len() >= runs {
+            break;
+        }
+        if !used.insert(s) {
+            continue;
+        }
+        let mut st = grow_polished(s, ai);
+        if feasible_state(p, &st) {
+            let sol = st.solution();
+            if !sols.iter().any(|x| x.members == sol.members) {
+                sols.push(sol);
+            }
+        }
+        let mut r = Rng::new(p.seed.wrapping_mul(0x9E37).wrapping_add(s as u64 + 1));
+        if let Some(sol) = anneal(&mut st, &mut r, iters) {
+            let mut st2 = st.clone();
+            // Polish the annealed best too.
+            if small {
+                let mut best_state = State::new(p, sc);
+                for &v in &sol.members {
+                    best_state.add(v);
+                }
+                polish(&mut best_state, 4 * sc.m_est as usize + 20);
+                st2 = best_state;
+            }
+            for cand in [Some(sol), feasible_state(p, &st2).then(|| st2.solution())]
+                .into_iter()
+                .flatten()
+            {
+                if !sols.iter().any(|x| x.members == cand.members) {
+                    sols.push(cand);
+                }
+            }
+        }
+    }
+    sols.sort_by(|a, b| a.cost.total_cmp(&b.cost).then(a.members.cmp(&b.members)));
+    if sols.is_empty() {
+        return Err(Infeasible::NoWholeParcelSet {
+            target: p.target,
+            tol: p.tol,
+        });
+    }
+    Ok(sols)
+}
+
+fn centroid(g: &Graph, set: &[usize]) -> [f64; 2] {
+    let mut c = [0.0, 0.0];
+    let mut w = 0.0;
+    for &v in set {
+        c[0] += g.xy[v][0] * g.area[v];
+        c[1] += g.xy[v][1] * g.area[v];
+        w += g.area[v];
+    }
+    if w > 0.0 {
+        [c[0] / w, c[1] / w]
+    } else {
+        g.xy.get(set.first().copied().unwrap_or(0))
+            .copied()
+            .unwrap_or([0.0, 0.0])
+    }
+}
+
+/// Hops from each allowed node to the edge of the allowed land.
+fn hop_depth(g: &Graph, allowed: &[bool]) -> Vec<u32> {
+    let n = g.len();
+    let mut depth = vec![u32::MAX; n];
+    let mut queue = VecDeque::new();
+    for v in 0..n {
+        if allowed[v] && (g.adj[v].iter().any(|e| !allowed[e.0]) || g.adj[v].len() < 3) {
+            depth[v] = 0;
+            queue.push_back(v);
+        }
+    }
+    while let Some(v) = queue.pop_front() {
+        for &(w, _) in &g.adj[v] {
+            if allowed[w] && depth[w] == u32::MAX {
+                depth[w] = depth[v] + 1;
+                queue.push_back(w);
+            }
+        }
+    }
+    depth
+        .iter()
+        .map(|&d| if d == u32::MAX { 0 } else { d })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A w×h grid of unit-ish squares: side 100 m, area 10,000 m² ≈ 2.471 acres.
+    pub(crate) fn grid(w: usize, h: usize) -> Graph {
+        let n = w * h;
+        let side = 100.0;
+        let mut g = Graph {
+            area: vec![side * side / M2_PER_ACRE; n],
+            perim: vec![4.0 * side; n],
+            adj: vec![Vec::new(); n],
+            xy: vec![[0.0, 0.0]; n],
+            edge: Vec::new(),
+        };
+        for r in 0..h {
+            for c in 0..w {
+                let k = r * w + c;
+                g.xy[k] = [c as f64 * side, r as f64 * side];
+                if c + 1 < w {
+                    g.adj[k].push((k + 1, side));
+                    g.adj[k + 1].push((k, side));
+                }
+                if r + 1 < h {
+                    g.adj[k].push((k + w, side));
+                    g.adj[k + w].push((k, side));
+                }
+            }
+        }
+        for a in &mut g.adj {
+            a.sort_by_key(|e| e.0);
+        }
+        g.mark_edges();
+        g
+    }
+
+    #[test]
+    fn finds_a_square_of_nine_cells_on_a_grid() {
+        let g = grid(12, 12);
+        let labels = vec![String::new(); g.len()];
+        let avail = vec![true; g.len()];
+        let cell = g.area[0];
+        let p = ZoneProblem {
+            graph: &g,
+            avail: &avail,
+            open: &avail,
+            required: &[],
+            access: None,
+            target: 9.0 * cell,
+            tol: 0.1,
+            earlier: vec![],
+            seed: 1,
+            access_name: "port",
+            labels: &labels,
+        };
+        let sols = solve(&p).unwrap();
+        // The minimum perimeter of 9 unit squares is a 3×3 block: 1,200 m.
+        assert_eq!(sols[0].members.len(), 9);
+        assert!((sols[0].perim - 1200.0).abs() < 1e-6, "{}", sols[0].perim);
+    }
+
+    #[test]
+    fn reports_too_little_land_with_access() {
+        let g = grid(6, 6);
+        let labels = vec![String::new(); g.len()];
+        let mut avail = vec![true; g.len()];
+        // A wall of unavailable cells in column 2 cuts off the two left columns.
+        for r in 0..6 {
+            avail[r * 6 + 2] = false;
+        }
+        let mut access = vec![false; g.len()];
+        access[0] = true;
+        let p = ZoneProblem {
+            graph: &g,
+            avail: &avail,
+            open: &avail,
+            required: &[],
+            access: Some(&access),
+            target: 20.0 * g.area[0],
+            tol: 0.5,
+            earlier: vec![],
+            seed: 1,
+            access_name: "port",
+            labels: &labels,
+        };
+        let e = solve(&p).unwrap_err();
+        let e = e.to_string();
+        assert!(e.contains("only 29.65 acres"), "{e}"); // 12 cells × 2.4711 acres
+        assert!(e.contains("port-access parcel"), "{e}");
+    }
+
+    #[test]
+    fn removal_check_detects_a_cut_vertex() {
+        let g = grid(5, 1);
+        let labels = vec![String::new(); g.len()];
+        let avail = vec![true; 5];
+        let p = ZoneProblem {
+            graph: &g,
+            avail: &avail,
+            open: &avail,
+            required: &[],
+            access: None,
+            target: 1.0,
+            tol: 1.0,
+            earlier: vec![],
+            seed: 1,
+            access_name: "port",
+            labels: &labels,
+        };
+        let mut st = State::new(&p, scale_of(&p));
+        for v in 0..5 {
+            st.add(v);
+        }
+        assert!(st.stays_connected_without(0));
+        assert!(!st.stays_connected_without(2));
+        assert!((st.perim - 1200.0).abs() < 1e-9);
+        st.remove(4);
+        assert!((st.perim - 1000.0).abs() < 1e-9);
+        assert_eq!(st.frontier.items, vec![4]);
+    }
+}

@@ -1,0 +1,346 @@
+//! Splitting a parcel with a straight cut so that one piece has an exact area.
+//!
+//! A cut is a line `n · (lon, lat) = d` crossing the parcel's exterior ring exactly twice. The
+//! two crossing points are placed on the *geodesic* of the edge they cut (at the fraction where
+//! the line crosses it), so each piece's edges follow the parent's geodesics exactly and the
+//! pieces' geodesic areas add up to the parent's to rounding. Both pieces use the very same two
+//! points for the cut edge, so they share it exactly: no overlap, no sliver between them. The
+//! points are also inserted into the rings of the neighbours that share the cut edges
+//! ([`insert_vertex`]), so the pieces share whole edges with them (a cut end left between a
+//! neighbour's vertices, as a T-junction, made the pieces overlap that neighbour). The offset `d` is found by
+//! bisection on the geodesic area of the wanted side.
+
+use geo::{
+    Area, BooleanOps, Coord, Geodesic, InterpolatePoint, LineString, MultiPolygon, Point, Polygon,
+};
+
+use crate::geodesy::{perimeter_m, polsby_popper, polygon_area_m2};
+
+/// A candidate cut: the piece with the wanted area, the rest, and the two cut points.
+#[derive(Debug, Clone)]
+pub struct Cut {
+    /// The piece with the requested area.
+    pub piece: Polygon<f64>,
+    /// The rest of the parent.
+    pub rest: Polygon<f64>,
+    /// The cut's two end points (on the parent's boundary).
+    pub points: [Coord<f64>; 2],
+}
+
+/// Low side, high side, cut points.
+type Sides = (Polygon<f64>, Polygon<f64>, [Coord<f64>; 2]);
+
+/// Cuts a hole-free ring at `n · x = d`; returns (low side, high side) when the line crosses
+/// the ring exactly twice and no vertex lies on it.
+fn cut_at(ring: &[Coord<f64>], n: [f64; 2], d: f64) -> Option<Sides> {
+    let m = ring.len() - 1; // closed ring: last == first
+    if m < 3 {
+        return None;
+    }
+    let f: Vec<f64> = ring[..m]
+        .iter()
+        .map(|c| n[0] * c.x + n[1] * c.y - d)
+        .collect();
+    if f.contains(&0.0) {
+        return None;
+    }
+    let mut crossings = Vec::new();
+    for k in 0..m {
+        let k1 = (k + 1) % m;
+        if (f[k] < 0.0) != (f[k1] < 0.0) {
+            crossings.push(k);
+        }
+    }
+    if crossings.len() != 2 {
+        return None;
+    }
+    let point = |k: usize| {
+        let k1 = (k + 1) % m;
+        let t = f[k] / (f[k] - f[k1]);
+        let p = Geodesic.point_at_ratio_between(Point::from(ring[k]), Point::from(ring[k1]), t);
+        p.0
+    };
+    let (k1, k2) = (crossings[0], crossings[1]);
+    let x1 = point(k1);
+    let x2 = point(k2);
+    // Piece A: x1, v[k1+1..=k2], x2. Piece B: x2, v[k2+1..m], v[0..=k1], x1.
+    let mut a = vec![x1];
+    a.extend_from_slice(&ring[k1 + 1..=k2]);
+    a.push(x2);
+    a.push(x1);
+    let mut b = vec![x2];
+    b.extend_from_slice(&ring[k2 + 1..m]);
+    b.extend_from_slice(&ring[..=k1]);
+    b.push(x1);
+    b.push(x2);
+    let pa = Polygon::new(LineString(a), vec![]);
+    let pb = Polygon::new(LineString(b), vec![]);
+    if f[(k1 + 1) % m] < 0.0 {
+        Some((pa, pb, [x1, x2]))
+    } else {
+        Some((pb, pa, [x1, x2]))
+    }
+}
+
+/// Directions to try, as normals in the lon/lat plane: parallel and perpendicular to each
+/// exterior edge (perpendicular measured on the ground, not in degrees).
+fn directions(ring: &[Coord<f64>]) -> Vec<[f64; 2]> {
+    let lat0 = ring.iter().map(|c| c.y).sum::<f64>() / ring.len().max(1) as f64;
+    let kx = lat0.to_radians().cos();
+    let mut out: Vec<[f64; 2]> = Vec::new();
+    for w in ring.windows(2) {
+        let e = [(w[1].x - w[0].x) * kx, w[1].y - w[0].y];
+        let len = (e[0] * e[0] + e[1] * e[1]).sqrt();
+        if len == 0.0 {
+            continue;
+        }
+        let e = [e[0] / len, e[1] / len];
+        for nm in [[-e[1], e[0]], e] {
+            // Normal in metric space → lon/lat coefficients.
+            let mut n = [nm[0] * kx, nm[1]];
+            if n[0] < 0.0 || (n[0] == 0.0 && n[1] < 0.0) {
+                n = [-n[0], -n[1]];
+            }
+            let l = (n[0] * n[0] + n[1] * n[1]).sqrt();
+            let n = [n[0] / l, n[1] / l];
+            if !out.iter().any(|o| (o[0] * n[1] - o[1] * n[0]).abs() < 1e-6) {
+                out.push(n);
+            }
+        }
+    }
+    out
+}
+
+/// Every straight cut of `parent` (one part, no holes) whose wanted piece has `area_m2`
+/// (geodesic, to 0.05 m²), over a set of directions and both sides. Pieces that are slivers
+/// (Polsby-Popper below `min_pp`) are left out.
+///
+/// ```
+/// use geo::polygon;
+/// let sq = polygon![(x: 67.0, y: 24.8), (x: 67.01, y: 24.8), (x: 67.01, y: 24.81), (x: 67.0, y: 24.81)];
+/// let whole = allot::geodesy::polygon_area_m2(&sq);
+/// let cuts = allot::plan::split::cuts_with_area(&sq, whole * 0.3, 0.05);
+/// assert!(!cuts.is_empty());
+/// for c in &cuts {
+///     let a = allot::geodesy::polygon_area_m2(&c.piece);
+///     let b = allot::geodesy::polygon_area_m2(&c.rest);
+///     assert!((a - whole * 0.3).abs() < 0.05);
+///     assert!(((a + b) - whole).abs() / whole < 1e-9);
+/// }
+/// ```
+pub fn cuts_with_area(parent: &Polygon<f64>, area_m2: f64, min_pp: f64) -> Vec<Cut> {
+    let ring = &parent.exterior().0;
+    if !parent.interiors().is_empty() || ring.len() < 4 {
+        return Vec::new();
+    }
+    let total = polygon_area_m2(parent);
+    if !(area_m2 > 0.0 && area_m2 < total) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for n in directions(ring) {
+        let fs: Vec<f64> = ring.iter().map(|c| n[0] * c.x + n[1] * c.y).collect();
+        let fmin = fs.iter().copied().fold(f64::INFINITY, f64::min);
+        let fmax = fs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        for want_low in [true, false] {
+            // Area of the wanted side grows with d for the low side, shrinks for the high side.
+            let side_area = |d: f64| -> Option<(f64, Cut)> {
+                let (lo, hi, pts) = cut_at(ring, n, d)?;
+                let (piece, rest) = if want_low { (lo, hi) } else { (hi, lo) };
+                Some((
+                    polygon_area_m2(&piece),
+                    Cut {
+                        piece,
+                        rest,
+                        points: pts,
+                    },
+                ))
+            };
+            let (mut a, mut b) = (fmin, fmax);
+            let mut found = None;
+            for _ in 0..200 {
+                let mid = 0.5 * (a + b);
+                if mid <= a || mid >= b {
+                    break;
+                }
+                let Some((area, cut)) = side_area(mid) else {
+                    // Not exactly two crossings here (a concave parcel): give up this direction.
+                    break;
+                };
+                let err = area - area_m2;
+                if err.abs() < 0.05 {
+                    found = Some(cut);
+                    break;
+                }
+                if (err < 0.0) == want_low {
+                    a = mid;
+                } else {
+                    b = mid;
+                }
+            }
+            if let Some(cut) = found {
+                let pp = |p: &Polygon<f64>| {
+                    polsby_popper(
+                        polygon_area_m2(p),
+                        perimeter_m(&MultiPolygon(vec![p.clone()])),
+                    )
+                };
+                if pp(&cut.piece) >= min_pp && pp(&cut.rest) >= min_pp {
+                    out.push(cut);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Inserts `p` into the ring edge of `geom` it lies on (within ~5 mm), unless it is already a
+/// vertex. Returns whether it was inserted.
+///
+/// ```
+/// use geo::{polygon, Coord, MultiPolygon};
+/// let mut g = MultiPolygon(vec![polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0)]]);
+/// assert!(allot::plan::split::insert_vertex(&mut g, Coord { x: 0.5, y: 0.0 }));
+/// assert_eq!(g.0[0].exterior().0.len(), 6);
+/// assert!(!allot::plan::split::insert_vertex(&mut g, Coord { x: 0.5, y: 0.0 }));
+/// ```
+pub fn insert_vertex(geom: &mut MultiPolygon<f64>, p: Coord<f64>) -> bool {
+    const TOL: f64 = 1e-6;
+    let mut best: Option<(f64, usize, usize, usize)> = None; // (dist, polygon, ring, edge)
+    for (pi, poly) in geom.0.iter().enumerate() {
+        let rings = std::iter::once(poly.exterior()).chain(poly.interiors());
+        for (ri, ring) in rings.enumerate() {
+            for (k, w) in ring.0.windows(2).enumerate() {
+                if w[0] == p || w[1] == p {
+                    return false;
+                }
+                let d = w[1] - w[0];
+                let len2 = d.x * d.x + d.y * d.y;
+                if len2 == 0.0 {
+                    continue;
+                }
+                let t = ((p - w[0]).x * d.x + (p - w[0]).y * d.y) / len2;
+                if t <= 0.0 || t >= 1.0 {
+                    continue;
+                }
+                let q = w[0] + d * t;
+                let dist = ((p - q).x.powi(2) + (p - q).y.powi(2)).sqrt();
+                if dist <= TOL && best.is_none_or(|b| dist < b.0) {
+                    best = Some((dist, pi, ri, k));
+                }
+            }
+        }
+    }
+    let Some((_, pi, ri, k)) = best else {
+        return false;
+    };
+    let poly = &mut geom.0[pi];
+    let edit = |ring: &mut LineString<f64>| ring.0.insert(k + 1, p);
+    if ri == 0 {
+        poly.exterior_mut(edit);
+    } else {
+        poly.interiors_mut(|rs| edit(&mut rs[ri - 1]));
+    }
+    true
+}
+
+/// Checks that `a` and `b` tile `parent` cut at `points`: geodesic areas add up (relative
+/// 1e-9), the pieces do not overlap, and their union is the parent with the cut points on its
+/// edges (planar BooleanOps, to 1e-7 of its area: i_overlay snaps to a fine grid).
+pub fn check_tiling(
+    parent: &Polygon<f64>,
+    a: &Polygon<f64>,
+    b: &Polygon<f64>,
+    points: [Coord<f64>; 2],
+) -> Result<(), String> {
+    let pa = polygon_area_m2(parent);
+    let (aa, ab) = (polygon_area_m2(a), polygon_area_m2(b));
+    if ((aa + ab) - pa).abs() > 1e-9 * pa {
+        return Err(format!(
+            "pieces' areas {aa} + {ab} m² differ from the parent's {pa} m²"
+        ));
+    }
+    // The parent with the cut points inserted is the same geodesic polygon; in the lon/lat
+    // plane its edges bend by the few millimetres a geodesic bows between its ends.
+    let mut with_points = MultiPolygon(vec![parent.clone()]);
+    for p in points {
+        insert_vertex(&mut with_points, p);
+    }
+    let planar = with_points.unsigned_area();
+    let inter = a.intersection(b).unsigned_area();
+    if inter > 1e-9 * planar {
+        return Err(format!(
+            "pieces overlap ({:.3e} of the parent)",
+            inter / planar
+        ));
+    }
+    let union = a.union(b);
+    let diff = with_points.difference(&union).unsigned_area()
+        + union.difference(&with_points).unsigned_area();
+    if diff > 1e-7 * planar {
+        return Err(format!(
+            "pieces' union differs from the parent ({:.3e} of its area)",
+            diff / planar
+        ));
+    }
+    Ok(())
+}
+
+/// Planar overlap area of two geometries as a fraction of the first's area.
+pub fn overlap_fraction(a: &Polygon<f64>, b: &MultiPolygon<f64>) -> f64 {
+    let pa = a.unsigned_area();
+    if pa == 0.0 {
+        return 0.0;
+    }
+    a.intersection(b).unsigned_area() / pa
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::polygon;
+
+    #[test]
+    fn cuts_a_concave_l_shape_only_where_the_line_crosses_twice() {
+        // An L: 0.02 wide bottom bar, 0.01 wide upright.
+        let l = polygon![(x: 67.0, y: 24.8), (x: 67.02, y: 24.8), (x: 67.02, y: 24.81),
+            (x: 67.01, y: 24.81), (x: 67.01, y: 24.82), (x: 67.0, y: 24.82)];
+        let whole = polygon_area_m2(&l);
+        let cuts = cuts_with_area(&l, whole * 0.5, 0.05);
+        assert!(!cuts.is_empty());
+        for c in &cuts {
+            check_tiling(&l, &c.piece, &c.rest, c.points).unwrap();
+            assert!((polygon_area_m2(&c.piece) - whole * 0.5).abs() < 0.05);
+        }
+    }
+
+    #[test]
+    fn cut_points_lie_on_the_parent_geodesic() {
+        // A long east-west edge: its geodesic bows north of the straight lon/lat line; pieces
+        // measured with points on the geodesic add up exactly.
+        let r = polygon![(x: 67.0, y: 24.8), (x: 67.05, y: 24.8), (x: 67.05, y: 24.803), (x: 67.0, y: 24.803)];
+        let whole = polygon_area_m2(&r);
+        for f in [0.1, 0.37, 0.5, 0.81] {
+            let cuts = cuts_with_area(&r, whole * f, 0.0);
+            assert!(!cuts.is_empty());
+            for c in &cuts {
+                let s = polygon_area_m2(&c.piece) + polygon_area_m2(&c.rest);
+                assert!((s - whole).abs() / whole < 1e-9, "{s} vs {whole}");
+            }
+        }
+    }
+
+    #[test]
+    fn rejects_parcels_with_holes() {
+        let outer =
+            polygon![(x: 0.0, y: 0.0), (x: 0.01, y: 0.0), (x: 0.01, y: 0.01), (x: 0.0, y: 0.01)];
+        let hole = LineString(vec![
+            Coord { x: 0.004, y: 0.004 },
+            Coord { x: 0.006, y: 0.004 },
+            Coord { x: 0.006, y: 0.006 },
+            Coord { x: 0.004, y: 0.004 },
+        ]);
+        let p = Polygon::new(outer.exterior().clone(), vec![hole]);
+        assert!(cuts_with_area(&p, 1000.0, 0.0).is_empty());
+    }
+}

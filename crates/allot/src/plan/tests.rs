@@ -1,0 +1,191 @@
+//! Unit tests of the planner's rules and input checks (plan/mod.rs), on hand-made grids.
+
+use super::*;
+use crate::read::parse_parcels;
+
+/// A `cols` x `rows` grid of 0.005° cells near Karachi; `props(r, c)` gives each cell's
+/// properties JSON and `id(r, c)` its id.
+fn grid(
+    rows: usize,
+    cols: usize,
+    id: impl Fn(usize, usize) -> String,
+    props: impl Fn(usize, usize) -> String,
+) -> ParcelSet {
+    let mut features = Vec::new();
+    for r in 0..rows {
+        for c in 0..cols {
+            let (x, y) = (67.0 + 0.005 * c as f64, 24.8 + 0.005 * r as f64);
+            let (x1, y1) = (x + 0.005, y + 0.005);
+            features.push(format!(
+                r#"{{"type":"Feature","id":"{}","properties":{},"geometry":{{"type":"Polygon","coordinates":[[[{x},{y}],[{x1},{y}],[{x1},{y1}],[{x},{y1}],[{x},{y}]]]}}}}"#,
+                id(r, c),
+                props(r, c)
+            ));
+        }
+    }
+    let text = format!(
+        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+        features.join(",")
+    );
+    parse_parcels(text.as_bytes(), "grid.geojson").expect("a valid grid")
+}
+
+fn plain(rows: usize, cols: usize) -> ParcelSet {
+    grid(rows, cols, |r, c| format!("P{r}{c}"), |_, _| "{}".into())
+}
+
+fn opts(zones: &[(&str, f64)]) -> PlanOptions {
+    PlanOptions {
+        zones: zones.iter().map(|(n, a)| (n.to_string(), *a)).collect(),
+        ..PlanOptions::default()
+    }
+}
+
+#[test]
+fn zone_options_that_make_no_sense_are_refused_by_name() {
+    let set = plain(2, 2);
+    let err = |o: &PlanOptions| rules(&set, o).err().expect("refused").to_string();
+    assert_eq!(err(&opts(&[])), "no zones to plan");
+    assert_eq!(
+        err(&opts(&[("retained", 5.0)])),
+        "zone \"retained\": `retained` is the land no zone takes; choose another name"
+    );
+    assert_eq!(
+        err(&opts(&[("a", 5.0), ("a", 6.0)])),
+        "zone \"a\": given twice"
+    );
+    assert_eq!(
+        err(&opts(&[("a", 0.0)])),
+        "zone \"a\": the target must be a positive number of acres"
+    );
+    let mut o = opts(&[("a", 5.0)]);
+    o.tolerance_acres = f64::NAN;
+    assert!(err(&o).starts_with("the tolerance must be a finite, non-negative number"));
+}
+
+#[test]
+fn excluded_uses_and_access_match_after_trimming_and_lowercasing() {
+    let set = grid(
+        1,
+        3,
+        |_, c| format!("P{c}"),
+        |_, c| match c {
+            0 => r#"{"land_use":" Township ","access":["PORT"]}"#.into(),
+            1 => r#"{"land_use":"open_land","access":"rail, port"}"#.into(),
+            _ => r#"{"land_use":"water_reservoir"}"#.into(),
+        },
+    );
+    let mut o = opts(&[("mill", 5.0)]);
+    o.exclude_uses = vec!["township".into(), "WATER_RESERVOIR ".into()];
+    o.require_access = Some(" Port".into());
+    let r = rules(&set, &o).expect("valid rules");
+    assert_eq!(r.excluded, [true, false, true]);
+    let (mask, name) = r.access.expect("access asked for");
+    assert_eq!(mask, [true, true, false]);
+    assert_eq!(name, "port");
+}
+
+#[test]
+fn locks_name_their_zone_index_and_bad_locks_say_why() {
+    let set = grid(
+        1,
+        3,
+        |_, c| format!("P{c}"),
+        |_, c| {
+            if c == 2 {
+                r#"{"land_use":"encroached"}"#.into()
+            } else {
+                "{}".into()
+            }
+        },
+    );
+    let mut o = opts(&[("mill", 5.0), ("park", 9.0)]);
+    o.locks = vec![
+        ("P1".into(), "park".into()),
+        ("P2".into(), "retained".into()),
+    ];
+    let r = rules(&set, &o).expect("valid locks");
+    assert_eq!(r.lock, [None, Some(1), Some(2)]);
+    assert_eq!(zone_name(&r, Some(1)), "park");
+    assert_eq!(zone_name(&r, Some(2)), RETAINED);
+    assert_eq!(zone_name(&r, None), RETAINED);
+
+    let lock_err = |locks: &[(&str, &str)]| {
+        let mut o = opts(&[("mill", 5.0)]);
+        o.locks = locks
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        rules(&set, &o).err().expect("refused").to_string()
+    };
+    assert_eq!(
+        lock_err(&[("P9", "mill")]),
+        "--lock P9=mill: no parcel has the id \"P9\" in grid.geojson"
+    );
+    assert_eq!(
+        lock_err(&[("P0", "park")]),
+        "--lock P0=park: unknown zone \"park\" (zones: mill, retained)"
+    );
+    assert!(
+        lock_err(&[("P2", "mill")])
+            .starts_with("--lock P2=mill: parcel P2 (feature 3) has land_use \"encroached\"")
+    );
+    assert_eq!(
+        lock_err(&[("P0", "mill"), ("P0", "retained")]),
+        "--lock P0=retained: parcel P0 is locked to two zones"
+    );
+}
+
+#[test]
+fn duplicate_ids_are_refused_with_both_positions() {
+    let set = grid(1, 3, |_, _| "Q".into(), |_, _| "{}".into());
+    match check_input(&set) {
+        Err(PlanError::DuplicateId {
+            id, first, second, ..
+        }) => {
+            assert_eq!((id.as_str(), first, second), ("Q", 1, 2));
+        }
+        other => panic!("expected DuplicateId, got {other:?}"),
+    }
+    assert!(check_input(&plain(2, 2)).is_ok());
+}
+
+#[test]
+fn first_few_lists_five_and_counts_the_rest() {
+    let items: Vec<String> = (1..=7).map(|i| i.to_string()).collect();
+    assert_eq!(first_few(&items), "1; 2; 3; 4; 5; and 2 more");
+    assert_eq!(first_few(&items[..2]), "1; 2");
+}
+
+#[test]
+fn size_limits_are_typed_errors() {
+    let empty = parse_parcels(
+        br#"{"type":"FeatureCollection","features":[]}"#,
+        "e.geojson",
+    )
+    .expect("an empty collection reads");
+    match check_parcel_count(&empty) {
+        Err(PlanError::NoParcels { file }) => assert_eq!(file, "e.geojson"),
+        other => panic!("expected NoParcels, got {other:?}"),
+    }
+    assert!(check_parcel_count(&plain(1, 1)).is_ok());
+    // Standard input and files whose size cannot be read are bounded later, by parcel count.
+    assert!(check_input_file(std::path::Path::new("-")).is_ok());
+    assert!(check_input_file(std::path::Path::new("/no/such/file.geojson")).is_ok());
+}
+
+#[test]
+fn missing_access_is_a_typed_infeasibility_not_a_bad_input() {
+    let set = plain(2, 2);
+    let mut o = opts(&[("mill", 5.0)]);
+    o.require_access = Some("port".into());
+    let e = plan(&set, &o).expect_err("no parcel has port access");
+    assert!(e.is_infeasible());
+    match e {
+        PlanError::Infeasible { zone, reason, .. } => {
+            assert_eq!(zone, "mill");
+            assert_eq!(reason, "no parcel in grid.geojson has port access");
+        }
+        other => panic!("expected Infeasible, got {other:?}"),
+    }
+}

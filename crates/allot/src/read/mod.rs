@@ -1,0 +1,332 @@
+//! Reading a GeoJSON FeatureCollection of parcels.
+//!
+//! The reader is allot's front door and never trusts its input. It parses the whole text once
+//! with serde_json, keeping each feature as a borrowed raw slice, then turns features into
+//! [`Parcel`]s in parallel. Every problem becomes a [`ReadError`] naming the file, the feature's
+//! 1-based position and id, and what is wrong; nothing in here can panic on bad input.
+//!
+//! # One contract, two paths
+//! Each feature is read by the fast path (`fast.rs`: one pass over a well-formed feature with
+//! the coordinate scanner of [`coords`]) and, when the fast path declines (anything unusual or
+//! wrong), by the serde path (`serde_path.rs`: serde_json, with a precise diagnosis). The
+//! contract: for every feature the fast path accepts, it returns exactly the [`Parcel`] the serde
+//! path returns (tested on every feature of the bundled site and on mutated inputs); it never
+//! reports an error itself. A new input format goes beside them as its own file producing
+//! [`ParcelSet`]s and the same [`ReadError`]s.
+//!
+//! Decisions, per RFC 7946 and the behaviour of the crates underneath:
+//! - Polygon and MultiPolygon features only; holes allowed; clockwise rings accepted.
+//! - A position needs 2 or 3 finite numbers (more are allowed and ignored); Z is ignored.
+//! - Longitude must lie in [-180, 180] and latitude in [-90, 90]; numbers that look like
+//!   projected metres get a hint to reproject; a ring that jumps more than 180° of longitude
+//!   between two positions crosses the antimeridian and must be split (RFC 7946 §3.1.9).
+//! - A ring needs 4 or more positions and must be closed (first = last); allot does not close
+//!   rings for you, since an unclosed ring usually means a truncated or hand-edited file.
+//! - A legacy `crs` member is accepted only when it names WGS84 lon/lat (CRS84 or EPSG:4326).
+//! - Properties are kept verbatim (raw JSON) and written back unchanged.
+
+pub mod coords;
+mod error;
+mod fast;
+mod serde_path;
+#[cfg(test)]
+mod tests;
+
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde_json::Value;
+
+pub use self::error::{FeatureProblem, ReadError};
+use self::{fast::*, serde_path::*};
+use crate::model::{FeatureIdKind, Parcel, ParcelId, ParcelSet};
+pub use crate::model::{FeatureRef, PropertiesError};
+
+/// Inputs larger than this are refused before they are read (they would not fit in memory
+/// alongside the parsed parcels on an ordinary machine).
+pub const MAX_INPUT_BYTES: u64 = 4 << 30;
+
+/// How to read parcels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Keep each feature's raw `properties` (needed to write them back or to read arbitrary
+    /// properties). Commands that only check geometry and zones leave them out, which saves
+    /// about a third of the memory on large files.
+    pub keep_properties: bool,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            keep_properties: true,
+        }
+    }
+}
+
+/// Reads parcels from a path, or from standard input when the path is `-`.
+///
+/// ```no_run
+/// let set = allot::read_parcels(std::path::Path::new("data/psm-site.geojson")).unwrap();
+/// println!("{} parcels", set.parcels.len());
+/// ```
+pub fn read_parcels(path: &Path) -> Result<ParcelSet, ReadError> {
+    read_parcels_with(path, ReadOptions::default())
+}
+
+/// [`read_parcels`] with options.
+///
+/// ```no_run
+/// use allot::read::{read_parcels_with, ReadOptions};
+/// let opts = ReadOptions { keep_properties: false };
+/// let set = read_parcels_with(std::path::Path::new("big.geojson"), opts).unwrap();
+/// assert!(set.parcels.iter().all(|p| p.properties.is_none()));
+/// ```
+pub fn read_parcels_with(path: &Path, opts: ReadOptions) -> Result<ParcelSet, ReadError> {
+    let (name, bytes) = if path.as_os_str() == "-" {
+        let name = "<stdin>".to_string();
+        let mut buf = Vec::new();
+        use std::io::Read;
+        std::io::stdin()
+            .lock()
+            .take(MAX_INPUT_BYTES + 1)
+            .read_to_end(&mut buf)
+            .map_err(|error| ReadError::Io {
+                file: name.clone(),
+                error,
+            })?;
+        if buf.len() as u64 > MAX_INPUT_BYTES {
+            return Err(ReadError::TooLarge {
+                file: name,
+                size: buf.len() as u64,
+                limit: MAX_INPUT_BYTES,
+            });
+        }
+        (name, buf)
+    } else {
+        let name = path.display().to_string();
+        let io = |error| ReadError::Io {
+            file: name.clone(),
+            error,
+        };
+        let meta = std::fs::metadata(path).map_err(io)?;
+        if meta.is_dir() {
+            return Err(io(std::io::Error::other("is a directory")));
+        }
+        if meta.len() > MAX_INPUT_BYTES {
+            return Err(ReadError::TooLarge {
+                file: name,
+                size: meta.len(),
+                limit: MAX_INPUT_BYTES,
+            });
+        }
+        let bytes = std::fs::read(path).map_err(io)?;
+        (name, bytes)
+    };
+    parse_parcels_with(&bytes, &name, opts)
+}
+
+/// Parses parcels from bytes; `name` is how the input is named in messages.
+///
+/// ```
+/// let text = br#"{"type":"FeatureCollection","features":[
+///   {"type":"Feature","id":"A","properties":{"zone":"mill"},
+///    "geometry":{"type":"Polygon","coordinates":[[[67,24],[67.01,24],[67.01,24.01],[67,24.01],[67,24]]]}}]}"#;
+/// let set = allot::parse_parcels(text, "example").unwrap();
+/// assert_eq!(set.parcels[0].id.as_str(), "A");
+/// assert_eq!(set.parcels[0].zone.as_deref(), Some("mill"));
+/// ```
+pub fn parse_parcels(bytes: &[u8], name: &str) -> Result<ParcelSet, ReadError> {
+    parse_parcels_with(bytes, name, ReadOptions::default())
+}
+
+/// [`parse_parcels`] with options.
+pub fn parse_parcels_with(
+    bytes: &[u8],
+    name: &str,
+    opts: ReadOptions,
+) -> Result<ParcelSet, ReadError> {
+    let (bom, bytes) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (3, rest),
+        None => (0, bytes),
+    };
+    let text = std::str::from_utf8(bytes).map_err(|e| ReadError::Utf8 {
+        file: name.to_string(),
+        offset: bom + e.valid_up_to(),
+    })?;
+    let trimmed = text.trim_start();
+    if trimmed.is_empty() {
+        return Err(ReadError::NotFeatureCollection {
+            file: name.to_string(),
+            found: "the file is empty".into(),
+        });
+    }
+    // The fast structural scan handles well-formed files; anything it does not accept is
+    // parsed again by serde_json, which gives the precise error.
+    let top = match fast_top(text) {
+        Some(top) => TopLevel::Object(top),
+        None => serde_json::from_str(text).map_err(|e| ReadError::Json {
+            file: name.to_string(),
+            line: e.line(),
+            column: e.column(),
+            message: strip_position(&e.to_string()),
+        })?,
+    };
+    let not_fc = |found: String| ReadError::NotFeatureCollection {
+        file: name.to_string(),
+        found,
+    };
+    let top = match top {
+        TopLevel::Other(what) => return Err(not_fc(format!("found {what}"))),
+        TopLevel::Object(o) => o,
+    };
+    match top.kind.as_deref() {
+        Some("FeatureCollection") => {}
+        Some(
+            other @ ("Feature" | "Polygon" | "MultiPolygon" | "Point" | "LineString" | "MultiPoint"
+            | "MultiLineString" | "GeometryCollection"),
+        ) => {
+            return Err(not_fc(format!(
+                "found a bare {other}; wrap it in a FeatureCollection"
+            )));
+        }
+        Some(other) => return Err(not_fc(format!("\"type\" is {other:?}"))),
+        None => return Err(not_fc("the top-level object has no \"type\"".into())),
+    }
+    if let Some(crs) = &top.crs {
+        check_crs(crs).map_err(|name_| ReadError::Crs {
+            file: name.to_string(),
+            name: name_,
+        })?;
+    }
+    let Some(features) = top.features else {
+        return Err(not_fc("it has no \"features\" array".into()));
+    };
+    let base = text.as_ptr() as usize;
+    let parse = |i: usize| {
+        let raw: &str = features[i];
+        parse_feature(
+            i,
+            raw,
+            text,
+            raw.as_ptr() as usize - base,
+            opts.keep_properties,
+        )
+    };
+    let parcels =
+        parse_all(features.len(), parse).map_err(|(feature, problem)| ReadError::Feature {
+            file: name.to_string(),
+            feature,
+            problem,
+        })?;
+    Ok(ParcelSet {
+        source: name.to_string(),
+        parcels,
+        members: top.members,
+    })
+}
+
+/// Parses features `0..n` in parallel straight into one exactly-sized `Vec` (an indexed
+/// collect writes each parcel in place, so the parcels are never held twice). On failure it
+/// returns the first failing feature in file order, whatever order the threads ran in: every
+/// feature before the earliest failure seen so far is still parsed, features after it are
+/// skipped.
+fn parse_all(
+    n: usize,
+    parse: impl Fn(usize) -> FeatureResult + Sync,
+) -> Result<Vec<Parcel>, (FeatureRef, FeatureProblem)> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let first_bad = AtomicUsize::new(usize::MAX);
+    let failure: Mutex<Option<(usize, (FeatureRef, FeatureProblem))>> = Mutex::new(None);
+    let mut parcels = Vec::new();
+    (0..n)
+        .into_par_iter()
+        .map(|i| {
+            if i > first_bad.load(Ordering::Relaxed) {
+                return Parcel::placeholder(i);
+            }
+            parse(i).unwrap_or_else(|e| {
+                let mut slot = failure.lock().unwrap_or_else(|p| p.into_inner());
+                if slot.as_ref().is_none_or(|(j, _)| i < *j) {
+                    *slot = Some((i, e));
+                    first_bad.fetch_min(i, Ordering::Relaxed);
+                }
+                Parcel::placeholder(i)
+            })
+        })
+        .collect_into_vec(&mut parcels);
+    match failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        Some((_, e)) => Err(e),
+        None => Ok(parcels),
+    }
+}
+
+/// serde_json appends " at line L column C" to messages; allot reports the position itself.
+/// It also says "a number" where serde says "f64".
+fn strip_position(msg: &str) -> String {
+    let msg = match msg.rfind(" at line ") {
+        Some(i) => &msg[..i],
+        None => msg,
+    };
+    msg.replace("expected f64", "expected a number")
+}
+
+/// 1-based (line, column) of a byte offset in `text`.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text.as_bytes()[..offset.min(text.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let col = match before.iter().rposition(|&b| b == b'\n') {
+        Some(nl) => offset - nl,
+        None => offset + 1,
+    };
+    (line, col)
+}
+
+fn check_crs(crs: &Value) -> Result<(), String> {
+    if crs.is_null() {
+        return Ok(());
+    }
+    let name = crs
+        .get("properties")
+        .and_then(|p| p.get("name"))
+        .and_then(Value::as_str);
+    let Some(name) = name else {
+        return Err(format!("an unsupported CRS ({crs})"));
+    };
+    let n = name.to_ascii_uppercase();
+    let wgs84 = n.ends_with("CRS84")
+        || n == "EPSG:4326"
+        || (n.starts_with("URN:OGC:DEF:CRS:EPSG:") && n.ends_with(":4326"));
+    if wgs84 { Ok(()) } else { Err(name.to_string()) }
+}
+
+type FeatureResult = Result<Parcel, (FeatureRef, FeatureProblem)>;
+
+fn parse_feature(
+    index: usize,
+    raw: &str,
+    text: &str,
+    offset: usize,
+    keep_properties: bool,
+) -> FeatureResult {
+    match fast_parcel(index, raw, keep_properties) {
+        Some(p) => Ok(p),
+        None => parse_feature_serde(index, raw, text, offset, keep_properties),
+    }
+}
+
+/// `properties.access` as lower-case tags, blanks dropped: the array's strings, or (`split`)
+/// one string listing them separated by `,` or `;`. Both readers use this one rule.
+fn access_tags<'a>(items: impl IntoIterator<Item = &'a str>, split: bool) -> Vec<String> {
+    let tag = |s: &str| s.trim().to_ascii_lowercase();
+    let mut out = Vec::new();
+    for item in items {
+        if split {
+            out.extend(item.split([',', ';']).map(tag));
+        } else {
+            out.push(tag(item));
+        }
+    }
+    out.retain(|s| !s.is_empty());
+    out
+}

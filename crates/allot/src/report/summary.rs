@@ -1,0 +1,153 @@
+//! The `summary` report: parcel count, total area, area by zone and land use, bounding box.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::geodesy::{AreaUnit, parcel_areas_m2};
+use crate::model::ParcelSet;
+use crate::report::{grouped, round_to};
+
+/// Area and count of a group of parcels.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Group {
+    /// Number of parcels.
+    pub parcels: usize,
+    /// Area in the report's unit.
+    pub area: f64,
+}
+
+/// What `allot summary` reports.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Summary {
+    /// The input's name.
+    pub source: String,
+    /// The unit of every area in this summary.
+    pub units: &'static str,
+    /// Number of parcels.
+    pub parcels: usize,
+    /// Total area (the sum of parcel areas; overlaps count twice).
+    pub total_area: f64,
+    /// Area by `zone` property (`(none)` for parcels without one).
+    pub by_zone: BTreeMap<String, Group>,
+    /// Area by `land_use` property (`(none)` for parcels without one).
+    pub by_land_use: BTreeMap<String, Group>,
+    /// `[min_lon, min_lat, max_lon, max_lat]`, absent for an empty set.
+    pub bbox: Option<[f64; 4]>,
+    /// `metadata.illustrative` in the input.
+    pub illustrative: bool,
+}
+
+const NONE: &str = "(none)";
+
+/// Summarises a parcel set in the given unit.
+///
+/// ```
+/// let text = br#"{"type":"FeatureCollection","features":[
+///   {"type":"Feature","properties":{"zone":"a"},"geometry":{"type":"Polygon",
+///    "coordinates":[[[67,24],[67.01,24],[67.01,24.01],[67,24.01],[67,24]]]}}]}"#;
+/// let set = allot::parse_parcels(text, "t").unwrap();
+/// let s = allot::report::summarize(&set, allot::AreaUnit::Hectares);
+/// assert_eq!(s.parcels, 1);
+/// // 1,126,941.726 m² by pyproj's Geod(ellps="WGS84"): 112.694 ha.
+/// assert!((s.by_zone["a"].area - 112.694_172_6).abs() < 1e-6);
+/// ```
+pub fn summarize(set: &ParcelSet, units: AreaUnit) -> Summary {
+    let areas = parcel_areas_m2(&set.parcels);
+    let mut by_zone: BTreeMap<String, Group> = BTreeMap::new();
+    let mut by_land_use: BTreeMap<String, Group> = BTreeMap::new();
+    let mut total = 0.0;
+    let mut bbox: Option<[f64; 4]> = None;
+    for (p, &a) in set.parcels.iter().zip(&areas) {
+        let a = units.from_m2(a);
+        total += a;
+        for (map, key) in [(&mut by_zone, &p.zone), (&mut by_land_use, &p.land_use)] {
+            let g = map
+                .entry(key.clone().unwrap_or_else(|| NONE.into()))
+                .or_default();
+            g.parcels += 1;
+            g.area += a;
+        }
+        let r = p.bbox();
+        bbox = Some(match bbox {
+            None => [r.min().x, r.min().y, r.max().x, r.max().y],
+            Some(b) => [
+                b[0].min(r.min().x),
+                b[1].min(r.min().y),
+                b[2].max(r.max().x),
+                b[3].max(r.max().y),
+            ],
+        });
+    }
+    Summary {
+        source: set.source.clone(),
+        units: units.name(),
+        parcels: set.parcels.len(),
+        total_area: total,
+        by_zone,
+        by_land_use,
+        bbox,
+        illustrative: set.is_illustrative(),
+    }
+}
+
+impl Summary {
+    /// The summary as pretty JSON with areas rounded to 4 decimals.
+    pub fn to_json(&self) -> String {
+        let mut s = self.clone();
+        s.total_area = round_to(s.total_area, 4);
+        for g in s.by_zone.values_mut().chain(s.by_land_use.values_mut()) {
+            g.area = round_to(g.area, 4);
+        }
+        serde_json::to_string_pretty(&s).unwrap_or_default() + "\n"
+    }
+
+    /// The summary as a text table.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        let u = self.units;
+        out.push_str(&format!(
+            "{}{}\n{} parcels, {} {u}\n",
+            self.source,
+            if self.illustrative {
+                " (illustrative data)"
+            } else {
+                ""
+            },
+            self.parcels,
+            grouped(self.total_area, 2)
+        ));
+        if let Some(b) = self.bbox {
+            out.push_str(&format!(
+                "bounding box: {:.6}..{:.6} E, {:.6}..{:.6} N\n",
+                b[0], b[2], b[1], b[3]
+            ));
+        }
+        for (title, map) in [("zone", &self.by_zone), ("land_use", &self.by_land_use)] {
+            let w = map
+                .keys()
+                .map(|k| k.chars().count())
+                .max()
+                .unwrap_or(0)
+                .max(title.len());
+            out.push_str(&format!(
+                "\n{title:<w$}  {:>7}  {:>14}  {:>6}\n",
+                "parcels", u, "share"
+            ));
+            for (k, g) in map {
+                let share = if self.total_area > 0.0 {
+                    100.0 * g.area / self.total_area
+                } else {
+                    0.0
+                };
+                out.push_str(&format!(
+                    "{k:<w$}  {:>7}  {:>14}  {:>5.1}%\n",
+                    g.parcels,
+                    grouped(g.area, 2),
+                    share
+                ));
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,199 @@
+//! The overlap prefilter: separating edges and convex clipping, and why it is sound.
+
+use geo::algorithm::kernels::{Kernel, Orientation, RobustKernel};
+use geo::{Coord, MultiPolygon};
+
+use super::*;
+
+/// `Some(true)` when `g` is a single convex ring turning counter-clockwise, `Some(false)` when
+/// clockwise, `None` when it is not one convex ring (holes, several parts, a reflex or
+/// doubled-back vertex, fewer than three distinct vertices, a ring winding twice).
+pub(crate) fn convex_orientation(g: &MultiPolygon<f64>) -> Option<bool> {
+    let [p] = g.0.as_slice() else { return None };
+    if !p.interiors().is_empty() {
+        return None;
+    }
+    let mut pts: Vec<Coord<f64>> = Vec::with_capacity(p.exterior().0.len());
+    for &c in &p.exterior().0 {
+        if !(c.x.is_finite() && c.y.is_finite()) {
+            return None;
+        }
+        if pts.last() != Some(&c) {
+            pts.push(c);
+        }
+    }
+    while pts.len() > 1 && pts.first() == pts.last() {
+        pts.pop();
+    }
+    let n = pts.len();
+    if n < 3 {
+        return None;
+    }
+    let mut turn: Option<Orientation> = None;
+    // Sign changes of the edge directions' x and y components around the ring: two each for a
+    // convex ring, more for a ring that winds more than once.
+    let (mut sx, mut sy, mut cx, mut cy) = (0.0f64, 0.0f64, 0, 0);
+    for k in 0..n {
+        let (a, b, c) = (pts[k], pts[(k + 1) % n], pts[(k + 2) % n]);
+        match RobustKernel::orient2d(a, b, c) {
+            Orientation::Collinear => {
+                // Straight on is fine, doubling back is not.
+                let (u, v) = (b - a, c - b);
+                if u.x * v.x + u.y * v.y <= 0.0 {
+                    return None;
+                }
+            }
+            o => match turn {
+                None => turn = Some(o),
+                Some(t) if t != o => return None,
+                _ => {}
+            },
+        }
+        let d = b - a;
+        for (comp, last, count) in [(d.x, &mut sx, &mut cx), (d.y, &mut sy, &mut cy)] {
+            if comp != 0.0 {
+                if *last != 0.0 && (comp > 0.0) != (*last > 0.0) {
+                    *count += 1;
+                }
+                *last = comp;
+            }
+        }
+    }
+    // The wrap-around change between the last and the first nonzero component.
+    let first_dx = (0..n)
+        .map(|k| pts[(k + 1) % n].x - pts[k].x)
+        .find(|&d| d != 0.0);
+    let first_dy = (0..n)
+        .map(|k| pts[(k + 1) % n].y - pts[k].y)
+        .find(|&d| d != 0.0);
+    if first_dx.is_some_and(|f| (f > 0.0) != (sx > 0.0)) {
+        cx += 1;
+    }
+    if first_dy.is_some_and(|f| (f > 0.0) != (sy > 0.0)) {
+        cy += 1;
+    }
+    if cx > 2 || cy > 2 {
+        return None;
+    }
+    turn.map(|t| t == Orientation::CounterClockwise)
+}
+
+/// Whether an edge line of the convex ring `a` (counter-clockwise when `ccw`) has every vertex
+/// of `b` on its closed outer side: then the interiors of `a` and `b` are disjoint.
+pub(crate) fn separated(a: &MultiPolygon<f64>, ccw: bool, b: &MultiPolygon<f64>) -> bool {
+    let inner = if ccw {
+        Orientation::CounterClockwise
+    } else {
+        Orientation::Clockwise
+    };
+    let ring = &a.0[0].exterior().0;
+    // Plain loops (not iterator chains): this runs for millions of candidate pairs. A ring's
+    // closing vertex repeats its first, so it is skipped.
+    'edges: for w in ring.windows(2) {
+        if w[0] == w[1] {
+            continue;
+        }
+        for p in &b.0 {
+            for r in rings(p) {
+                let c = &r.0;
+                for &v in &c[..c.len().saturating_sub(1)] {
+                    if RobustKernel::orient2d(w[0], w[1], v) == inner {
+                        continue 'edges;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+    false
+}
+
+/// Scratch space for [`convex_clip_area_m2`].
+#[derive(Default)]
+pub(crate) struct ClipBuffers {
+    a: Vec<[f64; 2]>,
+    b: Vec<[f64; 2]>,
+    clip: Vec<[f64; 2]>,
+}
+
+/// The area in m² (local planar metric, see the soundness note above) of `subject` ∩ `convex`,
+/// where `convex` is a single convex ring, counter-clockwise when `ccw`.
+pub(crate) fn convex_clip_area_m2(
+    convex: &MultiPolygon<f64>,
+    ccw: bool,
+    subject: &MultiPolygon<f64>,
+    buf: &mut ClipBuffers,
+) -> f64 {
+    let ring = &convex.0[0].exterior().0;
+    let o = ring[0];
+    // Local east/north metres at o (WGS84 radii of curvature).
+    let (a_axis, f) = (6_378_137.0_f64, 1.0 / 298.257_223_563_f64);
+    let e2 = f * (2.0 - f);
+    let (sin, cos) = o.y.to_radians().sin_cos();
+    let w = 1.0 - e2 * sin * sin;
+    let n = a_axis / w.sqrt();
+    let kx = (n * cos).to_radians();
+    let ky = (n * (1.0 - e2) / w).to_radians();
+    let local = |c: &Coord<f64>| [(c.x - o.x) * kx, (c.y - o.y) * ky];
+    buf.clip.clear();
+    for c in ring {
+        let p = local(c);
+        if buf.clip.last() != Some(&p) {
+            buf.clip.push(p);
+        }
+    }
+    // Inside is on the left of each edge for a counter-clockwise clip ring.
+    let side = if ccw { 1.0 } else { -1.0 };
+    let mut total = 0.0;
+    for part in &subject.0 {
+        for (k, r) in rings(part).enumerate() {
+            buf.a.clear();
+            buf.a.extend(r.0.iter().map(local));
+            let own = shoelace(&buf.a);
+            if own == 0.0 {
+                continue;
+            }
+            for e in buf.clip.windows(2) {
+                let (p, q) = (e[0], e[1]);
+                let (ux, uy) = (q[0] - p[0], q[1] - p[1]);
+                let d = |c: &[f64; 2]| side * (ux * (c[1] - p[1]) - uy * (c[0] - p[0]));
+                buf.b.clear();
+                let m = buf.a.len();
+                for t in 0..m {
+                    let (s, e) = (buf.a[(t + m - 1) % m], buf.a[t]);
+                    let (ds, de) = (d(&s), d(&e));
+                    if (ds < 0.0) != (de < 0.0) {
+                        let u = ds / (ds - de);
+                        buf.b
+                            .push([s[0] + (e[0] - s[0]) * u, s[1] + (e[1] - s[1]) * u]);
+                    }
+                    if de >= 0.0 {
+                        buf.b.push(e);
+                    }
+                }
+                std::mem::swap(&mut buf.a, &mut buf.b);
+                if buf.a.is_empty() {
+                    break;
+                }
+            }
+            let clipped = shoelace(&buf.a);
+            // A shell adds its region, a hole takes its region away, whatever their windings.
+            total += if k == 0 { own.signum() } else { -own.signum() } * clipped;
+        }
+    }
+    total
+}
+
+/// Signed shoelace area of a ring (closed or open).
+fn shoelace(pts: &[[f64; 2]]) -> f64 {
+    let m = pts.len();
+    if m < 3 {
+        return 0.0;
+    }
+    let mut s = 0.0;
+    for t in 0..m {
+        let (p, q) = (pts[t], pts[(t + 1) % m]);
+        s += p[0] * q[1] - q[0] * p[1];
+    }
+    0.5 * s
+}

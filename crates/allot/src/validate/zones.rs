@@ -1,0 +1,239 @@
+//! Zones: `unzoned`, `zone_area` and `not_contiguous` (the pieces of each zone).
+
+use std::collections::BTreeMap;
+
+use geo::MultiPolygon;
+use rayon::prelude::*;
+
+use super::*;
+use crate::geodesy::M2_PER_ACRE;
+use crate::geom::bbox::bbox_of;
+use crate::model::Parcel;
+
+/// Which piece of its zone each parcel is in, as a union-find root: two parcels of one zone
+/// are connected when they share a boundary of positive length or overlap (by any amount, a
+/// sliver the overlap prefilter skipped included), never by a corner alone.
+///
+/// The same relation as building the whole adjacency graph ([`Adjacency`](crate::Adjacency)) and taking each
+/// zone's components, computed cheaply: edges two parcels share exactly (the [`EdgeTable`]) and
+/// reported overlaps connect most of a fabric for free; only candidate pairs of one zone still
+/// in different pieces after that have their boundaries compared, and only sliver pairs still
+/// apart after that get the exact intersection. A pair skipped at a step is already connected,
+/// so the pieces are exactly those of the full graph (tested against it).
+pub(crate) fn zone_pieces(
+    parcels: &[Parcel],
+    members: &BTreeMap<&str, Vec<usize>>,
+    table: &EdgeTable,
+    candidates: &[(usize, usize)],
+    scan: &OverlapScan,
+) -> Vec<u32> {
+    const NONE: u32 = u32::MAX;
+    let mut zone = vec![NONE; parcels.len()];
+    for (z, m) in members.values().enumerate() {
+        for &i in m {
+            zone[i] = z as u32;
+        }
+    }
+    let mut dsu = Dsu::new(parcels.len());
+    let mut run: Vec<(u32, usize)> = Vec::new();
+    for group in table.groups() {
+        if group.len() == 2 {
+            let mut g = group.map(Edge::parcel);
+            let (i, j) = (g.next().unwrap_or(0), g.next().unwrap_or(0));
+            if i != j && zone[i] != NONE && zone[i] == zone[j] {
+                dsu.union(i, j);
+            }
+        } else if group.len() > 2 {
+            // Several parcels on one segment (duplicates, overlaps): connect those of a zone.
+            run.clear();
+            run.extend(group.map(|e| (zone[e.parcel()], e.parcel())));
+            run.sort_unstable();
+            for w in run.windows(2) {
+                if w[0].0 != NONE && w[0].0 == w[1].0 {
+                    dsu.union(w[0].1, w[1].1);
+                }
+            }
+        }
+    }
+    for o in &scan.pairs {
+        if zone[o.i] != NONE && zone[o.i] == zone[o.j] {
+            dsu.union(o.i, o.j);
+        }
+    }
+    let apart = |dsu: &Dsu, i: usize, j: usize| {
+        zone[i] != NONE && zone[i] == zone[j] && dsu.root(i as u32) != dsu.root(j as u32)
+    };
+    let split = |dsu: &Dsu| {
+        members.values().any(|m| {
+            m.iter()
+                .any(|&i| dsu.root(i as u32) != dsu.root(m[0] as u32))
+        })
+    };
+    dsu.flatten();
+    if split(&dsu) {
+        let joins: Vec<(usize, usize)> = candidates
+            .par_iter()
+            .filter(|&&(i, j)| {
+                apart(&dsu, i, j)
+                    && crate::graph::adjacency::shared_boundary_m(
+                        &parcels[i].geometry,
+                        &parcels[j].geometry,
+                    ) > 0.0
+            })
+            .copied()
+            .collect();
+        for (i, j) in joins {
+            dsu.union(i, j);
+        }
+        // A sliver the prefilter skipped joins two parcels of one zone that share no edge only
+        // if it overlaps at all: settle those few pairs exactly.
+        let joins: Vec<(usize, usize)> = scan
+            .slivers
+            .par_iter()
+            .filter(|&&(i, j)| apart(&dsu, i, j) && exact_overlap(parcels, i, j).is_some())
+            .copied()
+            .collect();
+        for (i, j) in joins {
+            dsu.union(i, j);
+        }
+    }
+    dsu.flatten();
+    dsu.parent
+}
+
+/// The pieces of zone `m` (ascending positions) given each parcel's piece root: each piece
+/// ascending, pieces in the order of their smallest member.
+pub(crate) fn pieces(m: &[usize], roots: &[u32]) -> Vec<Vec<usize>> {
+    let mut slot: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    for &i in m {
+        let k = *slot.entry(roots[i]).or_insert_with(|| {
+            out.push(Vec::new());
+            out.len() - 1
+        });
+        out[k].push(i);
+    }
+    out
+}
+
+pub(crate) fn zone_checks(
+    parcels: &[Parcel],
+    areas: &[f64],
+    skip: &[bool],
+    table: &EdgeTable,
+    candidates: &[(usize, usize)],
+    scan: &OverlapScan,
+    opts: &ValidateOptions,
+) -> (BTreeMap<String, ZoneStats>, Vec<Finding>) {
+    let mut findings = Vec::new();
+    let targets: BTreeMap<&str, f64> = opts.targets.iter().map(|(z, a)| (z.as_str(), *a)).collect();
+    let mut members: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, p) in parcels.iter().enumerate() {
+        if let Some(z) = &p.zone {
+            members.entry(z.as_str()).or_default().push(i);
+        }
+    }
+    let zoned = !members.is_empty();
+    if zoned {
+        for (i, p) in parcels.iter().enumerate() {
+            if p.zone.is_none() {
+                findings.push(Finding {
+                    kind: FindingKind::Unzoned,
+                    parcels: vec![p.id.clone()],
+                    zone: None,
+                    acres: Some(areas[i] / M2_PER_ACRE),
+                    at: parcel_point(p, !skip[i]),
+                    message: format!("{} has no zone", p.id),
+                    geometry: None,
+                });
+            }
+        }
+    }
+    for z in targets.keys() {
+        members.entry(z).or_default();
+    }
+    if members.is_empty() {
+        return (BTreeMap::new(), findings);
+    }
+    let pieces_of = zoned.then(|| zone_pieces(parcels, &members, table, candidates, scan));
+    let fabric_centre = {
+        let all = bbox_of(&MultiPolygon(
+            parcels
+                .iter()
+                .flat_map(|p| p.geometry.0.iter().cloned())
+                .collect(),
+        ));
+        let c = all.center();
+        [c.x, c.y]
+    };
+    let mut zones = BTreeMap::new();
+    for (z, m) in &members {
+        // `+ 0.0`: an empty sum is -0.0.
+        let acres: f64 = m.iter().map(|&i| areas[i]).sum::<f64>() / M2_PER_ACRE + 0.0;
+        let pieces = match &pieces_of {
+            Some(roots) if !m.is_empty() => pieces(m, roots),
+            _ => Vec::new(),
+        };
+        let target = targets.get(z).copied();
+        let largest = m
+            .iter()
+            .copied()
+            .max_by(|&a, &b| areas[a].total_cmp(&areas[b]).then(b.cmp(&a)));
+        if let Some(t) = target {
+            let dev = acres - t;
+            if dev.abs() > opts.tolerance_acres {
+                findings.push(Finding {
+                    kind: FindingKind::ZoneArea,
+                    parcels: Vec::new(),
+                    zone: Some(z.to_string()),
+                    acres: Some(dev.abs()),
+                    at: largest.map_or(fabric_centre, |i| parcel_point(&parcels[i], !skip[i])),
+                    message: format!(
+                        "zone {z} has {acres:.6} acres in {} parcels, {} than its target of {t} acres by {:.6} acres (tolerance {})",
+                        m.len(),
+                        if dev > 0.0 { "more" } else { "less" },
+                        dev.abs(),
+                        opts.tolerance_acres
+                    ),
+                    geometry: None,
+                });
+            }
+        }
+        if pieces.len() > 1 {
+            let mut piece_areas: Vec<(f64, &Vec<usize>)> = pieces
+                .iter()
+                .map(|p| (p.iter().map(|&i| areas[i]).sum::<f64>() / M2_PER_ACRE, p))
+                .collect();
+            piece_areas.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+            let detached: f64 = piece_areas[1..].iter().map(|p| p.0).sum();
+            let smallest = piece_areas.last().map(|p| p.1[0]).unwrap_or(m[0]);
+            findings.push(Finding {
+                kind: FindingKind::NotContiguous,
+                parcels: m.iter().map(|&i| parcels[i].id.clone()).collect(),
+                zone: Some(z.to_string()),
+                acres: Some(detached),
+                at: parcel_point(&parcels[smallest], !skip[smallest]),
+                message: format!(
+                    "zone {z} falls into {} pieces of {} acres",
+                    pieces.len(),
+                    piece_areas
+                        .iter()
+                        .map(|p| format!("{:.6}", p.0))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                geometry: None,
+            });
+        }
+        zones.insert(
+            z.to_string(),
+            ZoneStats {
+                parcels: m.len(),
+                acres,
+                components: pieces.len(),
+                target_acres: target,
+            },
+        );
+    }
+    (zones, findings)
+}

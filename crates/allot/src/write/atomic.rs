@@ -1,0 +1,193 @@
+//! Output files: written atomically, never over an input.
+//!
+//! Every file allot writes goes through [`write_atomic`]: the bytes go to a temporary file in
+//! the destination's folder, which is renamed over the destination only once complete, so an
+//! error or an interrupt never leaves a partial file. [`check_not_input`] refuses an output path
+//! that names one of the inputs.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Why an output could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    /// The output path is also an input.
+    #[error("{output}: refusing to overwrite an input file; choose another output path")]
+    WouldOverwriteInput {
+        /// The offending path.
+        output: String,
+    },
+    /// Two outputs name the same file (the second write would silently replace the first).
+    #[error("{first} and {second} name the same file; give each output its own path")]
+    SameOutput {
+        /// The earlier output.
+        first: String,
+        /// The later output naming the same file.
+        second: String,
+    },
+    /// Creating, writing or renaming failed.
+    #[error("{path}: cannot write: {error}")]
+    Io {
+        /// The destination.
+        path: String,
+        /// The cause.
+        error: std::io::Error,
+    },
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// Fails when `output` names the same file as any of `inputs` (`-` for stdin never matches).
+///
+/// ```
+/// let dir = std::env::temp_dir();
+/// let f = dir.join("allot-doc-check-not-input.geojson");
+/// std::fs::write(&f, "{}").unwrap();
+/// assert!(allot::write::check_not_input(&f, &[f.as_path()]).is_err());
+/// assert!(allot::write::check_not_input(&dir.join("other.svg"), &[f.as_path()]).is_ok());
+/// ```
+pub fn check_not_input(output: &Path, inputs: &[&Path]) -> Result<(), OutputError> {
+    for input in inputs {
+        if input.as_os_str() != "-" && (output == *input || same_file(output, input)) {
+            return Err(OutputError::WouldOverwriteInput {
+                output: output.display().to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Where a path points: the canonical file when it exists, else its canonical folder joined
+/// with its name (so `./out.svg` and `out.svg` compare equal before either exists).
+fn resolved(path: &Path) -> PathBuf {
+    if let Ok(p) = path.canonicalize() {
+        return p;
+    }
+    match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name)) => {
+            let parent = if parent.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                parent
+            };
+            parent
+                .canonicalize()
+                .map(|p| p.join(name))
+                .unwrap_or_else(|_| path.to_path_buf())
+        }
+        _ => path.to_path_buf(),
+    }
+}
+
+/// Refuses, before any work is done, an output that is one of the inputs or that names the
+/// same file as another output (the second write would silently replace the first).
+///
+/// ```
+/// let dir = std::env::temp_dir();
+/// let a = dir.join("allot-doc-check-outputs.svg");
+/// let same = dir.join(".").join("allot-doc-check-outputs.svg");
+/// assert!(allot::write::check_outputs(&[a.as_path(), same.as_path()], &[]).is_err());
+/// assert!(allot::write::check_outputs(&[a.as_path()], &[]).is_ok());
+/// ```
+pub fn check_outputs(outputs: &[&Path], inputs: &[&Path]) -> Result<(), OutputError> {
+    for (i, out) in outputs.iter().enumerate() {
+        check_not_input(out, inputs)?;
+        if let Some(other) = outputs[..i].iter().find(|o| resolved(o) == resolved(out)) {
+            return Err(OutputError::SameOutput {
+                first: other.display().to_string(),
+                second: out.display().to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Writes `bytes` to `path` atomically, creating the parent folder if needed.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    write_atomic_with(path, |w| w.write_all(bytes))
+}
+
+/// Streams into `path` atomically: `fill` writes to a buffered temporary file in the same
+/// folder, which replaces `path` only when `fill` and the flush succeed.
+///
+/// ```
+/// use std::io::Write;
+/// let f = std::env::temp_dir().join("allot-doc-write-atomic-with.txt");
+/// allot::write::write_atomic_with(&f, |w| writeln!(w, "streamed")).unwrap();
+/// assert_eq!(std::fs::read_to_string(&f).unwrap(), "streamed\n");
+/// ```
+pub fn write_atomic_with<F>(path: &Path, fill: F) -> Result<(), OutputError>
+where
+    F: FnOnce(&mut dyn Write) -> std::io::Result<()>,
+{
+    let io = |error| OutputError::Io {
+        path: path.display().to_string(),
+        error,
+    };
+    let parent: PathBuf = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(io)?;
+    let file_name = path
+        .file_name()
+        .ok_or_else(|| io(std::io::Error::other("not a file name")))?;
+    let tmp = parent.join(format!(
+        ".{}.allot-tmp-{}",
+        file_name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = (|| {
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        fill(&mut w)?;
+        let f = w.into_inner().map_err(|e| e.into_error())?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(io(e));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_and_replaces_without_leaving_temporaries() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("sub/out.txt");
+        write_atomic(&p, b"one").unwrap();
+        write_atomic(&p, b"two").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"two");
+        let names: Vec<_> = std::fs::read_dir(p.parent().unwrap()).unwrap().collect();
+        assert_eq!(names.len(), 1);
+    }
+
+    #[test]
+    fn failed_write_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("out.txt");
+        std::fs::create_dir(&p).unwrap(); // rename over a directory fails
+        assert!(write_atomic(&p, b"x").is_err());
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1);
+    }
+
+    #[test]
+    fn refuses_input_as_output_even_through_another_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("in.geojson");
+        std::fs::write(&p, "{}").unwrap();
+        let other = dir.path().join("./sub/../in.geojson");
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        assert!(check_not_input(&other, &[p.as_path()]).is_err());
+    }
+}

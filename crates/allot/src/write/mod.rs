@@ -1,0 +1,10 @@
+//! Writing output: GeoJSON ([`write_feature_collection`]) and atomic output files that never
+//! overwrite an input ([`write_atomic`], [`check_outputs`]).
+
+mod atomic;
+mod geojson;
+
+pub use self::atomic::{
+    OutputError, check_not_input, check_outputs, write_atomic, write_atomic_with,
+};
+pub use self::geojson::{OutFeature, write_feature_collection};
