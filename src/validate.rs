@@ -45,12 +45,14 @@ use geo::{
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::geodesy::{M2_PER_ACRE, area_m2, parcel_areas_m2, polygon_area_m2};
+use crate::geodesy::{AreaUnit, M2_PER_ACRE, area_m2, parcel_areas_m2, polygon_area_m2};
 use crate::index::ParcelIndex;
 use crate::parcels::{Parcel, ParcelId, ParcelSet, bbox_of};
 
 mod ring_touch;
+mod zone_parts;
 use ring_touch::disconnected_interior;
+use zone_parts::{Piece, physical_pieces};
 
 /// The kinds of finding, named as in the JSON report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -193,6 +195,8 @@ pub struct ValidateOptions {
     /// The site boundary: land of the site no parcel covers is a gap, parcel land outside it
     /// is `outside_site`.
     pub site: Option<MultiPolygon<f64>>,
+    /// The unit areas are stated in within finding messages (the `acres` field stays in acres).
+    pub units: AreaUnit,
 }
 
 impl Default for ValidateOptions {
@@ -203,6 +207,7 @@ impl Default for ValidateOptions {
             min_overlap_m2: 1.0,
             min_gap_m2: 1.0,
             site: None,
+            units: AreaUnit::Acres,
         }
     }
 }
@@ -288,6 +293,7 @@ fn validate_with(set: &ParcelSet, opts: &ValidateOptions, prefilter: bool) -> Re
                 opts.site.as_ref(),
                 opts.min_gap_m2,
                 Some(&table),
+                opts.units,
             )
         },
     );
@@ -295,11 +301,17 @@ fn validate_with(set: &ParcelSet, opts: &ValidateOptions, prefilter: bool) -> Re
         scan.pairs
             .iter()
             .filter(|o| o.area_m2 > opts.min_overlap_m2)
-            .map(|o| overlap_finding(parcels, o)),
+            .map(|o| overlap_finding(parcels, o, opts.units)),
     );
     findings.extend(gap_findings);
     if let Some(site) = &opts.site {
-        findings.extend(outside_site(parcels, &skip, site, opts.min_overlap_m2));
+        findings.extend(outside_site(
+            parcels,
+            &skip,
+            site,
+            opts.min_overlap_m2,
+            opts.units,
+        ));
     }
     findings.extend(duplicate_ids(parcels, &skip));
 
@@ -1364,7 +1376,7 @@ fn shoelace(pts: &[[f64; 2]]) -> f64 {
     0.5 * s
 }
 
-fn overlap_finding(parcels: &[Parcel], o: &OverlapPair) -> Finding {
+fn overlap_finding(parcels: &[Parcel], o: &OverlapPair, units: AreaUnit) -> Finding {
     let (a, b) = (&parcels[o.i], &parcels[o.j]);
     Finding {
         kind: FindingKind::Overlap,
@@ -1372,13 +1384,14 @@ fn overlap_finding(parcels: &[Parcel], o: &OverlapPair) -> Finding {
         zone: None,
         acres: Some(o.area_m2 / M2_PER_ACRE),
         at: representative(&o.shape),
-        message: format!("{} and {} overlap by {:.2} m²", a.id, b.id, o.area_m2),
+        message: format!("{} and {} overlap by {}", a.id, b.id, units.text(o.area_m2)),
         geometry: Some(o.shape.clone()),
     }
 }
 
 /// Every pair of parcels (neither marked in `skip`) whose interiors overlap by more than
-/// `min_overlap_m2`, with the overlap's shape and geodesic area, in candidate-pair order.
+/// `min_overlap_m2`, with the overlap's shape and geodesic area, in candidate-pair order;
+/// messages state areas in `units`.
 ///
 /// `index` must be built over `parcels` in order. Pairs sharing only an edge or a corner do
 /// not overlap.
@@ -1392,13 +1405,15 @@ fn overlap_finding(parcels: &[Parcel], o: &OverlapPair) -> Finding {
 /// let set = parse_parcels(text, "t").unwrap();
 /// let index = allot::ParcelIndex::build(set.parcels.iter().map(|p| &p.geometry));
 /// // A and B share an edge: no overlap.
-/// assert!(allot::validate::overlaps(&set.parcels, &index, &[false, false], 0.0).is_empty());
+/// let units = allot::AreaUnit::SquareMetres;
+/// assert!(allot::validate::overlaps(&set.parcels, &index, &[false, false], 0.0, units).is_empty());
 /// ```
 pub fn overlaps(
     parcels: &[Parcel],
     index: &ParcelIndex,
     skip: &[bool],
     min_overlap_m2: f64,
+    units: AreaUnit,
 ) -> Vec<Finding> {
     let candidates = index.candidate_pairs();
     overlap_scan(
@@ -1411,7 +1426,7 @@ pub fn overlaps(
     .pairs
     .iter()
     .filter(|o| o.area_m2 > min_overlap_m2)
-    .map(|o| overlap_finding(parcels, o))
+    .map(|o| overlap_finding(parcels, o, units))
     .collect()
 }
 
@@ -1825,7 +1840,9 @@ impl Boundary {
 
 /// Every gap of more than `min_gap_m2`: land enclosed by the valid parcels (not marked in
 /// `skip`) but covered by none, and, with a `site`, land of the site no parcel covers. Each
-/// gap lists the valid parcels touching it (by an edge or a point), in file order.
+/// gap lists the valid parcels touching it (by an edge or a point), in file order; messages
+/// state areas in `units`. A hole of a single parcel is a gap too: land of the fabric no
+/// parcel covers.
 ///
 /// `index` must be built over `parcels` in order.
 ///
@@ -1840,7 +1857,8 @@ impl Boundary {
 /// let text = format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, features.join(","));
 /// let set = parse_parcels(text.as_bytes(), "t").unwrap();
 /// let index = allot::ParcelIndex::build(set.parcels.iter().map(|p| &p.geometry));
-/// let gaps = allot::validate::gaps(&set.parcels, &index, &vec![false; 8], None, 1.0);
+/// let units = allot::AreaUnit::Acres;
+/// let gaps = allot::validate::gaps(&set.parcels, &index, &vec![false; 8], None, 1.0, units);
 /// assert_eq!(gaps.len(), 1);
 /// assert_eq!(gaps[0].parcels.len(), 8); // four by an edge, four by a corner
 /// ```
@@ -1850,9 +1868,10 @@ pub fn gaps(
     skip: &[bool],
     site: Option<&MultiPolygon<f64>>,
     min_gap_m2: f64,
+    units: AreaUnit,
 ) -> Vec<Finding> {
     let table = EdgeTable::build(parcels);
-    gaps_impl(parcels, index, skip, site, min_gap_m2, Some(&table))
+    gaps_impl(parcels, index, skip, site, min_gap_m2, Some(&table), units)
 }
 
 /// [`gaps`] with the parcels' edge table; without one, fully matched parcels are not left out
@@ -1864,6 +1883,7 @@ fn gaps_impl(
     site: Option<&MultiPolygon<f64>>,
     min_gap_m2: f64,
     table: Option<&EdgeTable>,
+    units: AreaUnit,
 ) -> Vec<Finding> {
     // Only parcels with some boundary not matched edge-for-edge by a neighbour can border a
     // gap; the union of those alone has the same holes, plus holes that are entirely covered
@@ -1961,18 +1981,24 @@ fn gaps_impl(
                 .collect();
             let message = if *site_land {
                 format!(
-                    "{:.2} m² of the site is covered by no parcel{}",
-                    area,
+                    "{} of the site is covered by no parcel{}",
+                    units.text(area),
                     if around.is_empty() {
                         String::new()
                     } else {
                         format!(" (next to {} parcels)", around.len())
                     }
                 )
+            } else if let [only] = around.as_slice() {
+                // A hole of one parcel is land of the fabric no parcel covers: a gap.
+                format!(
+                    "{} inside {only} (a hole in it) is covered by no parcel",
+                    units.text(area)
+                )
             } else {
                 format!(
-                    "{:.2} m² enclosed by {} parcels is covered by none",
-                    area,
+                    "{} enclosed by {} parcels is covered by none",
+                    units.text(area),
                     around.len()
                 )
             };
@@ -2083,7 +2109,7 @@ fn snap_to_inputs(g: MultiPolygon<f64>, inputs: &[&MultiPolygon<f64>]) -> MultiP
 }
 
 /// The part of each valid parcel (not marked in `skip`) outside `site`, when more than
-/// `min_m2`, in parcel order.
+/// `min_m2`, in parcel order; messages state areas in `units`.
 ///
 /// ```
 /// use geo::{polygon, MultiPolygon};
@@ -2091,7 +2117,7 @@ fn snap_to_inputs(g: MultiPolygon<f64>, inputs: &[&MultiPolygon<f64>]) -> MultiP
 ///   {"type":"Feature","id":"A","properties":{},"geometry":{"type":"Polygon","coordinates":[[[67,24],[67.02,24],[67.02,24.01],[67,24.01],[67,24]]]}}]}"#;
 /// let set = allot::parcels::parse_parcels(text, "t").unwrap();
 /// let site = MultiPolygon(vec![polygon![(x: 67.0, y: 24.0), (x: 67.01, y: 24.0), (x: 67.01, y: 24.01), (x: 67.0, y: 24.01)]]);
-/// let f = allot::validate::outside_site(&set.parcels, &[false], &site, 1.0);
+/// let f = allot::validate::outside_site(&set.parcels, &[false], &site, 1.0, allot::AreaUnit::Acres);
 /// assert_eq!(f.len(), 1);
 /// // Half the parcel: the east 0.01° × 0.01° (pyproj Geod: 1,126,941.73 m²).
 /// assert!((f[0].acres.unwrap() * 4046.8564224 - 1_126_941.73).abs() < 1.0);
@@ -2101,6 +2127,7 @@ pub fn outside_site(
     skip: &[bool],
     site: &MultiPolygon<f64>,
     min_m2: f64,
+    units: AreaUnit,
 ) -> Vec<Finding> {
     let site = site.orient(Direction::Default);
     let edges: Vec<Line<f64>> = site.0.iter().flat_map(rings).flat_map(segments).collect();
@@ -2137,7 +2164,7 @@ pub fn outside_site(
                 zone: p.zone.clone(),
                 acres: Some(area / M2_PER_ACRE),
                 at: representative(&shape),
-                message: format!("{:.2} m² of {} lies outside the site", area, p.id),
+                message: format!("{} of {} lies outside the site", units.text(area), p.id),
                 geometry: Some(shape),
             })
         })
@@ -2324,7 +2351,8 @@ fn zone_pieces(
 }
 
 /// The pieces of zone `m` (ascending positions) given each parcel's piece root: each piece
-/// ascending, pieces in the order of their smallest member.
+/// ascending, pieces in the order of their smallest member (the reference for tests).
+#[cfg(test)]
 fn pieces(m: &[usize], roots: &[u32]) -> Vec<Vec<usize>> {
     let mut slot: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
     let mut out: Vec<Vec<usize>> = Vec::new();
@@ -2336,6 +2364,96 @@ fn pieces(m: &[usize], roots: &[u32]) -> Vec<Vec<usize>> {
         out[k].push(i);
     }
     out
+}
+
+/// The zones without their multi-part parcels (for [`zone_pieces`]), and for each zone the
+/// candidate pairs of its parcels that involve a multi-part parcel (for [`physical_pieces`]).
+#[allow(clippy::type_complexity)]
+fn multi_part_split<'a>(
+    parcels: &[Parcel],
+    members: &BTreeMap<&'a str, Vec<usize>>,
+    candidates: &[(usize, usize)],
+) -> (
+    BTreeMap<&'a str, Vec<usize>>,
+    BTreeMap<&'a str, Vec<(usize, usize)>>,
+) {
+    let multi = |i: usize| parcels[i].geometry.0.len() > 1;
+    let mut near: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
+    if !members.values().flatten().any(|&i| multi(i)) {
+        return (members.clone(), near);
+    }
+    let single = members
+        .iter()
+        .map(|(z, m)| (*z, m.iter().copied().filter(|&i| !multi(i)).collect()))
+        .collect();
+    for &(i, j) in candidates {
+        if (multi(i) || multi(j)) && parcels[i].zone.is_some() && parcels[i].zone == parcels[j].zone
+        {
+            if let Some((z, _)) = members.get_key_value(parcels[i].zone.as_deref().unwrap_or("")) {
+                near.entry(*z).or_default().push((i, j));
+            }
+        }
+    }
+    (single, near)
+}
+
+/// The `not_contiguous` finding of zone `z` in `pieces` (largest first): it names the
+/// parcels of every piece but the largest, and each piece's area in `units`.
+fn not_contiguous(
+    parcels: &[Parcel],
+    skip: &[bool],
+    z: &str,
+    pieces: &[Piece],
+    units: AreaUnit,
+) -> Finding {
+    const SHOWN: usize = 5;
+    let names = |p: &Piece| {
+        let ids: Vec<usize> = p.parcels();
+        let mut s = ids
+            .iter()
+            .take(SHOWN)
+            .map(|&i| parcels[i].id.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        if ids.len() > SHOWN {
+            s.push_str(&format!(" and {} more", ids.len() - SHOWN));
+        }
+        s
+    };
+    let mut detached: Vec<usize> = pieces[1..].iter().flat_map(Piece::parcels).collect();
+    detached.sort_unstable();
+    detached.dedup();
+    let (i, k) = pieces[pieces.len() - 1].parts[0];
+    let at = if parcels[i].geometry.0.len() > 1 {
+        representative(&MultiPolygon(vec![parcels[i].geometry.0[k].clone()]))
+    } else {
+        parcel_point(&parcels[i], !skip[i])
+    };
+    let largest = &pieces[0];
+    Finding {
+        kind: FindingKind::NotContiguous,
+        parcels: detached.iter().map(|&i| parcels[i].id.clone()).collect(),
+        zone: Some(z.to_string()),
+        acres: Some(pieces[1..].iter().map(|p| p.area_m2).sum::<f64>() / M2_PER_ACRE),
+        at,
+        message: format!(
+            "zone {z} falls into {} pieces: the largest has {} ({} parcel{}); apart from it: {}",
+            pieces.len(),
+            units.text(largest.area_m2),
+            largest.parcels().len(),
+            if largest.parcels().len() == 1 {
+                ""
+            } else {
+                "s"
+            },
+            pieces[1..]
+                .iter()
+                .map(|p| format!("{} ({})", units.text(p.area_m2), names(p)))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        geometry: None,
+    }
 }
 
 fn zone_checks(
@@ -2377,7 +2495,8 @@ fn zone_checks(
     if members.is_empty() {
         return (BTreeMap::new(), findings);
     }
-    let pieces_of = zoned.then(|| zone_pieces(parcels, &members, table, candidates, scan));
+    let (single, near) = multi_part_split(parcels, &members, candidates);
+    let pieces_of = zoned.then(|| zone_pieces(parcels, &single, table, candidates, scan));
     let fabric_centre = {
         let all = bbox_of(&MultiPolygon(
             parcels
@@ -2388,12 +2507,15 @@ fn zone_checks(
         let c = all.center();
         [c.x, c.y]
     };
+    let u = |acres: f64| opts.units.text(acres * M2_PER_ACRE);
     let mut zones = BTreeMap::new();
     for (z, m) in &members {
         // `+ 0.0`: an empty sum is -0.0.
         let acres: f64 = m.iter().map(|&i| areas[i]).sum::<f64>() / M2_PER_ACRE + 0.0;
         let pieces = match &pieces_of {
-            Some(roots) if !m.is_empty() => pieces(m, roots),
+            Some(roots) if !m.is_empty() => {
+                physical_pieces(parcels, m, roots, near.get(z).map_or(&[], |v| v), areas)
+            }
             _ => Vec::new(),
         };
         let target = targets.get(z).copied();
@@ -2411,41 +2533,20 @@ fn zone_checks(
                     acres: Some(dev.abs()),
                     at: largest.map_or(fabric_centre, |i| parcel_point(&parcels[i], !skip[i])),
                     message: format!(
-                        "zone {z} has {acres:.6} acres in {} parcels, {} than its target of {t} acres by {:.6} acres (tolerance {})",
+                        "zone {z} has {} in {} parcels, {} than its target of {} by {} (tolerance {})",
+                        u(acres),
                         m.len(),
                         if dev > 0.0 { "more" } else { "less" },
-                        dev.abs(),
-                        opts.tolerance_acres
+                        u(t),
+                        u(dev.abs()),
+                        u(opts.tolerance_acres)
                     ),
                     geometry: None,
                 });
             }
         }
         if pieces.len() > 1 {
-            let mut piece_areas: Vec<(f64, &Vec<usize>)> = pieces
-                .iter()
-                .map(|p| (p.iter().map(|&i| areas[i]).sum::<f64>() / M2_PER_ACRE, p))
-                .collect();
-            piece_areas.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-            let detached: f64 = piece_areas[1..].iter().map(|p| p.0).sum();
-            let smallest = piece_areas.last().map(|p| p.1[0]).unwrap_or(m[0]);
-            findings.push(Finding {
-                kind: FindingKind::NotContiguous,
-                parcels: m.iter().map(|&i| parcels[i].id.clone()).collect(),
-                zone: Some(z.to_string()),
-                acres: Some(detached),
-                at: parcel_point(&parcels[smallest], !skip[smallest]),
-                message: format!(
-                    "zone {z} falls into {} pieces of {} acres",
-                    pieces.len(),
-                    piece_areas
-                        .iter()
-                        .map(|p| format!("{:.6}", p.0))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                geometry: None,
-            });
+            findings.push(not_contiguous(parcels, skip, z, &pieces, opts.units));
         }
         zones.insert(
             z.to_string(),
@@ -2511,8 +2612,16 @@ mod tests {
             ]);
             for site in [None, Some(&site)] {
                 let table = EdgeTable::build(parcels);
-                let mut fast = gaps_impl(parcels, &index, &skip, site, 1.0, Some(&table));
-                let mut full = gaps_impl(parcels, &index, &skip, site, 1.0, None);
+                let mut fast = gaps_impl(
+                    parcels,
+                    &index,
+                    &skip,
+                    site,
+                    1.0,
+                    Some(&table),
+                    AreaUnit::Acres,
+                );
+                let mut full = gaps_impl(parcels, &index, &skip, site, 1.0, None, AreaUnit::Acres);
                 fast.sort_by(|a, b| a.parcels.cmp(&b.parcels));
                 full.sort_by(|a, b| a.parcels.cmp(&b.parcels));
                 assert!(!full.is_empty());

@@ -76,6 +76,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         min_overlap_m2: args.min_overlap,
         min_gap_m2: args.min_gap,
         site,
+        units: args.units.into(),
     };
     progress.stage(format!("validating {} parcels", set.parcels.len()));
     let report = validate(&set, &opts);

@@ -1,0 +1,153 @@
+//! Zone pieces on the physical geometry: the parts of a MultiPolygon parcel are separate pieces
+//! of land unless they join through other parcels of the zone.
+//!
+//! [`zone_pieces`](super::zone_pieces) connects whole parcels; here the zone's single-part
+//! parcels keep those connections (made without the multi-part parcels, which count as absent
+//! there) and each part of a multi-part parcel becomes a node of its own, joined to a parcel or
+//! part of the same zone when they share a boundary of positive length or their interiors
+//! overlap, never by a corner alone. A zone without multi-part parcels costs nothing extra.
+
+use std::collections::HashMap;
+
+use geo::{Area, BooleanOps, Intersects, MultiPolygon, Polygon};
+
+use crate::geodesy::polygon_area_m2;
+use crate::parcels::Parcel;
+
+/// One piece of a zone: the parcel parts in it and its geodesic area.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Piece {
+    /// `(parcel position, part index)`, ascending; a single-part parcel is part 0.
+    pub parts: Vec<(usize, usize)>,
+    /// Area in m² (|shell| − Σ|holes| of each part, summed).
+    pub area_m2: f64,
+}
+
+impl Piece {
+    /// The parcels with a part in this piece, ascending, once each.
+    pub fn parcels(&self) -> Vec<usize> {
+        let mut v: Vec<usize> = self.parts.iter().map(|p| p.0).collect();
+        v.dedup();
+        v
+    }
+}
+
+/// Whether two polygons join: a shared boundary of positive length, or overlapping interiors.
+/// The same relation as [`zone_pieces`](super::zone_pieces) applies to whole parcels (shared
+/// boundary within the adjacency module's collinear tolerance).
+fn parts_join(a: &Polygon<f64>, b: &Polygon<f64>) -> bool {
+    let (ma, mb) = (MultiPolygon(vec![a.clone()]), MultiPolygon(vec![b.clone()]));
+    crate::adjacency::shared_boundary_m(&ma, &mb) > 0.0
+        || (a.intersects(b) && ma.intersection(&mb).unsigned_area() > 0.0)
+}
+
+/// Minimal union-find over node keys.
+#[derive(Default)]
+struct Forest {
+    slot: HashMap<(usize, usize), usize>,
+    parent: Vec<usize>,
+}
+
+impl Forest {
+    fn node(&mut self, key: (usize, usize)) -> usize {
+        let next = self.parent.len();
+        let k = *self.slot.entry(key).or_insert(next);
+        if k == next {
+            self.parent.push(next);
+        }
+        k
+    }
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.parent[x] != x {
+            self.parent[x] = self.parent[self.parent[x]];
+            x = self.parent[x];
+        }
+        x
+    }
+    fn union(&mut self, a: usize, b: usize) {
+        let (x, y) = (self.find(a), self.find(b));
+        if x != y {
+            self.parent[x.max(y)] = x.min(y);
+        }
+    }
+}
+
+/// The physical pieces of one zone, largest first (ties: smallest first part first).
+///
+/// `m`: the zone's parcels (ascending positions). `roots`: each parcel's piece root from
+/// [`zone_pieces`](super::zone_pieces) run with the multi-part parcels left out of every
+/// zone. `near`: candidate pairs (bounding boxes meet) with at least one multi-part parcel of
+/// this zone, both in the zone. `areas`: each parcel's area in m².
+pub(super) fn physical_pieces(
+    parcels: &[Parcel],
+    m: &[usize],
+    roots: &[u32],
+    near: &[(usize, usize)],
+    areas: &[f64],
+) -> Vec<Piece> {
+    let multi = |i: usize| parcels[i].geometry.0.len() > 1;
+    // Node keys: (root, usize::MAX) for a component of single-part parcels, (parcel, part) for
+    // a part of a multi-part parcel.
+    let key = |i: usize, k: usize| {
+        if multi(i) {
+            (i, k)
+        } else {
+            (roots[i] as usize, usize::MAX)
+        }
+    };
+    let mut forest = Forest::default();
+    for &i in m {
+        for k in 0..parcels[i].geometry.0.len().max(1) {
+            forest.node(key(i, k));
+        }
+    }
+    let join = |forest: &mut Forest, i: usize, a: usize, j: usize, b: usize| {
+        let (x, y) = (forest.node(key(i, a)), forest.node(key(j, b)));
+        if forest.find(x) != forest.find(y)
+            && parts_join(&parcels[i].geometry.0[a], &parcels[j].geometry.0[b])
+        {
+            forest.union(x, y);
+        }
+    };
+    for &i in m.iter().filter(|&&i| multi(i)) {
+        // Parts of one parcel that touch along a line or overlap (an invalid parcel).
+        let n = parcels[i].geometry.0.len();
+        for a in 0..n {
+            for b in a + 1..n {
+                join(&mut forest, i, a, i, b);
+            }
+        }
+    }
+    for &(i, j) in near {
+        for a in 0..parcels[i].geometry.0.len() {
+            for b in 0..parcels[j].geometry.0.len() {
+                join(&mut forest, i, a, j, b);
+            }
+        }
+    }
+    let mut by_root: HashMap<usize, usize> = HashMap::new();
+    let mut out: Vec<Piece> = Vec::new();
+    for &i in m {
+        let n = parcels[i].geometry.0.len();
+        for k in 0..n.max(1) {
+            let node = forest.node(key(i, k));
+            let r = forest.find(node);
+            let slot = *by_root.entry(r).or_insert_with(|| {
+                out.push(Piece {
+                    parts: Vec::new(),
+                    area_m2: 0.0,
+                });
+                out.len() - 1
+            });
+            let area = if multi(i) {
+                polygon_area_m2(&parcels[i].geometry.0[k])
+            } else {
+                areas[i]
+            };
+            out[slot].parts.push((i, k));
+            out[slot].area_m2 += area;
+        }
+    }
+    out.sort_by(|a, b| b.area_m2.total_cmp(&a.area_m2).then(a.parts.cmp(&b.parts)));
+    out
+}
