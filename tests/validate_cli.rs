@@ -158,8 +158,17 @@ fn zones_corner_contact_targets_and_unzoned() {
     let nc = findings_of(&v, "not_contiguous");
     assert_eq!(nc.len(), 1);
     assert_eq!(nc[0]["zone"], "mill");
-    assert_eq!(ids(nc[0]), ["m1", "m2"]);
-    assert!(nc[0]["message"].as_str().unwrap().contains("2 pieces"));
+    // Only the parcels apart from the largest piece are named (changed by issue 16; it listed
+    // both): m1 (row 0, further south) is the larger cell, 69.200699 acres (138.398671 − m2's
+    // 69.197972, which equals u1's in the same row).
+    assert_eq!(ids(nc[0]), ["m2"]);
+    let msg = nc[0]["message"].as_str().unwrap();
+    assert!(msg.contains("2 pieces"), "{msg}");
+    assert!(
+        msg.contains("the largest has 69.2006")
+            && msg.ends_with("apart from it: 69.197972 acres (m2)"),
+        "{msg}"
+    );
 
     // mill is 2.398671 acres over 136 (tolerance 1); park is 0.40 under 208 (within);
     // missing has no parcels at all.
@@ -477,4 +486,57 @@ fn output_is_deterministic() {
     }
     let half = outs.len() / 2;
     assert_eq!(outs[..half], outs[half..]);
+}
+
+#[test]
+fn a_multipolygon_parcel_is_as_many_pieces_as_its_parts_unless_joined() {
+    // pyproj: each 0.005° cell at 24.78 N is 280,045.292249 m² = 69.200699 acres. Zone mill:
+    // M's west part + m2 (sharing an edge) and M's east part 7.08 km away: two pieces. Zone
+    // park: J's two parts both share an edge with j2: one piece.
+    let (code, v) = validate_json("multipart_zone.geojson", &[]);
+    assert_eq!(code, 1);
+    assert_eq!(v["zones"]["mill"]["components"], 2);
+    assert_eq!(v["zones"]["park"]["components"], 1);
+    let nc = findings_of(&v, "not_contiguous");
+    assert_eq!(nc.len(), 1, "{v:#}");
+    assert_eq!(nc[0]["zone"], "mill");
+    assert_eq!(ids(nc[0]), ["M"]);
+    assert!(close(nc[0]["acres"].as_f64().unwrap(), 69.200_699, 1e-6));
+    // Located in the detached part (its centre), not in the part joined to m2.
+    assert_eq!(nc[0]["at"], serde_json::json!([67.3725, 24.7825]));
+    assert_eq!(
+        nc[0]["message"],
+        "zone mill falls into 2 pieces: the largest has 138.401398 acres (2 parcels); \
+         apart from it: 69.200699 acres (M)"
+    );
+}
+
+#[test]
+fn finding_messages_state_areas_in_the_chosen_units() {
+    // pyproj: the overlap is 44,807.070209 m² = 11.072 acres = 4.4807 ha = 88.58 kanal.
+    for (units, want) in [
+        ("m2", "A and B overlap by 44807.07 m²"),
+        ("hectares", "A and B overlap by 4.480707 hectares"),
+        ("kanal", "A and B overlap by 88.576"),
+        ("acres", "A and B overlap by 11.0720"),
+    ] {
+        let (_, v) = validate_json("overlap.geojson", &["--units", units]);
+        let m = findings_of(&v, "overlap")[0]["message"].as_str().unwrap();
+        assert!(m.starts_with(want), "{units}: {m}");
+    }
+    // Zone messages too: nothing in acres under --units kanal (1 acre = 8 kanal).
+    let (_, v) = validate_json(
+        "zones.geojson",
+        &["--target", "mill=136", "--units", "kanal"],
+    );
+    for f in v["findings"].as_array().unwrap() {
+        let m = f["message"].as_str().unwrap();
+        assert!(!m.contains("acres") && !m.contains("m²"), "{m}");
+    }
+    let za = findings_of(&v, "zone_area");
+    assert_eq!(
+        za[0]["message"],
+        "zone mill has 1107.189366 kanal in 2 parcels, more than its target of 1088.000000 kanal \
+         by 19.189366 kanal (tolerance 8.000000 kanal)"
+    );
 }
