@@ -196,6 +196,21 @@ pub struct ParcelSet {
 }
 
 impl ParcelSet {
+    /// The set itself, or [`ReadError::NoParcels`] when it holds no parcels: for commands to
+    /// which an empty input is a mistake rather than a clean result.
+    ///
+    /// ```
+    /// let set = allot::parcels::parse_parcels(br#"{"type":"FeatureCollection","features":[]}"#, "in.geojson").unwrap();
+    /// let e = set.non_empty().unwrap_err();
+    /// assert_eq!(e.to_string(), "in.geojson: no parcels in the file (its FeatureCollection has no features)");
+    /// ```
+    pub fn non_empty(self) -> Result<Self, ReadError> {
+        if self.parcels.is_empty() {
+            return Err(ReadError::NoParcels { file: self.source });
+        }
+        Ok(self)
+    }
+
     /// `metadata.illustrative == true` in the input: maps and reports say so.
     pub fn is_illustrative(&self) -> bool {
         self.metadata_field("illustrative")
@@ -366,6 +381,12 @@ pub enum ReadError {
         file: String,
         /// The named CRS.
         name: String,
+    },
+    /// The FeatureCollection has no features (see [`ParcelSet::non_empty`]).
+    #[error("{file}: no parcels in the file (its FeatureCollection has no features)")]
+    NoParcels {
+        /// The input's name.
+        file: String,
     },
     /// One feature is unreadable.
     #[error("{file}: {feature}: {problem}")]
@@ -1385,7 +1406,10 @@ fn id_only(raw: &str) -> Option<String> {
         #[serde(default)]
         properties: Option<IdProps>,
     }
-    let f: IdOnly = serde_json::from_str(raw).ok()?;
+    let Ok(f) = serde_json::from_str::<IdOnly>(raw) else {
+        // Not valid JSON (a NaN, a stray token): read the id members the error does not reach.
+        return lenient_id(raw);
+    };
     let text = |v: Value| match v {
         Value::String(s) => Some(s),
         Value::Number(n) => Some(n.to_string()),
@@ -1393,6 +1417,88 @@ fn id_only(raw: &str) -> Option<String> {
     };
     f.id.and_then(text)
         .or_else(|| f.properties.and_then(|p| p.id).and_then(text))
+}
+
+/// The id of a feature whose text is not valid JSON, found without parsing the whole: the
+/// `id` member of the object, else the `id` member of its `properties` object, when that
+/// member's own value (a string or a number) is valid JSON.
+fn lenient_id(raw: &str) -> Option<String> {
+    let value_of = |obj: &str, key: &str| -> Option<usize> {
+        top_members(obj)
+            .into_iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, at)| at)
+    };
+    let scalar = |at: usize| -> Option<String> {
+        let mut values = serde_json::Deserializer::from_str(&raw[at..]).into_iter::<Value>();
+        match values.next()?.ok()? {
+            Value::String(s) => Some(s),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
+    };
+    if let Some(id) = value_of(raw, "id").and_then(scalar) {
+        return Some(id);
+    }
+    let props = value_of(raw, "properties")?;
+    let inner = top_members(&raw[props..]);
+    let (_, at) = inner.into_iter().find(|(k, _)| k == "id")?;
+    scalar(props + at)
+}
+
+/// The members of the JSON object `obj` starts with, as (key, byte offset of the value),
+/// found by a lexical walk (strings and nesting tracked, values not checked).
+fn top_members(obj: &str) -> Vec<(String, usize)> {
+    let b = obj.as_bytes();
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut i = 0;
+    let mut expect_key = false;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                let start = i;
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                if depth == 1 && expect_key {
+                    let key: Option<String> = obj
+                        .get(start..=i)
+                        .and_then(|t| serde_json::from_str(t).ok());
+                    let mut j = i + 1;
+                    while j < b.len() && b[j].is_ascii_whitespace() {
+                        j += 1;
+                    }
+                    if let (Some(key), Some(b':')) = (key, b.get(j)) {
+                        let mut v = j + 1;
+                        while v < b.len() && b[v].is_ascii_whitespace() {
+                            v += 1;
+                        }
+                        out.push((key, v));
+                    }
+                    expect_key = false;
+                }
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                expect_key = depth == 1 && b[i] == b'{';
+                if depth == 1 && b[i] == b'[' {
+                    return out;
+                }
+            }
+            b'}' | b']' => {
+                if depth <= 1 {
+                    return out;
+                }
+                depth -= 1;
+            }
+            b',' if depth == 1 => expect_key = true,
+            _ => {}
+        }
+        i += 1;
+    }
+    out
 }
 
 fn ring_name(part: Option<usize>, ring: usize) -> String {
@@ -1683,6 +1789,40 @@ mod tests {
         .join(","));
         let e = err(&text);
         assert!(e.starts_with("in.geojson: feature 2 (id \"B\")"), "{e}");
+    }
+
+    #[test]
+    fn a_feature_that_is_not_json_is_still_named_by_its_id() {
+        // NaN is not JSON, so the feature cannot be parsed, but its id can be read around it:
+        // the feature's own id, else properties.id, never a key inside a string or deeper.
+        let fc = |f: &str| format!(r#"{{"type":"FeatureCollection","features":[{f}]}}"#);
+        let coords = r#""geometry":{"type":"Polygon","coordinates":[[[67,24],[NaN,24],[67.1,24.1],[67,24]]]}"#;
+        for (feature, want) in [
+            (
+                format!(r#"{{"type":"Feature","id":"P-7","properties":{{}},{coords}}}"#),
+                Some("P-7"),
+            ),
+            (
+                format!(r#"{{"type":"Feature",{coords},"id":12}}"#),
+                Some("12"),
+            ),
+            (
+                format!(
+                    r#"{{"type":"Feature","properties":{{"n":""id":"no"","id":"Q"}},{coords}}}"#
+                ),
+                Some("Q"),
+            ),
+            (
+                format!(r#"{{"type":"Feature","properties":{{"x":{{"id":"deep"}}}},{coords}}}"#),
+                None,
+            ),
+        ] {
+            let e = parse_parcels(fc(&feature).as_bytes(), "t").unwrap_err();
+            let ReadError::Feature { feature: f, .. } = &e else {
+                panic!("{e}")
+            };
+            assert_eq!(f.id.as_deref(), want, "{e}");
+        }
     }
 
     #[test]

@@ -62,7 +62,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     super::check_outputs(&outputs, &inputs)?;
     let progress = super::Progress::new(quiet);
     progress.stage(format!("reading {}", args.file.display()));
-    let set = super::read_lean(&args.file)?;
+    let set = super::read_lean(&args.file)?.non_empty()?;
     let site = match &args.site {
         Some(path) => {
             let s = read(path)?;
