@@ -50,6 +50,7 @@ use crate::index::ParcelIndex;
 use crate::parcels::{Parcel, ParcelId, ParcelSet, bbox_of};
 
 mod ring_touch;
+mod zone_names;
 mod zone_parts;
 use ring_touch::disconnected_interior;
 use zone_parts::{Piece, physical_pieces};
@@ -74,11 +75,13 @@ pub enum FindingKind {
     ZoneArea,
     /// A zone falls into more than one piece.
     NotContiguous,
+    /// Zone names that differ only by case or surrounding whitespace.
+    ZoneName,
 }
 
 impl FindingKind {
     /// Every kind, in report order.
-    pub const ALL: [FindingKind; 8] = [
+    pub const ALL: [FindingKind; 9] = [
         FindingKind::InvalidGeometry,
         FindingKind::Overlap,
         FindingKind::Gap,
@@ -87,6 +90,7 @@ impl FindingKind {
         FindingKind::Unzoned,
         FindingKind::ZoneArea,
         FindingKind::NotContiguous,
+        FindingKind::ZoneName,
     ];
 
     /// The snake_case name used in reports.
@@ -100,6 +104,7 @@ impl FindingKind {
             FindingKind::Unzoned => "unzoned",
             FindingKind::ZoneArea => "zone_area",
             FindingKind::NotContiguous => "not_contiguous",
+            FindingKind::ZoneName => "zone_name",
         }
     }
 
@@ -318,6 +323,7 @@ fn validate_with(set: &ParcelSet, opts: &ValidateOptions, prefilter: bool) -> Re
     let (zones, zone_findings) =
         zone_checks(parcels, &areas, &skip, &table, &candidates, &scan, opts);
     findings.extend(zone_findings);
+    findings.extend(zone_names::zone_name_findings(parcels, &skip));
     sort_findings(&mut findings);
     Report {
         parcels: n,
