@@ -540,3 +540,21 @@ fn finding_messages_state_areas_in_the_chosen_units() {
          by 19.189366 kanal (tolerance 8.000000 kanal)"
     );
 }
+
+#[test]
+fn zone_spellings_differing_by_whitespace_are_never_silent() {
+    // s3's zone " sindh_mill" (a leading space) stays its own zone, and a zone_name finding
+    // names both spellings and the parcel with the odd one.
+    let (code, v) = validate_json("zone_spelling.geojson", &[]);
+    assert_eq!(code, 1);
+    assert_eq!(v["zones"]["sindh_mill"]["parcels"], 2);
+    assert_eq!(v["zones"][" sindh_mill"]["parcels"], 1);
+    let zn = findings_of(&v, "zone_name");
+    assert_eq!(zn.len(), 1, "{v:#}");
+    assert_eq!(ids(zn[0]), ["s3"]);
+    assert_eq!(zn[0]["zone"], "sindh_mill");
+    assert_eq!(
+        zn[0]["message"],
+        r#"zone names "sindh_mill" (2 parcels) and " sindh_mill" (1 parcel) differ only by case or surrounding whitespace; they are counted as separate zones"#
+    );
+}
