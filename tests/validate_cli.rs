@@ -558,3 +558,73 @@ fn zone_spellings_differing_by_whitespace_are_never_silent() {
         r#"zone names "sindh_mill" (2 parcels) and " sindh_mill" (1 parcel) differ only by case or surrounding whitespace; they are counted as separate zones"#
     );
 }
+
+#[test]
+fn a_hole_in_one_parcel_is_a_gap_worded_for_that_parcel() {
+    // H: a 2⁻⁷° square with a 2⁻⁹° hole in its middle; no parcel covers the hole, so it is
+    // land of the fabric covered by none: a gap around one parcel.
+    let (s, h) = (0.0078125, 0.001953125);
+    let (x, y) = (67.5, 24.75);
+    let (hx, hy) = (x + 0.0029296875, y + 0.0029296875);
+    let text = format!(
+        r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","id":"H","properties":{{}},"geometry":{{"type":"Polygon","coordinates":[[[{x},{y}],[{x1},{y}],[{x1},{y1}],[{x},{y1}],[{x},{y}]],[[{hx},{hy}],[{hx},{hy1}],[{hx1},{hy1}],[{hx1},{hy}],[{hx},{hy}]]]}}}}]}}"#,
+        x1 = x + s,
+        y1 = y + s,
+        hx1 = hx + h,
+        hy1 = hy + h
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("hole.geojson");
+    std::fs::write(&f, text).unwrap();
+    let r = allot(&[
+        "validate",
+        f.to_str().unwrap(),
+        "--format",
+        "json",
+        "--units",
+        "m2",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let gaps = findings_of(&v, "gap");
+    assert_eq!(gaps.len(), 1, "{v:#}");
+    assert_eq!(ids(gaps[0]), ["H"]);
+    // pyproj Geod(ellps="WGS84"): the 2⁻⁹° hole at 24.753 N is 42,741.143375 m².
+    assert!(close(
+        gaps[0]["acres"].as_f64().unwrap(),
+        42_741.143_375 / M2_PER_ACRE,
+        1e-6
+    ));
+    assert_eq!(
+        gaps[0]["message"],
+        "42741.14 m² inside H (a hole in it) is covered by no parcel"
+    );
+}
+
+#[test]
+fn bidirectional_controls_from_the_input_are_escaped_in_text_reports() {
+    // Ids holding U+202E (right-to-left override) and U+2066 (left-to-right isolate).
+    let sq = |id: &str, x: f64| {
+        format!(
+            r#"{{"type":"Feature","id":"{id}","properties":{{}},"geometry":{{"type":"Polygon","coordinates":[[[{x},24.75],[{e},24.75],[{e},24.76],[{x},24.76],[{x},24.75]]]}}}}"#,
+            e = x + 0.01
+        )
+    };
+    let text = format!(
+        r#"{{"type":"FeatureCollection","features":[{},{}]}}"#,
+        sq("A\u{202E}gpj.exe", 67.5),
+        sq("B\u{2066}x", 67.505)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("bidi.geojson");
+    std::fs::write(&f, text).unwrap();
+    let r = allot(&["validate", f.to_str().unwrap()]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("A\\u{202e}gpj.exe and B\\u{2066}x overlap by"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains('\u{202E}') && !r.stdout.contains('\u{2066}'));
+}
