@@ -151,3 +151,151 @@ pub(super) fn physical_pieces(
     out.sort_by(|a, b| b.area_m2.total_cmp(&a.area_m2).then(a.parts.cmp(&b.parts)));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use crate::validate::{FindingKind, ValidateOptions, validate};
+
+    /// A `side` × `side` grid of 2⁻⁹° cells (exact in binary, so neighbours share edges to the
+    /// bit); some parcels are MultiPolygons of two random cells, possibly far apart. Zones are
+    /// random. Returns the GeoJSON, each parcel's cells and zone.
+    #[allow(clippy::type_complexity)]
+    fn fabric(seed: u64, side: usize) -> (String, Vec<(Vec<(usize, usize)>, usize)>) {
+        let mut rng = crate::plan::search::Rng::new(seed);
+        let mut cells: Vec<(usize, usize)> = (0..side)
+            .flat_map(|r| (0..side).map(move |c| (r, c)))
+            .collect();
+        // Shuffle, then pair the first few cells into two-part parcels.
+        for i in (1..cells.len()).rev() {
+            cells.swap(i, rng.below(i + 1));
+        }
+        let pairs = side * side / 6;
+        let mut parcels: Vec<(Vec<(usize, usize)>, usize)> = Vec::new();
+        for k in 0..pairs {
+            let (a, b) = (cells[2 * k], cells[2 * k + 1]);
+            let adjacent = a.0.abs_diff(b.0) + a.1.abs_diff(b.1) <= 1;
+            if adjacent {
+                // Parts sharing an edge or a corner make an invalid or touching multipolygon:
+                // keep the cells as two parcels.
+                parcels.push((vec![a], rng.below(3)));
+                parcels.push((vec![b], rng.below(3)));
+            } else {
+                parcels.push((vec![a, b], rng.below(3)));
+            }
+        }
+        for &c in &cells[2 * pairs..] {
+            parcels.push((vec![c], rng.below(3)));
+        }
+        let d = 1.0 / 512.0;
+        let ring = |(r, c): (usize, usize)| {
+            let (x, y) = (67.5 + c as f64 * d, 24.75 + r as f64 * d);
+            format!(
+                "[[[{x},{y}],[{},{y}],[{},{}],[{x},{}],[{x},{y}]]]",
+                x + d,
+                x + d,
+                y + d,
+                y + d
+            )
+        };
+        let features: Vec<String> = parcels
+            .iter()
+            .enumerate()
+            .map(|(i, (cs, z))| {
+                let geometry = if cs.len() == 1 {
+                    format!(r#"{{"type":"Polygon","coordinates":{}}}"#, ring(cs[0]))
+                } else {
+                    let parts: Vec<String> = cs.iter().map(|&c| ring(c)).collect();
+                    format!(
+                        r#"{{"type":"MultiPolygon","coordinates":[{}]}}"#,
+                        parts.join(",")
+                    )
+                };
+                format!(
+                    r#"{{"type":"Feature","id":"p{i}","properties":{{"zone":"z{z}"}},"geometry":{geometry}}}"#
+                )
+            })
+            .collect();
+        (
+            format!(
+                r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+                features.join(",")
+            ),
+            parcels,
+        )
+    }
+
+    #[test]
+    fn pieces_equal_the_components_of_the_cell_grid() {
+        let mut multi_piece_zones = 0;
+        for seed in 1..=6 {
+            let (text, parcels) = fabric(seed, 12);
+            let set = crate::parcels::parse_parcels(text.as_bytes(), "t").unwrap();
+            let report = validate(&set, &ValidateOptions::default());
+            // The truth, from the grid alone: cells of one zone joined when edge-adjacent.
+            let mut zone_of: BTreeMap<(usize, usize), (usize, usize)> = BTreeMap::new();
+            for (i, (cs, z)) in parcels.iter().enumerate() {
+                for &c in cs {
+                    zone_of.insert(c, (*z, i));
+                }
+            }
+            for z in 0..3 {
+                let mine: Vec<(usize, usize)> = zone_of
+                    .iter()
+                    .filter(|(_, v)| v.0 == z)
+                    .map(|(c, _)| *c)
+                    .collect();
+                let mut seen: BTreeSet<(usize, usize)> = BTreeSet::new();
+                let mut sizes: Vec<(usize, BTreeSet<usize>)> = Vec::new();
+                for &start in &mine {
+                    if !seen.insert(start) {
+                        continue;
+                    }
+                    let (mut stack, mut n, mut ids) = (vec![start], 0, BTreeSet::new());
+                    while let Some((r, c)) = stack.pop() {
+                        n += 1;
+                        ids.insert(zone_of[&(r, c)].1);
+                        let near = [
+                            (r.wrapping_sub(1), c),
+                            (r + 1, c),
+                            (r, c.wrapping_sub(1)),
+                            (r, c + 1),
+                        ];
+                        for q in near {
+                            if zone_of.get(&q).is_some_and(|v| v.0 == z) && seen.insert(q) {
+                                stack.push(q);
+                            }
+                        }
+                    }
+                    sizes.push((n, ids));
+                }
+                sizes.sort_by_key(|s| std::cmp::Reverse(s.0));
+                let name = format!("z{z}");
+                let stats = &report.zones[&name];
+                assert_eq!(stats.components, sizes.len(), "seed {seed} {name}");
+                let nc: Vec<_> = report
+                    .findings
+                    .iter()
+                    .filter(|f| {
+                        f.kind == FindingKind::NotContiguous && f.zone.as_deref() == Some(&name)
+                    })
+                    .collect();
+                assert_eq!(nc.len(), usize::from(sizes.len() > 1), "seed {seed} {name}");
+                // When the largest piece is larger than the rest by whole cells, the finding
+                // names exactly the parcels with a cell outside it.
+                if sizes.len() > 1 && sizes[0].0 > sizes[1].0 {
+                    multi_piece_zones += 1;
+                    let want: BTreeSet<String> = sizes[1..]
+                        .iter()
+                        .flat_map(|s| s.1.iter().map(|i| format!("p{i}")))
+                        .collect();
+                    let got: BTreeSet<String> =
+                        nc[0].parcels.iter().map(|p| p.to_string()).collect();
+                    assert_eq!(got, want, "seed {seed} {name}");
+                }
+            }
+        }
+        assert!(multi_piece_zones >= 10, "{multi_piece_zones}");
+    }
+}
