@@ -1,10 +1,11 @@
 //! Validation: every problem with a parcel fabric or a proposed split, in one pass.
 //!
 //! [`validate`] reports every finding, not the first:
-//! - `invalid_geometry`: a parcel that is not a valid OGC polygon (self-intersection, a hole
-//!   outside its shell, a ring touching itself, overlapping parts of one multipolygon, a
-//!   disconnected interior, …), with the reason worded as PostGIS `ST_IsValidDetail` words it and
-//!   the location of the problem ([`validity_details`]).
+//! - `invalid_geometry`: a parcel that is not a valid OGC polygon as JTS/GEOS judge it
+//!   (self-intersection, a hole outside its shell, a ring touching itself, overlapping parts of
+//!   one multipolygon, an interior cut by rings touching at distinct points — the ring-touch
+//!   graph of `validate/ring_touch.rs`), one finding per problem, with the reason worded as PostGIS
+//!   `ST_IsValidDetail` (GEOS) words it and the location of the problem ([`validity_details`]).
 //! - `overlap`: every pair of parcels whose interiors overlap by more than
 //!   [`ValidateOptions::min_overlap_m2`]. Candidates come from the R-tree; where one
 //!   parcel is a single convex ring, a sound prefilter drops pairs a separating edge proves
@@ -18,8 +19,13 @@
 //! - `duplicate_id`: two or more features with the same id.
 //! - zones (a `zone` property): `unzoned` parcels (only when some parcels have zones),
 //!   `zone_area` (a zone's total is further from its target than the tolerance, including a
-//!   target zone with no parcels) and `not_contiguous` (a zone falls into pieces: parcels
-//!   connect by a shared edge, or by overlapping, never by a corner alone).
+//!   target zone with no parcels), `not_contiguous` (a zone falls into pieces of land: parcels
+//!   connect by a shared edge, or by overlapping, never by a corner alone; the parts of a
+//!   MultiPolygon parcel are pieces of their own unless joined through the zone, see
+//!   `validate/zone_parts.rs`) and `zone_name` (zone spellings that differ only by case or surrounding
+//!   whitespace, `validate/zone_names.rs`).
+//!
+//! Messages state areas in [`ValidateOptions::units`].
 //!
 //! Invalid parcels are reported as `invalid_geometry` and left out of the overlap, gap and
 //! outside-site checks, since their area is ill-defined; a hole where an invalid parcel sits is
