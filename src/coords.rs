@@ -6,7 +6,7 @@
 //! written by any tool reads back to the same `f64`. The grammar is fixed (positions at depth 3
 //! for a Polygon, 4 for a MultiPolygon), so nesting cannot recurse without bound.
 //!
-//! It also holds the reader's fast path, [`scan_feature`]: one validating pass over a whole
+//! It also holds the reader's fast path, `scan_feature`: one validating pass over a whole
 //! well-formed feature that hands anything unusual back to the serde_json path.
 
 use geo::{Coord, LineString};

@@ -10,7 +10,7 @@
 //! - [`parcels`]: read and write GeoJSON ([`read_parcels`], [`Parcel`], [`ParcelId`]);
 //! - [`geodesy`]: geodesic areas, lengths and units ([`AreaUnit`]);
 //! - [`index`]: the R-tree ([`ParcelIndex`]); [`adjacency`]: shared boundaries ([`Adjacency`]);
-//! - [`plan`]: contiguous, compact zones of target areas ([`plan()`], [`PlanOptions`]);
+//! - [`plan`](mod@plan): contiguous, compact zones of target areas ([`plan()`], [`PlanOptions`]);
 //! - [`report`]: summaries, area schedules and tables; [`output`]: atomic file writing.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
