@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use geo::{Area, BooleanOps, Intersects, MultiPolygon, Polygon};
+use geo::{Area, BooleanOps, BoundingRect, Intersects, MultiPolygon, Polygon, Rect};
 
 use crate::geodesy::polygon_area_m2;
 use crate::parcels::Parcel;
@@ -34,40 +34,41 @@ impl Piece {
 
 /// Whether two polygons join: a shared boundary of positive length, or overlapping interiors.
 /// The same relation as [`zone_pieces`](super::zone_pieces) applies to whole parcels (shared
-/// boundary within the adjacency module's collinear tolerance).
-fn parts_join(a: &Polygon<f64>, b: &Polygon<f64>) -> bool {
+/// boundary within the adjacency module's collinear tolerance). `ra`, `rb`: their bounding
+/// boxes; parts whose boxes stay further apart than the tolerance cannot join and are not
+/// compared.
+fn parts_join(a: &Polygon<f64>, ra: &Rect<f64>, b: &Polygon<f64>, rb: &Rect<f64>) -> bool {
+    let tol = crate::adjacency::COLLINEAR_TOLERANCE_DEG;
+    if ra.min().x > rb.max().x + tol
+        || rb.min().x > ra.max().x + tol
+        || ra.min().y > rb.max().y + tol
+        || rb.min().y > ra.max().y + tol
+    {
+        return false;
+    }
     let (ma, mb) = (MultiPolygon(vec![a.clone()]), MultiPolygon(vec![b.clone()]));
     crate::adjacency::shared_boundary_m(&ma, &mb) > 0.0
         || (a.intersects(b) && ma.intersection(&mb).unsigned_area() > 0.0)
 }
 
-/// Minimal union-find over node keys.
-#[derive(Default)]
+/// Union-find over dense node numbers.
 struct Forest {
-    slot: HashMap<(usize, usize), usize>,
-    parent: Vec<usize>,
+    parent: Vec<u32>,
 }
 
 impl Forest {
-    fn node(&mut self, key: (usize, usize)) -> usize {
-        let next = self.parent.len();
-        let k = *self.slot.entry(key).or_insert(next);
-        if k == next {
-            self.parent.push(next);
-        }
-        k
-    }
-    fn find(&mut self, mut x: usize) -> usize {
-        while self.parent[x] != x {
-            self.parent[x] = self.parent[self.parent[x]];
-            x = self.parent[x];
+    fn find(&mut self, mut x: u32) -> u32 {
+        while self.parent[x as usize] != x {
+            let grand = self.parent[self.parent[x as usize] as usize];
+            self.parent[x as usize] = grand;
+            x = grand;
         }
         x
     }
-    fn union(&mut self, a: usize, b: usize) {
+    fn union(&mut self, a: u32, b: u32) {
         let (x, y) = (self.find(a), self.find(b));
         if x != y {
-            self.parent[x.max(y)] = x.min(y);
+            self.parent[x.max(y) as usize] = x.min(y);
         }
     }
 }
@@ -85,54 +86,80 @@ pub(super) fn physical_pieces(
     near: &[(usize, usize)],
     areas: &[f64],
 ) -> Vec<Piece> {
-    let multi = |i: usize| parcels[i].geometry.0.len() > 1;
-    // Node keys: (root, usize::MAX) for a component of single-part parcels, (parcel, part) for
-    // a part of a multi-part parcel.
-    let key = |i: usize, k: usize| {
-        if multi(i) {
-            (i, k)
-        } else {
-            (roots[i] as usize, usize::MAX)
-        }
-    };
-    let mut forest = Forest::default();
+    let parts = |i: usize| parcels[i].geometry.0.len();
+    let multi = |i: usize| parts(i) > 1;
+    // Nodes: one per component of single-part parcels (by root), one per part of each
+    // multi-part parcel; `node[i] + k` is the node of part k of parcel i.
+    const NONE: u32 = u32::MAX;
+    let mut node = vec![NONE; parcels.len()];
+    let mut of_root: HashMap<u32, u32> = HashMap::new();
+    let mut count = 0u32;
     for &i in m {
-        for k in 0..parcels[i].geometry.0.len().max(1) {
-            forest.node(key(i, k));
-        }
+        node[i] = if multi(i) {
+            count += parts(i) as u32;
+            count - parts(i) as u32
+        } else {
+            *of_root.entry(roots[i]).or_insert_with(|| {
+                count += 1;
+                count - 1
+            })
+        };
     }
-    let join = |forest: &mut Forest, i: usize, a: usize, j: usize, b: usize| {
-        let (x, y) = (forest.node(key(i, a)), forest.node(key(j, b)));
-        if forest.find(x) != forest.find(y)
-            && parts_join(&parcels[i].geometry.0[a], &parcels[j].geometry.0[b])
-        {
-            forest.union(x, y);
-        }
+    let mut forest = Forest {
+        parent: (0..count).collect(),
     };
-    for &i in m.iter().filter(|&&i| multi(i)) {
-        // Parts of one parcel that touch along a line or overlap (an invalid parcel).
-        let n = parcels[i].geometry.0.len();
-        for a in 0..n {
-            for b in a + 1..n {
-                join(&mut forest, i, a, i, b);
+    if !near.is_empty() || m.iter().any(|&i| multi(i)) {
+        // Bounding boxes of the parts of every parcel compared: `rects[first[i]..][..parts(i)]`.
+        let mut first = vec![NONE; parcels.len()];
+        let mut rects: Vec<Rect<f64>> = Vec::new();
+        let wanted = m
+            .iter()
+            .copied()
+            .filter(|&i| multi(i))
+            .chain(near.iter().flat_map(|&(i, j)| [i, j]));
+        for i in wanted {
+            if first[i] == NONE {
+                first[i] = rects.len() as u32;
+                rects.extend(
+                    parcels[i]
+                        .geometry
+                        .0
+                        .iter()
+                        .map(|p| p.bounding_rect().unwrap_or(Rect::new((0., 0.), (0., 0.)))),
+                );
             }
         }
-    }
-    for &(i, j) in near {
-        for a in 0..parcels[i].geometry.0.len() {
-            for b in 0..parcels[j].geometry.0.len() {
-                join(&mut forest, i, a, j, b);
+        let rects_of = |i: usize| &rects[first[i] as usize..first[i] as usize + parts(i)];
+        let join = |forest: &mut Forest, i: usize, j: usize| {
+            for (a, ra) in rects_of(i).iter().enumerate() {
+                for (b, rb) in rects_of(j).iter().enumerate() {
+                    if i == j && b <= a {
+                        continue;
+                    }
+                    let ka = node[i] + if multi(i) { a as u32 } else { 0 };
+                    let kb = node[j] + if multi(j) { b as u32 } else { 0 };
+                    if forest.find(ka) != forest.find(kb)
+                        && parts_join(&parcels[i].geometry.0[a], ra, &parcels[j].geometry.0[b], rb)
+                    {
+                        forest.union(ka, kb);
+                    }
+                }
             }
+        };
+        for &i in m.iter().filter(|&&i| multi(i)) {
+            // Parts of one parcel that touch along a line or overlap (an invalid parcel).
+            join(&mut forest, i, i);
+        }
+        for &(i, j) in near {
+            join(&mut forest, i, j);
         }
     }
-    let mut by_root: HashMap<usize, usize> = HashMap::new();
+    let mut slot_of: HashMap<u32, usize> = HashMap::new();
     let mut out: Vec<Piece> = Vec::new();
     for &i in m {
-        let n = parcels[i].geometry.0.len();
-        for k in 0..n.max(1) {
-            let node = forest.node(key(i, k));
-            let r = forest.find(node);
-            let slot = *by_root.entry(r).or_insert_with(|| {
+        for k in 0..parts(i).max(1) {
+            let r = forest.find(node[i] + if multi(i) { k as u32 } else { 0 });
+            let slot = *slot_of.entry(r).or_insert_with(|| {
                 out.push(Piece {
                     parts: Vec::new(),
                     area_m2: 0.0,
