@@ -339,11 +339,8 @@ pub fn generate(spec: &FabricSpec) -> Result<(String, Truth), SynthError> {
 // ---------------------------------------------------------------------------------------------
 // Randomness: SplitMix64 finaliser over (seed, salt, a, b), so any value is computable alone.
 
-pub(crate) fn mix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
+pub(crate) fn mix(z: u64) -> u64 {
+    crate::util::mix::mix(z.wrapping_add(crate::util::mix::GOLDEN_GAMMA))
 }
 
 fn hash(seed: u64, salt: u64, a: u64, b: u64) -> u64 {
