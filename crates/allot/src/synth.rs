@@ -44,8 +44,6 @@ use std::io::{self, BufWriter, Write};
 use geo::{Coord, GeodesicArea, LineString, Polygon};
 use serde::Serialize;
 
-/// Mean Earth radius (m) used to turn metres into degrees; only the scale of the fabric depends on it.
-const EARTH_RADIUS_M: f64 = 6_371_008.8;
 /// Largest jitter (fraction of a cell) that keeps every cell strictly convex.
 const MAX_JITTER: f64 = 0.24;
 /// Site lattice spacing in rows and columns (footprints are 1 row × 2 columns).
@@ -190,8 +188,10 @@ fn count_steps(last: usize, step: usize) -> usize {
     }
 }
 
+/// Metres per degree on the mean-radius sphere, used to turn metres into degrees; only the
+/// scale of the fabric depends on it.
 fn metres_per_degree() -> f64 {
-    EARTH_RADIUS_M * std::f64::consts::PI / 180.0
+    crate::geodesy::MEAN_EARTH_RADIUS_M * std::f64::consts::PI / 180.0
 }
 
 /// Why a fabric could not be generated.

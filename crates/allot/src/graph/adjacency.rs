@@ -10,7 +10,7 @@
 use geo::{Coord, MultiPolygon, Rect};
 use rayon::prelude::*;
 
-use crate::geodesy::distance_m;
+use crate::geodesy::{WGS84_A, WGS84_E2, distance_m};
 use crate::geom::bbox::bbox_of;
 use crate::index::ParcelIndex;
 
@@ -40,11 +40,6 @@ fn for_each_edge(g: &MultiPolygon<f64>, mut f: impl FnMut((Coord<f64>, Coord<f64
     }
 }
 
-/// WGS84 semi-major axis, metres.
-const WGS84_A: f64 = 6_378_137.0;
-/// WGS84 flattening.
-const WGS84_F: f64 = 1.0 / 298.257_223_563;
-
 /// Pieces up to `LOCAL_MAX_M · cos φ` metres long are measured with [`local_distance_m`];
 /// longer ones with the full geodesic inverse ([`distance_m`]).
 ///
@@ -66,7 +61,7 @@ pub const LOCAL_MAX_M: f64 = 500.0;
 /// assert!((d / allot::geodesy::distance_m(p, q) - 1.0).abs() < 1e-9, "{d}");
 /// ```
 pub fn local_distance_m(p: Coord<f64>, q: Coord<f64>) -> f64 {
-    let e2 = WGS84_F * (2.0 - WGS84_F);
+    let e2 = WGS84_E2;
     let phi = (0.5 * (p.y + q.y)).to_radians();
     let (s, c) = phi.sin_cos();
     let w = 1.0 - e2 * s * s;
