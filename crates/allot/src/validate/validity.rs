@@ -11,6 +11,7 @@ use rayon::prelude::*;
 
 use super::*;
 use crate::geom::bbox::bbox_of;
+use crate::graph::union_find::Dsu;
 use crate::model::Parcel;
 
 /// Why a geometry is invalid, and where: one problem of [`validity_details`].
@@ -371,14 +372,7 @@ fn disconnected_interior(p: &Polygon<f64>) -> Option<Coord<f64>> {
     let boxes: Vec<Rect<f64>> = rings(p).map(ring_box).collect();
     let r = segs.len();
     // Nodes: rings 0..r, then touch points.
-    let mut parent: Vec<usize> = (0..r).collect();
-    fn find(parent: &mut [usize], mut x: usize) -> usize {
-        while parent[x] != x {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
-        }
-        x
-    }
+    let mut parent = Dsu::new(r);
     let mut points: BTreeMap<(u64, u64), usize> = BTreeMap::new();
     for a in 0..r {
         for b in a + 1..r {
@@ -401,16 +395,11 @@ fn disconnected_interior(p: &Polygon<f64>) -> Option<Coord<f64>> {
             }
             for c in touches {
                 let key = (c.x.to_bits(), c.y.to_bits());
-                let node = *points.entry(key).or_insert_with(|| {
-                    parent.push(parent.len());
-                    parent.len() - 1
-                });
+                let node = *points.entry(key).or_insert_with(|| parent.push());
                 for ring in [a, b] {
-                    let (x, y) = (find(&mut parent, ring), find(&mut parent, node));
-                    if x == y {
+                    if !parent.union(ring, node) {
                         return Some(c);
                     }
-                    parent[x] = y;
                 }
             }
         }
