@@ -232,36 +232,11 @@ impl Adjacency {
     /// assert_eq!(adj.components(&[0, 1, 2]), vec![vec![0, 1], vec![2]]);
     /// ```
     pub fn components(&self, members: &[usize]) -> Vec<Vec<usize>> {
-        let n = self.neighbours.len();
-        let mut in_set = vec![false; n];
+        let mut in_set = vec![false; self.neighbours.len()];
         for &m in members {
             in_set[m] = true;
         }
-        let mut seen = vec![false; n];
-        let mut sorted: Vec<usize> = members.to_vec();
-        sorted.sort_unstable();
-        sorted.dedup();
-        let mut out = Vec::new();
-        for &start in &sorted {
-            if seen[start] {
-                continue;
-            }
-            seen[start] = true;
-            let mut piece = vec![start];
-            let mut stack = vec![start];
-            while let Some(v) = stack.pop() {
-                for &(w, _) in &self.neighbours[v] {
-                    if in_set[w] && !seen[w] {
-                        seen[w] = true;
-                        piece.push(w);
-                        stack.push(w);
-                    }
-                }
-            }
-            piece.sort_unstable();
-            out.push(piece);
-        }
-        out
+        super::components::components_where(&self.neighbours, &in_set)
     }
 }
 

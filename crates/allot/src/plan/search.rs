@@ -831,28 +831,7 @@ impl std::fmt::Display for Infeasible {
 
 /// Connected components of the nodes where `allowed` is true; each sorted.
 pub fn components(g: &Graph, allowed: &[bool]) -> Vec<Vec<usize>> {
-    let mut seen = vec![false; g.len()];
-    let mut out = Vec::new();
-    for s in 0..g.len() {
-        if !allowed[s] || seen[s] {
-            continue;
-        }
-        seen[s] = true;
-        let mut comp = vec![s];
-        let mut stack = vec![s];
-        while let Some(v) = stack.pop() {
-            for &(w, _) in &g.adj[v] {
-                if allowed[w] && !seen[w] {
-                    seen[w] = true;
-                    comp.push(w);
-                    stack.push(w);
-                }
-            }
-        }
-        comp.sort_unstable();
-        out.push(comp);
-    }
-    out
+    crate::graph::components::components_where(&g.adj, allowed)
 }
 
 /// Grows `set` by shortest paths (weighted by area) through allowed nodes until it contains
