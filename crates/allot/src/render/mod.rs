@@ -301,16 +301,7 @@ fn dissolve(set: &ParcelSet, members: &[usize]) -> MultiPolygon<f64> {
 fn extend(r: &mut Option<Rect<f64>>, other: Rect<f64>) {
     *r = Some(match *r {
         None => other,
-        Some(a) => Rect::new(
-            Coord {
-                x: a.min().x.min(other.min().x),
-                y: a.min().y.min(other.min().y),
-            },
-            Coord {
-                x: a.max().x.max(other.max().x),
-                y: a.max().y.max(other.max().y),
-            },
-        ),
+        Some(a) => crate::geom::bbox::rect_union(a, other),
     });
 }
 
