@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 use crate::geodesy::{WGS84_A, WGS84_E2, distance_m};
 use crate::geom::bbox::bbox_of;
+use crate::geom::segment::projection_t;
 use crate::index::ParcelIndex;
 
 /// Distance in degrees (about 1 mm at Karachi) within which a vertex counts as lying on
@@ -101,7 +102,8 @@ fn collinear_overlap(
     if off(b.0) > COLLINEAR_TOLERANCE_DEG || off(b.1) > COLLINEAR_TOLERANCE_DEG {
         return None;
     }
-    let t = |p: Coord<f64>| ((p - a.0).x * d.x + (p - a.0).y * d.y) / len2;
+    // len2 > 0 here, so the projection exists.
+    let t = |p: Coord<f64>| projection_t(p, a.0, a.1).unwrap_or(0.0);
     let (t0, t1) = (t(b.0), t(b.1));
     let lo = t0.min(t1).max(0.0);
     let hi = t0.max(t1).min(1.0);
