@@ -7,4 +7,5 @@ mod geojson;
 pub use self::atomic::{
     OutputError, check_not_input, check_outputs, write_atomic, write_atomic_with,
 };
+pub(crate) use self::geojson::collection_text;
 pub use self::geojson::{OutFeature, write_feature_collection};
