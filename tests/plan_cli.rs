@@ -7,9 +7,7 @@ use std::process::{Command, Output};
 use allot::geodesy::{M2_PER_ACRE, area_m2};
 use allot::{Parcel, read_parcels};
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_allot"))
-}
+mod common;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -24,7 +22,7 @@ fn psm() -> PathBuf {
 }
 
 fn run(args: &[&str]) -> Output {
-    bin().arg("plan").args(args).output().expect("run allot")
+    common::output(&[&["plan"], args].concat())
 }
 
 fn text(b: &[u8]) -> String {
@@ -551,7 +549,7 @@ fn written_plans_pass_the_validate_binary() {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let o = run(&args);
         assert!(o.status.success(), "{extra:?}: {}", text(&o.stderr));
-        let v = bin()
+        let v = Command::new(common::BIN)
             .args([
                 "validate",
                 out.to_str().unwrap(),

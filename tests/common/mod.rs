@@ -2,7 +2,10 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
+
+/// The `allot` binary these tests run.
+pub const BIN: &str = env!("CARGO_BIN_EXE_allot");
 
 /// What a run of the binary produced.
 pub struct Run {
@@ -11,9 +14,9 @@ pub struct Run {
     pub stderr: String,
 }
 
-/// Runs `allot` with `args` in `dir`.
+/// Runs `allot` with `args` in `dir`, with no standard input (its output must be UTF-8).
 pub fn allot(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_allot"))
+    let out = Command::new(BIN)
         .args(args)
         .current_dir(dir)
         .stdin(Stdio::null())
@@ -21,9 +24,15 @@ pub fn allot(dir: &Path, args: &[&str]) -> Run {
         .expect("run allot");
     Run {
         code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        stdout: String::from_utf8(out.stdout).expect("allot writes UTF-8 to stdout"),
+        stderr: String::from_utf8(out.stderr).expect("allot writes UTF-8 to stderr"),
     }
+}
+
+/// Runs `allot` with `args` in the test's own working directory (the package root) and
+/// returns its raw output.
+pub fn output(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).output().expect("run allot")
 }
 
 /// Path of a file in the repository.
