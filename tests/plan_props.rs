@@ -12,19 +12,13 @@ use allot::synth::{FabricSpec, generate};
 use allot::{ParcelSet, parse_parcels};
 use geo::{Area, BooleanOps, MultiPolygon};
 
-/// SplitMix64.
-struct Rng(u64);
-impl Rng {
-    fn unit(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.unit() * n as f64) as usize % n
-    }
+mod common;
+
+use common::Rng;
+
+/// Uniform in `0..n` by scaling [`Rng::unit`] (these tests' cases were chosen with it).
+fn below(rng: &mut Rng, n: usize) -> usize {
+    (rng.unit() * n as f64) as usize % n
 }
 
 fn edge_keys(g: &MultiPolygon<f64>) -> Vec<[(u64, u64); 2]> {
@@ -85,8 +79,8 @@ fn pieces(plan: &Plan) -> BTreeMap<String, usize> {
 
 fn fabric(seed: u64, rng: &mut Rng) -> ParcelSet {
     let spec = FabricSpec {
-        cols: 8 + rng.below(10),
-        rows: 8 + rng.below(10),
+        cols: 8 + below(rng, 10),
+        rows: 8 + below(rng, 10),
         cell_m: 80.0 + 80.0 * rng.unit(),
         seed,
         ..FabricSpec::default()
@@ -194,7 +188,7 @@ fn plans_on_random_fabrics_satisfy_every_invariant() {
         let mut locks = Vec::new();
         if seed % 3 == 0 {
             // Lock one open parcel to retained.
-            let p = &set.parcels[rng.below(set.parcels.len())];
+            let p = &set.parcels[below(&mut rng, set.parcels.len())];
             if p.land_use.is_none() {
                 locks.push((p.id.0.clone(), RETAINED.to_string()));
             }

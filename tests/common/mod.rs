@@ -1,4 +1,5 @@
-//! Helpers shared by the end-to-end tests: run the real `allot` binary in a temp dir.
+//! Helpers shared by the end-to-end tests: run the real `allot` binary in a temp dir, build
+//! small GeoJSON inputs, and a seeded random stream.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -65,4 +66,43 @@ pub fn files_in(dir: &Path) -> Vec<String> {
         .collect();
     v.sort();
     v
+}
+
+/// SplitMix64: a small seeded random stream for the tests; the seed is the raw state, so a
+/// test's seed gives the same cases on every machine.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next 64 random bits.
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1) (the top 53 bits).
+    pub fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// Uniform-ish in `0..n` by the remainder of 64 bits (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    /// True with probability `p`.
+    pub fn chance(&mut self, p: f64) -> bool {
+        self.unit() <= p
+    }
+
+    /// One of `xs` (non-empty).
+    pub fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
+        &xs[self.below(xs.len())]
+    }
 }
