@@ -37,30 +37,13 @@ fn zone_of(p: &Parcel) -> String {
     p.zone.clone().expect("every output parcel has a zone")
 }
 
-/// Edges as unordered pairs of exact vertex coordinates.
-fn edge_keys(p: &Parcel) -> Vec<[(u64, u64); 2]> {
-    let mut out = Vec::new();
-    for poly in &p.geometry.0 {
-        for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
-            for w in ring.0.windows(2) {
-                let a = (w[0].x.to_bits(), w[0].y.to_bits());
-                let b = (w[1].x.to_bits(), w[1].y.to_bits());
-                if a != b {
-                    out.push(if a < b { [a, b] } else { [b, a] });
-                }
-            }
-        }
-    }
-    out
-}
-
 /// Number of pieces of each zone, joining parcels that have an identical edge (the fixtures and
 /// the PSM data share vertices exactly; split points are inserted into neighbours' rings).
 /// Independent of the planner's adjacency.
 pub fn zone_pieces(parcels: &[Parcel]) -> BTreeMap<String, usize> {
     let mut by_edge: BTreeMap<[(u64, u64); 2], Vec<usize>> = BTreeMap::new();
     for (i, p) in parcels.iter().enumerate() {
-        for e in edge_keys(p) {
+        for e in common::edge_keys(&p.geometry) {
             by_edge.entry(e).or_default().push(i);
         }
     }

@@ -10,31 +10,15 @@ use allot::geodesy::{M2_PER_ACRE, area_m2};
 use allot::plan::{Plan, PlanOptions, RETAINED, plan};
 use allot::synth::{FabricSpec, generate};
 use allot::{ParcelSet, parse_parcels};
-use geo::{Area, BooleanOps, MultiPolygon};
+use geo::{Area, BooleanOps};
 
 mod common;
 
-use common::Rng;
+use common::{Rng, edge_keys};
 
 /// Uniform in `0..n` by scaling [`Rng::unit`] (these tests' cases were chosen with it).
 fn below(rng: &mut Rng, n: usize) -> usize {
     (rng.unit() * n as f64) as usize % n
-}
-
-fn edge_keys(g: &MultiPolygon<f64>) -> Vec<[(u64, u64); 2]> {
-    let mut out = Vec::new();
-    for poly in &g.0 {
-        for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
-            for w in ring.0.windows(2) {
-                let a = (w[0].x.to_bits(), w[0].y.to_bits());
-                let b = (w[1].x.to_bits(), w[1].y.to_bits());
-                if a != b {
-                    out.push(if a < b { [a, b] } else { [b, a] });
-                }
-            }
-        }
-    }
-    out
 }
 
 /// Pieces per zone, joining parcels with an identical edge.

@@ -106,3 +106,21 @@ impl Rng {
         &xs[self.below(xs.len())]
     }
 }
+
+/// The edges of every ring of `g` as sorted pairs of exact coordinate bits (zero-length edges
+/// left out): two parcels are neighbours when they share one.
+pub fn edge_keys(g: &geo::MultiPolygon<f64>) -> Vec<[(u64, u64); 2]> {
+    let mut out = Vec::new();
+    for poly in &g.0 {
+        for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
+            for w in ring.0.windows(2) {
+                let a = (w[0].x.to_bits(), w[0].y.to_bits());
+                let b = (w[1].x.to_bits(), w[1].y.to_bits());
+                if a != b {
+                    out.push(if a < b { [a, b] } else { [b, a] });
+                }
+            }
+        }
+    }
+    out
+}
