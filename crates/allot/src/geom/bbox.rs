@@ -1,4 +1,4 @@
-//! Bounding boxes: of a multipolygon, and the union of two rectangles.
+//! Bounding boxes: of a multipolygon, the union of two rectangles, a rectangle around a point.
 
 use geo::{Coord, MultiPolygon, Rect};
 
@@ -40,6 +40,20 @@ pub(crate) fn rect_union(a: Rect<f64>, b: Rect<f64>) -> Rect<f64> {
     )
 }
 
+/// The rectangle centred on `c` reaching `half_w` either side in x and `half_h` in y.
+pub(crate) fn centred_rect(c: Coord<f64>, half_w: f64, half_h: f64) -> Rect<f64> {
+    Rect::new(
+        Coord {
+            x: c.x - half_w,
+            y: c.y - half_h,
+        },
+        Coord {
+            x: c.x + half_w,
+            y: c.y + half_h,
+        },
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -63,5 +77,15 @@ mod tests {
             rect_union(r(1.0, 1.0, 2.0, 2.0), r(0.0, 0.0, 4.0, 4.0)),
             r(0.0, 0.0, 4.0, 4.0)
         );
+    }
+
+    #[test]
+    fn centred_rect_has_its_centre_and_half_sizes() {
+        let r = centred_rect(Coord { x: 67.0, y: 24.5 }, 0.25, 0.5);
+        assert_eq!(
+            r,
+            Rect::new(Coord { x: 66.75, y: 24.0 }, Coord { x: 67.25, y: 25.0 })
+        );
+        assert_eq!(r.center(), Coord { x: 67.0, y: 24.5 });
     }
 }

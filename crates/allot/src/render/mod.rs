@@ -514,16 +514,7 @@ pub fn render_svg(
         let c = extent.center();
         let hw = extent.width().max(min_span) / 2.0;
         let hh = extent.height().max(min_span) / 2.0;
-        extent = Rect::new(
-            Coord {
-                x: c.x - hw,
-                y: c.y - hh,
-            },
-            Coord {
-                x: c.x + hw,
-                y: c.y + hh,
-            },
-        );
+        extent = crate::geom::bbox::centred_rect(c, hw, hh);
     }
 
     // ---- Legend rows (their height shapes the layout) ----

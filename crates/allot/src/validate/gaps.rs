@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 use super::*;
 use crate::geodesy::{M2_PER_ACRE, area_m2};
-use crate::geom::bbox::{bbox_of, rect_union};
+use crate::geom::bbox::{bbox_of, centred_rect, rect_union};
 use crate::index::ParcelIndex;
 use crate::model::{Parcel, ParcelId};
 
@@ -153,18 +153,7 @@ impl Boundary {
     /// Whether `p`'s boundary comes within `tol` of this boundary (an edge or a point in
     /// common); for shapes whose interiors do not overlap.
     fn touches(&self, p: &MultiPolygon<f64>, tol: f64) -> bool {
-        let around = |c: Coord<f64>| {
-            Rect::new(
-                Coord {
-                    x: c.x - tol,
-                    y: c.y - tol,
-                },
-                Coord {
-                    x: c.x + tol,
-                    y: c.y + tol,
-                },
-            )
-        };
+        let around = |c: Coord<f64>| centred_rect(c, tol, tol);
         let own: Vec<Coord<f64>> =
             p.0.iter()
                 .flat_map(rings)
