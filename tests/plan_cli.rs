@@ -1,6 +1,6 @@
 //! End-to-end tests of `allot plan`: the real binary on the bundled PSM data and small fixtures.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -41,42 +41,9 @@ fn zone_of(p: &Parcel) -> String {
 /// the PSM data share vertices exactly; split points are inserted into neighbours' rings).
 /// Independent of the planner's adjacency.
 pub fn zone_pieces(parcels: &[Parcel]) -> BTreeMap<String, usize> {
-    let mut by_edge: BTreeMap<[(u64, u64); 2], Vec<usize>> = BTreeMap::new();
-    for (i, p) in parcels.iter().enumerate() {
-        for e in common::edge_keys(&p.geometry) {
-            by_edge.entry(e).or_default().push(i);
-        }
-    }
-    let mut nbrs: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); parcels.len()];
-    for list in by_edge.values() {
-        for &a in list {
-            for &b in list {
-                if a != b {
-                    nbrs[a].insert(b);
-                }
-            }
-        }
-    }
-    let mut seen = vec![false; parcels.len()];
-    let mut pieces: BTreeMap<String, usize> = BTreeMap::new();
-    for s in 0..parcels.len() {
-        if seen[s] {
-            continue;
-        }
-        let z = zone_of(&parcels[s]);
-        *pieces.entry(z.clone()).or_default() += 1;
-        seen[s] = true;
-        let mut q = VecDeque::from([s]);
-        while let Some(v) = q.pop_front() {
-            for &w in &nbrs[v] {
-                if !seen[w] && zone_of(&parcels[w]) == z {
-                    seen[w] = true;
-                    q.push_back(w);
-                }
-            }
-        }
-    }
-    pieces
+    let geoms: Vec<_> = parcels.iter().map(|p| &p.geometry).collect();
+    let zones: Vec<String> = parcels.iter().map(zone_of).collect();
+    common::zone_pieces(&geoms, &zones)
 }
 
 fn zone_acres(parcels: &[Parcel]) -> BTreeMap<String, f64> {

@@ -4,7 +4,7 @@
 //! BFS over identical edges, independent of the planner's adjacency), locks and exclusions
 //! hold, areas meet the band, and split pieces tile their parents.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::BTreeMap;
 
 use allot::geodesy::{M2_PER_ACRE, area_m2};
 use allot::plan::{Plan, PlanOptions, RETAINED, plan};
@@ -14,7 +14,7 @@ use geo::{Area, BooleanOps};
 
 mod common;
 
-use common::{Rng, edge_keys};
+use common::Rng;
 
 /// Uniform in `0..n` by scaling [`Rng::unit`] (these tests' cases were chosen with it).
 fn below(rng: &mut Rng, n: usize) -> usize {
@@ -23,42 +23,9 @@ fn below(rng: &mut Rng, n: usize) -> usize {
 
 /// Pieces per zone, joining parcels with an identical edge.
 fn pieces(plan: &Plan) -> BTreeMap<String, usize> {
-    let ps = &plan.parcels;
-    let mut by_edge: BTreeMap<[(u64, u64); 2], Vec<usize>> = BTreeMap::new();
-    for (i, p) in ps.iter().enumerate() {
-        for e in edge_keys(&p.geometry) {
-            by_edge.entry(e).or_default().push(i);
-        }
-    }
-    let mut nbrs = vec![BTreeSet::new(); ps.len()];
-    for l in by_edge.values() {
-        for &a in l {
-            for &b in l {
-                if a != b {
-                    nbrs[a].insert(b);
-                }
-            }
-        }
-    }
-    let mut seen = vec![false; ps.len()];
-    let mut out = BTreeMap::new();
-    for s in 0..ps.len() {
-        if seen[s] {
-            continue;
-        }
-        *out.entry(ps[s].zone.clone()).or_insert(0) += 1;
-        seen[s] = true;
-        let mut q = VecDeque::from([s]);
-        while let Some(v) = q.pop_front() {
-            for &w in &nbrs[v] {
-                if !seen[w] && ps[w].zone == ps[s].zone {
-                    seen[w] = true;
-                    q.push_back(w);
-                }
-            }
-        }
-    }
-    out
+    let geoms: Vec<_> = plan.parcels.iter().map(|p| &p.geometry).collect();
+    let zones: Vec<String> = plan.parcels.iter().map(|p| p.zone.clone()).collect();
+    common::zone_pieces(&geoms, &zones)
 }
 
 fn fabric(seed: u64, rng: &mut Rng) -> ParcelSet {

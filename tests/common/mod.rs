@@ -124,3 +124,48 @@ pub fn edge_keys(g: &geo::MultiPolygon<f64>) -> Vec<[(u64, u64); 2]> {
     }
     out
 }
+
+/// Number of pieces of each zone: parcels (`geoms[i]` in zone `zones[i]`) are joined when they
+/// have an identical edge ([`edge_keys`]; the fixtures and the planner's outputs share vertices
+/// exactly). Independent of the planner's adjacency.
+pub fn zone_pieces<K: Ord + Clone>(
+    geoms: &[&geo::MultiPolygon<f64>],
+    zones: &[K],
+) -> std::collections::BTreeMap<K, usize> {
+    use std::collections::{BTreeMap, BTreeSet, VecDeque};
+    let mut by_edge: BTreeMap<[(u64, u64); 2], Vec<usize>> = BTreeMap::new();
+    for (i, g) in geoms.iter().enumerate() {
+        for e in edge_keys(g) {
+            by_edge.entry(e).or_default().push(i);
+        }
+    }
+    let mut nbrs: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); geoms.len()];
+    for list in by_edge.values() {
+        for &a in list {
+            for &b in list {
+                if a != b {
+                    nbrs[a].insert(b);
+                }
+            }
+        }
+    }
+    let mut seen = vec![false; geoms.len()];
+    let mut pieces: BTreeMap<K, usize> = BTreeMap::new();
+    for s in 0..geoms.len() {
+        if seen[s] {
+            continue;
+        }
+        *pieces.entry(zones[s].clone()).or_default() += 1;
+        seen[s] = true;
+        let mut q = VecDeque::from([s]);
+        while let Some(v) = q.pop_front() {
+            for &w in &nbrs[v] {
+                if !seen[w] && zones[w] == zones[s] {
+                    seen[w] = true;
+                    q.push_back(w);
+                }
+            }
+        }
+    }
+    pieces
+}
