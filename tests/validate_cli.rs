@@ -8,6 +8,8 @@ use std::process::Command;
 
 use serde_json::Value;
 
+mod common;
+
 const M2_PER_ACRE: f64 = 4046.8564224;
 
 fn fixture(name: &str) -> PathBuf {
@@ -16,22 +18,8 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn allot(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_allot"))
-        .args(args)
-        .output()
-        .expect("run allot");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
+fn allot(args: &[&str]) -> common::Run {
+    common::allot(&common::repo(""), args)
 }
 
 fn validate_json(file: &str, extra: &[&str]) -> (i32, Value) {

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 use super::*;
 use crate::geodesy::{AreaUnit, M2_PER_ACRE, area_m2};
-use crate::geom::bbox::bbox_of;
+use crate::geom::bbox::{bbox_of, centred_rect, rect_union};
 use crate::index::ParcelIndex;
 use crate::model::{Parcel, ParcelId};
 
@@ -25,24 +25,10 @@ pub(crate) fn oriented_polygons<'a>(
 
 /// The smallest rectangle holding all `rects` (a degenerate one at 0,0 when there are none).
 fn extent_of(rects: impl IntoIterator<Item = Rect<f64>>) -> Rect<f64> {
-    rects
-        .into_iter()
-        .reduce(|a, b| {
-            Rect::new(
-                Coord {
-                    x: a.min().x.min(b.min().x),
-                    y: a.min().y.min(b.min().y),
-                },
-                Coord {
-                    x: a.max().x.max(b.max().x),
-                    y: a.max().y.max(b.max().y),
-                },
-            )
-        })
-        .unwrap_or(Rect::new(
-            Coord { x: 0.0, y: 0.0 },
-            Coord { x: 0.0, y: 0.0 },
-        ))
+    rects.into_iter().reduce(rect_union).unwrap_or(Rect::new(
+        Coord { x: 0.0, y: 0.0 },
+        Coord { x: 0.0, y: 0.0 },
+    ))
 }
 
 /// The union of valid parcels, computed in spatial chunks in parallel and then merged.
@@ -167,18 +153,7 @@ impl Boundary {
     /// Whether `p`'s boundary comes within `tol` of this boundary (an edge or a point in
     /// common); for shapes whose interiors do not overlap.
     fn touches(&self, p: &MultiPolygon<f64>, tol: f64) -> bool {
-        let around = |c: Coord<f64>| {
-            Rect::new(
-                Coord {
-                    x: c.x - tol,
-                    y: c.y - tol,
-                },
-                Coord {
-                    x: c.x + tol,
-                    y: c.y + tol,
-                },
-            )
-        };
+        let around = |c: Coord<f64>| centred_rect(c, tol, tol);
         let own: Vec<Coord<f64>> =
             p.0.iter()
                 .flat_map(rings)

@@ -18,6 +18,7 @@ use geo::line_intersection::{LineIntersection, line_intersection};
 use geo::{Coord, Line, Polygon, Rect};
 
 use super::{boxes_meet, rects_meet, ring_box, rings, segments};
+use crate::graph::union_find::Dsu;
 
 /// Where a polygon's interior is cut in two by its rings touching at points (the first touch
 /// point that closes a cycle of the ring-touch graph, in ring order), or `None` if it is not.
@@ -68,7 +69,7 @@ fn touch_points(a: &[Line<f64>], b: &[Line<f64>]) -> Vec<Coord<f64>> {
 /// (ring, point) edge is added once, and an edge joining two nodes already connected closes a
 /// cycle.
 struct TouchGraph {
-    parent: Vec<usize>,
+    forest: Dsu,
     points: BTreeMap<(u64, u64), usize>,
     edges: BTreeSet<(usize, usize)>,
 }
@@ -76,38 +77,28 @@ struct TouchGraph {
 impl TouchGraph {
     fn new(rings: usize) -> Self {
         TouchGraph {
-            parent: (0..rings).collect(),
+            forest: Dsu::new(rings),
             points: BTreeMap::new(),
             edges: BTreeSet::new(),
         }
-    }
-
-    fn find(&mut self, mut x: usize) -> usize {
-        while self.parent[x] != x {
-            self.parent[x] = self.parent[self.parent[x]];
-            x = self.parent[x];
-        }
-        x
     }
 
     /// Adds the edge between `ring` and touch point `c`; true when it closes a cycle.
     fn join(&mut self, ring: usize, c: Coord<f64>) -> bool {
         // -0.0 and 0.0 are one point.
         let key = ((c.x + 0.0).to_bits(), (c.y + 0.0).to_bits());
-        let next = self.parent.len();
-        let node = *self.points.entry(key).or_insert(next);
-        if node == next {
-            self.parent.push(next);
-        }
+        let node = match self.points.get(&key) {
+            Some(&node) => node,
+            None => {
+                let node = self.forest.push();
+                self.points.insert(key, node);
+                node
+            }
+        };
         if !self.edges.insert((ring, node)) {
             return false;
         }
-        let (x, y) = (self.find(ring), self.find(node));
-        if x == y {
-            return true;
-        }
-        self.parent[x] = y;
-        false
+        !self.forest.union(ring, node)
     }
 }
 

@@ -280,6 +280,19 @@ fn convexity_is_decided_exactly() {
         })
         .collect();
     assert_eq!(convex_orientation(&ring(&star)), None);
+    // geo's `IsConvex` agrees where a ring has an inside, but calls an all-collinear ring convex
+    // (`Orientation::Collinear`); such a ring has no edge to separate with, so the prefilter
+    // keeps its own exact test (see `convex_orientation`).
+    use geo::{IsConvex, Orientation};
+    let geo_of = |pts: &[(f64, f64)]| LineString::from(pts.to_vec()).convex_orientation(true, None);
+    assert_eq!(geo_of(&sq), Some(Orientation::CounterClockwise));
+    assert_eq!(geo_of(&cw), Some(Orientation::Clockwise));
+    assert_eq!(geo_of(&t), Some(Orientation::CounterClockwise));
+    assert_eq!(geo_of(&l), None);
+    assert_eq!(geo_of(&star), None);
+    let flat = [(0., 0.), (1., 0.), (2., 0.), (0., 0.)];
+    assert_eq!(geo_of(&flat), Some(Orientation::Collinear));
+    assert_eq!(convex_orientation(&ring(&flat)), None);
     // Holes and several parts are not one convex ring.
     let holed = mp(Polygon::new(
         LineString::from(vec![(0., 0.), (4., 0.), (4., 4.), (0., 4.), (0., 0.)]),
