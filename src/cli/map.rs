@@ -11,15 +11,23 @@ use super::{Outcome, read, write_output};
 pub struct Args {
     /// Parcels as a GeoJSON FeatureCollection (`-` reads stdin).
     pub file: PathBuf,
-    /// Where to write the SVG.
-    #[arg(short = 'o', long = "output", value_name = "MAP.svg")]
+    /// Where to write the map; the extension picks the format: .svg, .png, .pdf or .html.
+    #[arg(short = 'o', long = "output", value_name = "MAP.svg|png|pdf|html")]
     pub output: PathBuf,
     /// Map title (default: the data's metadata title, else the file name).
     #[arg(long)]
     pub title: Option<String>,
-    /// Colour parcels by `zone`, `land_use` or any other property.
-    #[arg(long, default_value = "zone", value_name = "zone|land_use|PROPERTY")]
+    /// Colour parcels by `zone`, `land_use`, `area` (a ramp) or any other property.
+    #[arg(
+        long,
+        default_value = "zone",
+        value_name = "zone|land_use|area|PROPERTY"
+    )]
     pub color_by: String,
+    /// Colour at most N classes and merge the rest into one "other" class (default: every
+    /// class its own colour, patterned past 12).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_classes: Option<u32>,
     /// Label parcels with their id, name, area, or nothing.
     #[arg(long, value_enum, default_value = "none")]
     pub labels: Labels,
@@ -30,6 +38,9 @@ pub struct Args {
     /// Width of the SVG in pixels.
     #[arg(long, default_value_t = 1200, value_parser = clap::value_parser!(u32).range(200..=20000))]
     pub width: u32,
+    /// Resolution of a PNG map in dots per inch (96: one pixel per SVG pixel).
+    #[arg(long, default_value_t = 96.0)]
+    pub dpi: f64,
 }
 
 /// What to write on each parcel.
@@ -56,20 +67,6 @@ impl From<Labels> for allot::render::LabelKind {
     }
 }
 
-/// Zone targets from the data's `metadata.targets` (`{"zone": acres, ...}`), in file order;
-/// entries that are not finite, non-negative numbers are ignored.
-fn metadata_targets(set: &allot::ParcelSet) -> Vec<(String, f64)> {
-    let Some(serde_json::Value::Object(map)) = set.metadata_field("targets") else {
-        return Vec::new();
-    };
-    map.iter()
-        .filter_map(|(k, v)| {
-            let a = v.as_f64()?;
-            (a.is_finite() && a >= 0.0).then(|| (k.clone(), a))
-        })
-        .collect()
-}
-
 /// Runs `allot map`: draws the parcels and findings to an SVG. Findings come from `--findings`,
 /// else from validating the parcels when they carry zones (targets from `metadata.targets`,
 /// default tolerances). Exit 0 when the map was written, findings or not: drawing them is the
@@ -81,8 +78,9 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     }
     // Refuse to overwrite an input before doing the work.
     super::check_outputs(&[args.output.as_path()], &inputs)?;
+    let format = allot::render::format::MapFormat::from_path(&args.output)?;
     let set = read(&args.file)?;
-    let targets = metadata_targets(&set);
+    let targets = allot::render::palette::metadata_targets(&set);
     let findings: Vec<allot::Finding> = match &args.findings {
         Some(path) => {
             let name = path.display().to_string();
@@ -113,9 +111,12 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         labels: args.labels.into(),
         width: args.width,
         targets,
+        dpi: args.dpi,
+        max_classes: args.max_classes.map(|n| n as usize),
+        interactive: false,
     };
-    let svg = allot::render_svg(&set, &findings, &opts)?;
-    write_output(&args.output, &inputs, svg.as_bytes())?;
+    let svg = allot::render::format::render_map(&set, &findings, &opts, format)?;
+    write_output(&args.output, &inputs, &svg)?;
     if !quiet {
         eprintln!(
             "allot: wrote {} ({} parcels, {} finding{}, {} KB)",

@@ -53,8 +53,8 @@ pub struct Args {
     /// Seed of the randomised search (same seed, same plan).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Also draw the plan to an SVG map.
-    #[arg(long, value_name = "PLAN.svg")]
+    /// Also draw the plan to a map (.svg, .png, .pdf or .html, by the extension).
+    #[arg(long, value_name = "PLAN.svg|png|pdf|html")]
     pub map: Option<PathBuf>,
     /// Also write the area schedule as CSV.
     #[arg(long, value_name = "SCHEDULE.csv")]
@@ -118,6 +118,10 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         .collect();
     // Refuse before doing the work.
     super::check_outputs(&outputs, &inputs)?;
+    let map_format = match &args.map {
+        Some(path) => Some(allot::render::format::MapFormat::from_path(path)?),
+        None => None,
+    };
     if args.file.as_os_str() != "-" {
         let size = std::fs::metadata(&args.file).map_or(0, |m| m.len());
         if size > PLAN_MAX_INPUT_BYTES {
@@ -152,14 +156,14 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         .map_err(|e| anyhow::anyhow!("{}: {e}; the plan was not written", set.source))?;
     let geojson = allot::parcels::write_feature_collection(&features, &set.members);
     outputs.push((args.output.as_path(), geojson.clone().into_bytes()));
-    if let Some(path) = &args.map {
+    if let (Some(path), Some(format)) = (&args.map, map_format) {
         let planned = allot::parcels::parse_parcels(geojson.as_bytes(), &set.source)?;
         let map_opts = allot::render::MapOptions {
             targets: opts.zones.clone(),
             ..Default::default()
         };
-        let svg = allot::render_svg(&planned, &[], &map_opts)?;
-        outputs.push((path.as_path(), svg.into_bytes()));
+        let map = allot::render::format::render_map(&planned, &[], &map_opts, format)?;
+        outputs.push((path.as_path(), map));
     }
     let schedule = allot::report::Schedule::new(&plan);
     if let Some(path) = &args.schedule {

@@ -20,8 +20,14 @@
 //! labels are drawn in a fixed order and every coordinate is rounded to a tenth of a pixel.
 
 mod canvas;
+pub mod fonts;
+pub mod format;
 mod geom;
+pub mod html;
 mod labels;
+pub mod palette;
+pub mod pdf;
+pub mod png;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -68,6 +74,13 @@ pub struct MapOptions {
     /// Target areas in acres per category, shown in the legend (targets come first in the
     /// legend and take the first palette colours, in the order given).
     pub targets: Vec<(String, f64)>,
+    /// Resolution of PNG output in dots per inch (96 = one PNG pixel per SVG pixel).
+    pub dpi: f64,
+    /// Colour only this many classes and merge the rest into one "other" class (`None`: every
+    /// class gets its own colour, patterned past the palette).
+    pub max_classes: Option<usize>,
+    /// Draw each parcel as its own element carrying its index (`data-i`), for the HTML map.
+    pub interactive: bool,
 }
 
 impl Default for MapOptions {
@@ -78,6 +91,9 @@ impl Default for MapOptions {
             labels: LabelKind::None,
             width: 1200,
             targets: Vec::new(),
+            dpi: 96.0,
+            max_classes: None,
+            interactive: false,
         }
     }
 }
@@ -97,26 +113,46 @@ pub enum RenderError {
         /// The width asked for.
         width: u32,
     },
+    /// The output file's extension names no format allot writes.
+    #[error(
+        "{path}: allot writes maps as {} (chosen by the extension)",
+        format::MAP_EXTENSIONS
+    )]
+    Format {
+        /// The output path.
+        path: String,
+    },
+    /// The PNG resolution is out of range.
+    #[error("--dpi {dpi} is outside 10..=2400")]
+    Dpi {
+        /// The resolution asked for.
+        dpi: f64,
+    },
+    /// The PNG would be too large to hold in memory.
+    #[error(
+        "a PNG of {width} × {height} pixels is more than allot writes (400 megapixels); lower --dpi or --width"
+    )]
+    TooLarge {
+        /// Width in pixels.
+        width: u64,
+        /// Height in pixels.
+        height: u64,
+    },
+    /// `--color-by` names a property no parcel has.
+    #[error("{file}: --color-by {property}: no parcel has this property; the data has: {}", if available.is_empty() { "no properties".to_string() } else { available.join(", ") })]
+    UnknownProperty {
+        /// The input's name.
+        file: String,
+        /// The property asked for.
+        property: String,
+        /// The properties the parcels have, sorted.
+        available: Vec<String>,
+    },
     /// plotters failed (writing to a string; not expected).
     #[error("drawing the SVG failed: {0}")]
     Drawing(String),
 }
 
-/// Paul Tol's "light" scheme (for filled areas under labels), pale grey left out.
-const PALETTE: [Rgb; 8] = [
-    Rgb::hex(0x77AADD), // light blue
-    Rgb::hex(0xEE8866), // orange
-    Rgb::hex(0xEEDD88), // light yellow
-    Rgb::hex(0x44BB99), // mint
-    Rgb::hex(0xFFAABB), // pink
-    Rgb::hex(0x99DDFF), // light cyan
-    Rgb::hex(0xBBCC33), // pear
-    Rgb::hex(0xAAAA00), // olive
-];
-/// Parcels without a value.
-const NO_VALUE: Rgb = Rgb::hex(0xDDDDDD);
-/// Values beyond the palette, grouped.
-const OTHER: Rgb = Rgb::hex(0xBBBBBB);
 const INK: Rgb = Rgb::hex(0x222222);
 const GREY: Rgb = Rgb::hex(0x555555);
 const FRAME: Rgb = Rgb::hex(0x888888);
@@ -137,6 +173,8 @@ struct Category {
     /// The value (`None` for parcels without one, `Some("other…")` for the grouped rest).
     key: CategoryKey,
     colour: Rgb,
+    /// A pattern drawn over the colour (`cls-pat-N`), for classes past the palette.
+    pattern: Option<usize>,
     acres: f64,
     parcels: Vec<usize>,
     target: Option<f64>,
@@ -146,6 +184,8 @@ struct Category {
 enum CategoryKey {
     Value(String),
     Other(Vec<String>),
+    /// A class of numbers, by its label.
+    Range(String),
     None,
 }
 
@@ -178,107 +218,12 @@ fn is_split(p: &Parcel) -> bool {
     }
 }
 
-/// Groups parcels into at most 8 coloured categories plus "no value".
-fn categorise(set: &ParcelSet, acres: &[f64], opts: &MapOptions) -> Vec<Category> {
-    let mut by_value: BTreeMap<String, (f64, Vec<usize>)> = BTreeMap::new();
-    let mut none: (f64, Vec<usize>) = (0.0, Vec::new());
-    for (i, p) in set.parcels.iter().enumerate() {
-        match category_value(p, &opts.color_by) {
-            Some(v) => {
-                let e = by_value.entry(v).or_default();
-                e.0 += acres[i];
-                e.1.push(i);
-            }
-            None => {
-                none.0 += acres[i];
-                none.1.push(i);
-            }
-        }
-    }
-    // Targets first (in the order given), then the other values by name.
-    let mut order: Vec<String> = Vec::new();
-    for (name, _) in &opts.targets {
-        if !order.contains(name) {
-            order.push(name.clone());
-        }
-    }
-    for v in by_value.keys() {
-        if !order.contains(v) {
-            order.push(v.clone());
-        }
-    }
-    // More values than colours: keep the largest (targets always kept), group the rest.
-    let mut kept: Vec<String> = order.clone();
-    let mut grouped_rest: Vec<String> = Vec::new();
-    if order.len() > PALETTE.len() {
-        let mut ranked: Vec<&String> = order
-            .iter()
-            .filter(|v| !opts.targets.iter().any(|(t, _)| t == *v))
-            .collect();
-        ranked.sort_by(|a, b| {
-            let aa = by_value.get(*a).map_or(0.0, |e| e.0);
-            let bb = by_value.get(*b).map_or(0.0, |e| e.0);
-            bb.total_cmp(&aa).then_with(|| a.cmp(b))
-        });
-        let room = (PALETTE.len() - 1).saturating_sub(order.len() - ranked.len());
-        let keep: Vec<String> = ranked.iter().take(room).map(|s| (*s).clone()).collect();
-        kept = order
-            .iter()
-            .filter(|v| opts.targets.iter().any(|(t, _)| t == *v) || keep.contains(v))
-            .cloned()
-            .collect();
-        grouped_rest = order
-            .iter()
-            .filter(|v| !kept.contains(v))
-            .cloned()
-            .collect();
-    }
-    let mut out = Vec::new();
-    for (k, v) in kept.iter().enumerate() {
-        let (a, parcels) = by_value.get(v).cloned().unwrap_or_default();
-        out.push(Category {
-            key: CategoryKey::Value(v.clone()),
-            colour: PALETTE[k % PALETTE.len()],
-            acres: a,
-            parcels,
-            target: opts.targets.iter().find(|(t, _)| t == v).map(|t| t.1),
-        });
-    }
-    if !grouped_rest.is_empty() {
-        let mut a = 0.0;
-        let mut parcels = Vec::new();
-        for v in &grouped_rest {
-            if let Some(e) = by_value.get(v) {
-                a += e.0;
-                parcels.extend_from_slice(&e.1);
-            }
-        }
-        parcels.sort_unstable();
-        out.push(Category {
-            key: CategoryKey::Other(grouped_rest.clone()),
-            colour: OTHER,
-            acres: a,
-            parcels,
-            target: None,
-        });
-    }
-    if !none.1.is_empty() {
-        out.push(Category {
-            key: CategoryKey::None,
-            colour: NO_VALUE,
-            acres: none.0,
-            parcels: none.1,
-            target: None,
-        });
-    }
-    out
-}
-
 impl Category {
     fn label(&self, color_by: &str) -> String {
         match &self.key {
             CategoryKey::Value(v) => clean_text(v),
             CategoryKey::Other(v) => format!("other: {}", clean_text(&v.join(", "))),
+            CategoryKey::Range(label) => label.clone(),
             CategoryKey::None => format!("no {}", clean_text(color_by)),
         }
     }
@@ -386,6 +331,7 @@ enum LegendRow {
     Heading(String),
     Category {
         colour: Rgb,
+        pattern: Option<usize>,
         name: String,
         detail: String,
         target: Option<String>,
@@ -471,7 +417,7 @@ pub fn render_svg(
         .map(|m2| m2 / M2_PER_ACRE)
         .collect();
     let total_acres: f64 = acres.iter().sum();
-    let categories = categorise(set, &acres, opts);
+    let categories = palette::categorise(set, &acres, opts)?;
     let split: Vec<usize> = (0..set.parcels.len())
         .filter(|&i| is_split(&set.parcels[i]))
         .collect();
@@ -546,6 +492,7 @@ pub fn render_svg(
         });
         rows.push(LegendRow::Category {
             colour: c.colour,
+            pattern: c.pattern,
             name: c.label(&opts.color_by),
             detail: format!(
                 "{} ac · {} · {} parcel{}",
@@ -652,7 +599,7 @@ pub fn render_svg(
             geom::fmt_px(fh),
             hatch_pattern("hatch-red", FINDING_RED),
             hatch_pattern("hatch-purple", FINDING_PURPLE),
-        ))?;
+        ) + &palette::pattern_defs())?;
         cv.fill_rect((0.0, 0.0), (w, h), WHITE, 1.0)?;
 
         // ---- The map ----
@@ -660,7 +607,7 @@ pub fn render_svg(
             "<g id=\"map\" clip-path=\"url(#map-clip)\" data-lat0=\"{}\" stroke-linejoin=\"round\">",
             proj.lat0
         ))?;
-        draw_parcels(&mut cv, set, &categories, &proj)?;
+        draw_parcels(&mut cv, set, &categories, &proj, opts.interactive)?;
         draw_zone_outlines(&mut cv, set, &categories, &proj)?;
         draw_split(&mut cv, set, &split, &proj)?;
         let marker_boxes = draw_findings(&mut cv, set, &findings, &proj)?;
@@ -771,6 +718,7 @@ fn draw_parcels(
     set: &ParcelSet,
     categories: &[Category],
     proj: &Projection,
+    interactive: bool,
 ) -> Result<(), RenderError> {
     // Parcel outlines only where parcels are big enough for them not to grey the fill.
     let typical = median_parcel_px(set, proj);
@@ -781,6 +729,25 @@ fn draw_parcels(
     };
     cv.raw(format!("<g id=\"parcels\" fill-rule=\"nonzero\"{stroke}>"))?;
     for c in categories {
+        if interactive {
+            // One element per parcel, carrying its index for the HTML map's script.
+            let mut g = String::new();
+            for &i in &c.parcels {
+                let mut d = String::new();
+                geom::push_multipolygon(&mut d, &set.parcels[i].geometry, proj);
+                if !d.is_empty() {
+                    let _ = write!(
+                        g,
+                        "<path class=\"parcel\" data-i=\"{i}\" fill=\"{}\" d=\"{d}\"/>",
+                        c.colour.css()
+                    );
+                }
+            }
+            if !g.is_empty() {
+                cv.raw(g)?;
+            }
+            continue;
+        }
         let mut d = String::new();
         for &i in &c.parcels {
             geom::push_multipolygon(&mut d, &set.parcels[i].geometry, proj);
@@ -791,12 +758,18 @@ fn draw_parcels(
         let name = match &c.key {
             CategoryKey::Value(v) => xml_escape(v),
             CategoryKey::Other(_) => "(other)".into(),
+            CategoryKey::Range(label) => xml_escape(label),
             CategoryKey::None => "(none)".into(),
         };
         cv.raw(format!(
             "<path class=\"category\" data-category=\"{name}\" fill=\"{}\" d=\"{d}\"/>",
             c.colour.css()
         ))?;
+        if let Some(k) = c.pattern {
+            cv.raw(format!(
+                "<path class=\"category-pattern\" fill=\"url(#cls-pat-{k})\" stroke=\"none\" d=\"{d}\"/>"
+            ))?;
+        }
     }
     cv.raw("</g>".into())
 }
@@ -1238,6 +1211,7 @@ fn draw_legend(
             }
             LegendRow::Category {
                 colour,
+                pattern,
                 name,
                 detail,
                 target,
@@ -1251,6 +1225,13 @@ fn draw_legend(
                     if *dissolved { "#222222" } else { "#888888" },
                     if *dissolved { "1.5" } else { "0.8" },
                 ))?;
+                if let Some(k) = pattern {
+                    cv.raw(format!(
+                        "<rect class=\"legend-pattern\" x=\"{}\" y=\"{}\" width=\"26\" height=\"16\" fill=\"url(#cls-pat-{k})\"/>",
+                        geom::fmt_px(x),
+                        geom::fmt_px(y + 1.0),
+                    ))?;
+                }
                 cv.text(
                     &truncate(name, chars(12.5)),
                     text_x,
@@ -1395,47 +1376,111 @@ mod tests {
         parse_parcels(text.as_bytes(), "test").unwrap()
     }
 
-    #[test]
-    fn categories_follow_targets_then_names_and_group_the_rest() {
+    fn use_fabric(n: usize) -> ParcelSet {
         let mut f = Vec::new();
-        for k in 0..10 {
+        for k in 0..n {
             f.push(square(
-                &format!("P{k}"),
-                &format!(r#"{{"use":"u{k}"}}"#),
+                &format!("P{k:02}"),
+                &format!(r#"{{"use":"u{k:02}","zone":"z{k:02}"}}"#),
                 67.0 + 0.01 * k as f64,
                 24.8,
-                0.001 * (k + 1) as f64,
+                0.001,
             ));
         }
-        f.push(square("Q", "{}", 67.5, 24.8, 0.001));
-        let set = set_of(&f);
+        f.push(square("Q", r#"{"zone":"retained"}"#, 67.5, 24.8, 0.001));
+        set_of(&f)
+    }
+
+    #[test]
+    fn every_class_is_listed_patterned_past_the_palette_and_merged_only_when_asked() {
+        let set = use_fabric(14);
         let acres: Vec<f64> = (0..set.parcels.len()).map(|i| i as f64).collect();
         let opts = MapOptions {
             color_by: "use".into(),
-            targets: vec![("u0".into(), 5.0)],
+            // Targets only count when colouring by zone.
+            targets: vec![("u05".into(), 5.0)],
             ..MapOptions::default()
         };
-        let cats = categorise(&set, &acres, &opts);
-        // u0 (target) first; 6 more largest values (u9..u4) by name; other; none.
+        let cats = palette::categorise(&set, &acres, &opts).unwrap();
         let keys: Vec<String> = cats.iter().map(|c| c.label("use")).collect();
+        let mut want: Vec<String> = (0..14).map(|k| format!("u{k:02}")).collect();
+        want.push("no use".into());
+        assert_eq!(keys, want);
+        assert!(cats.iter().all(|c| c.target.is_none()));
+        assert_eq!(cats[0].colour, palette::CATEGORICAL[0]);
         assert_eq!(
-            keys,
-            [
-                "u0",
-                "u4",
-                "u5",
-                "u6",
-                "u7",
-                "u8",
-                "u9",
-                "other: u1, u2, u3",
-                "no use"
-            ]
+            (cats[11].colour, cats[11].pattern),
+            (palette::CATEGORICAL[11], None)
         );
-        assert_eq!(cats[0].colour, PALETTE[0]);
-        assert_eq!(cats[0].target, Some(5.0));
-        assert_eq!(cats[7].parcels, vec![1, 2, 3]);
-        assert_eq!(cats[8].colour, NO_VALUE);
+        assert_eq!(
+            (cats[12].colour, cats[12].pattern),
+            (palette::CATEGORICAL[0], Some(1))
+        );
+        assert_eq!(cats[14].colour, palette::NO_VALUE);
+
+        let merged = MapOptions {
+            max_classes: Some(3),
+            ..opts
+        };
+        let cats = palette::categorise(&set, &acres, &merged).unwrap();
+        let keys: Vec<String> = cats.iter().map(|c| c.label("use")).collect();
+        assert_eq!(keys[..3], ["u00", "u01", "u02"]);
+        assert!(keys[3].starts_with("other: u03, u04"));
+        assert_eq!(cats[3].colour, palette::OTHER);
+        assert_eq!(cats[3].parcels, (3..14).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn zones_follow_targets_then_metadata_and_retained_is_grey() {
+        let mut set = use_fabric(3);
+        set.members.insert(
+            "metadata".into(),
+            serde_json::json!({"zones": ["z02", {"name": "z01"}]}),
+        );
+        let acres = vec![1.0; set.parcels.len()];
+        // A target does not reorder; a target zone without parcels is still listed.
+        let opts = MapOptions {
+            targets: vec![("z00".into(), 1.0), ("a".into(), 2.0)],
+            ..MapOptions::default()
+        };
+        let cats = palette::categorise(&set, &acres, &opts).unwrap();
+        let keys: Vec<String> = cats.iter().map(|c| c.label("zone")).collect();
+        assert_eq!(keys, ["z02", "z01", "a", "z00", "retained"]);
+        assert_eq!(cats[3].target, Some(1.0));
+        assert_eq!((cats[2].target, cats[2].parcels.len()), (Some(2.0), 0));
+        assert_eq!(cats[1].colour, palette::CATEGORICAL[1]);
+        assert_eq!(cats[4].colour, palette::RETAINED);
+    }
+
+    #[test]
+    fn numbers_get_a_ramp_and_unknown_properties_are_named() {
+        let set = use_fabric(12);
+        let acres: Vec<f64> = (0..set.parcels.len()).map(|i| i as f64).collect();
+        let opts = MapOptions {
+            color_by: "area".into(),
+            ..MapOptions::default()
+        };
+        let cats = palette::categorise(&set, &acres, &opts).unwrap();
+        // 13 values 0..12: breaks at the rounded quintiles 2, 5, 7, 10.
+        let labels: Vec<String> = cats.iter().map(|c| c.label("area")).collect();
+        assert_eq!(labels[0], "0 to under 2.00 ac");
+        assert_eq!(labels.last().unwrap(), "10.0 to 12.0 ac");
+        assert_eq!(cats[0].parcels, vec![0, 1]);
+        assert_eq!(cats.iter().map(|c| c.parcels.len()).sum::<usize>(), 13);
+        assert_eq!(cats[0].colour, palette::RAMP[0]);
+        assert_eq!(cats.last().unwrap().colour, palette::RAMP[4]);
+
+        let bad = MapOptions {
+            color_by: "landuse".into(),
+            ..MapOptions::default()
+        };
+        let err = palette::categorise(&set, &acres, &bad)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "test: --color-by landuse: no parcel has this property; the data has: area, use, zone"
+        );
     }
 
     #[test]
