@@ -24,6 +24,7 @@ pub mod fonts;
 pub mod format;
 mod geom;
 pub mod html;
+mod label_layout;
 mod labels;
 pub mod palette;
 pub mod pdf;
@@ -33,8 +34,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use geo::{
-    BoundingRect, Contains, Coord, InteriorPoint, LineString, MultiPolygon, Orient, Polygon, Rect,
-    orient::Direction,
+    BoundingRect, Coord, LineString, MultiPolygon, Orient, Polygon, Rect, orient::Direction,
 };
 use serde_json::Value;
 
@@ -44,7 +44,7 @@ use crate::report::grouped;
 use crate::validate::{Finding, FindingKind};
 use canvas::{Align, Canvas, Rgb, clean_text, truncate, xml_escape};
 pub use geom::{Projection, metres_per_degree, round_length_m};
-use labels::{Placer, PxBox, text_width};
+use labels::{PxBox, text_width};
 
 /// What to write on each parcel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -573,7 +573,28 @@ pub fn render_svg(
         fw - 2.0 * pad,
         fh - 2.0 * pad,
     );
-    let map_bottom = bottom + 40.0;
+    let frame = (left, top, left + fw, bottom);
+    // Zones drawn once as dissolved shapes: their outlines and their labels.
+    let dissolved: Vec<Option<MultiPolygon<f64>>> = categories
+        .iter()
+        .map(|c| matches!(c.key, CategoryKey::Value(_)).then(|| dissolve(set, &c.parcels)))
+        .collect();
+    let marker_boxes: Vec<PxBox> = findings
+        .iter()
+        .filter_map(|f| marker_box(f, &proj))
+        .collect();
+    let layout = layout_labels(
+        set,
+        &acres,
+        opts,
+        &categories,
+        &dissolved,
+        &proj,
+        &marker_boxes,
+        frame,
+    );
+    let table = callout_table(&layout.callouts, fw);
+    let map_bottom = bottom + 40.0 + table.height;
     let (legend_x, legend_y) = if side {
         (right + 20.0, top)
     } else {
@@ -608,25 +629,16 @@ pub fn render_svg(
             proj.lat0
         ))?;
         draw_parcels(&mut cv, set, &categories, &proj, opts.interactive)?;
-        draw_zone_outlines(&mut cv, set, &categories, &proj)?;
+        draw_zone_outlines(&mut cv, &categories, &dissolved, &proj)?;
         draw_split(&mut cv, set, &split, &proj)?;
-        let marker_boxes = draw_findings(&mut cv, set, &findings, &proj)?;
+        draw_findings(&mut cv, set, &findings, &proj)?;
         let grat = draw_graticule_lines(&mut cv, &proj, (left, top, left + fw, bottom))?;
         cv.raw("</g>".into())?;
         cv.stroke_rect((left, top), (left + fw, bottom), FRAME)?;
         draw_graticule_labels(&mut cv, &grat, (left, top, left + fw, bottom))?;
 
-        if opts.labels != LabelKind::None {
-            draw_labels(
-                &mut cv,
-                set,
-                &acres,
-                opts.labels,
-                &proj,
-                &marker_boxes,
-                (left, top, left + fw, bottom),
-            )?;
-        }
+        draw_labels(&mut cv, &layout)?;
+        draw_callout_table(&mut cv, &table, &layout.callouts, (left, bottom + 40.0))?;
 
         // ---- Header ----
         cv.raw("<g id=\"header\">".into())?;
@@ -676,8 +688,9 @@ pub fn render_svg(
         // ---- Footer ----
         cv.text(
             &format!(
-                "Projection: equirectangular, true scale at {}. Drawn by allot.",
-                geom::degree_label(proj.lat0, 3, false)
+                "Projection: equirectangular, true scale at {}. Drawn by allot.{}",
+                geom::degree_label(proj.lat0, 3, false),
+                label_note(opts, &layout)
             ),
             left,
             bottom + 30.0,
@@ -776,20 +789,19 @@ fn draw_parcels(
 
 fn draw_zone_outlines(
     cv: &mut Canvas,
-    set: &ParcelSet,
     categories: &[Category],
+    dissolved: &[Option<MultiPolygon<f64>>],
     proj: &Projection,
 ) -> Result<(), RenderError> {
     cv.raw(
         "<g id=\"zone-outlines\" fill=\"none\" stroke=\"#222222\" stroke-width=\"1.8\">".into(),
     )?;
-    for c in categories {
-        let CategoryKey::Value(v) = &c.key else {
+    for (c, shape) in categories.iter().zip(dissolved) {
+        let (CategoryKey::Value(v), Some(shape)) = (&c.key, shape) else {
             continue;
         };
-        let shape = dissolve(set, &c.parcels);
         let mut d = String::new();
-        geom::push_multipolygon(&mut d, &shape, proj);
+        geom::push_multipolygon(&mut d, shape, proj);
         if !d.is_empty() {
             cv.raw(format!(
                 "<path class=\"zone-outline\" data-category=\"{}\" d=\"{d}\"/>",
@@ -848,21 +860,11 @@ fn draw_findings(
             parcels,
             xml_escape(&f.message)
         );
-        let mut shape_px = 0.0;
-        // A shape outside lon/lat ranges (a hand-edited findings file) is not drawn.
-        let shape = f.geometry.as_ref().filter(|g| {
-            g.bounding_rect().is_some_and(|r| {
-                valid_lonlat([r.min().x, r.min().y]) && valid_lonlat([r.max().x, r.max().y])
-            })
-        });
+        let shape = drawable_shape(f);
         match (style, shape) {
             (FindingStyle::HatchRed | FindingStyle::HatchPurple, Some(geom_)) => {
                 let mut d = String::new();
                 geom::push_multipolygon(&mut d, geom_, proj);
-                if let Some(r) = geom_.bounding_rect() {
-                    shape_px =
-                        (r.width() * proj.px_per_deg_lon).max(r.height() * proj.px_per_deg_lat);
-                }
                 let (fill, stroke, dash) = if style == FindingStyle::HatchRed {
                     ("url(#hatch-red)", FINDING_RED, "")
                 } else {
@@ -901,11 +903,10 @@ fn draw_findings(
         }
         g.push_str("</g>");
         cv.raw(g)?;
-        // Every finding gets a marker, except shapes big enough to see.
-        if valid_lonlat(f.at) && shape_px < 12.0 {
-            let (x, y) = proj.xy(f.at[0], f.at[1]);
+        if let Some(b) = marker_box(f, proj) {
+            let (x, y) = ((b.0 + b.2) / 2.0, (b.1 + b.3) / 2.0);
             markers.push_str(&marker_svg(f.kind, x, y, Some(&f.message)));
-            boxes.push((x - 8.0, y - 8.0, x + 8.0, y + 8.0));
+            boxes.push(b);
         }
     }
     if !markers.is_empty() {
@@ -915,6 +916,35 @@ fn draw_findings(
     }
     cv.raw("</g>".into())?;
     Ok(boxes)
+}
+
+/// A finding's shape, when it lies within lon/lat ranges (a hand-edited findings file may not).
+fn drawable_shape(f: &Finding) -> Option<&MultiPolygon<f64>> {
+    f.geometry.as_ref().filter(|g| {
+        g.bounding_rect().is_some_and(|r| {
+            valid_lonlat([r.min().x, r.min().y]) && valid_lonlat([r.max().x, r.max().y])
+        })
+    })
+}
+
+/// The box of a finding's marker: every finding gets one at its point, except hatched shapes
+/// big enough to see.
+fn marker_box(f: &Finding, proj: &Projection) -> Option<PxBox> {
+    let hatched = matches!(
+        finding_style(f.kind),
+        FindingStyle::HatchRed | FindingStyle::HatchPurple
+    );
+    let shape_px = match drawable_shape(f).and_then(|g| g.bounding_rect()) {
+        Some(r) if hatched => {
+            (r.width() * proj.px_per_deg_lon).max(r.height() * proj.px_per_deg_lat)
+        }
+        _ => 0.0,
+    };
+    if !valid_lonlat(f.at) || shape_px >= 12.0 {
+        return None;
+    }
+    let (x, y) = proj.xy(f.at[0], f.at[1]);
+    Some((x - 8.0, y - 8.0, x + 8.0, y + 8.0))
 }
 
 /// A finding's marker centred at `(x, y)`: a diamond for a zone's area, a triangle for a zone
@@ -1130,60 +1160,191 @@ fn to_px_polygon(poly: &Polygon<f64>, proj: &Projection) -> Polygon<f64> {
     )
 }
 
-fn draw_labels(
-    cv: &mut Canvas,
+/// The largest part of a (multi)polygon, in pixels.
+fn largest_px_part(mp: &MultiPolygon<f64>, proj: &Projection) -> Option<Polygon<f64>> {
+    use geo::Area;
+    mp.0.iter()
+        .map(|p| to_px_polygon(p, proj))
+        .max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()))
+}
+
+/// Places the zone labels (when colouring by zone) and the parcel labels (largest parcels
+/// first, so small ones give way).
+#[allow(clippy::too_many_arguments)]
+fn layout_labels(
     set: &ParcelSet,
     acres: &[f64],
-    kind: LabelKind,
+    opts: &MapOptions,
+    categories: &[Category],
+    dissolved: &[Option<MultiPolygon<f64>>],
     proj: &Projection,
     obstacles: &[PxBox],
     frame: PxBox,
-) -> Result<(), RenderError> {
-    let size = 10.0;
-    let h = size + 2.0;
-    // Largest parcels first, so small ones give way.
-    let mut order: Vec<usize> = (0..set.parcels.len()).collect();
-    order.sort_by(|&a, &b| acres[b].total_cmp(&acres[a]).then(a.cmp(&b)));
-    let mut placer = Placer::new(3.0, obstacles);
-    let mut placed: Vec<(f64, f64, String)> = Vec::new();
-    for i in order {
-        let p = &set.parcels[i];
-        let Some(text) = label_text(p, acres[i], kind) else {
-            continue;
-        };
-        let w = text_width(&text, size) + 2.0;
-        let r = p.bbox();
-        if r.width() * proj.px_per_deg_lon < w || r.height() * proj.px_per_deg_lat < h {
-            continue;
+) -> label_layout::Layout {
+    let mut zones = Vec::new();
+    if opts.color_by == "zone" {
+        for (c, shape) in categories.iter().zip(dissolved) {
+            let (CategoryKey::Value(v), Some(shape)) = (&c.key, shape) else {
+                continue;
+            };
+            if let Some(poly) = largest_px_part(shape, proj) {
+                zones.push((
+                    truncate(&clean_text(v), 40),
+                    format!("{} ac", grouped(c.acres, 1)),
+                    poly,
+                ));
+            }
         }
-        let Some(pt) = p.geometry.interior_point() else {
-            continue;
-        };
-        let (x, y) = proj.xy(pt.x(), pt.y());
-        let bx = (x - w / 2.0, y - h / 2.0, x + w / 2.0, y + h / 2.0);
-        if bx.0 < frame.0 || bx.1 < frame.1 || bx.2 > frame.2 || bx.3 > frame.3 {
-            continue;
-        }
-        let label_rect = Rect::new(Coord { x: bx.0, y: bx.1 }, Coord { x: bx.2, y: bx.3 });
-        let fits = p
-            .geometry
-            .0
-            .iter()
-            .any(|poly| to_px_polygon(poly, proj).contains(&label_rect));
-        if !fits || !placer.try_place(bx) {
-            continue;
-        }
-        placed.push((x, y, text));
     }
-    cv.raw(
-        "<g id=\"labels\" stroke=\"#FFFFFF\" stroke-width=\"2.6\" stroke-opacity=\"0.9\" stroke-linejoin=\"round\" paint-order=\"stroke\">"
-            .into(),
-    )?;
-    for (x, y, text) in placed {
-        cv.text(&text, x, y, size, INK, Align::Centre, false)?;
+    let mut parcels = Vec::new();
+    if opts.labels != LabelKind::None {
+        let mut order: Vec<usize> = (0..set.parcels.len()).collect();
+        order.sort_by(|&a, &b| acres[b].total_cmp(&acres[a]).then(a.cmp(&b)));
+        for i in order {
+            let p = &set.parcels[i];
+            let Some(text) = label_text(p, acres[i], opts.labels) else {
+                continue;
+            };
+            if let Some(poly) = largest_px_part(&p.geometry, proj) {
+                parcels.push((i, text, poly));
+            }
+        }
     }
-    cv.raw("</g>".into())
+    label_layout::layout(&zones, &parcels, obstacles, frame)
 }
+
+/// The footer's note on labels: how many are on the map and how many in the call-out table.
+fn label_note(opts: &MapOptions, layout: &label_layout::Layout) -> String {
+    if opts.labels == LabelKind::None {
+        return String::new();
+    }
+    format!(
+        " Labels: {} on the map, {} in the call-out table.",
+        grouped(layout.placed.len() as f64, 0),
+        grouped(layout.callouts.len() as f64, 0)
+    )
+}
+
+/// The call-out table's shape: columns of `number text` under the map.
+struct CalloutTable {
+    cols: usize,
+    col_w: f64,
+    height: f64,
+}
+
+const CALLOUT_ROW: f64 = 13.0;
+
+fn callout_table(callouts: &[label_layout::Callout], width: f64) -> CalloutTable {
+    if callouts.is_empty() {
+        return CalloutTable {
+            cols: 1,
+            col_w: width,
+            height: 0.0,
+        };
+    }
+    let widest = callouts
+        .iter()
+        .map(|c| fonts::text_width_px(&format!("{}  {}", c.number, c.text), 10.0, false))
+        .fold(0.0, f64::max);
+    let col_w = widest + 16.0;
+    let cols = ((width / col_w).floor() as usize).max(1);
+    let rows = callouts.len().div_ceil(cols);
+    CalloutTable {
+        cols,
+        col_w,
+        height: 22.0 + rows as f64 * CALLOUT_ROW + 8.0,
+    }
+}
+
+fn draw_callout_table(
+    cv: &mut Canvas,
+    table: &CalloutTable,
+    callouts: &[label_layout::Callout],
+    (x, y): (f64, f64),
+) -> Result<(), RenderError> {
+    if callouts.is_empty() {
+        return Ok(());
+    }
+    let rows = callouts.len().div_ceil(table.cols);
+    let mut g = format!(
+        "<g id=\"callout-table\" font-family=\"sans-serif\" font-size=\"10\" fill=\"#222222\"><text x=\"{}\" y=\"{}\" font-weight=\"bold\" font-size=\"11\">Labels that do not fit on the map</text>",
+        geom::fmt_px(x),
+        geom::fmt_px(y + 12.0)
+    );
+    for (k, c) in callouts.iter().enumerate() {
+        let (col, row) = (k / rows, k % rows);
+        let tx = x + col as f64 * table.col_w;
+        let ty = y + 22.0 + (row as f64 + 0.75) * CALLOUT_ROW;
+        let _ = write!(
+            g,
+            "<text class=\"callout-entry\" data-n=\"{}\" x=\"{}\" y=\"{}\"><tspan font-weight=\"bold\">{}</tspan>  {}</text>",
+            c.number,
+            geom::fmt_px(tx),
+            geom::fmt_px(ty),
+            c.number,
+            xml_escape(&c.text)
+        );
+    }
+    g.push_str("</g>");
+    cv.raw(g)
+}
+
+fn draw_labels(cv: &mut Canvas, layout: &label_layout::Layout) -> Result<(), RenderError> {
+    let mut g = String::from(
+        "<g id=\"labels\" font-family=\"sans-serif\" fill=\"#222222\" stroke=\"#FFFFFF\" stroke-opacity=\"0.9\" stroke-linejoin=\"round\" paint-order=\"stroke\" text-anchor=\"middle\">",
+    );
+    for l in &layout.placed {
+        let (x, y) = (geom::fmt_px(l.bx.cx), geom::fmt_px(l.bx.cy));
+        let rot = if l.bx.angle == 0.0 {
+            String::new()
+        } else {
+            format!(" transform=\"rotate({:.2} {x} {y})\"", l.bx.angle)
+        };
+        let _ = write!(
+            g,
+            "<text class=\"label\" x=\"{x}\" y=\"{y}\" dy=\"0.36em\" font-size=\"{}\" stroke-width=\"{:.2}\"{rot}>{}</text>",
+            l.size,
+            l.size * 0.26,
+            xml_escape(&l.text)
+        );
+    }
+    for c in &layout.callouts {
+        let label = c.number.to_string();
+        let r = (fonts::text_width_px(&label, 7.0, true) / 2.0 + 2.0).max(5.0);
+        let (x, y) = (geom::fmt_px(c.at.0), geom::fmt_px(c.at.1));
+        let _ = write!(
+            g,
+            "<g class=\"callout\" data-n=\"{}\"><circle cx=\"{x}\" cy=\"{y}\" r=\"{:.1}\" fill=\"#FFFFFF\" stroke=\"#222222\" stroke-width=\"0.7\"/><text x=\"{x}\" y=\"{y}\" dy=\"0.36em\" font-size=\"7\" font-weight=\"bold\" stroke=\"none\">{}</text></g>",
+            c.number, r, c.number
+        );
+    }
+    g.push_str("</g><g id=\"zone-labels\" font-family=\"sans-serif\" fill=\"#111111\" stroke=\"#FFFFFF\" stroke-width=\"3\" stroke-opacity=\"0.85\" stroke-linejoin=\"round\" paint-order=\"stroke\" text-anchor=\"middle\">");
+    for z in &layout.zones {
+        let (x, y) = (z.bx.cx, z.bx.cy);
+        let line = z.size * LINE_GAP;
+        let _ = write!(
+            g,
+            "<g class=\"zone-label\" data-box=\"{} {} {} {}\"><text x=\"{}\" y=\"{}\" font-size=\"{}\" font-weight=\"bold\">{}</text><text x=\"{}\" y=\"{}\" font-size=\"{:.2}\">{}</text></g>",
+            geom::fmt_px(x - z.bx.hw),
+            geom::fmt_px(y - z.bx.hh),
+            geom::fmt_px(x + z.bx.hw),
+            geom::fmt_px(y + z.bx.hh),
+            geom::fmt_px(x),
+            geom::fmt_px(y - line * 0.5 + z.size * 0.36),
+            z.size,
+            xml_escape(&z.name),
+            geom::fmt_px(x),
+            geom::fmt_px(y + line * 0.5 + z.size * 0.3),
+            z.size * 0.85,
+            xml_escape(&z.area)
+        );
+    }
+    g.push_str("</g>");
+    cv.raw(g)
+}
+
+/// Distance between the baselines of a zone label's two lines, in name font sizes.
+const LINE_GAP: f64 = 1.0;
 
 fn draw_legend(
     cv: &mut Canvas,
