@@ -41,6 +41,52 @@ pub struct Args {
     /// Resolution of a PNG map in dots per inch (96: one pixel per SVG pixel).
     #[arg(long, default_value_t = 96.0)]
     pub dpi: f64,
+    /// Lay the map out on a print page (title block, legend, scale bar and a round
+    /// representative fraction such as 1:25,000 that is right on the printed page).
+    #[arg(long, value_enum, value_name = "A4|A3|A2|A1")]
+    pub page: Option<Paper>,
+    /// With --page: long side horizontal.
+    #[arg(long, requires = "page")]
+    pub landscape: bool,
+    /// Date printed in the title block (default: the data's metadata.date; never the clock).
+    #[arg(long)]
+    pub date: Option<String>,
+    /// A note printed in the title block.
+    #[arg(long)]
+    pub note: Option<String>,
+    /// Map only this window, in degrees; an inset shows the whole site.
+    #[arg(long, value_name = "W,S,E,N", value_parser = parse_bbox, conflicts_with = "focus")]
+    pub bbox: Option<[f64; 4]>,
+    /// Map only this zone's parcels (with a margin); an inset shows the whole site.
+    #[arg(long, value_name = "ZONE")]
+    pub focus: Option<String>,
+}
+
+/// Paper sizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Paper {
+    /// 210 × 297 mm.
+    #[value(name = "A4", alias = "a4")]
+    A4,
+    /// 297 × 420 mm.
+    #[value(name = "A3", alias = "a3")]
+    A3,
+    /// 420 × 594 mm.
+    #[value(name = "A2", alias = "a2")]
+    A2,
+    /// 594 × 841 mm.
+    #[value(name = "A1", alias = "a1")]
+    A1,
+}
+
+/// Parses `W,S,E,N` (four numbers).
+fn parse_bbox(s: &str) -> Result<[f64; 4], String> {
+    let v: Vec<f64> = s
+        .split(',')
+        .map(|x| x.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| format!("expected W,S,E,N (four numbers), got {s:?}"))?;
+    <[f64; 4]>::try_from(v).map_err(|_| format!("expected W,S,E,N (four numbers), got {s:?}"))
 }
 
 /// What to write on each parcel.
@@ -114,6 +160,19 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         dpi: args.dpi,
         max_classes: args.max_classes.map(|n| n as usize),
         interactive: false,
+        page: args.page.map(|p| allot::render::page::PageSpec {
+            paper: match p {
+                Paper::A4 => allot::render::page::Paper::A4,
+                Paper::A3 => allot::render::page::Paper::A3,
+                Paper::A2 => allot::render::page::Paper::A2,
+                Paper::A1 => allot::render::page::Paper::A1,
+            },
+            landscape: args.landscape,
+        }),
+        date: args.date.clone(),
+        note: args.note.clone(),
+        bbox: args.bbox,
+        focus: args.focus.clone(),
     };
     let svg = allot::render::format::render_map(&set, &findings, &opts, format)?;
     write_output(&args.output, &inputs, &svg)?;

@@ -29,7 +29,7 @@ pub const CAP: f64 = 0.729;
 /// Radius of a call-out number's circle, pixels.
 pub const CALLOUT_R: f64 = 6.0;
 /// Gap kept between labels, pixels.
-const GAP: f64 = 1.5;
+const GAP: f64 = 1.0;
 
 /// An oriented box: centre, half width and half height, angle in degrees (clockwise on screen,
 /// as SVG's `rotate`).

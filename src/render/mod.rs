@@ -26,6 +26,7 @@ mod geom;
 pub mod html;
 mod label_layout;
 mod labels;
+pub mod page;
 pub mod palette;
 pub mod pdf;
 pub mod png;
@@ -81,6 +82,16 @@ pub struct MapOptions {
     pub max_classes: Option<usize>,
     /// Draw each parcel as its own element carrying its index (`data-i`), for the HTML map.
     pub interactive: bool,
+    /// Lay the map out on a print page at a round scale (`None`: `width` pixels wide).
+    pub page: Option<page::PageSpec>,
+    /// The date in the title block (`None`: `metadata.date`, else no date; never the clock).
+    pub date: Option<String>,
+    /// A free note in the title block.
+    pub note: Option<String>,
+    /// Map only this window `[west, south, east, north]` (degrees); an inset shows the site.
+    pub bbox: Option<[f64; 4]>,
+    /// Map only this zone's parcels (with a margin); an inset shows the site.
+    pub focus: Option<String>,
 }
 
 impl Default for MapOptions {
@@ -94,6 +105,11 @@ impl Default for MapOptions {
             dpi: 96.0,
             max_classes: None,
             interactive: false,
+            page: None,
+            date: None,
+            note: None,
+            bbox: None,
+            focus: None,
         }
     }
 }
@@ -138,6 +154,9 @@ pub enum RenderError {
         /// Height in pixels.
         height: u64,
     },
+    /// `--bbox` or `--focus` is unusable.
+    #[error("{0}")]
+    Window(String),
     /// `--color-by` names a property no parcel has.
     #[error("{file}: --color-by {property}: no parcel has this property; the data has: {}", if available.is_empty() { "no properties".to_string() } else { available.join(", ") })]
     UnknownProperty {
@@ -462,6 +481,12 @@ pub fn render_svg(
         }
     }
     let mut extent = extent.unwrap_or_else(|| bbox_of(&set.parcels[0].geometry));
+    // A part of the site: the window is mapped, the whole site goes in an inset.
+    let window = page::window(set, opts.bbox, opts.focus.as_deref())?;
+    let site_extent = extent;
+    if let Some(win) = window {
+        extent = win;
+    }
     // A degenerate extent (a zero-area parcel) still gets a map.
     let min_span = 1e-4;
     if extent.width() < min_span || extent.height() < min_span {
@@ -540,18 +565,34 @@ pub fn render_svg(
     if opts.labels == LabelKind::Area {
         rows.push(LegendRow::Note("Labels: parcel acres.".into()));
     }
-    let legend_h: f64 = rows.iter().map(LegendRow::height).sum::<f64>() + 20.0;
 
     // ---- Layout ----
-    let w = f64::from(opts.width);
-    let margin = 16.0;
-    let illustrative = set.is_illustrative();
-    let header_h = margin + if illustrative { 66.0 } else { 48.0 };
-    let side = opts.width >= 640;
-    let panel_w = if side {
-        (w * 0.26).clamp(220.0, 340.0)
+    // Without a page, maps wider than 1,600 px are drawn 1,600 logical px wide and scaled up,
+    // so text grows with the width.
+    let text_k = match opts.page {
+        Some(_) => 1.0,
+        None => (f64::from(opts.width) / 1600.0).max(1.0),
+    };
+    let page_px = opts.page.map(page::PageSpec::px);
+    let w = match page_px {
+        Some((pw, _)) => f64::from(pw),
+        None => (f64::from(opts.width) / text_k).round(),
+    };
+    let margin = if opts.page.is_some() {
+        10.0 * page::PX_PER_MM
     } else {
+        16.0
+    };
+    let title = title_of(set, opts);
+    let header = header_lines(set, opts, &title, total_acres, w - 2.0 * margin);
+    let header_h = margin + header.iter().map(|l| l.2).sum::<f64>() + 2.0;
+    let side = w >= 640.0;
+    let panel_w = if !side {
         w - 2.0 * margin
+    } else if opts.page.is_some() {
+        (w * 0.2).clamp(240.0, 320.0)
+    } else {
+        (w * 0.26).clamp(220.0, 340.0)
     };
     let left = margin + 62.0;
     let right = if side {
@@ -562,17 +603,55 @@ pub fn render_svg(
     let top = header_h + 4.0;
     let fw = (right - left).max(40.0);
     let (mx, my) = metres_per_degree((extent.min().y + extent.max().y) / 2.0);
-    let aspect = (extent.height() * my) / (extent.width() * mx);
-    let pad = (fw * 0.04).max(8.0);
-    let fh = ((fw - 2.0 * pad) * aspect + 2.0 * pad).clamp(0.45 * fw, 1.5 * fw);
+    let (fh, proj, scale_n) = match page_px {
+        Some((_, ph)) => {
+            // The frame fills the page; the map is drawn at the largest round scale that fits.
+            let fh = (f64::from(ph) - margin - 40.0 - top).max(40.0);
+            let pad = 8.0;
+            let n = page::choose_scale(
+                extent.width() * mx,
+                extent.height() * my,
+                fw - 2.0 * pad,
+                fh - 2.0 * pad,
+            );
+            let proj = page::projection_at(extent, n, (left + fw / 2.0, top + fh / 2.0));
+            (fh, proj, Some(n))
+        }
+        None => {
+            let aspect = (extent.height() * my) / (extent.width() * mx);
+            let pad = (fw * 0.04).max(8.0);
+            let fh = ((fw - 2.0 * pad) * aspect + 2.0 * pad).clamp(0.45 * fw, 1.5 * fw);
+            let proj = Projection::fit(
+                extent,
+                left + pad,
+                top + pad,
+                fw - 2.0 * pad,
+                fh - 2.0 * pad,
+            );
+            (fh, proj, None)
+        }
+    };
     let bottom = top + fh;
-    let proj = Projection::fit(
-        extent,
-        left + pad,
-        top + pad,
-        fw - 2.0 * pad,
-        fh - 2.0 * pad,
-    );
+    if let (Some(n), Some(spec)) = (scale_n, opts.page) {
+        let at = rows
+            .iter()
+            .position(|r| matches!(r, LegendRow::ScaleAndNorth))
+            .map_or(rows.len(), |k| k + 1);
+        rows.insert(
+            at,
+            LegendRow::Note(format!(
+                "Scale {} on {} {}",
+                page::fraction_label(n),
+                spec.paper.name(),
+                if spec.landscape {
+                    "landscape"
+                } else {
+                    "portrait"
+                }
+            )),
+        );
+    }
+    let legend_h: f64 = rows.iter().map(LegendRow::height).sum::<f64>() + 20.0;
     let frame = (left, top, left + fw, bottom);
     // Zones drawn once as dissolved shapes: their outlines and their labels.
     let dissolved: Vec<Option<MultiPolygon<f64>>> = categories
@@ -593,24 +672,40 @@ pub fn render_svg(
         &marker_boxes,
         frame,
     );
-    let table = callout_table(&layout.callouts, fw);
-    let map_bottom = bottom + 40.0 + table.height;
+    // On a page the call-out table and the inset go in the side panel under the legend;
+    // otherwise the table goes under the map.
+    let in_panel = opts.page.is_some() && side;
+    let table = callout_table(&layout.callouts, if in_panel { panel_w } else { fw });
+    let map_bottom = bottom + 40.0 + if in_panel { 0.0 } else { table.height };
     let (legend_x, legend_y) = if side {
         (right + 20.0, top)
     } else {
         (margin, map_bottom + 4.0)
     };
-    let h = if side {
-        (map_bottom + margin).max(legend_y + legend_h + margin)
+    let inset_h = if window.is_some() && side {
+        (panel_w * 0.75).min(220.0)
     } else {
-        legend_y + legend_h + margin
+        0.0
+    };
+    let inset_at = (legend_x, legend_y + legend_h + 4.0);
+    let table_at = if in_panel {
+        (
+            legend_x,
+            inset_at.1 + inset_h + if inset_h > 0.0 { 12.0 } else { 0.0 },
+        )
+    } else {
+        (left, bottom + 40.0)
+    };
+    let h = match page_px {
+        Some((_, ph)) => f64::from(ph),
+        None if side => (map_bottom + margin).max(legend_y + legend_h + inset_h + margin),
+        None => legend_y + legend_h + margin,
     };
     let h = h.ceil();
 
     let mut buf = String::new();
     let raws = {
-        let mut cv = Canvas::new(&mut buf, opts.width, h as u32);
-        let title = title_of(set, opts);
+        let mut cv = Canvas::new(&mut buf, w as u32, h as u32);
         cv.raw(format!(
             "<title>{}</title>\n<defs>\n<clipPath id=\"map-clip\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/></clipPath>\n{}{}</defs>",
             xml_escape(&title),
@@ -638,50 +733,31 @@ pub fn render_svg(
         draw_graticule_labels(&mut cv, &grat, (left, top, left + fw, bottom))?;
 
         draw_labels(&mut cv, &layout)?;
-        draw_callout_table(&mut cv, &table, &layout.callouts, (left, bottom + 40.0))?;
+        draw_callout_table(&mut cv, &table, &layout.callouts, table_at)?;
+        if let (Some(win), true) = (window, inset_h > 0.0) {
+            cv.raw(page::inset_svg(
+                set,
+                &categories,
+                site_extent,
+                win,
+                (inset_at.0, inset_at.1, panel_w, inset_h),
+            ))?;
+        }
 
         // ---- Header ----
         cv.raw("<g id=\"header\">".into())?;
-        let max_chars = |size: f64| ((w - 2.0 * margin) / (size * 0.55)).max(8.0) as usize;
-        cv.text(
-            &truncate(&title, max_chars(20.0)),
-            margin,
-            margin + 10.0,
-            20.0,
-            INK,
-            Align::Left,
-            true,
-        )?;
-        let mut sub = format!(
-            "{} acres in {} parcels",
-            grouped(total_acres, 1),
-            grouped(set.parcels.len() as f64, 0)
-        );
-        if let Some(Value::String(src)) = set.metadata_field("source") {
-            let _ = write!(sub, " · Source: {}", clean_text(src));
-        }
-        cv.text(
-            &truncate(&sub, max_chars(12.5)),
-            margin,
-            margin + 32.0,
-            12.5,
-            GREY,
-            Align::Left,
-            false,
-        )?;
-        if illustrative {
+        let mut y = margin;
+        for (text, size, height, colour, bold) in &header {
             cv.text(
-                &truncate(
-                    "Illustrative: not a survey. Parcel shapes, positions and uses are not facts about the site.",
-                    max_chars(12.5),
-                ),
+                text,
                 margin,
-                margin + 51.0,
-                12.5,
-                ILLUSTRATIVE_RED,
+                y + height / 2.0,
+                *size,
+                *colour,
                 Align::Left,
-                true,
+                *bold,
             )?;
+            y += height;
         }
         cv.raw("</g>".into())?;
 
@@ -703,7 +779,108 @@ pub fn render_svg(
         draw_legend(&mut cv, &rows, (legend_x, legend_y), panel_w, &proj)?;
         cv.finish()?
     };
-    canvas::splice(&buf, &raws)
+    let svg = canvas::splice(&buf, &raws)?;
+    // The drawing's size: millimetres on a page, else the width asked for.
+    let drawn = format!("<svg width=\"{}\" height=\"{}\"", w as u32, h as u32);
+    let size = match opts.page {
+        Some(_) => format!(
+            "<svg width=\"{:.3}mm\" height=\"{:.3}mm\"",
+            w / page::PX_PER_MM,
+            h / page::PX_PER_MM
+        ),
+        None => format!(
+            "<svg width=\"{}\" height=\"{}\"",
+            opts.width,
+            (h * text_k).round() as u32
+        ),
+    };
+    Ok(svg.replacen(&drawn, &size, 1))
+}
+
+/// One header line: text, font size, line height, colour, bold.
+type HeaderLine = (String, f64, f64, Rgb, bool);
+
+/// Splits cleaned text into lines at most `max_w` pixels wide at `size` (words longer than a
+/// line stay whole on their own line).
+fn wrap(text: &str, size: f64, bold: bool, max_w: f64) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for word in text.split(' ') {
+        let cand = if cur.is_empty() {
+            word.to_string()
+        } else {
+            format!("{cur} {word}")
+        };
+        if !cur.is_empty() && fonts::text_width_px(&cand, size, bold) > max_w {
+            lines.push(std::mem::take(&mut cur));
+            cur = word.to_string();
+        } else {
+            cur = cand;
+        }
+    }
+    if !cur.is_empty() || lines.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
+
+/// The header: the title (shrunk from 20 to 14 px to fit one line, then wrapped), the area and
+/// source, the date, the "Illustrative" line when the data says so, and the note; every line
+/// wrapped to `max_w`, never cut.
+fn header_lines(
+    set: &ParcelSet,
+    opts: &MapOptions,
+    title: &str,
+    total_acres: f64,
+    max_w: f64,
+) -> Vec<HeaderLine> {
+    let mut out: Vec<HeaderLine> = Vec::new();
+    let mut size = 20.0;
+    while size > 14.0 && fonts::text_width_px(title, size, true) > max_w {
+        size -= 1.0;
+    }
+    for l in wrap(title, size, true, max_w) {
+        out.push((l, size, size * 1.3, INK, true));
+    }
+    let mut sub = format!(
+        "{} acres in {} parcels",
+        grouped(total_acres, 1),
+        grouped(set.parcels.len() as f64, 0)
+    );
+    if let Some(Value::String(src)) = set.metadata_field("source") {
+        let _ = write!(sub, " · Source: {}", clean_text(src));
+    }
+    let date = opts
+        .date
+        .clone()
+        .or_else(|| match set.metadata_field("date") {
+            Some(Value::String(d)) => Some(d.clone()),
+            _ => None,
+        });
+    if let Some(d) = date {
+        let _ = write!(sub, " · Date: {}", clean_text(&d));
+    }
+    let mut first = true;
+    for l in wrap(&sub, 12.5, false, max_w) {
+        out.push((l, 12.5, if first { 20.0 } else { 16.5 }, GREY, false));
+        first = false;
+    }
+    if set.is_illustrative() {
+        for l in wrap(
+            "Illustrative: not a survey. Parcel shapes, positions and uses are not facts about the site.",
+            12.5,
+            true,
+            max_w,
+        ) {
+            out.push((l, 12.5, 18.0, ILLUSTRATIVE_RED, true));
+        }
+    }
+    if let Some(note) = &opts.note {
+        for l in wrap(&clean_text(note), 12.0, false, max_w) {
+            out.push((l, 12.0, 16.5, INK, false));
+        }
+    }
+    out
 }
 
 fn hatch_pattern(id: &str, colour: &str) -> String {
