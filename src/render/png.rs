@@ -5,7 +5,7 @@ use resvg::{tiny_skia, usvg};
 use super::{RenderError, fonts};
 
 /// The usvg options every rasterised or converted map uses: the shipped fonts and nothing else.
-pub(crate) fn usvg_options() -> usvg::Options<'static> {
+fn usvg_options() -> usvg::Options<'static> {
     usvg::Options {
         font_family: fonts::FAMILY.to_string(),
         fontdb: fonts::database(),
@@ -14,7 +14,7 @@ pub(crate) fn usvg_options() -> usvg::Options<'static> {
 }
 
 /// Parses an SVG produced by allot into a usvg tree.
-pub(crate) fn parse_svg(svg: &str) -> Result<usvg::Tree, RenderError> {
+fn parse_svg(svg: &str) -> Result<usvg::Tree, RenderError> {
     usvg::Tree::from_str(svg, &usvg_options())
         .map_err(|e| RenderError::Drawing(format!("reading the SVG back failed: {e}")))
 }
