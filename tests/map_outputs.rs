@@ -467,7 +467,8 @@ fn harness(id: &str, query: &str) -> String {
     document.getElementById('zoom-in').click();
     out.zoomed = document.querySelector('svg').getAttribute('viewBox') !== before;
     document.querySelector('#layers input[data-layer="labels"]').click();
-    out.labelsHidden = getComputedStyle(document.getElementById('labels')).display === 'none';
+    var lab = document.getElementById('labels');
+    out.labelsHidden = lab ? getComputedStyle(lab).display === 'none' : null;
   }} catch (e) {{ window.__errors.push('harness: ' + e); }}
   out.errors = window.__errors;
   out.pwned = window.PWNED === undefined ? null : String(window.PWNED);

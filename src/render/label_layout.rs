@@ -313,10 +313,23 @@ pub fn fit_label(text: &str, poly: &Polygon<f64>, occupied: &Occupied) -> Option
         };
         // Quick reject: the box's half height must fit the pole's clearance.
         if inner_hh <= dist + 1e-9 {
-            for d in slide_offsets(poly, (px, py), (c, s), hw) {
+            // Along the text's direction, then (for shapes that are not thin) across it.
+            let along = slide_offsets(poly, (px, py), (c, s), hw)
+                .into_iter()
+                .map(|d| (c * d, s * d));
+            let across: Vec<(f64, f64)> = if thin {
+                Vec::new()
+            } else {
+                slide_offsets(poly, (px, py), (-s, c), hh)
+                    .into_iter()
+                    .skip(1)
+                    .map(|d| (-s * d, c * d))
+                    .collect()
+            };
+            for (dx, dy) in along.chain(across) {
                 let b = OBox {
-                    cx: px + c * d,
-                    cy: py + s * d,
+                    cx: px + dx,
+                    cy: py + dy,
                     hw,
                     hh,
                     angle,

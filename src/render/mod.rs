@@ -1454,11 +1454,13 @@ fn draw_callout_table(
         let ty = y + 22.0 + (row as f64 + 0.75) * CALLOUT_ROW;
         let _ = write!(
             g,
-            "<text class=\"callout-entry\" data-n=\"{}\" x=\"{}\" y=\"{}\"><tspan font-weight=\"bold\">{}</tspan>  {}</text>",
-            c.number,
+            "<text class=\"callout-number\" x=\"{}\" y=\"{}\" font-weight=\"bold\">{}</text><text class=\"callout-entry\" data-n=\"{}\" x=\"{}\" y=\"{}\">{}</text>",
             geom::fmt_px(tx),
             geom::fmt_px(ty),
             c.number,
+            c.number,
+            geom::fmt_px(tx + fonts::text_width_px(&format!("{}  ", c.number), 10.0, true)),
+            geom::fmt_px(ty),
             xml_escape(&c.text)
         );
     }
@@ -1467,7 +1469,8 @@ fn draw_callout_table(
 }
 
 fn draw_labels(cv: &mut Canvas, layout: &label_layout::Layout) -> Result<(), RenderError> {
-    let mut g = String::from(
+    let mut g = String::new();
+    let mut labels = String::from(
         "<g id=\"labels\" font-family=\"sans-serif\" fill=\"#222222\" stroke=\"#FFFFFF\" stroke-opacity=\"0.9\" stroke-linejoin=\"round\" paint-order=\"stroke\" text-anchor=\"middle\">",
     );
     for l in &layout.placed {
@@ -1478,29 +1481,42 @@ fn draw_labels(cv: &mut Canvas, layout: &label_layout::Layout) -> Result<(), Ren
             format!(" transform=\"rotate({:.2} {x} {y})\"", l.bx.angle)
         };
         let _ = write!(
-            g,
+            labels,
             "<text class=\"label\" x=\"{x}\" y=\"{y}\" dy=\"0.36em\" font-size=\"{}\" stroke-width=\"{:.2}\"{rot}>{}</text>",
             l.size,
             l.size * 0.26,
             xml_escape(&l.text)
         );
     }
+    labels.push_str("</g>");
+    if !layout.placed.is_empty() {
+        g.push_str(&labels);
+    }
+    let mut callouts = String::from(
+        "<g id=\"callouts\" font-family=\"sans-serif\" fill=\"#222222\" text-anchor=\"middle\">",
+    );
     for c in &layout.callouts {
         let label = c.number.to_string();
         let r = (fonts::text_width_px(&label, 7.0, true) / 2.0 + 2.0).max(5.0);
         let (x, y) = (geom::fmt_px(c.at.0), geom::fmt_px(c.at.1));
         let _ = write!(
-            g,
+            callouts,
             "<g class=\"callout\" data-n=\"{}\"><circle cx=\"{x}\" cy=\"{y}\" r=\"{:.1}\" fill=\"#FFFFFF\" stroke=\"#222222\" stroke-width=\"0.7\"/><text x=\"{x}\" y=\"{y}\" dy=\"0.36em\" font-size=\"7\" font-weight=\"bold\" stroke=\"none\">{}</text></g>",
             c.number, r, c.number
         );
     }
-    g.push_str("</g><g id=\"zone-labels\" font-family=\"sans-serif\" fill=\"#111111\" stroke=\"#FFFFFF\" stroke-width=\"3\" stroke-opacity=\"0.85\" stroke-linejoin=\"round\" paint-order=\"stroke\" text-anchor=\"middle\">");
+    callouts.push_str("</g>");
+    if !layout.callouts.is_empty() {
+        g.push_str(&callouts);
+    }
+    let mut zones = String::from(
+        "<g id=\"zone-labels\" font-family=\"sans-serif\" fill=\"#111111\" stroke=\"#FFFFFF\" stroke-width=\"3\" stroke-opacity=\"0.85\" stroke-linejoin=\"round\" paint-order=\"stroke\" text-anchor=\"middle\">",
+    );
     for z in &layout.zones {
         let (x, y) = (z.bx.cx, z.bx.cy);
         let line = z.size * LINE_GAP;
         let _ = write!(
-            g,
+            zones,
             "<g class=\"zone-label\" data-box=\"{} {} {} {}\"><text x=\"{}\" y=\"{}\" font-size=\"{}\" font-weight=\"bold\">{}</text><text x=\"{}\" y=\"{}\" font-size=\"{:.2}\">{}</text></g>",
             geom::fmt_px(x - z.bx.hw),
             geom::fmt_px(y - z.bx.hh),
@@ -1516,7 +1532,13 @@ fn draw_labels(cv: &mut Canvas, layout: &label_layout::Layout) -> Result<(), Ren
             xml_escape(&z.area)
         );
     }
-    g.push_str("</g>");
+    zones.push_str("</g>");
+    if !layout.zones.is_empty() {
+        g.push_str(&zones);
+    }
+    if g.is_empty() {
+        return Ok(());
+    }
     cv.raw(g)
 }
 
