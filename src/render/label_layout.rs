@@ -568,7 +568,7 @@ mod tests {
         let occ = Occupied::new(&[]);
         let (size, b) = fit_label("PSM-123", &road, &occ).unwrap();
         assert!((b.angle - 30.0).abs() < 1e-6);
-        assert!(size <= 10.0 && size >= MIN_SIZE);
+        assert!((MIN_SIZE..=10.0).contains(&size));
         // A square 40 px wide: "PSM-123" at 10 px is 47 px wide, so it shrinks, unturned.
         let sq = rect_poly(0.0, 0.0, 40.0, 40.0);
         let (size, b) = fit_label("PSM-123", &sq, &occ).unwrap();
@@ -595,7 +595,7 @@ mod tests {
         let ((x, y), d) = pole(&l).unwrap();
         assert!(l.contains(&geo::Point::new(x, y)));
         // The deepest point is in the corner square, equidistant (r) from the two outer edges
-        // and the reflex vertex (20, 20): r + r·√2/2... i.e. (20 − r)·√2 = r → r = 20 / (1 + 1/√2).
+        // and the reflex vertex (20, 20): (20 − r)·√2 = r, so r = 20 / (1 + 1/√2).
         let r = 20.0 / (1.0 + std::f64::consts::FRAC_1_SQRT_2);
         assert!((d - r).abs() < 0.6, "{d} vs {r}");
     }

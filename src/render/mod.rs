@@ -579,7 +579,7 @@ pub fn render_svg(
         None => (f64::from(opts.width) / text_k).round(),
     };
     let margin = if opts.page.is_some() {
-        10.0 * page::PX_PER_MM
+        7.0 * page::PX_PER_MM
     } else {
         16.0
     };
@@ -605,9 +605,10 @@ pub fn render_svg(
     let (mx, my) = metres_per_degree((extent.min().y + extent.max().y) / 2.0);
     let (fh, proj, scale_n) = match page_px {
         Some((_, ph)) => {
-            // The frame fills the page; the map is drawn at the largest round scale that fits.
-            let fh = (f64::from(ph) - margin - 40.0 - top).max(40.0);
-            let pad = 8.0;
+            // The frame fills the page (7 mm margins, room for the graticule labels and the
+            // footer below it); the map is drawn at the largest round scale that fits.
+            let fh = (f64::from(ph) - margin - 32.0 - top).max(40.0);
+            let pad = 4.0;
             let n = page::choose_scale(
                 extent.width() * mx,
                 extent.height() * my,
@@ -1337,11 +1338,44 @@ fn to_px_polygon(poly: &Polygon<f64>, proj: &Projection) -> Polygon<f64> {
     )
 }
 
-/// The largest part of a (multi)polygon, in pixels.
-fn largest_px_part(mp: &MultiPolygon<f64>, proj: &Projection) -> Option<Polygon<f64>> {
-    use geo::Area;
-    mp.0.iter()
-        .map(|p| to_px_polygon(p, proj))
+/// The largest part of a (multi)polygon inside the map frame, in pixels (`None` when none of
+/// it is inside: a parcel outside a `--bbox` or `--focus` window gets no label).
+fn largest_px_part(
+    mp: &MultiPolygon<f64>,
+    proj: &Projection,
+    frame: PxBox,
+) -> Option<Polygon<f64>> {
+    use geo::{Area, BooleanOps};
+    let px = MultiPolygon(mp.0.iter().map(|p| to_px_polygon(p, proj)).collect());
+    let r = px.bounding_rect()?;
+    if r.max().x <= frame.0 || r.min().x >= frame.2 || r.max().y <= frame.1 || r.min().y >= frame.3
+    {
+        return None;
+    }
+    let inside = r.min().x >= frame.0
+        && r.max().x <= frame.2
+        && r.min().y >= frame.1
+        && r.max().y <= frame.3;
+    let parts = if inside {
+        px
+    } else {
+        let f = Rect::new(
+            Coord {
+                x: frame.0,
+                y: frame.1,
+            },
+            Coord {
+                x: frame.2,
+                y: frame.3,
+            },
+        )
+        .to_polygon();
+        px.intersection(&MultiPolygon(vec![f]))
+    };
+    parts
+        .0
+        .into_iter()
+        .filter(|p| p.unsigned_area() > 0.0)
         .max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()))
 }
 
@@ -1364,7 +1398,7 @@ fn layout_labels(
             let (CategoryKey::Value(v), Some(shape)) = (&c.key, shape) else {
                 continue;
             };
-            if let Some(poly) = largest_px_part(shape, proj) {
+            if let Some(poly) = largest_px_part(shape, proj, frame) {
                 zones.push((
                     truncate(&clean_text(v), 40),
                     format!("{} ac", grouped(c.acres, 1)),
@@ -1382,7 +1416,7 @@ fn layout_labels(
             let Some(text) = label_text(p, acres[i], opts.labels) else {
                 continue;
             };
-            if let Some(poly) = largest_px_part(&p.geometry, proj) {
+            if let Some(poly) = largest_px_part(&p.geometry, proj, frame) {
                 parcels.push((i, text, poly));
             }
         }

@@ -69,7 +69,7 @@ fn is_ref_entry(line: &[u8]) -> bool {
 /// Sorts every run of consecutive `/Name N 0 R` lines of equal indentation, outside streams.
 fn sort_reference_runs(pdf: Vec<u8>) -> Vec<u8> {
     let mut out = Vec::with_capacity(pdf.len());
-    let mut lines = pdf.split_inclusive(|&b| b == b'\n').peekable();
+    let lines = pdf.split_inclusive(|&b| b == b'\n');
     let mut in_stream = false;
     let mut run: Vec<&[u8]> = Vec::new();
     let indent = |l: &[u8]| l.len() - l.trim_ascii_start().len();
@@ -79,7 +79,7 @@ fn sort_reference_runs(pdf: Vec<u8>) -> Vec<u8> {
             out.extend_from_slice(l);
         }
     };
-    while let Some(line) = lines.next() {
+    for line in lines {
         let body = line.strip_suffix(b"\n").unwrap_or(line);
         if in_stream {
             out.extend_from_slice(line);
