@@ -21,7 +21,10 @@
   function make(tag, s) { return text(document.createElement(tag), s); }
 
   // ---- Pan and zoom (the viewBox) ----
-  var w0 = parseFloat(svg.getAttribute("width")), h0 = parseFloat(svg.getAttribute("height"));
+  // The drawing's own coordinates (its viewBox; a page map is sized in mm, drawn in px).
+  var base = svg.viewBox && svg.viewBox.baseVal;
+  var w0 = base && base.width ? base.width : parseFloat(svg.getAttribute("width"));
+  var h0 = base && base.height ? base.height : parseFloat(svg.getAttribute("height"));
   var home = [0, 0, w0, h0];
   var vb = home.slice();
   svg.removeAttribute("width");
