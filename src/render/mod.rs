@@ -1,6 +1,6 @@
 //! Rendering: parcels, zones and findings drawn to an SVG map a planner can put in a report.
 //!
-//! [`render_svg`] draws, with plotters' SVG backend (see [`canvas`] for the few raw fragments):
+//! [`render_svg`] draws, with plotters' SVG backend (see the `canvas` module for the few raw fragments):
 //! - parcels filled by zone (or `land_use`, or any property) in Paul Tol's colour-blind-safe
 //!   "light" palette, thin parcel outlines, each zone's dissolved boundary in bold, holes as holes
 //!   (one path per category with `fill-rule="nonzero"` and holes wound against their shells);
