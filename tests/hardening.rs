@@ -252,7 +252,8 @@ fn a_failed_write_leaves_no_partial_or_temporary_file() {
     // Outputs in a "folder" that is a file, or onto a path that is a directory.
     let runs: Vec<Vec<&str>> = vec![
         vec!["map", "in.geojson", "-o", "file.txt/M.svg"],
-        vec!["map", "in.geojson", "-o", "d"],
+        // (a map's extension names its format, so the directory is "d.svg")
+        vec!["map", "in.geojson", "-o", "d.svg"],
         vec!["validate", "in.geojson", "--findings", "d"],
         vec!["validate", "in.geojson", "--map", "file.txt/V.svg"],
         vec!["plan", "in.geojson", "-o", "d"],
@@ -273,6 +274,7 @@ fn a_failed_write_leaves_no_partial_or_temporary_file() {
         }
         let dir = setup(&[("in.geojson", input.as_bytes()), ("file.txt", b"keep")]);
         std::fs::create_dir(dir.path().join("d")).unwrap();
+        std::fs::create_dir(dir.path().join("d.svg")).unwrap();
         let before = tree(dir.path());
         let r = allot(dir.path(), &args);
         assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);

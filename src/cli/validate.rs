@@ -42,8 +42,8 @@ pub struct Args {
     /// Also write the findings as GeoJSON (overlap and gap shapes as polygons, others as points).
     #[arg(long, value_name = "OUT.geojson")]
     pub findings: Option<PathBuf>,
-    /// Also draw the parcels and findings to an SVG map.
-    #[arg(long, value_name = "MAP.svg")]
+    /// Also draw the parcels and findings to a map (.svg, .png, .pdf or .html, by the extension).
+    #[arg(long, value_name = "MAP.svg|png|pdf|html")]
     pub map: Option<PathBuf>,
 }
 
@@ -60,6 +60,10 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         .collect();
     // Refuse before doing the work.
     super::check_outputs(&outputs, &inputs)?;
+    let map_format = match &args.map {
+        Some(path) => Some(allot::render::format::MapFormat::from_path(path)?),
+        None => None,
+    };
     let progress = super::messages::Progress::new(quiet);
     progress.stage(format!("reading {}", args.file.display()));
     let set = super::read_lean(&args.file)?;
@@ -97,13 +101,18 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
             );
         }
     }
-    let svg = match &args.map {
-        Some(_) => {
+    let svg = match map_format {
+        Some(format) => {
             let map_opts = allot::render::MapOptions {
                 targets: args.targets.clone(),
                 ..Default::default()
             };
-            Some(allot::render_svg(&set, &report.findings, &map_opts)?)
+            Some(allot::render::format::render_map(
+                &set,
+                &report.findings,
+                &map_opts,
+                format,
+            )?)
         }
         None => None,
     };
@@ -115,7 +124,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         )?;
     }
     if let (Some(out), Some(svg)) = (&args.map, &svg) {
-        write_output(out, &inputs, svg.as_bytes())?;
+        write_output(out, &inputs, svg)?;
     }
     print(&match args.format {
         Format::Text => validation::to_text(&report, &set.source, args.units.into()),
