@@ -636,11 +636,12 @@ fn psm_plan_at_a3_every_parcel_labelled_on_the_map_or_in_the_table_without_overl
     assert_eq!(ids.len(), 355);
 
     let font = std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("src/render/fonts/DejaVuSans.ttf"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/allot/src/render/fonts/DejaVuSans.ttf"),
     )
     .unwrap();
     let bold = std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("src/render/fonts/DejaVuSans-Bold.ttf"),
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("crates/allot/src/render/fonts/DejaVuSans-Bold.ttf"),
     )
     .unwrap();
     let face = ttf_parser::Face::parse(&font, 0).unwrap();
