@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs allot's whole test suite on a fresh machine: installs the system tools the end-to-end
-# tests use (GDAL's ogrinfo opens our GeoJSON like QGIS does; Chromium renders our SVG maps;
+# tests use (GDAL's ogrinfo opens our GeoJSON like QGIS does; Chromium renders our SVG maps and
+# drives the interactive HTML map; poppler-utils' pdftotext/pdftoppm/pdfinfo read our PDFs;
 # shapely, i.e. GEOS, is the oracle for the validity wording), then runs `cargo test` on the
 # whole workspace. Tests that need these tools fail, rather than skip, without them.
 set -euo pipefail
@@ -9,6 +10,7 @@ cd "$(dirname "$0")/.."
 need=()
 command -v ogrinfo >/dev/null 2>&1 || need+=(gdal-bin)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+{ command -v pdftotext && command -v pdftoppm && command -v pdfinfo; } >/dev/null 2>&1 || need+=(poppler-utils)
 if [ ${#need[@]} -gt 0 ]; then
   echo "scripts/test.sh: installing ${need[*]}" >&2
   SUDO=""

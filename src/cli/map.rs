@@ -11,15 +11,23 @@ use super::{Outcome, read, write_output};
 pub struct Args {
     /// Parcels as a GeoJSON FeatureCollection (`-` reads stdin).
     pub file: PathBuf,
-    /// Where to write the SVG.
-    #[arg(short = 'o', long = "output", value_name = "MAP.svg")]
+    /// Where to write the map; the extension picks the format: .svg, .png, .pdf or .html.
+    #[arg(short = 'o', long = "output", value_name = "MAP.svg|png|pdf|html")]
     pub output: PathBuf,
     /// Map title (default: the data's metadata title, else the file name).
     #[arg(long)]
     pub title: Option<String>,
-    /// Colour parcels by `zone`, `land_use` or any other property.
-    #[arg(long, default_value = "zone", value_name = "zone|land_use|PROPERTY")]
+    /// Colour parcels by `zone`, `land_use`, `area` (a ramp) or any other property.
+    #[arg(
+        long,
+        default_value = "zone",
+        value_name = "zone|land_use|area|PROPERTY"
+    )]
     pub color_by: String,
+    /// Colour at most N classes and merge the rest into one "other" class (default: every
+    /// class its own colour, patterned past 12).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_classes: Option<u32>,
     /// Label parcels with their id, name, area, or nothing.
     #[arg(long, value_enum, default_value = "none")]
     pub labels: Labels,
@@ -30,6 +38,55 @@ pub struct Args {
     /// Width of the SVG in pixels.
     #[arg(long, default_value_t = 1200, value_parser = clap::value_parser!(u32).range(200..=20000))]
     pub width: u32,
+    /// Resolution of a PNG map in dots per inch (96: one pixel per SVG pixel).
+    #[arg(long, default_value_t = 96.0)]
+    pub dpi: f64,
+    /// Lay the map out on a print page (title block, legend, scale bar and a round
+    /// representative fraction such as 1:25,000 that is right on the printed page).
+    #[arg(long, value_enum, value_name = "A4|A3|A2|A1")]
+    pub page: Option<Paper>,
+    /// With --page: long side horizontal.
+    #[arg(long, requires = "page")]
+    pub landscape: bool,
+    /// Date printed in the title block (default: the data's metadata.date; never the clock).
+    #[arg(long)]
+    pub date: Option<String>,
+    /// A note printed in the title block.
+    #[arg(long)]
+    pub note: Option<String>,
+    /// Map only this window, in degrees; an inset shows the whole site.
+    #[arg(long, value_name = "W,S,E,N", value_parser = parse_bbox, conflicts_with = "focus")]
+    pub bbox: Option<[f64; 4]>,
+    /// Map only this zone's parcels (with a margin); an inset shows the whole site.
+    #[arg(long, value_name = "ZONE")]
+    pub focus: Option<String>,
+}
+
+/// Paper sizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Paper {
+    /// 210 × 297 mm.
+    #[value(name = "A4", alias = "a4")]
+    A4,
+    /// 297 × 420 mm.
+    #[value(name = "A3", alias = "a3")]
+    A3,
+    /// 420 × 594 mm.
+    #[value(name = "A2", alias = "a2")]
+    A2,
+    /// 594 × 841 mm.
+    #[value(name = "A1", alias = "a1")]
+    A1,
+}
+
+/// Parses `W,S,E,N` (four numbers).
+fn parse_bbox(s: &str) -> Result<[f64; 4], String> {
+    let v: Vec<f64> = s
+        .split(',')
+        .map(|x| x.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| format!("expected W,S,E,N (four numbers), got {s:?}"))?;
+    <[f64; 4]>::try_from(v).map_err(|_| format!("expected W,S,E,N (four numbers), got {s:?}"))
 }
 
 /// What to write on each parcel.
@@ -56,8 +113,6 @@ impl From<Labels> for allot::render::LabelKind {
     }
 }
 
-/// Zone targets from the data's `metadata.targets` (`{"zone": acres, ...}`), in file order;
-/// entries that are not finite, non-negative numbers are ignored.
 /// Runs `allot map`: draws the parcels and findings to an SVG. Findings come from `--findings`,
 /// else from validating the parcels when they carry zones (targets from `metadata.targets`,
 /// default tolerances). Exit 0 when the map was written, findings or not: drawing them is the
@@ -70,6 +125,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     let output = super::output_path(&args.output, Some(&args.file), "svg")?;
     // Refuse to overwrite an input before doing the work.
     super::check_outputs(&[output.as_path()], &inputs)?;
+    let format = allot::render::format::MapFormat::from_path(&output)?;
     let set = read(&args.file)?;
     let targets = set.metadata_targets();
     let findings: Vec<allot::Finding> = match &args.findings {
@@ -102,9 +158,25 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         labels: args.labels.into(),
         width: args.width,
         targets,
+        dpi: args.dpi,
+        max_classes: args.max_classes.map(|n| n as usize),
+        interactive: false,
+        page: args.page.map(|p| allot::render::page::PageSpec {
+            paper: match p {
+                Paper::A4 => allot::render::page::Paper::A4,
+                Paper::A3 => allot::render::page::Paper::A3,
+                Paper::A2 => allot::render::page::Paper::A2,
+                Paper::A1 => allot::render::page::Paper::A1,
+            },
+            landscape: args.landscape,
+        }),
+        date: args.date.clone(),
+        note: args.note.clone(),
+        bbox: args.bbox,
+        focus: args.focus.clone(),
     };
-    let svg = allot::render_svg(&set, &findings, &opts)?;
-    write_output(&output, &inputs, svg.as_bytes())?;
+    let bytes = allot::render::format::render_map(&set, &findings, &opts, format)?;
+    write_output(&output, &inputs, &bytes)?;
     super::messages::note(
         quiet,
         format_args!(
@@ -113,7 +185,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
             set.parcels.len(),
             findings.len(),
             if findings.len() == 1 { "" } else { "s" },
-            svg.len().div_ceil(1024)
+            bytes.len().div_ceil(1024)
         ),
     );
     Ok(Outcome::Clean)

@@ -51,8 +51,8 @@ pub struct Args {
     /// Seed of the randomised search (same seed, same plan).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Also draw the plan to an SVG map.
-    #[arg(long, value_name = "PLAN.svg")]
+    /// Also draw the plan to a map (.svg, .png, .pdf or .html, by the extension).
+    #[arg(long, value_name = "PLAN.svg|png|pdf|html")]
     pub map: Option<PathBuf>,
     /// Also write the area schedule as CSV.
     #[arg(long, value_name = "SCHEDULE.csv")]
@@ -116,6 +116,10 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         .collect();
     // Refuse before doing the work.
     super::check_outputs(&all_outputs, &inputs)?;
+    let map_format = match &map_path {
+        Some(path) => Some(allot::render::format::MapFormat::from_path(path)?),
+        None => None,
+    };
     allot::plan::check_input_file(&args.file)?;
     let set = read(&args.file)?;
     allot::plan::check_parcel_count(&set)?;
@@ -133,14 +137,14 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         .map_err(|e| anyhow::anyhow!("{}: {e}; the plan was not written", set.source))?;
     let geojson = allot::write::write_feature_collection(&features, &set.members);
     outputs.push((plan_path.as_path(), geojson.clone().into_bytes()));
-    if let Some(path) = &map_path {
+    if let (Some(path), Some(format)) = (&map_path, map_format) {
         let planned = allot::parse_parcels(geojson.as_bytes(), &set.source)?;
         let map_opts = allot::render::MapOptions {
             targets: opts.zones.clone(),
             ..Default::default()
         };
-        let svg = allot::render_svg(&planned, &[], &map_opts)?;
-        outputs.push((path.as_path(), svg.into_bytes()));
+        let map = allot::render::format::render_map(&planned, &[], &map_opts, format)?;
+        outputs.push((path.as_path(), map));
     }
     let schedule = allot::report::Schedule::new(&plan);
     if let Some(path) = &schedule_path {

@@ -40,8 +40,8 @@ pub struct Args {
     /// Also write the findings as GeoJSON (overlap and gap shapes as polygons, others as points).
     #[arg(long, value_name = "OUT.geojson")]
     pub findings: Option<PathBuf>,
-    /// Also draw the parcels and findings to an SVG map.
-    #[arg(long, value_name = "MAP.svg")]
+    /// Also draw the parcels and findings to a map (.svg, .png, .pdf or .html, by the extension).
+    #[arg(long, value_name = "MAP.svg|png|pdf|html")]
     pub map: Option<PathBuf>,
 }
 
@@ -67,6 +67,10 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         .collect();
     // Refuse before doing the work.
     super::check_outputs(&outputs, &inputs)?;
+    let map_format = match &map_path {
+        Some(path) => Some(allot::render::format::MapFormat::from_path(path)?),
+        None => None,
+    };
     let progress = super::messages::Progress::new(quiet);
     progress.stage(format!("reading {}", args.file.display()));
     let set = super::read_lean(&args.file)?.non_empty()?;
@@ -105,13 +109,18 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
             );
         }
     }
-    let svg = match &map_path {
-        Some(_) => {
+    let svg = match map_format {
+        Some(format) => {
             let map_opts = allot::render::MapOptions {
                 targets: args.targets.clone(),
                 ..Default::default()
             };
-            Some(allot::render_svg(&set, &report.findings, &map_opts)?)
+            Some(allot::render::format::render_map(
+                &set,
+                &report.findings,
+                &map_opts,
+                format,
+            )?)
         }
         None => None,
     };
@@ -123,7 +132,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         )?;
     }
     if let (Some(out), Some(svg)) = (&map_path, &svg) {
-        write_output(out, &inputs, svg.as_bytes())?;
+        write_output(out, &inputs, svg)?;
     }
     super::print_report(
         &match args.format {

@@ -3,8 +3,9 @@
 //! allot reads a site's parcels as GeoJSON (RFC 7946, WGS84 lon/lat), measures them on the
 //! WGS84 ellipsoid, validates proposed splits (invalid geometry, overlaps, gaps, land outside
 //! the site, zone areas and contiguity), plans splits (a contiguous, compact zone per target
-//! area), and maps the result to SVG. It was built for the Pakistan Steel Mills site at Bin
-//! Qasim, Karachi: 700 acres for a new Sindh steel mill and an industrial park.
+//! area), and maps the result to SVG, PNG, PDF or an interactive HTML page. It was built for
+//! the Pakistan Steel Mills site at Bin Qasim, Karachi: 700 acres for a new Sindh steel mill
+//! and an industrial park.
 //!
 //! # Example: read, validate, plan, render
 //!

@@ -20,15 +20,22 @@
 //! labels are drawn in a fixed order and every coordinate is rounded to a tenth of a pixel.
 
 mod canvas;
+pub mod fonts;
+pub mod format;
 mod geom;
+pub mod html;
+mod label_layout;
 mod labels;
+pub mod page;
+pub mod palette;
+pub mod pdf;
+pub mod png;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use geo::{
-    BoundingRect, Contains, Coord, InteriorPoint, LineString, MultiPolygon, Orient, Polygon, Rect,
-    orient::Direction,
+    BoundingRect, Coord, LineString, MultiPolygon, Orient, Polygon, Rect, orient::Direction,
 };
 use serde_json::Value;
 
@@ -39,7 +46,7 @@ use crate::report::grouped;
 use crate::validate::{Finding, FindingKind};
 use canvas::{Align, Canvas, Rgb, clean_text, truncate, xml_escape};
 pub use geom::{Projection, metres_per_degree, round_length_m};
-use labels::{Placer, PxBox, text_width};
+use labels::{PxBox, text_width};
 
 /// What to write on each parcel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -69,6 +76,23 @@ pub struct MapOptions {
     /// Target areas in acres per category, shown in the legend (targets come first in the
     /// legend and take the first palette colours, in the order given).
     pub targets: Vec<(String, f64)>,
+    /// Resolution of PNG output in dots per inch (96 = one PNG pixel per SVG pixel).
+    pub dpi: f64,
+    /// Colour only this many classes and merge the rest into one "other" class (`None`: every
+    /// class gets its own colour, patterned past the palette).
+    pub max_classes: Option<usize>,
+    /// Draw each parcel as its own element carrying its index (`data-i`), for the HTML map.
+    pub interactive: bool,
+    /// Lay the map out on a print page at a round scale (`None`: `width` pixels wide).
+    pub page: Option<page::PageSpec>,
+    /// The date in the title block (`None`: `metadata.date`, else no date; never the clock).
+    pub date: Option<String>,
+    /// A free note in the title block.
+    pub note: Option<String>,
+    /// Map only this window `[west, south, east, north]` (degrees); an inset shows the site.
+    pub bbox: Option<[f64; 4]>,
+    /// Map only this zone's parcels (with a margin); an inset shows the site.
+    pub focus: Option<String>,
 }
 
 impl Default for MapOptions {
@@ -79,6 +103,14 @@ impl Default for MapOptions {
             labels: LabelKind::None,
             width: 1200,
             targets: Vec::new(),
+            dpi: 96.0,
+            max_classes: None,
+            interactive: false,
+            page: None,
+            date: None,
+            note: None,
+            bbox: None,
+            focus: None,
         }
     }
 }
@@ -98,26 +130,49 @@ pub enum RenderError {
         /// The width asked for.
         width: u32,
     },
+    /// The output file's extension names no format allot writes.
+    #[error(
+        "{path}: allot writes maps as {} (chosen by the extension)",
+        format::MAP_EXTENSIONS
+    )]
+    Format {
+        /// The output path.
+        path: String,
+    },
+    /// The PNG resolution is out of range.
+    #[error("--dpi {dpi} is outside 10..=2400")]
+    Dpi {
+        /// The resolution asked for.
+        dpi: f64,
+    },
+    /// The PNG would be too large to hold in memory.
+    #[error(
+        "a PNG of {width} × {height} pixels is more than allot writes (400 megapixels); lower --dpi or --width"
+    )]
+    TooLarge {
+        /// Width in pixels.
+        width: u64,
+        /// Height in pixels.
+        height: u64,
+    },
+    /// `--bbox` or `--focus` is unusable.
+    #[error("{0}")]
+    Window(String),
+    /// `--color-by` names a property no parcel has.
+    #[error("{file}: --color-by {property}: no parcel has this property; the data has: {}", if available.is_empty() { "no properties".to_string() } else { available.join(", ") })]
+    UnknownProperty {
+        /// The input's name.
+        file: String,
+        /// The property asked for.
+        property: String,
+        /// The properties the parcels have, sorted.
+        available: Vec<String>,
+    },
     /// plotters failed (writing to a string; not expected).
     #[error("drawing the SVG failed: {0}")]
     Drawing(String),
 }
 
-/// Paul Tol's "light" scheme (for filled areas under labels), pale grey left out.
-const PALETTE: [Rgb; 8] = [
-    Rgb::hex(0x77AADD), // light blue
-    Rgb::hex(0xEE8866), // orange
-    Rgb::hex(0xEEDD88), // light yellow
-    Rgb::hex(0x44BB99), // mint
-    Rgb::hex(0xFFAABB), // pink
-    Rgb::hex(0x99DDFF), // light cyan
-    Rgb::hex(0xBBCC33), // pear
-    Rgb::hex(0xAAAA00), // olive
-];
-/// Parcels without a value.
-const NO_VALUE: Rgb = Rgb::hex(0xDDDDDD);
-/// Values beyond the palette, grouped.
-const OTHER: Rgb = Rgb::hex(0xBBBBBB);
 const INK: Rgb = Rgb::hex(0x222222);
 const GREY: Rgb = Rgb::hex(0x555555);
 const FRAME: Rgb = Rgb::hex(0x888888);
@@ -138,6 +193,8 @@ struct Category {
     /// The value (`None` for parcels without one, `Some("other…")` for the grouped rest).
     key: CategoryKey,
     colour: Rgb,
+    /// A pattern drawn over the colour (`cls-pat-N`), for classes past the palette.
+    pattern: Option<usize>,
     acres: f64,
     parcels: Vec<usize>,
     target: Option<f64>,
@@ -147,6 +204,8 @@ struct Category {
 enum CategoryKey {
     Value(String),
     Other(Vec<String>),
+    /// A class of numbers, by its label.
+    Range(String),
     None,
 }
 
@@ -179,107 +238,12 @@ fn is_split(p: &Parcel) -> bool {
     }
 }
 
-/// Groups parcels into at most 8 coloured categories plus "no value".
-fn categorise(set: &ParcelSet, acres: &[f64], opts: &MapOptions) -> Vec<Category> {
-    let mut by_value: BTreeMap<String, (f64, Vec<usize>)> = BTreeMap::new();
-    let mut none: (f64, Vec<usize>) = (0.0, Vec::new());
-    for (i, p) in set.parcels.iter().enumerate() {
-        match category_value(p, &opts.color_by) {
-            Some(v) => {
-                let e = by_value.entry(v).or_default();
-                e.0 += acres[i];
-                e.1.push(i);
-            }
-            None => {
-                none.0 += acres[i];
-                none.1.push(i);
-            }
-        }
-    }
-    // Targets first (in the order given), then the other values by name.
-    let mut order: Vec<String> = Vec::new();
-    for (name, _) in &opts.targets {
-        if !order.contains(name) {
-            order.push(name.clone());
-        }
-    }
-    for v in by_value.keys() {
-        if !order.contains(v) {
-            order.push(v.clone());
-        }
-    }
-    // More values than colours: keep the largest (targets always kept), group the rest.
-    let mut kept: Vec<String> = order.clone();
-    let mut grouped_rest: Vec<String> = Vec::new();
-    if order.len() > PALETTE.len() {
-        let mut ranked: Vec<&String> = order
-            .iter()
-            .filter(|v| !opts.targets.iter().any(|(t, _)| t == *v))
-            .collect();
-        ranked.sort_by(|a, b| {
-            let aa = by_value.get(*a).map_or(0.0, |e| e.0);
-            let bb = by_value.get(*b).map_or(0.0, |e| e.0);
-            bb.total_cmp(&aa).then_with(|| a.cmp(b))
-        });
-        let room = (PALETTE.len() - 1).saturating_sub(order.len() - ranked.len());
-        let keep: Vec<String> = ranked.iter().take(room).map(|s| (*s).clone()).collect();
-        kept = order
-            .iter()
-            .filter(|v| opts.targets.iter().any(|(t, _)| t == *v) || keep.contains(v))
-            .cloned()
-            .collect();
-        grouped_rest = order
-            .iter()
-            .filter(|v| !kept.contains(v))
-            .cloned()
-            .collect();
-    }
-    let mut out = Vec::new();
-    for (k, v) in kept.iter().enumerate() {
-        let (a, parcels) = by_value.get(v).cloned().unwrap_or_default();
-        out.push(Category {
-            key: CategoryKey::Value(v.clone()),
-            colour: PALETTE[k % PALETTE.len()],
-            acres: a,
-            parcels,
-            target: opts.targets.iter().find(|(t, _)| t == v).map(|t| t.1),
-        });
-    }
-    if !grouped_rest.is_empty() {
-        let mut a = 0.0;
-        let mut parcels = Vec::new();
-        for v in &grouped_rest {
-            if let Some(e) = by_value.get(v) {
-                a += e.0;
-                parcels.extend_from_slice(&e.1);
-            }
-        }
-        parcels.sort_unstable();
-        out.push(Category {
-            key: CategoryKey::Other(grouped_rest.clone()),
-            colour: OTHER,
-            acres: a,
-            parcels,
-            target: None,
-        });
-    }
-    if !none.1.is_empty() {
-        out.push(Category {
-            key: CategoryKey::None,
-            colour: NO_VALUE,
-            acres: none.0,
-            parcels: none.1,
-            target: None,
-        });
-    }
-    out
-}
-
 impl Category {
     fn label(&self, color_by: &str) -> String {
         match &self.key {
             CategoryKey::Value(v) => clean_text(v),
             CategoryKey::Other(v) => format!("other: {}", clean_text(&v.join(", "))),
+            CategoryKey::Range(label) => label.clone(),
             CategoryKey::None => format!("no {}", clean_text(color_by)),
         }
     }
@@ -380,6 +344,7 @@ enum LegendRow {
     Heading(String),
     Category {
         colour: Rgb,
+        pattern: Option<usize>,
         name: String,
         detail: String,
         target: Option<String>,
@@ -465,7 +430,7 @@ pub fn render_svg(
         .map(|m2| m2 / M2_PER_ACRE)
         .collect();
     let total_acres: f64 = acres.iter().sum();
-    let categories = categorise(set, &acres, opts);
+    let categories = palette::categorise(set, &acres, opts)?;
     let split: Vec<usize> = (0..set.parcels.len())
         .filter(|&i| is_split(&set.parcels[i]))
         .collect();
@@ -510,6 +475,12 @@ pub fn render_svg(
         }
     }
     let mut extent = extent.unwrap_or_else(|| bbox_of(&set.parcels[0].geometry));
+    // A part of the site: the window is mapped, the whole site goes in an inset.
+    let window = page::window(set, opts.bbox, opts.focus.as_deref())?;
+    let site_extent = extent;
+    if let Some(win) = window {
+        extent = win;
+    }
     // A degenerate extent (a zero-area parcel) still gets a map.
     let min_span = 1e-4;
     if extent.width() < min_span || extent.height() < min_span {
@@ -531,6 +502,7 @@ pub fn render_svg(
         });
         rows.push(LegendRow::Category {
             colour: c.colour,
+            pattern: c.pattern,
             name: c.label(&opts.color_by),
             detail: format!(
                 "{} ac · {} · {} parcel{}",
@@ -578,18 +550,34 @@ pub fn render_svg(
     if opts.labels == LabelKind::Area {
         rows.push(LegendRow::Note("Labels: parcel acres.".into()));
     }
-    let legend_h: f64 = rows.iter().map(LegendRow::height).sum::<f64>() + 20.0;
 
     // ---- Layout ----
-    let w = f64::from(opts.width);
-    let margin = 16.0;
-    let illustrative = set.is_illustrative();
-    let header_h = margin + if illustrative { 66.0 } else { 48.0 };
-    let side = opts.width >= 640;
-    let panel_w = if side {
-        (w * 0.26).clamp(220.0, 340.0)
+    // Without a page, maps wider than 1,600 px are drawn 1,600 logical px wide and scaled up,
+    // so text grows with the width.
+    let text_k = match opts.page {
+        Some(_) => 1.0,
+        None => (f64::from(opts.width) / 1600.0).max(1.0),
+    };
+    let page_px = opts.page.map(page::PageSpec::px);
+    let w = match page_px {
+        Some((pw, _)) => f64::from(pw),
+        None => (f64::from(opts.width) / text_k).round(),
+    };
+    let margin = if opts.page.is_some() {
+        7.0 * page::PX_PER_MM
     } else {
+        16.0
+    };
+    let title = title_of(set, opts);
+    let header = header_lines(set, opts, &title, total_acres, w - 2.0 * margin);
+    let header_h = margin + header.iter().map(|l| l.2).sum::<f64>() + 2.0;
+    let side = w >= 640.0;
+    let panel_w = if !side {
         w - 2.0 * margin
+    } else if opts.page.is_some() {
+        (w * 0.2).clamp(240.0, 320.0)
+    } else {
+        (w * 0.26).clamp(220.0, 340.0)
     };
     let left = margin + 62.0;
     let right = if side {
@@ -600,34 +588,110 @@ pub fn render_svg(
     let top = header_h + 4.0;
     let fw = (right - left).max(40.0);
     let (mx, my) = metres_per_degree((extent.min().y + extent.max().y) / 2.0);
-    let aspect = (extent.height() * my) / (extent.width() * mx);
-    let pad = (fw * 0.04).max(8.0);
-    let fh = ((fw - 2.0 * pad) * aspect + 2.0 * pad).clamp(0.45 * fw, 1.5 * fw);
+    let (fh, proj, scale_n) = match page_px {
+        Some((_, ph)) => {
+            // The frame fills the page (7 mm margins, room for the graticule labels and the
+            // footer below it); the map is drawn at the largest round scale that fits.
+            let fh = (f64::from(ph) - margin - 32.0 - top).max(40.0);
+            let pad = 4.0;
+            let n = page::choose_scale(
+                extent.width() * mx,
+                extent.height() * my,
+                fw - 2.0 * pad,
+                fh - 2.0 * pad,
+            );
+            let proj = page::projection_at(extent, n, (left + fw / 2.0, top + fh / 2.0));
+            (fh, proj, Some(n))
+        }
+        None => {
+            let aspect = (extent.height() * my) / (extent.width() * mx);
+            let pad = (fw * 0.04).max(8.0);
+            let fh = ((fw - 2.0 * pad) * aspect + 2.0 * pad).clamp(0.45 * fw, 1.5 * fw);
+            let proj = Projection::fit(
+                extent,
+                left + pad,
+                top + pad,
+                fw - 2.0 * pad,
+                fh - 2.0 * pad,
+            );
+            (fh, proj, None)
+        }
+    };
     let bottom = top + fh;
-    let proj = Projection::fit(
-        extent,
-        left + pad,
-        top + pad,
-        fw - 2.0 * pad,
-        fh - 2.0 * pad,
+    if let (Some(n), Some(spec)) = (scale_n, opts.page) {
+        let at = rows
+            .iter()
+            .position(|r| matches!(r, LegendRow::ScaleAndNorth))
+            .map_or(rows.len(), |k| k + 1);
+        rows.insert(
+            at,
+            LegendRow::Note(format!(
+                "Scale {} on {} {}",
+                page::fraction_label(n),
+                spec.paper.name(),
+                if spec.landscape {
+                    "landscape"
+                } else {
+                    "portrait"
+                }
+            )),
+        );
+    }
+    let legend_h: f64 = rows.iter().map(LegendRow::height).sum::<f64>() + 20.0;
+    let frame = (left, top, left + fw, bottom);
+    // Zones drawn once as dissolved shapes: their outlines and their labels.
+    let dissolved: Vec<Option<MultiPolygon<f64>>> = categories
+        .iter()
+        .map(|c| matches!(c.key, CategoryKey::Value(_)).then(|| dissolve(set, &c.parcels)))
+        .collect();
+    let marker_boxes: Vec<PxBox> = findings
+        .iter()
+        .filter_map(|f| marker_box(f, &proj))
+        .collect();
+    let layout = layout_labels(
+        set,
+        &acres,
+        opts,
+        &categories,
+        &dissolved,
+        &proj,
+        &marker_boxes,
+        frame,
     );
-    let map_bottom = bottom + 40.0;
+    // On a page the call-out table and the inset go in the side panel under the legend;
+    // otherwise the table goes under the map.
+    let in_panel = opts.page.is_some() && side;
+    let table = callout_table(&layout.callouts, if in_panel { panel_w } else { fw });
+    let map_bottom = bottom + 40.0 + if in_panel { 0.0 } else { table.height };
     let (legend_x, legend_y) = if side {
         (right + 20.0, top)
     } else {
         (margin, map_bottom + 4.0)
     };
-    let h = if side {
-        (map_bottom + margin).max(legend_y + legend_h + margin)
+    let inset_h = if window.is_some() && side {
+        (panel_w * 0.75).min(220.0)
     } else {
-        legend_y + legend_h + margin
+        0.0
+    };
+    let inset_at = (legend_x, legend_y + legend_h + 4.0);
+    let table_at = if in_panel {
+        (
+            legend_x,
+            inset_at.1 + inset_h + if inset_h > 0.0 { 12.0 } else { 0.0 },
+        )
+    } else {
+        (left, bottom + 40.0)
+    };
+    let h = match page_px {
+        Some((_, ph)) => f64::from(ph),
+        None if side => (map_bottom + margin).max(legend_y + legend_h + inset_h + margin),
+        None => legend_y + legend_h + margin,
     };
     let h = h.ceil();
 
     let mut buf = String::new();
     let raws = {
-        let mut cv = Canvas::new(&mut buf, opts.width, h as u32);
-        let title = title_of(set, opts);
+        let mut cv = Canvas::new(&mut buf, w as u32, h as u32);
         cv.raw(format!(
             "<title>{}</title>\n<defs>\n<clipPath id=\"map-clip\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/></clipPath>\n{}{}</defs>",
             xml_escape(&title),
@@ -637,7 +701,7 @@ pub fn render_svg(
             geom::fmt_px(fh),
             hatch_pattern("hatch-red", FINDING_RED),
             hatch_pattern("hatch-purple", FINDING_PURPLE),
-        ))?;
+        ) + &palette::pattern_defs())?;
         cv.fill_rect((0.0, 0.0), (w, h), WHITE, 1.0)?;
 
         // ---- The map ----
@@ -645,77 +709,50 @@ pub fn render_svg(
             "<g id=\"map\" clip-path=\"url(#map-clip)\" data-lat0=\"{}\" stroke-linejoin=\"round\">",
             proj.lat0
         ))?;
-        draw_parcels(&mut cv, set, &categories, &proj)?;
-        draw_zone_outlines(&mut cv, set, &categories, &proj)?;
+        draw_parcels(&mut cv, set, &categories, &proj, opts.interactive)?;
+        draw_zone_outlines(&mut cv, &categories, &dissolved, &proj)?;
         draw_split(&mut cv, set, &split, &proj)?;
-        let marker_boxes = draw_findings(&mut cv, set, &findings, &proj)?;
+        draw_findings(&mut cv, set, &findings, &proj)?;
         let grat = draw_graticule_lines(&mut cv, &proj, (left, top, left + fw, bottom))?;
         cv.raw("</g>".into())?;
         cv.stroke_rect((left, top), (left + fw, bottom), FRAME)?;
         draw_graticule_labels(&mut cv, &grat, (left, top, left + fw, bottom))?;
 
-        if opts.labels != LabelKind::None {
-            draw_labels(
-                &mut cv,
+        draw_labels(&mut cv, &layout)?;
+        draw_callout_table(&mut cv, &table, &layout.callouts, table_at)?;
+        if let (Some(win), true) = (window, inset_h > 0.0) {
+            cv.raw(page::inset_svg(
                 set,
-                &acres,
-                opts.labels,
-                &proj,
-                &marker_boxes,
-                (left, top, left + fw, bottom),
-            )?;
+                &categories,
+                site_extent,
+                win,
+                (inset_at.0, inset_at.1, panel_w, inset_h),
+            ))?;
         }
 
         // ---- Header ----
         cv.raw("<g id=\"header\">".into())?;
-        let max_chars = |size: f64| ((w - 2.0 * margin) / (size * 0.55)).max(8.0) as usize;
-        cv.text(
-            &truncate(&title, max_chars(20.0)),
-            margin,
-            margin + 10.0,
-            20.0,
-            INK,
-            Align::Left,
-            true,
-        )?;
-        let mut sub = format!(
-            "{} acres in {} parcels",
-            grouped(total_acres, 1),
-            grouped(set.parcels.len() as f64, 0)
-        );
-        if let Some(Value::String(src)) = set.metadata_field("source") {
-            let _ = write!(sub, " · Source: {}", clean_text(src));
-        }
-        cv.text(
-            &truncate(&sub, max_chars(12.5)),
-            margin,
-            margin + 32.0,
-            12.5,
-            GREY,
-            Align::Left,
-            false,
-        )?;
-        if illustrative {
+        let mut y = margin;
+        for (text, size, height, colour, bold) in &header {
             cv.text(
-                &truncate(
-                    "Illustrative: not a survey. Parcel shapes, positions and uses are not facts about the site.",
-                    max_chars(12.5),
-                ),
+                text,
                 margin,
-                margin + 51.0,
-                12.5,
-                ILLUSTRATIVE_RED,
+                y + height / 2.0,
+                *size,
+                *colour,
                 Align::Left,
-                true,
+                *bold,
             )?;
+            y += height;
         }
         cv.raw("</g>".into())?;
 
         // ---- Footer ----
         cv.text(
             &format!(
-                "Projection: equirectangular, true scale at {}. Drawn by allot.",
-                geom::degree_label(proj.lat0, 3, false)
+                "Projection: equirectangular, true scale at {}. Drawn by allot.{}",
+                geom::degree_label(proj.lat0, 3, false),
+                label_note(opts, &layout)
             ),
             left,
             bottom + 30.0,
@@ -728,7 +765,108 @@ pub fn render_svg(
         draw_legend(&mut cv, &rows, (legend_x, legend_y), panel_w, &proj)?;
         cv.finish()?
     };
-    canvas::splice(&buf, &raws)
+    let svg = canvas::splice(&buf, &raws)?;
+    // The drawing's size: millimetres on a page, else the width asked for.
+    let drawn = format!("<svg width=\"{}\" height=\"{}\"", w as u32, h as u32);
+    let size = match opts.page {
+        Some(_) => format!(
+            "<svg width=\"{:.3}mm\" height=\"{:.3}mm\"",
+            w / page::PX_PER_MM,
+            h / page::PX_PER_MM
+        ),
+        None => format!(
+            "<svg width=\"{}\" height=\"{}\"",
+            opts.width,
+            (h * text_k).round() as u32
+        ),
+    };
+    Ok(svg.replacen(&drawn, &size, 1))
+}
+
+/// One header line: text, font size, line height, colour, bold.
+type HeaderLine = (String, f64, f64, Rgb, bool);
+
+/// Splits cleaned text into lines at most `max_w` pixels wide at `size` (words longer than a
+/// line stay whole on their own line).
+fn wrap(text: &str, size: f64, bold: bool, max_w: f64) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for word in text.split(' ') {
+        let cand = if cur.is_empty() {
+            word.to_string()
+        } else {
+            format!("{cur} {word}")
+        };
+        if !cur.is_empty() && fonts::text_width_px(&cand, size, bold) > max_w {
+            lines.push(std::mem::take(&mut cur));
+            cur = word.to_string();
+        } else {
+            cur = cand;
+        }
+    }
+    if !cur.is_empty() || lines.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
+
+/// The header: the title (shrunk from 20 to 14 px to fit one line, then wrapped), the area and
+/// source, the date, the "Illustrative" line when the data says so, and the note; every line
+/// wrapped to `max_w`, never cut.
+fn header_lines(
+    set: &ParcelSet,
+    opts: &MapOptions,
+    title: &str,
+    total_acres: f64,
+    max_w: f64,
+) -> Vec<HeaderLine> {
+    let mut out: Vec<HeaderLine> = Vec::new();
+    let mut size = 20.0;
+    while size > 14.0 && fonts::text_width_px(title, size, true) > max_w {
+        size -= 1.0;
+    }
+    for l in wrap(title, size, true, max_w) {
+        out.push((l, size, size * 1.3, INK, true));
+    }
+    let mut sub = format!(
+        "{} acres in {} parcels",
+        grouped(total_acres, 1),
+        grouped(set.parcels.len() as f64, 0)
+    );
+    if let Some(Value::String(src)) = set.metadata_field("source") {
+        let _ = write!(sub, " · Source: {}", clean_text(src));
+    }
+    let date = opts
+        .date
+        .clone()
+        .or_else(|| match set.metadata_field("date") {
+            Some(Value::String(d)) => Some(d.clone()),
+            _ => None,
+        });
+    if let Some(d) = date {
+        let _ = write!(sub, " · Date: {}", clean_text(&d));
+    }
+    let mut first = true;
+    for l in wrap(&sub, 12.5, false, max_w) {
+        out.push((l, 12.5, if first { 20.0 } else { 16.5 }, GREY, false));
+        first = false;
+    }
+    if set.is_illustrative() {
+        for l in wrap(
+            "Illustrative: not a survey. Parcel shapes, positions and uses are not facts about the site.",
+            12.5,
+            true,
+            max_w,
+        ) {
+            out.push((l, 12.5, 18.0, ILLUSTRATIVE_RED, true));
+        }
+    }
+    if let Some(note) = &opts.note {
+        for l in wrap(&clean_text(note), 12.0, false, max_w) {
+            out.push((l, 12.0, 16.5, INK, false));
+        }
+    }
+    out
 }
 
 fn hatch_pattern(id: &str, colour: &str) -> String {
@@ -756,6 +894,7 @@ fn draw_parcels(
     set: &ParcelSet,
     categories: &[Category],
     proj: &Projection,
+    interactive: bool,
 ) -> Result<(), RenderError> {
     // Parcel outlines only where parcels are big enough for them not to grey the fill.
     let typical = median_parcel_px(set, proj);
@@ -766,6 +905,25 @@ fn draw_parcels(
     };
     cv.raw(format!("<g id=\"parcels\" fill-rule=\"nonzero\"{stroke}>"))?;
     for c in categories {
+        if interactive {
+            // One element per parcel, carrying its index for the HTML map's script.
+            let mut g = String::new();
+            for &i in &c.parcels {
+                let mut d = String::new();
+                geom::push_multipolygon(&mut d, &set.parcels[i].geometry, proj);
+                if !d.is_empty() {
+                    let _ = write!(
+                        g,
+                        "<path class=\"parcel\" data-i=\"{i}\" fill=\"{}\" d=\"{d}\"/>",
+                        c.colour.css()
+                    );
+                }
+            }
+            if !g.is_empty() {
+                cv.raw(g)?;
+            }
+            continue;
+        }
         let mut d = String::new();
         for &i in &c.parcels {
             geom::push_multipolygon(&mut d, &set.parcels[i].geometry, proj);
@@ -776,32 +934,37 @@ fn draw_parcels(
         let name = match &c.key {
             CategoryKey::Value(v) => xml_escape(v),
             CategoryKey::Other(_) => "(other)".into(),
+            CategoryKey::Range(label) => xml_escape(label),
             CategoryKey::None => "(none)".into(),
         };
         cv.raw(format!(
             "<path class=\"category\" data-category=\"{name}\" fill=\"{}\" d=\"{d}\"/>",
             c.colour.css()
         ))?;
+        if let Some(k) = c.pattern {
+            cv.raw(format!(
+                "<path class=\"category-pattern\" fill=\"url(#cls-pat-{k})\" stroke=\"none\" d=\"{d}\"/>"
+            ))?;
+        }
     }
     cv.raw("</g>".into())
 }
 
 fn draw_zone_outlines(
     cv: &mut Canvas,
-    set: &ParcelSet,
     categories: &[Category],
+    dissolved: &[Option<MultiPolygon<f64>>],
     proj: &Projection,
 ) -> Result<(), RenderError> {
     cv.raw(
         "<g id=\"zone-outlines\" fill=\"none\" stroke=\"#222222\" stroke-width=\"1.8\">".into(),
     )?;
-    for c in categories {
-        let CategoryKey::Value(v) = &c.key else {
+    for (c, shape) in categories.iter().zip(dissolved) {
+        let (CategoryKey::Value(v), Some(shape)) = (&c.key, shape) else {
             continue;
         };
-        let shape = dissolve(set, &c.parcels);
         let mut d = String::new();
-        geom::push_multipolygon(&mut d, &shape, proj);
+        geom::push_multipolygon(&mut d, shape, proj);
         if !d.is_empty() {
             cv.raw(format!(
                 "<path class=\"zone-outline\" data-category=\"{}\" d=\"{d}\"/>",
@@ -860,21 +1023,11 @@ fn draw_findings(
             parcels,
             xml_escape(&f.message)
         );
-        let mut shape_px = 0.0;
-        // A shape outside lon/lat ranges (a hand-edited findings file) is not drawn.
-        let shape = f.geometry.as_ref().filter(|g| {
-            g.bounding_rect().is_some_and(|r| {
-                valid_lonlat([r.min().x, r.min().y]) && valid_lonlat([r.max().x, r.max().y])
-            })
-        });
+        let shape = drawable_shape(f);
         match (style, shape) {
             (FindingStyle::HatchRed | FindingStyle::HatchPurple, Some(geom_)) => {
                 let mut d = String::new();
                 geom::push_multipolygon(&mut d, geom_, proj);
-                if let Some(r) = geom_.bounding_rect() {
-                    shape_px =
-                        (r.width() * proj.px_per_deg_lon).max(r.height() * proj.px_per_deg_lat);
-                }
                 let (fill, stroke, dash) = if style == FindingStyle::HatchRed {
                     ("url(#hatch-red)", FINDING_RED, "")
                 } else {
@@ -913,11 +1066,10 @@ fn draw_findings(
         }
         g.push_str("</g>");
         cv.raw(g)?;
-        // Every finding gets a marker, except shapes big enough to see.
-        if valid_lonlat(f.at) && shape_px < 12.0 {
-            let (x, y) = proj.xy(f.at[0], f.at[1]);
+        if let Some(b) = marker_box(f, proj) {
+            let (x, y) = ((b.0 + b.2) / 2.0, (b.1 + b.3) / 2.0);
             markers.push_str(&marker_svg(f.kind, x, y, Some(&f.message)));
-            boxes.push((x - 8.0, y - 8.0, x + 8.0, y + 8.0));
+            boxes.push(b);
         }
     }
     if !markers.is_empty() {
@@ -927,6 +1079,35 @@ fn draw_findings(
     }
     cv.raw("</g>".into())?;
     Ok(boxes)
+}
+
+/// A finding's shape, when it lies within lon/lat ranges (a hand-edited findings file may not).
+fn drawable_shape(f: &Finding) -> Option<&MultiPolygon<f64>> {
+    f.geometry.as_ref().filter(|g| {
+        g.bounding_rect().is_some_and(|r| {
+            valid_lonlat([r.min().x, r.min().y]) && valid_lonlat([r.max().x, r.max().y])
+        })
+    })
+}
+
+/// The box of a finding's marker: every finding gets one at its point, except hatched shapes
+/// big enough to see.
+fn marker_box(f: &Finding, proj: &Projection) -> Option<PxBox> {
+    let hatched = matches!(
+        finding_style(f.kind),
+        FindingStyle::HatchRed | FindingStyle::HatchPurple
+    );
+    let shape_px = match drawable_shape(f).and_then(|g| g.bounding_rect()) {
+        Some(r) if hatched => {
+            (r.width() * proj.px_per_deg_lon).max(r.height() * proj.px_per_deg_lat)
+        }
+        _ => 0.0,
+    };
+    if !valid_lonlat(f.at) || shape_px >= 12.0 {
+        return None;
+    }
+    let (x, y) = proj.xy(f.at[0], f.at[1]);
+    Some((x - 8.0, y - 8.0, x + 8.0, y + 8.0))
 }
 
 /// A finding's marker centred at `(x, y)`: a diamond for a zone's area, a triangle for a zone
@@ -1142,60 +1323,246 @@ fn to_px_polygon(poly: &Polygon<f64>, proj: &Projection) -> Polygon<f64> {
     )
 }
 
-fn draw_labels(
-    cv: &mut Canvas,
+/// The largest part of a (multi)polygon inside the map frame, in pixels (`None` when none of
+/// it is inside: a parcel outside a `--bbox` or `--focus` window gets no label).
+fn largest_px_part(
+    mp: &MultiPolygon<f64>,
+    proj: &Projection,
+    frame: PxBox,
+) -> Option<Polygon<f64>> {
+    use geo::{Area, BooleanOps};
+    let px = MultiPolygon(mp.0.iter().map(|p| to_px_polygon(p, proj)).collect());
+    let r = px.bounding_rect()?;
+    if r.max().x <= frame.0 || r.min().x >= frame.2 || r.max().y <= frame.1 || r.min().y >= frame.3
+    {
+        return None;
+    }
+    let inside = r.min().x >= frame.0
+        && r.max().x <= frame.2
+        && r.min().y >= frame.1
+        && r.max().y <= frame.3;
+    let parts = if inside {
+        px
+    } else {
+        let f = Rect::new(
+            Coord {
+                x: frame.0,
+                y: frame.1,
+            },
+            Coord {
+                x: frame.2,
+                y: frame.3,
+            },
+        )
+        .to_polygon();
+        px.intersection(&MultiPolygon(vec![f]))
+    };
+    parts
+        .0
+        .into_iter()
+        .filter(|p| p.unsigned_area() > 0.0)
+        .max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()))
+}
+
+/// Places the zone labels (when colouring by zone) and the parcel labels (largest parcels
+/// first, so small ones give way).
+#[allow(clippy::too_many_arguments)]
+fn layout_labels(
     set: &ParcelSet,
     acres: &[f64],
-    kind: LabelKind,
+    opts: &MapOptions,
+    categories: &[Category],
+    dissolved: &[Option<MultiPolygon<f64>>],
     proj: &Projection,
     obstacles: &[PxBox],
     frame: PxBox,
-) -> Result<(), RenderError> {
-    let size = 10.0;
-    let h = size + 2.0;
-    // Largest parcels first, so small ones give way.
-    let mut order: Vec<usize> = (0..set.parcels.len()).collect();
-    order.sort_by(|&a, &b| acres[b].total_cmp(&acres[a]).then(a.cmp(&b)));
-    let mut placer = Placer::new(3.0, obstacles);
-    let mut placed: Vec<(f64, f64, String)> = Vec::new();
-    for i in order {
-        let p = &set.parcels[i];
-        let Some(text) = label_text(p, acres[i], kind) else {
-            continue;
-        };
-        let w = text_width(&text, size) + 2.0;
-        let r = p.bbox();
-        if r.width() * proj.px_per_deg_lon < w || r.height() * proj.px_per_deg_lat < h {
-            continue;
+) -> label_layout::Layout {
+    let mut zones = Vec::new();
+    if opts.color_by == "zone" {
+        for (c, shape) in categories.iter().zip(dissolved) {
+            let (CategoryKey::Value(v), Some(shape)) = (&c.key, shape) else {
+                continue;
+            };
+            if let Some(poly) = largest_px_part(shape, proj, frame) {
+                zones.push((
+                    truncate(&clean_text(v), 40),
+                    format!("{} ac", grouped(c.acres, 1)),
+                    poly,
+                ));
+            }
         }
-        let Some(pt) = p.geometry.interior_point() else {
-            continue;
-        };
-        let (x, y) = proj.xy(pt.x(), pt.y());
-        let bx = (x - w / 2.0, y - h / 2.0, x + w / 2.0, y + h / 2.0);
-        if bx.0 < frame.0 || bx.1 < frame.1 || bx.2 > frame.2 || bx.3 > frame.3 {
-            continue;
-        }
-        let label_rect = Rect::new(Coord { x: bx.0, y: bx.1 }, Coord { x: bx.2, y: bx.3 });
-        let fits = p
-            .geometry
-            .0
-            .iter()
-            .any(|poly| to_px_polygon(poly, proj).contains(&label_rect));
-        if !fits || !placer.try_place(bx) {
-            continue;
-        }
-        placed.push((x, y, text));
     }
-    cv.raw(
-        "<g id=\"labels\" stroke=\"#FFFFFF\" stroke-width=\"2.6\" stroke-opacity=\"0.9\" stroke-linejoin=\"round\" paint-order=\"stroke\">"
-            .into(),
-    )?;
-    for (x, y, text) in placed {
-        cv.text(&text, x, y, size, INK, Align::Centre, false)?;
+    let mut parcels = Vec::new();
+    if opts.labels != LabelKind::None {
+        let mut order: Vec<usize> = (0..set.parcels.len()).collect();
+        order.sort_by(|&a, &b| acres[b].total_cmp(&acres[a]).then(a.cmp(&b)));
+        for i in order {
+            let p = &set.parcels[i];
+            let Some(text) = label_text(p, acres[i], opts.labels) else {
+                continue;
+            };
+            if let Some(poly) = largest_px_part(&p.geometry, proj, frame) {
+                parcels.push((i, text, poly));
+            }
+        }
     }
-    cv.raw("</g>".into())
+    label_layout::layout(&zones, &parcels, obstacles, frame)
 }
+
+/// The footer's note on labels: how many are on the map and how many in the call-out table.
+fn label_note(opts: &MapOptions, layout: &label_layout::Layout) -> String {
+    if opts.labels == LabelKind::None {
+        return String::new();
+    }
+    format!(
+        " Labels: {} on the map, {} in the call-out table.",
+        grouped(layout.placed.len() as f64, 0),
+        grouped(layout.callouts.len() as f64, 0)
+    )
+}
+
+/// The call-out table's shape: columns of `number text` under the map.
+struct CalloutTable {
+    cols: usize,
+    col_w: f64,
+    height: f64,
+}
+
+const CALLOUT_ROW: f64 = 13.0;
+
+fn callout_table(callouts: &[label_layout::Callout], width: f64) -> CalloutTable {
+    if callouts.is_empty() {
+        return CalloutTable {
+            cols: 1,
+            col_w: width,
+            height: 0.0,
+        };
+    }
+    let widest = callouts
+        .iter()
+        .map(|c| fonts::text_width_px(&format!("{}  {}", c.number, c.text), 10.0, false))
+        .fold(0.0, f64::max);
+    let col_w = widest + 16.0;
+    let cols = ((width / col_w).floor() as usize).max(1);
+    let rows = callouts.len().div_ceil(cols);
+    CalloutTable {
+        cols,
+        col_w,
+        height: 22.0 + rows as f64 * CALLOUT_ROW + 8.0,
+    }
+}
+
+fn draw_callout_table(
+    cv: &mut Canvas,
+    table: &CalloutTable,
+    callouts: &[label_layout::Callout],
+    (x, y): (f64, f64),
+) -> Result<(), RenderError> {
+    if callouts.is_empty() {
+        return Ok(());
+    }
+    let rows = callouts.len().div_ceil(table.cols);
+    let mut g = format!(
+        "<g id=\"callout-table\" font-family=\"sans-serif\" font-size=\"10\" fill=\"#222222\"><text x=\"{}\" y=\"{}\" font-weight=\"bold\" font-size=\"11\">Labels that do not fit on the map</text>",
+        geom::fmt_px(x),
+        geom::fmt_px(y + 12.0)
+    );
+    for (k, c) in callouts.iter().enumerate() {
+        let (col, row) = (k / rows, k % rows);
+        let tx = x + col as f64 * table.col_w;
+        let ty = y + 22.0 + (row as f64 + 0.75) * CALLOUT_ROW;
+        let _ = write!(
+            g,
+            "<text class=\"callout-number\" x=\"{}\" y=\"{}\" font-weight=\"bold\">{}</text><text class=\"callout-entry\" data-n=\"{}\" x=\"{}\" y=\"{}\">{}</text>",
+            geom::fmt_px(tx),
+            geom::fmt_px(ty),
+            c.number,
+            c.number,
+            geom::fmt_px(tx + fonts::text_width_px(&format!("{}  ", c.number), 10.0, true)),
+            geom::fmt_px(ty),
+            xml_escape(&c.text)
+        );
+    }
+    g.push_str("</g>");
+    cv.raw(g)
+}
+
+fn draw_labels(cv: &mut Canvas, layout: &label_layout::Layout) -> Result<(), RenderError> {
+    let mut g = String::new();
+    let mut labels = String::from(
+        "<g id=\"labels\" font-family=\"sans-serif\" fill=\"#222222\" stroke=\"#FFFFFF\" stroke-opacity=\"0.9\" stroke-linejoin=\"round\" paint-order=\"stroke\" text-anchor=\"middle\">",
+    );
+    for l in &layout.placed {
+        let (x, y) = (geom::fmt_px(l.bx.cx), geom::fmt_px(l.bx.cy));
+        let rot = if l.bx.angle == 0.0 {
+            String::new()
+        } else {
+            format!(" transform=\"rotate({:.2} {x} {y})\"", l.bx.angle)
+        };
+        let _ = write!(
+            labels,
+            "<text class=\"label\" x=\"{x}\" y=\"{y}\" dy=\"0.36em\" font-size=\"{}\" stroke-width=\"{:.2}\"{rot}>{}</text>",
+            l.size,
+            l.size * 0.26,
+            xml_escape(&l.text)
+        );
+    }
+    labels.push_str("</g>");
+    if !layout.placed.is_empty() {
+        g.push_str(&labels);
+    }
+    let mut callouts = String::from(
+        "<g id=\"callouts\" font-family=\"sans-serif\" fill=\"#222222\" text-anchor=\"middle\">",
+    );
+    for c in &layout.callouts {
+        let label = c.number.to_string();
+        let r = (fonts::text_width_px(&label, 7.0, true) / 2.0 + 2.0).max(5.0);
+        let (x, y) = (geom::fmt_px(c.at.0), geom::fmt_px(c.at.1));
+        let _ = write!(
+            callouts,
+            "<g class=\"callout\" data-n=\"{}\"><circle cx=\"{x}\" cy=\"{y}\" r=\"{:.1}\" fill=\"#FFFFFF\" stroke=\"#222222\" stroke-width=\"0.7\"/><text x=\"{x}\" y=\"{y}\" dy=\"0.36em\" font-size=\"7\" font-weight=\"bold\" stroke=\"none\">{}</text></g>",
+            c.number, r, c.number
+        );
+    }
+    callouts.push_str("</g>");
+    if !layout.callouts.is_empty() {
+        g.push_str(&callouts);
+    }
+    let mut zones = String::from(
+        "<g id=\"zone-labels\" font-family=\"sans-serif\" fill=\"#111111\" stroke=\"#FFFFFF\" stroke-width=\"3\" stroke-opacity=\"0.85\" stroke-linejoin=\"round\" paint-order=\"stroke\" text-anchor=\"middle\">",
+    );
+    for z in &layout.zones {
+        let (x, y) = (z.bx.cx, z.bx.cy);
+        let line = z.size * LINE_GAP;
+        let _ = write!(
+            zones,
+            "<g class=\"zone-label\" data-box=\"{} {} {} {}\"><text x=\"{}\" y=\"{}\" font-size=\"{}\" font-weight=\"bold\">{}</text><text x=\"{}\" y=\"{}\" font-size=\"{:.2}\">{}</text></g>",
+            geom::fmt_px(x - z.bx.hw),
+            geom::fmt_px(y - z.bx.hh),
+            geom::fmt_px(x + z.bx.hw),
+            geom::fmt_px(y + z.bx.hh),
+            geom::fmt_px(x),
+            geom::fmt_px(y - line * 0.5 + z.size * 0.36),
+            z.size,
+            xml_escape(&z.name),
+            geom::fmt_px(x),
+            geom::fmt_px(y + line * 0.5 + z.size * 0.3),
+            z.size * 0.85,
+            xml_escape(&z.area)
+        );
+    }
+    zones.push_str("</g>");
+    if !layout.zones.is_empty() {
+        g.push_str(&zones);
+    }
+    if g.is_empty() {
+        return Ok(());
+    }
+    cv.raw(g)
+}
+
+/// Distance between the baselines of a zone label's two lines, in name font sizes.
+const LINE_GAP: f64 = 1.0;
 
 fn draw_legend(
     cv: &mut Canvas,
@@ -1223,6 +1590,7 @@ fn draw_legend(
             }
             LegendRow::Category {
                 colour,
+                pattern,
                 name,
                 detail,
                 target,
@@ -1236,6 +1604,13 @@ fn draw_legend(
                     if *dissolved { "#222222" } else { "#888888" },
                     if *dissolved { "1.5" } else { "0.8" },
                 ))?;
+                if let Some(k) = pattern {
+                    cv.raw(format!(
+                        "<rect class=\"legend-pattern\" x=\"{}\" y=\"{}\" width=\"26\" height=\"16\" fill=\"url(#cls-pat-{k})\"/>",
+                        geom::fmt_px(x),
+                        geom::fmt_px(y + 1.0),
+                    ))?;
+                }
                 cv.text(
                     &truncate(name, chars(12.5)),
                     text_x,
@@ -1380,47 +1755,111 @@ mod tests {
         parse_parcels(text.as_bytes(), "test").unwrap()
     }
 
-    #[test]
-    fn categories_follow_targets_then_names_and_group_the_rest() {
+    fn use_fabric(n: usize) -> ParcelSet {
         let mut f = Vec::new();
-        for k in 0..10 {
+        for k in 0..n {
             f.push(square(
-                &format!("P{k}"),
-                &format!(r#"{{"use":"u{k}"}}"#),
+                &format!("P{k:02}"),
+                &format!(r#"{{"use":"u{k:02}","zone":"z{k:02}"}}"#),
                 67.0 + 0.01 * k as f64,
                 24.8,
-                0.001 * (k + 1) as f64,
+                0.001,
             ));
         }
-        f.push(square("Q", "{}", 67.5, 24.8, 0.001));
-        let set = set_of(&f);
+        f.push(square("Q", r#"{"zone":"retained"}"#, 67.5, 24.8, 0.001));
+        set_of(&f)
+    }
+
+    #[test]
+    fn every_class_is_listed_patterned_past_the_palette_and_merged_only_when_asked() {
+        let set = use_fabric(14);
         let acres: Vec<f64> = (0..set.parcels.len()).map(|i| i as f64).collect();
         let opts = MapOptions {
             color_by: "use".into(),
-            targets: vec![("u0".into(), 5.0)],
+            // Targets only count when colouring by zone.
+            targets: vec![("u05".into(), 5.0)],
             ..MapOptions::default()
         };
-        let cats = categorise(&set, &acres, &opts);
-        // u0 (target) first; 6 more largest values (u9..u4) by name; other; none.
+        let cats = palette::categorise(&set, &acres, &opts).unwrap();
         let keys: Vec<String> = cats.iter().map(|c| c.label("use")).collect();
+        let mut want: Vec<String> = (0..14).map(|k| format!("u{k:02}")).collect();
+        want.push("no use".into());
+        assert_eq!(keys, want);
+        assert!(cats.iter().all(|c| c.target.is_none()));
+        assert_eq!(cats[0].colour, palette::CATEGORICAL[0]);
         assert_eq!(
-            keys,
-            [
-                "u0",
-                "u4",
-                "u5",
-                "u6",
-                "u7",
-                "u8",
-                "u9",
-                "other: u1, u2, u3",
-                "no use"
-            ]
+            (cats[11].colour, cats[11].pattern),
+            (palette::CATEGORICAL[11], None)
         );
-        assert_eq!(cats[0].colour, PALETTE[0]);
-        assert_eq!(cats[0].target, Some(5.0));
-        assert_eq!(cats[7].parcels, vec![1, 2, 3]);
-        assert_eq!(cats[8].colour, NO_VALUE);
+        assert_eq!(
+            (cats[12].colour, cats[12].pattern),
+            (palette::CATEGORICAL[0], Some(1))
+        );
+        assert_eq!(cats[14].colour, palette::NO_VALUE);
+
+        let merged = MapOptions {
+            max_classes: Some(3),
+            ..opts
+        };
+        let cats = palette::categorise(&set, &acres, &merged).unwrap();
+        let keys: Vec<String> = cats.iter().map(|c| c.label("use")).collect();
+        assert_eq!(keys[..3], ["u00", "u01", "u02"]);
+        assert!(keys[3].starts_with("other: u03, u04"));
+        assert_eq!(cats[3].colour, palette::OTHER);
+        assert_eq!(cats[3].parcels, (3..14).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn zones_follow_targets_then_metadata_and_retained_is_grey() {
+        let mut set = use_fabric(3);
+        set.members.insert(
+            "metadata".into(),
+            serde_json::json!({"zones": ["z02", {"name": "z01"}]}),
+        );
+        let acres = vec![1.0; set.parcels.len()];
+        // A target does not reorder; a target zone without parcels is still listed.
+        let opts = MapOptions {
+            targets: vec![("z00".into(), 1.0), ("a".into(), 2.0)],
+            ..MapOptions::default()
+        };
+        let cats = palette::categorise(&set, &acres, &opts).unwrap();
+        let keys: Vec<String> = cats.iter().map(|c| c.label("zone")).collect();
+        assert_eq!(keys, ["z02", "z01", "a", "z00", "retained"]);
+        assert_eq!(cats[3].target, Some(1.0));
+        assert_eq!((cats[2].target, cats[2].parcels.len()), (Some(2.0), 0));
+        assert_eq!(cats[1].colour, palette::CATEGORICAL[1]);
+        assert_eq!(cats[4].colour, palette::RETAINED);
+    }
+
+    #[test]
+    fn numbers_get_a_ramp_and_unknown_properties_are_named() {
+        let set = use_fabric(12);
+        let acres: Vec<f64> = (0..set.parcels.len()).map(|i| i as f64).collect();
+        let opts = MapOptions {
+            color_by: "area".into(),
+            ..MapOptions::default()
+        };
+        let cats = palette::categorise(&set, &acres, &opts).unwrap();
+        // 13 values 0..12: breaks at the rounded quintiles 2, 5, 7, 10.
+        let labels: Vec<String> = cats.iter().map(|c| c.label("area")).collect();
+        assert_eq!(labels[0], "0 to under 2.00 ac");
+        assert_eq!(labels.last().unwrap(), "10.0 to 12.0 ac");
+        assert_eq!(cats[0].parcels, vec![0, 1]);
+        assert_eq!(cats.iter().map(|c| c.parcels.len()).sum::<usize>(), 13);
+        assert_eq!(cats[0].colour, palette::RAMP[0]);
+        assert_eq!(cats.last().unwrap().colour, palette::RAMP[4]);
+
+        let bad = MapOptions {
+            color_by: "landuse".into(),
+            ..MapOptions::default()
+        };
+        let err = palette::categorise(&set, &acres, &bad)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "test: --color-by landuse: no parcel has this property; the data has: area, use, zone"
+        );
     }
 
     #[test]
