@@ -8,6 +8,8 @@
 //!
 //! The pipeline, one module per stage:
 //! - [`parcels`]: read and write GeoJSON ([`read_parcels`], [`Parcel`], [`ParcelId`]);
+//! - [`formats`]: read Shapefile, GeoPackage, KML/KMZ, FlatGeobuf and CSV+WKT, named by content;
+//!   [`crs`]: EPSG systems and reprojection to and from WGS84;
 //! - [`geodesy`]: geodesic areas, lengths and units ([`AreaUnit`]);
 //! - [`index`]: the R-tree ([`ParcelIndex`]); [`adjacency`]: shared boundaries ([`Adjacency`]);
 //! - [`plan`]: contiguous, compact zones of target areas ([`plan()`], [`PlanOptions`]);
@@ -17,6 +19,8 @@
 
 pub mod adjacency;
 pub mod coords;
+pub mod crs;
+pub mod formats;
 pub mod geodesy;
 pub mod index;
 pub mod output;

@@ -8,9 +8,7 @@ use allot::FindingKind;
 use allot::report::validation;
 use allot::validate::{ValidateOptions, validate};
 
-use super::{
-    Format, Outcome, Units, parse_name_number, parse_non_negative, print, read, write_output,
-};
+use super::{Format, Outcome, Units, parse_name_number, parse_non_negative, print, write_output};
 
 /// Arguments of `allot validate`.
 #[derive(Debug, clap::Args)]
@@ -65,7 +63,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     let set = super::read_lean(&args.file)?;
     let site = match &args.site {
         Some(path) => {
-            let s = read(path)?;
+            let s = super::read_other(path)?;
             Some(allot::validate::site_boundary(&s)?)
         }
         None => None,
