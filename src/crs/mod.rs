@@ -18,6 +18,10 @@
 //!
 //! The choice is made per point, as PROJ does: a point is first shifted with the country-wide
 //! parameters, and shifted again with the regional ones when it lands in the regional area.
+//! As in PROJ, the regional shift is a candidate only for systems whose EPSG area of use
+//! overlaps the Karachi licence area: 4145, 24312 (UTM 42N) and 24377 (India zone IIa). For
+//! 24311, 24313 and 24376, whose areas lie elsewhere, the country-wide shift is used
+//! everywhere.
 
 mod wkt;
 
@@ -105,6 +109,11 @@ pub const KALIANPUR_1962_KARACHI: DatumShift = DatumShift {
     bounds: [66.83, 24.69, 68.0, 25.76],
 };
 
+/// Kalianpur 1962 systems whose EPSG area of use overlaps the Karachi licence area
+/// (geographic 4145: 60.86–77.83° E, 21.05–37.07° N; 24312: 66–72.01° E, 23.64–36.56° N;
+/// 24377: 61.59–71.91° E, 23.64–28.01° N).
+const KARACHI_AREA_SYSTEMS: [u32; 3] = [4145, 24312, 24377];
+
 impl DatumShift {
     fn towgs84_param(&self) -> String {
         let [x, y, z] = self.towgs84;
@@ -176,7 +185,9 @@ impl Crs {
         let proj = setup(code, &definition)?;
         let latlong = proj.is_latlong();
         let default_shift = KALIANPUR_1962_PAKISTAN.towgs84_param();
-        let regional = if definition.contains(&default_shift) {
+        let regional = if definition.contains(&default_shift)
+            && KARACHI_AREA_SYSTEMS.contains(&code)
+        {
             let regional_def =
                 definition.replace(&default_shift, &KALIANPUR_1962_KARACHI.towgs84_param());
             Some((KALIANPUR_1962_KARACHI, setup(code, &regional_def)?))
@@ -355,11 +366,13 @@ mod tests {
 
     #[test]
     fn kalianpur_systems_carry_the_regional_shift_and_others_do_not() {
-        for code in [24312, 24313, 24376, 24377, 4145] {
+        for code in [24312, 24377, 4145] {
             let c = Crs::from_epsg(code).unwrap();
             assert_eq!(c.regional_shift().map(|s| s.epsg), Some(15703), "{c}");
         }
-        assert!(Crs::from_epsg(32642).unwrap().regional_shift().is_none());
+        for code in [32642, 24311, 24313, 24376] {
+            assert!(Crs::from_epsg(code).unwrap().regional_shift().is_none(), "{code}");
+        }
     }
 
     #[test]
