@@ -185,15 +185,14 @@ impl Crs {
         let proj = setup(code, &definition)?;
         let latlong = proj.is_latlong();
         let default_shift = KALIANPUR_1962_PAKISTAN.towgs84_param();
-        let regional = if definition.contains(&default_shift)
-            && KARACHI_AREA_SYSTEMS.contains(&code)
-        {
-            let regional_def =
-                definition.replace(&default_shift, &KALIANPUR_1962_KARACHI.towgs84_param());
-            Some((KALIANPUR_1962_KARACHI, setup(code, &regional_def)?))
-        } else {
-            None
-        };
+        let regional =
+            if definition.contains(&default_shift) && KARACHI_AREA_SYSTEMS.contains(&code) {
+                let regional_def =
+                    definition.replace(&default_shift, &KALIANPUR_1962_KARACHI.towgs84_param());
+                Some((KALIANPUR_1962_KARACHI, setup(code, &regional_def)?))
+            } else {
+                None
+            };
         Ok(Crs {
             code,
             name,
@@ -371,7 +370,10 @@ mod tests {
             assert_eq!(c.regional_shift().map(|s| s.epsg), Some(15703), "{c}");
         }
         for code in [32642, 24311, 24313, 24376] {
-            assert!(Crs::from_epsg(code).unwrap().regional_shift().is_none(), "{code}");
+            assert!(
+                Crs::from_epsg(code).unwrap().regional_shift().is_none(),
+                "{code}"
+            );
         }
     }
 
