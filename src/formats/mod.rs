@@ -16,6 +16,7 @@
 mod archive;
 pub mod collection;
 mod csv_wkt;
+mod dbf;
 mod fgb;
 pub mod geojson_crs;
 mod gpkg;

@@ -2,21 +2,20 @@
 //! `.prj` and the text encoding in `.cpg` (both optional). Sibling files are found by the
 //! `.shp`'s stem, whatever the case of their extension; [`read_parts`] also serves zipped sets.
 //!
-//! Polygon, PolygonZ and PolygonM records are read (Z and M dropped). A record's rings are
-//! grouped as the format defines them: each clockwise (outer) ring starts a polygon and the
+//! The `.shp` is parsed here, every count and length checked against the bytes there are
+//! (the `shapefile` crate panicked on overflowing counts under fuzzing). Polygon, PolygonZ
+//! and PolygonM records are read (Z and M dropped). A record's rings are grouped as the
+//! format defines them: each clockwise (outer) ring starts a polygon and the
 //! counter-clockwise (inner) rings that follow it are its holes; a record with several outer
-//! rings becomes a MultiPolygon. dBASE Numeric values that are whole numbers become JSON
-//! integers (the `.dbf` reader does not expose a field's decimal count), others floats;
-//! Logical becomes true/false, Date `YYYY-MM-DD`, empty values null.
+//! rings becomes a MultiPolygon. Attributes are typed as [`super::dbf`] says; records marked
+//! deleted in the `.dbf` are skipped with their shapes, as GDAL does.
 
-use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
 use geo::Coord;
-use serde_json::{Map, Value};
-use shapefile::dbase;
+use serde_json::Value;
 
-use super::{DeclaredCrs, FormatError, Rings, SourceFeature, SourceGeometry, SourceLayer};
+use super::{DeclaredCrs, FormatError, Rings, SourceFeature, SourceGeometry, SourceLayer, dbf};
 
 /// The files of one Shapefile, read into memory.
 pub struct Parts {
@@ -91,53 +90,51 @@ pub fn read_parts(
         Some(wkt) if !wkt.trim().is_empty() => DeclaredCrs::Wkt(wkt.trim().to_string()),
         _ => DeclaredCrs::Unstated,
     };
-    let shapes =
-        shapefile::ShapeReader::new(Cursor::new(parts.shp)).map_err(|e| bad("the .shp", &e))?;
-    let mut dbf = dbase::Reader::new(Cursor::new(parts.dbf)).map_err(|e| bad("the .dbf", &e))?;
-    if let Some(label) = parts.cpg.as_deref().map(str::trim) {
-        let label = match label {
-            l if l.chars().all(|c| c.is_ascii_digit()) => format!("windows-{l}"),
-            l => l.to_string(),
-        };
-        match encoding_rs::Encoding::for_label(label.as_bytes()) {
-            Some(enc) => dbf.set_encoding(dbase::encoding::EncodingRs::from(enc)),
-            None => {
-                return Err(locate(FormatError::file(
+    let encoding = match parts.cpg.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(label) => {
+            let label = match label {
+                l if l.chars().all(|c| c.is_ascii_digit()) => format!("windows-{l}"),
+                l => l.to_string(),
+            };
+            Some(encoding_rs::Encoding::for_label(label.as_bytes()).ok_or_else(|| {
+                locate(FormatError::file(
                     file,
-                    format!(
-                        "the .cpg names the text encoding {label:?}, which allot does not know; re-save it as UTF-8"
-                    ),
-                )));
-            }
+                    format!("the .cpg names the text encoding {label:?}, which allot does not know; re-save it as UTF-8"),
+                ))
+            })?)
         }
+    };
+    let shapes = parse_shp(&parts.shp).map_err(|e| bad("the .shp", &e))?;
+    let records = dbf::parse(&parts.dbf, encoding).map_err(|e| bad("the .dbf", &e))?;
+    if records.len() != shapes.len() {
+        return Err(locate(FormatError::file(
+            file,
+            format!(
+                "the .shp holds {} shapes but the .dbf {} records; one of them is truncated or belongs to another Shapefile",
+                shapes.len(),
+                records.len()
+            ),
+        )));
     }
-    let fields: Vec<String> = dbf
-        .fields()
-        .iter()
-        .map(|f| f.name().to_string())
-        .filter(|n| n != "DeletionFlag")
-        .collect();
-    let mut reader = shapefile::Reader::new(shapes, dbf);
     let mut features = Vec::new();
-    for item in reader.iter_shapes_and_records() {
-        let n = features.len() + 1;
-        let at = |m: String| {
+    for (i, (shape, record)) in shapes.into_iter().zip(records).enumerate() {
+        if record.deleted {
+            continue;
+        }
+        let properties = record.values;
+        let geometry = shape.map_err(|m| {
+            let id = properties.get("id").map(|v| match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            });
             locate(FormatError {
                 file: file.to_string(),
                 layer: None,
-                feature: Some((n, None)),
+                feature: Some((i + 1, id)),
                 message: m,
             })
-        };
-        let (shape, record) =
-            item.map_err(|e| at(format!("cannot be read ({e}); the file may be truncated")))?;
-        let mut properties = Map::new();
-        for name in &fields {
-            if let Some(v) = record.get(name) {
-                properties.insert(name.clone(), field_value(v));
-            }
-        }
-        let geometry = shape_geometry(shape);
+        })?;
         features.push(SourceFeature {
             properties,
             geometry,
@@ -150,62 +147,32 @@ pub fn read_parts(
     })
 }
 
-fn field_value(v: &dbase::FieldValue) -> Value {
-    use dbase::FieldValue as F;
-    let num = |f: f64| {
-        if f.fract() == 0.0 && f.abs() < 9.0e15 {
-            Value::from(f as i64)
-        } else {
-            serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)
-        }
-    };
-    match v {
-        F::Character(s) => s.as_ref().map_or(Value::Null, |s| Value::String(s.clone())),
-        F::Memo(s) => Value::String(s.clone()),
-        F::Numeric(n) => n.map_or(Value::Null, num),
-        F::Float(f) => f.map_or(Value::Null, |f| num(f64::from(f))),
-        F::Double(f) | F::Currency(f) => {
-            serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number)
-        }
-        F::Integer(i) => Value::from(*i),
-        F::Logical(b) => b.map_or(Value::Null, Value::Bool),
-        F::Date(d) => d.map_or(Value::Null, |d| {
-            Value::String(format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()))
-        }),
-        F::DateTime(dt) => {
-            let d = dt.date();
-            let t = dt.time();
-            Value::String(format!(
-                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-                d.year(),
-                d.month(),
-                d.day(),
-                t.hours(),
-                t.minutes(),
-                t.seconds()
-            ))
-        }
-    }
+/// Twice the signed area of a ring (positive: counter-clockwise).
+fn signed_area2(ring: &[Coord<f64>]) -> f64 {
+    ring.windows(2)
+        .map(|w| w[0].x * w[1].y - w[1].x * w[0].y)
+        .sum()
 }
 
-/// Groups rings into polygons: an outer ring starts one, inner rings join the latest.
-fn group<P>(rings: &[shapefile::PolygonRing<P>], xy: impl Fn(&P) -> Coord<f64>) -> SourceGeometry {
+/// Groups rings into polygons: a clockwise (outer) ring starts one, counter-clockwise
+/// (inner) rings join the latest; only counter-clockwise rings are read as shells, as GDAL
+/// does.
+fn group(rings: Vec<Vec<Coord<f64>>>) -> SourceGeometry {
     let mut polys: Vec<Rings> = Vec::new();
     let mut orphans: Rings = Vec::new();
     for ring in rings {
-        let pts: Vec<Coord<f64>> = ring.points().iter().map(&xy).collect();
-        match ring {
-            shapefile::PolygonRing::Outer(_) => polys.push(vec![pts]),
-            shapefile::PolygonRing::Inner(_) => match polys.last_mut() {
-                Some(p) => p.push(pts),
-                None => orphans.push(pts),
-            },
+        if signed_area2(&ring) <= 0.0 {
+            polys.push(vec![ring]);
+        } else {
+            match polys.last_mut() {
+                Some(p) => p.push(ring),
+                None => orphans.push(ring),
+            }
         }
     }
     if let Some(first) = polys.first_mut() {
         first.extend(orphans);
-    } else if !orphans.is_empty() {
-        // Only counter-clockwise rings: read them as shells, as GDAL does.
+    } else {
         polys = orphans.into_iter().map(|r| vec![r]).collect();
     }
     match polys.len() {
@@ -215,20 +182,183 @@ fn group<P>(rings: &[shapefile::PolygonRing<P>], xy: impl Fn(&P) -> Coord<f64>) 
     }
 }
 
-fn shape_geometry(shape: shapefile::Shape) -> SourceGeometry {
-    use shapefile::Shape as S;
-    match shape {
-        S::NullShape => SourceGeometry::Null,
-        S::Polygon(p) => group(p.rings(), |q| Coord { x: q.x, y: q.y }),
-        S::PolygonM(p) => group(p.rings(), |q| Coord { x: q.x, y: q.y }),
-        S::PolygonZ(p) => group(p.rings(), |q| Coord { x: q.x, y: q.y }),
-        S::Point(_) | S::PointM(_) | S::PointZ(_) => SourceGeometry::Other("Point".into()),
-        S::Polyline(_) | S::PolylineM(_) | S::PolylineZ(_) => {
-            SourceGeometry::Other("LineString (Shapefile polyline)".into())
+/// One shape per record, or why the record cannot be read; a broken file header or record
+/// framing is an error for the whole file.
+type Shapes = Vec<Result<SourceGeometry, String>>;
+
+fn be_i32(b: &[u8], at: usize) -> Option<i32> {
+    Some(i32::from_be_bytes(b.get(at..at + 4)?.try_into().ok()?))
+}
+
+fn le_i32(b: &[u8], at: usize) -> Option<i32> {
+    Some(i32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
+}
+
+fn le_f64(b: &[u8], at: usize) -> Option<f64> {
+    Some(f64::from_le_bytes(b.get(at..at + 8)?.try_into().ok()?))
+}
+
+/// Parses a `.shp` file (ESRI Shapefile Technical Description, 1998).
+fn parse_shp(b: &[u8]) -> Result<Shapes, String> {
+    if b.len() < 100 {
+        return Err(format!(
+            "it has {} bytes, fewer than the 100-byte header",
+            b.len()
+        ));
+    }
+    if be_i32(b, 0) != Some(9994) {
+        return Err("its file code is not 9994".into());
+    }
+    let declared = be_i32(b, 24).unwrap_or(0).max(0) as usize * 2;
+    if declared > b.len() {
+        return Err(format!(
+            "its header says {declared} bytes but the file has {}: it is truncated",
+            b.len()
+        ));
+    }
+    let mut shapes = Vec::new();
+    let mut at = 100;
+    while at < declared {
+        let n = shapes.len() + 1;
+        let len = be_i32(b, at + 4)
+            .filter(|&l| l >= 2)
+            .map(|l| l as usize * 2)
+            .ok_or_else(|| format!("record {n} has a broken header at byte {at}"))?;
+        let start = at + 8;
+        let end = start
+            .checked_add(len)
+            .filter(|&e| e <= b.len())
+            .ok_or_else(|| format!("record {n} runs past the end of the file: it is truncated"))?;
+        shapes.push(parse_record(&b[start..end]));
+        at = end;
+    }
+    Ok(shapes)
+}
+
+fn parse_record(r: &[u8]) -> Result<SourceGeometry, String> {
+    let short = || "the record is shorter than its shape needs".to_string();
+    let kind = le_i32(r, 0).ok_or_else(short)?;
+    match kind {
+        0 => return Ok(SourceGeometry::Null),
+        5 | 15 | 25 => {}
+        1 | 11 | 21 => return Ok(SourceGeometry::Other("Point".into())),
+        3 | 13 | 23 => {
+            return Ok(SourceGeometry::Other(
+                "LineString (Shapefile polyline)".into(),
+            ));
         }
-        S::Multipoint(_) | S::MultipointM(_) | S::MultipointZ(_) => {
-            SourceGeometry::Other("MultiPoint".into())
+        8 | 18 | 28 => return Ok(SourceGeometry::Other("MultiPoint".into())),
+        31 => return Ok(SourceGeometry::Other("Multipatch".into())),
+        other => return Err(format!("unknown Shapefile shape type {other}")),
+    }
+    let parts = le_i32(r, 36).ok_or_else(short)?;
+    let points = le_i32(r, 40).ok_or_else(short)?;
+    if parts < 0 || points < 0 {
+        return Err(format!("negative counts ({parts} parts, {points} points)"));
+    }
+    let (parts, points) = (parts as usize, points as usize);
+    let xy_at = 44 + 4 * parts;
+    if xy_at.checked_add(16 * points).is_none_or(|e| e > r.len()) {
+        return Err(format!(
+            "{parts} parts and {points} points do not fit in the record's {} bytes",
+            r.len()
+        ));
+    }
+    let mut starts = Vec::with_capacity(parts);
+    for i in 0..parts {
+        let s = le_i32(r, 44 + 4 * i).ok_or_else(short)?;
+        let prev = starts.last().copied().unwrap_or(0);
+        if s < 0 || s as usize > points || (i > 0 && (s as usize) < prev) || (i == 0 && s != 0) {
+            return Err(format!(
+                "part {} starts at point {s}, which is out of order or range",
+                i + 1
+            ));
         }
-        S::Multipatch(_) => SourceGeometry::Other("Multipatch".into()),
+        starts.push(s as usize);
+    }
+    let mut rings = Vec::with_capacity(parts);
+    for (i, &s) in starts.iter().enumerate() {
+        let e = starts.get(i + 1).copied().unwrap_or(points);
+        let ring: Option<Vec<Coord<f64>>> = (s..e)
+            .map(|k| {
+                Some(Coord {
+                    x: le_f64(r, xy_at + 16 * k)?,
+                    y: le_f64(r, xy_at + 16 * k + 8)?,
+                })
+            })
+            .collect();
+        rings.push(ring.ok_or_else(short)?);
+    }
+    Ok(group(rings))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A .shp of one Polygon record with the given rings.
+    fn shp(rings: &[&[(f64, f64)]]) -> Vec<u8> {
+        let points: usize = rings.iter().map(|r| r.len()).sum();
+        let mut rec = Vec::new();
+        rec.extend(5i32.to_le_bytes());
+        rec.extend([0u8; 32]);
+        rec.extend((rings.len() as i32).to_le_bytes());
+        rec.extend((points as i32).to_le_bytes());
+        let mut start = 0i32;
+        for r in rings {
+            rec.extend(start.to_le_bytes());
+            start += r.len() as i32;
+        }
+        for r in rings {
+            for (x, y) in *r {
+                rec.extend(x.to_le_bytes());
+                rec.extend(y.to_le_bytes());
+            }
+        }
+        let mut b = vec![0u8; 100];
+        b[0..4].copy_from_slice(&9994i32.to_be_bytes());
+        let total = 100 + 8 + rec.len();
+        b[24..28].copy_from_slice(&((total / 2) as i32).to_be_bytes());
+        b.extend(1i32.to_be_bytes());
+        b.extend(((rec.len() / 2) as i32).to_be_bytes());
+        b.extend(rec);
+        b
+    }
+
+    const CW: [(f64, f64); 5] = [(0., 0.), (0., 10.), (10., 10.), (10., 0.), (0., 0.)];
+    const CCW_HOLE: [(f64, f64); 4] = [(1., 1.), (2., 1.), (2., 2.), (1., 1.)];
+    const CW2: [(f64, f64); 4] = [(20., 0.), (20., 1.), (21., 0.), (20., 0.)];
+
+    #[test]
+    fn rings_group_by_orientation_into_polygons_and_holes() {
+        let one = parse_shp(&shp(&[&CW, &CCW_HOLE])).unwrap();
+        let SourceGeometry::Polygon(p) = one[0].clone().unwrap() else {
+            panic!("{one:?}")
+        };
+        assert_eq!(p.len(), 2);
+        let two = parse_shp(&shp(&[&CW, &CCW_HOLE, &CW2])).unwrap();
+        let SourceGeometry::MultiPolygon(m) = two[0].clone().unwrap() else {
+            panic!("{two:?}")
+        };
+        assert_eq!((m.len(), m[0].len(), m[1].len()), (2, 2, 1));
+    }
+
+    #[test]
+    fn every_truncation_and_lying_count_is_an_error() {
+        let full = shp(&[&CW, &CCW_HOLE]);
+        for cut in 0..full.len() {
+            assert!(parse_shp(&full[..cut]).is_err(), "cut {cut}");
+        }
+        for (offset, value) in [
+            (108 + 36, i32::MAX),
+            (108 + 40, i32::MAX),
+            (108 + 40, -1),
+            (108 + 44 + 4, 99),
+        ] {
+            let mut bad = full.clone();
+            bad[offset..offset + 4].copy_from_slice(&value.to_le_bytes());
+            let shapes = parse_shp(&bad).unwrap();
+            assert!(shapes[0].is_err(), "{offset} = {value}");
+        }
     }
 }
