@@ -107,6 +107,24 @@ pub fn read_parts(
     };
     let shapes = parse_shp(&parts.shp).map_err(|e| bad("the .shp", &e))?;
     let records = dbf::parse(&parts.dbf, encoding).map_err(|e| bad("the .dbf", &e))?;
+    if let Some(Err(m)) = shapes.last()
+        && m.contains("truncated")
+    {
+        let n = shapes.len();
+        let id = records
+            .get(n - 1)
+            .and_then(|r| r.values.get("id"))
+            .map(|v| match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            });
+        return Err(locate(FormatError {
+            file: file.to_string(),
+            layer: None,
+            feature: Some((n, id)),
+            message: m.clone(),
+        }));
+    }
     if records.len() != shapes.len() {
         return Err(locate(FormatError::file(
             file,
@@ -210,25 +228,29 @@ fn parse_shp(b: &[u8]) -> Result<Shapes, String> {
         return Err("its file code is not 9994".into());
     }
     let declared = be_i32(b, 24).unwrap_or(0).max(0) as usize * 2;
-    if declared > b.len() {
-        return Err(format!(
-            "its header says {declared} bytes but the file has {}: it is truncated",
-            b.len()
-        ));
-    }
     let mut shapes = Vec::new();
     let mut at = 100;
     while at < declared {
         let n = shapes.len() + 1;
-        let len = be_i32(b, at + 4)
-            .filter(|&l| l >= 2)
-            .map(|l| l as usize * 2)
-            .ok_or_else(|| format!("record {n} has a broken header at byte {at}"))?;
+        let cut = || {
+            format!(
+                "the .shp ends inside record {n} ({} bytes of the {declared} its header declares): it is truncated",
+                b.len()
+            )
+        };
+        let Some(len) = be_i32(b, at + 4) else {
+            shapes.push(Err(cut()));
+            break;
+        };
+        if len < 2 {
+            return Err(format!("record {n} has a broken header at byte {at}"));
+        }
         let start = at + 8;
-        let end = start
-            .checked_add(len)
-            .filter(|&e| e <= b.len())
-            .ok_or_else(|| format!("record {n} runs past the end of the file: it is truncated"))?;
+        let end = start + len as usize * 2;
+        if end > b.len() {
+            shapes.push(Err(cut()));
+            break;
+        }
         shapes.push(parse_record(&b[start..end]));
         at = end;
     }
@@ -347,7 +369,8 @@ mod tests {
     fn every_truncation_and_lying_count_is_an_error() {
         let full = shp(&[&CW, &CCW_HOLE]);
         for cut in 0..full.len() {
-            assert!(parse_shp(&full[..cut]).is_err(), "cut {cut}");
+            let r = parse_shp(&full[..cut]);
+            assert!(r.is_err() || r.unwrap()[0].is_err(), "cut {cut}");
         }
         for (offset, value) in [
             (108 + 36, i32::MAX),
