@@ -64,7 +64,21 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     let site = match &args.site {
         Some(path) => {
             let s = super::read_other(path)?;
-            Some(allot::validate::site_boundary(&s)?)
+            let boundary = allot::validate::site_boundary(&s)?;
+            use allot::formats::placement;
+            let fabric = placement::union(set.parcels.iter().map(|p| p.bbox()));
+            let site_box = placement::union(s.parcels.iter().map(|p| p.bbox()));
+            if let (Some(fabric), Some(site_box)) = (fabric, site_box) {
+                if let Some(why) = placement::swapped_axes(&fabric, &site_box) {
+                    anyhow::bail!("{}: {why}", set.source);
+                }
+                if let Some(why) = placement::datum_shift(&fabric, &site_box)
+                    && !quiet
+                {
+                    eprintln!("allot: warning: {}: {why}", set.source);
+                }
+            }
+            Some(boundary)
         }
         None => None,
     };

@@ -21,6 +21,7 @@ mod fgb;
 pub mod geojson_crs;
 mod gpkg;
 mod kml;
+pub mod placement;
 mod shp;
 pub mod sniff;
 mod wkb;
