@@ -45,8 +45,6 @@ pub enum Format {
     Raster,
     /// Not read: a Microsoft Office document (Excel).
     Office,
-    /// Not recognised binary data.
-    UnknownBinary,
 }
 
 impl Format {
@@ -71,7 +69,6 @@ impl Format {
             Format::Pdf => "PDF",
             Format::Raster => "raster image",
             Format::Office => "Microsoft Office document",
-            Format::UnknownBinary => "binary file of a format allot does not know",
         }
     }
 
@@ -92,7 +89,6 @@ impl Format {
                 "this is a {}; export the parcel table as CSV with a WKT geometry column, or as GeoJSON",
                 self.name()
             ),
-            Format::UnknownBinary => format!("this is a {}; {READS}", self.name()),
             _ => format!("this is a {} file; {READS}; {convert}", self.name()),
         }
     }
@@ -188,15 +184,13 @@ pub fn sniff(head: &[u8], path: &Path) -> Format {
     {
         return Format::Dbf;
     }
-    let binary = body.iter().take(1024).any(|&b| b == 0 || (b < 0x09));
-    if binary {
-        return Format::UnknownBinary;
+    // Other text is CSV when it says so by extension or holds WKT polygons; anything else
+    // goes to the GeoJSON reader, which names what is wrong with it precisely.
+    let upper = t.to_ascii_uppercase();
+    if matches!(ext.as_str(), "csv" | "tsv" | "txt") || upper.contains("POLYGON") {
+        return Format::Csv;
     }
-    if t.is_empty() {
-        // An empty file: the GeoJSON reader says so.
-        return Format::GeoJson;
-    }
-    Format::Csv
+    Format::GeoJson
 }
 
 /// A DXF text starts with group code 0 and `SECTION` (optionally after a comment, group 999).
@@ -253,11 +247,15 @@ mod tests {
             sniff(b"\x03\x7c\x0b\x1e\x01\0\0\0", Path::new("a.dbf")),
             Format::Dbf
         );
-        assert_eq!(sniff(b"\x01\x02\x03\x00\x07", p), Format::UnknownBinary);
+        // Unknown bytes go to the GeoJSON reader, which names the first byte that is not UTF-8.
+        assert_eq!(sniff(b"\xFF\xFE{\x00", p), Format::GeoJson);
         assert_eq!(
             sniff(b"name;geometry\nA;POLYGON((0 0,1 0,1 1,0 0))", p),
             Format::Csv
         );
+        assert_eq!(sniff(b"a,b\n1,2\n", Path::new("t.csv")), Format::Csv);
+        // Text that is neither goes to the GeoJSON reader for a precise JSON error.
+        assert_eq!(sniff(b"hello", p), Format::GeoJson);
         assert_eq!(sniff(b"", p), Format::GeoJson);
     }
 
