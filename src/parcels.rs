@@ -16,7 +16,7 @@
 //! - A legacy `crs` member naming another CRS (or `--crs`) is reprojected to WGS84 lon/lat
 //!   ([`crate::formats::geojson_crs`]); one allot does not know is refused, naming it.
 //! - Other formats (Shapefile, GeoPackage, KML/KMZ, FlatGeobuf, CSV with WKT) are recognised
-//!   by content ([`crate::formats::sniff`]), converted to GeoJSON by [`crate::formats`] and then
+//!   by content ([`crate::formats::sniff()`]), converted to GeoJSON by [`crate::formats`] and then
 //!   read here, so they give the same parcels and the same checks.
 //! - Properties are kept verbatim (raw JSON) and written back unchanged.
 
@@ -429,7 +429,7 @@ pub fn read_parcels_with(path: &Path, opts: ReadOptions) -> Result<ParcelSet, Re
 
 /// [`read_parcels_with`] for any format allot reads, with the CRS, layer and WKT column of
 /// [`SourceOptions`]. This is the one place a reader is chosen: by the file's content
-/// ([`crate::formats::sniff`]), whatever its extension.
+/// ([`crate::formats::sniff()`]), whatever its extension.
 ///
 /// ```no_run
 /// use allot::formats::SourceOptions;

@@ -4,7 +4,7 @@
 //! CRS; [`collection`] reprojects them to WGS84 longitude/latitude and writes them as one
 //! GeoJSON FeatureCollection text, which the GeoJSON reader then parses. So every format gives
 //! exactly the [`crate::Parcel`] values, id rules and error checks of GeoJSON, and everything
-//! downstream is unchanged. [`sniff`] names a file's format by its content, so a file with the
+//! downstream is unchanged. [`sniff()`] names a file's format by its content, so a file with the
 //! wrong extension is still read, and one allot does not read is named with a command that
 //! converts it.
 //!
@@ -230,7 +230,7 @@ fn convert(layer: SourceLayer, file: &str, opts: &SourceOptions) -> Result<Conve
     Ok(Converted { name, geojson })
 }
 
-/// The format of a file on disk, by content (see [`sniff`]).
+/// The format of a file on disk, by content (see [`sniff()`]).
 pub fn sniff_path(path: &Path) -> Result<Format, FormatError> {
     use std::io::Read;
     let file = path.display().to_string();
