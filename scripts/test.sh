@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs allot's whole test suite on a fresh machine: installs the system tools the end-to-end
-# tests use (GDAL's ogrinfo opens our GeoJSON like QGIS does; Chromium renders our SVG maps),
+# tests use (GDAL's ogrinfo opens our GeoJSON like QGIS does and ogr2ogr makes the Shapefile,
+# GeoPackage, KML, FlatGeobuf and CSV inputs; Chromium renders our SVG maps; pyproj checks our
+# reprojection),
 # then runs `cargo test` on the whole workspace. Tests that need these tools fail, rather than skip, without them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +17,12 @@ if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# pyproj (PROJ) is the reference for allot's reprojection tests (tests/crs_pyproj.rs).
+if ! python3 -c "import pyproj" >/dev/null 2>&1; then
+  echo "scripts/test.sh: installing pyproj" >&2
+  python3 -m pip install -q --break-system-packages pyproj 2>/dev/null || python3 -m pip install -q pyproj
 fi
 
 cargo test --workspace --all-targets "$@"

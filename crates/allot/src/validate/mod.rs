@@ -34,6 +34,7 @@ mod edges;
 mod gaps;
 mod ids;
 mod overlaps;
+pub mod placement;
 mod prefilter;
 mod report;
 mod site;
