@@ -99,7 +99,7 @@ pub fn read(bytes: &[u8], file: &str) -> Result<SourceLayer, FormatError> {
 
 fn rings(g: &flatgeobuf::Geometry<'_>) -> Result<Rings, String> {
     let xy: Vec<f64> = g.xy().map(|v| v.iter().collect()).unwrap_or_default();
-    if xy.len() % 2 != 0 {
+    if !xy.len().is_multiple_of(2) {
         return Err("geometry has an odd number of ordinates".into());
     }
     let pts: Vec<Coord<f64>> = xy
