@@ -132,6 +132,12 @@ pub enum ReadError {
     /// A file in another format that could not be read (see [`super::formats`]).
     #[error(transparent)]
     Format(#[from] super::formats::FormatError),
+    /// The FeatureCollection has no features (see [`ParcelSet::non_empty`]).
+    #[error("{file}: no parcels in the file (its FeatureCollection has no features)")]
+    NoParcels {
+        /// The input's name.
+        file: String,
+    },
     /// One feature is unreadable.
     #[error("{file}: {feature}: {problem}")]
     Feature {
