@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs allot's whole test suite on a fresh machine: installs the system tools the end-to-end
-# tests use (GDAL's ogrinfo opens our GeoJSON like QGIS does; Chromium renders our SVG maps and
-# drives the interactive HTML map; poppler-utils' pdftotext/pdftoppm/pdfinfo read our PDFs;
-# shapely, i.e. GEOS, is the oracle for the validity wording), then runs `cargo test` on the
-# whole workspace. Tests that need these tools fail, rather than skip, without them.
+# tests use (GDAL's ogrinfo opens our GeoJSON like QGIS does and ogr2ogr makes the Shapefile,
+# GeoPackage, KML, FlatGeobuf and CSV inputs; Chromium renders our SVG maps and drives the
+# interactive HTML map; poppler-utils' pdftotext/pdftoppm/pdfinfo read our PDFs; pyproj checks our
+# reprojection; shapely, i.e. GEOS, is the oracle for the validity wording), then runs `cargo test`
+# on the whole workspace. Tests that need these tools fail, rather than skip, without them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,6 +32,12 @@ fi
 if ! python3 -c 'import shapely' >/dev/null 2>&1; then
   echo "scripts/test.sh: installing shapely (pip)" >&2
   python3 -m pip install --quiet shapely || python3 -m pip install --quiet --break-system-packages shapely
+fi
+
+# pyproj (PROJ) is the reference for allot's reprojection tests (tests/crs_pyproj.rs).
+if ! python3 -c "import pyproj" >/dev/null 2>&1; then
+  echo "scripts/test.sh: installing pyproj" >&2
+  python3 -m pip install -q --break-system-packages pyproj 2>/dev/null || python3 -m pip install -q pyproj
 fi
 
 cargo test --workspace --all-targets "$@"

@@ -151,9 +151,9 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Vec<&'static str>)> {
             vec!["not UTF-8", "offset 3"],
         ),
         (
-            "projected legacy crs",
-            br#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32642"}},"features":[]}"#.to_vec(),
-            vec!["crs", "EPSG::32642", "WGS84"],
+            "unknown legacy crs",
+            br#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::99999"}},"features":[]}"#.to_vec(),
+            vec!["crs", "EPSG::99999", "cannot reproject"],
         ),
         (
             "features is an object",

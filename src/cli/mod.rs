@@ -30,6 +30,16 @@ pub struct Opts {
     /// No progress bars or notes on stderr (errors are still printed).
     #[arg(long, short = 'q', global = true)]
     pub quiet: bool,
+    /// CRS of the input FILE's coordinates, declaring or overriding what the file says
+    /// (`EPSG:32642`, `EPSG:24312`, …); reprojected to WGS84 for all work.
+    #[arg(long, global = true, value_name = "EPSG:N")]
+    pub crs: Option<String>,
+    /// GeoPackage layer (or Shapefile in a zip) to read when there are several.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub layer: Option<String>,
+    /// CSV column holding WKT geometry (default: `WKT`, else `geometry`).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub wkt_column: Option<String>,
 }
 
 /// The subcommands.
@@ -192,8 +202,22 @@ pub fn print_report(text: &str, outputs: &[&std::path::Path]) -> Result<()> {
     print(text)
 }
 
-/// Reads the input parcels, with the file named in any error.
+/// `--crs`, `--layer` and `--wkt-column`, set once by [`run`] before any command reads; they
+/// apply to the main input FILE only (a `--site` file must state its own CRS).
+static SOURCE: std::sync::OnceLock<allot::read::SourceOptions> = std::sync::OnceLock::new();
+
+fn source() -> allot::read::SourceOptions {
+    SOURCE.get().cloned().unwrap_or_default()
+}
+
+/// Reads the input parcels (any format allot reads), with the file named in any error.
 pub fn read(path: &std::path::Path) -> Result<allot::ParcelSet> {
+    let opts = allot::read::ReadOptions::default();
+    allot::read::read_parcels_from(path, opts, &source()).map_err(anyhow::Error::from)
+}
+
+/// Reads a secondary input (a `--site` boundary): any format, its CRS from the file itself.
+pub fn read_other(path: &std::path::Path) -> Result<allot::ParcelSet> {
     allot::read_parcels(path).map_err(anyhow::Error::from)
 }
 
@@ -203,7 +227,7 @@ pub fn read_lean(path: &std::path::Path) -> Result<allot::ParcelSet> {
     let opts = allot::read::ReadOptions {
         keep_properties: false,
     };
-    allot::read::read_parcels_with(path, opts).map_err(anyhow::Error::from)
+    allot::read::read_parcels_from(path, opts, &source()).map_err(anyhow::Error::from)
 }
 
 /// Writes an output file atomically after checking it is not one of the inputs.
@@ -224,6 +248,11 @@ pub fn check_outputs(outputs: &[&std::path::Path], inputs: &[&std::path::Path]) 
 
 /// Runs the parsed command line.
 pub fn run(opts: Opts) -> Result<Outcome> {
+    let _ = SOURCE.set(allot::read::SourceOptions {
+        crs: opts.crs.clone(),
+        layer: opts.layer.clone(),
+        wkt_column: opts.wkt_column.clone(),
+    });
     match opts.command {
         Command::Summary(a) => summary::run(a, opts.quiet),
         Command::Validate(a) => validate::run(a, opts.quiet),

@@ -8,7 +8,7 @@ use allot::FindingKind;
 use allot::report::validation;
 use allot::validate::{ValidateOptions, validate};
 
-use super::{Format, Outcome, Units, parse_name_number, parse_non_negative, read, write_output};
+use super::{Format, Outcome, Units, parse_name_number, parse_non_negative, write_output};
 
 /// Arguments of `allot validate`.
 #[derive(Debug, clap::Args)]
@@ -76,8 +76,20 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     let set = super::read_lean(&args.file)?.non_empty()?;
     let site = match &args.site {
         Some(path) => {
-            let s = read(path)?;
-            Some(allot::validate::site_boundary(&s)?)
+            let s = super::read_other(path)?;
+            let boundary = allot::validate::site_boundary(&s)?;
+            use allot::validate::placement;
+            let fabric = placement::union(set.parcels.iter().map(|p| p.bbox()));
+            let site_box = placement::union(s.parcels.iter().map(|p| p.bbox()));
+            if let (Some(fabric), Some(site_box)) = (fabric, site_box) {
+                if let Some(why) = placement::swapped_axes(&fabric, &site_box) {
+                    anyhow::bail!("{}: {why}", set.source);
+                }
+                if let Some(why) = placement::datum_shift(&fabric, &site_box) {
+                    super::messages::note(quiet, format_args!("warning: {}: {why}", set.source));
+                }
+            }
+            Some(boundary)
         }
         None => None,
     };

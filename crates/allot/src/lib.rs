@@ -1,7 +1,8 @@
 //! allot: land-allocation planning for parcel fabrics.
 //!
-//! allot reads a site's parcels as GeoJSON (RFC 7946, WGS84 lon/lat), measures them on the
-//! WGS84 ellipsoid, validates proposed splits (invalid geometry, overlaps, gaps, land outside
+//! allot reads a site's parcels as GeoJSON (RFC 7946, WGS84 lon/lat) or as Shapefile,
+//! GeoPackage, KML/KMZ, FlatGeobuf or CSV with WKT in any CRS it knows (reprojected to WGS84),
+//! measures them on the WGS84 ellipsoid, validates proposed splits (invalid geometry, overlaps, gaps, land outside
 //! the site, zone areas and contiguity), plans splits (a contiguous, compact zone per target
 //! area), and maps the result to SVG, PNG, PDF or an interactive HTML page. It was built for
 //! the Pakistan Steel Mills site at Bin Qasim, Karachi: 700 acres for a new Sindh steel mill
@@ -50,7 +51,7 @@
 //! One home per concept, each a module named for what it owns (docs/ARCHITECTURE.md has the
 //! picture). Lower layers never import higher ones:
 //!
-//! `util`, `geodesy`, `geom`, `synth` → `model` → `read`, `write` → `index`, `graph` →
+//! `util`, `geodesy`, `geom`, `crs`, `synth` → `model` → `read`, `write` → `index`, `graph` →
 //! `validate` → `plan` → `report`, `render`
 //!
 //! and the binary, `allot-cli`, sits above them all. [`synth`] depends on nothing else in the
@@ -59,18 +60,21 @@
 //!
 //! # Public API
 //!
-//! The root re-exports what a program needs: [`read_parcels`] / [`parse_parcels`],
+//! The root re-exports what a program needs: [`read_parcels`] / [`parse_parcels`] (and
+//! [`read_parcels_from`] for every format allot reads, with [`SourceOptions`]),
 //! [`validate()`], [`plan()`], [`render_svg`], their option, result and error types, and the
 //! model ([`Parcel`], [`ParcelId`], [`ParcelSet`]). `util`, `geom`, `model` and `index` are
 //! private. The stage modules stay public because the CLI, the benchmarks and the tests call
-//! their parts directly: [`geodesy`] (areas, lengths, units), [`read`] (options, limits, the
-//! coordinate scanner), [`write`](mod@write) (the GeoJSON writer, atomic output files), [`graph`]
+//! their parts directly: [`geodesy`] (areas, lengths, units), [`crs`] (EPSG systems,
+//! reprojection to and from WGS84), [`read`] (options, limits, the coordinate scanner, the
+//! other formats' readers and the content sniffer), [`write`](mod@write) (the GeoJSON writer, atomic output files), [`graph`]
 //! (shared boundaries), [`validate`](mod@validate) (each finding family on its own), [`plan`](mod@plan) (limits,
 //! straight cuts), [`render`], [`report`] (text, CSV and JSON reports) and [`synth`]
 //! (synthetic fabrics with ground truth).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod crs;
 pub mod geodesy;
 mod geom;
 pub mod graph;
@@ -91,8 +95,8 @@ pub use index::ParcelIndex;
 pub use model::{FeatureRef, Parcel, ParcelId, ParcelSet, PropertiesError};
 pub use plan::{Plan, PlanError, PlanOptions, plan};
 pub use read::{
-    FeatureProblem, ReadError, ReadOptions, parse_parcels, parse_parcels_with, read_parcels,
-    read_parcels_with,
+    FeatureProblem, ReadError, ReadOptions, SourceOptions, parse_parcels, parse_parcels_with,
+    read_parcels, read_parcels_from, read_parcels_with,
 };
 pub use render::{LabelKind, MapOptions, RenderError, render_svg};
 pub use report::{Schedule, Summary, summarize};

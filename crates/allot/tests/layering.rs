@@ -2,7 +2,7 @@
 //!
 //! Layers, lowest first (docs/ARCHITECTURE.md explains them):
 //!
-//! `util`, `geodesy`, `geom`, `synth` → `model` → `read`, `write` → `index`, `graph` →
+//! `util`, `geodesy`, `geom`, `crs`, `synth` → `model` → `read`, `write` → `index`, `graph` →
 //! `validate` → `plan` → `report`, `render`
 //!
 //! `synth` (synthetic fabrics with ground truth) depends on nothing else in the crate, so it sits
@@ -21,6 +21,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("util", 0),
     ("geodesy", 0),
     ("geom", 0),
+    ("crs", 0),
     ("synth", 0),
     ("model", 1),
     ("read", 2),

@@ -119,16 +119,19 @@ pub enum ReadError {
         /// What was found instead.
         found: String,
     },
-    /// A legacy `crs` member naming a system other than WGS84 lon/lat.
+    /// A legacy `crs` member (or `--crs`) naming a system allot cannot reproject from.
     #[error(
-        "{file}: the legacy \"crs\" member names {name}, but allot reads WGS84 longitude/latitude only (RFC 7946); reproject first, e.g. `ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson`"
+        "{file}: the legacy \"crs\" member names {name}, which allot cannot reproject from; reproject first, e.g. `ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson`"
     )]
     Crs {
         /// The input's name.
         file: String,
-        /// The named CRS.
+        /// The named CRS and why it cannot be used.
         name: String,
     },
+    /// A file in another format that could not be read (see [`super::formats`]).
+    #[error(transparent)]
+    Format(#[from] super::formats::FormatError),
     /// The FeatureCollection has no features (see [`ParcelSet::non_empty`]).
     #[error("{file}: no parcels in the file (its FeatureCollection has no features)")]
     NoParcels {

@@ -22,13 +22,20 @@
 //!   between two positions crosses the antimeridian and must be split (RFC 7946 §3.1.9).
 //! - A ring needs 4 or more positions and must be closed (first = last); allot does not close
 //!   rings for you, since an unclosed ring usually means a truncated or hand-edited file.
-//! - A legacy `crs` member is accepted only when it names WGS84 lon/lat (CRS84 or EPSG:4326).
+//! - A legacy `crs` member naming another CRS (or `--crs`) is reprojected to WGS84 lon/lat
+//!   ([`geojson_crs`]); one allot does not know is refused, naming it.
+//! - Other formats (Shapefile, GeoPackage, KML/KMZ, FlatGeobuf, CSV with WKT) are recognised
+//!   by content ([`sniff()`]), converted to GeoJSON by [`formats`] and then
+//!   read here, so they give the same parcels and the same checks.
 //! - Properties are kept verbatim (raw JSON) and written back unchanged.
 
 pub mod coords;
 mod error;
 mod fast;
+pub mod formats;
+pub mod geojson_crs;
 mod serde_path;
+pub mod sniff;
 #[cfg(test)]
 mod tests;
 
@@ -38,6 +45,8 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 pub use self::error::{FeatureProblem, ReadError};
+pub use self::formats::{FormatError, SourceOptions};
+pub use self::sniff::{Format, sniff, sniff_path};
 use self::{fast::*, serde_path::*};
 use crate::model::{FeatureIdKind, Parcel, ParcelId, ParcelSet};
 pub use crate::model::{FeatureRef, PropertiesError};
@@ -101,6 +110,30 @@ pub fn read_parcels(path: &Path) -> Result<ParcelSet, ReadError> {
 /// assert!(set.parcels.iter().all(|p| p.properties.is_none()));
 /// ```
 pub fn read_parcels_with(path: &Path, opts: ReadOptions) -> Result<ParcelSet, ReadError> {
+    read_parcels_from(path, opts, &SourceOptions::default())
+}
+
+/// [`read_parcels_with`] for any format allot reads, with the CRS, layer and WKT column of
+/// [`SourceOptions`]. This is the one place a reader is chosen: by the file's content
+/// ([`sniff()`]), whatever its extension.
+///
+/// ```no_run
+/// use allot::read::{read_parcels_from, ReadOptions, SourceOptions};
+/// let source = SourceOptions { crs: Some("EPSG:24312".into()), ..Default::default() };
+/// let set = read_parcels_from(std::path::Path::new("site.shp"), ReadOptions::default(), &source).unwrap();
+/// ```
+pub fn read_parcels_from(
+    path: &Path,
+    opts: ReadOptions,
+    source: &SourceOptions,
+) -> Result<ParcelSet, ReadError> {
+    if path.as_os_str() != "-" && path.is_file() {
+        let format = sniff_path(path)?;
+        if format != Format::GeoJson {
+            let converted = formats::read(path, format, source)?;
+            return parse_parcels_from(converted.geojson.as_bytes(), &converted.name, opts, None);
+        }
+    }
     let (name, bytes) = if path.as_os_str() == "-" {
         let name = "<stdin>".to_string();
         let mut buf = Vec::new();
@@ -141,7 +174,20 @@ pub fn read_parcels_with(path: &Path, opts: ReadOptions) -> Result<ParcelSet, Re
         let bytes = std::fs::read(path).map_err(io)?;
         (name, bytes)
     };
-    parse_parcels_with(&bytes, &name, opts)
+    if path.as_os_str() == "-" {
+        let format = sniff(&bytes[..bytes.len().min(4096)], path);
+        if format != Format::GeoJson {
+            return Err(FormatError::file(
+                &name,
+                format!(
+                    "this is {} data; allot reads only GeoJSON from standard input: save it to a file and name the file",
+                    format.name()
+                ),
+            )
+            .into());
+        }
+    }
+    parse_parcels_from(&bytes, &name, opts, source.crs.as_deref())
 }
 
 /// Parses parcels from bytes; `name` is how the input is named in messages.
@@ -163,6 +209,18 @@ pub fn parse_parcels_with(
     bytes: &[u8],
     name: &str,
     opts: ReadOptions,
+) -> Result<ParcelSet, ReadError> {
+    parse_parcels_from(bytes, name, opts, None)
+}
+
+/// [`parse_parcels_with`] for GeoJSON whose coordinates are in `crs` (`--crs`, overriding a
+/// legacy `crs` member) or in the CRS its legacy `crs` member names: reprojected to WGS84
+/// first.
+pub fn parse_parcels_from(
+    bytes: &[u8],
+    name: &str,
+    opts: ReadOptions,
+    crs: Option<&str>,
 ) -> Result<ParcelSet, ReadError> {
     let (bom, bytes) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => (3, rest),
@@ -211,11 +269,27 @@ pub fn parse_parcels_with(
         Some(other) => return Err(not_fc(format!("\"type\" is {other:?}"))),
         None => return Err(not_fc("the top-level object has no \"type\"".into())),
     }
-    if let Some(crs) = &top.crs {
-        check_crs(crs).map_err(|name_| ReadError::Crs {
+    let declared = match crs {
+        Some(user) => Some(user.to_string()),
+        None => match &top.crs {
+            Some(c) if check_crs(c).is_err() => {
+                Some(geojson_crs::legacy_crs_name(c).map_or_else(|| c.to_string(), str::to_string))
+            }
+            _ => None,
+        },
+    };
+    if let Some(declared) = declared {
+        let crs_err = |why: String| ReadError::Crs {
             file: name.to_string(),
-            name: name_,
-        })?;
+            name: why,
+        };
+        let target = crate::crs::Crs::from_name(&declared)
+            .map_err(|e| crs_err(format!("{declared} ({e})")))?;
+        if !target.is_wgs84() || top.crs.is_some() {
+            let text = geojson_crs::reproject(text, &target)
+                .map_err(|e| crs_err(format!("{target}: {e}")))?;
+            return parse_parcels_from(text.as_bytes(), name, opts, None);
+        }
     }
     let Some(features) = top.features else {
         return Err(not_fc("it has no \"features\" array".into()));

@@ -64,8 +64,15 @@ fn rejects_bad_documents_with_clear_messages() {
     assert!(err("[1,2]").contains("a JSON array"));
     assert!(err(r#"{"type":"Polygon","coordinates":[]}"#).contains("bare Polygon"));
     assert!(err(r#"{"type":"FeatureCollection"}"#).contains("no \"features\""));
-    let crs = r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32642"}},"features":[]}"#;
-    assert!(err(crs).contains("EPSG::32642"));
+    let crs = r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::99999"}},"features":[]}"#;
+    assert!(err(crs).contains("EPSG::99999"));
+    // A known projected CRS is reprojected: a 100 m UTM 42N square near Karachi.
+    let utm = r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32642"}},"features":[
+      {"type":"Feature","id":"U","properties":{},"geometry":{"type":"Polygon","coordinates":[[[333000,2744000],[333100,2744000],[333100,2744100],[333000,2744100],[333000,2744000]]]}}]}"#;
+    let set = parse_parcels(utm.as_bytes(), "t").unwrap();
+    let area = crate::geodesy::area_m2(&set.parcels[0].geometry);
+    assert!((area - 10_000.0).abs() < 10.0, "{area}");
+    assert!(set.parcels[0].bbox().min().x > 67.0);
     let ok_crs = r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:OGC:1.3:CRS84"}},"features":[]}"#;
     assert!(parse_parcels(ok_crs.as_bytes(), "t").is_ok());
 }

@@ -40,6 +40,7 @@ mod edges;
 mod gaps;
 mod ids;
 mod overlaps;
+pub mod placement;
 mod prefilter;
 mod report;
 mod ring_touch;

@@ -1,0 +1,427 @@
+//! Coordinate reference systems: naming a CRS (an EPSG code, a WKT text, a GeoJSON `crs`
+//! name) and moving coordinates between it and WGS84 longitude/latitude, both ways.
+//!
+//! Pure Rust: the EPSG table is the `crs-definitions` crate (about 6,000 codes, each with its
+//! PROJ.4 string and WKT) and the arithmetic is `proj4rs`, a port of PROJ's projections.
+//! proj4rs applies the `+towgs84` Helmert shift a definition carries and never chooses a datum
+//! transformation by itself, so allot states the one it applies ([`DatumShift`]):
+//!
+//! - **Kalianpur 1962** (EPSG:4145; projected 24312/24313 UTM 42N/43N, 24376/24377 India zones
+//!   I and IIa): inside the area of EPSG transformation 15703 "Kalianpur 1962 to WGS 84 (4)"
+//!   (Karachi licence area, 66.83–68.00° E, 24.69–25.76° N; stated accuracy 3 m;
+//!   +towgs84=271.905,669.593,231.495) that one, elsewhere EPSG:1247 "Kalianpur 1962 to WGS 84
+//!   (1)" (all onshore Pakistan; accuracy unknown; +towgs84=283,682,231). The two differ by
+//!   about 9 m at the Pakistan Steel Mills site. PROJ (and so GDAL's `ogr2ogr`) picks the same
+//!   operation for points in the Karachi licence area; elsewhere PROJ may pick another regional
+//!   one (Badin, Gambat, East Sind), which allot does not.
+//! - Any other CRS: the `+towgs84` of its EPSG definition, or none when the datum is WGS84.
+//!
+//! The choice is made per point, as PROJ does: a point is first shifted with the country-wide
+//! parameters, and shifted again with the regional ones when it lands in the regional area.
+//! As in PROJ, the regional shift is a candidate only for systems whose EPSG area of use
+//! overlaps the Karachi licence area: 4145, 24312 (UTM 42N) and 24377 (India zone IIa). For
+//! 24311, 24313 and 24376, whose areas lie elsewhere, the country-wide shift is used
+//! everywhere.
+
+mod wkt;
+
+pub use wkt::{epsg_from_wkt, root_name};
+
+use std::fmt;
+
+use geo::Coord;
+use proj4rs::proj::Proj;
+
+/// The WGS84 geographic CRS as proj4rs sees it (longitude, latitude in radians).
+const WGS84_PROJ: &str = "+proj=longlat +datum=WGS84 +no_defs";
+
+/// Why a CRS could not be used.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CrsError {
+    /// An EPSG code absent from allot's table.
+    #[error(
+        "EPSG:{0} is not a CRS allot knows (its table has the EPSG projected and geographic 2D systems); reproject first, e.g. `ogr2ogr -t_srs EPSG:4326 out.geojson in.shp`"
+    )]
+    UnknownCode(u32),
+    /// A text naming a CRS that could not be matched to an EPSG code.
+    #[error(
+        "unknown CRS {0}; declare it with --crs EPSG:N if you know its code, or reproject first, e.g. `ogr2ogr -t_srs EPSG:4326 out.geojson in.shp`"
+    )]
+    Unknown(String),
+    /// A definition proj4rs cannot set up.
+    #[error("EPSG:{code} ({definition}) cannot be set up: {reason}")]
+    Setup {
+        /// The EPSG code.
+        code: u32,
+        /// Its PROJ.4 definition.
+        definition: String,
+        /// What proj4rs said.
+        reason: String,
+    },
+    /// A point that cannot be transformed (outside the projection's domain).
+    #[error("({x}, {y}) cannot be transformed from {crs}: {reason}")]
+    Point {
+        /// The input x.
+        x: f64,
+        /// The input y.
+        y: f64,
+        /// The CRS, e.g. `EPSG:24312 (Kalianpur 1962 / UTM zone 42N)`.
+        crs: String,
+        /// What went wrong.
+        reason: String,
+    },
+}
+
+/// A datum transformation to WGS84 applied in a bounded area, with where it came from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DatumShift {
+    /// The EPSG transformation code, e.g. 15703.
+    pub epsg: u32,
+    /// Its EPSG name, e.g. `Kalianpur 1962 to WGS 84 (4)`.
+    pub name: &'static str,
+    /// Where it applies, as named by EPSG.
+    pub area: &'static str,
+    /// The stated accuracy in metres (`None`: unknown).
+    pub accuracy_m: Option<f64>,
+    /// `+towgs84` parameters (three translations in metres).
+    pub towgs84: [f64; 3],
+    /// Area of use: west, south, east, north in degrees (WGS84).
+    pub bounds: [f64; 4],
+}
+
+/// The country-wide Kalianpur 1962 shift, as carried by the EPSG definitions of 24312 etc.
+pub const KALIANPUR_1962_PAKISTAN: DatumShift = DatumShift {
+    epsg: 1247,
+    name: "Kalianpur 1962 to WGS 84 (1)",
+    area: "Pakistan - onshore",
+    accuracy_m: None,
+    towgs84: [283.0, 682.0, 231.0],
+    bounds: [60.86, 23.64, 77.83, 37.07],
+};
+
+/// The Karachi licence-area Kalianpur 1962 shift (3 m), used inside its bounds.
+pub const KALIANPUR_1962_KARACHI: DatumShift = DatumShift {
+    epsg: 15703,
+    name: "Kalianpur 1962 to WGS 84 (4)",
+    area: "Pakistan - Karachi licence area",
+    accuracy_m: Some(3.0),
+    towgs84: [271.905, 669.593, 231.495],
+    bounds: [66.83, 24.69, 68.0, 25.76],
+};
+
+/// Kalianpur 1962 systems whose EPSG area of use overlaps the Karachi licence area
+/// (geographic 4145: 60.86–77.83° E, 21.05–37.07° N; 24312: 66–72.01° E, 23.64–36.56° N;
+/// 24377: 61.59–71.91° E, 23.64–28.01° N).
+const KARACHI_AREA_SYSTEMS: [u32; 3] = [4145, 24312, 24377];
+
+impl DatumShift {
+    fn towgs84_param(&self) -> String {
+        let [x, y, z] = self.towgs84;
+        format!("+towgs84={x},{y},{z},0,0,0,0")
+    }
+
+    fn contains(&self, lon: f64, lat: f64) -> bool {
+        let [w, s, e, n] = self.bounds;
+        (w..=e).contains(&lon) && (s..=n).contains(&lat)
+    }
+}
+
+/// A coordinate reference system allot can move coordinates out of and back into.
+pub struct Crs {
+    code: u32,
+    name: String,
+    definition: String,
+    proj: Proj,
+    latlong: bool,
+    /// A regional datum shift that replaces the default inside its area, with its own setup.
+    regional: Option<(DatumShift, Proj)>,
+    wgs84: Proj,
+}
+
+impl fmt::Debug for Crs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Crs")
+            .field("code", &self.code)
+            .field("name", &self.name)
+            .field("definition", &self.definition)
+            .finish()
+    }
+}
+
+impl fmt::Display for Crs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "EPSG:{} ({})", self.code, self.name)
+    }
+}
+
+fn setup(code: u32, definition: &str) -> Result<Proj, CrsError> {
+    Proj::from_proj_string(definition).map_err(|e| CrsError::Setup {
+        code,
+        definition: definition.to_string(),
+        reason: e.to_string(),
+    })
+}
+
+impl Crs {
+    /// WGS84 longitude/latitude (EPSG:4326 in GIS axis order, as GeoJSON and most files use).
+    pub fn wgs84() -> Crs {
+        Crs::from_epsg(4326).expect("EPSG:4326 is in the table")
+    }
+
+    /// The CRS with this EPSG code.
+    ///
+    /// ```
+    /// let utm = allot::crs::Crs::from_epsg(32642).unwrap();
+    /// assert_eq!(utm.to_string(), "EPSG:32642 (WGS 84 / UTM zone 42N)");
+    /// assert!(allot::crs::Crs::from_epsg(99999).is_err());
+    /// ```
+    pub fn from_epsg(code: u32) -> Result<Crs, CrsError> {
+        let def = u16::try_from(code)
+            .ok()
+            .and_then(crs_definitions::from_code)
+            .ok_or(CrsError::UnknownCode(code))?;
+        let name = root_name(def.wkt).unwrap_or_default();
+        let definition = def.proj4.to_string();
+        let proj = setup(code, &definition)?;
+        let latlong = proj.is_latlong();
+        let default_shift = KALIANPUR_1962_PAKISTAN.towgs84_param();
+        let regional =
+            if definition.contains(&default_shift) && KARACHI_AREA_SYSTEMS.contains(&code) {
+                let regional_def =
+                    definition.replace(&default_shift, &KALIANPUR_1962_KARACHI.towgs84_param());
+                Some((KALIANPUR_1962_KARACHI, setup(code, &regional_def)?))
+            } else {
+                None
+            };
+        Ok(Crs {
+            code,
+            name,
+            definition,
+            proj,
+            latlong,
+            regional,
+            wgs84: setup(4326, WGS84_PROJ)?,
+        })
+    }
+
+    /// The CRS a WKT text (a `.prj` file, a GeoPackage `definition`) describes: its EPSG
+    /// authority when it states one, else the EPSG system of the same name (ESRI spellings
+    /// such as `WGS_1984_UTM_Zone_42N` included).
+    ///
+    /// ```
+    /// let prj = r#"PROJCS["Kalianpur_1962_UTM_Zone_42N",GEOGCS["GCS_Kalianpur_1962"]]"#;
+    /// assert_eq!(allot::crs::Crs::from_wkt(prj).unwrap().code(), 24312);
+    /// ```
+    pub fn from_wkt(wkt: &str) -> Result<Crs, CrsError> {
+        match epsg_from_wkt(wkt) {
+            Some(code) => Crs::from_epsg(code),
+            None => Err(CrsError::Unknown(format!("(WKT: {})", wkt.trim()))),
+        }
+    }
+
+    /// The CRS a user or a GeoJSON `crs` member names: `EPSG:N`, `EPSG::N`,
+    /// `urn:ogc:def:crs:EPSG::N`, `http://www.opengis.net/def/crs/EPSG/0/N`, `CRS84`.
+    ///
+    /// ```
+    /// use allot::crs::Crs;
+    /// assert_eq!(Crs::from_name("EPSG:24312").unwrap().code(), 24312);
+    /// assert_eq!(Crs::from_name("urn:ogc:def:crs:EPSG::32642").unwrap().code(), 32642);
+    /// assert!(Crs::from_name("urn:ogc:def:crs:OGC:1.3:CRS84").unwrap().is_wgs84());
+    /// ```
+    pub fn from_name(name: &str) -> Result<Crs, CrsError> {
+        let n = name.trim().to_ascii_uppercase();
+        if n.ends_with("CRS84") || n == "WGS84" {
+            return Ok(Crs::wgs84());
+        }
+        let code = ["EPSG::", "EPSG:", "EPSG/0/", "EPSG/"]
+            .iter()
+            .find_map(|p| n.rfind(p).map(|i| &n[i + p.len()..]))
+            .and_then(|rest| rest.trim().parse::<u32>().ok());
+        match code {
+            Some(code) => Crs::from_epsg(code),
+            None => Err(CrsError::Unknown(format!("{name:?}"))),
+        }
+    }
+
+    /// The EPSG code.
+    pub fn code(&self) -> u32 {
+        self.code
+    }
+
+    /// The EPSG name, e.g. `Kalianpur 1962 / UTM zone 42N`.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The PROJ.4 definition in use (with the country-wide datum shift).
+    pub fn definition(&self) -> &str {
+        &self.definition
+    }
+
+    /// True for WGS84 longitude/latitude, where no transformation is needed.
+    pub fn is_wgs84(&self) -> bool {
+        self.code == 4326
+    }
+
+    /// True when coordinates are degrees rather than metres (or feet).
+    pub fn is_geographic(&self) -> bool {
+        self.latlong
+    }
+
+    /// The regional datum shift used where it applies, if this CRS has one.
+    pub fn regional_shift(&self) -> Option<&DatumShift> {
+        self.regional.as_ref().map(|(s, _)| s)
+    }
+
+    fn one(&self, from: &Proj, to: &Proj, c: Coord<f64>) -> Result<Coord<f64>, CrsError> {
+        let mut p = if from.is_latlong() {
+            (c.x.to_radians(), c.y.to_radians())
+        } else {
+            (c.x, c.y)
+        };
+        let fail = |reason: String| CrsError::Point {
+            x: c.x,
+            y: c.y,
+            crs: self.to_string(),
+            reason,
+        };
+        proj4rs::transform::transform(from, to, &mut p).map_err(|e| fail(e.to_string()))?;
+        if to.is_latlong() {
+            p = (p.0.to_degrees(), p.1.to_degrees());
+        }
+        if !(p.0.is_finite() && p.1.is_finite()) {
+            return Err(fail("outside the projection's domain".into()));
+        }
+        Ok(Coord { x: p.0, y: p.1 })
+    }
+
+    /// Moves one point from this CRS to WGS84 longitude/latitude in degrees.
+    ///
+    /// ```
+    /// let utm = allot::crs::Crs::from_epsg(32642).unwrap();
+    /// let p = utm.to_wgs84(geo::coord! { x: 333228.8046979406, y: 2744917.3971734177 }).unwrap();
+    /// assert!((p.x - 67.35).abs() < 1e-9 && (p.y - 24.81).abs() < 1e-9);
+    /// ```
+    pub fn to_wgs84(&self, c: Coord<f64>) -> Result<Coord<f64>, CrsError> {
+        if self.is_wgs84() {
+            return Ok(c);
+        }
+        let p = self.one(&self.proj, &self.wgs84, c)?;
+        match &self.regional {
+            Some((shift, proj)) if shift.contains(p.x, p.y) => self.one(proj, &self.wgs84, c),
+            _ => Ok(p),
+        }
+    }
+
+    /// Moves one point from WGS84 longitude/latitude in degrees into this CRS (the inverse
+    /// of [`Crs::to_wgs84`], with the same choice of datum shift).
+    ///
+    /// ```
+    /// let k = allot::crs::Crs::from_epsg(24312).unwrap();
+    /// let p = geo::coord! { x: 67.35, y: 24.81 };
+    /// let back = k.to_wgs84(k.from_wgs84(p).unwrap()).unwrap();
+    /// // Round trip through the Helmert shift and back: within 1e-8° (about 1 mm).
+    /// assert!((back.x - p.x).abs() < 1e-8 && (back.y - p.y).abs() < 1e-8, "{back:?}");
+    /// ```
+    pub fn from_wgs84(&self, c: Coord<f64>) -> Result<Coord<f64>, CrsError> {
+        if self.is_wgs84() {
+            return Ok(c);
+        }
+        match &self.regional {
+            Some((shift, proj)) if shift.contains(c.x, c.y) => self.one(&self.wgs84, proj, c),
+            _ => self.one(&self.wgs84, &self.proj, c),
+        }
+    }
+
+    /// Moves every point of a slice to WGS84 (see [`Crs::to_wgs84`]); on failure the slice
+    /// is left partly transformed and the error names the first bad point.
+    pub fn slice_to_wgs84(&self, points: &mut [Coord<f64>]) -> Result<(), CrsError> {
+        if self.is_wgs84() {
+            return Ok(());
+        }
+        for p in points {
+            *p = self.to_wgs84(*p)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_wgs84_utm_zone_and_the_named_systems_are_known() {
+        for zone in 1..=60 {
+            for base in [32600, 32700] {
+                let c = Crs::from_epsg(base + zone).unwrap();
+                assert!(c.name().contains("UTM zone"), "{c}");
+            }
+        }
+        for code in [4326, 3857, 24312, 24313, 24376, 24377, 28992, 4145] {
+            Crs::from_epsg(code).unwrap();
+        }
+        assert_eq!(Crs::from_epsg(1).unwrap_err(), CrsError::UnknownCode(1));
+    }
+
+    #[test]
+    fn kalianpur_systems_carry_the_regional_shift_and_others_do_not() {
+        for code in [24312, 24377, 4145] {
+            let c = Crs::from_epsg(code).unwrap();
+            assert_eq!(c.regional_shift().map(|s| s.epsg), Some(15703), "{c}");
+        }
+        for code in [32642, 24311, 24313, 24376] {
+            assert!(
+                Crs::from_epsg(code).unwrap().regional_shift().is_none(),
+                "{code}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_regional_shift_is_used_inside_its_area_only() {
+        // The same projected point read with and without the regional shift: inside the
+        // Karachi licence area the result must differ from the country-wide one by the
+        // difference of the two shifts (about 9 m); far outside, not at all.
+        let k = Crs::from_epsg(24312).unwrap();
+        let country = Proj::from_proj_string(k.definition()).unwrap();
+        let near = Coord {
+            x: 333244.0015515,
+            y: 2744653.4217084,
+        };
+        let a = k.to_wgs84(near).unwrap();
+        let b = k.one(&country, &k.wgs84, near).unwrap();
+        let dx = (a.x - b.x) * 111_320.0 * 24.81f64.to_radians().cos();
+        let dy = (a.y - b.y) * 110_800.0;
+        let d = dx.hypot(dy);
+        assert!((5.0..15.0).contains(&d), "{d} m");
+        // Quetta (30.2 N, 67.0 E) is outside the Karachi area.
+        let quetta = k.from_wgs84(Coord { x: 67.0, y: 30.2 }).unwrap();
+        let a = k.to_wgs84(quetta).unwrap();
+        let b = k.one(&country, &k.wgs84, quetta).unwrap();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn names_resolve_and_garbage_is_named() {
+        assert_eq!(
+            Crs::from_name("http://www.opengis.net/def/crs/EPSG/0/3857")
+                .unwrap()
+                .code(),
+            3857
+        );
+        assert_eq!(Crs::from_name("EPSG:4326").unwrap().code(), 4326);
+        let e = Crs::from_name("LOCAL_CS[\"mine\"]").unwrap_err();
+        assert!(e.to_string().contains("mine"), "{e}");
+    }
+
+    #[test]
+    fn an_impossible_point_is_an_error_not_a_nan() {
+        let utm = Crs::from_epsg(32642).unwrap();
+        let e = utm.to_wgs84(Coord {
+            x: f64::NAN,
+            y: 0.0,
+        });
+        assert!(e.is_err(), "{e:?}");
+    }
+}

@@ -1,0 +1,305 @@
+//! Round trips through real GDAL: `ogr2ogr` converts the bundled PSM site
+//! (`data/psm-site.geojson`, 355 parcels) into each format allot reads, in EPSG:4326, 32642
+//! (WGS 84 / UTM 42N) and 24312 (Kalianpur 1962 / UTM 42N); allot reads each file and must
+//! report the same parcels (ids, in order), the same properties (types kept, the `access`
+//! list included) and the same areas as from the GeoJSON.
+//!
+//! Tolerances: exact projections (4326, 32642) within 1e-6 relative per parcel area and
+//! 1 mm per vertex. For 24312 GDAL (PROJ) applies EPSG transformation 15703 "Kalianpur 1962 to
+//! WGS 84 (4)" at the site, as allot does, so the same bounds hold (measured: well under
+//! 1 mm); a reader that applied the country-wide EPSG:1247 instead would be about 9 m off and
+//! fail. GDAL is required: the test fails, not skips, when `ogr2ogr` is missing.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use allot::Parcel;
+use allot::geodesy;
+use allot::read::{ReadOptions, SourceOptions, read_parcels, read_parcels_from};
+use serde_json::Value;
+
+fn ogr2ogr(args: &[&str]) {
+    let out = Command::new("ogr2ogr").args(args).output().expect(
+        "ogr2ogr (Debian gdal-bin) must be installed to run this test: scripts/test.sh installs it",
+    );
+    assert!(
+        out.status.success(),
+        "ogr2ogr {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Converts the PSM site into `name` (in `dir`) with the given driver and target CRS.
+fn convert(dir: &Path, name: &str, driver: &str, epsg: u32, extra: &[&str]) -> PathBuf {
+    let out = dir.join(name);
+    let site = common::repo("data/psm-site.geojson");
+    let srs = format!("EPSG:{epsg}");
+    let mut args = vec!["-f", driver, "-t_srs", &srs];
+    args.extend_from_slice(extra);
+    args.push(out.to_str().unwrap());
+    args.push(site.to_str().unwrap());
+    ogr2ogr(&args);
+    out
+}
+
+fn area_m2(p: &Parcel) -> f64 {
+    geodesy::area_m2(&p.geometry)
+}
+
+/// Largest distance in metres between corresponding vertices (equirectangular, fine at
+/// these sub-metre scales), or infinity when the vertex counts differ.
+fn max_vertex_gap_m(a: &Parcel, b: &Parcel) -> f64 {
+    use geo::CoordsIter;
+    if a.geometry.coords_count() != b.geometry.coords_count() {
+        return f64::INFINITY;
+    }
+    // Rings may start at another vertex or run the other way in some formats: compare each
+    // vertex with the nearest vertex of the other parcel.
+    let theirs: Vec<_> = b.geometry.coords_iter().collect();
+    a.geometry
+        .coords_iter()
+        .map(|c| {
+            theirs
+                .iter()
+                .map(|d| {
+                    let dx = (c.x - d.x) * 111_320.0 * c.y.to_radians().cos();
+                    let dy = (c.y - d.y) * 110_574.0;
+                    dx.hypot(dy)
+                })
+                .fold(f64::INFINITY, f64::min)
+        })
+        .fold(0.0, f64::max)
+}
+
+fn same_as_geojson(path: &Path, opts: &SourceOptions, what: &str) {
+    let truth = read_parcels(&common::repo("data/psm-site.geojson")).unwrap();
+    let got = read_parcels_from(path, ReadOptions::default(), opts)
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
+    assert_eq!(got.parcels.len(), truth.parcels.len(), "{what}");
+    // FlatGeobuf files with a spatial index hold features in index order, so parcels are
+    // matched by id (and every id must be found once).
+    let by_id: std::collections::HashMap<_, _> =
+        got.parcels.iter().map(|p| (p.id.clone(), p)).collect();
+    assert_eq!(by_id.len(), truth.parcels.len(), "{what}: ids repeat");
+    let mut worst_area = 0.0f64;
+    let mut worst_gap = 0.0f64;
+    for t in &truth.parcels {
+        let g = by_id
+            .get(&t.id)
+            .unwrap_or_else(|| panic!("{what}: parcel {} missing", t.id));
+        assert_eq!(g.land_use, t.land_use, "{what} {}", t.id);
+        assert_eq!(g.name, t.name, "{what} {}", t.id);
+        assert_eq!(g.access, t.access, "{what} {}", t.id);
+        let gp = g.properties_map().unwrap();
+        let tp = t.properties_map().unwrap();
+        for (k, v) in &tp {
+            // GDAL's GeoJSON writer turns a property `id` equal to the Feature id into the
+            // Feature id only; the parcel id was compared above.
+            if k == "id" && !gp.contains_key("id") && what.starts_with("geojson") {
+                continue;
+            }
+            assert_eq!(gp.get(k), Some(v), "{what} {} property {k}", t.id);
+        }
+        let rel = (area_m2(g) - area_m2(t)).abs() / area_m2(t);
+        worst_area = worst_area.max(rel);
+        worst_gap = worst_gap.max(max_vertex_gap_m(g, t));
+    }
+    eprintln!(
+        "{what}: worst relative area error {worst_area:.2e}, worst vertex gap {worst_gap:.2e} m"
+    );
+    assert!(
+        worst_area < 1e-6,
+        "{what}: area off by {worst_area:e} relative"
+    );
+    assert!(worst_gap < 1e-3, "{what}: a vertex moved {worst_gap} m");
+}
+
+const CRSS: [u32; 3] = [4326, 32642, 24312];
+
+#[test]
+fn shapefile_in_each_crs_reads_as_the_geojson() {
+    let dir = tempfile::tempdir().unwrap();
+    for epsg in CRSS {
+        let shp = convert(
+            dir.path(),
+            &format!("site{epsg}.shp"),
+            "ESRI Shapefile",
+            epsg,
+            &["-mapFieldType", "StringList=String"],
+        );
+        same_as_geojson(
+            &shp,
+            &SourceOptions::default(),
+            &format!("shapefile {epsg}"),
+        );
+    }
+}
+
+#[test]
+fn zipped_shapefile_reads_as_the_geojson() {
+    let dir = tempfile::tempdir().unwrap();
+    let zip = convert(
+        dir.path(),
+        "site.shp.zip",
+        "ESRI Shapefile",
+        24312,
+        &["-mapFieldType", "StringList=String"],
+    );
+    same_as_geojson(&zip, &SourceOptions::default(), "shapefile zip 24312");
+}
+
+#[test]
+fn geopackage_in_each_crs_reads_as_the_geojson() {
+    let dir = tempfile::tempdir().unwrap();
+    for epsg in CRSS {
+        let gpkg = convert(dir.path(), &format!("site{epsg}.gpkg"), "GPKG", epsg, &[]);
+        same_as_geojson(&gpkg, &SourceOptions::default(), &format!("gpkg {epsg}"));
+    }
+}
+
+#[test]
+fn flatgeobuf_in_each_crs_reads_as_the_geojson() {
+    let dir = tempfile::tempdir().unwrap();
+    for epsg in CRSS {
+        let fgb = convert(
+            dir.path(),
+            &format!("site{epsg}.fgb"),
+            "FlatGeobuf",
+            epsg,
+            &["-mapFieldType", "StringList=String"],
+        );
+        same_as_geojson(&fgb, &SourceOptions::default(), &format!("fgb {epsg}"));
+    }
+}
+
+#[test]
+fn csv_with_wkt_in_each_crs_reads_as_the_geojson_given_its_crs() {
+    // CSV carries no CRS: --crs declares it.
+    let dir = tempfile::tempdir().unwrap();
+    for epsg in CRSS {
+        let csv = convert(
+            dir.path(),
+            &format!("site{epsg}.csv"),
+            "CSV",
+            epsg,
+            &["-lco", "GEOMETRY=AS_WKT"],
+        );
+        let opts = SourceOptions {
+            crs: Some(format!("EPSG:{epsg}")),
+            ..Default::default()
+        };
+        same_as_geojson(&csv, &opts, &format!("csv {epsg}"));
+    }
+}
+
+#[test]
+fn kml_and_kmz_read_as_the_geojson() {
+    let dir = tempfile::tempdir().unwrap();
+    let kml = convert(dir.path(), "site.kml", "KML", 4326, &[]);
+    same_as_geojson(&kml, &SourceOptions::default(), "kml");
+    let kmz = convert(dir.path(), "site.kmz", "LIBKML", 4326, &[]);
+    same_as_geojson(&kmz, &SourceOptions::default(), "kmz");
+}
+
+#[test]
+fn geojson_with_a_legacy_projected_crs_is_reprojected() {
+    let dir = tempfile::tempdir().unwrap();
+    for epsg in [32642, 24312] {
+        let gj = convert(
+            dir.path(),
+            &format!("site{epsg}.geojson"),
+            "GeoJSON",
+            epsg,
+            &[],
+        );
+        let text = std::fs::read_to_string(&gj).unwrap();
+        assert!(
+            text.contains(&format!("EPSG::{epsg}")),
+            "GDAL wrote a crs member"
+        );
+        same_as_geojson(&gj, &SourceOptions::default(), &format!("geojson {epsg}"));
+    }
+}
+
+#[test]
+fn the_cli_reads_every_format_and_reports_the_same_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = ["-mapFieldType", "StringList=String"];
+    let files = [
+        convert(dir.path(), "a.shp", "ESRI Shapefile", 24312, &list),
+        convert(dir.path(), "a.gpkg", "GPKG", 32642, &[]),
+        convert(dir.path(), "a.fgb", "FlatGeobuf", 32642, &list),
+        convert(dir.path(), "a.kml", "KML", 4326, &[]),
+    ];
+    let want = common::allot(
+        dir.path(),
+        &[
+            "summary",
+            common::repo("data/psm-site.geojson").to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(want.code, 0, "{}", want.stderr);
+    // The bounding box is printed unrounded and compared to 1e-8 degrees (about 1 mm); `illustrative`
+    // comes from the GeoJSON's metadata, which other formats do not carry.
+    let strip = |s: &str| {
+        let mut v: Value = serde_json::from_str(s).unwrap();
+        let o = v.as_object_mut().unwrap();
+        o.remove("source");
+        o.remove("illustrative");
+        let bbox: Vec<f64> = o
+            .remove("bbox")
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect();
+        (v, bbox)
+    };
+    let same = |a: &(Value, Vec<f64>), b: &(Value, Vec<f64>), what: &str| {
+        assert_eq!(a.0, b.0, "{what}");
+        for (x, y) in a.1.iter().zip(&b.1) {
+            assert!((x - y).abs() < 1e-8, "{what}: bbox {:?} vs {:?}", a.1, b.1);
+        }
+    };
+    for f in &files {
+        let got = common::allot(
+            dir.path(),
+            &["summary", f.to_str().unwrap(), "--format", "json"],
+        );
+        assert_eq!(got.code, 0, "{}: {}", f.display(), got.stderr);
+        same(
+            &strip(&got.stdout),
+            &strip(&want.stdout),
+            &f.display().to_string(),
+        );
+    }
+    // A CSV without --crs is taken as WGS84 and its UTM metres are refused with the hint.
+    let csv = convert(
+        dir.path(),
+        "a.csv",
+        "CSV",
+        32642,
+        &["-lco", "GEOMETRY=AS_WKT"],
+    );
+    let r = common::allot(dir.path(), &["summary", csv.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("a.csv: feature 1"), "{}", r.stderr);
+    let r = common::allot(
+        dir.path(),
+        &[
+            "summary",
+            csv.to_str().unwrap(),
+            "--crs",
+            "EPSG:32642",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    same(&strip(&r.stdout), &strip(&want.stdout), "csv --crs");
+}
