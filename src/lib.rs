@@ -16,6 +16,7 @@
 #![deny(missing_docs)]
 
 pub mod adjacency;
+pub mod cadastral;
 pub mod coords;
 pub mod geodesy;
 pub mod index;
