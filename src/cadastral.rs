@@ -492,3 +492,109 @@ fn write_geojson(parcels: &[CadastralParcel]) -> String {
     s
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geodesy::M2_PER_ACRE;
+    use crate::validate::{FindingKind, ValidateOptions, validate};
+    use crate::{Adjacency, ParcelIndex};
+
+    fn fabric(seed: u64) -> (CadastralFabric, crate::ParcelSet) {
+        let f = generate_cadastral(&CadastralSpec::with_parcels(300, seed));
+        let set = crate::parcels::parse_parcels(f.geojson.as_bytes(), "cadastral").unwrap();
+        (f, set)
+    }
+
+    #[test]
+    fn same_spec_gives_the_same_bytes_and_another_seed_another_fabric() {
+        let a = generate_cadastral(&CadastralSpec::with_parcels(300, 5));
+        let b = generate_cadastral(&CadastralSpec::with_parcels(300, 5));
+        let c = generate_cadastral(&CadastralSpec::with_parcels(300, 6));
+        assert_eq!(a.geojson, b.geojson);
+        assert_ne!(a.geojson, c.geojson);
+    }
+
+    /// The claimed properties, checked with allot's own validate and adjacency and against the
+    /// generator's exact grid truth (an independent computation: cells, not polygons).
+    #[test]
+    fn fabric_is_valid_connected_and_real_data_like() {
+        for seed in 1..=3 {
+            let (f, set) = fabric(seed);
+            let n = set.parcels.len();
+            assert_eq!(n, f.parcels.len());
+            assert!((150..=450).contains(&n), "seed {seed}: {n} plots");
+            // allot validate: no invalid geometry, no overlap above 1 m².
+            let report = validate(&set, &ValidateOptions::default());
+            for fd in &report.findings {
+                assert!(
+                    !matches!(fd.kind, FindingKind::InvalidGeometry | FindingKind::Overlap),
+                    "seed {seed}: {}",
+                    fd.message
+                );
+            }
+            // Areas: geodesic area of every ring within 0.2 % of its cell count × 16 m² (the
+            // equirectangular scale is not exact; rounding moves vertices by at most 1 mm).
+            for (p, t) in set.parcels.iter().zip(&f.parcels) {
+                let a = crate::geodesy::area_m2(&p.geometry);
+                assert!(
+                    (a / t.area_m2 - 1.0).abs() < 2e-3,
+                    "{}: {a} vs {}",
+                    t.id,
+                    t.area_m2
+                );
+            }
+            // Adjacency from the polygons equals the grid's neighbour pairs, lengths within 0.2 %.
+            let geoms: Vec<_> = set.parcels.iter().map(|p| &p.geometry).collect();
+            let index = ParcelIndex::build(geoms.iter().copied());
+            let adj = Adjacency::build(&geoms, &index);
+            let mut pairs = Vec::new();
+            for (i, nb) in adj.neighbours.iter().enumerate() {
+                for &(j, s) in nb {
+                    if i < j {
+                        pairs.push((i, j, s));
+                    }
+                }
+            }
+            assert_eq!(
+                pairs.len(),
+                f.neighbours.len(),
+                "seed {seed}: neighbour pairs"
+            );
+            for (a, b) in pairs.iter().zip(&f.neighbours) {
+                assert_eq!((a.0, a.1), (b.0, b.1));
+                assert!((a.2 / b.2 - 1.0).abs() < 2e-3, "{a:?} vs {b:?}");
+            }
+            // One connected component (grid truth).
+            let all: Vec<usize> = (0..n).collect();
+            assert_eq!(adj.components(&all).len(), 1, "seed {seed}");
+            // Size spread over three orders of magnitude, median near 0.06 acre, estates.
+            let mut acres: Vec<f64> = f.parcels.iter().map(|p| p.area_m2 / M2_PER_ACRE).collect();
+            acres.sort_by(f64::total_cmp);
+            let median = acres[n / 2];
+            let max = acres[n - 1];
+            assert!(
+                (0.03..=0.12).contains(&median),
+                "seed {seed}: median {median}"
+            );
+            assert!(
+                max >= 10.0 && max / acres[0] >= 1000.0,
+                "seed {seed}: {acres:?}"
+            );
+            // T-junctions and non-convex plots are present.
+            assert!(f.t_junctions > 0, "seed {seed}");
+            let concave = set
+                .parcels
+                .iter()
+                .filter(|p| {
+                    use geo::{Area, ConvexHull};
+                    let hull = p.geometry.convex_hull().unsigned_area();
+                    hull > p.geometry.unsigned_area() * (1.0 + 1e-6)
+                })
+                .count();
+            assert!(concave >= 5, "seed {seed}: {concave} non-convex plots");
+            // Two roundings: 8 and 10 decimals.
+            assert!(f.parcels.iter().any(|p| p.decimals == 8));
+            assert!(f.parcels.iter().any(|p| p.decimals == 10));
+        }
+    }
+}
