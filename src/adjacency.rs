@@ -92,10 +92,23 @@ fn piece_length_m(p: Coord<f64>, q: Coord<f64>) -> f64 {
 
 /// The part of segment `b` lying on segment `a` (within the collinear tolerance), if it has
 /// positive length.
+///
+/// The shorter segment's ends are tested against the longer one's line: a short edge whose
+/// ends were rounded (say to 8 decimals) has a direction too uncertain to extend to the far end
+/// of a long neighbour's edge, while its own ends do lie on that edge.
 fn collinear_overlap(
     a: (Coord<f64>, Coord<f64>),
     b: (Coord<f64>, Coord<f64>),
 ) -> Option<(Coord<f64>, Coord<f64>)> {
+    let norm2 = |s: &(Coord<f64>, Coord<f64>)| {
+        let d = s.1 - s.0;
+        d.x * d.x + d.y * d.y
+    };
+    let (a, b) = if norm2(&b) > norm2(&a) {
+        (b, a)
+    } else {
+        (a, b)
+    };
     let d = a.1 - a.0;
     let len2 = d.x * d.x + d.y * d.y;
     if len2 == 0.0 {
