@@ -416,6 +416,27 @@ mod tests {
         assert!(pairs > 400, "{pairs}");
     }
 
+    /// A 4 m edge whose ends were rounded to 8 decimals lies on a 400 m edge written with 10:
+    /// its ends are within the tolerance of the long edge, but its own direction, extended 400 m,
+    /// misses the long edge's far end by more than the tolerance. Either argument order finds
+    /// the piece.
+    #[test]
+    fn short_rounded_edge_on_a_long_edge_is_shared_in_either_order() {
+        let r = |x: f64, k: i32| (x * 10f64.powi(k)).round() / 10f64.powi(k);
+        let p = |t: f64, k: i32| Coord {
+            x: r(67.3 + 0.004_123_456_7 * t, k),
+            y: r(24.8 + 0.001_312_345_67 * t, k),
+        };
+        let long = (p(0.0, 10), p(1.0, 10));
+        let short = (p(0.501_313_13, 8), p(0.511_373_73, 8));
+        for (a, b) in [(long, short), (short, long)] {
+            let (q0, q1) = collinear_overlap(a, b).expect("shared");
+            let piece = piece_length_m(q0, q1);
+            let want = piece_length_m(short.0, short.1);
+            assert!((piece - want).abs() < 1e-3, "{piece} vs {want}");
+        }
+    }
+
     #[test]
     fn t_junction_shares_the_partial_edge() {
         // A is 2 units tall; B and C each share half of A's right edge (no vertex of A there).
