@@ -24,9 +24,10 @@
 //!   rounded differently on its two sides. 8 decimals keep a vertex within allot's collinear
 //!   tolerance (1e-8°) of its neighbour's edge and two neighbours from overlapping by more than a
 //!   few cm².
-//! - Local metres become lon/lat by a rotation (by `rotation_deg`) and an equirectangular scale
-//!   at the origin's latitude: a linear map, so points that are collinear in the grid stay
-//!   collinear on the map (before rounding).
+//! - Local metres become lon/lat by a rotation (by `rotation_deg`) and the WGS84 scale at the
+//!   origin's latitude (metres per radian: `N·cos φ` east, `M` north): a linear map, so points
+//!   that are collinear in the grid stay collinear on the map (before rounding), and geodesic
+//!   areas and lengths match the grid's to about 1e-4 over a site of a few km.
 //!
 //! Rings are counter-clockwise, without holes, ids `c{k}` in creation order. Everything is a pure
 //! function of the [`CadastralSpec`]: the same spec gives byte-identical text.
@@ -36,8 +37,9 @@ use std::fmt::Write as _;
 
 use crate::plan::search::Rng as SplitMix;
 
-/// Mean Earth radius (m) used to turn metres into degrees.
-const EARTH_RADIUS_M: f64 = 6_371_008.8;
+/// WGS84 semi-major axis (m) and flattening, for the local metres-to-degrees scale.
+const WGS84_A: f64 = 6_378_137.0;
+const WGS84_F: f64 = 1.0 / 298.257_223_563;
 /// Probability that a T-junction point is left out of the ring of the plot whose side it lies on.
 const T_JUNCTION_DROP: f64 = 0.3;
 /// Probability that a non-sliver piece is merged with a neighbour into a non-convex plot.
@@ -325,13 +327,18 @@ pub fn generate_cadastral(spec: &CadastralSpec) -> CadastralFabric {
         }
     }
     let (s, c) = spec.rotation_deg.to_radians().sin_cos();
+    // WGS84 radii of curvature at the origin: metres east (N cos φ) and north (M) per radian.
     let lat0 = spec.origin.1.to_radians();
+    let e2 = WGS84_F * (2.0 - WGS84_F);
+    let w2 = 1.0 - e2 * lat0.sin().powi(2);
+    let n_radius = WGS84_A / w2.sqrt();
+    let m_radius = n_radius * (1.0 - e2) / w2;
     let to_lonlat = |gx: i64, gy: i64| -> (f64, f64) {
         let (x, y) = (gx as f64 * spec.cell_m, gy as f64 * spec.cell_m);
         let (xr, yr) = (c * x - s * y, s * x + c * y);
         (
-            spec.origin.0 + (xr / (EARTH_RADIUS_M * lat0.cos())).to_degrees(),
-            spec.origin.1 + (yr / EARTH_RADIUS_M).to_degrees(),
+            spec.origin.0 + (xr / (n_radius * lat0.cos())).to_degrees(),
+            spec.origin.1 + (yr / m_radius).to_degrees(),
         )
     };
     let mut t_junctions = 0usize;
@@ -555,14 +562,28 @@ mod tests {
                     }
                 }
             }
+            let missing: Vec<_> = f
+                .neighbours
+                .iter()
+                .filter(|b| !pairs.iter().any(|a| (a.0, a.1) == (b.0, b.1)))
+                .map(|b| {
+                    (
+                        b,
+                        f.parcels[b.0].decimals,
+                        f.parcels[b.1].decimals,
+                        &f.parcels[b.0].ring,
+                        &f.parcels[b.1].ring,
+                    )
+                })
+                .collect();
             assert_eq!(
                 pairs.len(),
                 f.neighbours.len(),
-                "seed {seed}: neighbour pairs"
+                "seed {seed}: neighbour pairs {missing:?}"
             );
             for (a, b) in pairs.iter().zip(&f.neighbours) {
                 assert_eq!((a.0, a.1), (b.0, b.1));
-                assert!((a.2 / b.2 - 1.0).abs() < 2e-3, "{a:?} vs {b:?}");
+                assert!((a.2 / b.2 - 1.0).abs() < 5e-4, "{a:?} vs {b:?}");
             }
             // One connected component (grid truth).
             let all: Vec<usize> = (0..n).collect();
