@@ -126,3 +126,46 @@ fn walk<'p, 'a>(
     None
 }
 
+#[cfg(test)]
+mod tests {
+    use super::super::tests::grid;
+    use super::super::*;
+    use super::*;
+
+    /// Two rows of small cells with an estate of ten cells at the end of the first: no set of
+    /// small cells reaches the band (11 cells in all, band 12 ± 0.5), so the estate must join
+    /// and small cells must leave again, without cutting the rest in two.
+    #[test]
+    fn takes_an_estate_and_trims_back_into_the_band() {
+        let mut g = grid(6, 2);
+        g.area[5] *= 10.0;
+        let labels = vec![String::new(); g.len()];
+        let avail = vec![true; g.len()];
+        let cell = g.area[0];
+        let p = ZoneProblem {
+            graph: &g,
+            avail: &avail,
+            open: &avail,
+            required: &[],
+            access: None,
+            target: 12.0 * cell,
+            tol: 0.5 * cell,
+            earlier: vec![],
+            seed: 1,
+            access_name: "port",
+            labels: &labels,
+        };
+        let mut st = State::new(&p, scale_of(&p));
+        for v in 0..5 {
+            st.add(v);
+        }
+        assert!(st.area < p.lo());
+        assert!(repair_band(&mut st, 50));
+        let mut m = st.members.items.clone();
+        m.sort_unstable();
+        // The estate and two small cells; the rest (9 cells) stays in one piece.
+        assert!(m.contains(&5) && m.len() == 3, "{m:?}");
+        let rest: Vec<bool> = (0..g.len()).map(|v| !m.contains(&v)).collect();
+        assert_eq!(components(&g, &rest).len(), 1, "{m:?}");
+    }
+}
