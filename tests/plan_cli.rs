@@ -172,13 +172,20 @@ fn psm_default_plan_is_contiguous_within_tolerance_and_validates_clean() {
     assert_eq!(lines.len(), 4, "{csv}");
     // Every planned zone carries the isoperimetric bound √(4πA) (A from its acres column), which
     // is below its perimeter; retained land carries none.
-    assert!(stdout.contains("lower_bound_m: isoperimetric bound"), "{stdout}");
+    assert!(
+        stdout.contains("lower_bound_m: isoperimetric bound"),
+        "{stdout}"
+    );
     let header: Vec<&str> = lines[0].split(',').collect();
     let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
     for line in &lines[1..] {
         let f: Vec<&str> = line.split(',').collect();
         if f[col("zone")] == "retained" {
-            assert_eq!((f[col("lower_bound_m")], f[col("bound")]), ("", ""), "{line}");
+            assert_eq!(
+                (f[col("lower_bound_m")], f[col("bound")]),
+                ("", ""),
+                "{line}"
+            );
             continue;
         }
         let acres: f64 = f[col("acres")].parse().unwrap();
