@@ -303,7 +303,7 @@ pub fn generate_cadastral(spec: &CadastralSpec) -> CadastralFabric {
     }
     let mut neighbours: Vec<(usize, usize, f64)> =
         shared.into_iter().map(|((a, b), s)| (a, b, s)).collect();
-    neighbours.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    neighbours.sort_by_key(|a| (a.0, a.1));
     let mut adj: Vec<Vec<usize>> = vec![Vec::new(); n];
     for &(a, b, _) in &neighbours {
         adj[a].push(b);
