@@ -21,31 +21,10 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use allot::report::validation::{findings_geojson, read_findings_geojson};
 use allot::{ParcelSet, parse_parcels};
 
-/// SplitMix64: small, seeded, good enough to drive mutations.
-struct Rng(u64);
+mod common;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
-    fn chance(&mut self, p: f64) -> bool {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64 <= p
-    }
-    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
-        &xs[self.below(xs.len())]
-    }
-}
+// SplitMix64, seeded: drives the mutations.
+use common::Rng;
 
 fn env_or(name: &str, default: u64) -> u64 {
     std::env::var(name)

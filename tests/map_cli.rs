@@ -10,20 +10,18 @@
 //!   meridian is 110,770.04 m (`geod.inv(67.35, 24.8075, 67.35, 24.8085)[2] * 1000`).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use roxmltree::{Document, Node};
 
-const BIN: &str = env!("CARGO_BIN_EXE_allot");
+mod common;
+
+use common::output;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/map")
         .join(name)
-}
-
-fn allot(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().expect("run allot")
 }
 
 /// Maps a fixture with extra flags; returns the SVG text.
@@ -43,7 +41,7 @@ fn map(dir: &Path, fixture_name: &str, extra: &[&str]) -> String {
     match extra.iter().position(|a| *a == "--findings") {
         Some(k) if extra.get(k + 1) == Some(&"computed") => {
             args.extend(extra[..k].iter().chain(&extra[k + 2..]));
-            let o = allot(&args);
+            let o = output(&args);
             assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
             return std::fs::read_to_string(&out).unwrap();
         }
@@ -51,7 +49,7 @@ fn map(dir: &Path, fixture_name: &str, extra: &[&str]) -> String {
         None => args.extend(["--findings", no_findings.to_str().unwrap()]),
     }
     args.extend_from_slice(extra);
-    let o = allot(&args);
+    let o = output(&args);
     assert!(
         o.status.success(),
         "allot map failed: {}",
@@ -355,7 +353,7 @@ fn same_input_same_bytes() {
         let out1 = dir.path().join("p1.svg");
         let out2 = dir.path().join("p2.svg");
         for out in [&out1, &out2] {
-            let o = allot(&[
+            let o = output(&[
                 "map",
                 psm.to_str().unwrap(),
                 "-o",
@@ -440,12 +438,12 @@ fn bad_input_exits_2_and_writes_nothing() {
     let empty = dir.path().join("empty.geojson");
     std::fs::write(&empty, r#"{"type":"FeatureCollection","features":[]}"#).unwrap();
     let out = dir.path().join("out.svg");
-    let o = allot(&["map", empty.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let o = output(&["map", empty.to_str().unwrap(), "-o", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("no parcels to draw"));
     assert!(!out.exists());
 
-    let o = allot(&[
+    let o = output(&[
         "map",
         fixture("zoned.geojson").to_str().unwrap(),
         "-o",
@@ -459,7 +457,7 @@ fn bad_input_exits_2_and_writes_nothing() {
     // The output may not overwrite the input.
     let copy = dir.path().join("copy.geojson");
     std::fs::copy(fixture("zoned.geojson"), &copy).unwrap();
-    let o = allot(&["map", copy.to_str().unwrap(), "-o", copy.to_str().unwrap()]);
+    let o = output(&["map", copy.to_str().unwrap(), "-o", copy.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         std::fs::read(&copy).unwrap(),
@@ -605,7 +603,7 @@ fn findings_come_from_a_file_or_are_computed_for_zoned_parcels() {
     assert!(!texts(by_id(&doc, "labels")).contains(&"Mill block A1".to_string()));
     // A findings file that is not one: exit 2, nothing written.
     let out = dir.path().join("bad.svg");
-    let o = allot(&[
+    let o = output(&[
         "map",
         fixture("overlap.geojson").to_str().unwrap(),
         "-o",

@@ -1,15 +1,13 @@
 //! End-to-end tests of `allot plan`: the real binary on the bundled PSM data and small fixtures.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use allot::geodesy::{M2_PER_ACRE, area_m2};
 use allot::{Parcel, read_parcels};
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_allot"))
-}
+mod common;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -24,7 +22,7 @@ fn psm() -> PathBuf {
 }
 
 fn run(args: &[&str]) -> Output {
-    bin().arg("plan").args(args).output().expect("run allot")
+    common::output(&[&["plan"], args].concat())
 }
 
 fn text(b: &[u8]) -> String {
@@ -39,63 +37,13 @@ fn zone_of(p: &Parcel) -> String {
     p.zone.clone().expect("every output parcel has a zone")
 }
 
-/// Edges as unordered pairs of exact vertex coordinates.
-fn edge_keys(p: &Parcel) -> Vec<[(u64, u64); 2]> {
-    let mut out = Vec::new();
-    for poly in &p.geometry.0 {
-        for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
-            for w in ring.0.windows(2) {
-                let a = (w[0].x.to_bits(), w[0].y.to_bits());
-                let b = (w[1].x.to_bits(), w[1].y.to_bits());
-                if a != b {
-                    out.push(if a < b { [a, b] } else { [b, a] });
-                }
-            }
-        }
-    }
-    out
-}
-
 /// Number of pieces of each zone, joining parcels that have an identical edge (the fixtures and
 /// the PSM data share vertices exactly; split points are inserted into neighbours' rings).
 /// Independent of the planner's adjacency.
 pub fn zone_pieces(parcels: &[Parcel]) -> BTreeMap<String, usize> {
-    let mut by_edge: BTreeMap<[(u64, u64); 2], Vec<usize>> = BTreeMap::new();
-    for (i, p) in parcels.iter().enumerate() {
-        for e in edge_keys(p) {
-            by_edge.entry(e).or_default().push(i);
-        }
-    }
-    let mut nbrs: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); parcels.len()];
-    for list in by_edge.values() {
-        for &a in list {
-            for &b in list {
-                if a != b {
-                    nbrs[a].insert(b);
-                }
-            }
-        }
-    }
-    let mut seen = vec![false; parcels.len()];
-    let mut pieces: BTreeMap<String, usize> = BTreeMap::new();
-    for s in 0..parcels.len() {
-        if seen[s] {
-            continue;
-        }
-        let z = zone_of(&parcels[s]);
-        *pieces.entry(z.clone()).or_default() += 1;
-        seen[s] = true;
-        let mut q = VecDeque::from([s]);
-        while let Some(v) = q.pop_front() {
-            for &w in &nbrs[v] {
-                if !seen[w] && zone_of(&parcels[w]) == z {
-                    seen[w] = true;
-                    q.push_back(w);
-                }
-            }
-        }
-    }
-    pieces
+    let geoms: Vec<_> = parcels.iter().map(|p| &p.geometry).collect();
+    let zones: Vec<String> = parcels.iter().map(zone_of).collect();
+    common::zone_pieces(&geoms, &zones)
 }
 
 fn zone_acres(parcels: &[Parcel]) -> BTreeMap<String, f64> {
@@ -577,7 +525,7 @@ fn written_plans_pass_the_validate_binary() {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let o = run(&args);
         assert!(o.status.success(), "{extra:?}: {}", text(&o.stderr));
-        let v = bin()
+        let v = Command::new(common::BIN)
             .args([
                 "validate",
                 out.to_str().unwrap(),

@@ -4,89 +4,34 @@
 //! BFS over identical edges, independent of the planner's adjacency), locks and exclusions
 //! hold, areas meet the band, and split pieces tile their parents.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::BTreeMap;
 
 use allot::geodesy::{M2_PER_ACRE, area_m2};
 use allot::plan::{Plan, PlanOptions, RETAINED, plan};
 use allot::synth::{FabricSpec, generate};
 use allot::{ParcelSet, parse_parcels};
-use geo::{Area, BooleanOps, MultiPolygon};
+use geo::{Area, BooleanOps};
 
-/// SplitMix64.
-struct Rng(u64);
-impl Rng {
-    fn unit(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.unit() * n as f64) as usize % n
-    }
-}
+mod common;
 
-fn edge_keys(g: &MultiPolygon<f64>) -> Vec<[(u64, u64); 2]> {
-    let mut out = Vec::new();
-    for poly in &g.0 {
-        for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
-            for w in ring.0.windows(2) {
-                let a = (w[0].x.to_bits(), w[0].y.to_bits());
-                let b = (w[1].x.to_bits(), w[1].y.to_bits());
-                if a != b {
-                    out.push(if a < b { [a, b] } else { [b, a] });
-                }
-            }
-        }
-    }
-    out
+use common::Rng;
+
+/// Uniform in `0..n` by scaling [`Rng::unit`] (these tests' cases were chosen with it).
+fn below(rng: &mut Rng, n: usize) -> usize {
+    (rng.unit() * n as f64) as usize % n
 }
 
 /// Pieces per zone, joining parcels with an identical edge.
 fn pieces(plan: &Plan) -> BTreeMap<String, usize> {
-    let ps = &plan.parcels;
-    let mut by_edge: BTreeMap<[(u64, u64); 2], Vec<usize>> = BTreeMap::new();
-    for (i, p) in ps.iter().enumerate() {
-        for e in edge_keys(&p.geometry) {
-            by_edge.entry(e).or_default().push(i);
-        }
-    }
-    let mut nbrs = vec![BTreeSet::new(); ps.len()];
-    for l in by_edge.values() {
-        for &a in l {
-            for &b in l {
-                if a != b {
-                    nbrs[a].insert(b);
-                }
-            }
-        }
-    }
-    let mut seen = vec![false; ps.len()];
-    let mut out = BTreeMap::new();
-    for s in 0..ps.len() {
-        if seen[s] {
-            continue;
-        }
-        *out.entry(ps[s].zone.clone()).or_insert(0) += 1;
-        seen[s] = true;
-        let mut q = VecDeque::from([s]);
-        while let Some(v) = q.pop_front() {
-            for &w in &nbrs[v] {
-                if !seen[w] && ps[w].zone == ps[s].zone {
-                    seen[w] = true;
-                    q.push_back(w);
-                }
-            }
-        }
-    }
-    out
+    let geoms: Vec<_> = plan.parcels.iter().map(|p| &p.geometry).collect();
+    let zones: Vec<String> = plan.parcels.iter().map(|p| p.zone.clone()).collect();
+    common::zone_pieces(&geoms, &zones)
 }
 
 fn fabric(seed: u64, rng: &mut Rng) -> ParcelSet {
     let spec = FabricSpec {
-        cols: 8 + rng.below(10),
-        rows: 8 + rng.below(10),
+        cols: 8 + below(rng, 10),
+        rows: 8 + below(rng, 10),
         cell_m: 80.0 + 80.0 * rng.unit(),
         seed,
         ..FabricSpec::default()
@@ -194,7 +139,7 @@ fn plans_on_random_fabrics_satisfy_every_invariant() {
         let mut locks = Vec::new();
         if seed % 3 == 0 {
             // Lock one open parcel to retained.
-            let p = &set.parcels[rng.below(set.parcels.len())];
+            let p = &set.parcels[below(&mut rng, set.parcels.len())];
             if p.land_use.is_none() {
                 locks.push((p.id.0.clone(), RETAINED.to_string()));
             }

@@ -1,8 +1,12 @@
-//! Helpers shared by the end-to-end tests: run the real `allot` binary in a temp dir.
+//! Helpers shared by the end-to-end tests: run the real `allot` binary in a temp dir, build
+//! small GeoJSON inputs, and a seeded random stream.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
+
+/// The `allot` binary these tests run.
+pub const BIN: &str = env!("CARGO_BIN_EXE_allot");
 
 /// What a run of the binary produced.
 pub struct Run {
@@ -11,9 +15,9 @@ pub struct Run {
     pub stderr: String,
 }
 
-/// Runs `allot` with `args` in `dir`.
+/// Runs `allot` with `args` in `dir`, with no standard input (its output must be UTF-8).
 pub fn allot(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_allot"))
+    let out = Command::new(BIN)
         .args(args)
         .current_dir(dir)
         .stdin(Stdio::null())
@@ -21,9 +25,15 @@ pub fn allot(dir: &Path, args: &[&str]) -> Run {
         .expect("run allot");
     Run {
         code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        stdout: String::from_utf8(out.stdout).expect("allot writes UTF-8 to stdout"),
+        stderr: String::from_utf8(out.stderr).expect("allot writes UTF-8 to stderr"),
     }
+}
+
+/// Runs `allot` with `args` in the test's own working directory (the package root) and
+/// returns its raw output.
+pub fn output(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).output().expect("run allot")
 }
 
 /// Path of a file in the repository.
@@ -56,4 +66,106 @@ pub fn files_in(dir: &Path) -> Vec<String> {
         .collect();
     v.sort();
     v
+}
+
+/// SplitMix64: a small seeded random stream for the tests; the seed is the raw state, so a
+/// test's seed gives the same cases on every machine.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next 64 random bits.
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1) (the top 53 bits).
+    pub fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// Uniform-ish in `0..n` by the remainder of 64 bits (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    /// True with probability `p`.
+    pub fn chance(&mut self, p: f64) -> bool {
+        self.unit() <= p
+    }
+
+    /// One of `xs` (non-empty).
+    pub fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
+        &xs[self.below(xs.len())]
+    }
+}
+
+/// The edges of every ring of `g` as sorted pairs of exact coordinate bits (zero-length edges
+/// left out): two parcels are neighbours when they share one.
+pub fn edge_keys(g: &geo::MultiPolygon<f64>) -> Vec<[(u64, u64); 2]> {
+    let mut out = Vec::new();
+    for poly in &g.0 {
+        for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
+            for w in ring.0.windows(2) {
+                let a = (w[0].x.to_bits(), w[0].y.to_bits());
+                let b = (w[1].x.to_bits(), w[1].y.to_bits());
+                if a != b {
+                    out.push(if a < b { [a, b] } else { [b, a] });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Number of pieces of each zone: parcels (`geoms[i]` in zone `zones[i]`) are joined when they
+/// have an identical edge ([`edge_keys`]; the fixtures and the planner's outputs share vertices
+/// exactly). Independent of the planner's adjacency.
+pub fn zone_pieces<K: Ord + Clone>(
+    geoms: &[&geo::MultiPolygon<f64>],
+    zones: &[K],
+) -> std::collections::BTreeMap<K, usize> {
+    use std::collections::{BTreeMap, BTreeSet, VecDeque};
+    let mut by_edge: BTreeMap<[(u64, u64); 2], Vec<usize>> = BTreeMap::new();
+    for (i, g) in geoms.iter().enumerate() {
+        for e in edge_keys(g) {
+            by_edge.entry(e).or_default().push(i);
+        }
+    }
+    let mut nbrs: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); geoms.len()];
+    for list in by_edge.values() {
+        for &a in list {
+            for &b in list {
+                if a != b {
+                    nbrs[a].insert(b);
+                }
+            }
+        }
+    }
+    let mut seen = vec![false; geoms.len()];
+    let mut pieces: BTreeMap<K, usize> = BTreeMap::new();
+    for s in 0..geoms.len() {
+        if seen[s] {
+            continue;
+        }
+        *pieces.entry(zones[s].clone()).or_default() += 1;
+        seen[s] = true;
+        let mut q = VecDeque::from([s]);
+        while let Some(v) = q.pop_front() {
+            for &w in &nbrs[v] {
+                if !seen[w] && zones[w] == zones[s] {
+                    seen[w] = true;
+                    q.push_back(w);
+                }
+            }
+        }
+    }
+    pieces
 }

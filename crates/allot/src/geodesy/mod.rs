@@ -59,6 +59,23 @@ impl AreaUnit {
         }
     }
 
+    /// An area for a message: square metres in this unit with its name, `12.50 m²` (2
+    /// decimals) or `0.003089 acres` (6 decimals for acres, hectares and kanal).
+    ///
+    /// ```
+    /// use allot::AreaUnit;
+    /// assert_eq!(AreaUnit::SquareMetres.text(12.5), "12.50 m²");
+    /// assert_eq!(AreaUnit::Kanal.text(4046.8564224), "8.000000 kanal");
+    /// ```
+    pub fn text(self, m2: f64) -> String {
+        // `+ 0.0`: no "-0.00".
+        let v = self.from_m2(m2) + 0.0;
+        match self {
+            AreaUnit::SquareMetres => format!("{v:.2} m²"),
+            _ => format!("{v:.6} {}", self.name()),
+        }
+    }
+
     /// The short name used in tables and JSON keys (`acres`, `hectares`, `m2`, `kanal`).
     pub fn name(self) -> &'static str {
         match self {
@@ -208,9 +225,32 @@ pub const FAST_MAX_SPAN_DEG: f64 = 0.25;
 /// poles go to GeographicLib.
 pub const FAST_MAX_LAT_DEG: f64 = 80.0;
 
-const WGS84_A: f64 = 6_378_137.0;
-const WGS84_F: f64 = 1.0 / 298.257_223_563;
-const WGS84_E2: f64 = WGS84_F * (2.0 - WGS84_F);
+/// WGS84 semi-major axis, metres (NIMA TR8350.2, table 3.1).
+pub(crate) const WGS84_A: f64 = 6_378_137.0;
+/// WGS84 flattening (NIMA TR8350.2, table 3.1).
+pub(crate) const WGS84_F: f64 = 1.0 / 298.257_223_563;
+/// WGS84 first eccentricity squared, `f (2 − f)`.
+pub(crate) const WGS84_E2: f64 = WGS84_F * (2.0 - WGS84_F);
+/// Mean Earth radius R1 = (2a + b) / 3 of WGS84, metres (IUGG value, rounded to 0.1 m).
+pub(crate) const MEAN_EARTH_RADIUS_M: f64 = 6_371_008.8;
+
+/// Metres per degree of longitude along the parallel at `lat` and of latitude along the
+/// meridian at `lat`, on the WGS84 ellipsoid: `(N cos φ, M)` in metres per radian, times π/180,
+/// with `N` the prime-vertical and `M` the meridian radius of curvature.
+///
+/// ```
+/// let (mx, my) = allot::geodesy::metres_per_degree(0.0);
+/// assert!((mx - 111_319.49).abs() < 0.01);
+/// assert!((my - 110_574.28).abs() < 0.01);
+/// ```
+pub fn metres_per_degree(lat: f64) -> (f64, f64) {
+    let phi = lat.to_radians();
+    let w = 1.0 - WGS84_E2 * phi.sin().powi(2);
+    let n = WGS84_A / w.sqrt();
+    let m = WGS84_A * (1.0 - WGS84_E2) / (w * w.sqrt());
+    let rad = std::f64::consts::PI / 180.0;
+    (n * phi.cos() * rad, m * rad)
+}
 
 /// Product of two power series truncated to degree 4.
 fn series_mul(a: &[f64; 5], b: &[f64; 5]) -> [f64; 5] {

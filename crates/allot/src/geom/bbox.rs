@@ -1,4 +1,4 @@
-//! Bounding boxes.
+//! Bounding boxes: of a multipolygon, the union of two rectangles, a rectangle around a point.
 
 use geo::{Coord, MultiPolygon, Rect};
 
@@ -24,4 +24,68 @@ pub fn bbox_of(geometry: &MultiPolygon<f64>) -> Rect<f64> {
         return Rect::new(Coord { x: 0.0, y: 0.0 }, Coord { x: 0.0, y: 0.0 });
     }
     Rect::new(min, max)
+}
+
+/// The smallest rectangle holding both `a` and `b`.
+pub(crate) fn rect_union(a: Rect<f64>, b: Rect<f64>) -> Rect<f64> {
+    Rect::new(
+        Coord {
+            x: a.min().x.min(b.min().x),
+            y: a.min().y.min(b.min().y),
+        },
+        Coord {
+            x: a.max().x.max(b.max().x),
+            y: a.max().y.max(b.max().y),
+        },
+    )
+}
+
+/// The rectangle centred on `c` reaching `half_w` either side in x and `half_h` in y.
+pub(crate) fn centred_rect(c: Coord<f64>, half_w: f64, half_h: f64) -> Rect<f64> {
+    Rect::new(
+        Coord {
+            x: c.x - half_w,
+            y: c.y - half_h,
+        },
+        Coord {
+            x: c.x + half_w,
+            y: c.y + half_h,
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(x0: f64, y0: f64, x1: f64, y1: f64) -> Rect<f64> {
+        Rect::new(Coord { x: x0, y: y0 }, Coord { x: x1, y: y1 })
+    }
+
+    #[test]
+    fn union_holds_both_and_no_more() {
+        assert_eq!(
+            rect_union(r(0.0, 0.0, 1.0, 1.0), r(2.0, -1.0, 3.0, 0.5)),
+            r(0.0, -1.0, 3.0, 1.0)
+        );
+        // One inside the other: the outer one.
+        assert_eq!(
+            rect_union(r(0.0, 0.0, 4.0, 4.0), r(1.0, 1.0, 2.0, 2.0)),
+            r(0.0, 0.0, 4.0, 4.0)
+        );
+        assert_eq!(
+            rect_union(r(1.0, 1.0, 2.0, 2.0), r(0.0, 0.0, 4.0, 4.0)),
+            r(0.0, 0.0, 4.0, 4.0)
+        );
+    }
+
+    #[test]
+    fn centred_rect_has_its_centre_and_half_sizes() {
+        let r = centred_rect(Coord { x: 67.0, y: 24.5 }, 0.25, 0.5);
+        assert_eq!(
+            r,
+            Rect::new(Coord { x: 66.75, y: 24.0 }, Coord { x: 67.25, y: 25.0 })
+        );
+        assert_eq!(r.center(), Coord { x: 67.0, y: 24.5 });
+    }
 }

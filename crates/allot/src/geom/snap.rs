@@ -3,7 +3,7 @@
 use geo::{Coord, Line, LineString, MultiPolygon, Polygon, Rect};
 
 use crate::geom::ring::rings;
-use crate::geom::segment::point_segment_distance;
+use crate::geom::segment::{point_segment_distance, projection_t};
 
 /// The grid i_overlay snaps to is at most (extent / 2³⁰); four steps is a safe snapping radius.
 pub(crate) fn snap_tolerance(extent: Rect<f64>) -> f64 {
@@ -60,7 +60,7 @@ impl Vertices {
             .filter(|v| v.y >= y0 - tol && v.y <= y1 + tol)
             .filter(|&&v| v != seg.start && v != seg.end)
             .filter_map(|&v| {
-                let t = ((v - seg.start).x * d.x + (v - seg.start).y * d.y) / len2;
+                let t = projection_t(v, seg.start, seg.end)?;
                 let near_end = (v.x - seg.start.x).abs().max((v.y - seg.start.y).abs()) <= tol
                     || (v.x - seg.end.x).abs().max((v.y - seg.end.y).abs()) <= tol;
                 (t > 0.0 && t < 1.0 && !near_end && point_segment_distance(v, seg) <= tol)

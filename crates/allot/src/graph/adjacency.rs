@@ -10,8 +10,9 @@
 use geo::{Coord, MultiPolygon, Rect};
 use rayon::prelude::*;
 
-use crate::geodesy::distance_m;
+use crate::geodesy::{WGS84_A, WGS84_E2, distance_m};
 use crate::geom::bbox::bbox_of;
+use crate::geom::segment::projection_t;
 use crate::index::ParcelIndex;
 
 /// Distance in degrees (about 1 mm at Karachi) within which a vertex counts as lying on
@@ -40,11 +41,6 @@ fn for_each_edge(g: &MultiPolygon<f64>, mut f: impl FnMut((Coord<f64>, Coord<f64
     }
 }
 
-/// WGS84 semi-major axis, metres.
-const WGS84_A: f64 = 6_378_137.0;
-/// WGS84 flattening.
-const WGS84_F: f64 = 1.0 / 298.257_223_563;
-
 /// Pieces up to `LOCAL_MAX_M · cos φ` metres long are measured with [`local_distance_m`];
 /// longer ones with the full geodesic inverse ([`distance_m`]).
 ///
@@ -66,7 +62,7 @@ pub const LOCAL_MAX_M: f64 = 500.0;
 /// assert!((d / allot::geodesy::distance_m(p, q) - 1.0).abs() < 1e-9, "{d}");
 /// ```
 pub fn local_distance_m(p: Coord<f64>, q: Coord<f64>) -> f64 {
-    let e2 = WGS84_F * (2.0 - WGS84_F);
+    let e2 = WGS84_E2;
     let phi = (0.5 * (p.y + q.y)).to_radians();
     let (s, c) = phi.sin_cos();
     let w = 1.0 - e2 * s * s;
@@ -119,7 +115,8 @@ fn collinear_overlap(
     if off(b.0) > COLLINEAR_TOLERANCE_DEG || off(b.1) > COLLINEAR_TOLERANCE_DEG {
         return None;
     }
-    let t = |p: Coord<f64>| ((p - a.0).x * d.x + (p - a.0).y * d.y) / len2;
+    // len2 > 0 here, so the projection exists.
+    let t = |p: Coord<f64>| projection_t(p, a.0, a.1).unwrap_or(0.0);
     let (t0, t1) = (t(b.0), t(b.1));
     let lo = t0.min(t1).max(0.0);
     let hi = t0.max(t1).min(1.0);
@@ -250,36 +247,11 @@ impl Adjacency {
     /// assert_eq!(adj.components(&[0, 1, 2]), vec![vec![0, 1], vec![2]]);
     /// ```
     pub fn components(&self, members: &[usize]) -> Vec<Vec<usize>> {
-        let n = self.neighbours.len();
-        let mut in_set = vec![false; n];
+        let mut in_set = vec![false; self.neighbours.len()];
         for &m in members {
             in_set[m] = true;
         }
-        let mut seen = vec![false; n];
-        let mut sorted: Vec<usize> = members.to_vec();
-        sorted.sort_unstable();
-        sorted.dedup();
-        let mut out = Vec::new();
-        for &start in &sorted {
-            if seen[start] {
-                continue;
-            }
-            seen[start] = true;
-            let mut piece = vec![start];
-            let mut stack = vec![start];
-            while let Some(v) = stack.pop() {
-                for &(w, _) in &self.neighbours[v] {
-                    if in_set[w] && !seen[w] {
-                        seen[w] = true;
-                        piece.push(w);
-                        stack.push(w);
-                    }
-                }
-            }
-            piece.sort_unstable();
-            out.push(piece);
-        }
-        out
+        super::components::components_where(&self.neighbours, &in_set)
     }
 }
 

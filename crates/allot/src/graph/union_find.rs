@@ -1,4 +1,5 @@
-//! Union-find over positions (path halving, union by smaller root).
+//! Union-find over positions (path halving, union by smaller root): the one used by zone
+//! contiguity, the planner's articulation test and the ring-touching cycle test of validity.
 
 /// Union-find over parcel positions (path halving, union by smaller root).
 pub(crate) struct Dsu {
@@ -37,11 +38,25 @@ impl Dsu {
         }
     }
 
-    pub(crate) fn union(&mut self, a: usize, b: usize) {
+    /// Adds a new element in a set of its own; returns its position.
+    pub(crate) fn push(&mut self) -> usize {
+        let x = self.parent.len();
+        self.parent.push(x as u32);
+        x
+    }
+
+    /// The root of `x`, halving its path on the way.
+    pub(crate) fn find_mut(&mut self, x: usize) -> usize {
+        self.find(x as u32) as usize
+    }
+
+    /// Merges the sets of `a` and `b`; false when they were already one set.
+    pub(crate) fn union(&mut self, a: usize, b: usize) -> bool {
         let (ra, rb) = (self.find(a as u32), self.find(b as u32));
         if ra != rb {
             let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
             self.parent[hi as usize] = lo;
         }
+        ra != rb
     }
 }

@@ -12,6 +12,7 @@ use std::cmp::Ordering;
 use std::collections::{BTreeSet, BinaryHeap, VecDeque};
 
 use crate::geodesy::M2_PER_ACRE;
+use crate::graph::union_find::Dsu;
 use crate::util::Rng;
 
 mod repair;
@@ -465,23 +466,14 @@ impl<'p, 'a> State<'p, 'a> {
         }
         let now = self.next_stamp();
         let k = starts.len();
-        let mut parent: Vec<usize> = (0..k).collect();
-        fn find(p: &mut [usize], mut x: usize) -> usize {
-            while p[x] != x {
-                p[x] = p[p[x]];
-                x = p[x];
-            }
-            x
-        }
+        let mut parent = Dsu::new(k);
         let mut groups = k;
         let mut queues: Vec<VecDeque<usize>> = vec![VecDeque::new(); k];
         self.stamp[j] = now;
         for (l, &v) in starts.iter().enumerate() {
             if self.stamp[v] == now {
                 let other = self.owner[v] as usize;
-                let (a, b) = (find(&mut parent, l), find(&mut parent, other));
-                if a != b {
-                    parent[a] = b;
+                if parent.union(l, other) {
                     groups -= 1;
                 }
                 continue;
@@ -502,12 +494,7 @@ impl<'p, 'a> State<'p, 'a> {
                         continue;
                     }
                     if self.stamp[w] == now {
-                        let (a, b) = (
-                            find(&mut parent, l),
-                            find(&mut parent, self.owner[w] as usize),
-                        );
-                        if a != b {
-                            parent[a] = b;
+                        if parent.union(l, self.owner[w] as usize) {
                             groups -= 1;
                         }
                     } else {
@@ -521,10 +508,10 @@ impl<'p, 'a> State<'p, 'a> {
                 }
                 if queues[l].is_empty() {
                     // Is l's whole group exhausted? Then it is closed off.
-                    let root = find(&mut parent, l);
+                    let root = parent.find_mut(l);
                     let alive = (0..k)
                         .filter(|&m| !queues[m].is_empty())
-                        .any(|m| find(&mut parent, m) == root);
+                        .any(|m| parent.find_mut(m) == root);
                     if !alive {
                         return false;
                     }
@@ -860,28 +847,7 @@ impl std::fmt::Display for Infeasible {
 
 /// Connected components of the nodes where `allowed` is true; each sorted.
 pub fn components(g: &Graph, allowed: &[bool]) -> Vec<Vec<usize>> {
-    let mut seen = vec![false; g.len()];
-    let mut out = Vec::new();
-    for s in 0..g.len() {
-        if !allowed[s] || seen[s] {
-            continue;
-        }
-        seen[s] = true;
-        let mut comp = vec![s];
-        let mut stack = vec![s];
-        while let Some(v) = stack.pop() {
-            for &(w, _) in &g.adj[v] {
-                if allowed[w] && !seen[w] {
-                    seen[w] = true;
-                    comp.push(w);
-                    stack.push(w);
-                }
-            }
-        }
-        comp.sort_unstable();
-        out.push(comp);
-    }
-    out
+    crate::graph::components::components_where(&g.adj, allowed)
 }
 
 /// Grows `set` by shortest paths (weighted by area) through allowed nodes until it contains

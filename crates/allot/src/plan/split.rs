@@ -15,6 +15,7 @@ use geo::{
 };
 
 use crate::geodesy::{perimeter_m, polsby_popper, polygon_area_m2};
+use crate::geom::segment::projection_t;
 
 /// A candidate cut: the piece with the wanted area, the rest, and the two cut points.
 #[derive(Debug, Clone)]
@@ -215,11 +216,9 @@ pub fn insert_vertex(geom: &mut MultiPolygon<f64>, p: Coord<f64>) -> bool {
                     return false;
                 }
                 let d = w[1] - w[0];
-                let len2 = d.x * d.x + d.y * d.y;
-                if len2 == 0.0 {
+                let Some(t) = projection_t(p, w[0], w[1]) else {
                     continue;
-                }
-                let t = ((p - w[0]).x * d.x + (p - w[0]).y * d.y) / len2;
+                };
                 if t <= 0.0 || t >= 1.0 {
                     continue;
                 }

@@ -5,10 +5,7 @@ use std::fmt::Write as _;
 
 use geo::{LineString, MultiPolygon, Rect};
 
-/// WGS84 semi-major axis, metres.
-const WGS84_A: f64 = 6_378_137.0;
-/// WGS84 first eccentricity squared.
-const WGS84_E2: f64 = 6.694_379_990_141_316e-3;
+pub use crate::geodesy::metres_per_degree;
 
 /// A local equirectangular projection with true scale in both directions at latitude `lat0`:
 /// x grows with longitude by the prime-vertical radius × cos(lat0), y with latitude by the
@@ -27,23 +24,6 @@ pub struct Projection {
     pub px_per_deg_lon: f64,
     /// Pixels per degree of latitude.
     pub px_per_deg_lat: f64,
-}
-
-/// Metres per degree of longitude along the parallel at `lat` and of latitude along the
-/// meridian at `lat`, on the WGS84 ellipsoid.
-///
-/// ```
-/// let (mx, my) = allot::render::metres_per_degree(0.0);
-/// assert!((mx - 111_319.49).abs() < 0.01);
-/// assert!((my - 110_574.28).abs() < 0.01);
-/// ```
-pub fn metres_per_degree(lat: f64) -> (f64, f64) {
-    let phi = lat.to_radians();
-    let w = 1.0 - WGS84_E2 * phi.sin().powi(2);
-    let n = WGS84_A / w.sqrt();
-    let m = WGS84_A * (1.0 - WGS84_E2) / (w * w.sqrt());
-    let rad = std::f64::consts::PI / 180.0;
-    (n * phi.cos() * rad, m * rad)
 }
 
 impl Projection {

@@ -301,16 +301,7 @@ fn dissolve(set: &ParcelSet, members: &[usize]) -> MultiPolygon<f64> {
 fn extend(r: &mut Option<Rect<f64>>, other: Rect<f64>) {
     *r = Some(match *r {
         None => other,
-        Some(a) => Rect::new(
-            Coord {
-                x: a.min().x.min(other.min().x),
-                y: a.min().y.min(other.min().y),
-            },
-            Coord {
-                x: a.max().x.max(other.max().x),
-                y: a.max().y.max(other.max().y),
-            },
-        ),
+        Some(a) => crate::geom::bbox::rect_union(a, other),
     });
 }
 
@@ -362,9 +353,10 @@ fn finding_style(kind: FindingKind) -> FindingStyle {
     match kind {
         FindingKind::Overlap | FindingKind::OutsideSite => FindingStyle::HatchRed,
         FindingKind::Gap => FindingStyle::HatchPurple,
-        FindingKind::InvalidGeometry | FindingKind::DuplicateId | FindingKind::Unzoned => {
-            FindingStyle::ParcelOutline
-        }
+        FindingKind::InvalidGeometry
+        | FindingKind::DuplicateId
+        | FindingKind::Unzoned
+        | FindingKind::ZoneName => FindingStyle::ParcelOutline,
         FindingKind::ZoneArea | FindingKind::NotContiguous => FindingStyle::Marker,
     }
 }
@@ -379,6 +371,7 @@ fn finding_title(kind: FindingKind) -> &'static str {
         FindingKind::Unzoned => "unzoned parcel",
         FindingKind::ZoneArea => "zone area off target",
         FindingKind::NotContiguous => "zone in pieces",
+        FindingKind::ZoneName => "zone name spelt two ways",
     }
 }
 
@@ -523,16 +516,7 @@ pub fn render_svg(
         let c = extent.center();
         let hw = extent.width().max(min_span) / 2.0;
         let hh = extent.height().max(min_span) / 2.0;
-        extent = Rect::new(
-            Coord {
-                x: c.x - hw,
-                y: c.y - hh,
-            },
-            Coord {
-                x: c.x + hw,
-                y: c.y + hh,
-            },
-        );
+        extent = crate::geom::bbox::centred_rect(c, hw, hh);
     }
 
     // ---- Legend rows (their height shapes the layout) ----

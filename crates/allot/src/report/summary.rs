@@ -2,9 +2,11 @@
 
 use std::collections::BTreeMap;
 
+use geo::Rect;
 use serde::Serialize;
 
 use crate::geodesy::{AreaUnit, parcel_areas_m2};
+use crate::geom::bbox::rect_union;
 use crate::model::ParcelSet;
 use crate::report::{grouped, round_to};
 
@@ -57,7 +59,7 @@ pub fn summarize(set: &ParcelSet, units: AreaUnit) -> Summary {
     let mut by_zone: BTreeMap<String, Group> = BTreeMap::new();
     let mut by_land_use: BTreeMap<String, Group> = BTreeMap::new();
     let mut total = 0.0;
-    let mut bbox: Option<[f64; 4]> = None;
+    let mut bbox: Option<Rect<f64>> = None;
     for (p, &a) in set.parcels.iter().zip(&areas) {
         let a = units.from_m2(a);
         total += a;
@@ -70,13 +72,8 @@ pub fn summarize(set: &ParcelSet, units: AreaUnit) -> Summary {
         }
         let r = p.bbox();
         bbox = Some(match bbox {
-            None => [r.min().x, r.min().y, r.max().x, r.max().y],
-            Some(b) => [
-                b[0].min(r.min().x),
-                b[1].min(r.min().y),
-                b[2].max(r.max().x),
-                b[3].max(r.max().y),
-            ],
+            None => r,
+            Some(b) => rect_union(b, r),
         });
     }
     Summary {
@@ -86,7 +83,7 @@ pub fn summarize(set: &ParcelSet, units: AreaUnit) -> Summary {
         total_area: total,
         by_zone,
         by_land_use,
-        bbox,
+        bbox: bbox.map(|r| [r.min().x, r.min().y, r.max().x, r.max().y]),
         illustrative: set.is_illustrative(),
     }
 }

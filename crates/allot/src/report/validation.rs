@@ -24,6 +24,7 @@ use crate::geodesy::{AreaUnit, M2_PER_ACRE};
 use crate::model::ParcelId;
 use crate::report::{grouped, round_to};
 use crate::validate::{Finding, FindingKind, Report};
+use crate::write::collection_text;
 
 fn finding_json(f: &Finding) -> Value {
     let mut m = Map::new();
@@ -92,7 +93,8 @@ fn id_list(ids: &[ParcelId], max: usize) -> String {
 }
 
 /// The report as text: a table of zones, then the findings grouped by kind, largest first.
-/// Areas are in `units`; messages keep their own units (m² and acres).
+/// Areas are in `units`; messages are written by [`validate`](crate::validate::validate) in
+/// [`ValidateOptions::units`](crate::validate::ValidateOptions::units).
 ///
 /// ```
 /// use allot::{AreaUnit, Report};
@@ -237,8 +239,7 @@ fn polygon_json(p: &Polygon<f64>) -> Value {
 /// assert_eq!(back, vec![f]);
 /// ```
 pub fn findings_geojson(findings: &[Finding]) -> String {
-    let mut out = String::from("{\"type\":\"FeatureCollection\",\"features\":[\n");
-    for (i, f) in findings.iter().enumerate() {
+    let texts = findings.iter().map(|f| {
         let geometry = match &f.geometry {
             Some(g) if !g.0.is_empty() => {
                 let g = g.orient(Direction::Default);
@@ -264,14 +265,9 @@ pub fn findings_geojson(findings: &[Finding]) -> String {
         props.insert("at".into(), json!([f.at[0], f.at[1]]));
         props.insert("message".into(), json!(f.message));
         let feature = json!({"type": "Feature", "properties": props, "geometry": geometry});
-        out.push_str(&serde_json::to_string(&feature).unwrap_or_default());
-        if i + 1 < findings.len() {
-            out.push(',');
-        }
-        out.push('\n');
-    }
-    out.push_str("]}\n");
-    out
+        serde_json::to_string(&feature).unwrap_or_default()
+    });
+    collection_text(&Map::new(), texts)
 }
 
 /// Why a findings file could not be read.

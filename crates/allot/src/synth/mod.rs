@@ -50,8 +50,6 @@ use std::io::{self, BufWriter, Write};
 use geo::{Coord, GeodesicArea, LineString, Polygon};
 use serde::Serialize;
 
-/// Mean Earth radius (m) used to turn metres into degrees; only the scale of the fabric depends on it.
-const EARTH_RADIUS_M: f64 = 6_371_008.8;
 /// Largest jitter (fraction of a cell) that keeps every cell strictly convex.
 const MAX_JITTER: f64 = 0.24;
 /// Site lattice spacing in rows and columns (footprints are 1 row × 2 columns).
@@ -196,8 +194,10 @@ fn count_steps(last: usize, step: usize) -> usize {
     }
 }
 
+/// Metres per degree on the mean-radius sphere, used to turn metres into degrees; only the
+/// scale of the fabric depends on it.
 fn metres_per_degree() -> f64 {
-    EARTH_RADIUS_M * std::f64::consts::PI / 180.0
+    crate::geodesy::MEAN_EARTH_RADIUS_M * std::f64::consts::PI / 180.0
 }
 
 /// Why a fabric could not be generated.
@@ -345,11 +345,8 @@ pub fn generate(spec: &FabricSpec) -> Result<(String, Truth), SynthError> {
 // ---------------------------------------------------------------------------------------------
 // Randomness: SplitMix64 finaliser over (seed, salt, a, b), so any value is computable alone.
 
-pub(crate) fn mix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
+pub(crate) fn mix(z: u64) -> u64 {
+    crate::util::mix::mix(z.wrapping_add(crate::util::mix::GOLDEN_GAMMA))
 }
 
 fn hash(seed: u64, salt: u64, a: u64, b: u64) -> u64 {

@@ -1,5 +1,7 @@
 //! The seeded random stream used by the planner and by tests.
 
+use super::mix::{GOLDEN_GAMMA, mix};
+
 /// SplitMix64: a small, seeded, portable random stream.
 #[derive(Debug, Clone)]
 pub struct Rng(u64);
@@ -12,11 +14,8 @@ impl Rng {
 
     /// The next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0 = self.0.wrapping_add(GOLDEN_GAMMA);
+        mix(self.0)
     }
 
     /// Uniform in [0, 1).

@@ -8,6 +8,13 @@ use super::*;
 /// `Some(true)` when `g` is a single convex ring turning counter-clockwise, `Some(false)` when
 /// clockwise, `None` when it is not one convex ring (holes, several parts, a reflex or
 /// doubled-back vertex, fewer than three distinct vertices, a ring winding twice).
+///
+/// Not geo's `IsConvex`: the prefilter's soundness (the note in `overlaps.rs`) needs a ring
+/// that encloses a convex set with a non-empty inside, so this test also rejects non-finite
+/// coordinates, rings with fewer than three distinct vertices and all-collinear rings, which
+/// `IsConvex::convex_orientation` accepts as `Orientation::Collinear`, and it rejects doubling
+/// back explicitly rather than through `allow_collinear` (the unit test
+/// `convexity_is_decided_exactly` shows where the two agree and where they differ).
 pub(crate) fn convex_orientation(g: &MultiPolygon<f64>) -> Option<bool> {
     let [p] = g.0.as_slice() else { return None };
     if !p.interiors().is_empty() {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use geo::{BooleanOps, Coord, LineString, MultiPolygon, Polygon, Rect, Validation};
 
-use crate::geodesy::area_m2;
+use crate::geodesy::{AreaUnit, area_m2};
 
 use crate::geom::bbox::bbox_of;
 use crate::model::{Parcel, ParcelId, ParcelSet};
@@ -58,8 +58,16 @@ fn pruned_union_finds_the_same_gaps_as_the_full_union() {
         ]);
         for site in [None, Some(&site)] {
             let table = EdgeTable::build(parcels);
-            let mut fast = gaps_impl(parcels, &index, &skip, site, 1.0, Some(&table));
-            let mut full = gaps_impl(parcels, &index, &skip, site, 1.0, None);
+            let mut fast = gaps_impl(
+                parcels,
+                &index,
+                &skip,
+                site,
+                1.0,
+                Some(&table),
+                AreaUnit::Acres,
+            );
+            let mut full = gaps_impl(parcels, &index, &skip, site, 1.0, None, AreaUnit::Acres);
             fast.sort_by(|a, b| a.parcels.cmp(&b.parcels));
             full.sort_by(|a, b| a.parcels.cmp(&b.parcels));
             assert!(!full.is_empty());
@@ -171,7 +179,7 @@ fn spike_and_too_few_points() {
         vec![],
     ));
     let d = validity_details(&flat);
-    assert_eq!(d[0].reason, "Too few points", "{d:?}");
+    assert_eq!(d[0].reason, "Too few points in geometry component", "{d:?}");
 }
 
 #[test]
@@ -272,6 +280,19 @@ fn convexity_is_decided_exactly() {
         })
         .collect();
     assert_eq!(convex_orientation(&ring(&star)), None);
+    // geo's `IsConvex` agrees where a ring has an inside, but calls an all-collinear ring convex
+    // (`Orientation::Collinear`); such a ring has no edge to separate with, so the prefilter
+    // keeps its own exact test (see `convex_orientation`).
+    use geo::{IsConvex, Orientation};
+    let geo_of = |pts: &[(f64, f64)]| LineString::from(pts.to_vec()).convex_orientation(true, None);
+    assert_eq!(geo_of(&sq), Some(Orientation::CounterClockwise));
+    assert_eq!(geo_of(&cw), Some(Orientation::Clockwise));
+    assert_eq!(geo_of(&t), Some(Orientation::CounterClockwise));
+    assert_eq!(geo_of(&l), None);
+    assert_eq!(geo_of(&star), None);
+    let flat = [(0., 0.), (1., 0.), (2., 0.), (0., 0.)];
+    assert_eq!(geo_of(&flat), Some(Orientation::Collinear));
+    assert_eq!(convex_orientation(&ring(&flat)), None);
     // Holes and several parts are not one convex ring.
     let holed = mp(Polygon::new(
         LineString::from(vec![(0., 0.), (4., 0.), (4., 4.), (0., 4.), (0., 0.)]),

@@ -46,15 +46,7 @@ impl OutFeature {
 /// assert_eq!(again.parcels[0].geometry, set.parcels[0].geometry);
 /// ```
 pub fn write_feature_collection(features: &[OutFeature], members: &Map<String, Value>) -> String {
-    let mut out = String::from("{\"type\":\"FeatureCollection\"");
-    for (k, v) in members {
-        out.push(',');
-        out.push_str(&serde_json::to_string(k).unwrap_or_default());
-        out.push(':');
-        out.push_str(&serde_json::to_string(v).unwrap_or_default());
-    }
-    out.push_str(",\"features\":[\n");
-    for (i, f) in features.iter().enumerate() {
+    let texts = features.iter().map(|f| {
         let value = if f.multi || f.geometry.0.len() != 1 {
             geojson::GeometryValue::from(&f.geometry)
         } else {
@@ -71,12 +63,57 @@ pub fn write_feature_collection(features: &[OutFeature], members: &Map<String, V
             properties: Some(f.properties.clone()),
             foreign_members: None,
         };
-        out.push_str(&serde_json::to_string(&feature).unwrap_or_default());
-        if i + 1 < features.len() {
-            out.push(',');
+        serde_json::to_string(&feature).unwrap_or_default()
+    });
+    collection_text(members, texts)
+}
+
+/// The FeatureCollection text around already serialised features: `"type"` first, then
+/// `members` (as JSON, in map order), then `"features"` with one feature per line and a final
+/// newline. Every FeatureCollection allot writes (parcels, plans, findings) has this layout.
+pub(crate) fn collection_text(
+    members: &Map<String, Value>,
+    features: impl IntoIterator<Item = String>,
+) -> String {
+    let mut out = String::from("{\"type\":\"FeatureCollection\"");
+    for (k, v) in members {
+        out.push(',');
+        out.push_str(&serde_json::to_string(k).unwrap_or_default());
+        out.push(':');
+        out.push_str(&serde_json::to_string(v).unwrap_or_default());
+    }
+    out.push_str(",\"features\":[\n");
+    let mut any = false;
+    for text in features {
+        if any {
+            out.push_str(",\n");
         }
+        out.push_str(&text);
+        any = true;
+    }
+    if any {
         out.push('\n');
     }
     out.push_str("]}\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collection_layout_is_one_feature_a_line() {
+        let none = collection_text(&Map::new(), Vec::new());
+        assert_eq!(none, "{\"type\":\"FeatureCollection\",\"features\":[\n]}\n");
+        let mut members = Map::new();
+        members.insert("name".into(), Value::from("a\"b"));
+        let two = collection_text(&members, ["{}".to_string(), "[]".to_string()]);
+        assert_eq!(
+            two,
+            "{\"type\":\"FeatureCollection\",\"name\":\"a\\\"b\",\"features\":[\n{},\n[]\n]}\n"
+        );
+        let v: Value = serde_json::from_str(&two).unwrap();
+        assert_eq!(v["name"], "a\"b");
+    }
 }
