@@ -35,11 +35,9 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
+use crate::geodesy::{WGS84_A, WGS84_F};
 use crate::util::Rng;
 
-/// WGS84 semi-major axis (m) and flattening, for the local metres-to-degrees scale.
-const WGS84_A: f64 = 6_378_137.0;
-const WGS84_F: f64 = 1.0 / 298.257_223_563;
 /// Probability that a T-junction point is left out of the ring of the plot whose side it lies on.
 const T_JUNCTION_DROP: f64 = 0.3;
 /// Probability that a non-sliver piece is merged with a neighbour into a non-convex plot.
