@@ -118,6 +118,32 @@ fn psm_default_plan_is_contiguous_within_tolerance_and_validates_clean() {
     assert!(lines[0].starts_with("kind,zone,parcels,acres,hectares,perimeter_m,polsby_popper"));
     assert!(lines[1].starts_with("zone,sindh_mill,"), "{csv}");
     assert_eq!(lines.len(), 4, "{csv}");
+    // Every planned zone carries the isoperimetric bound √(4πA) (A from its acres column), which
+    // is below its perimeter; retained land carries none.
+    assert!(
+        stdout.contains("lower_bound_m: isoperimetric bound"),
+        "{stdout}"
+    );
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    for line in &lines[1..] {
+        let f: Vec<&str> = line.split(',').collect();
+        if f[col("zone")] == "retained" {
+            assert_eq!(
+                (f[col("lower_bound_m")], f[col("bound")]),
+                ("", ""),
+                "{line}"
+            );
+            continue;
+        }
+        let acres: f64 = f[col("acres")].parse().unwrap();
+        let perim: f64 = f[col("perimeter_m")].parse().unwrap();
+        let bound: f64 = f[col("lower_bound_m")].parse().unwrap();
+        let disc = (4.0 * std::f64::consts::PI * acres * 4046.8564224).sqrt();
+        assert!((bound - disc).abs() <= 0.06, "{line}: {disc}");
+        assert!(bound < perim, "{line}");
+        assert_eq!(f[col("bound")], "isoperimetric", "{line}");
+    }
 }
 
 #[test]

@@ -34,10 +34,27 @@ pub struct Args {
     /// Random seed (same seed, byte-identical fabric).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// What kind of fabric: `grid` (a jittered lattice with injected problems) or `cadastral`
+    /// (real-data-like: plot sizes over three orders of magnitude, non-convex plots, slivers,
+    /// T-junctions, mixed vertex densities and coordinate rounding; no injections).
+    #[arg(long, value_enum, default_value_t = Kind::Grid)]
+    pub kind: Kind,
+}
+
+/// Fabric kinds of `allot generate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Kind {
+    /// A jittered lattice of quadrilaterals.
+    Grid,
+    /// A real-data-like cadastral fabric.
+    Cadastral,
 }
 
 /// Runs `allot generate`.
 pub fn run(args: Args) -> Result<Outcome> {
+    if args.kind == Kind::Cadastral {
+        return run_cadastral(&args);
+    }
     let spec = allot::synth::FabricSpec {
         overlaps: args.overlaps,
         gaps: args.gaps,
@@ -76,5 +93,19 @@ pub fn run(args: Args) -> Result<Outcome> {
         let json = serde_json::to_string_pretty(&truth)? + "\n";
         super::write_output(path, &[output.as_path()], json.as_bytes())?;
     }
+    Ok(Outcome::Clean)
+}
+
+/// `allot generate --kind cadastral`: no injections, no truth file.
+fn run_cadastral(args: &Args) -> Result<Outcome> {
+    if args.overlaps + args.gaps + args.invalid + args.zones > 0 || args.truth.is_some() {
+        anyhow::bail!(
+            "--kind cadastral takes no --overlaps, --gaps, --invalid, --zones or --truth (it injects no problems)"
+        );
+    }
+    let fabric = allot::synth::cadastral::generate_cadastral(
+        &allot::synth::cadastral::CadastralSpec::with_parcels(args.parcels, args.seed),
+    );
+    super::write_output(&args.output, &[], fabric.geojson.as_bytes())?;
     Ok(Outcome::Clean)
 }

@@ -54,8 +54,8 @@
 //! `util`, `geodesy`, `geom`, `crs`, `synth` → `model` → `read`, `write` → `index`, `graph` →
 //! `validate` → `plan` → `report`, `render`
 //!
-//! and the binary, `allot-cli`, sits above them all. [`synth`] depends on nothing else in the
-//! crate, so it sits at the bottom, where the unit tests of every layer can use its fabrics. `tests/layering.rs` reads every file under
+//! and the binary, `allot-cli`, sits above them all. [`synth`] depends on nothing above its own
+//! layer, so it sits at the bottom, where the unit tests of every layer can use its fabrics. `tests/layering.rs` reads every file under
 //! `src/` and fails on a `crate::` path that points up this list.
 //!
 //! # Public API

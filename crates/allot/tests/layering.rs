@@ -5,7 +5,7 @@
 //! `util`, `geodesy`, `geom`, `crs`, `synth` → `model` → `read`, `write` → `index`, `graph` →
 //! `validate` → `plan` → `report`, `render`
 //!
-//! `synth` (synthetic fabrics with ground truth) depends on nothing else in the crate, so it sits
+//! `synth` (synthetic fabrics with ground truth) depends on nothing above its own layer, so it sits
 //! at the bottom, where the unit tests of every layer can build fabrics with it.
 //!
 //! The test reads every `.rs` file under `src/`, takes the top-level module it belongs to from

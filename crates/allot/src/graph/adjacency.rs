@@ -88,10 +88,23 @@ fn piece_length_m(p: Coord<f64>, q: Coord<f64>) -> f64 {
 
 /// The part of segment `b` lying on segment `a` (within the collinear tolerance), if it has
 /// positive length.
+///
+/// The shorter segment's ends are tested against the longer one's line: a short edge whose
+/// ends were rounded (say to 8 decimals) has a direction too uncertain to extend to the far end
+/// of a long neighbour's edge, while its own ends do lie on that edge.
 fn collinear_overlap(
     a: (Coord<f64>, Coord<f64>),
     b: (Coord<f64>, Coord<f64>),
 ) -> Option<(Coord<f64>, Coord<f64>)> {
+    let norm2 = |s: &(Coord<f64>, Coord<f64>)| {
+        let d = s.1 - s.0;
+        d.x * d.x + d.y * d.y
+    };
+    let (a, b) = if norm2(&b) > norm2(&a) {
+        (b, a)
+    } else {
+        (a, b)
+    };
     let d = a.1 - a.0;
     let len2 = d.x * d.x + d.y * d.y;
     if len2 == 0.0 {
@@ -374,6 +387,27 @@ mod tests {
         }
         // 2·n·(n−1) shared edges, seen from both sides, less those of the moved cells.
         assert!(pairs > 400, "{pairs}");
+    }
+
+    /// A 4 m edge whose ends were rounded to 8 decimals lies on a 400 m edge written with 10:
+    /// its ends are within the tolerance of the long edge, but its own direction, extended 400 m,
+    /// misses the long edge's far end by more than the tolerance. Either argument order finds
+    /// the piece.
+    #[test]
+    fn short_rounded_edge_on_a_long_edge_is_shared_in_either_order() {
+        let r = |x: f64, k: i32| (x * 10f64.powi(k)).round() / 10f64.powi(k);
+        let p = |t: f64, k: i32| Coord {
+            x: r(67.3 + 0.004_123_456_7 * t, k),
+            y: r(24.8 + 0.001_312_345_67 * t, k),
+        };
+        let long = (p(0.0, 10), p(1.0, 10));
+        let short = (p(0.501_313_13, 8), p(0.511_373_73, 8));
+        for (a, b) in [(long, short), (short, long)] {
+            let (q0, q1) = collinear_overlap(a, b).expect("shared");
+            let piece = piece_length_m(q0, q1);
+            let want = piece_length_m(short.0, short.1);
+            assert!((piece - want).abs() < 1e-3, "{piece} vs {want}");
+        }
     }
 
     #[test]

@@ -16,6 +16,7 @@
 //! cut by a straight line ([`split`]) so the zone's area is within 0.01 acre of its target.
 //! Same input and options give the same plan, byte for byte.
 
+pub mod bound;
 pub mod search;
 pub mod split;
 

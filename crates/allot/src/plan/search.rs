@@ -15,6 +15,8 @@ use crate::geodesy::M2_PER_ACRE;
 use crate::graph::union_find::Dsu;
 use crate::util::Rng;
 
+mod repair;
+
 /// The parcel graph the search runs on.
 #[derive(Debug, Clone, Default)]
 pub struct Graph {
@@ -228,6 +230,8 @@ struct State<'p, 'a> {
     stamp: Vec<u32>,
     stamp_now: u32,
     owner: Vec<u32>,
+    /// Open nodes outside the zone.
+    open_out: usize,
 }
 
 impl<'p, 'a> State<'p, 'a> {
@@ -253,6 +257,7 @@ impl<'p, 'a> State<'p, 'a> {
             stamp: vec![0; n],
             stamp_now: 0,
             owner: vec![0; n],
+            open_out: p.open.iter().filter(|&&o| o).count(),
         }
     }
 
@@ -264,6 +269,7 @@ impl<'p, 'a> State<'p, 'a> {
         let g = self.p.graph;
         debug_assert!(!self.inset[v]);
         self.inset[v] = true;
+        self.open_out -= usize::from(self.p.open[v]);
         self.members.insert(v);
         self.frontier.remove(v);
         self.area += g.area[v];
@@ -287,6 +293,7 @@ impl<'p, 'a> State<'p, 'a> {
         let g = self.p.graph;
         debug_assert!(self.inset[v]);
         self.inset[v] = false;
+        self.open_out += usize::from(self.p.open[v]);
         self.members.remove(v);
         self.area -= g.area[v];
         self.perim -= g.perim[v] - 2.0 * self.sh[v];
@@ -366,13 +373,18 @@ impl<'p, 'a> State<'p, 'a> {
         perim + self.penalty_area(area) + self.penalty_earlier(esh)
     }
 
-    /// True when `v` is a member that may leave: not locked, on the zone's edge (so no hole
-    /// opens), not the last parcel with the required access, and not the last member.
+    /// True when `v` is a member that may leave: not locked, touching open land outside the
+    /// zone when there is any (so it joins the open land instead of becoming an island of its
+    /// own: a parcel on the fabric's edge whose neighbours are all members would), not the last
+    /// parcel with the required access, and not the last member.
     fn removable(&self, v: usize) -> bool {
         self.inset[v]
             && !self.fixed[v]
             && self.members.items.len() > 1
-            && ((self.cnt[v] as usize) < self.p.graph.adj[v].len() || self.p.graph.edge[v])
+            && (self.open_out == 0
+                || self.p.graph.adj[v]
+                    .iter()
+                    .any(|e| self.p.open[e.0] && !self.inset[e.0]))
             && !(self.has_access(v) && self.access_in == 1)
     }
 
@@ -615,6 +627,10 @@ fn grow<'p, 'a>(
         {
             st.add(j);
         }
+    }
+    if !p.in_band(st.area) {
+        let rounds = 4 * st.members.items.len() + 100;
+        repair::repair_band(&mut st, rounds);
     }
     st
 }
@@ -1129,7 +1145,7 @@ mod tests {
     use super::*;
 
     /// A w×h grid of unit-ish squares: side 100 m, area 10,000 m² ≈ 2.471 acres.
-    pub(crate) fn grid(w: usize, h: usize) -> Graph {
+    pub(super) fn grid(w: usize, h: usize) -> Graph {
         let n = w * h;
         let side = 100.0;
         let mut g = Graph {

@@ -6,6 +6,7 @@
 use crate::geodesy::M2_PER_ACRE;
 use crate::geodesy::M2_PER_HECTARE;
 use crate::plan::Plan;
+use crate::plan::bound::{ISOPERIMETRIC, isoperimetric_bound_m};
 use crate::report::grouped;
 
 /// The area schedule of a plan.
@@ -49,8 +50,9 @@ impl<'a> Schedule<'a> {
             "polsby_popper",
             "target",
             "deviation",
+            "lower_bound_m",
         ];
-        let mut rows: Vec<[String; 8]> = Vec::new();
+        let mut rows: Vec<[String; 9]> = Vec::new();
         for z in &p.zones {
             rows.push([
                 z.name.clone(),
@@ -65,6 +67,9 @@ impl<'a> Schedule<'a> {
                 z.target_acres
                     .map(|t| signed(z.acres - t))
                     .unwrap_or_else(|| "-".into()),
+                z.target_acres
+                    .map(|_| grouped(isoperimetric_bound_m(z.acres), 0))
+                    .unwrap_or_else(|| "-".into()),
             ]);
         }
         rows.push([
@@ -72,6 +77,7 @@ impl<'a> Schedule<'a> {
             p.zones.iter().map(|z| z.parcels).sum::<usize>().to_string(),
             grouped(p.total_acres, 2),
             grouped(p.total_acres * M2_PER_ACRE / M2_PER_HECTARE, 2),
+            String::new(),
             String::new(),
             String::new(),
             String::new(),
@@ -100,6 +106,9 @@ impl<'a> Schedule<'a> {
             "tolerance ±{} acres; polsby_popper = 4πA/P² (1 for a circle, 0.785 for a square)\n",
             trim_num(p.tolerance_acres)
         ));
+        out.push_str(
+            "lower_bound_m: isoperimetric bound √(4πA), no zone of that area can have a shorter perimeter\n",
+        );
         for z in &p.zones {
             if z.target_acres.is_some() && z.bordered_by_later > 0.0 {
                 out.push_str(&format!(
@@ -130,15 +139,17 @@ impl<'a> Schedule<'a> {
     /// The schedule as CSV: one row per zone, then one row per split piece (`kind` tells
     /// them apart).
     ///
-    /// Columns: `kind,zone,parcels,acres,hectares,perimeter_m,polsby_popper,target_acres,deviation_acres,parent,piece`.
+    /// Columns: `kind,zone,parcels,acres,hectares,perimeter_m,polsby_popper,target_acres,deviation_acres,parent,piece,lower_bound_m,bound`
+    /// (`lower_bound_m` and `bound` on planned zones: the isoperimetric bound √(4πA), kind
+    /// `isoperimetric`).
     pub fn to_csv(&self) -> String {
         let p = self.plan;
         let mut out = String::from(
-            "kind,zone,parcels,acres,hectares,perimeter_m,polsby_popper,target_acres,deviation_acres,parent,piece\n",
+            "kind,zone,parcels,acres,hectares,perimeter_m,polsby_popper,target_acres,deviation_acres,parent,piece,lower_bound_m,bound\n",
         );
         for z in &p.zones {
             out.push_str(&format!(
-                "zone,{},{},{:.4},{:.4},{:.1},{:.4},{},{},,\n",
+                "zone,{},{},{:.4},{:.4},{:.1},{:.4},{},{},,,{},{}\n",
                 csv(&z.name),
                 z.parcels,
                 z.acres,
@@ -151,12 +162,16 @@ impl<'a> Schedule<'a> {
                 z.target_acres
                     .map(|t| fixed4(z.acres - t))
                     .unwrap_or_default(),
+                z.target_acres
+                    .map(|_| format!("{:.1}", isoperimetric_bound_m(z.acres)))
+                    .unwrap_or_default(),
+                z.target_acres.map(|_| ISOPERIMETRIC).unwrap_or_default(),
             ));
         }
         for s in &p.splits {
             for k in 0..2 {
                 out.push_str(&format!(
-                    "split_piece,{},1,{:.4},{:.4},,,,,{},{}\n",
+                    "split_piece,{},1,{:.4},{:.4},,,,,{},{},,\n",
                     csv(&s.zones[k]),
                     s.acres[k],
                     s.acres[k] * M2_PER_ACRE / M2_PER_HECTARE,
@@ -249,16 +264,20 @@ mod tests {
             total_acres: 710.004,
         };
         let csv = Schedule::new(&plan).to_csv();
+        // Bound: √(4π · 700.004 acres · 4046.8564224 m²/acre) = 5,966.42 m.
         let lines: Vec<&str> = csv.lines().collect();
         // 700.004 acres × 0.40468564224 ha/acre = 283.2816 ha.
         assert_eq!(
             lines[1],
-            "zone,mill,3,700.0040,283.2816,5321.2,0.7000,700.0000,0.0040,,"
+            "zone,mill,3,700.0040,283.2816,5321.2,0.7000,700.0000,0.0040,,,5966.4,isoperimetric"
         );
-        assert_eq!(lines[2], "zone,retained,2,10.0000,4.0469,800.0,0.5000,,,,");
+        assert_eq!(
+            lines[2],
+            "zone,retained,2,10.0000,4.0469,800.0,0.5000,,,,,,"
+        );
         assert_eq!(
             lines[3],
-            "split_piece,mill,1,1.5000,0.6070,,,,,\"P,1\",\"P,1-a\""
+            "split_piece,mill,1,1.5000,0.6070,,,,,\"P,1\",\"P,1-a\",,"
         );
         let text = Schedule::new(&plan).to_text();
         assert!(text.contains("P,1 -> P,1-a (1.5000 acres, mill)"), "{text}");

@@ -1,5 +1,9 @@
 //! Synthetic parcel fabrics with ground truth.
 //!
+//! Two generators: the jittered lattice with injected problems described below (this file), and
+//! [`cadastral`], real-data-like fabrics (estates among house plots, non-convex plots, slivers,
+//! T-junctions, mixed vertex density and rounding) with their exact grid truth.
+//!
 //! This module owns the generator used by tests, benchmarks and the future `allot generate`
 //! subcommand: a jittered lattice of quadrilateral parcels written as a GeoJSON
 //! `FeatureCollection`, with a known number of injected problems (overlapping pairs, gaps,
@@ -36,6 +40,8 @@
 //!   through [`InvalidKind`]. They carry no `zone`.
 //!
 //! Output is a pure function of the spec: the same [`FabricSpec`] gives byte-identical text.
+
+pub mod cadastral;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
