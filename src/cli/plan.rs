@@ -126,6 +126,11 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     let geojson = allot::write::write_feature_collection(&features, &set.members);
     outputs.push((args.output.as_path(), geojson.clone().into_bytes()));
     if let Some(path) = &args.map {
+        // Drawn from the plan's GeoJSON text, parsed back in memory (no file): the reader is the
+        // one place that turns a feature into a `Parcel` (ids, zone, land use and access from
+        // its properties), so the map shows exactly what the written file holds; drawing from
+        // `plan` directly would need a second feature-to-parcel conversion to keep the SVG
+        // byte-identical.
         let planned = allot::parse_parcels(geojson.as_bytes(), &set.source)?;
         let map_opts = allot::render::MapOptions {
             targets: opts.zones.clone(),
