@@ -138,6 +138,10 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     let geojson = allot::write::write_feature_collection(&features, &set.members);
     outputs.push((plan_path.as_path(), geojson.clone().into_bytes()));
     if let (Some(path), Some(format)) = (&map_path, map_format) {
+        // Drawn from the plan's GeoJSON text, parsed back in memory (no file): the reader is the
+        // one place that turns a feature into a `Parcel` (ids, zone, land use and access from
+        // its properties), so the map shows exactly what the written file holds; drawing from
+        // `plan` directly would need a second feature-to-parcel conversion.
         let planned = allot::parse_parcels(geojson.as_bytes(), &set.source)?;
         let map_opts = allot::render::MapOptions {
             targets: opts.zones.clone(),

@@ -1,7 +1,8 @@
-//! Planar geometry on lon/lat coordinates: bounding boxes, rings, segments, snapping
-//! boolean-operation results back onto input vertices.
+//! Planar geometry on lon/lat coordinates: bounding boxes, rings, segments, the guarded
+//! boolean operations (`boolops`) and snapping their results back onto input vertices.
 
 pub(crate) mod bbox;
+pub(crate) mod boolops;
 pub(crate) mod ring;
 pub(crate) mod segment;
 pub(crate) mod snap;

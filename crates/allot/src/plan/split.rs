@@ -10,11 +10,10 @@
 //! neighbour's vertices, as a T-junction, made the pieces overlap that neighbour). The offset `d` is found by
 //! bisection on the geodesic area of the wanted side.
 
-use geo::{
-    Area, BooleanOps, Coord, Geodesic, InterpolatePoint, LineString, MultiPolygon, Point, Polygon,
-};
+use geo::{Area, Coord, Geodesic, InterpolatePoint, LineString, MultiPolygon, Point, Polygon};
 
 use crate::geodesy::{perimeter_m, polsby_popper, polygon_area_m2};
+use crate::geom::boolops;
 use crate::geom::segment::projection_t;
 
 /// A candidate cut: the piece with the wanted area, the rest, and the two cut points.
@@ -266,16 +265,23 @@ pub fn check_tiling(
         insert_vertex(&mut with_points, p);
     }
     let planar = with_points.unsigned_area();
-    let inter = a.intersection(b).unsigned_area();
+    let failed = || "the boolean-operation engine failed on the pieces".to_string();
+    let inter = boolops::intersection(a, b)
+        .ok_or_else(failed)?
+        .unsigned_area();
     if inter > 1e-9 * planar {
         return Err(format!(
             "pieces overlap ({:.3e} of the parent)",
             inter / planar
         ));
     }
-    let union = a.union(b);
-    let diff = with_points.difference(&union).unsigned_area()
-        + union.difference(&with_points).unsigned_area();
+    let union = boolops::union(a, b).ok_or_else(failed)?;
+    let diff = boolops::difference(&with_points, &union)
+        .ok_or_else(failed)?
+        .unsigned_area()
+        + boolops::difference(&union, &with_points)
+            .ok_or_else(failed)?
+            .unsigned_area();
     if diff > 1e-7 * planar {
         return Err(format!(
             "pieces' union differs from the parent ({:.3e} of its area)",
@@ -285,13 +291,14 @@ pub fn check_tiling(
     Ok(())
 }
 
-/// Planar overlap area of two geometries as a fraction of the first's area.
+/// Planar overlap area of two geometries as a fraction of the first's area (1.0, full
+/// overlap, if the boolean-operation engine failed, so a caller never accepts an unchecked cut).
 pub fn overlap_fraction(a: &Polygon<f64>, b: &MultiPolygon<f64>) -> f64 {
     let pa = a.unsigned_area();
     if pa == 0.0 {
         return 0.0;
     }
-    a.intersection(b).unsigned_area() / pa
+    boolops::intersection(a, b).map_or(1.0, |i| i.unsigned_area() / pa)
 }
 
 #[cfg(test)]

@@ -259,7 +259,8 @@ fn dissolve(set: &ParcelSet, members: &[usize]) -> MultiPolygon<f64> {
     if polys.is_empty() {
         return MultiPolygon(Vec::new());
     }
-    geo::unary_union(&polys)
+    // A failed union (the engine panicked) draws no outline rather than aborting the map.
+    crate::geom::boolops::unary_union(&polys).unwrap_or_else(|| MultiPolygon(Vec::new()))
 }
 
 fn extend(r: &mut Option<Rect<f64>>, other: Rect<f64>) {

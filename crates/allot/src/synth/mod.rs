@@ -1002,6 +1002,7 @@ fn write_invalid(out: &mut String, lattice: &Lattice, kind: InvalidKind, x0: f64
 #[cfg(test)]
 mod tests {
     use super::*;
+    // These tests call geo's BooleanOps directly, not `geom::boolops`: an independent oracle.
     use geo::{BooleanOps, Contains, MultiPolygon, Point, Validation};
     use serde_json::Value;
 

@@ -3,14 +3,14 @@
 use geo::coordinate_position::CoordPos;
 use geo::orient::Direction;
 use geo::{
-    BooleanOps, Coord, CoordinatePosition, InteriorPoint, Line, LineString, MultiPolygon, Orient,
-    Polygon, Rect, unary_union,
+    Coord, CoordinatePosition, InteriorPoint, Line, LineString, MultiPolygon, Orient, Polygon, Rect,
 };
 use rayon::prelude::*;
 
 use super::*;
 use crate::geodesy::{AreaUnit, M2_PER_ACRE, area_m2};
 use crate::geom::bbox::{bbox_of, centred_rect, rect_union};
+use crate::geom::boolops;
 use crate::index::ParcelIndex;
 use crate::model::{Parcel, ParcelId};
 
@@ -31,14 +31,15 @@ fn extent_of(rects: impl IntoIterator<Item = Rect<f64>>) -> Rect<f64> {
     ))
 }
 
-/// The union of valid parcels, computed in spatial chunks in parallel and then merged.
-fn union_of(parcels: &[Parcel], skip: &[bool]) -> MultiPolygon<f64> {
+/// The union of valid parcels, computed in spatial chunks in parallel and then merged; `None`
+/// if the boolean-operation engine failed on any step.
+fn union_of(parcels: &[Parcel], skip: &[bool]) -> Option<MultiPolygon<f64>> {
     let mut valid: Vec<usize> = (0..parcels.len()).filter(|&i| !skip[i]).collect();
     const CHUNK: usize = 4096;
     if valid.len() <= CHUNK {
         let geoms: Vec<&MultiPolygon<f64>> = valid.iter().map(|&i| &parcels[i].geometry).collect();
         let polys = oriented_polygons(geoms.iter().copied());
-        return snap_to_inputs(unary_union(polys.iter()), &geoms);
+        return Some(snap_to_inputs(boolops::unary_union(&polys)?, &geoms));
     }
     // Order parcels along a Morton curve so chunks are compact; merge chunk unions pairwise.
     let boxes: Vec<Rect<f64>> = valid.iter().map(|&i| parcels[i].bbox()).collect();
@@ -57,23 +58,26 @@ fn union_of(parcels: &[Parcel], skip: &[bool]) -> MultiPolygon<f64> {
         .par_chunks(CHUNK)
         .map(|chunk| {
             let polys = oriented_polygons(chunk.iter().map(|&i| &parcels[i].geometry));
-            unary_union(polys.iter())
+            boolops::unary_union(&polys)
         })
-        .collect();
+        .collect::<Option<_>>()?;
     while pieces.len() > 1 {
         pieces = pieces
             .par_chunks(2)
             .map(|pair| {
                 if pair.len() == 1 {
-                    return pair[0].clone();
+                    return Some(pair[0].clone());
                 }
                 let polys = oriented_polygons([&pair[0], &pair[1]]);
-                unary_union(polys.iter())
+                boolops::unary_union(&polys)
             })
-            .collect();
+            .collect::<Option<_>>()?;
     }
     let geoms: Vec<&MultiPolygon<f64>> = valid.iter().map(|&i| &parcels[i].geometry).collect();
-    snap_to_inputs(pieces.pop().unwrap_or(MultiPolygon(vec![])), &geoms)
+    Some(snap_to_inputs(
+        pieces.pop().unwrap_or(MultiPolygon(vec![])),
+        &geoms,
+    ))
 }
 
 pub(crate) fn morton(x: u32, y: u32) -> u64 {
@@ -257,7 +261,12 @@ pub(crate) fn gaps_impl(
                 matched[i] && parcels[i].geometry.coordinate_position(&p.0) != CoordPos::Outside
             })
     };
-    let union = union_of(parcels, &boundary_skip);
+    // Only valid parcels reach the union, so the engine failing here would be a bug in it, not
+    // bad input: report no gaps rather than abort the whole validation (this used to panic);
+    // likewise a failed difference against the site contributes no regions.
+    let Some(union) = union_of(parcels, &boundary_skip) else {
+        return Vec::new();
+    };
     let holes: Vec<Polygon<f64>> = holes_of(&union)
         .into_iter()
         .filter(|h| !covered_by_matched(h))
@@ -269,15 +278,16 @@ pub(crate) fn gaps_impl(
         Some(site) => {
             let site_o = site.orient(Direction::Default);
             regions.extend(
-                site_o
-                    .difference(&union)
+                boolops::difference(&site_o, &union)
+                    .unwrap_or_else(|| MultiPolygon(Vec::new()))
                     .0
                     .into_iter()
                     .filter(|p| !covered_by_matched(p))
                     .map(|p| (p, true)),
             );
             for h in holes {
-                let rest = MultiPolygon(vec![h]).difference(&site_o);
+                let rest = boolops::difference(&MultiPolygon(vec![h]), &site_o)
+                    .unwrap_or_else(|| MultiPolygon(Vec::new()));
                 regions.extend(rest.0.into_iter().map(|p| (p, false)));
             }
         }

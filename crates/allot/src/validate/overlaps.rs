@@ -1,13 +1,12 @@
 //! `overlap`: pairs of parcels whose interiors overlap, found through the R-tree and measured exactly.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-
-use geo::{BooleanOps, Intersects, MultiPolygon};
+use geo::{Intersects, MultiPolygon};
 use rayon::prelude::*;
 
 use super::*;
 use crate::geodesy::{AreaUnit, M2_PER_ACRE, area_m2};
 use crate::geom::bbox::bbox_of;
+use crate::geom::boolops;
 use crate::index::ParcelIndex;
 use crate::model::Parcel;
 
@@ -27,7 +26,7 @@ pub(crate) fn exact_overlap(parcels: &[Parcel], i: usize, j: usize) -> Option<Ov
     if !a.intersects(b) {
         return None;
     }
-    let shape = catch_unwind(AssertUnwindSafe(|| a.intersection(b))).ok()?;
+    let shape = boolops::intersection(a, b)?;
     if shape.0.is_empty() {
         return None;
     }

@@ -1,15 +1,14 @@
 //! The site boundary and `outside_site`: the part of a parcel outside the site.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-
 use geo::coordinate_position::CoordPos;
 use geo::orient::Direction;
-use geo::{BooleanOps, Coord, CoordinatePosition, Line, MultiPolygon, Orient, Rect, unary_union};
+use geo::{Coord, CoordinatePosition, Line, MultiPolygon, Orient, Rect};
 use rayon::prelude::*;
 
 use super::*;
 use crate::geodesy::{AreaUnit, M2_PER_ACRE, area_m2};
 use crate::geom::bbox::bbox_of;
+use crate::geom::boolops;
 use crate::index::ParcelIndex;
 use crate::model::{Parcel, ParcelSet};
 
@@ -41,6 +40,12 @@ pub enum SiteError {
         lon: f64,
         /// Latitude of the problem.
         lat: f64,
+    },
+    /// The site's polygons are valid but the geometry engine failed to merge them.
+    #[error("{file}: the site's polygons could not be merged into one boundary")]
+    Union {
+        /// The site file's name.
+        file: String,
     },
 }
 
@@ -76,7 +81,10 @@ pub fn site_boundary(set: &ParcelSet) -> Result<MultiPolygon<f64>, SiteError> {
     }
     let geoms: Vec<&MultiPolygon<f64>> = set.parcels.iter().map(|p| &p.geometry).collect();
     let polys = oriented_polygons(geoms.iter().copied());
-    Ok(snap_to_inputs(unary_union(polys.iter()), &geoms))
+    let union = boolops::unary_union(&polys).ok_or_else(|| SiteError::Union {
+        file: set.source.clone(),
+    })?;
+    Ok(snap_to_inputs(union, &geoms))
 }
 
 /// Snaps the result of a boolean operation back onto the vertices of its inputs.
@@ -140,7 +148,7 @@ pub fn outside_site(
                 }
                 g.clone()
             } else {
-                let diff = catch_unwind(AssertUnwindSafe(|| g.difference(&site))).ok()?;
+                let diff = boolops::difference(g, &site)?;
                 let extent = bbox_of(&MultiPolygon(
                     g.0.iter().chain(site.0.iter()).cloned().collect(),
                 ));

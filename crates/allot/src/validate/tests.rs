@@ -4,6 +4,7 @@
 use super::*;
 use std::collections::BTreeMap;
 
+// These tests call geo's BooleanOps directly, not `geom::boolops`: an independent oracle.
 use geo::{BooleanOps, Coord, LineString, MultiPolygon, Polygon, Rect, Validation};
 
 use crate::geodesy::{AreaUnit, area_m2};
