@@ -34,6 +34,19 @@ pub struct Args {
     /// Random seed (same seed, byte-identical fabric).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Parcel shapes: `quad` (jittered quadrilaterals, ~100 m) or `nonconvex` (octagons with
+    /// jittered edge midpoints, ~0.45 acre, mostly non-convex).
+    #[arg(long, value_enum, default_value_t = Kind::Quad)]
+    pub kind: Kind,
+}
+
+/// The `--kind` of fabric.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Kind {
+    /// Jittered quadrilaterals.
+    Quad,
+    /// Octagons with jittered edge midpoints.
+    Nonconvex,
 }
 
 /// Runs `allot generate`.
@@ -43,7 +56,10 @@ pub fn run(args: Args) -> Result<Outcome> {
         gaps: args.gaps,
         invalid: args.invalid,
         zones: args.zones,
-        ..allot::synth::FabricSpec::with_parcels(args.parcels, args.seed)
+        ..match args.kind {
+            Kind::Quad => allot::synth::FabricSpec::with_parcels(args.parcels, args.seed),
+            Kind::Nonconvex => allot::synth::FabricSpec::nonconvex(args.parcels, args.seed),
+        }
     };
     // Check the spec before creating any file.
     if let Err(allot::synth::SynthError::TooManyInjections {
