@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Benchmark runner: allot vs the shapely 2 + pyproj reference, side by side on the same files.
+"""Benchmark runner: allot vs the shapely 2 + pyproj reference and the GEOS CoverageValidator pipeline.
 
-For each size it generates a synthetic fabric with `allot generate` (known overlaps, gaps and
-invalid parcels), then runs, each --runs times (median reported):
+For each fabric kind (`allot generate --kind quad|nonconvex`) and size it generates a synthetic
+fabric (known overlaps, gaps and invalid parcels), then runs, each --runs times (median reported):
   - `allot validate FILE --format json` with all threads and with RAYON_NUM_THREADS=1,
-  - `bench/reference.py FILE` (shapely + pyproj),
+  - `bench/reference.py FILE` (shapely + pyproj: areas, overlaps, gaps),
+  - `bench/coverage_pipeline.py FILE` (pyogrio + is_valid + coverage_invalid_edges: detection
+    only; it must flag exactly the invalid parcels and every parcel of an injected overlap),
   - optionally `allot plan` and `allot map` on the clean fabric,
 measuring wall time and peak RSS with /usr/bin/time -v. It checks that allot and the reference
 find the same overlaps (pairs and areas), gaps (areas) and invalid parcels, and that both match
@@ -13,9 +15,9 @@ the generator's truth; any disagreement makes the run fail (exit 1).
 Prints a Markdown table (also written to --out) for BENCHMARKS.md.
 
 Usage:
-  python3 bench/run.py [--sizes 10000,100000,1000000] [--runs 3] [--python VENV_PYTHON]
+  python3 bench/run.py [--sizes 10000,100000,1000000] [--kinds quad,nonconvex] [--runs 3] [--python VENV_PYTHON]
                        [--workdir /tmp/allot-bench-data] [--out bench/results.md] [--plan] [--map]
-The reference needs `pip install -r bench/requirements.txt` in the Python given by --python.
+The references need `pip install -r bench/requirements.txt` in the Python given by --python.
 """
 
 import argparse
@@ -31,6 +33,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 ALLOT = os.path.join(ROOT, "target", "release", "allot")
 M2_PER_ACRE = 4046.8564224
+CPU_SECONDS = []  # user + system seconds of every timed run, in order (the machine may be shared)
 
 
 def timed(cmd, env=None, ok_codes=(0,), stdout_path=None):
@@ -47,6 +50,8 @@ def timed(cmd, env=None, ok_codes=(0,), stdout_path=None):
         sys.exit(f"bench: {' '.join(cmd)} exited {p.returncode}:\n{err[-2000:]}")
     m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", err)
     rss = int(m.group(1)) / 1024 if m else float("nan")
+    cpu = sum(float(x) for x in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", err))
+    CPU_SECONDS.append(cpu)
     text = open(stdout_path).read() if stdout_path else p.stdout.decode()
     return wall, rss, text
 
@@ -54,8 +59,9 @@ def timed(cmd, env=None, ok_codes=(0,), stdout_path=None):
 def median_run(cmd, runs, env=None, ok_codes=(0,), stdout_path=None):
     results = [timed(cmd, env, ok_codes, stdout_path) for _ in range(runs)]
     walls = [r[0] for r in results]
+    walls_cpu = CPU_SECONDS[-runs:]
     rss = max(r[1] for r in results)
-    return statistics.median(walls), rss, results[-1][2], walls
+    return statistics.median(walls), rss, results[-1][2], {"wall": walls, "cpu": walls_cpu}
 
 
 def allot_findings(report):
@@ -96,6 +102,7 @@ def agree(a, b, rel=1e-6, abs_m2=0.0025):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default="10000,100000,1000000")
+    ap.add_argument("--kinds", default="quad,nonconvex", help="fabric kinds (allot generate --kind)")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--python", default=sys.executable, help="Python with shapely and pyproj")
     ap.add_argument("--workdir", default="/tmp/allot-bench-data")
@@ -108,38 +115,52 @@ def main():
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     os.makedirs(args.workdir, exist_ok=True)
     rows, failures = [], []
-    for n in [int(s) for s in args.sizes.split(",")]:
+    for kind, n in [(kd, int(s)) for kd in args.kinds.split(",") for s in args.sizes.split(",")]:
         k = max(1, min(50, n // 2000))
-        fab = os.path.join(args.workdir, f"fabric-{n}.geojson")
-        truth_path = os.path.join(args.workdir, f"truth-{n}.json")
-        subprocess.run([ALLOT, "generate", "--parcels", str(n), "--overlaps", str(k), "--gaps", str(k),
-                        "--invalid", str(k), "--zones", "4", "--seed", "7", "-o", fab, "--truth", truth_path],
-                       check=True)
+        fab = os.path.join(args.workdir, f"{kind}-{n}.geojson")
+        truth_path = os.path.join(args.workdir, f"truth-{kind}-{n}.json")
+        subprocess.run([ALLOT, "generate", "--kind", kind, "--parcels", str(n), "--overlaps", str(k),
+                        "--gaps", str(k), "--invalid", str(k), "--zones", "4", "--seed", "7", "-o", fab,
+                        "--truth", truth_path], check=True)
         truth = json.load(open(truth_path))
         mb = os.path.getsize(fab) / 1e6
-        out_json = os.path.join(args.workdir, f"allot-{n}.json")
+        out_json = os.path.join(args.workdir, f"allot-{kind}-{n}.json")
         cmd = [ALLOT, "validate", fab, "--format", "json", "--quiet"]
         a2, r2, text, w2 = median_run(cmd, args.runs, ok_codes=(0, 1), stdout_path=out_json)
         env1 = dict(os.environ, RAYON_NUM_THREADS="1")
         a1, r1, _, w1 = median_run(cmd, args.runs, env=env1, ok_codes=(0, 1), stdout_path=out_json)
         mine = allot_findings(json.load(open(out_json)))
         want = truth_findings(truth)
-        row = {"n": truth["parcels"], "mb": mb, "allot2": a2, "rss2": r2, "allot1": a1, "rss1": r1,
+        row = {"kind": kind, "n": truth["parcels"], "mb": mb, "allot2": a2, "rss2": r2, "allot1": a1, "rss1": r1,
                "walls2": w2, "walls1": w1, "injected": (len(want[0]), len(want[1]), len(want[2]))}
         row["allot_vs_truth"] = agree(mine, want)
         if not row["allot_vs_truth"]:
-            failures.append(f"{n}: allot disagrees with the generator's truth")
+            failures.append(f"{kind} {n}: allot disagrees with the generator's truth")
         if not args.no_reference:
-            ref_json = os.path.join(args.workdir, f"reference-{n}.json")
+            ref_json = os.path.join(args.workdir, f"reference-{kind}-{n}.json")
             rt, rr, _, rw = median_run([args.python, os.path.join(HERE, "reference.py"), fab], args.runs,
                                        stdout_path=ref_json)
             ref = reference_findings(json.load(open(ref_json)))
             row.update(ref=rt, ref_rss=rr, ref_walls=rw, allot_vs_ref=agree(mine, ref))
             if not row["allot_vs_ref"]:
-                failures.append(f"{n}: allot disagrees with the reference")
-        if args.plan and n <= 200_000:  # plan refuses > 750k parcels (memory); 1M is not a plan size
+                failures.append(f"{kind} {n}: allot disagrees with the reference")
+            cov_json = os.path.join(args.workdir, f"coverage-{kind}-{n}.json")
+            ct, cr, _, cw = median_run([args.python, os.path.join(HERE, "coverage_pipeline.py"), fab], args.runs,
+                                       stdout_path=cov_json)
+            cov = json.load(open(cov_json))
+            # CoverageValidator flags a parcel with an edge that matches no neighbour: for a parcel
+            # strictly inside another it flags the inner one only, so each injected pair needs one
+            # flagged parcel; parcels flagged outside every injected pair are counted.
+            overlapping = {p for pair in want[0] for p in pair}
+            flagged = set(cov["flagged"])
+            row.update(geos=ct, geos_rss=cr, geos_walls=cw, geos_extra=len(flagged - overlapping),
+                       geos_vs_truth=cov["invalid"] == want[2]
+                       and all(a in flagged or b in flagged for a, b in want[0]))
+            if not row["geos_vs_truth"]:
+                failures.append(f"{kind} {n}: the GEOS pipeline disagrees with the truth")
+        if args.plan and n <= 200_000 and kind == "quad":  # plan refuses > 750k parcels (memory); 1M is not a plan size
             # Plan zones of 5% and 20% of the fabric (in acres) on the fabric without injections.
-            clean = os.path.join(args.workdir, f"clean-{n}.geojson")
+            clean = os.path.join(args.workdir, f"clean-{kind}-{n}.geojson")
             subprocess.run([ALLOT, "generate", "--parcels", str(n), "--seed", "7", "-o", clean], check=True)
             acres = truth["total_area_m2"] / M2_PER_ACRE
             plan_out = os.path.join(args.workdir, f"plan-{n}.geojson")
@@ -149,7 +170,7 @@ def main():
                                       ok_codes=(0, 1))
             row.update(plan=pt, plan_rss=pr)
         if args.map:
-            svg = os.path.join(args.workdir, f"map-{n}.svg")
+            svg = os.path.join(args.workdir, f"map-{kind}-{n}.svg")
             mt, mr, _, _ = median_run([ALLOT, "map", fab, "-o", svg, "--quiet"], args.runs)
             row.update(map=mt, map_rss=mr, svg_mb=os.path.getsize(svg) / 1e6)
         rows.append(row)
@@ -159,27 +180,33 @@ def main():
         f"Machine: {os.cpu_count()} cores; runs per cell: {args.runs} (median wall time); peak RSS is the "
         "largest of the runs.",
         "",
-        "| parcels | GeoJSON MB | allot 2 threads | allot 1 thread | reference (shapely+pyproj) | speed-up (2 threads) "
-        "| allot peak RSS | reference peak RSS | agreement |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| fabric | parcels | GeoJSON MB | allot 2 threads | allot 1 thread | shapely+pyproj | GEOS coverage "
+        "| speed-up vs shapely+pyproj / GEOS | peak RSS allot / shapely+pyproj / GEOS | agreement |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
         ref = f"{r['ref']:.2f} s" if "ref" in r else "—"
-        speed = f"{r['ref'] / r['allot2']:.1f}×" if "ref" in r else "—"
-        ref_rss = f"{r['ref_rss']:.0f} MB" if "ref" in r else "—"
+        geos = f"{r['geos']:.2f} s" if "geos" in r else "—"
+        speed = f"{r['ref'] / r['allot2']:.1f}× / {r['geos'] / r['allot2']:.1f}×" if "ref" in r else "—"
+        rss = f"{r['rss2']:.0f} MB"
+        if "ref" in r:
+            rss += f" / {r['ref_rss']:.0f} MB / {r['geos_rss']:.0f} MB"
         ok = "truth ✓" if r["allot_vs_truth"] else "truth ✗"
         if "allot_vs_ref" in r:
-            ok += ", reference ✓" if r["allot_vs_ref"] else ", reference ✗"
-        lines.append(f"| {r['n']:,} | {r['mb']:.0f} | {r['allot2']:.2f} s | {r['allot1']:.2f} s | {ref} | {speed} "
-                     f"| {r['rss2']:.0f} MB | {ref_rss} | {ok} (injected {r['injected'][0]} overlaps, "
+            ok += ", shapely+pyproj ✓" if r["allot_vs_ref"] else ", shapely+pyproj ✗"
+            ok += ", GEOS ✓" if r["geos_vs_truth"] else ", GEOS ✗"
+            if r["geos_extra"]:
+                ok += f" (GEOS also flags {r['geos_extra']} neighbours)"
+        lines.append(f"| {r['kind']} | {r['n']:,} | {r['mb']:.0f} | {r['allot2']:.2f} s | {r['allot1']:.2f} s | {ref} "
+                     f"| {geos} | {speed} | {rss} | {ok} (injected {r['injected'][0]} overlapping pairs, "
                      f"{r['injected'][1]} gaps, {r['injected'][2]} invalid) |")
     if any("plan" in r or "map" in r for r in rows):
-        lines += ["", "| parcels | allot plan | plan peak RSS | allot map | map peak RSS | SVG MB |",
-                  "|---:|---:|---:|---:|---:|---:|"]
+        lines += ["", "| fabric | parcels | allot plan | plan peak RSS | allot map | map peak RSS | SVG MB |",
+                  "|---|---:|---:|---:|---:|---:|---:|"]
         for r in rows:
             p = f"{r['plan']:.2f} s | {r['plan_rss']:.0f} MB" if "plan" in r else "— | —"
             m = f"{r['map']:.2f} s | {r['map_rss']:.0f} MB | {r['svg_mb']:.1f}" if "map" in r else "— | — | —"
-            lines.append(f"| {r['n']:,} | {p} | {m} |")
+            lines.append(f"| {r['kind']} | {r['n']:,} | {p} | {m} |")
     table = "\n".join(lines) + "\n"
     with open(args.out, "w") as f:
         f.write(table)

@@ -34,9 +34,11 @@ pub struct Args {
     /// Random seed (same seed, byte-identical fabric).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// What kind of fabric: `grid` (a jittered lattice with injected problems) or `cadastral`
-    /// (real-data-like: plot sizes over three orders of magnitude, non-convex plots, slivers,
-    /// T-junctions, mixed vertex densities and coordinate rounding; no injections).
+    /// What kind of fabric: `grid` (a jittered lattice of quadrilaterals with injected
+    /// problems), `nonconvex` (octagons with jittered edge midpoints, ~0.45 acre, mostly
+    /// non-convex, with injected problems) or `cadastral` (real-data-like: plot sizes over three
+    /// orders of magnitude, non-convex plots, slivers, T-junctions, mixed vertex densities and
+    /// coordinate rounding; no injections).
     #[arg(long, value_enum, default_value_t = Kind::Grid)]
     pub kind: Kind,
 }
@@ -45,7 +47,10 @@ pub struct Args {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Kind {
     /// A jittered lattice of quadrilaterals.
+    #[value(alias = "quad")]
     Grid,
+    /// Octagons with jittered edge midpoints.
+    Nonconvex,
     /// A real-data-like cadastral fabric.
     Cadastral,
 }
@@ -60,7 +65,12 @@ pub fn run(args: Args) -> Result<Outcome> {
         gaps: args.gaps,
         invalid: args.invalid,
         zones: args.zones,
-        ..allot::synth::FabricSpec::with_parcels(args.parcels, args.seed)
+        ..match args.kind {
+            Kind::Grid | Kind::Cadastral => {
+                allot::synth::FabricSpec::with_parcels(args.parcels, args.seed)
+            }
+            Kind::Nonconvex => allot::synth::FabricSpec::nonconvex(args.parcels, args.seed),
+        }
     };
     // Check the spec before creating any file.
     if let Err(allot::synth::SynthError::TooManyInjections {

@@ -50,6 +50,7 @@ use std::io::{self, BufWriter, Write};
 use geo::{Coord, GeodesicArea, LineString, Polygon};
 use serde::Serialize;
 
+pub mod nonconvex;
 /// Largest jitter (fraction of a cell) that keeps every cell strictly convex.
 const MAX_JITTER: f64 = 0.24;
 /// Site lattice spacing in rows and columns (footprints are 1 row × 2 columns).
@@ -90,6 +91,19 @@ pub struct FabricSpec {
     pub invalid: usize,
     /// `0`: no `zone` property; else zones `z1..zN` in bands of whole rows, `z1` at the south.
     pub zones: usize,
+    /// Which parcel shapes: the quadrilateral lattice or the non-convex one.
+    pub kind: FabricKind,
+}
+
+/// The shape of a fabric's parcels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub enum FabricKind {
+    /// Jittered quadrilaterals (strictly convex), with the variety and injections described in
+    /// the module documentation.
+    #[default]
+    Quad,
+    /// Octagons with jittered edge midpoints, mostly non-convex (see [`nonconvex`]).
+    NonConvex,
 }
 
 impl Default for FabricSpec {
@@ -105,6 +119,7 @@ impl Default for FabricSpec {
             gaps: 0,
             invalid: 0,
             zones: 0,
+            kind: FabricKind::Quad,
         }
     }
 }
@@ -130,6 +145,24 @@ impl FabricSpec {
             rows,
             seed,
             ..FabricSpec::default()
+        }
+    }
+
+    /// A clean non-convex fabric ([`FabricKind::NonConvex`]) of at least `n` cells, laid out as
+    /// [`FabricSpec::with_parcels`] but with cells of [`nonconvex::CELL_M`] (about 0.45 acre)
+    /// and corner jitter [`nonconvex::MAX_JITTER`].
+    ///
+    /// ```
+    /// use allot::synth::{FabricKind, FabricSpec};
+    /// let spec = FabricSpec::nonconvex(10_000, 1);
+    /// assert_eq!((spec.cols, spec.rows, spec.kind), (100, 100, FabricKind::NonConvex));
+    /// ```
+    pub fn nonconvex(n: usize, seed: u64) -> Self {
+        FabricSpec {
+            cell_m: nonconvex::CELL_M,
+            jitter: nonconvex::MAX_JITTER,
+            kind: FabricKind::NonConvex,
+            ..FabricSpec::with_parcels(n, seed)
         }
     }
 
@@ -318,6 +351,9 @@ pub struct Truth {
 /// ```
 pub fn write_fabric<W: Write>(spec: &FabricSpec, out: W) -> Result<Truth, SynthError> {
     spec.check()?;
+    if spec.kind == FabricKind::NonConvex {
+        return nonconvex::write(spec, out);
+    }
     let lattice = Lattice::new(spec);
     let plan = Plan::new(spec, &lattice);
     let mut w = BufWriter::with_capacity(1 << 20, out);
@@ -475,25 +511,8 @@ struct Plan {
 
 impl Plan {
     fn new(spec: &FabricSpec, lattice: &Lattice) -> Self {
-        let mut all: Vec<(usize, usize)> = Vec::new();
-        let last_row = spec.rows.saturating_sub(3);
-        let last_col = spec.cols.saturating_sub(4);
-        let mut r = SITE_START;
-        while r <= last_row {
-            let mut c = SITE_START;
-            while c <= last_col {
-                all.push((r, c));
-                c += SITE_COL_STEP;
-            }
-            r += SITE_ROW_STEP;
-        }
-        // Partial Fisher–Yates: the first overlaps + gaps entries are a seeded random choice.
         let wanted = spec.overlaps + spec.gaps;
-        for k in 0..wanted {
-            let h = hash(spec.seed, SALT_SHUFFLE, k as u64, 0);
-            let pick = k + (h % (all.len() - k) as u64) as usize;
-            all.swap(k, pick);
-        }
+        let all = site_cells(spec);
         let mut sites: Vec<((usize, usize), Site)> = all[..wanted]
             .iter()
             .enumerate()
@@ -646,6 +665,31 @@ impl Plan {
             zones,
         }
     }
+}
+
+/// The injection sites' footprint cells (row, col): the first `overlaps + gaps` entries are a
+/// seeded random choice from the site lattice (the rest of the lattice follows).
+fn site_cells(spec: &FabricSpec) -> Vec<(usize, usize)> {
+    let mut all: Vec<(usize, usize)> = Vec::new();
+    let last_row = spec.rows.saturating_sub(3);
+    let last_col = spec.cols.saturating_sub(4);
+    let mut r = SITE_START;
+    while r <= last_row {
+        let mut c = SITE_START;
+        while c <= last_col {
+            all.push((r, c));
+            c += SITE_COL_STEP;
+        }
+        r += SITE_ROW_STEP;
+    }
+    // Partial Fisher–Yates: the first overlaps + gaps entries are a seeded random choice.
+    let wanted = spec.overlaps + spec.gaps;
+    for k in 0..wanted {
+        let h = hash(spec.seed, SALT_SHUFFLE, k as u64, 0);
+        let pick = k + (h % (all.len() - k) as u64) as usize;
+        all.swap(k, pick);
+    }
+    all
 }
 
 /// Is the cell within the 3 × 4 block around a site of the site lattice (used or not)?
@@ -1007,10 +1051,10 @@ mod tests {
     use serde_json::Value;
 
     /// A parsed feature: id, geometry, zone.
-    struct Parsed {
-        id: String,
-        geom: MultiPolygon,
-        zone: Option<String>,
+    pub(super) struct Parsed {
+        pub(super) id: String,
+        pub(super) geom: MultiPolygon,
+        pub(super) zone: Option<String>,
     }
 
     fn ring_of(v: &Value) -> LineString {
@@ -1036,7 +1080,7 @@ mod tests {
     }
 
     /// Independent reader: serde_json only.
-    fn parse(text: &str) -> Vec<Parsed> {
+    pub(super) fn parse(text: &str) -> Vec<Parsed> {
         let v: Value = serde_json::from_str(text).unwrap();
         assert_eq!(v["type"], "FeatureCollection");
         v["features"]
@@ -1066,7 +1110,7 @@ mod tests {
     }
 
     /// Area like a validator computes it: |shell| − Σ|holes| per polygon, summed.
-    fn area(mp: &MultiPolygon) -> f64 {
+    pub(super) fn area(mp: &MultiPolygon) -> f64 {
         mp.0.iter()
             .map(|p| {
                 let ring = |ls: &LineString| {
@@ -1096,7 +1140,7 @@ mod tests {
         features.iter().map(|f| (f.id.as_str(), f)).collect()
     }
 
-    fn rel(a: f64, b: f64) -> f64 {
+    pub(super) fn rel(a: f64, b: f64) -> f64 {
         (a - b).abs() / b.abs().max(1e-300)
     }
 

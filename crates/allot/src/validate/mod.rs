@@ -9,7 +9,9 @@
 //! - `overlap`: every pair of parcels whose interiors overlap by more than
 //!   [`ValidateOptions::min_overlap_m2`]. Candidates come from the R-tree; where one
 //!   parcel is a single convex ring, a sound prefilter drops pairs a separating edge proves
-//!   disjoint and pairs whose clipped overlap is below a thousandth of the threshold; the rest
+//!   disjoint and pairs whose clipped overlap is below a thousandth of the threshold; for any
+//!   shapes, coverage-style edge matching (shared edges matched exactly, no crossing among the
+//!   rest, no vertex inside the other parcel) proves neighbours disjoint; the rest
 //!   get a cheap `Intersects` filter, then the exact intersection (geo's `BooleanOps`,
 //!   i_overlay) and its geodesic area. Parcels sharing only an edge or a corner do not overlap.
 //! - `gap`: land enclosed by parcels but covered by none (the holes of the union of the
@@ -36,6 +38,7 @@
 //! vertices of overlap, gap and outside-site shapes back onto the input vertices they came from,
 //! so areas of shapes bounded by input vertices are exact to the input's precision.
 
+mod coverage;
 mod edges;
 mod gaps;
 mod ids;
@@ -62,8 +65,8 @@ pub use self::report::{Finding, FindingKind, Report, ValidateOptions, ZoneStats,
 pub use self::site::{SiteError, outside_site, site_boundary};
 pub use self::validity::{InvalidDetail, invalid_geometry, validity_details};
 use self::{
-    edges::*, gaps::*, ids::*, overlaps::*, prefilter::*, report::*, ring_touch::*, site::*,
-    validity::*, zone_parts::*, zones::*,
+    coverage::*, edges::*, gaps::*, ids::*, overlaps::*, prefilter::*, report::*, ring_touch::*,
+    site::*, validity::*, zone_parts::*, zones::*,
 };
 use crate::geom::ring::rings;
 use crate::geom::segment::point_segment_distance;

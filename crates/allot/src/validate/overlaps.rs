@@ -76,7 +76,8 @@ pub(crate) fn prefilter_eps_m2(min_overlap_m2: f64) -> f64 {
 /// interiors are disjoint and the pair is dropped; else the other parcel is clipped against the
 /// convex one (Sutherland–Hodgman) and, when the clipped area is below `eps` m², the pair is
 /// dropped as a sliver (listed in [`OverlapScan::slivers`]). Every other pair gets the exact
-/// intersection. With `None`, every pair gets the exact intersection. `convex` is each
+/// intersection, unless coverage-style edge matching ([`proven_disjoint`]) proves the two
+/// interiors disjoint. With `None`, every pair gets the exact intersection. `convex` is each
 /// parcel's [`convexity`] (read only with a prefilter, and only for parcels not skipped).
 pub(crate) fn overlap_scan(
     parcels: &[Parcel],
@@ -95,30 +96,36 @@ pub(crate) fn overlap_scan(
     let found: Vec<Outcome> = candidates
         .par_iter()
         .filter(|&&(i, j)| !skip[i] && !skip[j])
-        .map_init(ClipBuffers::default, |buf, &(i, j)| {
-            let (a, b) = (&parcels[i].geometry, &parcels[j].geometry);
-            let clip = match (convex_of(i), convex_of(j)) {
-                (Some(ca), cb) => {
-                    if separated(a, ca, b) || cb.is_some_and(|cb| separated(b, cb, a)) {
-                        return None;
+        .map_init(
+            || (ClipBuffers::default(), CoverageBuffers::default()),
+            |(buf, cov), &(i, j)| {
+                let (a, b) = (&parcels[i].geometry, &parcels[j].geometry);
+                let clip = match (convex_of(i), convex_of(j)) {
+                    (Some(ca), cb) => {
+                        if separated(a, ca, b) || cb.is_some_and(|cb| separated(b, cb, a)) {
+                            return None;
+                        }
+                        Some((a, ca, b))
                     }
-                    Some((a, ca, b))
-                }
-                (None, Some(cb)) => {
-                    if separated(b, cb, a) {
-                        return None;
+                    (None, Some(cb)) => {
+                        if separated(b, cb, a) {
+                            return None;
+                        }
+                        Some((b, cb, a))
                     }
-                    Some((b, cb, a))
+                    (None, None) => None,
+                };
+                if let Some((c, ccw, subject)) = clip
+                    && convex_clip_area_m2(c, ccw, subject, buf).abs() < eps
+                {
+                    return Some(Outcome::Sliver(i, j));
                 }
-                (None, None) => None,
-            };
-            if let Some((c, ccw, subject)) = clip
-                && convex_clip_area_m2(c, ccw, subject, buf).abs() < eps
-            {
-                return Some(Outcome::Sliver(i, j));
-            }
-            exact_overlap(parcels, i, j).map(Outcome::Overlap)
-        })
+                if prefilter.is_some() && proven_disjoint(a, b, cov) {
+                    return None;
+                }
+                exact_overlap(parcels, i, j).map(Outcome::Overlap)
+            },
+        )
         .flatten()
         .collect();
     let mut scan = OverlapScan::default();
