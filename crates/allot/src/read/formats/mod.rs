@@ -172,7 +172,8 @@ pub struct Converted {
 /// Reads a non-GeoJSON file of format `format` and converts it (see the module docs).
 ///
 /// ```no_run
-/// use allot::read::formats::{read, sniff_path, SourceOptions};
+/// use allot::read::formats::read;
+/// use allot::read::{SourceOptions, sniff_path};
 /// let path = std::path::Path::new("site.gpkg");
 /// let format = sniff_path(path).unwrap();
 /// let converted = read(path, format, &SourceOptions::default()).unwrap();
