@@ -16,7 +16,7 @@ use roxmltree::{Document, Node};
 
 mod common;
 
-use common::output;
+use common::{by_id, graticule, output};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -58,43 +58,12 @@ fn map(dir: &Path, fixture_name: &str, extra: &[&str]) -> String {
     std::fs::read_to_string(&out).unwrap()
 }
 
-fn by_id<'a, 'i>(doc: &'a Document<'i>, id: &str) -> Node<'a, 'i> {
-    doc.descendants()
-        .find(|n| n.attribute("id") == Some(id))
-        .unwrap_or_else(|| panic!("no element with id {id}"))
-}
-
 /// The text of every `<text>` under a node, trimmed.
 fn texts(node: Node) -> Vec<String> {
     node.descendants()
         .filter(|n| n.has_tag_name("text"))
         .map(|n| n.text().unwrap_or("").trim().to_string())
         .collect()
-}
-
-/// Graticule lines as `(degrees, pixel)`.
-type Lines = Vec<(f64, f64)>;
-
-/// x of each longitude graticule line and y of each latitude one: `(degrees, pixel)`.
-fn graticule(doc: &Document) -> (Lines, Lines) {
-    let mut lons = Vec::new();
-    let mut lats = Vec::new();
-    for n in by_id(doc, "graticule")
-        .children()
-        .filter(|n| n.is_element())
-    {
-        let d = n.attribute("d").unwrap();
-        // "M{x} {y}V{y1}" or "M{x} {y}H{x1}"
-        let mut nums = d[1..].split([' ', 'V', 'H']);
-        let x: f64 = nums.next().unwrap().parse().unwrap();
-        let y: f64 = nums.next().unwrap().parse().unwrap();
-        if let Some(lon) = n.attribute("data-lon") {
-            lons.push((lon.parse().unwrap(), x));
-        } else {
-            lats.push((n.attribute("data-lat").unwrap().parse().unwrap(), y));
-        }
-    }
-    (lons, lats)
 }
 
 /// A linear fit from the first and last graticule line: pixels per degree and the offset.

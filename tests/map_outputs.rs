@@ -15,16 +15,14 @@ use std::process::{Command, Output};
 
 use roxmltree::{Document, Node};
 
-const BIN: &str = env!("CARGO_BIN_EXE_allot");
+mod common;
+
+use common::{by_id, graticule, output as allot};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/map")
         .join(name)
-}
-
-fn allot(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().expect("run allot")
 }
 
 /// `allot map FIXTURE -o DIR/OUT -q EXTRA…` with no findings drawn; returns the file's bytes.
@@ -95,29 +93,9 @@ fn near(p: [u8; 3], c: [u8; 3], tol: i32) -> bool {
     (0..3).all(|k| (i32::from(p[k]) - i32::from(c[k])).abs() <= tol)
 }
 
-fn by_id<'a, 'i>(doc: &'a Document<'i>, id: &str) -> Node<'a, 'i> {
-    doc.descendants()
-        .find(|n| n.attribute("id") == Some(id))
-        .unwrap_or_else(|| panic!("no element with id {id}"))
-}
-
 /// Pixel position of a lon/lat from the SVG's graticule (two lines each way, fitted linearly).
 fn lonlat_to_px(doc: &Document) -> impl Fn(f64, f64) -> (f64, f64) {
-    let mut lons = Vec::new();
-    let mut lats = Vec::new();
-    for n in by_id(doc, "graticule")
-        .children()
-        .filter(|n| n.is_element())
-    {
-        let d = n.attribute("d").unwrap();
-        let mut nums = d[1..].split([' ', 'V', 'H']);
-        let x: f64 = nums.next().unwrap().parse().unwrap();
-        let y: f64 = nums.next().unwrap().parse().unwrap();
-        match n.attribute("data-lon") {
-            Some(lon) => lons.push((lon.parse::<f64>().unwrap(), x)),
-            None => lats.push((n.attribute("data-lat").unwrap().parse::<f64>().unwrap(), y)),
-        }
-    }
+    let (lons, lats) = graticule(doc);
     let fit = |p: &[(f64, f64)]| {
         let (a, b) = (p[0], p[p.len() - 1]);
         let k = (b.1 - a.1) / (b.0 - a.0);

@@ -5,6 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+use roxmltree::{Document, Node};
+
 /// The `allot` binary these tests run.
 pub const BIN: &str = env!("CARGO_BIN_EXE_allot");
 
@@ -168,4 +170,36 @@ pub fn zone_pieces<K: Ord + Clone>(
         }
     }
     pieces
+}
+
+/// The element of an SVG document with this `id` (panics naming it when there is none).
+pub fn by_id<'a, 'i>(doc: &'a Document<'i>, id: &str) -> Node<'a, 'i> {
+    doc.descendants()
+        .find(|n| n.attribute("id") == Some(id))
+        .unwrap_or_else(|| panic!("no element with id {id}"))
+}
+
+/// Graticule lines as `(degrees, pixel)`.
+pub type Lines = Vec<(f64, f64)>;
+
+/// x of each longitude graticule line and y of each latitude one: `(degrees, pixel)`.
+pub fn graticule(doc: &Document) -> (Lines, Lines) {
+    let mut lons = Vec::new();
+    let mut lats = Vec::new();
+    for n in by_id(doc, "graticule")
+        .children()
+        .filter(|n| n.is_element())
+    {
+        let d = n.attribute("d").unwrap();
+        // "M{x} {y}V{y1}" or "M{x} {y}H{x1}"
+        let mut nums = d[1..].split([' ', 'V', 'H']);
+        let x: f64 = nums.next().unwrap().parse().unwrap();
+        let y: f64 = nums.next().unwrap().parse().unwrap();
+        if let Some(lon) = n.attribute("data-lon") {
+            lons.push((lon.parse().unwrap(), x));
+        } else {
+            lats.push((n.attribute("data-lat").unwrap().parse().unwrap(), y));
+        }
+    }
+    (lons, lats)
 }
