@@ -485,6 +485,21 @@ fn lerp(a: Pt, b: Pt, t: f64) -> Pt {
     [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])]
 }
 
+/// Ids of the cells around a gap of `width` removed cells starting at `(r, c)`: the ring of
+/// cells one step out, sorted (the truth's `around` list, for every fabric kind).
+fn gap_neighbours(r: usize, c: usize, width: usize) -> Vec<String> {
+    let mut around = Vec::new();
+    for rr in r - 1..=r + 1 {
+        for cc in c - 1..=c + width {
+            if rr != r || cc == c - 1 || cc == c + width {
+                around.push(cell_id(rr, cc));
+            }
+        }
+    }
+    around.sort();
+    around
+}
+
 fn cell_id(row: usize, col: usize) -> String {
     format!("p{row}-{col}")
 }
@@ -612,15 +627,7 @@ impl Plan {
                     let area_m2 = ring_area(&ring);
                     adjust[band] -= area_m2;
                     let removed = (c..c + width).map(|cc| cell_id(r, cc)).collect();
-                    let mut around = Vec::new();
-                    for rr in r - 1..=r + 1 {
-                        for cc in c - 1..=c + width {
-                            if rr != r || cc == c - 1 || cc == c + width {
-                                around.push(cell_id(rr, cc));
-                            }
-                        }
-                    }
-                    around.sort();
+                    let around = gap_neighbours(r, c, width);
                     let centre = lerp(
                         lerp(cells[0], cells[2], 0.5),
                         lerp(cells[1], cells[3], 0.5),

@@ -248,15 +248,7 @@ pub(super) fn write<W: Write>(spec: &FabricSpec, out: W) -> Result<Truth, SynthE
         } else {
             ring_area(&oct.cell(r, c))
         };
-        let mut around = Vec::new();
-        for rr in r - 1..=r + 1 {
-            for cc in c - 1..=c + width {
-                if rr != r || cc == c - 1 || cc == c + width {
-                    around.push(cell_id(rr, cc));
-                }
-            }
-        }
-        around.sort();
+        let around = gap_neighbours(r, c, width);
         let s = lattice.cell_m;
         // Inside the gap: the middle of the removed cell (or of the two cells' common edge
         // band), which lies in the square [0.4, 0.6]² of a removed cell or between two.
