@@ -134,8 +134,7 @@ pub(crate) fn convex_clip_area_m2(
     let ring = &convex.0[0].exterior().0;
     let o = ring[0];
     // Local east/north metres at o (WGS84 radii of curvature).
-    let (a_axis, f) = (6_378_137.0_f64, 1.0 / 298.257_223_563_f64);
-    let e2 = f * (2.0 - f);
+    let (a_axis, e2) = (crate::geodesy::WGS84_A, crate::geodesy::WGS84_E2);
     let (sin, cos) = o.y.to_radians().sin_cos();
     let w = 1.0 - e2 * sin * sin;
     let n = a_axis / w.sqrt();

@@ -207,8 +207,8 @@ fn first_contact(a: &[Line<f64>], b: &[Line<f64>], same: bool) -> Option<Contact
     touch
 }
 
-/// A vertex where a ring doubles back on itself (its two edges overlap).
-fn spike(ring: &LineString<f64>) -> Option<Coord<f64>> {
+/// A ring's vertices without repeated neighbours and without the closing vertex.
+fn distinct_vertices(ring: &LineString<f64>) -> Vec<Coord<f64>> {
     let mut pts: Vec<Coord<f64>> = Vec::with_capacity(ring.0.len());
     for &c in &ring.0 {
         if pts.last() != Some(&c) {
@@ -218,6 +218,12 @@ fn spike(ring: &LineString<f64>) -> Option<Coord<f64>> {
     if pts.len() > 1 && pts.first() == pts.last() {
         pts.pop();
     }
+    pts
+}
+
+/// A vertex where a ring doubles back on itself (its two edges overlap).
+fn spike(ring: &LineString<f64>) -> Option<Coord<f64>> {
+    let pts = distinct_vertices(ring);
     let n = pts.len();
     if n < 3 {
         return None;
@@ -237,15 +243,7 @@ fn spike(ring: &LineString<f64>) -> Option<Coord<f64>> {
 /// ring that is nothing but a spike (no area) is a `Self-intersection` at its tip.
 fn spike_detail(ring: &LineString<f64>, shell: bool) -> Option<(&'static str, Coord<f64>)> {
     let tip = spike(ring)?;
-    let mut pts: Vec<Coord<f64>> = Vec::with_capacity(ring.0.len());
-    for &c in &ring.0 {
-        if pts.last() != Some(&c) {
-            pts.push(c);
-        }
-    }
-    if pts.len() > 1 && pts.first() == pts.last() {
-        pts.pop();
-    }
+    let pts = distinct_vertices(ring);
     let n = pts.len();
     let k = pts.iter().position(|&c| c == tip)?;
     let base = pts[(k + n - 1) % n];
