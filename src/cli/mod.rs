@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 pub mod generate;
 pub mod map;
+pub mod map_args;
 pub mod messages;
 pub mod plan;
 pub mod summary;

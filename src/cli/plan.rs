@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
+use super::map_args::MapArgs;
 use super::{Outcome, parse_name_number, parse_name_value, parse_non_negative, read, write_output};
 
 /// Access a zone can be required to include.
@@ -57,6 +58,9 @@ pub struct Args {
     /// Also write the area schedule as CSV.
     #[arg(long, value_name = "SCHEDULE.csv")]
     pub schedule: Option<PathBuf>,
+    /// How --map draws (the options of `allot map`).
+    #[command(flatten)]
+    pub map_args: MapArgs,
 }
 
 impl Access {
@@ -115,6 +119,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         .map(|p| p.as_path())
         .collect();
     // Refuse before doing the work.
+    args.map_args.check_used(map_path.as_deref())?;
     super::check_outputs(&all_outputs, &inputs)?;
     let map_format = match &map_path {
         Some(path) => Some(allot::render::format::MapFormat::from_path(path)?),
@@ -138,16 +143,16 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     let geojson = allot::write::write_feature_collection(&features, &set.members);
     outputs.push((plan_path.as_path(), geojson.clone().into_bytes()));
     if let (Some(path), Some(format)) = (&map_path, map_format) {
-        // Drawn from the plan's GeoJSON text, parsed back in memory (no file): the reader is the
-        // one place that turns a feature into a `Parcel` (ids, zone, land use and access from
-        // its properties), so the map shows exactly what the written file holds; drawing from
-        // `plan` directly would need a second feature-to-parcel conversion.
-        let planned = allot::parse_parcels(geojson.as_bytes(), &set.source)?;
-        let map_opts = allot::render::MapOptions {
-            targets: opts.zones.clone(),
-            ..Default::default()
-        };
-        let map = allot::render::format::render_map(&planned, &[], &map_opts, format)?;
+        // Drawn from the plan's GeoJSON text, parsed back in memory (no file) under the plan
+        // file's name, with the findings `allot map` computes: the map `allot map PLAN.geojson`
+        // draws with the same flags (and the plan's zones as the legend's targets, which `allot
+        // map` takes from `metadata.targets`). The reader is the one place that turns a feature
+        // into a `Parcel`; drawing from `plan` directly would need a second conversion.
+        let planned = allot::parse_parcels(geojson.as_bytes(), &plan_path.display().to_string())?;
+        let targets = opts.zones.clone();
+        let findings = allot::render::format::findings_to_draw(&planned, &targets);
+        let map_opts = args.map_args.options(targets);
+        let map = allot::render::format::render_map(&planned, &findings, &map_opts, format)?;
         outputs.push((path.as_path(), map));
     }
     let schedule = allot::report::Schedule::new(&plan);

@@ -8,6 +8,7 @@ use allot::FindingKind;
 use allot::report::validation;
 use allot::validate::{ValidateOptions, validate};
 
+use super::map_args::MapArgs;
 use super::{Format, Outcome, Units, parse_name_number, parse_non_negative, write_output};
 
 /// Arguments of `allot validate`.
@@ -43,6 +44,9 @@ pub struct Args {
     /// Also draw the parcels and findings to a map (.svg, .png, .pdf or .html, by the extension).
     #[arg(long, value_name = "MAP.svg|png|pdf|html")]
     pub map: Option<PathBuf>,
+    /// How --map draws (the options of `allot map`).
+    #[command(flatten)]
+    pub map_args: MapArgs,
 }
 
 /// Runs `allot validate`.
@@ -66,6 +70,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         .map(|p| p.as_path())
         .collect();
     // Refuse before doing the work.
+    args.map_args.check_used(map_path.as_deref())?;
     super::check_outputs(&outputs, &inputs)?;
     let map_format = match &map_path {
         Some(path) => Some(allot::render::format::MapFormat::from_path(path)?),
@@ -73,7 +78,13 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     };
     let progress = super::messages::Progress::new(quiet);
     progress.stage(format!("reading {}", args.file.display()));
-    let set = super::read_lean(&args.file)?.non_empty()?;
+    // A map may colour or label by any property: keep them only then.
+    let set = if map_path.is_some() {
+        super::read(&args.file)?
+    } else {
+        super::read_lean(&args.file)?
+    }
+    .non_empty()?;
     let site = match &args.site {
         Some(path) => {
             let s = super::read_other(path)?;
@@ -123,10 +134,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     }
     let svg = match map_format {
         Some(format) => {
-            let map_opts = allot::render::MapOptions {
-                targets: args.targets.clone(),
-                ..Default::default()
-            };
+            let map_opts = args.map_args.options(args.targets.clone());
             Some(allot::render::format::render_map(
                 &set,
                 &report.findings,
