@@ -112,6 +112,12 @@ pub fn parse_name_number(s: &str) -> Result<(String, f64), String> {
     Ok((name.to_string(), v))
 }
 
+/// Parses a `--target NAME=AMOUNT` (acres): the one parser of targets for `plan`, `validate`
+/// and `map` (unit suffixes would be added here).
+pub fn parse_target(s: &str) -> Result<(String, f64), String> {
+    parse_name_number(s)
+}
+
 /// Parses `ID=ZONE` (locks).
 pub fn parse_name_value(s: &str) -> Result<(String, String), String> {
     let (a, b) = s
@@ -138,7 +144,7 @@ pub fn parse_non_negative(s: &str) -> Result<f64, String> {
 /// Control characters other than newline and tab, shown as `\u{..}` escapes, so that an id or
 /// zone name taken from the input cannot move the cursor or recolour a terminal (JSON output
 /// never has any: serde_json escapes them).
-fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
     let bad = |c: char| c.is_control() && c != '\n' && c != '\t';
     if !text.contains(bad) {
         return std::borrow::Cow::Borrowed(text);

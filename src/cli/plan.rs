@@ -4,9 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use super::{
-    Outcome, parse_name_number, parse_name_value, parse_non_negative, print, read, write_output,
-};
+use super::{Outcome, parse_name_value, parse_non_negative, parse_target, print, write_output};
 
 /// Access a zone can be required to include.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -27,13 +25,16 @@ pub struct Args {
     /// Where to write the plan (GeoJSON: every parcel with its `zone`).
     #[arg(short = 'o', long = "output", value_name = "PLAN.geojson")]
     pub output: PathBuf,
-    /// A zone and its target area in acres, in priority order (repeatable). Default:
-    /// `sindh_mill=700` and `industrial_park=3200`. Land left over is zone `retained`.
-    #[arg(long = "zone", value_name = "NAME=ACRES", value_parser = parse_name_number)]
-    pub zones: Vec<(String, f64)>,
-    /// How far each zone's area may be from its target, in acres.
-    #[arg(long, default_value = "1", value_name = "ACRES", value_parser = parse_non_negative)]
-    pub tolerance: f64,
+    /// A zone and its target area in acres, in priority order (repeatable; `--zone` is an
+    /// alias). Any `--target` replaces the default zones: those of the input's
+    /// `metadata.zones`, else `sindh_mill=700` and `industrial_park=3200` (a zone the metadata
+    /// lists keeps its tolerance and access). Land left over is zone `retained`.
+    #[arg(long = "target", visible_alias = "zone", value_name = "NAME=ACRES", value_parser = parse_target)]
+    pub targets: Vec<(String, f64)>,
+    /// How far each zone's area may be from its target, in acres (replaces the tolerances of
+    /// the input's `metadata.zones`). Default: the metadata's, else 1.
+    #[arg(long, value_name = "ACRES", value_parser = parse_non_negative)]
+    pub tolerance: Option<f64>,
     /// Cut a parcel on a zone's edge with a straight line to hit the target within 0.01 acre.
     #[arg(long)]
     pub split: bool,
@@ -56,8 +57,9 @@ pub struct Args {
     /// Also draw the plan to an SVG map.
     #[arg(long, value_name = "PLAN.svg")]
     pub map: Option<PathBuf>,
-    /// Also write the area schedule as CSV.
-    #[arg(long, value_name = "SCHEDULE.csv")]
+    /// Also write the area schedule (with each zone's land-use composition): JSON when the
+    /// name ends in `.json`, else CSV.
+    #[arg(long, value_name = "SCHEDULE.csv|.json")]
     pub schedule: Option<PathBuf>,
 }
 
@@ -72,8 +74,8 @@ impl Access {
 }
 
 impl Args {
-    /// The library's options for these arguments.
-    pub fn options(&self) -> allot::PlanOptions {
+    /// The library's options for these arguments and the zones they resolve to.
+    pub fn options(&self, choice: &allot::ZoneChoice) -> allot::PlanOptions {
         let defaults = allot::PlanOptions::default();
         let mut exclude_uses: Vec<String> = if self.no_default_excludes {
             Vec::new()
@@ -82,18 +84,14 @@ impl Args {
         };
         exclude_uses.extend(self.exclude_uses.iter().cloned());
         allot::PlanOptions {
-            zones: if self.zones.is_empty() {
-                defaults.zones
-            } else {
-                self.zones.clone()
-            },
-            tolerance_acres: self.tolerance,
             split: self.split,
             locks: self.locks.clone(),
             exclude_uses,
             require_access: self.require_access.map(|a| a.name().to_string()),
             seed: self.seed,
+            ..defaults
         }
+        .with_zones(choice, self.tolerance)
     }
 }
 
@@ -109,9 +107,19 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     // Refuse before doing the work.
     super::check_outputs(&outputs, &inputs)?;
     allot::plan::check_input_file(&args.file)?;
-    let set = read(&args.file)?;
+    let (name, bytes) = allot::read::read_bytes(&args.file)?;
+    let set = allot::parse_parcels(&bytes, &name)?;
     allot::plan::check_parcel_count(&set)?;
-    let opts = args.options();
+    let defaults = allot::PlanOptions::default().zones;
+    let choice = allot::resolve_zones(&set, &args.targets, &defaults)?;
+    let mut warnings = choice.warnings.clone();
+    warnings.extend(allot::unknown_land_uses(
+        &set,
+        "--exclude-use",
+        &args.exclude_uses,
+    ));
+    super::messages::warnings(&warnings);
+    let opts = args.options(&choice);
     let plan = match allot::plan(&set, &opts) {
         Ok(plan) => plan,
         Err(e) if e.is_infeasible() => {
@@ -123,7 +131,20 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     let mut outputs: Vec<(&std::path::Path, Vec<u8>)> = Vec::new();
     let features = allot::plan::output_features(&set, &plan)
         .map_err(|e| anyhow::anyhow!("{}: {e}; the plan was not written", set.source))?;
-    let geojson = allot::write::write_feature_collection(&features, &set.members);
+    let how = allot::plan::Provenance {
+        input: set.source.clone(),
+        input_sha256: allot::plan::sha256_hex(&bytes),
+        seed: opts.seed,
+        flags: std::env::args().skip(1).collect(),
+    };
+    let members = allot::plan::plan_members(
+        &set.members,
+        &choice.zones,
+        opts.tolerance_acres,
+        &how,
+        &warnings,
+    );
+    let geojson = allot::write::write_feature_collection(&features, &members);
     outputs.push((args.output.as_path(), geojson.clone().into_bytes()));
     if let Some(path) = &args.map {
         let planned = allot::parse_parcels(geojson.as_bytes(), &set.source)?;
@@ -134,9 +155,17 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         let svg = allot::render_svg(&planned, &[], &map_opts)?;
         outputs.push((path.as_path(), svg.into_bytes()));
     }
-    let schedule = allot::report::Schedule::new(&plan);
+    let schedule = allot::report::Schedule::with_land_uses(&plan, &set);
     if let Some(path) = &args.schedule {
-        outputs.push((path.as_path(), schedule.to_csv().into_bytes()));
+        let json = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        let bytes = if json {
+            schedule.to_json()
+        } else {
+            schedule.to_csv()
+        };
+        outputs.push((path.as_path(), bytes.into_bytes()));
     }
     for (path, bytes) in &outputs {
         write_output(path, &inputs, bytes)?;

@@ -87,7 +87,10 @@ pub mod write;
 pub use geodesy::AreaUnit;
 pub use graph::Adjacency;
 pub use index::ParcelIndex;
-pub use model::{FeatureRef, Parcel, ParcelId, ParcelSet, PropertiesError};
+pub use model::{
+    FeatureRef, MetadataError, Parcel, ParcelId, ParcelSet, PropertiesError, Warning, WarningKind,
+    ZoneChoice, ZoneSpec, resolve_zones, unknown_land_uses, zone_order, zones_from_metadata,
+};
 pub use plan::{Plan, PlanError, PlanOptions, plan};
 pub use read::{
     FeatureProblem, ReadError, ReadOptions, parse_parcels, parse_parcels_with, read_parcels,

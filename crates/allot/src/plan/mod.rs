@@ -16,8 +16,11 @@
 //! cut by a straight line ([`split`]) so the zone's area is within 0.01 acre of its target.
 //! Same input and options give the same plan, byte for byte.
 
+pub mod provenance;
 pub mod search;
 pub mod split;
+
+pub use provenance::{Provenance, plan_members, sha256_hex};
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -62,8 +65,14 @@ pub struct PlanOptions {
     pub locks: Vec<(String, String)>,
     /// Land uses that stay retained.
     pub exclude_uses: Vec<String>,
-    /// Access tag (`port`, `rail`, `highway`) the first zone must include.
+    /// Access tag (`port`, `rail`, `highway`) the first zone must include (replaces the first
+    /// zone's entry in `zone_access`).
     pub require_access: Option<String>,
+    /// Per-zone access: the zone must include a parcel carrying one of these access tags
+    /// (e.g. `("sindh_mill", ["port", "rail"])`, from the input's `metadata.zones`).
+    pub zone_access: Vec<(String, Vec<String>)>,
+    /// Per-zone tolerances in acres, replacing `tolerance_acres` for the zones named.
+    pub zone_tolerances: Vec<(String, f64)>,
     /// Seed of the randomised search.
     pub seed: u64,
 }
@@ -84,7 +93,38 @@ impl Default for PlanOptions {
                 .map(|s| s.to_string())
                 .collect(),
             require_access: None,
+            zone_access: Vec::new(),
+            zone_tolerances: Vec::new(),
             seed: 1,
+        }
+    }
+}
+
+impl PlanOptions {
+    /// These options with the zones of `choice` (from [`crate::model::resolve_zones`]): their
+    /// targets, access and tolerances; `tolerance` (a command-line `--tolerance`) overrides
+    /// every zone's tolerance.
+    pub fn with_zones(self, choice: &crate::model::ZoneChoice, tolerance: Option<f64>) -> Self {
+        let zones = &choice.zones;
+        PlanOptions {
+            zones: zones
+                .iter()
+                .map(|z| (z.name.clone(), z.target_acres))
+                .collect(),
+            tolerance_acres: tolerance.unwrap_or(self.tolerance_acres),
+            zone_tolerances: match tolerance {
+                Some(_) => Vec::new(),
+                None => zones
+                    .iter()
+                    .filter_map(|z| Some((z.name.clone(), z.tolerance_acres?)))
+                    .collect(),
+            },
+            zone_access: zones
+                .iter()
+                .filter(|z| !z.access.is_empty())
+                .map(|z| (z.name.clone(), z.access.clone()))
+                .collect(),
+            ..self
         }
     }
 }
@@ -325,9 +365,13 @@ struct Work {
 struct Rules {
     excluded: Vec<bool>,
     lock: Vec<Option<usize>>,
-    access: Option<(Vec<bool>, String)>,
+    /// Per zone: the parcels carrying an accepted access tag, and the tags in words.
+    access: Vec<Option<(Vec<bool>, String)>>,
     zones: Vec<(String, f64)>,
+    /// The run's tolerance (acres).
     tol: f64,
+    /// Per zone: its tolerance (acres).
+    tols: Vec<f64>,
     split: bool,
     seed: u64,
 }
@@ -495,24 +539,57 @@ fn rules(set: &ParcelSet, opts: &PlanOptions) -> Result<Rules, PlanError> {
         }
         lock[i] = Some(z);
     }
-    let access = match &opts.require_access {
-        None => None,
-        Some(a) => {
-            let a = norm(a);
+    let mut tols = Vec::with_capacity(opts.zones.len());
+    for (name, _) in &opts.zones {
+        let t = opts
+            .zone_tolerances
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map_or(opts.tolerance_acres, |t| t.1);
+        if !(t.is_finite() && t >= 0.0) {
+            return Err(PlanError::BadZone {
+                zone: name.clone(),
+                reason: format!(
+                    "the tolerance must be a finite, non-negative number of acres, not {t}"
+                ),
+            });
+        }
+        tols.push(t);
+    }
+    let access = opts
+        .zones
+        .iter()
+        .enumerate()
+        .map(|(k, (name, _))| {
+            let kinds: Vec<String> = match (&opts.require_access, k) {
+                (Some(a), 0) => vec![norm(a)],
+                _ => opts
+                    .zone_access
+                    .iter()
+                    .rev()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, kinds)| kinds.iter().map(|a| norm(a)).collect())
+                    .unwrap_or_default(),
+            };
+            if kinds.is_empty() {
+                return None;
+            }
             let mask: Vec<bool> = set
                 .parcels
                 .iter()
-                .map(|p| p.access.iter().any(|t| norm(t) == a))
+                .map(|p| p.access.iter().any(|t| kinds.contains(&norm(t))))
                 .collect();
-            Some((mask, a))
-        }
-    };
+            Some((mask, kinds.join(" or ")))
+        })
+        .collect();
     Ok(Rules {
         excluded,
         lock,
         access,
         zones: opts.zones.clone(),
         tol: opts.tolerance_acres,
+        tols,
         split: opts.split,
         seed: opts.seed,
     })
@@ -591,15 +668,16 @@ impl Rules {
 pub fn plan(set: &ParcelSet, opts: &PlanOptions) -> Result<Plan, PlanError> {
     check_input(set)?;
     let rules = rules(set, opts)?;
-    if let Some((mask, name)) = &rules.access
-        && !mask.iter().any(|&b| b)
-    {
-        return Err(PlanError::Infeasible {
-            zone: rules.zones[0].0.clone(),
-            target: rules.zones[0].1,
-            tolerance: rules.tol,
-            reason: format!("no parcel in {} has {name} access", set.source),
-        });
+    for (k, access) in rules.access.iter().enumerate() {
+        if let Some((mask, name)) = access
+            && !mask.iter().any(|&b| b)
+        {
+            return Err(infeasible(
+                &rules,
+                k,
+                format!("access: no parcel in {} has {name} access", set.source),
+            ));
+        }
     }
     let work = build_work(set);
     let mut budget = 12usize;
@@ -611,7 +689,7 @@ fn infeasible(rules: &Rules, k: usize, reason: String) -> PlanError {
     PlanError::Infeasible {
         zone: rules.zones[k].0.clone(),
         target: rules.zones[k].1,
-        tolerance: rules.tol,
+        tolerance: rules.tols[k],
         reason,
     }
 }
@@ -687,14 +765,9 @@ fn zone_data(rules: &Rules, k: usize, work: &Work) -> ZoneData {
     let required: Vec<usize> = (0..n)
         .filter(|&v| work.alive[v] && rules.lock(work, v) == Some(k))
         .collect();
-    let access = if k == 0 {
-        rules
-            .access
-            .as_ref()
-            .map(|(mask, _)| (0..n).map(|v| mask[work.origin[v]]).collect())
-    } else {
-        None
-    };
+    let access = rules.access[k]
+        .as_ref()
+        .map(|(mask, _)| (0..n).map(|v| mask[work.origin[v]]).collect());
     let earlier = (0..k)
         .map(|z| {
             let members: Vec<usize> = (0..n).filter(|&v| work.zone[v] == Some(z)).collect();
@@ -731,7 +804,8 @@ fn zone_options(
 ) -> Result<(ZoneData, Vec<Solution>), PlanError> {
     let target = rules.zones[k].1;
     let data = zone_data(rules, k, work);
-    let access_name = rules.access.as_ref().map(|a| a.1.as_str()).unwrap_or("");
+    let access_name = rules.access[k].as_ref().map_or("", |a| a.1.as_str());
+    let tol = rules.tols[k];
     let problem = |tol: f64| ZoneProblem {
         graph: &work.graph,
         avail: &data.avail,
@@ -746,15 +820,15 @@ fn zone_options(
         seed: rules.seed.wrapping_add(k as u64 * 0x1000_0000),
     };
     if !rules.split {
-        let sols = search::solve(&problem(rules.tol)).map_err(|e| {
+        let sols = search::solve(&problem(tol)).map_err(|e| {
             let mut reason = e.to_string();
             if matches!(e, search::Infeasible::NoWholeParcelSet { .. }) {
                 // Is it granularity? Try a band as wide as a typical parcel.
-                let wide = wide_tolerance(&work.graph, &data.avail, rules.tol);
+                let wide = wide_tolerance(&work.graph, &data.avail, tol);
                 if let Ok(s) = search::solve(&problem(wide)) {
                     reason = format!(
                         "whole parcels cannot reach {target} ± {} acres (the closest compact zone found has {:.2} acres); use --split to cut a parcel on the zone's edge",
-                        rules.tol, s[0].area
+                        tol, s[0].area
                     );
                 }
             }
@@ -763,8 +837,19 @@ fn zone_options(
         return Ok((data, sols));
     }
     // Split: find compact zones near the target, then complete the best with one cut.
-    let wide = wide_tolerance(&work.graph, &data.avail, rules.tol);
-    let sols = search::solve(&problem(wide)).map_err(|e| infeasible(rules, k, e.to_string()))?;
+    let wide = wide_tolerance(&work.graph, &data.avail, tol);
+    // The wide band is internal: say what the user asked for, not the band searched.
+    let sols = search::solve(&problem(wide)).map_err(|e| {
+        let reason = match e {
+            search::Infeasible::NoWholeParcelSet { .. } => format!(
+                "area: no contiguous set of whole parcels comes near enough to {target} acres for one cut on its edge to complete it"
+            ),
+            search::Infeasible::Binding(r) => r
+                .replace(&format!(" ± {wide:.2}"), "")
+                .replace(&format!(" − {wide:.2}"), ""),
+        };
+        infeasible(rules, k, reason)
+    })?;
     Ok((data, sols))
 }
 
@@ -808,7 +893,7 @@ fn complete_with_cut(
 ) -> Option<Work> {
     let g = &work.graph;
     let target = rules.zones[k].1;
-    let tol = rules.tol.min(SPLIT_PRECISION_ACRES);
+    let tol = rules.tols[k].min(SPLIT_PRECISION_ACRES);
     let assign = |members: &[usize]| {
         let mut w = work.clone();
         for &v in members {

@@ -80,7 +80,7 @@ fn excluded_uses_and_access_match_after_trimming_and_lowercasing() {
     o.require_access = Some(" Port".into());
     let r = rules(&set, &o).expect("valid rules");
     assert_eq!(r.excluded, [true, false, true]);
-    let (mask, name) = r.access.expect("access asked for");
+    let (mask, name) = r.access[0].clone().expect("access asked for");
     assert_eq!(mask, [true, true, false]);
     assert_eq!(name, "port");
 }
@@ -184,7 +184,7 @@ fn missing_access_is_a_typed_infeasibility_not_a_bad_input() {
     match e {
         PlanError::Infeasible { zone, reason, .. } => {
             assert_eq!(zone, "mill");
-            assert_eq!(reason, "no parcel in grid.geojson has port access");
+            assert_eq!(reason, "access: no parcel in grid.geojson has port access");
         }
         other => panic!("expected Infeasible, got {other:?}"),
     }

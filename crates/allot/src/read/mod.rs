@@ -82,7 +82,15 @@ pub fn read_parcels(path: &Path) -> Result<ParcelSet, ReadError> {
 /// assert!(set.parcels.iter().all(|p| p.properties.is_none()));
 /// ```
 pub fn read_parcels_with(path: &Path, opts: ReadOptions) -> Result<ParcelSet, ReadError> {
-    let (name, bytes) = if path.as_os_str() == "-" {
+    let (name, bytes) = read_bytes(path)?;
+    parse_parcels_with(&bytes, &name, opts)
+}
+
+/// The bytes of a path (standard input when it is `-`) and how the input is named in
+/// messages, refusing inputs larger than [`MAX_INPUT_BYTES`]: for callers that need the bytes
+/// too (e.g. to record the input's SHA-256), before [`parse_parcels`].
+pub fn read_bytes(path: &Path) -> Result<(String, Vec<u8>), ReadError> {
+    Ok(if path.as_os_str() == "-" {
         let name = "<stdin>".to_string();
         let mut buf = Vec::new();
         use std::io::Read;
@@ -121,8 +129,7 @@ pub fn read_parcels_with(path: &Path, opts: ReadOptions) -> Result<ParcelSet, Re
         }
         let bytes = std::fs::read(path).map_err(io)?;
         (name, bytes)
-    };
-    parse_parcels_with(&bytes, &name, opts)
+    })
 }
 
 /// Parses parcels from bytes; `name` is how the input is named in messages.

@@ -55,6 +55,11 @@ fn finding_json(f: &Finding) -> Value {
 /// assert_eq!(v["total_acres"], 1.234568);
 /// ```
 pub fn to_json(report: &Report) -> String {
+    to_json_with_warnings(report, &[])
+}
+
+/// [`to_json`] with the run's warnings under `warnings` (an empty list when there are none).
+pub fn to_json_with_warnings(report: &Report, warnings: &[crate::model::Warning]) -> String {
     let mut zones = Map::new();
     for (name, z) in &report.zones {
         let mut m = Map::new();
@@ -74,6 +79,10 @@ pub fn to_json(report: &Report) -> String {
     top.insert(
         "findings".into(),
         Value::Array(report.findings.iter().map(finding_json).collect()),
+    );
+    top.insert(
+        "warnings".into(),
+        Value::Array(warnings.iter().map(|w| w.to_json()).collect()),
     );
     serde_json::to_string_pretty(&Value::Object(top)).unwrap_or_default() + "\n"
 }
