@@ -9,6 +9,7 @@ use std::io::Write;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
+pub mod diff;
 pub mod generate;
 pub mod map;
 pub mod messages;
@@ -45,6 +46,10 @@ pub enum Command {
     Plan(plan::Args),
     /// Draw parcels, zones and findings to an SVG map.
     Map(map::Args),
+    /// Compare two zonings of the same site: parcels that changed zone, area moved between
+    /// zones, zone metrics side by side, findings in only one. Exit 0 identical zoning, 1
+    /// differences.
+    Diff(diff::Args),
     /// Write a synthetic parcel fabric with known injected problems (for tests and benchmarks).
     Generate(generate::Args),
 }
@@ -206,6 +211,7 @@ pub fn run(opts: Opts) -> Result<Outcome> {
         Command::Validate(a) => validate::run(a, opts.quiet),
         Command::Plan(a) => plan::run(a, opts.quiet),
         Command::Map(a) => map::run(a, opts.quiet),
+        Command::Diff(a) => diff::run(a),
         Command::Generate(a) => generate::run(a),
     }
 }

@@ -20,6 +20,7 @@
 //! labels are drawn in a fixed order and every coordinate is rounded to a tenth of a pixel.
 
 mod canvas;
+pub mod diff_map;
 mod geom;
 mod labels;
 
