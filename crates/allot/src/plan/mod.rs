@@ -153,6 +153,8 @@ pub struct ZoneSummary {
     pub name: String,
     /// Target in acres (`None` for retained land).
     pub target_acres: Option<f64>,
+    /// The zone's tolerance in acres (`None` for retained land).
+    pub tolerance_acres: Option<f64>,
     /// Number of parcels (split pieces count as parcels).
     pub parcels: usize,
     /// Area in acres.
@@ -1184,6 +1186,7 @@ fn finish(set: &ParcelSet, rules: &Rules, work: Work) -> Plan {
             ZoneSummary {
                 name: zone_name(rules, Some(z)),
                 target_acres: (z < nz).then(|| rules.zones[z].1),
+                tolerance_acres: (z < nz).then(|| rules.tols[z]),
                 parcels: m.len(),
                 acres,
                 perimeter_m: perims[z],

@@ -122,7 +122,7 @@ impl<'a> Schedule<'a> {
     /// let plan = Plan {
     ///     parcels: vec![],
     ///     zones: vec![ZoneSummary {
-    ///         name: "mill".into(), target_acres: Some(700.0), parcels: 12, acres: 700.4,
+    ///         name: "mill".into(), target_acres: Some(700.0), tolerance_acres: Some(1.0), parcels: 12, acres: 700.4,
     ///         perimeter_m: 5400.0, polsby_popper: 0.78, components: 1, bordered_by_later: 0.2,
     ///     }],
     ///     splits: vec![],
@@ -191,9 +191,23 @@ impl<'a> Schedule<'a> {
         for r in &rows {
             line(r, &mut out);
         }
+        let mut tols: Vec<f64> = p.zones.iter().filter_map(|z| z.tolerance_acres).collect();
+        tols.dedup();
+        let tolerance = if tols.len() > 1 {
+            p.zones
+                .iter()
+                .filter_map(|z| Some(format!("{} ±{}", z.name, trim_num(z.tolerance_acres?))))
+                .collect::<Vec<_>>()
+                .join(", ")
+                + " acres"
+        } else {
+            format!(
+                "±{} acres",
+                trim_num(tols.first().copied().unwrap_or(p.tolerance_acres))
+            )
+        };
         out.push_str(&format!(
-            "tolerance ±{} acres; polsby_popper = 4πA/P² (1 for a circle, 0.785 for a square)\n",
-            trim_num(p.tolerance_acres)
+            "tolerance {tolerance}; polsby_popper = 4πA/P² (1 for a circle, 0.785 for a square)\n"
         ));
         for z in &p.zones {
             if z.target_acres.is_some() && z.bordered_by_later > 0.0 {
@@ -341,6 +355,7 @@ mod tests {
                 ZoneSummary {
                     name: "mill".into(),
                     target_acres: Some(700.0),
+                    tolerance_acres: Some(1.0),
                     parcels: 3,
                     acres: 700.004,
                     perimeter_m: 5321.25,
@@ -351,6 +366,7 @@ mod tests {
                 ZoneSummary {
                     name: "retained".into(),
                     target_acres: None,
+                    tolerance_acres: None,
                     parcels: 2,
                     acres: 10.0,
                     perimeter_m: 800.0,
@@ -415,6 +431,7 @@ mod tests {
         let zone = |name: &str, acres: f64| ZoneSummary {
             name: name.into(),
             target_acres: None,
+            tolerance_acres: None,
             parcels: 0,
             acres,
             perimeter_m: 0.0,
