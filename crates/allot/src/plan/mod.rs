@@ -691,7 +691,12 @@ fn infeasible(rules: &Rules, k: usize, reason: String) -> PlanError {
     PlanError::Infeasible {
         zone: rules.zones[k].0.clone(),
         target: rules.zones[k].1,
-        tolerance: rules.tols[k],
+        // With --split the zone is cut to its target within SPLIT_PRECISION_ACRES.
+        tolerance: if rules.split {
+            rules.tols[k].min(SPLIT_PRECISION_ACRES)
+        } else {
+            rules.tols[k]
+        },
         reason,
     }
 }
@@ -806,35 +811,14 @@ fn zone_options(
 ) -> Result<(ZoneData, Vec<Solution>), PlanError> {
     let target = rules.zones[k].1;
     let data = zone_data(rules, k, work);
-    let access_name = rules.access[k].as_ref().map_or("", |a| a.1.as_str());
     let tol = rules.tols[k];
-    let problem = |tol: f64| ZoneProblem {
-        graph: &work.graph,
-        avail: &data.avail,
-        open: &data.open,
-        required: &data.required,
-        access: data.access.as_deref(),
-        access_name,
-        labels: &work.labels,
-        target,
-        tol,
-        earlier: data.earlier.clone(),
-        seed: rules.seed.wrapping_add(k as u64 * 0x1000_0000),
-    };
+    let problem = |tol: f64| zone_problem(rules, k, work, &data, &data.open, tol);
     if !rules.split {
-        let sols = search::solve(&problem(tol)).map_err(|e| {
-            let mut reason = e.to_string();
-            if matches!(e, search::Infeasible::NoWholeParcelSet { .. }) {
-                // Is it granularity? Try a band as wide as a typical parcel.
-                let wide = wide_tolerance(&work.graph, &data.avail, tol);
-                if let Ok(s) = search::solve(&problem(wide)) {
-                    reason = format!(
-                        "whole parcels cannot reach {target} ± {} acres (the closest compact zone found has {:.2} acres); use --split to cut a parcel on the zone's edge",
-                        tol, s[0].area
-                    );
-                }
+        let sols = search::solve(&problem(tol)).map_err(|e| match e {
+            search::Infeasible::NoWholeParcelSet { .. } => {
+                infeasible(rules, k, why_no_whole_set(rules, k, work, &data))
             }
-            infeasible(rules, k, reason)
+            search::Infeasible::Binding(r) => infeasible(rules, k, name_binding_rule(&r)),
         })?;
         return Ok((data, sols));
     }
@@ -846,13 +830,102 @@ fn zone_options(
             search::Infeasible::NoWholeParcelSet { .. } => format!(
                 "area: no contiguous set of whole parcels comes near enough to {target} acres for one cut on its edge to complete it"
             ),
-            search::Infeasible::Binding(r) => r
-                .replace(&format!(" ± {wide:.2}"), "")
-                .replace(&format!(" − {wide:.2}"), ""),
+            search::Infeasible::Binding(r) => name_binding_rule(
+                &r.replace(&format!(" ± {wide:.2}"), "")
+                    .replace(&format!(" − {wide:.2}"), ""),
+            ),
         };
         infeasible(rules, k, reason)
     })?;
     Ok((data, sols))
+}
+
+/// The rule a search's own binding-constraint message is about, named first.
+fn name_binding_rule(reason: &str) -> String {
+    let rule = if reason.contains("locked") {
+        "locks"
+    } else if reason.contains("-access parcel") {
+        "access"
+    } else {
+        "area"
+    };
+    format!("{rule}: {reason}")
+}
+
+/// Why no contiguous set of whole parcels was found for zone `k`: the rule that binds, found
+/// by relaxing one rule at a time with the same search, and the closest figure it reaches.
+/// The search problem of zone `k` with tolerance `tol`, keeping `open` land in one piece.
+fn zone_problem<'a>(
+    rules: &'a Rules,
+    k: usize,
+    work: &'a Work,
+    data: &'a ZoneData,
+    open: &'a [bool],
+    tol: f64,
+) -> ZoneProblem<'a> {
+    ZoneProblem {
+        graph: &work.graph,
+        avail: &data.avail,
+        open,
+        required: &data.required,
+        access: data.access.as_deref(),
+        access_name: rules.access[k].as_ref().map_or("", |a| a.1.as_str()),
+        labels: &work.labels,
+        target: rules.zones[k].1,
+        tol,
+        earlier: data.earlier.clone(),
+        seed: rules.seed.wrapping_add(k as u64 * 0x1000_0000),
+    }
+}
+
+fn why_no_whole_set(rules: &Rules, k: usize, work: &Work, data: &ZoneData) -> String {
+    let target = rules.zones[k].1;
+    let tol = rules.tols[k];
+    let closest = |sols: &[Solution]| {
+        sols.iter()
+            .map(|s| s.area)
+            .min_by(|a, b| (a - target).abs().total_cmp(&(b - target).abs()))
+            .unwrap_or(0.0)
+    };
+    // Retained land in one piece: the same search without that rule.
+    let no_open = vec![false; data.open.len()];
+    if let Ok(s) = search::solve(&zone_problem(rules, k, work, data, &no_open, tol)) {
+        return format!(
+            "retained land in one piece: every contiguous set of whole parcels within {target} ± {tol} acres would cut the land left over into pieces (a zone of {:.2} acres exists without that rule)",
+            closest(&s)
+        );
+    }
+    // Granularity: a band as wide as a typical parcel.
+    let wide = wide_tolerance(&work.graph, &data.avail, tol);
+    if let Ok(s) = search::solve(&zone_problem(rules, k, work, data, &data.open, wide)) {
+        return format!(
+            "area: whole parcels cannot reach {target} ± {tol} acres (the closest compact zone found has {:.2} acres); use --split to cut a parcel on the zone's edge",
+            closest(&s)
+        );
+    }
+    if !data.required.is_empty() {
+        let ids: Vec<&str> = data
+            .required
+            .iter()
+            .map(|&v| work.labels[v].as_str())
+            .collect();
+        let and_access = rules.access[k]
+            .as_ref()
+            .map(|(_, name)| format!(" and a parcel with {name} access"))
+            .unwrap_or_default();
+        return format!(
+            "locks: no contiguous set of whole parcels within {target} ± {tol} acres joins the locked parcels {}{and_access}",
+            ids.join(", ")
+        );
+    }
+    if let Some((_, name)) = &rules.access[k] {
+        return format!(
+            "access: no contiguous set of whole parcels within {target} ± {tol} acres includes a parcel with {name} access"
+        );
+    }
+    format!(
+        "contiguity: no contiguous set of whole parcels within {target} ± {tol} acres was found"
+    )
 }
 
 fn wide_tolerance(g: &Graph, avail: &[bool], tol: f64) -> f64 {
