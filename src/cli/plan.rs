@@ -45,6 +45,13 @@ pub struct Args {
     /// water_reservoir, encroached.
     #[arg(long = "exclude-use", value_name = "LAND_USE")]
     pub exclude_uses: Vec<String>,
+    /// Land uses `--split` never cuts, besides the corridors (repeatable).
+    #[arg(long = "no-cut-use", value_name = "LAND_USE")]
+    pub no_cut_uses: Vec<String>,
+    /// Land uses that are corridors (linear infrastructure), besides `road_corridor`,
+    /// `rail_corridor` and the data's `metadata.corridor_uses` (repeatable): never cut.
+    #[arg(long = "corridor-use", value_name = "LAND_USE")]
+    pub corridor_uses: Vec<String>,
     /// Allow every land use (clears the default exclusions).
     #[arg(long)]
     pub no_default_excludes: bool,
@@ -75,7 +82,7 @@ impl Access {
 
 impl Args {
     /// The library's options for these arguments and the zones they resolve to.
-    pub fn options(&self, choice: &allot::ZoneChoice) -> allot::PlanOptions {
+    pub fn options(&self, choice: &allot::ZoneChoice, corridors: &[String]) -> allot::PlanOptions {
         let defaults = allot::PlanOptions::default();
         let mut exclude_uses: Vec<String> = if self.no_default_excludes {
             Vec::new()
@@ -83,7 +90,12 @@ impl Args {
             defaults.exclude_uses.clone()
         };
         exclude_uses.extend(self.exclude_uses.iter().cloned());
+        let mut no_cut_uses = defaults.no_cut_uses.clone();
+        no_cut_uses.extend(corridors.iter().cloned());
+        no_cut_uses.extend(self.corridor_uses.iter().cloned());
+        no_cut_uses.extend(self.no_cut_uses.iter().cloned());
         allot::PlanOptions {
+            no_cut_uses,
             split: self.split,
             locks: self.locks.clone(),
             exclude_uses,
@@ -118,8 +130,19 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         "--exclude-use",
         &args.exclude_uses,
     ));
+    warnings.extend(allot::unknown_land_uses(
+        &set,
+        "--no-cut-use",
+        &args.no_cut_uses,
+    ));
+    warnings.extend(allot::unknown_land_uses(
+        &set,
+        "--corridor-use",
+        &args.corridor_uses,
+    ));
     super::messages::warnings(&warnings);
-    let opts = args.options(&choice);
+    let corridors = allot::corridor_uses(&set)?;
+    let opts = args.options(&choice, &corridors);
     let plan = match allot::plan(&set, &opts) {
         Ok(plan) => plan,
         Err(e) if e.is_infeasible() => {

@@ -179,6 +179,28 @@ fn is_hex_colour(c: &str) -> bool {
     c.len() == 7 && c.starts_with('#') && c[1..].chars().all(|ch| ch.is_ascii_hexdigit())
 }
 
+/// Land uses `set`'s metadata declares as corridors (`metadata.corridor_uses`, a list of
+/// strings; anything else there is a [`MetadataError`]).
+pub fn corridor_uses(set: &ParcelSet) -> Result<Vec<String>, MetadataError> {
+    match set.metadata_field("corridor_uses") {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|v| v.as_str().map(str::to_string))
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| MetadataError {
+                file: set.source.clone(),
+                entry: None,
+                reason: "metadata.corridor_uses must be a list of land-use strings".into(),
+            }),
+        Some(_) => Err(MetadataError {
+            file: set.source.clone(),
+            entry: None,
+            reason: "metadata.corridor_uses must be a list of land-use strings".into(),
+        }),
+    }
+}
+
 /// The zone names of `set`'s metadata in priority order: the order maps give colours in.
 pub fn zone_order(set: &ParcelSet) -> Result<Vec<String>, MetadataError> {
     Ok(zones_from_metadata(set)?

@@ -45,6 +45,10 @@ pub const DEFAULT_EXCLUDED_USES: [&str; 4] = [
     "encroached",
 ];
 
+/// Land uses that are linear infrastructure: never cut by `split` (with any
+/// `metadata.corridor_uses`, `--corridor-use` and `--no-cut-use` values).
+pub const DEFAULT_CORRIDOR_USES: [&str; 2] = ["road_corridor", "rail_corridor"];
+
 /// Overlaps larger than this (m²) make the input unfit to plan (as `allot validate` reports
 /// them by default).
 pub const OVERLAP_M2: f64 = 1.0;
@@ -65,6 +69,8 @@ pub struct PlanOptions {
     pub locks: Vec<(String, String)>,
     /// Land uses that stay retained.
     pub exclude_uses: Vec<String>,
+    /// Land uses `split` never cuts (default: [`DEFAULT_CORRIDOR_USES`]).
+    pub no_cut_uses: Vec<String>,
     /// Access tag (`port`, `rail`, `highway`) the first zone must include (replaces the first
     /// zone's entry in `zone_access`).
     pub require_access: Option<String>,
@@ -89,6 +95,10 @@ impl Default for PlanOptions {
             split: false,
             locks: Vec::new(),
             exclude_uses: DEFAULT_EXCLUDED_USES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            no_cut_uses: DEFAULT_CORRIDOR_USES
                 .iter()
                 .map(|s| s.to_string())
                 .collect(),
@@ -366,6 +376,10 @@ struct Work {
 /// Static facts about the input the zones are planned under.
 struct Rules {
     excluded: Vec<bool>,
+    /// Per input parcel: its land use is never cut.
+    no_cut: Vec<bool>,
+    /// The land uses never cut, in words.
+    no_cut_names: String,
     lock: Vec<Option<usize>>,
     /// Per zone: the parcels carrying an accepted access tag, and the tags in words.
     access: Vec<Option<(Vec<bool>, String)>>,
@@ -490,6 +504,16 @@ fn rules(set: &ParcelSet, opts: &PlanOptions) -> Result<Rules, PlanError> {
                 .is_some_and(|u| excl.contains(&norm(u)))
         })
         .collect();
+    let keep_whole: BTreeSet<String> = opts.no_cut_uses.iter().map(|s| norm(s)).collect();
+    let no_cut: Vec<bool> = set
+        .parcels
+        .iter()
+        .map(|p| {
+            p.land_use
+                .as_deref()
+                .is_some_and(|u| keep_whole.contains(&norm(u)))
+        })
+        .collect();
     let by_id: BTreeMap<&str, usize> = set
         .parcels
         .iter()
@@ -585,8 +609,11 @@ fn rules(set: &ParcelSet, opts: &PlanOptions) -> Result<Rules, PlanError> {
             Some((mask, kinds.join(" or ")))
         })
         .collect();
+    let no_cut_names = keep_whole.iter().cloned().collect::<Vec<_>>().join(", ");
     Ok(Rules {
         excluded,
+        no_cut,
+        no_cut_names,
         lock,
         access,
         zones: opts.zones.clone(),
@@ -743,7 +770,8 @@ fn plan_from(rules: &Rules, k: usize, work: &Work, budget: &mut usize) -> Result
             rules,
             k,
             format!(
-                "no parcel on the edge of a compact zone near {target} acres can be cut into non-sliver pieces to reach {name}'s target within {SPLIT_PRECISION_ACRES} acre"
+                "cut: no parcel on the edge of a compact zone near {target} acres can be cut into non-sliver pieces to reach {name}'s target within {SPLIT_PRECISION_ACRES} acre (parcels of corridor and no-cut land uses are never cut: {})",
+                rules.no_cut_names
             ),
         ));
     }
@@ -990,6 +1018,7 @@ fn complete_with_cut(
             && work.piece[v].is_none()
             && work.alive[v]
             && rules.lock(work, v).is_none()
+            && !rules.no_cut[work.origin[v]]
             && work.geoms[v].0.len() == 1
             && work.geoms[v].0[0].interiors().is_empty()
     };
