@@ -542,7 +542,7 @@ mod tests {
             r#"{{"type":"FeatureCollection","features":[{}]}}"#,
             feats.join(",")
         );
-        crate::parse_parcels(text.as_bytes(), name).unwrap()
+        crate::read::parse_parcels(text.as_bytes(), name).unwrap()
     }
 
     fn acres_of(x0: f64, x1: f64) -> f64 {

@@ -419,7 +419,7 @@ mod tests {
             r#"{{"type":"FeatureCollection","features":[{}]}}"#,
             feats.join(",")
         );
-        let set = crate::parse_parcels(text.as_bytes(), "t").unwrap();
+        let set = crate::read::parse_parcels(text.as_bytes(), "t").unwrap();
         let pp = |id: &str, source: usize, zone: &str, acres: f64| PlannedParcel {
             id: ParcelId(id.into()),
             source,

@@ -516,8 +516,28 @@ mod tests {
     fn json_has_exactly_the_schema_keys() {
         let v: Value = serde_json::from_str(&to_json(&sample())).unwrap();
         let keys: Vec<&str> = v.as_object().unwrap().keys().map(|k| k.as_str()).collect();
-        assert_eq!(keys, ["ok", "parcels", "total_acres", "zones", "findings"]);
+        assert_eq!(
+            keys,
+            [
+                "ok",
+                "parcels",
+                "total_acres",
+                "zones",
+                "findings",
+                "warnings"
+            ]
+        );
         assert_eq!(v["ok"], false);
+        assert_eq!(v["warnings"], serde_json::json!([]));
+        let w = crate::model::Warning {
+            kind: crate::model::WarningKind::UnknownZone,
+            message: "m".into(),
+        };
+        let with: Value = serde_json::from_str(&to_json_with_warnings(&sample(), &[w])).unwrap();
+        assert_eq!(
+            with["warnings"],
+            serde_json::json!([{"kind": "unknown_zone", "message": "m"}])
+        );
         assert_eq!(v["zones"]["mill"]["acres"], 700.123457);
         assert_eq!(v["zones"]["mill"]["target_acres"], 700.0);
         assert!(v["zones"]["park"].get("target_acres").is_none());
