@@ -396,8 +396,7 @@ fn diff_map_hatches_changed_parcels_and_bad_input_exits_2() {
     assert_eq!(hatched.len(), 2, "C01 and C10");
     // C10 went to the mill: hatched in the mill's metadata colour, outlined in retained grey.
     assert!(
-        svg.to_lowercase()
-            .contains("fill=\"#1f77b4\"/></pattern>"),
+        svg.to_lowercase().contains("fill=\"#1f77b4\"/></pattern>"),
         "mill colour from metadata"
     );
     // The same diff as PNG and PDF (by the extension); HTML is refused before any work.
@@ -413,7 +412,11 @@ fn diff_map_hatches_changed_parcels_and_bad_input_exits_2() {
             ],
         );
         assert_eq!(r.code, 1, "{}", r.stderr);
-        assert!(std::fs::read(dir.path().join(out)).unwrap().starts_with(magic));
+        assert!(
+            std::fs::read(dir.path().join(out))
+                .unwrap()
+                .starts_with(magic)
+        );
     }
     let html = allot(
         dir.path(),
@@ -426,7 +429,11 @@ fn diff_map_hatches_changed_parcels_and_bad_input_exits_2() {
         ],
     );
     assert_eq!(html.code, 2, "{}", html.stderr);
-    assert!(html.stderr.contains(".svg, .png or .pdf"), "{}", html.stderr);
+    assert!(
+        html.stderr.contains(".svg, .png or .pdf"),
+        "{}",
+        html.stderr
+    );
     assert!(!dir.path().join("d.html").exists());
     let missing = allot(
         dir.path(),
@@ -465,7 +472,16 @@ fn plan_map_and_map_give_each_zone_the_same_colour() {
         (vec![], true),
         (vec!["--target", "park=276", "--target", "mill=138"], false),
     ] {
-        let mut args = vec!["plan", &input, "-o", "p.geojson", "--map", "p.svg", "--seed", "5"];
+        let mut args = vec![
+            "plan",
+            &input,
+            "-o",
+            "p.geojson",
+            "--map",
+            "p.svg",
+            "--seed",
+            "5",
+        ];
         args.extend(flags.iter().copied());
         let r = allot(dir.path(), &args);
         assert_eq!(r.code, 0, "{}", r.stderr);

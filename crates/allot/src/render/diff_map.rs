@@ -10,10 +10,10 @@ use std::path::Path;
 
 use geo::BoundingRect;
 
-use super::canvas::xml_escape;
-use super::geom::{Projection, push_multipolygon};
 use super::RenderError;
+use super::canvas::xml_escape;
 use super::format::MapFormat;
+use super::geom::{Projection, push_multipolygon};
 use super::palette::{CATEGORICAL, NO_VALUE, metadata_colours, zone_order};
 use crate::diff::{Diff, NO_ZONE};
 use crate::model::ParcelSet;
