@@ -19,15 +19,41 @@ pub struct Args {
     /// findings are computed when the parcels carry zones.
     #[arg(long, value_name = "FINDINGS.geojson")]
     pub findings: Option<PathBuf>,
+    /// A zone's target area, in acres (repeatable), for the legend and the findings. Any
+    /// `--target` replaces the zones of the input's `metadata.zones`; without one, the
+    /// metadata's zones apply (as in `allot validate`).
+    #[arg(long = "target", value_name = "NAME=ACRES", value_parser = super::parse_target)]
+    pub targets: Vec<(String, f64)>,
+    /// How far a zone's area may be from its target, in acres (replaces the metadata's).
+    #[arg(long, value_name = "ACRES", value_parser = super::parse_non_negative)]
+    pub tolerance: Option<f64>,
     /// Title, colours, labels, size, page and window.
     #[command(flatten)]
     pub map: MapArgs,
 }
 
+/// The zones a map of `set` shows and checks: `targets` (from `--target`), else the data's
+/// `metadata.zones`, with `tolerance` replacing the metadata's; with `warn`, warnings about
+/// them printed (`plan --map` has printed its own). `allot map` and `plan --map` (on the plan
+/// it wrote) both go through here, so the two draw the same legend and the same findings.
+pub fn zone_options(
+    set: &allot::ParcelSet,
+    targets: &[(String, f64)],
+    tolerance: Option<f64>,
+    warn: bool,
+) -> Result<allot::validate::ValidateOptions> {
+    let choice = allot::resolve_zones(set, targets, &[])?;
+    if warn {
+        super::messages::warnings(&choice.warnings);
+    }
+    Ok(allot::validate::ValidateOptions::default().with_zones_of(&set.parcels, &choice, tolerance))
+}
+
 /// Runs `allot map`: draws the parcels and findings to an SVG. Findings come from `--findings`,
-/// else from validating the parcels when they carry zones (targets from `metadata.targets`,
-/// default tolerances). Exit 0 when the map was written, findings or not: drawing them is the
-/// point (`allot validate` is the check that exits 1).
+/// else from validating the parcels when they carry zones (zones and tolerances from
+/// `--target`/`--tolerance`, else the data's `metadata.zones`, exactly as `allot validate`).
+/// Exit 0 when the map was written, findings or not: drawing them is the point (`allot
+/// validate` is the check that exits 1).
 pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     let mut inputs: Vec<&std::path::Path> = vec![args.file.as_path()];
     if let Some(f) = &args.findings {
@@ -38,7 +64,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     super::check_outputs(&[output.as_path()], &inputs)?;
     let format = allot::render::format::MapFormat::from_path(&output)?;
     let set = read(&args.file)?;
-    let targets = set.metadata_targets();
+    let vopts = zone_options(&set, &args.targets, args.tolerance, true)?;
     let findings: Vec<allot::Finding> = match &args.findings {
         Some(path) => {
             let name = path.display().to_string();
@@ -54,9 +80,9 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
             let bytes = std::fs::read(path).with_context(|| format!("{name}: cannot read"))?;
             allot::report::validation::read_findings_geojson(&bytes, &name)?
         }
-        None => allot::render::format::findings_to_draw(&set, &targets),
+        None => allot::render::format::findings_to_draw(&set, &vopts),
     };
-    let opts = args.map.options(targets);
+    let opts = args.map.options(vopts.targets.clone());
     let bytes = allot::render::format::render_map(&set, &findings, &opts, format)?;
     write_output(&output, &inputs, &bytes)?;
     super::messages::note(
