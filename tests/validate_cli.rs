@@ -85,25 +85,6 @@ fn min_overlap_filters_small_overlaps() {
     assert_eq!(v["ok"], true);
 }
 
-/// Plots rounded to 8 and 10 decimals meeting at T-junctions: the union of the plots is
-/// laced with millimetre slivers and some plots sit as islands inside sliver rings. An island
-/// is land, not a gap (see the fixtures README).
-#[test]
-fn t_junction_fabric_has_no_false_gap_and_keeps_its_real_one() {
-    // shapely 2 + pyproj: no hole of the union, minus the union, above 0.013 m².
-    let (code, v) = validate_json("t_junction_islands.geojson", &[]);
-    assert_eq!(code, 0, "{v:#}");
-    assert!(v["findings"].as_array().unwrap().is_empty(), "{v:#}");
-    // shapely 2 + pyproj: one hole of 1,007.8686 m²; the other slivers are under 0.001 m².
-    let (code, v) = validate_json("t_junction_gap.geojson", &[]);
-    assert_eq!(code, 1);
-    let gaps = findings_of(&v, "gap");
-    assert_eq!(gaps.len(), 1, "{v:#}");
-    assert_eq!(v["findings"].as_array().unwrap().len(), 1, "{v:#}");
-    let m2 = gaps[0]["acres"].as_f64().unwrap() * M2_PER_ACRE;
-    assert!(close(m2, 1_007.8686, 0.01), "{m2}");
-}
-
 #[test]
 fn hole_in_a_ring_of_parcels_is_a_gap_with_its_neighbours() {
     let (code, v) = validate_json("ring_gap.geojson", &[]);
