@@ -60,6 +60,9 @@ pub struct Args {
     /// Map only this zone's parcels (with a margin); an inset shows the whole site.
     #[arg(long, value_name = "ZONE")]
     pub focus: Option<String>,
+    /// Area units of the legend, header and area labels.
+    #[command(flatten)]
+    pub units: super::UnitArgs,
 }
 
 /// Paper sizes.
@@ -96,7 +99,7 @@ pub enum Labels {
     Id,
     /// The `name` property.
     Name,
-    /// The parcel's area in acres.
+    /// The parcel's area (in `--units`).
     Area,
     /// No labels.
     None,
@@ -146,6 +149,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         None if set.parcels.iter().any(|p| p.zone.is_some()) => {
             let opts = allot::validate::ValidateOptions {
                 targets: targets.clone(),
+                units: args.units.unit(),
                 ..Default::default()
             };
             allot::validate::validate(&set, &opts).findings
@@ -174,6 +178,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         note: args.note.clone(),
         bbox: args.bbox,
         focus: args.focus.clone(),
+        units: args.units.unit(),
     };
     let bytes = allot::render::format::render_map(&set, &findings, &opts, format)?;
     write_output(&output, &inputs, &bytes)?;

@@ -4,7 +4,10 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use super::{Outcome, parse_name_number, parse_name_value, parse_non_negative, read, write_output};
+use super::{
+    Amount, Outcome, UnitArgs, parse_name_value, parse_non_negative, parse_target, read,
+    write_output,
+};
 
 /// Access a zone can be required to include.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -25,10 +28,11 @@ pub struct Args {
     /// Where to write the plan (GeoJSON: every parcel with its `zone`).
     #[arg(short = 'o', long = "output", value_name = "PLAN.geojson")]
     pub output: PathBuf,
-    /// A zone and its target area in acres, in priority order (repeatable). Default:
+    /// A zone and its target area, in priority order (repeatable), in acres or with a unit
+    /// suffix (`sindh_mill=700`, `=700ac`, `=283.3ha`, `=5600kanal`, `=3388000sqyd`). Default:
     /// `sindh_mill=700` and `industrial_park=3200`. Land left over is zone `retained`.
-    #[arg(long = "zone", value_name = "NAME=ACRES", value_parser = parse_name_number)]
-    pub zones: Vec<(String, f64)>,
+    #[arg(long = "zone", value_name = "NAME=AREA", value_parser = parse_target)]
+    pub zones: Vec<(String, Amount)>,
     /// How far each zone's area may be from its target, in acres.
     #[arg(long, default_value = "1", value_name = "ACRES", value_parser = parse_non_negative)]
     pub tolerance: f64,
@@ -57,6 +61,10 @@ pub struct Args {
     /// Also write the area schedule as CSV.
     #[arg(long, value_name = "SCHEDULE.csv")]
     pub schedule: Option<PathBuf>,
+    /// Area units of the schedule, messages and map legend (the plan file always has
+    /// `area_acres`; with a unit other than acres it also has `area_<unit>`).
+    #[command(flatten)]
+    pub units: UnitArgs,
 }
 
 impl Access {
@@ -83,7 +91,7 @@ impl Args {
             zones: if self.zones.is_empty() {
                 defaults.zones
             } else {
-                self.zones.clone()
+                self.units.targets_acres(&self.zones)
             },
             tolerance_acres: self.tolerance,
             split: self.split,
@@ -145,12 +153,13 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         let planned = allot::parse_parcels(geojson.as_bytes(), &set.source)?;
         let map_opts = allot::render::MapOptions {
             targets: opts.zones.clone(),
+            units: args.units.unit(),
             ..Default::default()
         };
         let map = allot::render::format::render_map(&planned, &[], &map_opts, format)?;
         outputs.push((path.as_path(), map));
     }
-    let schedule = allot::report::Schedule::new(&plan);
+    let schedule = allot::report::Schedule::new(&plan).in_units(args.units.unit());
     if let Some(path) = &schedule_path {
         outputs.push((path.as_path(), schedule.to_csv().into_bytes()));
     }

@@ -8,7 +8,7 @@ use allot::FindingKind;
 use allot::report::validation;
 use allot::validate::{ValidateOptions, validate};
 
-use super::{Format, Outcome, Units, parse_name_number, parse_non_negative, write_output};
+use super::{Amount, Format, Outcome, UnitArgs, parse_non_negative, parse_target, write_output};
 
 /// Arguments of `allot validate`.
 #[derive(Debug, clap::Args)]
@@ -19,9 +19,10 @@ pub struct Args {
     /// outside the site.
     #[arg(long, value_name = "SITE.geojson")]
     pub site: Option<PathBuf>,
-    /// A zone's target area, in acres (repeatable): `--target sindh_mill=700`.
-    #[arg(long = "target", value_name = "ZONE=ACRES", value_parser = parse_name_number)]
-    pub targets: Vec<(String, f64)>,
+    /// A zone's target area (repeatable), in acres or with a unit suffix:
+    /// `--target sindh_mill=700`, `=700ac`, `=283.3ha`, `=5600kanal`, `=3388000sqyd`.
+    #[arg(long = "target", value_name = "ZONE=AREA", value_parser = parse_target)]
+    pub targets: Vec<(String, Amount)>,
     /// How far a zone's area may be from its target, in acres.
     #[arg(long, default_value = "1", value_name = "ACRES", value_parser = parse_non_negative)]
     pub tolerance: f64,
@@ -34,9 +35,9 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
-    /// Area units of the text report (JSON is always in acres).
-    #[arg(long, value_enum, default_value_t)]
-    pub units: Units,
+    /// Area units of the text report and messages (JSON numbers are always in acres).
+    #[command(flatten)]
+    pub units: UnitArgs,
     /// Also write the findings as GeoJSON (overlap and gap shapes as polygons, others as points).
     #[arg(long, value_name = "OUT.geojson")]
     pub findings: Option<PathBuf>,
@@ -94,12 +95,12 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         None => None,
     };
     let opts = ValidateOptions {
-        targets: args.targets.clone(),
+        targets: args.units.targets_acres(&args.targets),
         tolerance_acres: args.tolerance,
         min_overlap_m2: args.min_overlap,
         min_gap_m2: args.min_gap,
         site,
-        units: args.units.into(),
+        units: args.units.unit(),
     };
     progress.stage(format!("validating {} parcels", set.parcels.len()));
     let report = validate(&set, &opts);
@@ -124,7 +125,8 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     let svg = match map_format {
         Some(format) => {
             let map_opts = allot::render::MapOptions {
-                targets: args.targets.clone(),
+                targets: args.units.targets_acres(&args.targets),
+                units: args.units.unit(),
                 ..Default::default()
             };
             Some(allot::render::format::render_map(
@@ -148,7 +150,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     }
     super::print_report(
         &match args.format {
-            Format::Text => validation::to_text(&report, &set.source, args.units.into()),
+            Format::Text => validation::to_text(&report, &set.source, args.units.unit()),
             Format::Json => validation::to_json(&report),
         },
         &outputs,

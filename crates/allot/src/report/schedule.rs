@@ -3,8 +3,7 @@
 //!
 //! Numbers are formatted with fixed decimals so the same plan always prints the same bytes.
 
-use crate::geodesy::M2_PER_ACRE;
-use crate::geodesy::M2_PER_HECTARE;
+use crate::geodesy::{AreaUnit, M2_PER_ACRE, M2_PER_HECTARE};
 use crate::plan::Plan;
 use crate::plan::bound::{ISOPERIMETRIC, isoperimetric_bound_m};
 use crate::report::grouped;
@@ -13,12 +12,40 @@ use crate::report::grouped;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Schedule<'a> {
     plan: &'a Plan,
+    unit: AreaUnit,
 }
 
 impl<'a> Schedule<'a> {
-    /// The schedule of `plan`.
+    /// The schedule of `plan`, in acres.
     pub fn new(plan: &'a Plan) -> Self {
-        Schedule { plan }
+        Schedule {
+            plan,
+            unit: AreaUnit::Acres,
+        }
+    }
+
+    /// The same schedule with the text's areas, targets, deviations, tolerance and split
+    /// pieces in `unit` (the CSV stays in acres and hectares, for scripts).
+    ///
+    /// ```
+    /// use allot::AreaUnit;
+    /// use allot::plan::{Plan, ZoneSummary};
+    /// let plan = Plan {
+    ///     parcels: vec![],
+    ///     zones: vec![ZoneSummary {
+    ///         name: "mill".into(), target_acres: Some(700.0), parcels: 12, acres: 699.45,
+    ///         perimeter_m: 5400.0, polsby_popper: 0.78, components: 1, bordered_by_later: 0.0,
+    ///     }],
+    ///     splits: vec![],
+    ///     tolerance_acres: 1.0,
+    ///     total_acres: 699.45,
+    /// };
+    /// let text = allot::report::Schedule::new(&plan).in_units(AreaUnit::AcreGhunta).to_text();
+    /// // 699.45 acres = 699 acres 18 ghunta; 0.55 acre short = 22 ghunta.
+    /// assert!(text.contains("699-18") && text.contains("700-00") && text.contains("-0-22"), "{text}");
+    /// ```
+    pub fn in_units(self, unit: AreaUnit) -> Self {
+        Schedule { unit, ..self }
     }
 
     /// The schedule as a text table.
@@ -41,11 +68,20 @@ impl<'a> Schedule<'a> {
     /// ```
     pub fn to_text(&self) -> String {
         let p = self.plan;
+        let unit = self.unit;
+        // The second area column: hectares, or acres when the first is already hectares.
+        let second = if unit == AreaUnit::Hectares {
+            AreaUnit::Acres
+        } else {
+            AreaUnit::Hectares
+        };
+        let m2 = |acres: f64| acres * M2_PER_ACRE;
+        let cell = |acres: f64| unit.cell_with(m2(acres), 2);
         let headers = [
             "zone",
             "parcels",
-            "acres",
-            "hectares",
+            unit.name(),
+            second.name(),
             "perimeter_m",
             "polsby_popper",
             "target",
@@ -57,15 +93,13 @@ impl<'a> Schedule<'a> {
             rows.push([
                 z.name.clone(),
                 z.parcels.to_string(),
-                grouped(z.acres, 2),
-                grouped(z.acres * M2_PER_ACRE / M2_PER_HECTARE, 2),
+                cell(z.acres),
+                second.cell_with(m2(z.acres), 2),
                 grouped(z.perimeter_m, 0),
                 format!("{:.3}", z.polsby_popper),
+                z.target_acres.map(cell).unwrap_or_else(|| "-".into()),
                 z.target_acres
-                    .map(|t| grouped(t, 2))
-                    .unwrap_or_else(|| "-".into()),
-                z.target_acres
-                    .map(|t| signed(z.acres - t))
+                    .map(|t| signed(cell(z.acres - t)))
                     .unwrap_or_else(|| "-".into()),
                 z.target_acres
                     .map(|_| grouped(isoperimetric_bound_m(z.acres), 0))
@@ -75,8 +109,8 @@ impl<'a> Schedule<'a> {
         rows.push([
             "total".into(),
             p.zones.iter().map(|z| z.parcels).sum::<usize>().to_string(),
-            grouped(p.total_acres, 2),
-            grouped(p.total_acres * M2_PER_ACRE / M2_PER_HECTARE, 2),
+            cell(p.total_acres),
+            second.cell_with(m2(p.total_acres), 2),
             String::new(),
             String::new(),
             String::new(),
@@ -90,6 +124,10 @@ impl<'a> Schedule<'a> {
             }
         }
         let mut out = String::new();
+        if let Some(note) = unit.header_note() {
+            out.push_str(&note);
+            out.push('\n');
+        }
         let line = |cells: &[String], out: &mut String| {
             let mut s = format!("{:<w0$}", cells[0], w0 = w[0]);
             for k in 1..cells.len() {
@@ -102,9 +140,14 @@ impl<'a> Schedule<'a> {
         for r in &rows {
             line(r, &mut out);
         }
-        out.push_str(&format!(
-            "tolerance ±{} acres; polsby_popper = 4πA/P² (1 for a circle, 0.785 for a square)\n",
+        let tolerance = if unit == AreaUnit::Acres {
             trim_num(p.tolerance_acres)
+        } else {
+            unit.cell_with(m2(p.tolerance_acres), 4)
+        };
+        out.push_str(&format!(
+            "tolerance ±{tolerance} {}; polsby_popper = 4πA/P² (1 for a circle, 0.785 for a square)\n",
+            unit.name()
         ));
         out.push_str(
             "lower_bound_m: isoperimetric bound √(4πA), no zone of that area can have a shorter perimeter\n",
@@ -122,14 +165,15 @@ impl<'a> Schedule<'a> {
             out.push_str("\nsplit parcels:\n");
             for s in &p.splits {
                 out.push_str(&format!(
-                    "{} -> {} ({} acres, {}) + {} ({} acres, {})\n",
+                    "{} -> {} ({} {u}, {}) + {} ({} {u}, {})\n",
                     s.parent,
                     s.pieces[0],
-                    grouped(s.acres[0], 4),
+                    unit.cell_with(m2(s.acres[0]), 4),
                     s.zones[0],
                     s.pieces[1],
-                    grouped(s.acres[1], 4),
-                    s.zones[1]
+                    unit.cell_with(m2(s.acres[1]), 4),
+                    s.zones[1],
+                    u = unit.name()
                 ));
             }
         }
@@ -190,9 +234,9 @@ fn fixed4(x: f64) -> String {
     if s == "-0.0000" { "0.0000".into() } else { s }
 }
 
-fn signed(x: f64) -> String {
-    let s = grouped(x, 2);
-    if s.starts_with('-') || s == "0.00" {
+/// A formatted deviation with its sign: `+0.31`, `-0.55`, `0.00` (zero unsigned).
+fn signed(s: String) -> String {
+    if s.starts_with('-') || s.trim_start_matches(['0', '.', '-', ',']).is_empty() {
         s
     } else {
         format!("+{s}")
