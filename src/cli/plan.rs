@@ -61,6 +61,19 @@ pub struct Args {
     /// Also write the area schedule as CSV.
     #[arg(long, value_name = "SCHEDULE.csv")]
     pub schedule: Option<PathBuf>,
+    /// Also write one dissolved boundary polygon per zone (GeoJSON) with its area, perimeter,
+    /// Polsby-Popper compactness, parcel count and target.
+    #[arg(long, value_name = "ZONES.geojson")]
+    pub zones_out: Option<PathBuf>,
+    /// Also write each zone boundary's corners as CSV: numbered clockwise from the north-west
+    /// corner (holes after their shell), lon/lat, x/y in `--out-crs`, and the true bearing and
+    /// geodesic length of each leg to the next corner.
+    #[arg(long, value_name = "CORNERS.csv")]
+    pub corners: Option<PathBuf>,
+    /// CRS of the x/y columns of `--corners` (`EPSG:32642`, `EPSG:24312`, …); without it the
+    /// corners have lon/lat only.
+    #[arg(long, value_name = "EPSG:N")]
+    pub out_crs: Option<String>,
     /// Area units of the schedule, messages and map legend (the plan file always has
     /// `area_acres`; with a unit other than acres it also has `area_<unit>`).
     #[command(flatten)]
@@ -117,9 +130,29 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         Some(p) => Some(super::output_path(p, input, "csv")?),
         None => None,
     };
+    let zones_path = match &args.zones_out {
+        Some(p) => Some(super::output_path(p, input, "geojson")?),
+        None => None,
+    };
+    let corners_path = match &args.corners {
+        Some(p) => Some(super::output_path(p, input, "csv")?),
+        None => None,
+    };
+    if let Some(p) = &zones_path {
+        allot::plan::outline::check_outline_path(p).map_err(anyhow::Error::msg)?;
+    }
+    let out_crs = match &args.out_crs {
+        Some(name) => Some(
+            allot::crs::Crs::from_name(name)
+                .map_err(|e| anyhow::anyhow!("--out-crs {name}: {e}"))?,
+        ),
+        None => None,
+    };
     let all_outputs: Vec<&std::path::Path> = std::iter::once(&plan_path)
         .chain(map_path.iter())
         .chain(schedule_path.iter())
+        .chain(zones_path.iter())
+        .chain(corners_path.iter())
         .map(|p| p.as_path())
         .collect();
     // Refuse before doing the work.
@@ -141,7 +174,8 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         Err(e) => return Err(e.into()),
     };
     let mut outputs: Vec<(&std::path::Path, Vec<u8>)> = Vec::new();
-    let features = allot::plan::output_features(&set, &plan)
+    let unit = args.units.unit();
+    let features = allot::plan::output_features_in(&set, &plan, unit)
         .map_err(|e| anyhow::anyhow!("{}: {e}; the plan was not written", set.source))?;
     let geojson = allot::write::write_feature_collection(&features, &set.members);
     outputs.push((plan_path.as_path(), geojson.clone().into_bytes()));
@@ -159,7 +193,22 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         let map = allot::render::format::render_map(&planned, &[], &map_opts, format)?;
         outputs.push((path.as_path(), map));
     }
-    let schedule = allot::report::Schedule::new(&plan).in_units(args.units.unit());
+    if zones_path.is_some() || corners_path.is_some() {
+        let outlines = allot::plan::outline::zone_outlines(&plan)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", set.source))?;
+        if let Some(path) = &zones_path {
+            let features: Vec<_> = outlines.iter().map(|o| o.to_feature(unit)).collect();
+            let text = allot::write::write_feature_collection(&features, &Default::default());
+            outputs.push((path.as_path(), text.into_bytes()));
+        }
+        if let Some(path) = &corners_path {
+            let corners = allot::plan::corners::corners(&outlines);
+            let csv = allot::report::corners::to_csv(&corners, out_crs.as_ref())
+                .map_err(|e| anyhow::anyhow!("{}: corners not written: {e}", set.source))?;
+            outputs.push((path.as_path(), csv.into_bytes()));
+        }
+    }
+    let schedule = allot::report::Schedule::new(&plan).in_units(unit);
     if let Some(path) = &schedule_path {
         outputs.push((path.as_path(), schedule.to_csv().into_bytes()));
     }

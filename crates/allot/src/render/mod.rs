@@ -34,9 +34,7 @@ pub mod png;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use geo::{
-    BoundingRect, Coord, LineString, MultiPolygon, Orient, Polygon, Rect, orient::Direction,
-};
+use geo::{BoundingRect, Coord, LineString, MultiPolygon, Polygon, Rect};
 use serde_json::Value;
 
 use crate::geodesy::{self, AreaUnit, M2_PER_ACRE};
@@ -254,16 +252,11 @@ impl Category {
 
 /// The dissolved outline of some parcels (their union).
 fn dissolve(set: &ParcelSet, members: &[usize]) -> MultiPolygon<f64> {
-    let polys: Vec<Polygon<f64>> = members
+    let polys = members
         .iter()
-        .flat_map(|&i| set.parcels[i].geometry.0.iter())
-        .map(|p| p.orient(Direction::Default))
-        .collect();
-    if polys.is_empty() {
-        return MultiPolygon(Vec::new());
-    }
+        .flat_map(|&i| set.parcels[i].geometry.0.iter());
     // A failed union (the engine panicked) draws no outline rather than aborting the map.
-    crate::geom::boolops::unary_union(&polys).unwrap_or_else(|| MultiPolygon(Vec::new()))
+    crate::geom::boolops::dissolve(polys).unwrap_or_else(|| MultiPolygon(Vec::new()))
 }
 
 fn extend(r: &mut Option<Rect<f64>>, other: Rect<f64>) {

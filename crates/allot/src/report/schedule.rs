@@ -248,7 +248,8 @@ fn trim_num(x: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-fn csv(s: &str) -> String {
+/// A CSV field, quoted when it holds a comma, quote or line break.
+pub(crate) fn csv(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
