@@ -64,12 +64,11 @@ impl MarlaSize {
     /// assert!(MarlaSize::parse("300").is_err());
     /// ```
     pub fn parse(sqft: &str) -> Result<MarlaSize, UnitError> {
-        match sqft.trim().parse::<f64>() {
-            Ok(v) if v == 272.25 => Ok(MarlaSize::Revenue),
-            Ok(v) if v == 250.0 => Ok(MarlaSize::Sqft250),
-            Ok(v) if v == 225.0 => Ok(MarlaSize::Sqft225),
-            _ => Err(UnitError::MarlaSize(sqft.to_string())),
-        }
+        let v = sqft.trim().parse::<f64>().ok();
+        [MarlaSize::Revenue, MarlaSize::Sqft250, MarlaSize::Sqft225]
+            .into_iter()
+            .find(|m| Some(m.square_feet()) == v)
+            .ok_or_else(|| UnitError::MarlaSize(sqft.to_string()))
     }
 }
 
