@@ -116,14 +116,16 @@ fn rounded(x: f64, decimals: i32) -> Value {
 }
 
 /// An area's properties: `area_acres` (6 decimals) and, for another `unit`, `area_<unit>`
-/// (6 decimals; acre-ghunta as the string `A-GG`). Used by the plan's parcels and the zone
+/// (6 decimals; acre-ghunta as the string `A-GG`, without thousands separators). Used by the plan's parcels and the zone
 /// outlines alike.
 pub fn area_properties(props: &mut Map<String, Value>, area_m2: f64, unit: AreaUnit) {
     props.insert("area_acres".into(), rounded(area_m2 / M2_PER_ACRE, 6));
     match unit {
         AreaUnit::Acres => {}
         AreaUnit::AcreGhunta => {
-            props.insert(unit.property_key(), Value::String(unit.cell(area_m2)));
+            // No thousands separator in data: `3200-12`, not `3,200-12`.
+            let text = unit.cell(area_m2).replace(',', "");
+            props.insert(unit.property_key(), Value::String(text));
         }
         u => {
             props.insert(u.property_key(), rounded(u.from_m2(area_m2), 6));
@@ -279,6 +281,22 @@ pub(crate) mod tests {
             outlines[1].to_feature(AreaUnit::Acres).properties["target_acres"],
             Value::Null
         );
+    }
+
+    #[test]
+    fn area_properties_in_every_unit() {
+        let mut props = Map::new();
+        // 3,200.3 acres: 128,012 ghunta = 3,200 acres 12 ghunta; × 4,840 = 15,489,452 sq yd.
+        area_properties(&mut props, 3_200.3 * M2_PER_ACRE, AreaUnit::AcreGhunta);
+        assert_eq!(props["area_acres"], 3200.3);
+        assert_eq!(props["area_acre_ghunta"], "3200-12");
+        let mut props = Map::new();
+        area_properties(&mut props, 3_200.3 * M2_PER_ACRE, AreaUnit::SquareYards);
+        assert_eq!(props["area_sqyd"], 15_489_452.0);
+        assert_eq!(props.len(), 2);
+        let mut props = Map::new();
+        area_properties(&mut props, 3_200.3 * M2_PER_ACRE, AreaUnit::Acres);
+        assert_eq!(props.len(), 1);
     }
 
     #[test]
