@@ -9,6 +9,7 @@ use std::io::Write;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
+pub mod diff;
 pub mod generate;
 pub mod map;
 pub mod messages;
@@ -55,6 +56,10 @@ pub enum Command {
     Plan(plan::Args),
     /// Draw parcels, zones and findings to an SVG map.
     Map(map::Args),
+    /// Compare two zonings of the same site: parcels that changed zone, area moved between
+    /// zones, zone metrics side by side, findings in only one. Exit 0 identical zoning, 1
+    /// differences.
+    Diff(diff::Args),
     /// Write a synthetic parcel fabric with known injected problems (for tests and benchmarks).
     Generate(generate::Args),
 }
@@ -117,7 +122,8 @@ pub use allot::geodesy::units::Amount;
 
 /// Parses a target `NAME=AREA`, the area with an optional unit suffix (acres without one):
 /// `sindh_mill=700`, `sindh_mill=700ac`, `=283.3ha`, `=5600kanal`, `=3388000sqyd`. The one
-/// parser of targets on the command line.
+/// parser of `--target` for `plan`, `validate` and `map`; [`UnitArgs::targets_acres`] turns
+/// the amounts into acres once `--marla-sqft` is known.
 pub fn parse_target(s: &str) -> Result<(String, Amount), String> {
     let (name, value) = s
         .split_once('=')
@@ -224,6 +230,12 @@ pub fn read(path: &std::path::Path) -> Result<allot::ParcelSet> {
     allot::read::read_parcels_from(path, opts, &source()).map_err(anyhow::Error::from)
 }
 
+/// [`read`] that also returns the input's bytes (to record its SHA-256 in a plan).
+pub fn read_with_bytes(path: &std::path::Path) -> Result<(allot::ParcelSet, Vec<u8>)> {
+    let opts = allot::read::ReadOptions::default();
+    allot::read::read_parcels_and_bytes(path, opts, &source()).map_err(anyhow::Error::from)
+}
+
 /// Reads a secondary input (a `--site` boundary): any format, its CRS from the file itself.
 pub fn read_other(path: &std::path::Path) -> Result<allot::ParcelSet> {
     allot::read_parcels(path).map_err(anyhow::Error::from)
@@ -266,6 +278,7 @@ pub fn run(opts: Opts) -> Result<Outcome> {
         Command::Validate(a) => validate::run(a, opts.quiet),
         Command::Plan(a) => plan::run(a, opts.quiet),
         Command::Map(a) => map::run(a, opts.quiet),
+        Command::Diff(a) => diff::run(a),
         Command::Generate(a) => generate::run(a),
     }
 }

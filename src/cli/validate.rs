@@ -19,13 +19,16 @@ pub struct Args {
     /// outside the site.
     #[arg(long, value_name = "SITE.geojson")]
     pub site: Option<PathBuf>,
-    /// A zone's target area (repeatable), in acres or with a unit suffix:
-    /// `--target sindh_mill=700`, `=700ac`, `=283.3ha`, `=5600kanal`, `=3388000sqyd`.
-    #[arg(long = "target", value_name = "ZONE=AREA", value_parser = parse_target)]
+    /// A zone's target area (repeatable), in acres or with a unit suffix: `--target
+    /// sindh_mill=700`, `=700ac`, `=283.3ha`, `=5600kanal`, `=3388000sqyd`. Any `--target`
+    /// replaces the zones of the input's `metadata.zones` (a zone the metadata lists keeps its
+    /// tolerance); without one, the metadata's zones are checked.
+    #[arg(long = "target", value_name = "NAME=AREA", value_parser = parse_target)]
     pub targets: Vec<(String, Amount)>,
-    /// How far a zone's area may be from its target, in acres.
-    #[arg(long, default_value = "1", value_name = "ACRES", value_parser = parse_non_negative)]
-    pub tolerance: f64,
+    /// How far a zone's area may be from its target, in acres (replaces the tolerances of the
+    /// input's `metadata.zones`). Default: the metadata's, else 1.
+    #[arg(long, value_name = "ACRES", value_parser = parse_non_negative)]
+    pub tolerance: Option<f64>,
     /// Overlaps smaller than this many m² are not reported.
     #[arg(long, default_value = "1", value_name = "M2", value_parser = parse_non_negative)]
     pub min_overlap: f64,
@@ -94,14 +97,16 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         }
         None => None,
     };
+    let choice = allot::resolve_zones(&set, &args.units.targets_acres(&args.targets), &[])?;
+    super::messages::warnings(&choice.warnings);
     let opts = ValidateOptions {
-        targets: args.units.targets_acres(&args.targets),
-        tolerance_acres: args.tolerance,
         min_overlap_m2: args.min_overlap,
         min_gap_m2: args.min_gap,
         site,
         units: args.units.unit(),
-    };
+        ..Default::default()
+    }
+    .with_zones_of(&set.parcels, &choice, args.tolerance);
     progress.stage(format!("validating {} parcels", set.parcels.len()));
     let report = validate(&set, &opts);
     progress.finish();
@@ -125,7 +130,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     let svg = match map_format {
         Some(format) => {
             let map_opts = allot::render::MapOptions {
-                targets: args.units.targets_acres(&args.targets),
+                targets: opts.targets.clone(),
                 units: args.units.unit(),
                 ..Default::default()
             };
@@ -151,7 +156,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     super::print_report(
         &match args.format {
             Format::Text => validation::to_text(&report, &set.source, args.units.unit()),
-            Format::Json => validation::to_json(&report),
+            Format::Json => validation::to_json_with_warnings(&report, &choice.warnings),
         },
         &outputs,
     )?;

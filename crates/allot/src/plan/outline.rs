@@ -65,7 +65,8 @@ pub enum OutlineError {
 /// };
 /// let plan = Plan {
 ///     parcels: vec![parcel(0, 67.0), parcel(1, 67.005)],
-///     zones: vec![ZoneSummary { name: "mill".into(), target_acres: Some(140.0), parcels: 2,
+///     zones: vec![ZoneSummary { name: "mill".into(), target_acres: Some(140.0),
+///         tolerance_acres: Some(1.0), parcels: 2,
 ///         acres: 0.0, perimeter_m: 0.0, polsby_popper: 0.0, components: 1, bordered_by_later: 0.0 }],
 ///     splits: vec![], tolerance_acres: 1.0, total_acres: 0.0,
 /// };
@@ -227,6 +228,7 @@ pub(crate) mod tests {
         let zone = |name: &str, target: Option<f64>, parcels| ZoneSummary {
             name: name.into(),
             target_acres: target,
+            tolerance_acres: target.map(|_| 1.0),
             parcels,
             acres: 0.0,
             perimeter_m: 0.0,
