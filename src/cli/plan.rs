@@ -84,8 +84,9 @@ pub struct Args {
     /// corners have lon/lat only.
     #[arg(long, value_name = "EPSG:N")]
     pub out_crs: Option<String>,
-    /// Area units of the schedule, messages and map legend (the plan file always has
-    /// `area_acres`; with a unit other than acres it also has `area_<unit>`).
+    /// Area units of the printed schedule, the zone outlines and the map legend (the plan file
+    /// always has `area_acres`; with a unit other than acres it also has `area_<unit>`).
+    /// Infeasibility messages stay in acres.
     #[command(flatten)]
     pub units: UnitArgs,
 }
