@@ -19,34 +19,44 @@ pub struct Args {
     /// findings are computed when the parcels carry zones.
     #[arg(long, value_name = "FINDINGS.geojson")]
     pub findings: Option<PathBuf>,
-    /// A zone's target area, in acres (repeatable), for the legend and the findings. Any
+    /// A zone's target area (repeatable; acres, or a unit suffix: `=283.3ha`, `=5600kanal`),
+    /// for the legend and the findings. Any
     /// `--target` replaces the zones of the input's `metadata.zones`; without one, the
     /// metadata's zones apply (as in `allot validate`).
-    #[arg(long = "target", value_name = "NAME=ACRES", value_parser = super::parse_target)]
-    pub targets: Vec<(String, f64)>,
+    #[arg(long = "target", value_name = "NAME=AREA", value_parser = super::parse_target)]
+    pub targets: Vec<(String, super::Amount)>,
     /// How far a zone's area may be from its target, in acres (replaces the metadata's).
     #[arg(long, value_name = "ACRES", value_parser = super::parse_non_negative)]
     pub tolerance: Option<f64>,
+    /// Area units of the legend, header and area labels.
+    #[command(flatten)]
+    pub units: super::UnitArgs,
     /// Title, colours, labels, size, page and window.
     #[command(flatten)]
     pub map: MapArgs,
 }
 
-/// The zones a map of `set` shows and checks: `targets` (from `--target`), else the data's
-/// `metadata.zones`, with `tolerance` replacing the metadata's; with `warn`, warnings about
-/// them printed (`plan --map` has printed its own). `allot map` and `plan --map` (on the plan
-/// it wrote) both go through here, so the two draw the same legend and the same findings.
+/// The zones a map of `set` shows and checks: `targets` (from `--target`, in acres), else the
+/// data's `metadata.zones`, with `tolerance` replacing the metadata's, reported in `unit`; with
+/// `warn`, warnings about them printed (`plan --map` has printed its own). `allot map` and
+/// `plan --map` (on the plan it wrote) both go through here, so the two draw the same legend
+/// and the same findings.
 pub fn zone_options(
     set: &allot::ParcelSet,
     targets: &[(String, f64)],
     tolerance: Option<f64>,
+    unit: allot::AreaUnit,
     warn: bool,
 ) -> Result<allot::validate::ValidateOptions> {
     let choice = allot::resolve_zones(set, targets, &[])?;
     if warn {
         super::messages::warnings(&choice.warnings);
     }
-    Ok(allot::validate::ValidateOptions::default().with_zones_of(&set.parcels, &choice, tolerance))
+    Ok(allot::validate::ValidateOptions {
+        units: unit,
+        ..Default::default()
+    }
+    .with_zones_of(&set.parcels, &choice, tolerance))
 }
 
 /// Runs `allot map`: draws the parcels and findings to an SVG. Findings come from `--findings`,
@@ -64,7 +74,9 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     super::check_outputs(&[output.as_path()], &inputs)?;
     let format = allot::render::format::MapFormat::from_path(&output)?;
     let set = read(&args.file)?;
-    let vopts = zone_options(&set, &args.targets, args.tolerance, true)?;
+    let unit = args.units.unit();
+    let targets = args.units.targets_acres(&args.targets);
+    let vopts = zone_options(&set, &targets, args.tolerance, unit, true)?;
     let findings: Vec<allot::Finding> = match &args.findings {
         Some(path) => {
             let name = path.display().to_string();
@@ -82,7 +94,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         }
         None => allot::render::format::findings_to_draw(&set, &vopts),
     };
-    let opts = args.map.options(vopts.targets.clone());
+    let opts = args.map.options(vopts.targets.clone(), unit);
     let bytes = allot::render::format::render_map(&set, &findings, &opts, format)?;
     write_output(&output, &inputs, &bytes)?;
     super::messages::note(

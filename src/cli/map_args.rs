@@ -114,8 +114,12 @@ fn parse_bbox(s: &str) -> Result<[f64; 4], String> {
 
 impl MapArgs {
     /// The library's map options for these flags, with `targets` (zone target areas in acres)
-    /// shown in the legend.
-    pub fn options(&self, targets: Vec<(String, f64)>) -> allot::render::MapOptions {
+    /// shown in the legend, and areas in `units` (each command's own `--units`).
+    pub fn options(
+        &self,
+        targets: Vec<(String, f64)>,
+        units: allot::AreaUnit,
+    ) -> allot::render::MapOptions {
         allot::render::MapOptions {
             title: self.title.clone(),
             color_by: self.color_by.clone(),
@@ -132,6 +136,7 @@ impl MapArgs {
             note: self.note.clone(),
             bbox: self.bbox,
             focus: self.focus.clone(),
+            units,
         }
     }
 
@@ -214,11 +219,14 @@ mod tests {
             "--dpi",
             "150",
         ]);
-        let o = p.map.options(vec![("mill".into(), 700.0)]);
+        let o = p
+            .map
+            .options(vec![("mill".into(), 700.0)], allot::AreaUnit::Hectares);
         assert_eq!(o.title.as_deref(), Some("T"));
         assert_eq!(o.labels, allot::render::LabelKind::Id);
         assert_eq!(o.dpi, 150.0);
         assert_eq!(o.targets, vec![("mill".to_string(), 700.0)]);
+        assert_eq!(o.units, allot::AreaUnit::Hectares);
         let page = o.page.unwrap();
         assert!(page.landscape);
         assert_eq!(page.paper, allot::render::page::Paper::A4);
