@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Runs allot's whole test suite on a fresh machine: installs the system tools the end-to-end
 # tests use (GDAL's ogrinfo opens our GeoJSON like QGIS does; Chromium renders our SVG maps),
-# then runs `cargo test`. Tests that need these tools fail, rather than skip, without them.
+# and the exact solver's build tools (cmake, and libclang-dev for bindgen: the `exact` feature
+# builds HiGHS from source), then runs `cargo test` with the `exact` feature off (the default
+# build, where `--prove` must refuse) and on. Tests that need these tools fail, rather than
+# skip, without them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
 command -v ogrinfo >/dev/null 2>&1 || need+=(gdal-bin)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v cmake >/dev/null 2>&1 || need+=(cmake)
+dpkg -s libclang-dev >/dev/null 2>&1 || need+=(libclang-dev)
 if [ ${#need[@]} -gt 0 ]; then
   echo "scripts/test.sh: installing ${need[*]}" >&2
   SUDO=""
@@ -19,3 +24,5 @@ fi
 
 cargo test --all-targets "$@"
 cargo test --doc "$@"
+cargo test --all-targets --features exact "$@"
+cargo test --doc --features exact "$@"
