@@ -76,6 +76,13 @@ def main():
     if not a.skip_psm:
         psm = os.path.join(ROOT, "data", "psm-site.geojson")
         plan_case("PSM, default flags", psm, [], a.time_limit, a.out)
+        # The park around the heuristic's own mill (its parcels locked), to compare with the
+        # optimum an independent model found for that mill.
+        with open(os.path.join(a.out, "heur.geojson")) as f:
+            mill = [ft["properties"]["id"] if "id" in ft["properties"] else ft["id"]
+                    for ft in json.load(f)["features"] if ft["properties"]["zone"] == "sindh_mill"]
+        locks = [x for m in mill for x in ("--lock", f"{m}=sindh_mill")]
+        plan_case("PSM, mill locked to the heuristic's", psm, locks, a.time_limit, a.out)
     for n in [int(x) for x in a.sizes.split(",")]:
         fabric = os.path.join(a.out, f"fabric-{n}.geojson")
         p, _ = run(["generate", "--parcels", str(n), "-o", fabric, "--seed", "1", "-q"])

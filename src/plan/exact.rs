@@ -225,7 +225,10 @@ pub(crate) fn solve_zone(
         if !done {
             note = Some(match status {
                 HighsModelStatus::ReachedTimeLimit => "time limit reached".to_string(),
-                HighsModelStatus::ReachedIterationLimit => "node limit reached".to_string(),
+                // HiGHS reports its node limit as a solution limit.
+                HighsModelStatus::ReachedIterationLimit | HighsModelStatus::ReachedSolutionLimit => {
+                    "node limit reached".to_string()
+                }
                 other => format!("HiGHS stopped: {other:?}"),
             });
             break;
@@ -542,10 +545,9 @@ mod tests {
         }
     }
 
-    /// A deliberately poor incumbent: found by the brute force as the *worst* feasible set is
-    /// too slow to matter; the heuristic's zone is good, so test from a straight strip.
+    /// A deliberately poor incumbent (so the exact model has to improve on it): consecutive
+    /// nodes in row-major order from the first start that gives a feasible zone.
     fn strip(g: &Graph, p: &ZoneProblem) -> Option<Solution> {
-        // Grow along node order (a snake through the grid) until in band.
         let n = g.len();
         for start in 0..n {
             let mut members = Vec::new();
@@ -628,6 +630,17 @@ mod tests {
         for &(w, s) in &g.adj[0] {
             shared[w] = s;
         }
+        // Incumbent: the two east columns (nodes 3, 4, 8, 9, ... 19), which meet every rule;
+        // the band is centred on its area.
+        let members = vec![3, 4, 8, 9, 13, 14, 18, 19];
+        let perim = g.union_perimeter(&members);
+        let area: f64 = members.iter().map(|&v| g.area[v]).sum();
+        let inc = Solution {
+            members,
+            area,
+            perim,
+            cost: perim,
+        };
         let p = ZoneProblem {
             graph: &g,
             avail: &avail,
@@ -636,7 +649,7 @@ mod tests {
             access: Some(&access),
             access_name: "port",
             labels: &[],
-            target: 8.0 * cell,
+            target: area,
             tol: 0.6 * cell,
             earlier: vec![Earlier {
                 shared,
@@ -645,17 +658,7 @@ mod tests {
             seed: 1,
         };
         let truth = brute(&p).expect("feasible");
-        // Incumbent: rows 0..2 from node 1 to 4 plus the column down to 19 is long; take the
-        // brute-force-free route of a snake through columns 4: nodes 4, 9, 14, 19 and 3, 8, 13, 18.
-        let members = vec![3, 4, 8, 9, 13, 14, 18, 19];
-        let perim = g.union_perimeter(&members);
-        let area = members.iter().map(|&v| g.area[v]).sum();
-        let inc = Solution {
-            members,
-            area,
-            perim,
-            cost: perim,
-        };
+        assert!(meets_rows(&p, &mask(n, &inc.members)));
         let out = solve_zone(&p, &inc, &ProveOptions::default(), None).unwrap();
         assert!(out.proven, "{out:?}");
         let (members, got) = out

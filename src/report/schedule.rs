@@ -118,7 +118,7 @@ impl<'a> Schedule<'a> {
             trim_num(p.tolerance_acres)
         ));
         out.push_str(
-            "lower_bound_m: no zone of that area the rules allow has a shorter perimeter (isoperimetric: the circle's; mip/proven: the exact model's)\n",
+            "lower_bound_m: no zone can be shorter (isoperimetric: a circle of its area; mip/proven: the exact model over whole-parcel zones the rules allow)\n",
         );
         for q in &p.proofs {
             if q.bound == BoundKind::Isoperimetric && q.rounds == 0 {
