@@ -142,22 +142,30 @@ pub(crate) fn solve_zone(
     for &v in &incumbent.members {
         inc_set[v] = true;
     }
-    let inc_ok = incumbent.members.iter().all(|&v| usable[v])
-        && violations(p, &vars, &open_comp, &inc_set).is_none()
-        && meets_rows(p, &inc_set);
-    let mut best_perim = incumbent.perim;
+    let breach = if !incumbent.members.iter().all(|&v| usable[v]) {
+        Some("uses a parcel the zone may not take")
+    } else if let Some(why) = rows_breach(p, &inc_set) {
+        Some(why)
+    } else if components(g, &inc_set).len() > 1 {
+        Some("is not in one piece")
+    } else if violations(p, &vars, &open_comp, &inc_set).is_some() {
+        Some("cuts the open land into pieces")
+    } else {
+        None
+    };
+    // A search zone that breaks a rule is no incumbent: any zone keeping the rules replaces it.
+    let mut best_perim = if breach.is_some() {
+        f64::INFINITY
+    } else {
+        incumbent.perim
+    };
     let mut better: Option<(Vec<usize>, f64)> = None;
     let mut lower = 0.0f64;
-    let mut note = None;
     let mut proven = false;
     let mut rounds = 0;
     let mut model = pb.try_optimise(Sense::Minimise).map_err(highs_err)?;
-    let mut best_set = if inc_ok { Some(inc_set.clone()) } else { None };
-    if !inc_ok {
-        note = Some(
-            "the heuristic zone breaks a rule the model states (it borders more than half of an earlier zone's boundary); the bound is for zones that keep it".to_string(),
-        );
-    }
+    let mut best_set = breach.is_none().then(|| inc_set.clone());
+    let mut note: Option<String> = None;
     while rounds < limits.max_rounds {
         set_opt(&mut model, "mip_rel_gap", PROVEN_REL_GAP / 2.0)?;
         set_opt(&mut model, "random_seed", 0i32)?;
@@ -212,7 +220,7 @@ pub(crate) fn solve_zone(
                 None => {
                     let members: Vec<usize> = (0..n).filter(|&v| inset[v]).collect();
                     let perim = g.union_perimeter(&members);
-                    if perim < best_perim - 1e-6 * best_perim.max(1.0) {
+                    if best_perim.is_infinite() || perim < best_perim - 1e-6 * best_perim.max(1.0) {
                         best_perim = perim;
                         better = Some((members, perim));
                         best_set = Some(inset.clone());
@@ -226,9 +234,8 @@ pub(crate) fn solve_zone(
             note = Some(match status {
                 HighsModelStatus::ReachedTimeLimit => "time limit reached".to_string(),
                 // HiGHS reports its node limit as a solution limit.
-                HighsModelStatus::ReachedIterationLimit | HighsModelStatus::ReachedSolutionLimit => {
-                    "node limit reached".to_string()
-                }
+                HighsModelStatus::ReachedIterationLimit
+                | HighsModelStatus::ReachedSolutionLimit => "node limit reached".to_string(),
                 other => format!("HiGHS stopped: {other:?}"),
             });
             break;
@@ -253,6 +260,18 @@ pub(crate) fn solve_zone(
     if best_set.is_some() && best_perim - lower <= PROVEN_REL_GAP * best_perim {
         proven = true;
         note = None;
+    }
+    if let Some(why) = breach {
+        let then = if better.is_some() {
+            "the plan takes the exact model's zone instead"
+        } else {
+            "the bound is for zones that keep the rules"
+        };
+        let why = format!("the search's zone {why}, which the planner's rules forbid; {then}");
+        note = Some(match note {
+            Some(n) => format!("{why}; {n}"),
+            None => why,
+        });
     }
     Ok(ExactOutcome {
         better,
@@ -283,18 +302,25 @@ fn component_ids(g: &Graph, allowed: &[bool]) -> Vec<usize> {
     id
 }
 
-/// True when `inset` meets the rows every round states (area window, access, earlier zones).
-fn meets_rows(p: &ZoneProblem, inset: &[bool]) -> bool {
+/// Which of the rows every round states (area window, access, earlier zones) `inset` breaks.
+fn rows_breach(p: &ZoneProblem, inset: &[bool]) -> Option<&'static str> {
     let g = p.graph;
     let members: Vec<usize> = (0..g.len()).filter(|&v| inset[v]).collect();
     let area: f64 = members.iter().map(|&v| g.area[v]).sum();
     let eps = 1e-9 * area.max(1.0);
-    area >= p.target - p.tol - eps
-        && area <= p.target + p.tol + eps
-        && p.access.is_none_or(|a| members.iter().any(|&v| a[v]))
-        && p.earlier.iter().all(|e| {
-            members.iter().map(|&v| e.shared[v]).sum::<f64>() <= 0.5 * e.perim * (1.0 + 1e-9)
-        })
+    if area < p.target - p.tol - eps || area > p.target + p.tol + eps {
+        Some("is outside the area band")
+    } else if p.access.is_some_and(|a| !members.iter().any(|&v| a[v])) {
+        Some("has no parcel with the required access")
+    } else if p
+        .earlier
+        .iter()
+        .any(|e| members.iter().map(|&v| e.shared[v]).sum::<f64>() > 0.5 * e.perim * (1.0 + 1e-9))
+    {
+        Some("borders more than half of an earlier zone's boundary")
+    } else {
+        None
+    }
 }
 
 /// A cut: `lo ≤ Σ coef·x ≤ hi`.
@@ -507,7 +533,7 @@ mod tests {
             if (0..n).any(|v| inset[v] && !p.avail[v]) || p.required.iter().any(|&r| !inset[r]) {
                 continue;
             }
-            if !meets_rows(p, &inset) || components(g, &inset).len() != 1 {
+            if !rows_breach(p, &inset).is_none() || components(g, &inset).len() != 1 {
                 continue;
             }
             let outside: Vec<bool> = (0..n).map(|v| p.open[v] && !inset[v]).collect();
@@ -563,7 +589,7 @@ mod tests {
                 }
             }
             let inset = mask(n, &members);
-            if meets_rows(p, &inset)
+            if rows_breach(p, &inset).is_none()
                 && components(g, &inset).len() == 1
                 && components(
                     g,
@@ -658,7 +684,7 @@ mod tests {
             seed: 1,
         };
         let truth = brute(&p).expect("feasible");
-        assert!(meets_rows(&p, &mask(n, &inc.members)));
+        assert!(rows_breach(&p, &mask(n, &inc.members)).is_none());
         let out = solve_zone(&p, &inc, &ProveOptions::default(), None).unwrap();
         assert!(out.proven, "{out:?}");
         let (members, got) = out

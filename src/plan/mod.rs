@@ -1239,7 +1239,6 @@ fn zone_proof(rules: &Rules, work: &Work, z: usize, summary: &ZoneSummary) -> pr
         p.bound = proof::BoundKind::Isoperimetric;
     } else if perim - lb <= proof::PROVEN_REL_GAP * perim {
         p.bound = proof::BoundKind::Proven;
-        p.note = None;
     } else if lb < floor {
         p.bound = proof::BoundKind::Isoperimetric;
     }

@@ -89,8 +89,8 @@ pub struct ZoneProof {
     pub whole_parcel_part: bool,
     /// The area band (acres) the exact model searched, when it ran.
     pub band_acres: Option<(f64, f64)>,
-    /// The heuristic zone's perimeter (m) when the exact model found a shorter zone, which the
-    /// plan then uses.
+    /// The search's zone's perimeter (m) when the plan uses the exact model's zone instead: a
+    /// shorter one, or (longer) one that keeps a rule the search's zone broke (`note` says which).
     pub improved_from_m: Option<f64>,
     /// Solves of the exact model (one per round of contiguity cuts; 0 without `--prove`).
     pub rounds: usize,

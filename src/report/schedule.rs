@@ -131,7 +131,9 @@ impl<'a> Schedule<'a> {
                     grouped(q.perimeter_m, 0)
                 ));
             }
-            if let Some(from) = q.improved_from_m {
+            if let Some(from) = q.improved_from_m
+                && from > q.perimeter_m
+            {
                 line.push_str(&format!(
                     "; the exact model shortened the search's zone from {} m",
                     grouped(from, 0)
