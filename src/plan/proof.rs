@@ -248,7 +248,7 @@ mod tests {
     fn gap_and_status_words() {
         let mut p = isoperimetric_proof("z", 247.105_381_467_165_4, 4000.0);
         // 1 km² square: the circle is 11.4% shorter.
-        assert!((p.gap() - (1.0 - 3544.907_701_811_032 / 4000.0)).abs() < 1e-6);
+        assert!((p.gap() - (1.0 - 3_544.907_701_811_032 / 4000.0)).abs() < 1e-6);
         assert!(
             p.status()
                 .starts_with("within 11.38% (lower bound 3,545 m, isoperimetric)")
