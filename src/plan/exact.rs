@@ -533,7 +533,7 @@ mod tests {
             if (0..n).any(|v| inset[v] && !p.avail[v]) || p.required.iter().any(|&r| !inset[r]) {
                 continue;
             }
-            if !rows_breach(p, &inset).is_none() || components(g, &inset).len() != 1 {
+            if rows_breach(p, &inset).is_some() || components(g, &inset).len() != 1 {
                 continue;
             }
             let outside: Vec<bool> = (0..n).map(|v| p.open[v] && !inset[v]).collect();
