@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
 # Runs allot's whole test suite on a fresh machine: installs the system tools the end-to-end
 # tests use (GDAL's ogrinfo opens our GeoJSON like QGIS does; Chromium renders our SVG maps),
-# then runs `cargo test` on the whole workspace. Tests that need these tools fail, rather than skip, without them.
+# and the exact solver's build tools (cmake, and libclang-dev for bindgen: the `exact` feature
+# builds HiGHS from source), then runs `cargo test` on the whole workspace with the `exact`
+# feature off (the default build, where `--prove` must refuse), and the tests that need the
+# feature (the library's `plan::exact` tests and tests/plan_prove.rs) with it on, in the release
+# profile only, so HiGHS (a long C++ build) is compiled once; `.ci/run` lints the feature in
+# that same profile. Tests that need these tools fail, rather than skip, without them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
 command -v ogrinfo >/dev/null 2>&1 || need+=(gdal-bin)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v cmake >/dev/null 2>&1 || need+=(cmake)
+dpkg -s libclang-dev >/dev/null 2>&1 || need+=(libclang-dev)
 if [ ${#need[@]} -gt 0 ]; then
   echo "scripts/test.sh: installing ${need[*]}" >&2
   SUDO=""
@@ -19,3 +26,6 @@ fi
 
 cargo test --workspace --all-targets "$@"
 cargo test --workspace --doc "$@"
+# With the exact feature (release profile: HiGHS is built once, here and for .ci/run's lint).
+cargo test --release -p allot --features exact --lib plan:: "$@"
+cargo test --release --features exact --test plan_prove "$@"
