@@ -57,13 +57,30 @@ fn kernels(c: &mut Criterion) {
         b.iter(|| black_box(&index).candidate_pairs())
     });
     g.bench_function("overlaps", |b| {
-        b.iter(|| overlaps(black_box(parcels), &index, &skip, 1.0))
+        b.iter(|| {
+            overlaps(
+                black_box(parcels),
+                &index,
+                &skip,
+                1.0,
+                allot::AreaUnit::Acres,
+            )
+        })
     });
     g.bench_function("adjacency", |b| {
         b.iter(|| Adjacency::from_pairs(black_box(&geoms), &pairs))
     });
     g.bench_function("gaps", |b| {
-        b.iter(|| gaps(black_box(parcels), &index, &skip, None, 1.0))
+        b.iter(|| {
+            gaps(
+                black_box(parcels),
+                &index,
+                &skip,
+                None,
+                1.0,
+                allot::AreaUnit::Acres,
+            )
+        })
     });
     g.finish();
 }

@@ -38,9 +38,9 @@ fn main() {
     lap("index", &t);
     let pairs = index.candidate_pairs();
     lap("pairs", &t);
-    let o = overlaps(parcels, &index, &skip, 1.0);
+    let o = overlaps(parcels, &index, &skip, 1.0, allot::AreaUnit::Acres);
     lap("overlaps", &t);
-    let g = gaps(parcels, &index, &skip, None, 1.0);
+    let g = gaps(parcels, &index, &skip, None, 1.0, allot::AreaUnit::Acres);
     lap("gaps", &t);
     // `validate` runs these stages (and zone contiguity) with the R-tree build and the
     // overlap/gap passes overlapped; this lap is the whole of it, for comparison.

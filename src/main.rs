@@ -10,6 +10,12 @@ use clap::Parser;
 mod cli;
 
 fn main() -> ExitCode {
+    // Ctrl-C or a SIGTERM while an output is being written: remove the temporary file (the
+    // destination is untouched until the rename) and exit 130, as shells do for SIGINT.
+    let _ = ctrlc::set_handler(|| {
+        allot::write::remove_temporaries();
+        std::process::exit(130);
+    });
     let opts = cli::Opts::parse();
     match cli::run(opts) {
         Ok(cli::Outcome::Clean) => ExitCode::SUCCESS,

@@ -63,12 +63,12 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Vec<&'static str>)> {
         (
             "NaN",
             poly("[[[NaN,24],[68,24],[68,25],[NaN,24]]]"),
-            vec!["not valid JSON"],
+            vec![f1, "not valid JSON"],
         ),
         (
             "Infinity",
             poly("[[[Infinity,24],[68,24],[68,25],[67,24]]]"),
-            vec!["not valid JSON"],
+            vec![f1, "not valid JSON"],
         ),
         (
             "number too large",
@@ -359,9 +359,10 @@ fn readable_cases() -> Vec<(&'static str, [Expect; 4])> {
         (
             "empty",
             [
-                Clean,
-                // Nothing to check is clean, but a map of nothing cannot be drawn.
-                Refused(&["no parcels to draw"]),
+                // An empty input is a mistake, not a clean result (issue 16: summary and
+                // validate said "0 parcels", exit 0).
+                Refused(&["no parcels in the file"]),
+                Refused(&["no parcels in the file"]),
                 Refused(&["no parcels to draw"]),
                 Refused(&["no parcels to plan"]),
             ],
@@ -438,14 +439,23 @@ fn every_command_answers_readable_but_flawed_inputs_as_documented() {
 }
 
 #[test]
-fn summary_of_an_empty_collection_says_zero_parcels() {
+fn an_empty_collection_is_refused_by_summary_and_validate() {
+    // Issue 16: both said "0 parcels" and exited 0, as if an empty file were a clean one.
     let bytes = std::fs::read(common::repo("tests/fixtures/hardening/empty.geojson")).unwrap();
-    let (r, _dir, _) = run_on(&bytes, &["summary", "in.geojson", "--format", "json"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    assert_eq!(v["parcels"], 0, "{v}");
-    let (r, _dir, _) = run_on(&bytes, &["validate", "in.geojson"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    for args in [
+        &["summary", "in.geojson", "--format", "json"][..],
+        &["validate", "in.geojson"],
+        &["validate", "in.geojson", "--format", "json"],
+    ] {
+        let (r, _dir, _) = run_on(&bytes, args);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(r.stdout.is_empty(), "{args:?}: {}", r.stdout);
+        assert_eq!(
+            r.stderr,
+            "allot: in.geojson: no parcels in the file (its FeatureCollection has no features)\n",
+            "{args:?}"
+        );
+    }
 }
 
 #[test]

@@ -249,7 +249,10 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 #[test]
 fn a_failed_write_leaves_no_partial_or_temporary_file() {
     let input = two_squares();
-    // Outputs in a "folder" that is a file, or onto a path that is a directory.
+    // Outputs in a "folder" that is a file, or onto a path that is a directory. Since issue 16
+    // an existing folder `d` given as an output means `d/<input stem>.<ext>`, so the
+    // directories in the way are `d/in.svg` and `d/in.geojson`; `generate` has no input to
+    // name the file after, so `-o d` is refused as a folder.
     let runs: Vec<Vec<&str>> = vec![
         vec!["map", "in.geojson", "-o", "file.txt/M.svg"],
         vec!["map", "in.geojson", "-o", "d"],
@@ -273,10 +276,17 @@ fn a_failed_write_leaves_no_partial_or_temporary_file() {
         }
         let dir = setup(&[("in.geojson", input.as_bytes()), ("file.txt", b"keep")]);
         std::fs::create_dir(dir.path().join("d")).unwrap();
+        std::fs::create_dir(dir.path().join("d/in.svg")).unwrap();
+        std::fs::create_dir(dir.path().join("d/in.geojson")).unwrap();
         let before = tree(dir.path());
         let r = allot(dir.path(), &args);
         assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
-        assert!(r.stderr.contains("cannot write"), "{args:?}: {}", r.stderr);
+        let why = if args[0] == "generate" && args[4] == "d" {
+            "d is a folder"
+        } else {
+            "cannot write"
+        };
+        assert!(r.stderr.contains(why), "{args:?}: {}", r.stderr);
         assert_eq!(r.stderr.lines().count(), 1, "{args:?}: {}", r.stderr);
         let after = tree(dir.path());
         // plan writes its outputs in turn: P.geojson is complete when the schedule fails.

@@ -81,12 +81,18 @@ fn clockwise_holes_multipolygons_3d_bom_bbox_and_odd_names_are_accepted() {
 }
 
 #[test]
-fn empty_collection_and_stdin_work() {
+fn empty_collection_is_refused_and_stdin_works() {
+    // Issue 16: an empty collection was "0 parcels", exit 0; it is now refused, exit 2.
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("e.geojson"), fc(&[])).unwrap();
     let r = allot(dir.path(), &["summary", "e.geojson"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stdout.contains("0 parcels"), "{}", r.stdout);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    assert!(
+        r.stderr.contains("e.geojson: no parcels in the file"),
+        "{}",
+        r.stderr
+    );
 
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_allot"))
         .args(["summary", "-", "--format", "json"])

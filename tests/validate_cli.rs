@@ -146,8 +146,17 @@ fn zones_corner_contact_targets_and_unzoned() {
     let nc = findings_of(&v, "not_contiguous");
     assert_eq!(nc.len(), 1);
     assert_eq!(nc[0]["zone"], "mill");
-    assert_eq!(ids(nc[0]), ["m1", "m2"]);
-    assert!(nc[0]["message"].as_str().unwrap().contains("2 pieces"));
+    // Only the parcels apart from the largest piece are named (changed by issue 16; it listed
+    // both): m1 (row 0, further south) is the larger cell, 69.200699 acres (138.398671 − m2's
+    // 69.197972, which equals u1's in the same row).
+    assert_eq!(ids(nc[0]), ["m2"]);
+    let msg = nc[0]["message"].as_str().unwrap();
+    assert!(msg.contains("2 pieces"), "{msg}");
+    assert!(
+        msg.contains("the largest has 69.2006")
+            && msg.ends_with("apart from it: 69.197972 acres (m2)"),
+        "{msg}"
+    );
 
     // mill is 2.398671 acres over 136 (tolerance 1); park is 0.40 under 208 (within);
     // missing has no parcels at all.
@@ -465,4 +474,145 @@ fn output_is_deterministic() {
     }
     let half = outs.len() / 2;
     assert_eq!(outs[..half], outs[half..]);
+}
+
+#[test]
+fn a_multipolygon_parcel_is_as_many_pieces_as_its_parts_unless_joined() {
+    // pyproj: each 0.005° cell at 24.78 N is 280,045.292249 m² = 69.200699 acres. Zone mill:
+    // M's west part + m2 (sharing an edge) and M's east part 7.08 km away: two pieces. Zone
+    // park: J's two parts both share an edge with j2: one piece.
+    let (code, v) = validate_json("multipart_zone.geojson", &[]);
+    assert_eq!(code, 1);
+    assert_eq!(v["zones"]["mill"]["components"], 2);
+    assert_eq!(v["zones"]["park"]["components"], 1);
+    let nc = findings_of(&v, "not_contiguous");
+    assert_eq!(nc.len(), 1, "{v:#}");
+    assert_eq!(nc[0]["zone"], "mill");
+    assert_eq!(ids(nc[0]), ["M"]);
+    assert!(close(nc[0]["acres"].as_f64().unwrap(), 69.200_699, 1e-6));
+    // Located in the detached part (its centre), not in the part joined to m2.
+    assert_eq!(nc[0]["at"], serde_json::json!([67.3725, 24.7825]));
+    assert_eq!(
+        nc[0]["message"],
+        "zone mill falls into 2 pieces: the largest has 138.401398 acres (2 parcels); \
+         apart from it: 69.200699 acres (M)"
+    );
+}
+
+#[test]
+fn finding_messages_state_areas_in_the_chosen_units() {
+    // pyproj: the overlap is 44,807.070209 m² = 11.072 acres = 4.4807 ha = 88.58 kanal.
+    for (units, want) in [
+        ("m2", "A and B overlap by 44807.07 m²"),
+        ("hectares", "A and B overlap by 4.480707 hectares"),
+        ("kanal", "A and B overlap by 88.576"),
+        ("acres", "A and B overlap by 11.0720"),
+    ] {
+        let (_, v) = validate_json("overlap.geojson", &["--units", units]);
+        let m = findings_of(&v, "overlap")[0]["message"].as_str().unwrap();
+        assert!(m.starts_with(want), "{units}: {m}");
+    }
+    // Zone messages too: nothing in acres under --units kanal (1 acre = 8 kanal).
+    let (_, v) = validate_json(
+        "zones.geojson",
+        &["--target", "mill=136", "--units", "kanal"],
+    );
+    for f in v["findings"].as_array().unwrap() {
+        let m = f["message"].as_str().unwrap();
+        assert!(!m.contains("acres") && !m.contains("m²"), "{m}");
+    }
+    let za = findings_of(&v, "zone_area");
+    assert_eq!(
+        za[0]["message"],
+        "zone mill has 1107.189366 kanal in 2 parcels, more than its target of 1088.000000 kanal \
+         by 19.189366 kanal (tolerance 8.000000 kanal)"
+    );
+}
+
+#[test]
+fn zone_spellings_differing_by_whitespace_are_never_silent() {
+    // s3's zone " sindh_mill" (a leading space) stays its own zone, and a zone_name finding
+    // names both spellings and the parcel with the odd one.
+    let (code, v) = validate_json("zone_spelling.geojson", &[]);
+    assert_eq!(code, 1);
+    assert_eq!(v["zones"]["sindh_mill"]["parcels"], 2);
+    assert_eq!(v["zones"][" sindh_mill"]["parcels"], 1);
+    let zn = findings_of(&v, "zone_name");
+    assert_eq!(zn.len(), 1, "{v:#}");
+    assert_eq!(ids(zn[0]), ["s3"]);
+    assert_eq!(zn[0]["zone"], "sindh_mill");
+    assert_eq!(
+        zn[0]["message"],
+        r#"zone names "sindh_mill" (2 parcels) and " sindh_mill" (1 parcel) differ only by case or surrounding whitespace; they are counted as separate zones"#
+    );
+}
+
+#[test]
+fn a_hole_in_one_parcel_is_a_gap_worded_for_that_parcel() {
+    // H: a 2⁻⁷° square with a 2⁻⁹° hole in its middle; no parcel covers the hole, so it is
+    // land of the fabric covered by none: a gap around one parcel.
+    let (s, h) = (0.0078125, 0.001953125);
+    let (x, y) = (67.5, 24.75);
+    let (hx, hy) = (x + 0.0029296875, y + 0.0029296875);
+    let text = format!(
+        r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","id":"H","properties":{{}},"geometry":{{"type":"Polygon","coordinates":[[[{x},{y}],[{x1},{y}],[{x1},{y1}],[{x},{y1}],[{x},{y}]],[[{hx},{hy}],[{hx},{hy1}],[{hx1},{hy1}],[{hx1},{hy}],[{hx},{hy}]]]}}}}]}}"#,
+        x1 = x + s,
+        y1 = y + s,
+        hx1 = hx + h,
+        hy1 = hy + h
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("hole.geojson");
+    std::fs::write(&f, text).unwrap();
+    let r = allot(&[
+        "validate",
+        f.to_str().unwrap(),
+        "--format",
+        "json",
+        "--units",
+        "m2",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let gaps = findings_of(&v, "gap");
+    assert_eq!(gaps.len(), 1, "{v:#}");
+    assert_eq!(ids(gaps[0]), ["H"]);
+    // pyproj Geod(ellps="WGS84"): the 2⁻⁹° hole at 24.753 N is 42,741.143375 m².
+    assert!(close(
+        gaps[0]["acres"].as_f64().unwrap(),
+        42_741.143_375 / M2_PER_ACRE,
+        1e-6
+    ));
+    assert_eq!(
+        gaps[0]["message"],
+        "42741.14 m² inside H (a hole in it) is covered by no parcel"
+    );
+}
+
+#[test]
+fn bidirectional_controls_from_the_input_are_escaped_in_text_reports() {
+    // Ids holding U+202E (right-to-left override) and U+2066 (left-to-right isolate).
+    let sq = |id: &str, x: f64| {
+        format!(
+            r#"{{"type":"Feature","id":"{id}","properties":{{}},"geometry":{{"type":"Polygon","coordinates":[[[{x},24.75],[{e},24.75],[{e},24.76],[{x},24.76],[{x},24.75]]]}}}}"#,
+            e = x + 0.01
+        )
+    };
+    let text = format!(
+        r#"{{"type":"FeatureCollection","features":[{},{}]}}"#,
+        sq("A\u{202E}gpj.exe", 67.5),
+        sq("B\u{2066}x", 67.505)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("bidi.geojson");
+    std::fs::write(&f, text).unwrap();
+    let r = allot(&["validate", f.to_str().unwrap()]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("A\\u{202e}gpj.exe and B\\u{2066}x overlap by"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains('\u{202E}') && !r.stdout.contains('\u{2066}'));
 }

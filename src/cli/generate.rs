@@ -56,20 +56,25 @@ pub fn run(args: Args) -> Result<Outcome> {
             spec.cols * spec.rows
         );
     }
-    if let Some(path) = &args.truth {
-        super::check_outputs(&[args.output.as_path(), path.as_path()], &[])?;
+    let output = super::output_path(&args.output, None, "geojson")?;
+    let truth_path = match &args.truth {
+        Some(p) => Some(super::output_path(p, None, "json")?),
+        None => None,
+    };
+    if let Some(path) = &truth_path {
+        super::check_outputs(&[output.as_path(), path.as_path()], &[])?;
     }
     let mut truth = None;
-    allot::write::write_atomic_with(&args.output, |w| {
+    allot::write::write_atomic_with(&output, |w| {
         let t = allot::synth::write_fabric(&spec, w).map_err(std::io::Error::other)?;
         truth = Some(t);
         Ok(())
     })
     .context("cannot generate the fabric")?;
     let truth = truth.context("no fabric written")?;
-    if let Some(path) = &args.truth {
+    if let Some(path) = &truth_path {
         let json = serde_json::to_string_pretty(&truth)? + "\n";
-        super::write_output(path, &[args.output.as_path()], json.as_bytes())?;
+        super::write_output(path, &[output.as_path()], json.as_bytes())?;
     }
     Ok(Outcome::Clean)
 }

@@ -67,8 +67,9 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     if let Some(f) = &args.findings {
         inputs.push(f.as_path());
     }
+    let output = super::output_path(&args.output, Some(&args.file), "svg")?;
     // Refuse to overwrite an input before doing the work.
-    super::check_outputs(&[args.output.as_path()], &inputs)?;
+    super::check_outputs(&[output.as_path()], &inputs)?;
     let set = read(&args.file)?;
     let targets = set.metadata_targets();
     let findings: Vec<allot::Finding> = match &args.findings {
@@ -103,12 +104,12 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         targets,
     };
     let svg = allot::render_svg(&set, &findings, &opts)?;
-    write_output(&args.output, &inputs, svg.as_bytes())?;
+    write_output(&output, &inputs, svg.as_bytes())?;
     super::messages::note(
         quiet,
         format_args!(
             "wrote {} ({} parcels, {} finding{}, {} KB)",
-            args.output.display(),
+            output.display(),
             set.parcels.len(),
             findings.len(),
             if findings.len() == 1 { "" } else { "s" },

@@ -1,18 +1,31 @@
 //! Everything allot prints to stderr, and `--quiet`: errors, notes and the progress spinner.
 //!
 //! Errors are always printed (one line, `allot: ...`); notes and the spinner only without
-//! `--quiet`. No other module of the binary writes to stderr.
+//! `--quiet`; a command's report too when its output goes to stdout (`-o -`). No other module
+//! of the binary writes to stderr. Everything is escaped with [`super::escape_controls`], so
+//! an id or file name from the input cannot steer the terminal.
+
+use std::io::Write;
 
 /// Prints an error line: `allot: TEXT` (shown even with `--quiet`).
 pub fn error(text: impl std::fmt::Display) {
-    eprintln!("allot: {text}");
+    eprintln!("allot: {}", super::escape_controls(&text.to_string()));
 }
 
 /// Prints a note line, `allot: TEXT`, unless `quiet`.
 pub fn note(quiet: bool, text: impl std::fmt::Display) {
     if !quiet {
-        eprintln!("allot: {text}");
+        eprintln!("allot: {}", super::escape_controls(&text.to_string()));
     }
+}
+
+/// Prints a command's report to stderr (used when stdout carries an output, `-o -`), shown
+/// even with `--quiet` like the report on stdout would be.
+pub fn report(text: &str) -> anyhow::Result<()> {
+    let mut err = std::io::stderr().lock();
+    err.write_all(super::escape_controls(text).as_bytes())?;
+    err.flush()?;
+    Ok(())
 }
 
 /// A spinner on stderr naming the stage at work, for runs long enough to wonder about.

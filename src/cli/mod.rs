@@ -135,11 +135,21 @@ pub fn parse_non_negative(s: &str) -> Result<f64, String> {
     Ok(v)
 }
 
-/// Control characters other than newline and tab, shown as `\u{..}` escapes, so that an id or
-/// zone name taken from the input cannot move the cursor or recolour a terminal (JSON output
-/// never has any: serde_json escapes them).
-fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
-    let bad = |c: char| c.is_control() && c != '\n' && c != '\t';
+/// Whether `c` is a bidirectional formatting character: the embeddings and overrides
+/// U+202A–U+202E, the isolates U+2066–U+2069, and the marks U+200E, U+200F and U+061C. In a
+/// terminal they reorder the text around them, so an id holding U+202E could make a report
+/// read backwards ("Trojan Source").
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// Control characters other than newline and tab, and bidirectional formatting characters,
+/// shown as `\u{..}` escapes, so that an id or zone name taken from the input cannot move the
+/// cursor, recolour a terminal or reorder a line (JSON output never has control characters:
+/// serde_json escapes them; it keeps bidirectional characters verbatim, as data). This is the
+/// one place text output is escaped: reports on stdout, and errors and notes on stderr.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c);
     if !text.contains(bad) {
         return std::borrow::Cow::Borrowed(text);
     }
@@ -161,6 +171,25 @@ pub fn print(text: &str) -> Result<()> {
     out.write_all(escape_controls(text).as_bytes())?;
     out.flush()?;
     Ok(())
+}
+
+/// Where an output flag's value points: `-` (standard output) kept, a folder turned into
+/// `<folder>/<input stem>.<ext>` (see [`allot::write::resolve_output`]).
+pub fn output_path(
+    path: &std::path::Path,
+    input: Option<&std::path::Path>,
+    ext: &str,
+) -> Result<std::path::PathBuf> {
+    Ok(allot::write::resolve_output(path, input, ext)?)
+}
+
+/// Prints a command's report: to stdout, or to stderr when one of the outputs is standard
+/// output (`-o -`), so that the output stays a clean GeoJSON, SVG or CSV stream.
+pub fn print_report(text: &str, outputs: &[&std::path::Path]) -> Result<()> {
+    if outputs.iter().any(|o| o.as_os_str() == "-") {
+        return messages::report(text);
+    }
+    print(text)
 }
 
 /// Reads the input parcels, with the file named in any error.
@@ -219,6 +248,17 @@ mod tests {
         assert_eq!(escape_controls("a\tb\nc"), "a\tb\nc");
         assert_eq!(escape_controls("B\u{0}\u{1b}[31m"), "B\\u{0}\\u{1b}[31m");
         assert_eq!(escape_controls("x\u{7f}\r"), "x\\u{7f}\\u{d}");
+        // Every bidirectional formatting character, and nothing else near them.
+        for c in ('\u{2000}'..='\u{2070}').chain(['\u{061B}', '\u{061C}', '\u{061D}']) {
+            let want =
+                matches!(c as u32, 0x202A..=0x202E | 0x2066..=0x2069 | 0x200E | 0x200F | 0x061C);
+            let text = format!("a{c}b");
+            let got = escape_controls(&text);
+            assert_eq!(got != text, want, "U+{:04X}", c as u32);
+            if want {
+                assert_eq!(got, format!("a\\u{{{:x}}}b", c as u32));
+            }
+        }
     }
 
     #[test]

@@ -4,9 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use super::{
-    Outcome, parse_name_number, parse_name_value, parse_non_negative, print, read, write_output,
-};
+use super::{Outcome, parse_name_number, parse_name_value, parse_non_negative, read, write_output};
 
 /// Access a zone can be required to include.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -119,13 +117,23 @@ impl Args {
 pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     let _ = quiet;
     let inputs = [args.file.as_path()];
-    let outputs: Vec<&std::path::Path> = std::iter::once(&args.output)
-        .chain(args.map.iter())
-        .chain(args.schedule.iter())
+    let input = Some(args.file.as_path());
+    let plan_path = super::output_path(&args.output, input, "geojson")?;
+    let map_path = match &args.map {
+        Some(p) => Some(super::output_path(p, input, "svg")?),
+        None => None,
+    };
+    let schedule_path = match &args.schedule {
+        Some(p) => Some(super::output_path(p, input, "csv")?),
+        None => None,
+    };
+    let all_outputs: Vec<&std::path::Path> = std::iter::once(&plan_path)
+        .chain(map_path.iter())
+        .chain(schedule_path.iter())
         .map(|p| p.as_path())
         .collect();
     // Refuse before doing the work.
-    super::check_outputs(&outputs, &inputs)?;
+    super::check_outputs(&all_outputs, &inputs)?;
     allot::plan::check_input_file(&args.file)?;
     let set = read(&args.file)?;
     allot::plan::check_parcel_count(&set)?;
@@ -148,8 +156,8 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         set.members.clone()
     };
     let geojson = allot::write::write_feature_collection(&features, &members);
-    outputs.push((args.output.as_path(), geojson.clone().into_bytes()));
-    if let Some(path) = &args.map {
+    outputs.push((plan_path.as_path(), geojson.clone().into_bytes()));
+    if let Some(path) = &map_path {
         let planned = allot::parse_parcels(geojson.as_bytes(), &set.source)?;
         let map_opts = allot::render::MapOptions {
             targets: opts.zones.clone(),
@@ -159,12 +167,12 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         outputs.push((path.as_path(), svg.into_bytes()));
     }
     let schedule = allot::report::Schedule::new(&plan);
-    if let Some(path) = &args.schedule {
+    if let Some(path) = &schedule_path {
         outputs.push((path.as_path(), schedule.to_csv().into_bytes()));
     }
     for (path, bytes) in &outputs {
         write_output(path, &inputs, bytes)?;
     }
-    print(&schedule.to_text())?;
+    super::print_report(&schedule.to_text(), &all_outputs)?;
     Ok(Outcome::Clean)
 }

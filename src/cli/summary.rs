@@ -23,7 +23,7 @@ pub struct Args {
 pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     let progress = super::messages::Progress::new(quiet);
     progress.stage(format!("reading {}", args.file.display()));
-    let set = super::read_lean(&args.file)?;
+    let set = super::read_lean(&args.file)?.non_empty()?;
     progress.stage(format!("measuring {} parcels", set.parcels.len()));
     let summary = allot::report::summarize(&set, args.units.into());
     progress.finish();

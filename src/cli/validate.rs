@@ -8,9 +8,7 @@ use allot::FindingKind;
 use allot::report::validation;
 use allot::validate::{ValidateOptions, validate};
 
-use super::{
-    Format, Outcome, Units, parse_name_number, parse_non_negative, print, read, write_output,
-};
+use super::{Format, Outcome, Units, parse_name_number, parse_non_negative, read, write_output};
 
 /// Arguments of `allot validate`.
 #[derive(Debug, clap::Args)]
@@ -53,7 +51,16 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     if let Some(s) = &args.site {
         inputs.push(s.as_path());
     }
-    let outputs: Vec<&std::path::Path> = [&args.findings, &args.map]
+    let input = Some(args.file.as_path());
+    let findings_path = match &args.findings {
+        Some(p) => Some(super::output_path(p, input, "geojson")?),
+        None => None,
+    };
+    let map_path = match &args.map {
+        Some(p) => Some(super::output_path(p, input, "svg")?),
+        None => None,
+    };
+    let outputs: Vec<&std::path::Path> = [&findings_path, &map_path]
         .into_iter()
         .flatten()
         .map(|p| p.as_path())
@@ -62,7 +69,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     super::check_outputs(&outputs, &inputs)?;
     let progress = super::messages::Progress::new(quiet);
     progress.stage(format!("reading {}", args.file.display()));
-    let set = super::read_lean(&args.file)?;
+    let set = super::read_lean(&args.file)?.non_empty()?;
     let site = match &args.site {
         Some(path) => {
             let s = read(path)?;
@@ -76,6 +83,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         min_overlap_m2: args.min_overlap,
         min_gap_m2: args.min_gap,
         site,
+        units: args.units.into(),
     };
     progress.stage(format!("validating {} parcels", set.parcels.len()));
     let report = validate(&set, &opts);
@@ -97,7 +105,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
             );
         }
     }
-    let svg = match &args.map {
+    let svg = match &map_path {
         Some(_) => {
             let map_opts = allot::render::MapOptions {
                 targets: args.targets.clone(),
@@ -107,20 +115,23 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         }
         None => None,
     };
-    if let Some(out) = &args.findings {
+    if let Some(out) = &findings_path {
         write_output(
             out,
             &inputs,
             validation::findings_geojson(&report.findings).as_bytes(),
         )?;
     }
-    if let (Some(out), Some(svg)) = (&args.map, &svg) {
+    if let (Some(out), Some(svg)) = (&map_path, &svg) {
         write_output(out, &inputs, svg.as_bytes())?;
     }
-    print(&match args.format {
-        Format::Text => validation::to_text(&report, &set.source, args.units.into()),
-        Format::Json => validation::to_json(&report),
-    })?;
+    super::print_report(
+        &match args.format {
+            Format::Text => validation::to_text(&report, &set.source, args.units.into()),
+            Format::Json => validation::to_json(&report),
+        },
+        &outputs,
+    )?;
     // The process exits next: freeing millions of small allocations one by one would take a
     // serial ~0.3 s at a million parcels for nothing.
     std::mem::forget(set);

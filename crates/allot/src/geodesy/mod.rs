@@ -59,6 +59,23 @@ impl AreaUnit {
         }
     }
 
+    /// An area for a message: square metres in this unit with its name, `12.50 m²` (2
+    /// decimals) or `0.003089 acres` (6 decimals for acres, hectares and kanal).
+    ///
+    /// ```
+    /// use allot::AreaUnit;
+    /// assert_eq!(AreaUnit::SquareMetres.text(12.5), "12.50 m²");
+    /// assert_eq!(AreaUnit::Kanal.text(4046.8564224), "8.000000 kanal");
+    /// ```
+    pub fn text(self, m2: f64) -> String {
+        // `+ 0.0`: no "-0.00".
+        let v = self.from_m2(m2) + 0.0;
+        match self {
+            AreaUnit::SquareMetres => format!("{v:.2} m²"),
+            _ => format!("{v:.6} {}", self.name()),
+        }
+    }
+
     /// The short name used in tables and JSON keys (`acres`, `hectares`, `m2`, `kanal`).
     pub fn name(self) -> &'static str {
         match self {

@@ -424,7 +424,13 @@ fn check_input(set: &ParcelSet) -> Result<(), PlanError> {
     }
     let index = ParcelIndex::build(set.parcels.iter().map(|p| &p.geometry));
     let skip = vec![false; set.parcels.len()];
-    let overlaps = crate::validate::overlaps(&set.parcels, &index, &skip, OVERLAP_M2);
+    let overlaps = crate::validate::overlaps(
+        &set.parcels,
+        &index,
+        &skip,
+        OVERLAP_M2,
+        crate::AreaUnit::SquareMetres,
+    );
     if !overlaps.is_empty() {
         let details: Vec<String> = overlaps.iter().map(describe).collect();
         return Err(PlanError::Overlaps {

@@ -129,6 +129,12 @@ pub enum ReadError {
         /// The named CRS.
         name: String,
     },
+    /// The FeatureCollection has no features (see [`ParcelSet::non_empty`]).
+    #[error("{file}: no parcels in the file (its FeatureCollection has no features)")]
+    NoParcels {
+        /// The input's name.
+        file: String,
+    },
     /// One feature is unreadable.
     #[error("{file}: {feature}: {problem}")]
     Feature {

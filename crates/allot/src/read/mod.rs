@@ -42,6 +42,25 @@ use self::{fast::*, serde_path::*};
 use crate::model::{FeatureIdKind, Parcel, ParcelId, ParcelSet};
 pub use crate::model::{FeatureRef, PropertiesError};
 
+// `non_empty` lives here, not in `model/`, because its error is a `ReadError` (the read layer
+// sits above the model).
+impl ParcelSet {
+    /// The set itself, or [`ReadError::NoParcels`] when it holds no parcels: for commands to
+    /// which an empty input is a mistake rather than a clean result.
+    ///
+    /// ```
+    /// let set = allot::parse_parcels(br#"{"type":"FeatureCollection","features":[]}"#, "in.geojson").unwrap();
+    /// let e = set.non_empty().unwrap_err();
+    /// assert_eq!(e.to_string(), "in.geojson: no parcels in the file (its FeatureCollection has no features)");
+    /// ```
+    pub fn non_empty(self) -> Result<Self, ReadError> {
+        if self.parcels.is_empty() {
+            return Err(ReadError::NoParcels { file: self.source });
+        }
+        Ok(self)
+    }
+}
+
 /// Inputs larger than this are refused before they are read (they would not fit in memory
 /// alongside the parsed parcels on an ordinary machine).
 pub const MAX_INPUT_BYTES: u64 = 4 << 30;

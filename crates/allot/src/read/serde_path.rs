@@ -411,7 +411,10 @@ fn id_only(raw: &str) -> Option<String> {
         #[serde(default)]
         properties: Option<IdProps>,
     }
-    let f: IdOnly = serde_json::from_str(raw).ok()?;
+    let Ok(f) = serde_json::from_str::<IdOnly>(raw) else {
+        // Not valid JSON (a NaN, a stray token): read the id members the error does not reach.
+        return lenient_id(raw);
+    };
     let text = |v: Value| match v {
         Value::String(s) => Some(s),
         Value::Number(n) => Some(n.to_string()),
@@ -419,6 +422,88 @@ fn id_only(raw: &str) -> Option<String> {
     };
     f.id.and_then(text)
         .or_else(|| f.properties.and_then(|p| p.id).and_then(text))
+}
+
+/// The id of a feature whose text is not valid JSON, found without parsing the whole: the
+/// `id` member of the object, else the `id` member of its `properties` object, when that
+/// member's own value (a string or a number) is valid JSON.
+fn lenient_id(raw: &str) -> Option<String> {
+    let value_of = |obj: &str, key: &str| -> Option<usize> {
+        top_members(obj)
+            .into_iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, at)| at)
+    };
+    let scalar = |at: usize| -> Option<String> {
+        let mut values = serde_json::Deserializer::from_str(&raw[at..]).into_iter::<Value>();
+        match values.next()?.ok()? {
+            Value::String(s) => Some(s),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
+    };
+    if let Some(id) = value_of(raw, "id").and_then(scalar) {
+        return Some(id);
+    }
+    let props = value_of(raw, "properties")?;
+    let inner = top_members(&raw[props..]);
+    let (_, at) = inner.into_iter().find(|(k, _)| k == "id")?;
+    scalar(props + at)
+}
+
+/// The members of the JSON object `obj` starts with, as (key, byte offset of the value),
+/// found by a lexical walk (strings and nesting tracked, values not checked).
+fn top_members(obj: &str) -> Vec<(String, usize)> {
+    let b = obj.as_bytes();
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut i = 0;
+    let mut expect_key = false;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                let start = i;
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                if depth == 1 && expect_key {
+                    let key: Option<String> = obj
+                        .get(start..=i)
+                        .and_then(|t| serde_json::from_str(t).ok());
+                    let mut j = i + 1;
+                    while j < b.len() && b[j].is_ascii_whitespace() {
+                        j += 1;
+                    }
+                    if let (Some(key), Some(b':')) = (key, b.get(j)) {
+                        let mut v = j + 1;
+                        while v < b.len() && b[v].is_ascii_whitespace() {
+                            v += 1;
+                        }
+                        out.push((key, v));
+                    }
+                    expect_key = false;
+                }
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                expect_key = depth == 1 && b[i] == b'{';
+                if depth == 1 && b[i] == b'[' {
+                    return out;
+                }
+            }
+            b'}' | b']' => {
+                if depth <= 1 {
+                    return out;
+                }
+                depth -= 1;
+            }
+            b',' if depth == 1 => expect_key = true,
+            _ => {}
+        }
+        i += 1;
+    }
+    out
 }
 
 fn ring_name(part: Option<usize>, ring: usize) -> String {

@@ -129,6 +129,39 @@ fn second_feature_error_names_position_two() {
 }
 
 #[test]
+fn a_feature_that_is_not_json_is_still_named_by_its_id() {
+    // NaN is not JSON, so the feature cannot be parsed, but its id can be read around it:
+    // the feature's own id, else properties.id, never a key inside a string or deeper.
+    let fc = |f: &str| format!(r#"{{"type":"FeatureCollection","features":[{f}]}}"#);
+    let coords =
+        r#""geometry":{"type":"Polygon","coordinates":[[[67,24],[NaN,24],[67.1,24.1],[67,24]]]}"#;
+    for (feature, want) in [
+        (
+            format!(r#"{{"type":"Feature","id":"P-7","properties":{{}},{coords}}}"#),
+            Some("P-7"),
+        ),
+        (
+            format!(r#"{{"type":"Feature",{coords},"id":12}}"#),
+            Some("12"),
+        ),
+        (
+            format!(r#"{{"type":"Feature","properties":{{"n":""id":"no"","id":"Q"}},{coords}}}"#),
+            Some("Q"),
+        ),
+        (
+            format!(r#"{{"type":"Feature","properties":{{"x":{{"id":"deep"}}}},{coords}}}"#),
+            None,
+        ),
+    ] {
+        let e = parse_parcels(fc(&feature).as_bytes(), "t").unwrap_err();
+        let ReadError::Feature { feature: f, .. } = &e else {
+            panic!("{e}")
+        };
+        assert_eq!(f.id.as_deref(), want, "{e}");
+    }
+}
+
+#[test]
 fn json_error_positions_are_file_relative() {
     let text = "{\"type\":\"FeatureCollection\",\n\"features\":[\n{\"type\":\"Feature\",\"properties\":{},\n\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[67,24],[68,true],[68,25],[67,24]]]}}]}";
     let e = err(text);

@@ -353,9 +353,10 @@ fn finding_style(kind: FindingKind) -> FindingStyle {
     match kind {
         FindingKind::Overlap | FindingKind::OutsideSite => FindingStyle::HatchRed,
         FindingKind::Gap => FindingStyle::HatchPurple,
-        FindingKind::InvalidGeometry | FindingKind::DuplicateId | FindingKind::Unzoned => {
-            FindingStyle::ParcelOutline
-        }
+        FindingKind::InvalidGeometry
+        | FindingKind::DuplicateId
+        | FindingKind::Unzoned
+        | FindingKind::ZoneName => FindingStyle::ParcelOutline,
         FindingKind::ZoneArea | FindingKind::NotContiguous => FindingStyle::Marker,
     }
 }
@@ -370,6 +371,7 @@ fn finding_title(kind: FindingKind) -> &'static str {
         FindingKind::Unzoned => "unzoned parcel",
         FindingKind::ZoneArea => "zone area off target",
         FindingKind::NotContiguous => "zone in pieces",
+        FindingKind::ZoneName => "zone name spelt two ways",
     }
 }
 

@@ -93,7 +93,8 @@ fn id_list(ids: &[ParcelId], max: usize) -> String {
 }
 
 /// The report as text: a table of zones, then the findings grouped by kind, largest first.
-/// Areas are in `units`; messages keep their own units (m² and acres).
+/// Areas are in `units`; messages are written by [`validate`](crate::validate::validate) in
+/// [`ValidateOptions::units`](crate::validate::ValidateOptions::units).
 ///
 /// ```
 /// use allot::{AreaUnit, Report};

@@ -9,7 +9,7 @@ use geo::{
 use rayon::prelude::*;
 
 use super::*;
-use crate::geodesy::{M2_PER_ACRE, area_m2};
+use crate::geodesy::{AreaUnit, M2_PER_ACRE, area_m2};
 use crate::geom::bbox::{bbox_of, centred_rect, rect_union};
 use crate::index::ParcelIndex;
 use crate::model::{Parcel, ParcelId};
@@ -189,7 +189,9 @@ impl Boundary {
 
 /// Every gap of more than `min_gap_m2`: land enclosed by the valid parcels (not marked in
 /// `skip`) but covered by none, and, with a `site`, land of the site no parcel covers. Each
-/// gap lists the valid parcels touching it (by an edge or a point), in file order.
+/// gap lists the valid parcels touching it (by an edge or a point), in file order; messages
+/// state areas in `units`. A hole of a single parcel is a gap too: land of the fabric no
+/// parcel covers.
 ///
 /// `index` must be built over `parcels` in order.
 ///
@@ -204,7 +206,8 @@ impl Boundary {
 /// let text = format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, features.join(","));
 /// let set = parse_parcels(text.as_bytes(), "t").unwrap();
 /// let index = allot::ParcelIndex::build(set.parcels.iter().map(|p| &p.geometry));
-/// let gaps = allot::validate::gaps(&set.parcels, &index, &vec![false; 8], None, 1.0);
+/// let units = allot::AreaUnit::Acres;
+/// let gaps = allot::validate::gaps(&set.parcels, &index, &vec![false; 8], None, 1.0, units);
 /// assert_eq!(gaps.len(), 1);
 /// assert_eq!(gaps[0].parcels.len(), 8); // four by an edge, four by a corner
 /// ```
@@ -214,9 +217,10 @@ pub fn gaps(
     skip: &[bool],
     site: Option<&MultiPolygon<f64>>,
     min_gap_m2: f64,
+    units: AreaUnit,
 ) -> Vec<Finding> {
     let table = EdgeTable::build(parcels);
-    gaps_impl(parcels, index, skip, site, min_gap_m2, Some(&table))
+    gaps_impl(parcels, index, skip, site, min_gap_m2, Some(&table), units)
 }
 
 /// [`gaps`] with the parcels' edge table; without one, fully matched parcels are not left out
@@ -228,6 +232,7 @@ pub(crate) fn gaps_impl(
     site: Option<&MultiPolygon<f64>>,
     min_gap_m2: f64,
     table: Option<&EdgeTable>,
+    units: AreaUnit,
 ) -> Vec<Finding> {
     // Only parcels with some boundary not matched edge-for-edge by a neighbour can border a
     // gap; the union of those alone has the same holes, plus holes that are entirely covered
@@ -325,18 +330,24 @@ pub(crate) fn gaps_impl(
                 .collect();
             let message = if *site_land {
                 format!(
-                    "{:.2} m² of the site is covered by no parcel{}",
-                    area,
+                    "{} of the site is covered by no parcel{}",
+                    units.text(area),
                     if around.is_empty() {
                         String::new()
                     } else {
                         format!(" (next to {} parcels)", around.len())
                     }
                 )
+            } else if let [only] = around.as_slice() {
+                // A hole of one parcel is land of the fabric no parcel covers: a gap.
+                format!(
+                    "{} inside {only} (a hole in it) is covered by no parcel",
+                    units.text(area)
+                )
             } else {
                 format!(
-                    "{:.2} m² enclosed by {} parcels is covered by none",
-                    area,
+                    "{} enclosed by {} parcels is covered by none",
+                    units.text(area),
                     around.len()
                 )
             };

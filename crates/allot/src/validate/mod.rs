@@ -1,10 +1,11 @@
 //! Validation: every problem with a parcel fabric or a proposed split, in one pass.
 //!
 //! [`validate`] reports every finding, not the first:
-//! - `invalid_geometry`: a parcel that is not a valid OGC polygon (self-intersection, a hole
-//!   outside its shell, a ring touching itself, overlapping parts of one multipolygon, a
-//!   disconnected interior, …), with the reason worded as PostGIS `ST_IsValidDetail` words it and
-//!   the location of the problem ([`validity_details`]).
+//! - `invalid_geometry`: a parcel that is not a valid OGC polygon as JTS/GEOS judge it
+//!   (self-intersection, a hole outside its shell, a ring touching itself, overlapping parts of
+//!   one multipolygon, an interior cut by rings touching at distinct points — the ring-touch
+//!   graph of `ring_touch.rs`), one finding per problem, with the reason worded as PostGIS
+//!   `ST_IsValidDetail` (GEOS) words it and the location of the problem ([`validity_details`]).
 //! - `overlap`: every pair of parcels whose interiors overlap by more than
 //!   [`ValidateOptions::min_overlap_m2`]. Candidates come from the R-tree; where one
 //!   parcel is a single convex ring, a sound prefilter drops pairs a separating edge proves
@@ -18,8 +19,13 @@
 //! - `duplicate_id`: two or more features with the same id.
 //! - zones (a `zone` property): `unzoned` parcels (only when some parcels have zones),
 //!   `zone_area` (a zone's total is further from its target than the tolerance, including a
-//!   target zone with no parcels) and `not_contiguous` (a zone falls into pieces: parcels
-//!   connect by a shared edge, or by overlapping, never by a corner alone).
+//!   target zone with no parcels), `not_contiguous` (a zone falls into pieces of land: parcels
+//!   connect by a shared edge, or by overlapping, never by a corner alone; the parts of a
+//!   MultiPolygon parcel are pieces of their own unless joined through the zone, see
+//!   `zone_parts.rs`) and `zone_name` (zone spellings that differ only by case or surrounding
+//!   whitespace, `zone_names.rs`).
+//!
+//! Messages state areas in [`ValidateOptions::units`].
 //!
 //! Invalid parcels are reported as `invalid_geometry` and left out of the overlap, gap and
 //! outside-site checks, since their area is ill-defined; a hole where an invalid parcel sits is
@@ -36,10 +42,13 @@ mod ids;
 mod overlaps;
 mod prefilter;
 mod report;
+mod ring_touch;
 mod site;
 #[cfg(test)]
 mod tests;
 mod validity;
+mod zone_names;
+mod zone_parts;
 mod zones;
 
 use crate::geodesy::{M2_PER_ACRE, parcel_areas_m2};
@@ -52,7 +61,8 @@ pub use self::report::{Finding, FindingKind, Report, ValidateOptions, ZoneStats,
 pub use self::site::{SiteError, outside_site, site_boundary};
 pub use self::validity::{InvalidDetail, invalid_geometry, validity_details};
 use self::{
-    edges::*, gaps::*, ids::*, overlaps::*, prefilter::*, report::*, site::*, validity::*, zones::*,
+    edges::*, gaps::*, ids::*, overlaps::*, prefilter::*, report::*, ring_touch::*, site::*,
+    validity::*, zone_parts::*, zones::*,
 };
 use crate::geom::ring::rings;
 use crate::geom::segment::point_segment_distance;
@@ -120,6 +130,7 @@ fn validate_with(set: &ParcelSet, opts: &ValidateOptions, prefilter: bool) -> Re
                 opts.site.as_ref(),
                 opts.min_gap_m2,
                 Some(&table),
+                opts.units,
             )
         },
     );
@@ -127,17 +138,24 @@ fn validate_with(set: &ParcelSet, opts: &ValidateOptions, prefilter: bool) -> Re
         scan.pairs
             .iter()
             .filter(|o| o.area_m2 > opts.min_overlap_m2)
-            .map(|o| overlap_finding(parcels, o)),
+            .map(|o| overlap_finding(parcels, o, opts.units)),
     );
     findings.extend(gap_findings);
     if let Some(site) = &opts.site {
-        findings.extend(outside_site(parcels, &skip, site, opts.min_overlap_m2));
+        findings.extend(outside_site(
+            parcels,
+            &skip,
+            site,
+            opts.min_overlap_m2,
+            opts.units,
+        ));
     }
     findings.extend(duplicate_ids(parcels, &skip));
 
     let (zones, zone_findings) =
         zone_checks(parcels, &areas, &skip, &table, &candidates, &scan, opts);
     findings.extend(zone_findings);
+    findings.extend(zone_names::zone_name_findings(parcels, &skip));
     sort_findings(&mut findings);
     Report {
         parcels: n,

@@ -6,7 +6,7 @@ use geo::{BooleanOps, Intersects, MultiPolygon};
 use rayon::prelude::*;
 
 use super::*;
-use crate::geodesy::{M2_PER_ACRE, area_m2};
+use crate::geodesy::{AreaUnit, M2_PER_ACRE, area_m2};
 use crate::geom::bbox::bbox_of;
 use crate::index::ParcelIndex;
 use crate::model::Parcel;
@@ -155,7 +155,7 @@ pub(crate) fn overlap_scan(
 // Skipped slivers can still matter for zone contiguity (an overlap of any positive size joins
 // two parcels); `zone_checks` settles them with the exact path where they could.
 
-pub(crate) fn overlap_finding(parcels: &[Parcel], o: &OverlapPair) -> Finding {
+pub(crate) fn overlap_finding(parcels: &[Parcel], o: &OverlapPair, units: AreaUnit) -> Finding {
     let (a, b) = (&parcels[o.i], &parcels[o.j]);
     Finding {
         kind: FindingKind::Overlap,
@@ -163,13 +163,14 @@ pub(crate) fn overlap_finding(parcels: &[Parcel], o: &OverlapPair) -> Finding {
         zone: None,
         acres: Some(o.area_m2 / M2_PER_ACRE),
         at: representative(&o.shape),
-        message: format!("{} and {} overlap by {:.2} m²", a.id, b.id, o.area_m2),
+        message: format!("{} and {} overlap by {}", a.id, b.id, units.text(o.area_m2)),
         geometry: Some(o.shape.clone()),
     }
 }
 
 /// Every pair of parcels (neither marked in `skip`) whose interiors overlap by more than
-/// `min_overlap_m2`, with the overlap's shape and geodesic area, in candidate-pair order.
+/// `min_overlap_m2`, with the overlap's shape and geodesic area, in candidate-pair order;
+/// messages state areas in `units`.
 ///
 /// `index` must be built over `parcels` in order. Pairs sharing only an edge or a corner do
 /// not overlap.
@@ -183,13 +184,15 @@ pub(crate) fn overlap_finding(parcels: &[Parcel], o: &OverlapPair) -> Finding {
 /// let set = parse_parcels(text, "t").unwrap();
 /// let index = allot::ParcelIndex::build(set.parcels.iter().map(|p| &p.geometry));
 /// // A and B share an edge: no overlap.
-/// assert!(allot::validate::overlaps(&set.parcels, &index, &[false, false], 0.0).is_empty());
+/// let units = allot::AreaUnit::SquareMetres;
+/// assert!(allot::validate::overlaps(&set.parcels, &index, &[false, false], 0.0, units).is_empty());
 /// ```
 pub fn overlaps(
     parcels: &[Parcel],
     index: &ParcelIndex,
     skip: &[bool],
     min_overlap_m2: f64,
+    units: AreaUnit,
 ) -> Vec<Finding> {
     let candidates = index.candidate_pairs();
     overlap_scan(
@@ -202,6 +205,6 @@ pub fn overlaps(
     .pairs
     .iter()
     .filter(|o| o.area_m2 > min_overlap_m2)
-    .map(|o| overlap_finding(parcels, o))
+    .map(|o| overlap_finding(parcels, o, units))
     .collect()
 }

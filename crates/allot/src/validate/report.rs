@@ -8,7 +8,7 @@ use geo::{Coord, InteriorPoint, MultiPolygon};
 use serde::Serialize;
 
 use super::*;
-use crate::geodesy::polygon_area_m2;
+use crate::geodesy::{AreaUnit, polygon_area_m2};
 use crate::model::{Parcel, ParcelId};
 
 /// The kinds of finding, named as in the JSON report.
@@ -31,11 +31,13 @@ pub enum FindingKind {
     ZoneArea,
     /// A zone falls into more than one piece.
     NotContiguous,
+    /// Zone names that differ only by case or surrounding whitespace.
+    ZoneName,
 }
 
 impl FindingKind {
     /// Every kind, in report order.
-    pub const ALL: [FindingKind; 8] = [
+    pub const ALL: [FindingKind; 9] = [
         FindingKind::InvalidGeometry,
         FindingKind::Overlap,
         FindingKind::Gap,
@@ -44,6 +46,7 @@ impl FindingKind {
         FindingKind::Unzoned,
         FindingKind::ZoneArea,
         FindingKind::NotContiguous,
+        FindingKind::ZoneName,
     ];
 
     /// The snake_case name used in reports.
@@ -57,6 +60,7 @@ impl FindingKind {
             FindingKind::Unzoned => "unzoned",
             FindingKind::ZoneArea => "zone_area",
             FindingKind::NotContiguous => "not_contiguous",
+            FindingKind::ZoneName => "zone_name",
         }
     }
 
@@ -152,6 +156,8 @@ pub struct ValidateOptions {
     /// The site boundary: land of the site no parcel covers is a gap, parcel land outside it
     /// is `outside_site`.
     pub site: Option<MultiPolygon<f64>>,
+    /// The unit areas are stated in within finding messages (the `acres` field stays in acres).
+    pub units: AreaUnit,
 }
 
 impl Default for ValidateOptions {
@@ -162,6 +168,7 @@ impl Default for ValidateOptions {
             min_overlap_m2: 1.0,
             min_gap_m2: 1.0,
             site: None,
+            units: AreaUnit::Acres,
         }
     }
 }

@@ -8,7 +8,7 @@ use geo::{BooleanOps, Coord, CoordinatePosition, Line, MultiPolygon, Orient, Rec
 use rayon::prelude::*;
 
 use super::*;
-use crate::geodesy::{M2_PER_ACRE, area_m2};
+use crate::geodesy::{AreaUnit, M2_PER_ACRE, area_m2};
 use crate::geom::bbox::bbox_of;
 use crate::index::ParcelIndex;
 use crate::model::{Parcel, ParcelSet};
@@ -102,7 +102,7 @@ pub(crate) fn snap_to_inputs(
 }
 
 /// The part of each valid parcel (not marked in `skip`) outside `site`, when more than
-/// `min_m2`, in parcel order.
+/// `min_m2`, in parcel order; messages state areas in `units`.
 ///
 /// ```
 /// use geo::{polygon, MultiPolygon};
@@ -110,7 +110,7 @@ pub(crate) fn snap_to_inputs(
 ///   {"type":"Feature","id":"A","properties":{},"geometry":{"type":"Polygon","coordinates":[[[67,24],[67.02,24],[67.02,24.01],[67,24.01],[67,24]]]}}]}"#;
 /// let set = allot::parse_parcels(text, "t").unwrap();
 /// let site = MultiPolygon(vec![polygon![(x: 67.0, y: 24.0), (x: 67.01, y: 24.0), (x: 67.01, y: 24.01), (x: 67.0, y: 24.01)]]);
-/// let f = allot::validate::outside_site(&set.parcels, &[false], &site, 1.0);
+/// let f = allot::validate::outside_site(&set.parcels, &[false], &site, 1.0, allot::AreaUnit::Acres);
 /// assert_eq!(f.len(), 1);
 /// // Half the parcel: the east 0.01° × 0.01° (pyproj Geod: 1,126,941.73 m²).
 /// assert!((f[0].acres.unwrap() * 4046.8564224 - 1_126_941.73).abs() < 1.0);
@@ -120,6 +120,7 @@ pub fn outside_site(
     skip: &[bool],
     site: &MultiPolygon<f64>,
     min_m2: f64,
+    units: AreaUnit,
 ) -> Vec<Finding> {
     let site = site.orient(Direction::Default);
     let edges: Vec<Line<f64>> = site.0.iter().flat_map(rings).flat_map(segments).collect();
@@ -156,7 +157,7 @@ pub fn outside_site(
                 zone: p.zone.clone(),
                 acres: Some(area / M2_PER_ACRE),
                 at: representative(&shape),
-                message: format!("{:.2} m² of {} lies outside the site", area, p.id),
+                message: format!("{} of {} lies outside the site", units.text(area), p.id),
                 geometry: Some(shape),
             })
         })

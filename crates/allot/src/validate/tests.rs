@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use geo::{BooleanOps, Coord, LineString, MultiPolygon, Polygon, Rect, Validation};
 
-use crate::geodesy::area_m2;
+use crate::geodesy::{AreaUnit, area_m2};
 
 use crate::geom::bbox::bbox_of;
 use crate::model::{Parcel, ParcelId, ParcelSet};
@@ -58,8 +58,16 @@ fn pruned_union_finds_the_same_gaps_as_the_full_union() {
         ]);
         for site in [None, Some(&site)] {
             let table = EdgeTable::build(parcels);
-            let mut fast = gaps_impl(parcels, &index, &skip, site, 1.0, Some(&table));
-            let mut full = gaps_impl(parcels, &index, &skip, site, 1.0, None);
+            let mut fast = gaps_impl(
+                parcels,
+                &index,
+                &skip,
+                site,
+                1.0,
+                Some(&table),
+                AreaUnit::Acres,
+            );
+            let mut full = gaps_impl(parcels, &index, &skip, site, 1.0, None, AreaUnit::Acres);
             fast.sort_by(|a, b| a.parcels.cmp(&b.parcels));
             full.sort_by(|a, b| a.parcels.cmp(&b.parcels));
             assert!(!full.is_empty());
@@ -171,7 +179,7 @@ fn spike_and_too_few_points() {
         vec![],
     ));
     let d = validity_details(&flat);
-    assert_eq!(d[0].reason, "Too few points", "{d:?}");
+    assert_eq!(d[0].reason, "Too few points in geometry component", "{d:?}");
 }
 
 #[test]

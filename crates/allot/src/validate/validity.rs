@@ -1,6 +1,5 @@
 //! `invalid_geometry`: why a parcel is not a valid polygon, worded as PostGIS words it, and where.
 
-use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use geo::algorithm::validation::{InvalidMultiPolygon, InvalidPolygon, RingRole};
@@ -11,15 +10,15 @@ use rayon::prelude::*;
 
 use super::*;
 use crate::geom::bbox::bbox_of;
-use crate::graph::union_find::Dsu;
 use crate::model::Parcel;
 
 /// Why a geometry is invalid, and where: one problem of [`validity_details`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct InvalidDetail {
-    /// The reason as PostGIS `ST_IsValidDetail` words it: `Self-intersection`,
-    /// `Ring Self-intersection`, `Hole lies outside shell`, `Nested holes`, `Nested shells`,
-    /// `Too few points`, `Interior is disconnected`, `Invalid Coordinate`.
+    /// The reason as PostGIS `ST_IsValidDetail` (GEOS) words it: `Self-intersection`,
+    /// `Ring Self-intersection`, `Hole lies outside shell`, `Holes are nested`,
+    /// `Nested shells`, `Too few points in geometry component`, `Interior is disconnected`,
+    /// `Invalid Coordinate`.
     pub reason: &'static str,
     /// Which ring or part, e.g. `shell`, `hole 1`, `polygon 2 shell`, `polygons 1 and 2`.
     pub ring: String,
@@ -52,24 +51,34 @@ pub fn validity_details(g: &MultiPolygon<f64>) -> Vec<InvalidDetail> {
             out.push(d);
         }
     }
+    // A spike is one problem of its ring: it replaces geo's self-intersection of that ring.
+    let spikes: Vec<(usize, RingRole, &'static str, Coord<f64>)> =
+        g.0.iter()
+            .enumerate()
+            .flat_map(|(k, p)| {
+                rings(p).enumerate().filter_map(move |(r, ring)| {
+                    let (reason, at) = spike_detail(ring, r == 0)?;
+                    Some((k, role_of(r), reason, at))
+                })
+            })
+            .collect();
     for e in g.validation_errors() {
+        if skip_error(g, &spikes, &e) {
+            continue;
+        }
         if let Some(d) = locate(g, multi, &e) {
             push(&mut out, d);
         }
     }
-    for (k, p) in g.0.iter().enumerate() {
-        for (r, ring) in rings(p).enumerate() {
-            if let Some(at) = spike(ring) {
-                push(
-                    &mut out,
-                    InvalidDetail {
-                        reason: "Self-intersection",
-                        ring: ring_label(multi, k, role_of(r)),
-                        at,
-                    },
-                );
-            }
-        }
+    for &(k, role, reason, at) in &spikes {
+        push(
+            &mut out,
+            InvalidDetail {
+                reason,
+                ring: ring_label(multi, k, role),
+                at,
+            },
+        );
     }
     if out.is_empty() {
         for (k, p) in g.0.iter().enumerate() {
@@ -140,7 +149,7 @@ pub(crate) fn segments(ring: &LineString<f64>) -> Vec<Line<f64>> {
         .collect()
 }
 
-fn boxes_meet(a: &Line<f64>, b: &Line<f64>) -> bool {
+pub(crate) fn boxes_meet(a: &Line<f64>, b: &Line<f64>) -> bool {
     a.start.x.max(a.end.x) >= b.start.x.min(b.end.x)
         && b.start.x.max(b.end.x) >= a.start.x.min(a.end.x)
         && a.start.y.max(a.end.y) >= b.start.y.min(b.end.y)
@@ -222,8 +231,87 @@ fn spike(ring: &LineString<f64>) -> Option<Coord<f64>> {
     })
 }
 
+/// How GEOS words a spike at `tip` (see [`spike`]): a shell's spike pointing out of the
+/// polygon is a `Self-intersection` at its tip; a spike into the interior, or any spike of a
+/// hole, makes the ring touch itself at the spike's base (`Ring Self-intersection` there). A
+/// ring that is nothing but a spike (no area) is a `Self-intersection` at its tip.
+fn spike_detail(ring: &LineString<f64>, shell: bool) -> Option<(&'static str, Coord<f64>)> {
+    let tip = spike(ring)?;
+    let mut pts: Vec<Coord<f64>> = Vec::with_capacity(ring.0.len());
+    for &c in &ring.0 {
+        if pts.last() != Some(&c) {
+            pts.push(c);
+        }
+    }
+    if pts.len() > 1 && pts.first() == pts.last() {
+        pts.pop();
+    }
+    let n = pts.len();
+    let k = pts.iter().position(|&c| c == tip)?;
+    let base = pts[(k + n - 1) % n];
+    // The ring without the spike: drop the tip and the repeated base after it.
+    let mut closed: Vec<Coord<f64>> = (0..n)
+        .filter(|&i| i != k && i != (k + 1) % n)
+        .map(|i| pts[i])
+        .collect();
+    if let Some(&first) = closed.first() {
+        closed.push(first);
+    }
+    let area: f64 = closed
+        .windows(2)
+        .map(|w| w[0].x * w[1].y - w[1].x * w[0].y)
+        .sum();
+    if closed.len() < 4 || area == 0.0 {
+        return Some(("Self-intersection", tip));
+    }
+    if shell && inside(&LineString(closed), tip) == CoordPos::Outside {
+        Some(("Self-intersection", tip))
+    } else {
+        Some(("Ring Self-intersection", base))
+    }
+}
+
+/// Errors of geo's `Validation` that would repeat a problem already reported: the
+/// self-intersection of a ring with a spike (reported by [`spike_detail`]), and the overlap or
+/// nesting of a part with no area (its own self-intersection is the problem, as in GEOS).
+fn skip_error(
+    g: &MultiPolygon<f64>,
+    spikes: &[(usize, RingRole, &'static str, Coord<f64>)],
+    e: &InvalidMultiPolygon,
+) -> bool {
+    let flat = |k: usize| {
+        g.0.get(k).is_some_and(|p| {
+            p.exterior()
+                .0
+                .windows(2)
+                .map(|w| w[0].x * w[1].y - w[1].x * w[0].y)
+                .sum::<f64>()
+                == 0.0
+        })
+    };
+    match e {
+        InvalidMultiPolygon::InvalidPolygon(k, InvalidPolygon::SelfIntersection(role)) => spikes
+            .iter()
+            .any(|&(part, r, _, _)| part == k.0 && r == *role),
+        InvalidMultiPolygon::ElementsOverlaps(i, j)
+        | InvalidMultiPolygon::ElementsTouchOnALine(i, j) => flat(i.0) || flat(j.0),
+        _ => false,
+    }
+}
+
 pub(crate) fn inside(ring: &LineString<f64>, c: Coord<f64>) -> CoordPos {
     Polygon::new(ring.clone(), vec![]).coordinate_position(&c)
+}
+
+/// Whether one of two rings lies within the other (every vertex of one inside or on the
+/// other), for rings whose boundaries do not cross.
+fn nested(a: &LineString<f64>, b: &LineString<f64>) -> bool {
+    let within = |r: &LineString<f64>, o: &LineString<f64>| {
+        let poly = Polygon::new(o.clone(), vec![]);
+        r.0.iter()
+            .all(|c| poly.coordinate_position(c) != CoordPos::Outside)
+    };
+    within(a, b) || within(b, a)
 }
 
 /// First vertex of `ring` that is not inside `shell` (else its first vertex).
@@ -276,6 +364,22 @@ fn locate(g: &MultiPolygon<f64>, multi: bool, e: &InvalidMultiPolygon) -> Option
                         at,
                     }
                 }
+                None if !nested(p.exterior(), q.exterior()) => {
+                    // The interiors overlap though the boundaries only touch at points.
+                    let at = match first_contact(
+                        &segments(p.exterior()),
+                        &segments(q.exterior()),
+                        false,
+                    ) {
+                        Some(Contact::Cross(at) | Contact::Along(at) | Contact::Touch(at)) => at,
+                        None => first_coord(q.exterior()),
+                    };
+                    InvalidDetail {
+                        reason: "Self-intersection",
+                        ring: label,
+                        at,
+                    }
+                }
                 None => {
                     // One shell inside the other without their boundaries crossing.
                     let inner_q = inside(p.exterior(), first_coord(q.exterior()));
@@ -307,9 +411,11 @@ fn locate_in_polygon(
         at,
     };
     match e {
-        InvalidPolygon::TooFewPointsInRing(role) => {
-            detail("Too few points", *role, first_coord(ring_of(p, *role)))
-        }
+        InvalidPolygon::TooFewPointsInRing(role) => detail(
+            "Too few points in geometry component",
+            *role,
+            first_coord(ring_of(p, *role)),
+        ),
         InvalidPolygon::SelfIntersection(role) => {
             let ring = ring_of(p, *role);
             let segs = segments(ring);
@@ -352,66 +458,21 @@ fn locate_in_polygon(
                     detail("Self-intersection", *b, at)
                 }
                 _ => {
-                    // Nested holes: the inner one's first vertex inside the other.
+                    // Holes are nested: the inner one's first vertex inside the other.
                     let b_in_a = inside(ra, first_coord(rb)) != CoordPos::Outside;
                     let (inner, outer, role) = if b_in_a { (rb, ra, *b) } else { (ra, rb, *a) };
-                    detail("Nested holes", role, first_vertex_inside(inner, outer))
+                    detail("Holes are nested", role, first_vertex_inside(inner, outer))
                 }
             }
         }
     }
-}
-
-/// Where a polygon's interior is cut in two by rings touching at points (the graph of rings
-/// and their touching points has a cycle), if it is.
-fn disconnected_interior(p: &Polygon<f64>) -> Option<Coord<f64>> {
-    if p.interiors().is_empty() {
-        return None;
-    }
-    let segs: Vec<Vec<Line<f64>>> = rings(p).map(segments).collect();
-    let boxes: Vec<Rect<f64>> = rings(p).map(ring_box).collect();
-    let r = segs.len();
-    // Nodes: rings 0..r, then touch points.
-    let mut parent = Dsu::new(r);
-    let mut points: BTreeMap<(u64, u64), usize> = BTreeMap::new();
-    for a in 0..r {
-        for b in a + 1..r {
-            if !rects_meet(&boxes[a], &boxes[b]) {
-                continue;
-            }
-            let mut touches: Vec<Coord<f64>> = Vec::new();
-            for s in &segs[a] {
-                for t in &segs[b] {
-                    if !boxes_meet(s, t) {
-                        continue;
-                    }
-                    if let Some(LineIntersection::SinglePoint { intersection, .. }) =
-                        line_intersection(*s, *t)
-                        && !touches.contains(&intersection)
-                    {
-                        touches.push(intersection);
-                    }
-                }
-            }
-            for c in touches {
-                let key = (c.x.to_bits(), c.y.to_bits());
-                let node = *points.entry(key).or_insert_with(|| parent.push());
-                for ring in [a, b] {
-                    if !parent.union(ring, node) {
-                        return Some(c);
-                    }
-                }
-            }
-        }
-    }
-    None
 }
 
 pub(crate) fn ring_box(r: &LineString<f64>) -> Rect<f64> {
     bbox_of(&MultiPolygon(vec![Polygon::new(r.clone(), vec![])]))
 }
 
-fn rects_meet(a: &Rect<f64>, b: &Rect<f64>) -> bool {
+pub(crate) fn rects_meet(a: &Rect<f64>, b: &Rect<f64>) -> bool {
     a.min().x <= b.max().x
         && b.min().x <= a.max().x
         && a.min().y <= b.max().y

@@ -6,7 +6,7 @@ use geo::MultiPolygon;
 use rayon::prelude::*;
 
 use super::*;
-use crate::geodesy::M2_PER_ACRE;
+use crate::geodesy::{AreaUnit, M2_PER_ACRE};
 use crate::geom::bbox::bbox_of;
 use crate::model::Parcel;
 
@@ -102,7 +102,8 @@ pub(crate) fn zone_pieces(
 }
 
 /// The pieces of zone `m` (ascending positions) given each parcel's piece root: each piece
-/// ascending, pieces in the order of their smallest member.
+/// ascending, pieces in the order of their smallest member (the reference for tests).
+#[cfg(test)]
 pub(crate) fn pieces(m: &[usize], roots: &[u32]) -> Vec<Vec<usize>> {
     let mut slot: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
     let mut out: Vec<Vec<usize>> = Vec::new();
@@ -114,6 +115,97 @@ pub(crate) fn pieces(m: &[usize], roots: &[u32]) -> Vec<Vec<usize>> {
         out[k].push(i);
     }
     out
+}
+
+/// The zones without their multi-part parcels (for [`zone_pieces`]), and for each zone the
+/// candidate pairs of its parcels that involve a multi-part parcel (for [`physical_pieces`]).
+#[allow(clippy::type_complexity)]
+fn multi_part_split<'a>(
+    parcels: &[Parcel],
+    members: &BTreeMap<&'a str, Vec<usize>>,
+    candidates: &[(usize, usize)],
+) -> (
+    BTreeMap<&'a str, Vec<usize>>,
+    BTreeMap<&'a str, Vec<(usize, usize)>>,
+) {
+    let multi = |i: usize| parcels[i].geometry.0.len() > 1;
+    let mut near: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
+    if !members.values().flatten().any(|&i| multi(i)) {
+        return (members.clone(), near);
+    }
+    let single = members
+        .iter()
+        .map(|(z, m)| (*z, m.iter().copied().filter(|&i| !multi(i)).collect()))
+        .collect();
+    for &(i, j) in candidates {
+        if (multi(i) || multi(j))
+            && parcels[i].zone.is_some()
+            && parcels[i].zone == parcels[j].zone
+            && let Some((z, _)) = members.get_key_value(parcels[i].zone.as_deref().unwrap_or(""))
+        {
+            near.entry(*z).or_default().push((i, j));
+        }
+    }
+    (single, near)
+}
+
+/// The `not_contiguous` finding of zone `z` in `pieces` (largest first): it names the
+/// parcels of every piece but the largest, and each piece's area in `units`.
+fn not_contiguous(
+    parcels: &[Parcel],
+    skip: &[bool],
+    z: &str,
+    pieces: &[Piece],
+    units: AreaUnit,
+) -> Finding {
+    const SHOWN: usize = 5;
+    let names = |p: &Piece| {
+        let ids: Vec<usize> = p.parcels();
+        let mut s = ids
+            .iter()
+            .take(SHOWN)
+            .map(|&i| parcels[i].id.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        if ids.len() > SHOWN {
+            s.push_str(&format!(" and {} more", ids.len() - SHOWN));
+        }
+        s
+    };
+    let mut detached: Vec<usize> = pieces[1..].iter().flat_map(Piece::parcels).collect();
+    detached.sort_unstable();
+    detached.dedup();
+    let (i, k) = pieces[pieces.len() - 1].parts[0];
+    let at = if parcels[i].geometry.0.len() > 1 {
+        representative(&MultiPolygon(vec![parcels[i].geometry.0[k].clone()]))
+    } else {
+        parcel_point(&parcels[i], !skip[i])
+    };
+    let largest = &pieces[0];
+    Finding {
+        kind: FindingKind::NotContiguous,
+        parcels: detached.iter().map(|&i| parcels[i].id.clone()).collect(),
+        zone: Some(z.to_string()),
+        acres: Some(pieces[1..].iter().map(|p| p.area_m2).sum::<f64>() / M2_PER_ACRE),
+        at,
+        message: format!(
+            "zone {z} falls into {} pieces: the largest has {} ({} parcel{}); apart from it: {}",
+            pieces.len(),
+            units.text(largest.area_m2),
+            largest.parcels().len(),
+            if largest.parcels().len() == 1 {
+                ""
+            } else {
+                "s"
+            },
+            pieces[1..]
+                .iter()
+                .map(|p| format!("{} ({})", units.text(p.area_m2), names(p)))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        geometry: None,
+    }
 }
 
 pub(crate) fn zone_checks(
@@ -155,7 +247,8 @@ pub(crate) fn zone_checks(
     if members.is_empty() {
         return (BTreeMap::new(), findings);
     }
-    let pieces_of = zoned.then(|| zone_pieces(parcels, &members, table, candidates, scan));
+    let (single, near) = multi_part_split(parcels, &members, candidates);
+    let pieces_of = zoned.then(|| zone_pieces(parcels, &single, table, candidates, scan));
     let fabric_centre = {
         let all = bbox_of(&MultiPolygon(
             parcels
@@ -166,12 +259,15 @@ pub(crate) fn zone_checks(
         let c = all.center();
         [c.x, c.y]
     };
+    let u = |acres: f64| opts.units.text(acres * M2_PER_ACRE);
     let mut zones = BTreeMap::new();
     for (z, m) in &members {
         // `+ 0.0`: an empty sum is -0.0.
         let acres: f64 = m.iter().map(|&i| areas[i]).sum::<f64>() / M2_PER_ACRE + 0.0;
         let pieces = match &pieces_of {
-            Some(roots) if !m.is_empty() => pieces(m, roots),
+            Some(roots) if !m.is_empty() => {
+                physical_pieces(parcels, m, roots, near.get(z).map_or(&[], |v| v), areas)
+            }
             _ => Vec::new(),
         };
         let target = targets.get(z).copied();
@@ -189,41 +285,20 @@ pub(crate) fn zone_checks(
                     acres: Some(dev.abs()),
                     at: largest.map_or(fabric_centre, |i| parcel_point(&parcels[i], !skip[i])),
                     message: format!(
-                        "zone {z} has {acres:.6} acres in {} parcels, {} than its target of {t} acres by {:.6} acres (tolerance {})",
+                        "zone {z} has {} in {} parcels, {} than its target of {} by {} (tolerance {})",
+                        u(acres),
                         m.len(),
                         if dev > 0.0 { "more" } else { "less" },
-                        dev.abs(),
-                        opts.tolerance_acres
+                        u(t),
+                        u(dev.abs()),
+                        u(opts.tolerance_acres)
                     ),
                     geometry: None,
                 });
             }
         }
         if pieces.len() > 1 {
-            let mut piece_areas: Vec<(f64, &Vec<usize>)> = pieces
-                .iter()
-                .map(|p| (p.iter().map(|&i| areas[i]).sum::<f64>() / M2_PER_ACRE, p))
-                .collect();
-            piece_areas.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-            let detached: f64 = piece_areas[1..].iter().map(|p| p.0).sum();
-            let smallest = piece_areas.last().map(|p| p.1[0]).unwrap_or(m[0]);
-            findings.push(Finding {
-                kind: FindingKind::NotContiguous,
-                parcels: m.iter().map(|&i| parcels[i].id.clone()).collect(),
-                zone: Some(z.to_string()),
-                acres: Some(detached),
-                at: parcel_point(&parcels[smallest], !skip[smallest]),
-                message: format!(
-                    "zone {z} falls into {} pieces of {} acres",
-                    pieces.len(),
-                    piece_areas
-                        .iter()
-                        .map(|p| format!("{:.6}", p.0))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                geometry: None,
-            });
+            findings.push(not_contiguous(parcels, skip, z, &pieces, opts.units));
         }
         zones.insert(
             z.to_string(),

@@ -2,11 +2,69 @@
 //!
 //! Every file allot writes goes through [`write_atomic`]: the bytes go to a temporary file in
 //! the destination's folder, which is renamed over the destination only once complete, so an
-//! error or an interrupt never leaves a partial file. [`check_not_input`] refuses an output path
-//! that names one of the inputs.
+//! error never leaves a partial file; temporaries in flight are listed so that an interrupt
+//! handler can remove them ([`remove_temporaries`]). Missing folders on the way are created.
+//! The path `-` means standard output. [`resolve_output`] turns a folder into a file named
+//! after the input; [`check_outputs`] refuses an output path that names one of the inputs or
+//! the same file as another output.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Temporary files being written now (removed by [`remove_temporaries`] on an interrupt).
+static TEMPORARIES: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn temporaries() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    TEMPORARIES.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Removes every temporary file an unfinished [`write_atomic_with`] holds: for a SIGINT or
+/// SIGTERM handler, which then exits, so no `.NAME.allot-tmp-PID` file is left behind.
+pub fn remove_temporaries() {
+    for tmp in temporaries().drain(..) {
+        let _ = std::fs::remove_file(tmp);
+    }
+}
+
+/// Where an output goes given as `path`: `-` (standard output) as it is; a folder (an existing
+/// one, or a path ending in `/`) becomes `<folder>/<input stem>.<ext>`; any other path as it
+/// is. A folder with no input file to name the output after (standard input, or no input)
+/// is refused.
+///
+/// ```
+/// use std::path::Path;
+/// use allot::write::resolve_output;
+/// let input = Some(Path::new("data/site.geojson"));
+/// assert_eq!(resolve_output(Path::new("out/"), input, "svg").unwrap(), Path::new("out/site.svg"));
+/// assert_eq!(resolve_output(Path::new("-"), input, "svg").unwrap(), Path::new("-"));
+/// assert_eq!(resolve_output(Path::new("m.svg"), input, "svg").unwrap(), Path::new("m.svg"));
+/// assert!(resolve_output(Path::new("out/"), Some(Path::new("-")), "svg").is_err());
+/// ```
+pub fn resolve_output(
+    path: &Path,
+    input: Option<&Path>,
+    ext: &str,
+) -> Result<PathBuf, OutputError> {
+    if path.as_os_str() == "-" {
+        return Ok(path.to_path_buf());
+    }
+    let text = path.as_os_str().to_string_lossy();
+    let folder = text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR) || path.is_dir();
+    if !folder {
+        return Ok(path.to_path_buf());
+    }
+    let stem = input
+        .filter(|i| i.as_os_str() != "-")
+        .and_then(Path::file_stem)
+        .ok_or_else(|| OutputError::FolderWithoutName {
+            path: path.display().to_string(),
+        })?;
+    let mut name = stem.to_os_string();
+    name.push(".");
+    name.push(ext);
+    Ok(path.join(name))
+}
 
 /// Why an output could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +82,14 @@ pub enum OutputError {
         first: String,
         /// The later output naming the same file.
         second: String,
+    },
+    /// A folder was given as an output, but there is no input file to name the output after.
+    #[error(
+        "{path} is a folder, and there is no input file name to name the output after; give a file name"
+    )]
+    FolderWithoutName {
+        /// The folder.
+        path: String,
     },
     /// Creating, writing or renaming failed.
     #[error("{path}: cannot write: {error}")]
@@ -107,13 +173,15 @@ pub fn check_outputs(outputs: &[&Path], inputs: &[&Path]) -> Result<(), OutputEr
     Ok(())
 }
 
-/// Writes `bytes` to `path` atomically, creating the parent folder if needed.
+/// Writes `bytes` to `path` atomically, creating the parent folder if needed (`-`: standard
+/// output).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     write_atomic_with(path, |w| w.write_all(bytes))
 }
 
 /// Streams into `path` atomically: `fill` writes to a buffered temporary file in the same
-/// folder, which replaces `path` only when `fill` and the flush succeed.
+/// folder, which replaces `path` only when `fill` and the flush succeed. `-` streams to
+/// standard output instead.
 ///
 /// ```
 /// use std::io::Write;
@@ -129,6 +197,10 @@ where
         path: path.display().to_string(),
         error,
     };
+    if path.as_os_str() == "-" {
+        let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+        return fill(&mut w).and_then(|()| w.flush()).map_err(io);
+    }
     let parent: PathBuf = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -142,6 +214,7 @@ where
         file_name.to_string_lossy(),
         std::process::id()
     ));
+    temporaries().push(tmp.clone());
     let result = (|| {
         let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
         fill(&mut w)?;
@@ -149,11 +222,11 @@ where
         f.sync_all()?;
         std::fs::rename(&tmp, path)
     })();
-    if let Err(e) = result {
+    if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
-        return Err(io(e));
     }
-    Ok(())
+    temporaries().retain(|t| *t != tmp);
+    result.map_err(io)
 }
 
 #[cfg(test)]
