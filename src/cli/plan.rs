@@ -57,6 +57,19 @@ pub struct Args {
     /// Also write the area schedule as CSV.
     #[arg(long, value_name = "SCHEDULE.csv")]
     pub schedule: Option<PathBuf>,
+    /// Solve each zone exactly (MILP, HiGHS) from the search's zone: report it optimal or
+    /// within X% of a lower bound, and use the exact zone when it is shorter. Needs a build
+    /// with `--features exact`.
+    #[arg(long)]
+    pub prove: bool,
+    /// With --prove: stop the exact solves after this many seconds in all (not repeatable:
+    /// where it stops depends on the machine).
+    #[arg(long, value_name = "S", value_parser = parse_non_negative, requires = "prove")]
+    pub time_limit: Option<f64>,
+    /// With --prove: at most this many branch-and-bound nodes per solve (repeatable: same
+    /// input and limit, same output).
+    #[arg(long, value_name = "N", requires = "prove")]
+    pub node_limit: Option<u64>,
 }
 
 impl Access {
@@ -91,6 +104,11 @@ impl Args {
             exclude_uses,
             require_access: self.require_access.map(|a| a.name().to_string()),
             seed: self.seed,
+            prove: self.prove.then(|| allot::plan::proof::ProveOptions {
+                time_limit_s: self.time_limit,
+                node_limit: self.node_limit,
+                ..Default::default()
+            }),
         }
     }
 }
@@ -135,7 +153,13 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     let mut outputs: Vec<(&std::path::Path, Vec<u8>)> = Vec::new();
     let features = allot::plan::output_features(&set, &plan)
         .map_err(|e| anyhow::anyhow!("{}: {e}; the plan was not written", set.source))?;
-    let geojson = allot::write::write_feature_collection(&features, &set.members);
+    let members = if opts.prove.is_some() {
+        allot::plan::proof::members_with_proofs(&set.members, &plan.proofs)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", set.source))?
+    } else {
+        set.members.clone()
+    };
+    let geojson = allot::write::write_feature_collection(&features, &members);
     outputs.push((plan_path.as_path(), geojson.clone().into_bytes()));
     if let (Some(path), Some(format)) = (&map_path, map_format) {
         // Drawn from the plan's GeoJSON text, parsed back in memory (no file): the reader is the
