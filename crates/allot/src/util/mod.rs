@@ -1,12 +1,12 @@
 //! Small helpers with no domain knowledge: the seeded random stream ([`Rng`]), bit mixing,
-//! number formatting ([`grouped`]) and edit distance between names ([`edit_distance`],
-//! [`closest`]).
+//! number formatting ([`grouped`]) and the closest of a list of names ([`closest`], by edit
+//! distance).
 
-mod format;
 pub(crate) mod mix;
+mod number;
 mod rng;
 mod text;
 
-pub use self::format::grouped;
+pub use self::number::grouped;
 pub use self::rng::Rng;
 pub use self::text::closest;

@@ -1,4 +1,4 @@
-//! Number formatting shared by every layer that prints: fixed decimals with thousands separators.
+//! Number formatting shared by every report and the unit formatter: thousands separators.
 
 /// Formats a number with a fixed number of decimals and thousands separators (`12,345.67`).
 ///
