@@ -40,6 +40,10 @@ pub struct Opts {
     /// CSV column holding WKT geometry (default: `WKT`, else `geometry`).
     #[arg(long, global = true, value_name = "NAME")]
     pub wkt_column: Option<String>,
+    /// CRS of the parcel and findings outputs (`EPSG:32642`, …). Default: the input's CRS for
+    /// .gpkg, .shp, .shp.zip and .fgb outputs, WGS84 for .geojson and .kml (KML is always WGS84).
+    #[arg(long, global = true, value_name = "EPSG:N")]
+    pub out_crs: Option<String>,
 }
 
 /// The subcommands.
@@ -246,6 +250,31 @@ pub fn check_outputs(outputs: &[&std::path::Path], inputs: &[&std::path::Path]) 
     Ok(allot::write::check_outputs(outputs, inputs)?)
 }
 
+/// `--out-crs`, set once by [`run`].
+static OUT_CRS: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+
+/// The format an output of parcels or findings is written in, by its extension (an unknown
+/// one is a usage error before any work).
+pub fn out_format(path: &std::path::Path) -> Result<allot::write::OutFormat> {
+    Ok(allot::write::OutFormat::from_path(path)?)
+}
+
+/// The CRS an output of `format` is written in (`--out-crs`, else the input's, see
+/// [`allot::write::output_crs`]).
+pub fn out_crs(
+    path: &std::path::Path,
+    format: allot::write::OutFormat,
+    input: Option<u32>,
+) -> Result<allot::crs::Crs> {
+    let requested = OUT_CRS.get().cloned().flatten();
+    Ok(allot::write::output_crs(
+        path,
+        format,
+        requested.as_deref(),
+        input,
+    )?)
+}
+
 /// Runs the parsed command line.
 pub fn run(opts: Opts) -> Result<Outcome> {
     let _ = SOURCE.set(allot::read::SourceOptions {
@@ -253,6 +282,7 @@ pub fn run(opts: Opts) -> Result<Outcome> {
         layer: opts.layer.clone(),
         wkt_column: opts.wkt_column.clone(),
     });
+    let _ = OUT_CRS.set(opts.out_crs.clone());
     match opts.command {
         Command::Summary(a) => summary::run(a, opts.quiet),
         Command::Validate(a) => validate::run(a, opts.quiet),

@@ -22,8 +22,13 @@ pub enum Access {
 pub struct Args {
     /// The site's parcels as a GeoJSON FeatureCollection (`-` reads stdin).
     pub file: PathBuf,
-    /// Where to write the plan (GeoJSON: every parcel with its `zone`).
-    #[arg(short = 'o', long = "output", value_name = "PLAN.geojson")]
+    /// Where to write the plan: every parcel with its `zone`, as GeoJSON, GeoPackage,
+    /// Shapefile (.shp or .shp.zip), KML or FlatGeobuf by the extension.
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "PLAN.geojson|gpkg|shp|shp.zip|kml|fgb"
+    )]
     pub output: PathBuf,
     /// A zone and its target area in acres, in priority order (repeatable). Default:
     /// `sindh_mill=700` and `industrial_park=3200`. Land left over is zone `retained`.
@@ -116,6 +121,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         .collect();
     // Refuse before doing the work.
     super::check_outputs(&all_outputs, &inputs)?;
+    let plan_format = super::out_format(&plan_path)?;
     let map_format = match &map_path {
         Some(path) => Some(allot::render::format::MapFormat::from_path(path)?),
         None => None,
@@ -123,6 +129,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     allot::plan::check_input_file(&args.file)?;
     let set = read(&args.file)?;
     allot::plan::check_parcel_count(&set)?;
+    let plan_crs = super::out_crs(&plan_path, plan_format, set.crs)?;
     let opts = args.options();
     let plan = match allot::plan(&set, &opts) {
         Ok(plan) => plan,
@@ -136,24 +143,44 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     let features = allot::plan::output_features(&set, &plan)
         .map_err(|e| anyhow::anyhow!("{}: {e}; the plan was not written", set.source))?;
     let geojson = allot::write::write_feature_collection(&features, &set.members);
-    outputs.push((plan_path.as_path(), geojson.clone().into_bytes()));
-    if let (Some(path), Some(format)) = (&map_path, map_format) {
-        // Drawn from the plan's GeoJSON text, parsed back in memory (no file): the reader is the
-        // one place that turns a feature into a `Parcel` (ids, zone, land use and access from
-        // its properties), so the map shows exactly what the written file holds; drawing from
-        // `plan` directly would need a second feature-to-parcel conversion.
-        let planned = allot::parse_parcels(geojson.as_bytes(), &set.source)?;
+    // Drawn and styled from the plan's GeoJSON text, parsed back in memory (no file): the
+    // reader is the one place that turns a feature into a `Parcel` (ids, zone, land use and
+    // access from its properties), so the map shows exactly what the written file holds;
+    // drawing from `plan` directly would need a second feature-to-parcel conversion.
+    let planned = if map_path.is_some() || plan_format == allot::write::OutFormat::Kml {
+        Some(allot::parse_parcels(geojson.as_bytes(), &set.source)?)
+    } else {
+        None
+    };
+    if let (Some(path), Some(format), Some(planned)) = (&map_path, map_format, &planned) {
         let map_opts = allot::render::MapOptions {
             targets: opts.zones.clone(),
             ..Default::default()
         };
-        let map = allot::render::format::render_map(&planned, &[], &map_opts, format)?;
+        let map = allot::render::format::render_map(planned, &[], &map_opts, format)?;
         outputs.push((path.as_path(), map));
     }
     let schedule = allot::report::Schedule::new(&plan);
     if let Some(path) = &schedule_path {
         outputs.push((path.as_path(), schedule.to_csv().into_bytes()));
     }
+    let fills = planned
+        .as_ref()
+        .map(|p| allot::render::palette::zone_fills(p, &opts.zones))
+        .unwrap_or_default();
+    let write_opts = allot::write::WriteOptions {
+        crs: &plan_crs,
+        fills: &fills,
+        inputs: &inputs,
+        title: &set.source,
+    };
+    allot::write::write_parcels(
+        &plan_path,
+        plan_format,
+        &features,
+        &set.members,
+        &write_opts,
+    )?;
     for (path, bytes) in &outputs {
         write_output(path, &inputs, bytes)?;
     }

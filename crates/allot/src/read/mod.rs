@@ -131,7 +131,10 @@ pub fn read_parcels_from(
         let format = sniff_path(path)?;
         if format != Format::GeoJson {
             let converted = formats::read(path, format, source)?;
-            return parse_parcels_from(converted.geojson.as_bytes(), &converted.name, opts, None);
+            let mut set =
+                parse_parcels_from(converted.geojson.as_bytes(), &converted.name, opts, None)?;
+            set.crs = converted.crs;
+            return Ok(set);
         }
     }
     let (name, bytes) = if path.as_os_str() == "-" {
@@ -288,7 +291,9 @@ pub fn parse_parcels_from(
         if !target.is_wgs84() || top.crs.is_some() {
             let text = geojson_crs::reproject(text, &target)
                 .map_err(|e| crs_err(format!("{target}: {e}")))?;
-            return parse_parcels_from(text.as_bytes(), name, opts, None);
+            let mut set = parse_parcels_from(text.as_bytes(), name, opts, None)?;
+            set.crs = (!target.is_wgs84()).then_some(target.code());
+            return Ok(set);
         }
     }
     let Some(features) = top.features else {
@@ -315,6 +320,7 @@ pub fn parse_parcels_from(
         source: name.to_string(),
         parcels,
         members: top.members,
+        crs: None,
     })
 }
 

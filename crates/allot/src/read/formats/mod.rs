@@ -30,6 +30,9 @@ use geo::Coord;
 use serde_json::{Map, Value};
 
 pub use collection::to_geojson;
+/// The WKB reader, for the writers' round-trip tests.
+#[cfg(test)]
+pub(crate) use wkb::parse as wkb_parse;
 
 use super::sniff::Format;
 use crate::crs::{Crs, CrsError};
@@ -167,6 +170,8 @@ pub struct Converted {
     pub name: String,
     /// A GeoJSON FeatureCollection in WGS84 longitude/latitude.
     pub geojson: String,
+    /// The EPSG code of the CRS the file's coordinates were in (`None`: WGS84).
+    pub crs: Option<u32>,
 }
 
 /// Reads a non-GeoJSON file of format `format` and converts it (see the module docs).
@@ -225,7 +230,8 @@ fn convert(layer: SourceLayer, file: &str, opts: &SourceOptions) -> Result<Conve
         Some(l) => format!("{file}, layer {l:?}"),
         None => file.to_string(),
     };
-    Ok(Converted { name, geojson })
+    let crs = (!crs.is_wgs84()).then_some(crs.code());
+    Ok(Converted { name, geojson, crs })
 }
 
 fn read_bytes(path: &Path, file: &str) -> Result<Vec<u8>, FormatError> {
