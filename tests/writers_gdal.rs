@@ -4,10 +4,11 @@
 //! read each file back with the same features, fields and zone values as the GeoJSON plan
 //! (the truth: the format allot has always written, checked by the other suites), the
 //! GeoPackage must carry the right SRS (`ogrinfo -al -so`), the KML must open with GDAL's KML
-//! driver, and allot must read each file back to the same parcels and areas.
+//! driver, and allot must read each file back to the same parcels and areas. GDAL 3.6 has no
+//! Parquet driver: GeoParquet is read by pyarrow and shapely instead, and by allot.
 //!
-//! GDAL is required: these tests fail, not skip, when `ogrinfo` or `ogr2ogr` is missing
-//! (scripts/test.sh installs gdal-bin).
+//! GDAL, pyarrow and shapely are required: these tests fail, not skip, when one is missing
+//! (scripts/test.sh installs them).
 
 mod common;
 
@@ -254,6 +255,88 @@ fn the_geopackage_srs_is_the_input_crs_by_default_and_out_crs_overrides_it() {
     assert!(!dir.path().join("x.kml").exists());
 }
 
+/// The GeoParquet file as pyarrow and shapely (GEOS) read it: the `geo` metadata's CRS id,
+/// and each row's `id`, `zone`, `access` and exterior ring.
+fn pyarrow_rows(path: &Path) -> serde_json::Value {
+    let script = r#"
+import json, sys
+import pyarrow.parquet as pq, shapely
+t = pq.read_table(sys.argv[1])
+geo = json.loads(t.schema.metadata[b"geo"])
+col = geo["columns"][geo["primary_column"]]
+rows = []
+for r, g in zip(t.drop_columns([geo["primary_column"]]).to_pylist(), shapely.from_wkb(t.column(geo["primary_column"]).to_pylist())):
+    rows.append({"id": r["id"], "zone": r["zone"], "access": r["access"], "ring": list(g.exterior.coords)})
+print(json.dumps({"encoding": col["encoding"], "crs": (col.get("crs") or {}).get("id"), "rows": rows}))
+"#;
+    let out = Command::new("python3")
+        .args(["-c", script, path.to_str().unwrap()])
+        .output()
+        .expect("python3 with pyarrow and shapely (scripts/test.sh installs them)");
+    assert!(
+        out.status.success(),
+        "pyarrow could not read {}: {}",
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn geoparquet_reads_back_in_pyarrow_with_its_crs_and_in_allot_with_the_same_parcels() {
+    let dir = tempfile::tempdir().unwrap();
+    let truth = read(&plan(dir.path(), &grid(), "truth.geojson", &[]));
+    let k = dir.path().join("grid-24312.gpkg");
+    gdal(
+        "ogr2ogr",
+        &[
+            "-f",
+            "GPKG",
+            "-t_srs",
+            "EPSG:24312",
+            k.to_str().unwrap(),
+            grid().to_str().unwrap(),
+        ],
+    );
+    let input_rings = ogr_rings(k.to_str().unwrap());
+    for (name, code) in [("plan.parquet", 24312), ("utm.parquet", 32642)] {
+        let extra: &[&str] = if code == 32642 {
+            &["--out-crs", "EPSG:32642"]
+        } else {
+            &[]
+        };
+        let out = plan(dir.path(), &k, name, extra);
+        let got = pyarrow_rows(&out);
+        assert_eq!(got["encoding"], "WKB");
+        assert_eq!(
+            got["crs"],
+            serde_json::json!({"authority": "EPSG", "code": code})
+        );
+        let rows = got["rows"].as_array().unwrap();
+        assert_eq!(rows.len(), truth.parcels.len());
+        for (r, t) in rows.iter().zip(&truth.parcels) {
+            assert_eq!(r["id"], t.id.as_str());
+            assert_eq!(r["zone"].as_str(), t.zone.as_deref());
+            assert_eq!(r["access"].as_str().unwrap_or_default(), t.access.join(","));
+            if code == 24312 {
+                // Back in the input's own CRS: every vertex within 1 mm of GDAL's input.
+                let ring = &input_rings[t.id.as_str()];
+                let theirs = r["ring"].as_array().unwrap();
+                assert_eq!(ring.len(), theirs.len(), "{}", t.id);
+                for (a, b) in ring.iter().zip(theirs) {
+                    let (x, y) = (b[0].as_f64().unwrap(), b[1].as_f64().unwrap());
+                    assert!(
+                        (a.0 - x).hypot(a.1 - y) < 1e-3,
+                        "{}: {a:?} vs ({x}, {y})",
+                        t.id
+                    );
+                }
+            }
+        }
+        same_parcels(&out, &truth, 1e-6);
+    }
+}
+
 #[test]
 fn findings_write_to_every_format_as_polygon_and_point_layers() {
     let dir = tempfile::tempdir().unwrap();
@@ -294,6 +377,8 @@ fn findings_write_to_every_format_as_polygon_and_point_layers() {
         ),
         ("f.kml", vec![("f.kml", "polygons"), ("f.kml", "points")]),
     ] {
+        // (GeoParquet findings are checked with allot's reader below: GDAL 3.6 has no Parquet
+        // driver.)
         let run = common::allot(
             dir.path(),
             &["validate", "both.geojson", "--findings", name, "-q"],
@@ -329,6 +414,20 @@ fn findings_write_to_every_format_as_polygon_and_point_layers() {
             assert_eq!(f.get(count), Some(&ids.len().to_string()), "{name}");
         }
     }
+    // GeoParquet: two files; the polygon file reads back as the overlap shapes.
+    let run = common::allot(
+        dir.path(),
+        &["validate", "both.geojson", "--findings", "f.parquet", "-q"],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let shapes = read(&dir.path().join("f_polygons.parquet"));
+    assert_eq!(shapes.parcels.len(), polygons.len());
+    for (p, truth) in shapes.parcels.iter().zip(&polygons) {
+        let acres = allot::geodesy::acres(allot::geodesy::area_m2(&p.geometry));
+        let want = truth["acres"].as_f64().unwrap();
+        assert!((acres - want).abs() < 1e-5, "{acres} vs {want}");
+    }
+    assert!(dir.path().join("f_points.parquet").exists());
 }
 
 #[test]
@@ -400,7 +499,14 @@ fn kml_fills_zones_with_the_map_colours_and_names_area_in_the_balloon() {
 #[test]
 fn outputs_are_byte_identical_across_runs() {
     let dir = tempfile::tempdir().unwrap();
-    for name in ["a.gpkg", "a.shp.zip", "a.fgb", "a.kml", "a.shp"] {
+    for name in [
+        "a.gpkg",
+        "a.shp.zip",
+        "a.fgb",
+        "a.kml",
+        "a.shp",
+        "a.parquet",
+    ] {
         let first = std::fs::read(plan(dir.path(), &grid(), name, &[])).unwrap();
         let again = std::fs::read(plan(dir.path(), &grid(), name, &[])).unwrap();
         assert!(first == again, "{name} differs between runs");

@@ -17,10 +17,13 @@ pub enum OutFormat {
     Kml,
     /// FlatGeobuf (`.fgb`).
     FlatGeobuf,
+    /// GeoParquet (`.parquet`, `.geoparquet`).
+    GeoParquet,
 }
 
 /// The extensions allot writes, as listed in errors.
-pub const OUTPUT_EXTENSIONS: &str = ".geojson (or .json), .gpkg, .shp, .shp.zip, .kml, .fgb";
+pub const OUTPUT_EXTENSIONS: &str =
+    ".geojson (or .json), .gpkg, .shp, .shp.zip, .kml, .fgb, .parquet (or .geoparquet)";
 
 /// Why an output path names no format allot writes.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -64,6 +67,7 @@ impl OutFormat {
             Some("shp") => Ok(OutFormat::Shapefile),
             Some("kml") => Ok(OutFormat::Kml),
             Some("fgb") => Ok(OutFormat::FlatGeobuf),
+            Some("parquet" | "geoparquet") => Ok(OutFormat::GeoParquet),
             Some(other) => Err(UnknownFormat {
                 path: path.display().to_string(),
                 what: format!(".{other} files"),
@@ -83,6 +87,7 @@ impl OutFormat {
             OutFormat::Shapefile | OutFormat::ShapefileZip => "Shapefile",
             OutFormat::Kml => "KML",
             OutFormat::FlatGeobuf => "FlatGeobuf",
+            OutFormat::GeoParquet => "GeoParquet",
         }
     }
 
@@ -93,11 +98,14 @@ impl OutFormat {
     }
 
     /// True when a layer with both polygons and points must be written as two layers in
-    /// separate files (Shapefile and FlatGeobuf hold one geometry type per file).
+    /// separate files (Shapefile, FlatGeobuf and GeoParquet hold one layer per file).
     pub fn one_type_per_file(self) -> bool {
         matches!(
             self,
-            OutFormat::Shapefile | OutFormat::ShapefileZip | OutFormat::FlatGeobuf
+            OutFormat::Shapefile
+                | OutFormat::ShapefileZip
+                | OutFormat::FlatGeobuf
+                | OutFormat::GeoParquet
         )
     }
 }

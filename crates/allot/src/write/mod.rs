@@ -1,18 +1,19 @@
 //! Writing output: GeoJSON ([`write_feature_collection`]), the GIS formats chosen by an
 //! output's extension ([`OutFormat`], [`write_layers`]: GeoPackage, Shapefile (a file set or
-//! `.shp.zip`), KML, FlatGeobuf), and atomic output files that never overwrite an input
+//! `.shp.zip`), KML, FlatGeobuf, GeoParquet), and atomic output files that never overwrite an input
 //! ([`write_atomic`], [`check_outputs`]).
 //!
 //! All work is in WGS84 longitude/latitude; a writer moves geometry into the output CRS at
 //! the last step, through [`crate::crs::Crs::multipolygon_from_wgs84`] (the one place an
 //! output CRS is applied). The output CRS ([`output_crs`]) is `--out-crs` when given; else, as
-//! GIS tools do, the input's CRS for GeoPackage, Shapefile and FlatGeobuf, and WGS84 for
+//! GIS tools do, the input's CRS for GeoPackage, Shapefile, FlatGeobuf and GeoParquet, and WGS84 for
 //! GeoJSON (RFC 7946) and KML (always WGS84: another CRS is refused).
 
 mod atomic;
 mod fgb;
 mod format;
 mod geojson;
+mod geoparquet;
 mod gpkg;
 mod kml;
 mod layer;
@@ -159,8 +160,8 @@ fn zip_of(stem: &str, files: &[(&'static str, Vec<u8>)]) -> std::io::Result<Vec<
 }
 
 /// Writes `layers` (geometry in WGS84) to `path` in `format`, in the output CRS of `opts`,
-/// and returns the files written. GeoPackage holds every layer as a table; Shapefile and
-/// FlatGeobuf write one file (set) per non-empty layer, named `<stem>_<layer>` when there are
+/// and returns the files written. GeoPackage holds every layer as a table; Shapefile,
+/// FlatGeobuf and GeoParquet write one file (set) per non-empty layer, named `<stem>_<layer>` when there are
 /// several; KML puts each layer in a folder; GeoJSON writes one collection with a legacy
 /// `crs` member when the CRS is not WGS84. Every file is written atomically; none is written
 /// over an input.
@@ -223,6 +224,13 @@ pub fn write_layers(
         OutFormat::FlatGeobuf => {
             for (p, layer) in files_of(path, &layers) {
                 let bytes = fgb::bytes(layer, opts.crs).map_err(|m| encode(format, m))?;
+                emit(p, &bytes)?;
+            }
+        }
+        OutFormat::GeoParquet => {
+            for (p, layer) in files_of(path, &layers) {
+                let bytes = geoparquet::bytes(layer, opts.crs)
+                    .map_err(|e| encode(format, e.to_string()))?;
                 emit(p, &bytes)?;
             }
         }
