@@ -275,6 +275,11 @@ pub fn out_crs(
     )?)
 }
 
+/// True when `--out-crs` was given.
+pub fn out_crs_given() -> bool {
+    OUT_CRS.get().is_some_and(Option::is_some)
+}
+
 /// Runs the parsed command line.
 pub fn run(opts: Opts) -> Result<Outcome> {
     let _ = SOURCE.set(allot::read::SourceOptions {
