@@ -41,6 +41,15 @@ TOWNSHIP_FRINGE_ACRES = 100.0        # fringe next to Steel Town along N-5 (illu
 RAW_YARD_ACRES = 500.0               # raw-material yards toward the port conveyor (illustrative)
 MILL_TARGET_ACRES = 700.0            # BR 7 Jan 2025; Dawn 11 Jul 2025: 700 acres to Sindh
 PARK_TARGET_ACRES = 3200.0           # BR 7 Jan 2025: industrial park on 3,200 acres
+# The zones the data describes (metadata.zones, priority order): a steel mill lives on raw
+# materials landed at Port Qasim, so it needs port or rail frontage. The park would want the
+# N-5 (highway access), but with that rule today's search either cuts the retained land in two
+# (seed 1) or finds no park that keeps it whole (seeds 2, 3), so it is left out for now.
+ZONES = [
+    {"name": "sindh_mill", "target_acres": MILL_TARGET_ACRES, "tolerance_acres": 1.0,
+     "access": ["port", "rail"]},
+    {"name": "industrial_park", "target_acres": PARK_TARGET_ACRES, "tolerance_acres": 1.0},
+]
 PROPOSAL_MILL_PIECES_ACRES = (430.0, 290.0)   # the flawed proposal's two mill pieces (targets)
 OVERLAP_ACRES = 3.0                  # size of the proposal's deliberate overlap
 GRID_ROTATION_DEG = -15.0            # lattice turned to run ESE, roughly with the N-5 here
@@ -656,7 +665,8 @@ def main():
             fh.write("\n".join(lines) + "\n")
 
     ordered = sorted(parcels, key=lambda q: q["id"])
-    write("psm-site.geojson", {"type": "FeatureCollection", "name": "psm-site", "metadata": site_meta},
+    write("psm-site.geojson", {"type": "FeatureCollection", "name": "psm-site",
+                                  "metadata": dict(site_meta, zones=ZONES)},
           [feature(p) for p in ordered])
 
     outline_coords = ring_coords(outline, ll)
@@ -690,7 +700,7 @@ def main():
     prop_meta = {"illustrative": True,
                  "title": "Proposed split (illustrative, with deliberate flaws)",
                  "source": site_meta["source"], "crs": "EPSG:4326",
-                 "targets": {"sindh_mill": MILL_TARGET_ACRES, "industrial_park": PARK_TARGET_ACRES},
+                 "zones": ZONES,
                  "flaws": flaws}
     pfeats = []
     for p in ordered:

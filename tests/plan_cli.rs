@@ -82,8 +82,14 @@ fn psm_default_plan_is_contiguous_within_tolerance_and_validates_clean() {
     let input = read_parcels(&psm()).unwrap();
     let plan = read_parcels(&out).unwrap();
     assert_eq!(plan.parcels.len(), input.parcels.len());
-    // Input properties and top-level members are kept.
-    assert_eq!(plan.members.get("metadata"), input.members.get("metadata"));
+    // Input properties and top-level members are kept; the metadata gains `zones` (the
+    // input's, with tolerances) and `plan` (how the plan was made).
+    let mut meta = plan.members["metadata"].as_object().unwrap().clone();
+    assert_eq!(meta.remove("zones"), input.metadata_field("zones").cloned());
+    assert!(meta.remove("plan").is_some());
+    let mut want = input.members["metadata"].as_object().unwrap().clone();
+    want.remove("zones");
+    assert_eq!(meta, want);
     for (a, b) in input.parcels.iter().zip(&plan.parcels) {
         assert_eq!(a.id, b.id);
         assert_eq!(a.land_use, b.land_use);
@@ -117,7 +123,23 @@ fn psm_default_plan_is_contiguous_within_tolerance_and_validates_clean() {
     let lines: Vec<&str> = csv.lines().collect();
     assert!(lines[0].starts_with("kind,zone,parcels,acres,hectares,perimeter_m,polsby_popper"));
     assert!(lines[1].starts_with("zone,sindh_mill,"), "{csv}");
-    assert_eq!(lines.len(), 4, "{csv}");
+    let zone_rows = lines.iter().filter(|l| l.starts_with("zone,")).count();
+    assert_eq!(zone_rows, 3, "{csv}");
+    // The land-use rows of each zone add up to its acres.
+    for z in ["sindh_mill", "industrial_park", "retained"] {
+        let cells = |l: &&str| l.split(',').nth(3).unwrap().parse::<f64>().unwrap();
+        let total: f64 = lines
+            .iter()
+            .filter(|l| l.starts_with(&format!("zone,{z},")))
+            .map(cells)
+            .sum();
+        let uses: f64 = lines
+            .iter()
+            .filter(|l| l.starts_with(&format!("land_use,{z},")))
+            .map(cells)
+            .sum();
+        assert!((total - uses).abs() < 1e-3, "{z}: {total} vs {uses}");
+    }
     // Every planned zone carries the isoperimetric bound √(4πA) (A from its acres column), which
     // is below its perimeter; retained land carries none.
     assert!(
@@ -126,7 +148,7 @@ fn psm_default_plan_is_contiguous_within_tolerance_and_validates_clean() {
     );
     let header: Vec<&str> = lines[0].split(',').collect();
     let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
-    for line in &lines[1..] {
+    for line in lines[1..].iter().filter(|l| l.starts_with("zone,")) {
         let f: Vec<&str> = line.split(',').collect();
         if f[col("zone")] == "retained" {
             assert_eq!(
@@ -150,9 +172,10 @@ fn psm_default_plan_is_contiguous_within_tolerance_and_validates_clean() {
 fn same_input_and_flags_give_byte_identical_outputs() {
     let dir = tempfile::tempdir().unwrap();
     let mut outs = Vec::new();
-    for k in 0..2 {
-        let out = dir.path().join(format!("plan{k}.geojson"));
-        let csv = dir.path().join(format!("s{k}.csv"));
+    // The same paths both times: the plan records its flags, output paths included.
+    for _ in 0..2 {
+        let out = dir.path().join("plan.geojson");
+        let csv = dir.path().join("s.csv");
         let o = run(&[
             psm().to_str().unwrap(),
             "-o",

@@ -257,7 +257,17 @@ fn invalid_geometry_reason_and_location_like_postgis() {
 fn json_has_exactly_the_documented_fields() {
     let (_, v) = validate_json("zones.geojson", &["--target", "mill=136"]);
     let top: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(top, ["ok", "parcels", "total_acres", "zones", "findings"]);
+    assert_eq!(
+        top,
+        [
+            "ok",
+            "parcels",
+            "total_acres",
+            "zones",
+            "findings",
+            "warnings"
+        ]
+    );
     assert_eq!(v["ok"], false);
     assert_eq!(v["parcels"], 6);
     let zone: Vec<&str> = v["zones"]["mill"]

@@ -35,6 +35,14 @@ pub struct Args {
     /// findings are computed when the parcels carry zones.
     #[arg(long, value_name = "FINDINGS.geojson")]
     pub findings: Option<PathBuf>,
+    /// A zone's target area, in acres (repeatable), for the legend and the findings. Any
+    /// `--target` replaces the zones of the input's `metadata.zones`; without one, the
+    /// metadata's zones apply (as in `allot validate`).
+    #[arg(long = "target", value_name = "NAME=ACRES", value_parser = super::parse_target)]
+    pub targets: Vec<(String, f64)>,
+    /// How far a zone's area may be from its target, in acres (replaces the metadata's).
+    #[arg(long, value_name = "ACRES", value_parser = super::parse_non_negative)]
+    pub tolerance: Option<f64>,
     /// Width of the SVG in pixels.
     #[arg(long, default_value_t = 1200, value_parser = clap::value_parser!(u32).range(200..=20000))]
     pub width: u32,
@@ -114,8 +122,8 @@ impl From<Labels> for allot::render::LabelKind {
 }
 
 /// Runs `allot map`: draws the parcels and findings to an SVG. Findings come from `--findings`,
-/// else from validating the parcels when they carry zones (targets from `metadata.targets`,
-/// default tolerances). Exit 0 when the map was written, findings or not: drawing them is the
+/// else from validating the parcels when they carry zones (zones and tolerances from
+/// `--target`/`--tolerance`, else the data's `metadata.zones`, exactly as `allot validate`). Exit 0 when the map was written, findings or not: drawing them is the
 /// point (`allot validate` is the check that exits 1).
 pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     let mut inputs: Vec<&std::path::Path> = vec![args.file.as_path()];
@@ -127,7 +135,14 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     super::check_outputs(&[output.as_path()], &inputs)?;
     let format = allot::render::format::MapFormat::from_path(&output)?;
     let set = read(&args.file)?;
-    let targets = set.metadata_targets();
+    let choice = allot::resolve_zones(&set, &args.targets, &[])?;
+    super::messages::warnings(&choice.warnings);
+    let vopts = allot::validate::ValidateOptions::default().with_zones_of(
+        &set.parcels,
+        &choice,
+        args.tolerance,
+    );
+    let targets = vopts.targets.clone();
     let findings: Vec<allot::Finding> = match &args.findings {
         Some(path) => {
             let name = path.display().to_string();
@@ -144,11 +159,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
             allot::report::validation::read_findings_geojson(&bytes, &name)?
         }
         None if set.parcels.iter().any(|p| p.zone.is_some()) => {
-            let opts = allot::validate::ValidateOptions {
-                targets: targets.clone(),
-                ..Default::default()
-            };
-            allot::validate::validate(&set, &opts).findings
+            allot::validate::validate(&set, &vopts).findings
         }
         None => Vec::new(),
     };

@@ -12,6 +12,14 @@ pub fn error(text: impl std::fmt::Display) {
     eprintln!("allot: {}", super::escape_controls(&text.to_string()));
 }
 
+/// Prints each warning as `allot: warning: TEXT` (also with `--quiet`: a warning says the
+/// run may not be what was meant), with control characters from the input escaped.
+pub fn warnings(list: &[allot::Warning]) {
+    for w in list {
+        eprintln!("allot: warning: {}", super::escape_controls(&w.message));
+    }
+}
+
 /// Prints a note line, `allot: TEXT`, unless `quiet`.
 pub fn note(quiet: bool, text: impl std::fmt::Display) {
     if !quiet {

@@ -9,6 +9,7 @@ use std::io::Write;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
+pub mod diff;
 pub mod generate;
 pub mod map;
 pub mod messages;
@@ -59,6 +60,10 @@ pub enum Command {
     Plan(plan::Args),
     /// Draw parcels, zones and findings to an SVG map.
     Map(map::Args),
+    /// Compare two zonings of the same site: parcels that changed zone, area moved between
+    /// zones, zone metrics side by side, findings in only one. Exit 0 identical zoning, 1
+    /// differences.
+    Diff(diff::Args),
     /// Write a synthetic parcel fabric with known injected problems (for tests and benchmarks).
     Generate(generate::Args),
 }
@@ -124,6 +129,12 @@ pub fn parse_name_number(s: &str) -> Result<(String, f64), String> {
         return Err(format!("{value:?} must be a finite, non-negative number"));
     }
     Ok((name.to_string(), v))
+}
+
+/// Parses a `--target NAME=AMOUNT` (acres): the one parser of targets for `plan`, `validate`
+/// and `map` (unit suffixes would be added here).
+pub fn parse_target(s: &str) -> Result<(String, f64), String> {
+    parse_name_number(s)
 }
 
 /// Parses `ID=ZONE` (locks).
@@ -220,6 +231,12 @@ pub fn read(path: &std::path::Path) -> Result<allot::ParcelSet> {
     allot::read::read_parcels_from(path, opts, &source()).map_err(anyhow::Error::from)
 }
 
+/// [`read`] that also returns the input's bytes (to record its SHA-256 in a plan).
+pub fn read_with_bytes(path: &std::path::Path) -> Result<(allot::ParcelSet, Vec<u8>)> {
+    let opts = allot::read::ReadOptions::default();
+    allot::read::read_parcels_and_bytes(path, opts, &source()).map_err(anyhow::Error::from)
+}
+
 /// Reads a secondary input (a `--site` boundary): any format, its CRS from the file itself.
 pub fn read_other(path: &std::path::Path) -> Result<allot::ParcelSet> {
     allot::read_parcels(path).map_err(anyhow::Error::from)
@@ -293,6 +310,7 @@ pub fn run(opts: Opts) -> Result<Outcome> {
         Command::Validate(a) => validate::run(a, opts.quiet),
         Command::Plan(a) => plan::run(a, opts.quiet),
         Command::Map(a) => map::run(a, opts.quiet),
+        Command::Diff(a) => diff::run(a),
         Command::Generate(a) => generate::run(a),
     }
 }

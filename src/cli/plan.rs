@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use super::{Outcome, parse_name_number, parse_name_value, parse_non_negative, read, write_output};
+use super::{Outcome, parse_name_value, parse_non_negative, parse_target, write_output};
 
 /// Access a zone can be required to include.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -30,13 +30,16 @@ pub struct Args {
         value_name = "PLAN.geojson|gpkg|shp|shp.zip|kml|fgb"
     )]
     pub output: PathBuf,
-    /// A zone and its target area in acres, in priority order (repeatable). Default:
-    /// `sindh_mill=700` and `industrial_park=3200`. Land left over is zone `retained`.
-    #[arg(long = "zone", value_name = "NAME=ACRES", value_parser = parse_name_number)]
-    pub zones: Vec<(String, f64)>,
-    /// How far each zone's area may be from its target, in acres.
-    #[arg(long, default_value = "1", value_name = "ACRES", value_parser = parse_non_negative)]
-    pub tolerance: f64,
+    /// A zone and its target area in acres, in priority order (repeatable; `--zone` is an
+    /// alias). Any `--target` replaces the default zones: those of the input's
+    /// `metadata.zones`, else `sindh_mill=700` and `industrial_park=3200` (a zone the metadata
+    /// lists keeps its tolerance and access). Land left over is zone `retained`.
+    #[arg(long = "target", visible_alias = "zone", value_name = "NAME=ACRES", value_parser = parse_target)]
+    pub targets: Vec<(String, f64)>,
+    /// How far each zone's area may be from its target, in acres (replaces the tolerances of
+    /// the input's `metadata.zones`). Default: the metadata's, else 1.
+    #[arg(long, value_name = "ACRES", value_parser = parse_non_negative)]
+    pub tolerance: Option<f64>,
     /// Cut a parcel on a zone's edge with a straight line to hit the target within 0.01 acre.
     #[arg(long)]
     pub split: bool,
@@ -47,6 +50,13 @@ pub struct Args {
     /// water_reservoir, encroached.
     #[arg(long = "exclude-use", value_name = "LAND_USE")]
     pub exclude_uses: Vec<String>,
+    /// Land uses `--split` never cuts, besides the corridors (repeatable).
+    #[arg(long = "no-cut-use", value_name = "LAND_USE")]
+    pub no_cut_uses: Vec<String>,
+    /// Land uses that are corridors (linear infrastructure), besides `road_corridor`,
+    /// `rail_corridor` and the data's `metadata.corridor_uses` (repeatable): never cut.
+    #[arg(long = "corridor-use", value_name = "LAND_USE")]
+    pub corridor_uses: Vec<String>,
     /// Allow every land use (clears the default exclusions).
     #[arg(long)]
     pub no_default_excludes: bool,
@@ -59,8 +69,9 @@ pub struct Args {
     /// Also draw the plan to a map (.svg, .png, .pdf or .html, by the extension).
     #[arg(long, value_name = "PLAN.svg|png|pdf|html")]
     pub map: Option<PathBuf>,
-    /// Also write the area schedule as CSV.
-    #[arg(long, value_name = "SCHEDULE.csv")]
+    /// Also write the area schedule (with each zone's land-use composition): JSON when the
+    /// name ends in `.json`, else CSV.
+    #[arg(long, value_name = "SCHEDULE.csv|.json")]
     pub schedule: Option<PathBuf>,
 }
 
@@ -75,8 +86,8 @@ impl Access {
 }
 
 impl Args {
-    /// The library's options for these arguments.
-    pub fn options(&self) -> allot::PlanOptions {
+    /// The library's options for these arguments and the zones they resolve to.
+    pub fn options(&self, choice: &allot::ZoneChoice, corridors: &[String]) -> allot::PlanOptions {
         let defaults = allot::PlanOptions::default();
         let mut exclude_uses: Vec<String> = if self.no_default_excludes {
             Vec::new()
@@ -84,19 +95,20 @@ impl Args {
             defaults.exclude_uses.clone()
         };
         exclude_uses.extend(self.exclude_uses.iter().cloned());
+        let mut no_cut_uses = defaults.no_cut_uses.clone();
+        no_cut_uses.extend(corridors.iter().cloned());
+        no_cut_uses.extend(self.corridor_uses.iter().cloned());
+        no_cut_uses.extend(self.no_cut_uses.iter().cloned());
         allot::PlanOptions {
-            zones: if self.zones.is_empty() {
-                defaults.zones
-            } else {
-                self.zones.clone()
-            },
-            tolerance_acres: self.tolerance,
+            no_cut_uses,
             split: self.split,
             locks: self.locks.clone(),
             exclude_uses,
             require_access: self.require_access.map(|a| a.name().to_string()),
             seed: self.seed,
+            ..defaults
         }
+        .with_zones(choice, self.tolerance)
     }
 }
 
@@ -127,10 +139,30 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         None => None,
     };
     allot::plan::check_input_file(&args.file)?;
-    let set = read(&args.file)?;
+    let (set, bytes) = super::read_with_bytes(&args.file)?;
     allot::plan::check_parcel_count(&set)?;
     let plan_crs = super::out_crs(&plan_path, plan_format, set.crs)?;
-    let opts = args.options();
+    let defaults = allot::PlanOptions::default().zones;
+    let choice = allot::resolve_zones(&set, &args.targets, &defaults)?;
+    let mut warnings = choice.warnings.clone();
+    warnings.extend(allot::unknown_land_uses(
+        &set,
+        "--exclude-use",
+        &args.exclude_uses,
+    ));
+    warnings.extend(allot::unknown_land_uses(
+        &set,
+        "--no-cut-use",
+        &args.no_cut_uses,
+    ));
+    warnings.extend(allot::unknown_land_uses(
+        &set,
+        "--corridor-use",
+        &args.corridor_uses,
+    ));
+    super::messages::warnings(&warnings);
+    let corridors = allot::corridor_uses(&set)?;
+    let opts = args.options(&choice, &corridors);
     let plan = match allot::plan(&set, &opts) {
         Ok(plan) => plan,
         Err(e) if e.is_infeasible() => {
@@ -142,7 +174,20 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     let mut outputs: Vec<(&std::path::Path, Vec<u8>)> = Vec::new();
     let features = allot::plan::output_features(&set, &plan)
         .map_err(|e| anyhow::anyhow!("{}: {e}; the plan was not written", set.source))?;
-    let geojson = allot::write::write_feature_collection(&features, &set.members);
+    let how = allot::plan::Provenance {
+        input: set.source.clone(),
+        input_sha256: allot::plan::sha256_hex(&bytes),
+        seed: opts.seed,
+        flags: std::env::args().skip(1).collect(),
+    };
+    let members = allot::plan::plan_members(
+        &set.members,
+        &choice.zones,
+        opts.tolerance_acres,
+        &how,
+        &warnings,
+    );
+    let geojson = allot::write::write_feature_collection(&features, &members);
     // Drawn and styled from the plan's GeoJSON text, parsed back in memory (no file): the
     // reader is the one place that turns a feature into a `Parcel` (ids, zone, land use and
     // access from its properties), so the map shows exactly what the written file holds;
@@ -160,9 +205,17 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         let map = allot::render::format::render_map(planned, &[], &map_opts, format)?;
         outputs.push((path.as_path(), map));
     }
-    let schedule = allot::report::Schedule::new(&plan);
+    let schedule = allot::report::Schedule::with_land_uses(&plan, &set);
     if let Some(path) = &schedule_path {
-        outputs.push((path.as_path(), schedule.to_csv().into_bytes()));
+        let json = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        let bytes = if json {
+            schedule.to_json()
+        } else {
+            schedule.to_csv()
+        };
+        outputs.push((path.as_path(), bytes.into_bytes()));
     }
     let fills = planned
         .as_ref()
@@ -174,13 +227,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         inputs: &inputs,
         title: &set.source,
     };
-    allot::write::write_parcels(
-        &plan_path,
-        plan_format,
-        &features,
-        &set.members,
-        &write_opts,
-    )?;
+    allot::write::write_parcels(&plan_path, plan_format, &features, &members, &write_opts)?;
     for (path, bytes) in &outputs {
         write_output(path, &inputs, bytes)?;
     }

@@ -8,7 +8,7 @@ use allot::FindingKind;
 use allot::report::validation;
 use allot::validate::{ValidateOptions, validate};
 
-use super::{Format, Outcome, Units, parse_name_number, parse_non_negative, write_output};
+use super::{Format, Outcome, Units, parse_non_negative, parse_target, write_output};
 
 /// Arguments of `allot validate`.
 #[derive(Debug, clap::Args)]
@@ -19,12 +19,15 @@ pub struct Args {
     /// outside the site.
     #[arg(long, value_name = "SITE.geojson")]
     pub site: Option<PathBuf>,
-    /// A zone's target area, in acres (repeatable): `--target sindh_mill=700`.
-    #[arg(long = "target", value_name = "ZONE=ACRES", value_parser = parse_name_number)]
+    /// A zone's target area, in acres (repeatable): `--target sindh_mill=700`. Any `--target`
+    /// replaces the zones of the input's `metadata.zones` (a zone the metadata lists keeps its
+    /// tolerance); without one, the metadata's zones are checked.
+    #[arg(long = "target", value_name = "NAME=ACRES", value_parser = parse_target)]
     pub targets: Vec<(String, f64)>,
-    /// How far a zone's area may be from its target, in acres.
-    #[arg(long, default_value = "1", value_name = "ACRES", value_parser = parse_non_negative)]
-    pub tolerance: f64,
+    /// How far a zone's area may be from its target, in acres (replaces the tolerances of the
+    /// input's `metadata.zones`). Default: the metadata's, else 1.
+    #[arg(long, value_name = "ACRES", value_parser = parse_non_negative)]
+    pub tolerance: Option<f64>,
     /// Overlaps smaller than this many m² are not reported.
     #[arg(long, default_value = "1", value_name = "M2", value_parser = parse_non_negative)]
     pub min_overlap: f64,
@@ -99,14 +102,16 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         }
         None => None,
     };
+    let choice = allot::resolve_zones(&set, &args.targets, &[])?;
+    super::messages::warnings(&choice.warnings);
     let opts = ValidateOptions {
-        targets: args.targets.clone(),
-        tolerance_acres: args.tolerance,
         min_overlap_m2: args.min_overlap,
         min_gap_m2: args.min_gap,
         site,
         units: args.units.into(),
-    };
+        ..Default::default()
+    }
+    .with_zones_of(&set.parcels, &choice, args.tolerance);
     progress.stage(format!("validating {} parcels", set.parcels.len()));
     let report = validate(&set, &opts);
     progress.finish();
@@ -130,7 +135,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     let svg = match map_format {
         Some(format) => {
             let map_opts = allot::render::MapOptions {
-                targets: args.targets.clone(),
+                targets: opts.targets.clone(),
                 ..Default::default()
             };
             Some(allot::render::format::render_map(
@@ -168,7 +173,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     super::print_report(
         &match args.format {
             Format::Text => validation::to_text(&report, &set.source, args.units.into()),
-            Format::Json => validation::to_json(&report),
+            Format::Json => validation::to_json_with_warnings(&report, &choice.warnings),
         },
         &outputs,
     )?;

@@ -75,6 +75,7 @@
 #![deny(missing_docs)]
 
 pub mod crs;
+pub mod diff;
 pub mod geodesy;
 mod geom;
 pub mod graph;
@@ -92,7 +93,10 @@ pub mod write;
 pub use geodesy::AreaUnit;
 pub use graph::Adjacency;
 pub use index::ParcelIndex;
-pub use model::{FeatureRef, Parcel, ParcelId, ParcelSet, PropertiesError};
+pub use model::{
+    FeatureRef, MetadataError, Parcel, ParcelId, ParcelSet, PropertiesError, Warning, WarningKind,
+    ZoneChoice, ZoneSpec, corridor_uses, resolve_zones, unknown_land_uses, zones_from_metadata,
+};
 pub use plan::{Plan, PlanError, PlanOptions, plan};
 pub use read::{
     FeatureProblem, ReadError, ReadOptions, SourceOptions, parse_parcels, parse_parcels_with,

@@ -32,6 +32,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("plan", 5),
     ("report", 6),
     ("render", 6),
+    ("diff", 6),
 ];
 
 fn layer(module: &str) -> Option<u32> {

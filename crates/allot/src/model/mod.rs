@@ -1,9 +1,15 @@
-//! The domain model: [`Parcel`], [`ParcelId`], [`ParcelSet`], and [`FeatureRef`] (where a
-//! feature sits in its file).
+//! The domain model: [`Parcel`], [`ParcelId`], [`ParcelSet`], [`FeatureRef`] (where a
+//! feature sits in its file), the zones a file describes ([`ZoneSpec`]) and [`Warning`]s.
 
 mod feature;
 mod parcel;
+mod warning;
+mod zones;
 
 pub use self::feature::{FeatureRef, PropertiesError};
 pub(crate) use self::parcel::FeatureIdKind;
 pub use self::parcel::{Parcel, ParcelId, ParcelSet};
+pub use self::warning::{Warning, WarningKind, unknown_land_uses};
+pub use self::zones::{
+    MetadataError, ZoneChoice, ZoneSpec, corridor_uses, resolve_zones, zones_from_metadata,
+};

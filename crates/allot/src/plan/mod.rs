@@ -17,8 +17,11 @@
 //! Same input and options give the same plan, byte for byte.
 
 pub mod bound;
+pub mod provenance;
 pub mod search;
 pub mod split;
+
+pub use provenance::{Provenance, plan_members, sha256_hex};
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -43,6 +46,10 @@ pub const DEFAULT_EXCLUDED_USES: [&str; 4] = [
     "encroached",
 ];
 
+/// Land uses that are linear infrastructure: never cut by `split` (with any
+/// `metadata.corridor_uses`, `--corridor-use` and `--no-cut-use` values).
+pub const DEFAULT_CORRIDOR_USES: [&str; 2] = ["road_corridor", "rail_corridor"];
+
 /// Overlaps larger than this (m²) make the input unfit to plan (as `allot validate` reports
 /// them by default).
 pub const OVERLAP_M2: f64 = 1.0;
@@ -63,8 +70,16 @@ pub struct PlanOptions {
     pub locks: Vec<(String, String)>,
     /// Land uses that stay retained.
     pub exclude_uses: Vec<String>,
-    /// Access tag (`port`, `rail`, `highway`) the first zone must include.
+    /// Land uses `split` never cuts (default: [`DEFAULT_CORRIDOR_USES`]).
+    pub no_cut_uses: Vec<String>,
+    /// Access tag (`port`, `rail`, `highway`) the first zone must include (replaces the first
+    /// zone's entry in `zone_access`).
     pub require_access: Option<String>,
+    /// Per-zone access: the zone must include a parcel carrying one of these access tags
+    /// (e.g. `("sindh_mill", ["port", "rail"])`, from the input's `metadata.zones`).
+    pub zone_access: Vec<(String, Vec<String>)>,
+    /// Per-zone tolerances in acres, replacing `tolerance_acres` for the zones named.
+    pub zone_tolerances: Vec<(String, f64)>,
     /// Seed of the randomised search.
     pub seed: u64,
 }
@@ -84,8 +99,43 @@ impl Default for PlanOptions {
                 .iter()
                 .map(|s| s.to_string())
                 .collect(),
+            no_cut_uses: DEFAULT_CORRIDOR_USES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
             require_access: None,
+            zone_access: Vec::new(),
+            zone_tolerances: Vec::new(),
             seed: 1,
+        }
+    }
+}
+
+impl PlanOptions {
+    /// These options with the zones of `choice` (from [`crate::model::resolve_zones`]): their
+    /// targets, access and tolerances; `tolerance` (a command-line `--tolerance`) overrides
+    /// every zone's tolerance.
+    pub fn with_zones(self, choice: &crate::model::ZoneChoice, tolerance: Option<f64>) -> Self {
+        let zones = &choice.zones;
+        PlanOptions {
+            zones: zones
+                .iter()
+                .map(|z| (z.name.clone(), z.target_acres))
+                .collect(),
+            tolerance_acres: tolerance.unwrap_or(self.tolerance_acres),
+            zone_tolerances: match tolerance {
+                Some(_) => Vec::new(),
+                None => zones
+                    .iter()
+                    .filter_map(|z| Some((z.name.clone(), z.tolerance_acres?)))
+                    .collect(),
+            },
+            zone_access: zones
+                .iter()
+                .filter(|z| !z.access.is_empty())
+                .map(|z| (z.name.clone(), z.access.clone()))
+                .collect(),
+            ..self
         }
     }
 }
@@ -114,6 +164,8 @@ pub struct ZoneSummary {
     pub name: String,
     /// Target in acres (`None` for retained land).
     pub target_acres: Option<f64>,
+    /// The zone's tolerance in acres (`None` for retained land).
+    pub tolerance_acres: Option<f64>,
     /// Number of parcels (split pieces count as parcels).
     pub parcels: usize,
     /// Area in acres.
@@ -325,10 +377,18 @@ struct Work {
 /// Static facts about the input the zones are planned under.
 struct Rules {
     excluded: Vec<bool>,
+    /// Per input parcel: its land use is never cut.
+    no_cut: Vec<bool>,
+    /// The land uses never cut, in words.
+    no_cut_names: String,
     lock: Vec<Option<usize>>,
-    access: Option<(Vec<bool>, String)>,
+    /// Per zone: the parcels carrying an accepted access tag, and the tags in words.
+    access: Vec<Option<(Vec<bool>, String)>>,
     zones: Vec<(String, f64)>,
+    /// The run's tolerance (acres).
     tol: f64,
+    /// Per zone: its tolerance (acres).
+    tols: Vec<f64>,
     split: bool,
     seed: u64,
 }
@@ -451,6 +511,16 @@ fn rules(set: &ParcelSet, opts: &PlanOptions) -> Result<Rules, PlanError> {
                 .is_some_and(|u| excl.contains(&norm(u)))
         })
         .collect();
+    let keep_whole: BTreeSet<String> = opts.no_cut_uses.iter().map(|s| norm(s)).collect();
+    let no_cut: Vec<bool> = set
+        .parcels
+        .iter()
+        .map(|p| {
+            p.land_use
+                .as_deref()
+                .is_some_and(|u| keep_whole.contains(&norm(u)))
+        })
+        .collect();
     let by_id: BTreeMap<&str, usize> = set
         .parcels
         .iter()
@@ -502,24 +572,60 @@ fn rules(set: &ParcelSet, opts: &PlanOptions) -> Result<Rules, PlanError> {
         }
         lock[i] = Some(z);
     }
-    let access = match &opts.require_access {
-        None => None,
-        Some(a) => {
-            let a = norm(a);
+    let mut tols = Vec::with_capacity(opts.zones.len());
+    for (name, _) in &opts.zones {
+        let t = opts
+            .zone_tolerances
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map_or(opts.tolerance_acres, |t| t.1);
+        if !(t.is_finite() && t >= 0.0) {
+            return Err(PlanError::BadZone {
+                zone: name.clone(),
+                reason: format!(
+                    "the tolerance must be a finite, non-negative number of acres, not {t}"
+                ),
+            });
+        }
+        tols.push(t);
+    }
+    let access = opts
+        .zones
+        .iter()
+        .enumerate()
+        .map(|(k, (name, _))| {
+            let kinds: Vec<String> = match (&opts.require_access, k) {
+                (Some(a), 0) => vec![norm(a)],
+                _ => opts
+                    .zone_access
+                    .iter()
+                    .rev()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, kinds)| kinds.iter().map(|a| norm(a)).collect())
+                    .unwrap_or_default(),
+            };
+            if kinds.is_empty() {
+                return None;
+            }
             let mask: Vec<bool> = set
                 .parcels
                 .iter()
-                .map(|p| p.access.iter().any(|t| norm(t) == a))
+                .map(|p| p.access.iter().any(|t| kinds.contains(&norm(t))))
                 .collect();
-            Some((mask, a))
-        }
-    };
+            Some((mask, kinds.join(" or ")))
+        })
+        .collect();
+    let no_cut_names = keep_whole.iter().cloned().collect::<Vec<_>>().join(", ");
     Ok(Rules {
         excluded,
+        no_cut,
+        no_cut_names,
         lock,
         access,
         zones: opts.zones.clone(),
         tol: opts.tolerance_acres,
+        tols,
         split: opts.split,
         seed: opts.seed,
     })
@@ -598,15 +704,16 @@ impl Rules {
 pub fn plan(set: &ParcelSet, opts: &PlanOptions) -> Result<Plan, PlanError> {
     check_input(set)?;
     let rules = rules(set, opts)?;
-    if let Some((mask, name)) = &rules.access
-        && !mask.iter().any(|&b| b)
-    {
-        return Err(PlanError::Infeasible {
-            zone: rules.zones[0].0.clone(),
-            target: rules.zones[0].1,
-            tolerance: rules.tol,
-            reason: format!("no parcel in {} has {name} access", set.source),
-        });
+    for (k, access) in rules.access.iter().enumerate() {
+        if let Some((mask, name)) = access
+            && !mask.iter().any(|&b| b)
+        {
+            return Err(infeasible(
+                &rules,
+                k,
+                format!("access: no parcel in {} has {name} access", set.source),
+            ));
+        }
     }
     let work = build_work(set);
     let mut budget = 12usize;
@@ -618,7 +725,12 @@ fn infeasible(rules: &Rules, k: usize, reason: String) -> PlanError {
     PlanError::Infeasible {
         zone: rules.zones[k].0.clone(),
         target: rules.zones[k].1,
-        tolerance: rules.tol,
+        // With --split the zone is cut to its target within SPLIT_PRECISION_ACRES.
+        tolerance: if rules.split {
+            rules.tols[k].min(SPLIT_PRECISION_ACRES)
+        } else {
+            rules.tols[k]
+        },
         reason,
     }
 }
@@ -665,7 +777,8 @@ fn plan_from(rules: &Rules, k: usize, work: &Work, budget: &mut usize) -> Result
             rules,
             k,
             format!(
-                "no parcel on the edge of a compact zone near {target} acres can be cut into non-sliver pieces to reach {name}'s target within {SPLIT_PRECISION_ACRES} acre"
+                "cut: no parcel on the edge of a compact zone near {target} acres can be cut into non-sliver pieces to reach {name}'s target within {SPLIT_PRECISION_ACRES} acre (parcels of corridor and no-cut land uses are never cut: {})",
+                rules.no_cut_names
             ),
         ));
     }
@@ -694,14 +807,9 @@ fn zone_data(rules: &Rules, k: usize, work: &Work) -> ZoneData {
     let required: Vec<usize> = (0..n)
         .filter(|&v| work.alive[v] && rules.lock(work, v) == Some(k))
         .collect();
-    let access = if k == 0 {
-        rules
-            .access
-            .as_ref()
-            .map(|(mask, _)| (0..n).map(|v| mask[work.origin[v]]).collect())
-    } else {
-        None
-    };
+    let access = rules.access[k]
+        .as_ref()
+        .map(|(mask, _)| (0..n).map(|v| mask[work.origin[v]]).collect());
     let earlier = (0..k)
         .map(|z| {
             let members: Vec<usize> = (0..n).filter(|&v| work.zone[v] == Some(z)).collect();
@@ -738,41 +846,121 @@ fn zone_options(
 ) -> Result<(ZoneData, Vec<Solution>), PlanError> {
     let target = rules.zones[k].1;
     let data = zone_data(rules, k, work);
-    let access_name = rules.access.as_ref().map(|a| a.1.as_str()).unwrap_or("");
-    let problem = |tol: f64| ZoneProblem {
-        graph: &work.graph,
-        avail: &data.avail,
-        open: &data.open,
-        required: &data.required,
-        access: data.access.as_deref(),
-        access_name,
-        labels: &work.labels,
-        target,
-        tol,
-        earlier: data.earlier.clone(),
-        seed: rules.seed.wrapping_add(k as u64 * 0x1000_0000),
-    };
+    let tol = rules.tols[k];
+    let problem = |tol: f64| zone_problem(rules, k, work, &data, &data.open, tol);
     if !rules.split {
-        let sols = search::solve(&problem(rules.tol)).map_err(|e| {
-            let mut reason = e.to_string();
-            if matches!(e, search::Infeasible::NoWholeParcelSet { .. }) {
-                // Is it granularity? Try a band as wide as a typical parcel.
-                let wide = wide_tolerance(&work.graph, &data.avail, rules.tol);
-                if let Ok(s) = search::solve(&problem(wide)) {
-                    reason = format!(
-                        "whole parcels cannot reach {target} ± {} acres (the closest compact zone found has {:.2} acres); use --split to cut a parcel on the zone's edge",
-                        rules.tol, s[0].area
-                    );
-                }
+        let sols = search::solve(&problem(tol)).map_err(|e| match e {
+            search::Infeasible::NoWholeParcelSet { .. } => {
+                infeasible(rules, k, why_no_whole_set(rules, k, work, &data))
             }
-            infeasible(rules, k, reason)
+            search::Infeasible::Binding(r) => infeasible(rules, k, name_binding_rule(&r)),
         })?;
         return Ok((data, sols));
     }
     // Split: find compact zones near the target, then complete the best with one cut.
-    let wide = wide_tolerance(&work.graph, &data.avail, rules.tol);
-    let sols = search::solve(&problem(wide)).map_err(|e| infeasible(rules, k, e.to_string()))?;
+    let wide = wide_tolerance(&work.graph, &data.avail, tol);
+    // The wide band is internal: say what the user asked for, not the band searched.
+    let sols = search::solve(&problem(wide)).map_err(|e| {
+        let reason = match e {
+            search::Infeasible::NoWholeParcelSet { .. } => format!(
+                "area: no contiguous set of whole parcels comes near enough to {target} acres for one cut on its edge to complete it"
+            ),
+            search::Infeasible::Binding(r) => name_binding_rule(
+                &r.replace(&format!(" ± {wide:.2}"), "")
+                    .replace(&format!(" − {wide:.2}"), ""),
+            ),
+        };
+        infeasible(rules, k, reason)
+    })?;
     Ok((data, sols))
+}
+
+/// The rule a search's own binding-constraint message is about, named first.
+fn name_binding_rule(reason: &str) -> String {
+    let rule = if reason.contains("locked") {
+        "locks"
+    } else if reason.contains("-access parcel") {
+        "access"
+    } else {
+        "area"
+    };
+    format!("{rule}: {reason}")
+}
+
+/// Why no contiguous set of whole parcels was found for zone `k`: the rule that binds, found
+/// by relaxing one rule at a time with the same search, and the closest figure it reaches.
+/// The search problem of zone `k` with tolerance `tol`, keeping `open` land in one piece.
+fn zone_problem<'a>(
+    rules: &'a Rules,
+    k: usize,
+    work: &'a Work,
+    data: &'a ZoneData,
+    open: &'a [bool],
+    tol: f64,
+) -> ZoneProblem<'a> {
+    ZoneProblem {
+        graph: &work.graph,
+        avail: &data.avail,
+        open,
+        required: &data.required,
+        access: data.access.as_deref(),
+        access_name: rules.access[k].as_ref().map_or("", |a| a.1.as_str()),
+        labels: &work.labels,
+        target: rules.zones[k].1,
+        tol,
+        earlier: data.earlier.clone(),
+        seed: rules.seed.wrapping_add(k as u64 * 0x1000_0000),
+    }
+}
+
+fn why_no_whole_set(rules: &Rules, k: usize, work: &Work, data: &ZoneData) -> String {
+    let target = rules.zones[k].1;
+    let tol = rules.tols[k];
+    let closest = |sols: &[Solution]| {
+        sols.iter()
+            .map(|s| s.area)
+            .min_by(|a, b| (a - target).abs().total_cmp(&(b - target).abs()))
+            .unwrap_or(0.0)
+    };
+    // Retained land in one piece: the same search without that rule.
+    let no_open = vec![false; data.open.len()];
+    if let Ok(s) = search::solve(&zone_problem(rules, k, work, data, &no_open, tol)) {
+        return format!(
+            "retained land in one piece: every contiguous set of whole parcels within {target} ± {tol} acres would cut the land left over into pieces (a zone of {:.2} acres exists without that rule)",
+            closest(&s)
+        );
+    }
+    // Granularity: a band as wide as a typical parcel.
+    let wide = wide_tolerance(&work.graph, &data.avail, tol);
+    if let Ok(s) = search::solve(&zone_problem(rules, k, work, data, &data.open, wide)) {
+        return format!(
+            "area: whole parcels cannot reach {target} ± {tol} acres (the closest compact zone found has {:.2} acres); use --split to cut a parcel on the zone's edge",
+            closest(&s)
+        );
+    }
+    if !data.required.is_empty() {
+        let ids: Vec<&str> = data
+            .required
+            .iter()
+            .map(|&v| work.labels[v].as_str())
+            .collect();
+        let and_access = rules.access[k]
+            .as_ref()
+            .map(|(_, name)| format!(" and a parcel with {name} access"))
+            .unwrap_or_default();
+        return format!(
+            "locks: no contiguous set of whole parcels within {target} ± {tol} acres joins the locked parcels {}{and_access}",
+            ids.join(", ")
+        );
+    }
+    if let Some((_, name)) = &rules.access[k] {
+        return format!(
+            "access: no contiguous set of whole parcels within {target} ± {tol} acres includes a parcel with {name} access"
+        );
+    }
+    format!(
+        "contiguity: no contiguous set of whole parcels within {target} ± {tol} acres was found"
+    )
 }
 
 fn wide_tolerance(g: &Graph, avail: &[bool], tol: f64) -> f64 {
@@ -815,7 +1003,7 @@ fn complete_with_cut(
 ) -> Option<Work> {
     let g = &work.graph;
     let target = rules.zones[k].1;
-    let tol = rules.tol.min(SPLIT_PRECISION_ACRES);
+    let tol = rules.tols[k].min(SPLIT_PRECISION_ACRES);
     let assign = |members: &[usize]| {
         let mut w = work.clone();
         for &v in members {
@@ -837,6 +1025,7 @@ fn complete_with_cut(
             && work.piece[v].is_none()
             && work.alive[v]
             && rules.lock(work, v).is_none()
+            && !rules.no_cut[work.origin[v]]
             && work.geoms[v].0.len() == 1
             && work.geoms[v].0[0].interiors().is_empty()
     };
@@ -1106,6 +1295,7 @@ fn finish(set: &ParcelSet, rules: &Rules, work: Work) -> Plan {
             ZoneSummary {
                 name: zone_name(rules, Some(z)),
                 target_acres: (z < nz).then(|| rules.zones[z].1),
+                tolerance_acres: (z < nz).then(|| rules.tols[z]),
                 parcels: m.len(),
                 acres,
                 perimeter_m: perims[z],

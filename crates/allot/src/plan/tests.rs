@@ -80,7 +80,7 @@ fn excluded_uses_and_access_match_after_trimming_and_lowercasing() {
     o.require_access = Some(" Port".into());
     let r = rules(&set, &o).expect("valid rules");
     assert_eq!(r.excluded, [true, false, true]);
-    let (mask, name) = r.access.expect("access asked for");
+    let (mask, name) = r.access[0].clone().expect("access asked for");
     assert_eq!(mask, [true, true, false]);
     assert_eq!(name, "port");
 }
@@ -184,8 +184,68 @@ fn missing_access_is_a_typed_infeasibility_not_a_bad_input() {
     match e {
         PlanError::Infeasible { zone, reason, .. } => {
             assert_eq!(zone, "mill");
-            assert_eq!(reason, "no parcel in grid.geojson has port access");
+            assert_eq!(reason, "access: no parcel in grid.geojson has port access");
         }
         other => panic!("expected Infeasible, got {other:?}"),
     }
+}
+
+/// Corridors are never cut: on seeded random 5 × 5 grids where a random share of cells are
+/// `road_corridor` or `rail_corridor`, every parcel `--split` cuts has another land use; with
+/// every cell a corridor, no cut is possible and the zone is infeasible by the cut rule.
+#[test]
+fn split_never_cuts_a_corridor_on_random_grids() {
+    let cell = {
+        let s = plain(1, 1);
+        crate::geodesy::acres(crate::geodesy::area_m2(&s.parcels[0].geometry))
+    };
+    let mut cut = 0;
+    for seed in 0..12u64 {
+        let mut rng = crate::util::Rng::new(seed + 1);
+        let uses: Vec<&str> = (0..25)
+            .map(|_| match rng.below(3) {
+                0 => "road_corridor",
+                1 => "rail_corridor",
+                _ => "open_land",
+            })
+            .collect();
+        let set = grid(
+            5,
+            5,
+            |r, c| format!("P{r}{c}"),
+            |r, c| format!(r#"{{"land_use":"{}"}}"#, uses[r * 5 + c]),
+        );
+        let mut o = opts(&[("mill", 3.4 * cell)]);
+        o.split = true;
+        o.seed = seed;
+        if let Ok(p) = plan(&set, &o) {
+            for s in &p.splits {
+                let parent = set.parcels.iter().find(|q| q.id == s.parent).unwrap();
+                let u = parent.land_use.as_deref().unwrap();
+                assert!(
+                    !u.ends_with("_corridor"),
+                    "seed {seed}: cut {} ({u})",
+                    s.parent
+                );
+                cut += 1;
+            }
+        }
+    }
+    assert!(
+        cut > 0,
+        "some grids must have been cut (else the test shows nothing)"
+    );
+    let all = grid(
+        3,
+        3,
+        |r, c| format!("P{r}{c}"),
+        |_, _| r#"{"land_use":"road_corridor"}"#.into(),
+    );
+    let mut o = opts(&[("mill", 3.4 * cell)]);
+    o.split = true;
+    let e = plan(&all, &o).expect_err("only corridors");
+    assert!(e.to_string().contains("cut: "), "{e}");
+    // Without the rule the same grid is cut.
+    o.no_cut_uses.clear();
+    assert_eq!(plan(&all, &o).expect("cuttable").splits.len(), 1);
 }

@@ -127,6 +127,24 @@ pub fn read_parcels_from(
     opts: ReadOptions,
     source: &SourceOptions,
 ) -> Result<ParcelSet, ReadError> {
+    read_parcels_and_bytes(path, opts, source).map(|(set, _)| set)
+}
+
+/// [`read_parcels_from`] that also returns the bytes of the file named (of standard input
+/// when it is `-`), for callers that record the input's SHA-256. For a format made of several
+/// files (a shapefile's `.shp` with its `.dbf`, `.shx`, `.prj`) these are the named file's bytes.
+///
+/// ```no_run
+/// use allot::read::{read_parcels_and_bytes, ReadOptions, SourceOptions};
+/// let (set, bytes) = read_parcels_and_bytes(
+///     std::path::Path::new("data/psm-site.geojson"), ReadOptions::default(), &SourceOptions::default()).unwrap();
+/// println!("{} parcels from {} bytes", set.parcels.len(), bytes.len());
+/// ```
+pub fn read_parcels_and_bytes(
+    path: &Path,
+    opts: ReadOptions,
+    source: &SourceOptions,
+) -> Result<(ParcelSet, Vec<u8>), ReadError> {
     if path.as_os_str() != "-" && path.is_file() {
         let format = sniff_path(path)?;
         if format != Format::GeoJson {
@@ -134,10 +152,32 @@ pub fn read_parcels_from(
             let mut set =
                 parse_parcels_from(converted.geojson.as_bytes(), &converted.name, opts, None)?;
             set.crs = converted.crs;
-            return Ok(set);
+            let (_, bytes) = read_bytes(path)?;
+            return Ok((set, bytes));
         }
     }
-    let (name, bytes) = if path.as_os_str() == "-" {
+    let (name, bytes) = read_bytes(path)?;
+    if path.as_os_str() == "-" {
+        let format = sniff(&bytes[..bytes.len().min(4096)], path);
+        if format != Format::GeoJson {
+            return Err(FormatError::file(
+                &name,
+                format!(
+                    "this is {} data; allot reads only GeoJSON from standard input: save it to a file and name the file",
+                    format.name()
+                ),
+            )
+            .into());
+        }
+    }
+    let set = parse_parcels_from(&bytes, &name, opts, source.crs.as_deref())?;
+    Ok((set, bytes))
+}
+
+/// The bytes of a path (standard input when it is `-`) and how the input is named in
+/// messages, refusing inputs larger than [`MAX_INPUT_BYTES`].
+pub fn read_bytes(path: &Path) -> Result<(String, Vec<u8>), ReadError> {
+    Ok(if path.as_os_str() == "-" {
         let name = "<stdin>".to_string();
         let mut buf = Vec::new();
         use std::io::Read;
@@ -176,21 +216,7 @@ pub fn read_parcels_from(
         }
         let bytes = std::fs::read(path).map_err(io)?;
         (name, bytes)
-    };
-    if path.as_os_str() == "-" {
-        let format = sniff(&bytes[..bytes.len().min(4096)], path);
-        if format != Format::GeoJson {
-            return Err(FormatError::file(
-                &name,
-                format!(
-                    "this is {} data; allot reads only GeoJSON from standard input: save it to a file and name the file",
-                    format.name()
-                ),
-            )
-            .into());
-        }
-    }
-    parse_parcels_from(&bytes, &name, opts, source.crs.as_deref())
+    })
 }
 
 /// Parses parcels from bytes; `name` is how the input is named in messages.

@@ -20,6 +20,7 @@
 //! labels are drawn in a fixed order and every coordinate is rounded to a tenth of a pixel.
 
 mod canvas;
+pub mod diff_map;
 pub mod fonts;
 pub mod format;
 mod geom;
@@ -136,6 +137,12 @@ pub enum RenderError {
         format::MAP_EXTENSIONS
     )]
     Format {
+        /// The output path.
+        path: String,
+    },
+    /// A diff map was asked for in a format diff maps are not written in (HTML).
+    #[error("{path}: allot writes diff maps as .svg, .png or .pdf (chosen by the extension)")]
+    DiffFormat {
         /// The output path.
         path: String,
     },

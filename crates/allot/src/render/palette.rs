@@ -6,7 +6,9 @@
 //!   name. `retained` is always grey. Targets given on the command line add legend rows but do
 //!   not reorder: `plan --map` (which draws the plan with the input's metadata, the metadata
 //!   the plan's GeoJSON carries), `validate --map` and `map` all go through [`zone_order`], so
-//!   a zone has one colour in every output.
+//!   a zone has one colour in every output. A zone's own `colour` in `metadata.zones`
+//!   ([`metadata_colours`]) wins over its place in the order; the others take
+//!   [`CATEGORICAL`] by their place.
 //! - **Categories** (any other property whose values are not all numbers, or have few distinct
 //!   values) are ordered by name and take [`CATEGORICAL`] in turn: Paul Tol's colour-blind-safe
 //!   "light" scheme (8 colours, pale grey left out) followed by four colours of his "muted"
@@ -25,7 +27,7 @@ use serde_json::Value;
 
 use super::canvas::Rgb;
 use super::{Category, CategoryKey, MapOptions, RenderError, category_value};
-use crate::model::ParcelSet;
+use crate::model::{ParcelSet, zones_from_metadata};
 use crate::report::grouped;
 
 /// The categorical palette: Tol "light" (8) then four of Tol "muted".
@@ -127,6 +129,29 @@ pub fn zone_fills(set: &ParcelSet, targets: &[(String, f64)]) -> Vec<(String, [u
         .filter_map(|c| match c.key {
             CategoryKey::Value(name) => Some((name, [c.colour.0, c.colour.1, c.colour.2])),
             _ => None,
+        })
+        .collect()
+}
+
+/// The colours the data's `metadata.zones` gives its zones (`"colour": "#rrggbb"`), by zone
+/// name. A malformed zone list gives none here (the commands that read zones refuse it first).
+///
+/// ```
+/// let text = br##"{"type":"FeatureCollection","metadata":{"zones":[
+///   {"name":"mill","target_acres":700},{"name":"park","target_acres":3200,"colour":"#2ca02c"}]},"features":[]}"##;
+/// let set = allot::parse_parcels(text, "x").unwrap();
+/// let colours = allot::render::palette::metadata_colours(&set);
+/// assert_eq!(colours.len(), 1);
+/// assert_eq!(colours["park"].css(), "#2CA02C");
+/// ```
+pub fn metadata_colours(set: &ParcelSet) -> BTreeMap<String, Rgb> {
+    zones_from_metadata(set)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|z| {
+            let hex = z.colour?;
+            let v = u32::from_str_radix(hex.strip_prefix('#')?, 16).ok()?;
+            Some((z.name, Rgb::hex(v)))
         })
         .collect()
 }
@@ -269,6 +294,11 @@ pub(super) fn categorise(
         .iter()
         .filter(|z| !(by_zone && *z == RETAINED_ZONE))
         .collect();
+    let given = if by_zone {
+        metadata_colours(set)
+    } else {
+        BTreeMap::new()
+    };
     let limit = opts.max_classes.unwrap_or(usize::MAX).max(1);
     let mut out = Vec::new();
     let mut rest: (Vec<String>, f64, Vec<usize>) = (Vec::new(), 0.0, Vec::new());
@@ -294,10 +324,17 @@ pub(super) fn categorise(
             rest.2.extend(parcels);
             continue;
         }
+        let (colour, pattern) = match given.get(v) {
+            Some(&c) => (c, None),
+            None => (
+                CATEGORICAL[k % CATEGORICAL.len()],
+                (k >= CATEGORICAL.len()).then(|| (k / CATEGORICAL.len() - 1) % PATTERNS + 1),
+            ),
+        };
         out.push(Category {
             key: CategoryKey::Value(v.clone()),
-            colour: CATEGORICAL[k % CATEGORICAL.len()],
-            pattern: (k >= CATEGORICAL.len()).then(|| (k / CATEGORICAL.len() - 1) % PATTERNS + 1),
+            colour,
+            pattern,
             acres: a,
             parcels,
             target,

@@ -1,24 +1,119 @@
 //! The area schedule of a plan: per zone its parcels, acres, hectares, perimeter,
-//! Polsby-Popper compactness, target and deviation, then the parcels that were split.
+//! Polsby-Popper compactness, target and deviation, its land-use composition (acres by
+//! `land_use`, when the input set is given), then the parcels that were split.
 //!
 //! Numbers are formatted with fixed decimals so the same plan always prints the same bytes.
 
 use crate::geodesy::M2_PER_ACRE;
 use crate::geodesy::M2_PER_HECTARE;
+use std::collections::BTreeMap;
+
+use crate::model::ParcelSet;
 use crate::plan::Plan;
 use crate::plan::bound::{ISOPERIMETRIC, isoperimetric_bound_m};
 use crate::report::grouped;
+
+fn round4(x: f64) -> f64 {
+    (x * 1e4).round() / 1e4
+}
 
 /// The area schedule of a plan.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Schedule<'a> {
     plan: &'a Plan,
+    /// Per zone (in the plan's zone order): acres by land use, by land-use name.
+    composition: Vec<BTreeMap<String, f64>>,
 }
 
+/// How parcels without a `land_use` are listed in the composition.
+pub const NO_LAND_USE: &str = "(none)";
+
 impl<'a> Schedule<'a> {
-    /// The schedule of `plan`.
+    /// The schedule of `plan` (no land-use composition).
     pub fn new(plan: &'a Plan) -> Self {
-        Schedule { plan }
+        Schedule {
+            plan,
+            composition: Vec::new(),
+        }
+    }
+
+    /// The schedule of `plan`, made from `set`, with each zone's land-use composition: acres
+    /// by the `land_use` of the input parcel each planned parcel is (or was cut from).
+    pub fn with_land_uses(plan: &'a Plan, set: &ParcelSet) -> Self {
+        let mut composition = vec![BTreeMap::new(); plan.zones.len()];
+        for p in &plan.parcels {
+            let Some(z) = plan.zones.iter().position(|z| z.name == p.zone) else {
+                continue;
+            };
+            let land_use = set
+                .parcels
+                .get(p.source)
+                .and_then(|q| q.land_use.clone())
+                .unwrap_or_else(|| NO_LAND_USE.to_string());
+            *composition[z].entry(land_use).or_insert(0.0) += p.acres;
+        }
+        Schedule { plan, composition }
+    }
+
+    /// Each zone's land-use composition: `(zone, [(land_use, acres)])`, zones in plan order,
+    /// land uses by name; empty without [`Schedule::with_land_uses`].
+    pub fn composition(&self) -> Vec<(&str, Vec<(&str, f64)>)> {
+        self.composition
+            .iter()
+            .zip(&self.plan.zones)
+            .map(|(m, z)| {
+                (
+                    z.name.as_str(),
+                    m.iter().map(|(u, a)| (u.as_str(), *a)).collect(),
+                )
+            })
+            .collect()
+    }
+
+    /// The schedule as JSON: `zones` (name, parcels, acres, perimeter_m, polsby_popper,
+    /// target_acres, land_use: {use: acres}) and `splits`.
+    pub fn to_json(&self) -> String {
+        let comp = self.composition();
+        let zones: Vec<serde_json::Value> = self
+            .plan
+            .zones
+            .iter()
+            .enumerate()
+            .map(|(k, z)| {
+                let uses: serde_json::Map<String, serde_json::Value> = comp
+                    .get(k)
+                    .map(|c| {
+                        c.1.iter()
+                            .map(|(u, a)| (u.to_string(), serde_json::json!(round4(*a))))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                serde_json::json!({
+                    "name": z.name,
+                    "parcels": z.parcels,
+                    "acres": round4(z.acres),
+                    "perimeter_m": round4(z.perimeter_m),
+                    "polsby_popper": round4(z.polsby_popper),
+                    "target_acres": z.target_acres,
+                    "land_use": uses,
+                })
+            })
+            .collect();
+        let splits: Vec<serde_json::Value> = self
+            .plan
+            .splits
+            .iter()
+            .map(|s| {
+                serde_json::json!({
+                    "parent": s.parent.as_str(),
+                    "pieces": [s.pieces[0].as_str(), s.pieces[1].as_str()],
+                    "acres": [round4(s.acres[0]), round4(s.acres[1])],
+                    "zones": s.zones,
+                })
+            })
+            .collect();
+        let v = serde_json::json!({"zones": zones, "splits": splits});
+        serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
     }
 
     /// The schedule as a text table.
@@ -28,7 +123,7 @@ impl<'a> Schedule<'a> {
     /// let plan = Plan {
     ///     parcels: vec![],
     ///     zones: vec![ZoneSummary {
-    ///         name: "mill".into(), target_acres: Some(700.0), parcels: 12, acres: 700.4,
+    ///         name: "mill".into(), target_acres: Some(700.0), tolerance_acres: Some(1.0), parcels: 12, acres: 700.4,
     ///         perimeter_m: 5400.0, polsby_popper: 0.78, components: 1, bordered_by_later: 0.2,
     ///     }],
     ///     splits: vec![],
@@ -102,9 +197,23 @@ impl<'a> Schedule<'a> {
         for r in &rows {
             line(r, &mut out);
         }
+        let mut tols: Vec<f64> = p.zones.iter().filter_map(|z| z.tolerance_acres).collect();
+        tols.dedup();
+        let tolerance = if tols.len() > 1 {
+            p.zones
+                .iter()
+                .filter_map(|z| Some(format!("{} ±{}", z.name, trim_num(z.tolerance_acres?))))
+                .collect::<Vec<_>>()
+                .join(", ")
+                + " acres"
+        } else {
+            format!(
+                "±{} acres",
+                trim_num(tols.first().copied().unwrap_or(p.tolerance_acres))
+            )
+        };
         out.push_str(&format!(
-            "tolerance ±{} acres; polsby_popper = 4πA/P² (1 for a circle, 0.785 for a square)\n",
-            trim_num(p.tolerance_acres)
+            "tolerance {tolerance}; polsby_popper = 4πA/P² (1 for a circle, 0.785 for a square)\n"
         ));
         out.push_str(
             "lower_bound_m: isoperimetric bound √(4πA), no zone of that area can have a shorter perimeter\n",
@@ -116,6 +225,17 @@ impl<'a> Schedule<'a> {
                     z.name,
                     100.0 * z.bordered_by_later
                 ));
+            }
+        }
+        let comp = self.composition();
+        if !comp.is_empty() {
+            out.push_str("\nland use by zone (acres):\n");
+            for (zone, uses) in &comp {
+                let list: Vec<String> = uses
+                    .iter()
+                    .map(|(u, a)| format!("{u} {}", grouped(*a, 2)))
+                    .collect();
+                out.push_str(&format!("{zone}: {}\n", list.join(", ")));
             }
         }
         if !p.splits.is_empty() {
@@ -139,17 +259,20 @@ impl<'a> Schedule<'a> {
     /// The schedule as CSV: one row per zone, then one row per split piece (`kind` tells
     /// them apart).
     ///
-    /// Columns: `kind,zone,parcels,acres,hectares,perimeter_m,polsby_popper,target_acres,deviation_acres,parent,piece,lower_bound_m,bound`
+    /// Then, with [`Schedule::with_land_uses`], one `land_use` row per zone and land use
+    /// (its acres and hectares; the land use in the last column).
+    ///
+    /// Columns: `kind,zone,parcels,acres,hectares,perimeter_m,polsby_popper,target_acres,deviation_acres,parent,piece,lower_bound_m,bound,land_use`
     /// (`lower_bound_m` and `bound` on planned zones: the isoperimetric bound √(4πA), kind
     /// `isoperimetric`).
     pub fn to_csv(&self) -> String {
         let p = self.plan;
         let mut out = String::from(
-            "kind,zone,parcels,acres,hectares,perimeter_m,polsby_popper,target_acres,deviation_acres,parent,piece,lower_bound_m,bound\n",
+            "kind,zone,parcels,acres,hectares,perimeter_m,polsby_popper,target_acres,deviation_acres,parent,piece,lower_bound_m,bound,land_use\n",
         );
         for z in &p.zones {
             out.push_str(&format!(
-                "zone,{},{},{:.4},{:.4},{:.1},{:.4},{},{},,,{},{}\n",
+                "zone,{},{},{:.4},{:.4},{:.1},{:.4},{},{},,,{},{},\n",
                 csv(&z.name),
                 z.parcels,
                 z.acres,
@@ -171,12 +294,23 @@ impl<'a> Schedule<'a> {
         for s in &p.splits {
             for k in 0..2 {
                 out.push_str(&format!(
-                    "split_piece,{},1,{:.4},{:.4},,,,,{},{},,\n",
+                    "split_piece,{},1,{:.4},{:.4},,,,,{},{},,,\n",
                     csv(&s.zones[k]),
                     s.acres[k],
                     s.acres[k] * M2_PER_ACRE / M2_PER_HECTARE,
                     csv(s.parent.as_str()),
                     csv(s.pieces[k].as_str())
+                ));
+            }
+        }
+        for (zone, uses) in self.composition() {
+            for (u, a) in uses {
+                out.push_str(&format!(
+                    "land_use,{},,{:.4},{:.4},,,,,,,,,{}\n",
+                    csv(zone),
+                    a,
+                    a * M2_PER_ACRE / M2_PER_HECTARE,
+                    csv(u)
                 ));
             }
         }
@@ -236,6 +370,7 @@ mod tests {
                 ZoneSummary {
                     name: "mill".into(),
                     target_acres: Some(700.0),
+                    tolerance_acres: Some(1.0),
                     parcels: 3,
                     acres: 700.004,
                     perimeter_m: 5321.25,
@@ -246,6 +381,7 @@ mod tests {
                 ZoneSummary {
                     name: "retained".into(),
                     target_acres: None,
+                    tolerance_acres: None,
                     parcels: 2,
                     acres: 10.0,
                     perimeter_m: 800.0,
@@ -269,17 +405,93 @@ mod tests {
         // 700.004 acres × 0.40468564224 ha/acre = 283.2816 ha.
         assert_eq!(
             lines[1],
-            "zone,mill,3,700.0040,283.2816,5321.2,0.7000,700.0000,0.0040,,,5966.4,isoperimetric"
+            "zone,mill,3,700.0040,283.2816,5321.2,0.7000,700.0000,0.0040,,,5966.4,isoperimetric,"
         );
         assert_eq!(
             lines[2],
-            "zone,retained,2,10.0000,4.0469,800.0,0.5000,,,,,,"
+            "zone,retained,2,10.0000,4.0469,800.0,0.5000,,,,,,,"
         );
         assert_eq!(
             lines[3],
-            "split_piece,mill,1,1.5000,0.6070,,,,,\"P,1\",\"P,1-a\",,"
+            "split_piece,mill,1,1.5000,0.6070,,,,,\"P,1\",\"P,1-a\",,,"
         );
         let text = Schedule::new(&plan).to_text();
         assert!(text.contains("P,1 -> P,1-a (1.5000 acres, mill)"), "{text}");
+    }
+
+    /// Composition by hand: parcels of 2, 3 and 5 acres (the 3-acre one cut into 1 + 2) with
+    /// land uses plant, open, plant; the mill takes P0, the `-a` piece of P1 and P2.
+    #[test]
+    fn composition_sums_acres_by_the_source_parcels_land_use() {
+        use crate::plan::PlannedParcel;
+        let feats: Vec<String> = [Some("plant"), Some("open"), Some("plant"), None]
+            .iter()
+            .enumerate()
+            .map(|(i, u)| {
+                let lu = u.map(|u| format!(r#""land_use":"{u}""#)).unwrap_or_default();
+                format!(
+                    r#"{{"type":"Feature","id":"P{i}","properties":{{{lu}}},"geometry":{{"type":"Polygon","coordinates":[[[67,24],[67.01,24],[67.01,24.01],[67,24]]]}}}}"#
+                )
+            })
+            .collect();
+        let text = format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            feats.join(",")
+        );
+        let set = crate::read::parse_parcels(text.as_bytes(), "t").unwrap();
+        let pp = |id: &str, source: usize, zone: &str, acres: f64| PlannedParcel {
+            id: ParcelId(id.into()),
+            source,
+            zone: zone.into(),
+            geometry: geo::MultiPolygon(vec![]),
+            acres,
+            split_from: None,
+        };
+        let zone = |name: &str, acres: f64| ZoneSummary {
+            name: name.into(),
+            target_acres: None,
+            tolerance_acres: None,
+            parcels: 0,
+            acres,
+            perimeter_m: 0.0,
+            polsby_popper: 0.0,
+            components: 1,
+            bordered_by_later: 0.0,
+        };
+        let plan = Plan {
+            parcels: vec![
+                pp("P0", 0, "mill", 2.0),
+                pp("P1-a", 1, "mill", 1.0),
+                pp("P1-b", 1, "retained", 2.0),
+                pp("P2", 2, "mill", 5.0),
+                pp("P3", 3, "retained", 4.0),
+            ],
+            zones: vec![zone("mill", 8.0), zone("retained", 6.0)],
+            splits: vec![],
+            tolerance_acres: 1.0,
+            total_acres: 14.0,
+        };
+        let s = Schedule::with_land_uses(&plan, &set);
+        assert_eq!(
+            s.composition(),
+            vec![
+                ("mill", vec![("open", 1.0), ("plant", 7.0)]),
+                ("retained", vec![(NO_LAND_USE, 4.0), ("open", 2.0)]),
+            ]
+        );
+        assert!(
+            s.to_text().contains("mill: open 1.00, plant 7.00"),
+            "{}",
+            s.to_text()
+        );
+        assert!(
+            s.to_csv()
+                .contains("land_use,mill,,7.0000,2.8328,,,,,,,,,plant\n"),
+            "{}",
+            s.to_csv()
+        );
+        let json: serde_json::Value = serde_json::from_str(&s.to_json()).unwrap();
+        assert_eq!(json["zones"][0]["land_use"]["plant"], 7.0);
+        assert_eq!(json["zones"][1]["land_use"]["(none)"], 4.0);
     }
 }

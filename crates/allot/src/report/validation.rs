@@ -56,6 +56,11 @@ fn finding_json(f: &Finding) -> Value {
 /// assert_eq!(v["total_acres"], 1.234568);
 /// ```
 pub fn to_json(report: &Report) -> String {
+    to_json_with_warnings(report, &[])
+}
+
+/// [`to_json`] with the run's warnings under `warnings` (an empty list when there are none).
+pub fn to_json_with_warnings(report: &Report, warnings: &[crate::model::Warning]) -> String {
     let mut zones = Map::new();
     for (name, z) in &report.zones {
         let mut m = Map::new();
@@ -75,6 +80,10 @@ pub fn to_json(report: &Report) -> String {
     top.insert(
         "findings".into(),
         Value::Array(report.findings.iter().map(finding_json).collect()),
+    );
+    top.insert(
+        "warnings".into(),
+        Value::Array(warnings.iter().map(|w| w.to_json()).collect()),
     );
     serde_json::to_string_pretty(&Value::Object(top)).unwrap_or_default() + "\n"
 }
@@ -561,8 +570,28 @@ mod tests {
     fn json_has_exactly_the_schema_keys() {
         let v: Value = serde_json::from_str(&to_json(&sample())).unwrap();
         let keys: Vec<&str> = v.as_object().unwrap().keys().map(|k| k.as_str()).collect();
-        assert_eq!(keys, ["ok", "parcels", "total_acres", "zones", "findings"]);
+        assert_eq!(
+            keys,
+            [
+                "ok",
+                "parcels",
+                "total_acres",
+                "zones",
+                "findings",
+                "warnings"
+            ]
+        );
         assert_eq!(v["ok"], false);
+        assert_eq!(v["warnings"], serde_json::json!([]));
+        let w = crate::model::Warning {
+            kind: crate::model::WarningKind::UnknownZone,
+            message: "m".into(),
+        };
+        let with: Value = serde_json::from_str(&to_json_with_warnings(&sample(), &[w])).unwrap();
+        assert_eq!(
+            with["warnings"],
+            serde_json::json!([{"kind": "unknown_zone", "message": "m"}])
+        );
         assert_eq!(v["zones"]["mill"]["acres"], 700.123457);
         assert_eq!(v["zones"]["mill"]["target_acres"], 700.0);
         assert!(v["zones"]["park"].get("target_acres").is_none());

@@ -149,6 +149,9 @@ pub struct ValidateOptions {
     pub targets: Vec<(String, f64)>,
     /// How far, in acres, a zone's area may be from its target.
     pub tolerance_acres: f64,
+    /// Per-zone tolerances in acres, replacing `tolerance_acres` for the zones named (a later
+    /// entry for the same zone wins).
+    pub zone_tolerances: Vec<(String, f64)>,
     /// Overlaps of this many m² or less are not reported.
     pub min_overlap_m2: f64,
     /// Gaps of this many m² or less are not reported.
@@ -160,11 +163,74 @@ pub struct ValidateOptions {
     pub units: AreaUnit,
 }
 
+impl ValidateOptions {
+    /// The tolerance of zone `zone`: its entry in `zone_tolerances`, else `tolerance_acres`.
+    pub fn tolerance_of(&self, zone: &str) -> f64 {
+        self.zone_tolerances
+            .iter()
+            .rev()
+            .find(|(z, _)| z == zone)
+            .map_or(self.tolerance_acres, |t| t.1)
+    }
+
+    /// Options checking the zones of `choice` (from [`crate::model::resolve_zones`]: the same
+    /// targets `plan`, `validate` and `map` use): their targets, and their tolerances unless
+    /// `tolerance` (a command-line `--tolerance`) overrides them all.
+    ///
+    /// ```
+    /// let choice = allot::ZoneChoice {
+    ///     zones: vec![allot::ZoneSpec { tolerance_acres: Some(2.0), ..allot::ZoneSpec::new("mill", 700.0) }],
+    ///     origin: "metadata",
+    ///     warnings: vec![],
+    /// };
+    /// let o = allot::ValidateOptions::default().with_zones(&choice, None);
+    /// assert_eq!(o.targets, vec![("mill".to_string(), 700.0)]);
+    /// assert_eq!(o.tolerance_of("mill"), 2.0);
+    /// assert_eq!(allot::ValidateOptions::default().with_zones(&choice, Some(0.5)).tolerance_of("mill"), 0.5);
+    /// ```
+    pub fn with_zones(self, choice: &crate::model::ZoneChoice, tolerance: Option<f64>) -> Self {
+        ValidateOptions {
+            targets: choice
+                .zones
+                .iter()
+                .map(|z| (z.name.clone(), z.target_acres))
+                .collect(),
+            tolerance_acres: tolerance.unwrap_or(self.tolerance_acres),
+            zone_tolerances: match tolerance {
+                Some(_) => Vec::new(),
+                None => choice
+                    .zones
+                    .iter()
+                    .filter_map(|z| Some((z.name.clone(), z.tolerance_acres?)))
+                    .collect(),
+            },
+            ..self
+        }
+    }
+
+    /// [`ValidateOptions::with_zones`] for checking `parcels`: zones that come from the file's
+    /// metadata are not checked when no parcel carries a `zone` (a bare fabric is not a
+    /// proposal); targets given on the command line always are. `validate` and `map` both
+    /// call this, so the same file gives the same findings in both.
+    pub fn with_zones_of(
+        self,
+        parcels: &[crate::model::Parcel],
+        choice: &crate::model::ZoneChoice,
+        tolerance: Option<f64>,
+    ) -> Self {
+        if choice.origin == "metadata" && !parcels.iter().any(|p| p.zone.is_some()) {
+            return self;
+        }
+        self.with_zones(choice, tolerance)
+    }
+}
+
 impl Default for ValidateOptions {
     fn default() -> Self {
         ValidateOptions {
             targets: Vec::new(),
             tolerance_acres: 1.0,
+            zone_tolerances: Vec::new(),
             min_overlap_m2: 1.0,
             min_gap_m2: 1.0,
             site: None,

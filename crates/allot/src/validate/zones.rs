@@ -277,7 +277,8 @@ pub(crate) fn zone_checks(
             .max_by(|&a, &b| areas[a].total_cmp(&areas[b]).then(b.cmp(&a)));
         if let Some(t) = target {
             let dev = acres - t;
-            if dev.abs() > opts.tolerance_acres {
+            let tol = opts.tolerance_of(z);
+            if dev.abs() > tol {
                 findings.push(Finding {
                     kind: FindingKind::ZoneArea,
                     parcels: Vec::new(),
@@ -291,7 +292,7 @@ pub(crate) fn zone_checks(
                         if dev > 0.0 { "more" } else { "less" },
                         u(t),
                         u(dev.abs()),
-                        u(opts.tolerance_acres)
+                        u(tol)
                     ),
                     geometry: None,
                 });

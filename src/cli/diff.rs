@@ -1,0 +1,58 @@
+//! `allot diff`.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use super::{Format, Outcome, read, write_output};
+
+/// Arguments of `allot diff`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The first zoning (a plan or a proposal, GeoJSON).
+    pub a: PathBuf,
+    /// The second zoning of the same site.
+    pub b: PathBuf,
+    /// Also draw the differences to a map (.svg, .png or .pdf, by the extension): parcels that
+    /// changed zone hatched in the new zone's colour, outlined in the old zone's.
+    #[arg(long, value_name = "DIFF.svg|png|pdf")]
+    pub map: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// Runs `allot diff`: exit 0 when the zoning is identical, 1 when it differs.
+pub fn run(args: Args) -> Result<Outcome> {
+    let inputs = [args.a.as_path(), args.b.as_path()];
+    let map_path = match &args.map {
+        Some(p) => Some(super::output_path(p, Some(args.b.as_path()), "svg")?),
+        None => None,
+    };
+    let outputs: Vec<&std::path::Path> = map_path.iter().map(|p| p.as_path()).collect();
+    // Refuse before doing the work.
+    super::check_outputs(&outputs, &inputs)?;
+    let map_format = match &map_path {
+        Some(path) => Some(allot::render::diff_map::diff_map_format(path)?),
+        None => None,
+    };
+    let a = read(&args.a)?;
+    let b = read(&args.b)?;
+    let d = allot::diff::diff(&a, &b)?;
+    if let (Some(path), Some(format)) = (&map_path, map_format) {
+        let map = allot::render::diff_map::render_diff(&a, &b, &d, format)?;
+        write_output(path, &inputs, &map)?;
+    }
+    super::print_report(
+        &match args.format {
+            Format::Text => d.to_text(),
+            Format::Json => d.to_json(),
+        },
+        &outputs,
+    )?;
+    Ok(if d.identical_zoning() {
+        Outcome::Clean
+    } else {
+        Outcome::Findings
+    })
+}

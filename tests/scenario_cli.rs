@@ -1,0 +1,503 @@
+//! End-to-end: zones from `metadata.zones`, `--target`, warnings, the schedule's land-use
+//! composition and `allot diff`, on the hand-made grid in tests/fixtures/scenario (see its
+//! README) and on the bundled PSM data.
+
+mod common;
+
+use common::{allot, repo};
+use serde_json::Value;
+
+fn fixture(name: &str) -> String {
+    repo(&format!("tests/fixtures/scenario/{name}"))
+        .display()
+        .to_string()
+}
+
+fn json_file(path: &std::path::Path) -> Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+fn zone_of(plan: &Value, id: &str) -> String {
+    plan["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == id)
+        .map(|f| f["properties"]["zone"].as_str().unwrap().to_string())
+        .unwrap()
+}
+
+/// The grid's metadata asks for a 138 ± 3 acre mill with port or rail access (only C00 has
+/// port access, no parcel has rail) and a 276 ± 5 acre park with highway access (C03, C23).
+#[test]
+fn plan_takes_zones_tolerances_and_access_from_metadata_and_records_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = fixture("grid-zones.geojson");
+    let r = allot(
+        dir.path(),
+        &["plan", &input, "-o", "plan.geojson", "--seed", "5"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.is_empty(), "no warnings expected: {}", r.stderr);
+    assert!(
+        r.stdout.contains("tolerance mill ±3, park ±5 acres"),
+        "{}",
+        r.stdout
+    );
+    let plan = json_file(&dir.path().join("plan.geojson"));
+    assert_eq!(zone_of(&plan, "C00"), "mill", "the only port parcel");
+    assert!(["C03", "C23"].iter().any(|id| zone_of(&plan, id) == "park"));
+    let meta = &plan["metadata"];
+    assert_eq!(meta["zones"][0]["name"], "mill");
+    assert_eq!(
+        meta["zones"][0]["access"],
+        serde_json::json!(["port", "rail"])
+    );
+    assert_eq!(meta["zones"][1]["tolerance_acres"], 5.0);
+    assert_eq!(meta["plan"]["seed"], 5);
+    assert_eq!(meta["plan"]["flags"][5], "5");
+    assert_eq!(meta["plan"]["allot_version"], env!("CARGO_PKG_VERSION"));
+    // The input's SHA-256, against coreutils' sha256sum (the test fails if it is missing).
+    let out = std::process::Command::new("sha256sum")
+        .arg(&input)
+        .output()
+        .expect("sha256sum (coreutils) is needed by this test");
+    let want = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        meta["plan"]["input"]["sha256"].as_str().unwrap(),
+        want.split_whitespace().next().unwrap()
+    );
+    // `validate` reads the targets back from the plan: both zones meet them. (Whether the
+    // retained land stays in one piece is the search's business, not checked here.)
+    let v = allot(
+        dir.path(),
+        &["validate", "plan.geojson", "--format", "json"],
+    );
+    let j: Value = serde_json::from_str(&v.stdout).unwrap();
+    assert_eq!(j["zones"]["mill"]["target_acres"], 138.0);
+    assert_eq!(j["zones"]["park"]["target_acres"], 276.0);
+    let zone_area = j["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "zone_area")
+        .count();
+    assert_eq!(zone_area, 0, "{}", v.stdout);
+}
+
+#[test]
+fn target_replaces_metadata_zones_and_zone_is_an_alias() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = fixture("grid-zones.geojson");
+    let a = allot(
+        dir.path(),
+        &["plan", &input, "-o", "a.geojson", "--target", "mill=207"],
+    );
+    let b = allot(
+        dir.path(),
+        &["plan", &input, "-o", "b.geojson", "--zone", "mill=207"],
+    );
+    assert_eq!((a.code, b.code), (0, 0), "{}{}", a.stderr, b.stderr);
+    assert_eq!(a.stdout, b.stdout);
+    // Only the mill: 3 cells (3 × 69.19 acres), its metadata tolerance (3) kept; no park.
+    assert!(a.stdout.contains("mill            3"), "{}", a.stdout);
+    assert!(!a.stdout.contains("park"), "{}", a.stdout);
+    assert!(a.stdout.contains("tolerance ±3 acres"), "{}", a.stdout);
+    let c = allot(
+        dir.path(),
+        &[
+            "plan",
+            &input,
+            "-o",
+            "c.geojson",
+            "--target",
+            "mill=207",
+            "--tolerance",
+            "0.5",
+        ],
+    );
+    assert_eq!(c.code, 1, "207 ± 0.5 is not 3 whole cells: {}", c.stderr);
+    assert!(c.stderr.contains("± 0.5"), "{}", c.stderr);
+}
+
+#[test]
+fn warnings_fire_on_typos_and_go_into_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = fixture("grid-zones.geojson");
+    let r = allot(
+        dir.path(),
+        &[
+            "plan",
+            &input,
+            "-o",
+            "p.geojson",
+            "--exclude-use",
+            "existing_plnt",
+            "--target",
+            "mil=138",
+            "--target",
+            "park=276",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("warning: --exclude-use existing_plnt: no parcel in"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("did you mean existing_plant?"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("lists no zone \"mil\" (it lists mill, park); did you mean mill?"),
+        "{}",
+        r.stderr
+    );
+    let plan = json_file(&dir.path().join("p.geojson"));
+    let kinds: Vec<&str> = plan["metadata"]["plan"]["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["unknown_zone", "unknown_land_use"]);
+    // Zone names differing only by case or spaces: validate warns, also in its JSON.
+    let text = std::fs::read_to_string(fixture("pair-a.geojson"))
+        .unwrap()
+        .replacen("\"zone\":\"park\"", "\"zone\":\"Park \"", 1);
+    std::fs::write(dir.path().join("case.geojson"), text).unwrap();
+    let v = allot(
+        dir.path(),
+        &["validate", "case.geojson", "--format", "json"],
+    );
+    assert!(
+        v.stderr.contains("zone names \"Park \" and \"park\""),
+        "{}",
+        v.stderr
+    );
+    let j: Value = serde_json::from_str(&v.stdout).unwrap();
+    assert_eq!(j["warnings"][0]["kind"], "zone_name_variants");
+}
+
+/// `validate` and `map` read the same zones from metadata, so they find the same findings.
+#[test]
+fn validate_and_map_report_the_same_findings_from_metadata_zones() {
+    let dir = tempfile::tempdir().unwrap();
+    for (file, want) in [
+        (fixture("pair-b.geojson"), 1),
+        (repo("data/psm-proposal.geojson").display().to_string(), 5),
+    ] {
+        let v = allot(dir.path(), &["validate", &file, "--format", "json"]);
+        assert_eq!(v.code, 1);
+        let j: Value = serde_json::from_str(&v.stdout).unwrap();
+        assert_eq!(j["findings"].as_array().unwrap().len(), want, "{file}");
+        assert_eq!(j["warnings"], serde_json::json!([]), "{file}");
+        let m = allot(dir.path(), &["map", &file, "-o", "m.svg"]);
+        assert_eq!(m.code, 0, "{}", m.stderr);
+        assert!(
+            m.stderr.contains(&format!("{want} finding")),
+            "{file}: {}",
+            m.stderr
+        );
+        assert!(!m.stderr.contains("warning"), "{}", m.stderr);
+    }
+}
+
+/// The README's main command: the bundled data's metadata gives the mill port-or-rail access
+/// (the parcel carrying it is in the mill itself), and no warning fires.
+#[test]
+fn bundled_plan_gives_the_mill_port_or_rail_access_without_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = repo("data/psm-site.geojson").display().to_string();
+    let r = allot(
+        dir.path(),
+        &["plan", &site, "-o", "plan.geojson", "--schedule", "s.json"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+    let plan = json_file(&dir.path().join("plan.geojson"));
+    let has = |zone: &str, kinds: &[&str]| {
+        plan["features"].as_array().unwrap().iter().any(|f| {
+            f["properties"]["zone"] == zone
+                && f["properties"]["access"]
+                    .as_array()
+                    .is_some_and(|a| a.iter().any(|k| kinds.contains(&k.as_str().unwrap())))
+        })
+    };
+    assert!(has("sindh_mill", &["port", "rail"]));
+    // The JSON schedule's land-use composition adds up to each zone's acres.
+    let s = json_file(&dir.path().join("s.json"));
+    for z in s["zones"].as_array().unwrap() {
+        let sum: f64 = z["land_use"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|v| v.as_f64().unwrap())
+            .sum();
+        assert!((sum - z["acres"].as_f64().unwrap()).abs() < 1e-3, "{z}");
+    }
+}
+
+#[test]
+fn infeasible_access_names_its_rule_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = fixture("grid-zones.geojson");
+    let r = allot(
+        dir.path(),
+        &[
+            "plan",
+            &input,
+            "-o",
+            "p.geojson",
+            "--require-access",
+            "rail",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("cannot plan zone \"mill\" (138 acres ± 3): access: no parcel in"),
+        "{}",
+        r.stderr
+    );
+    assert!(!dir.path().join("p.geojson").exists());
+}
+
+/// One case per rule on the grid (cells of 69.19 acres; the mill needs C00, the only port
+/// cell): the message names the rule and gives the closest figure the same rules reach, and no
+/// internal search band leaks (with `--split` the header shows the 0.01-acre precision).
+#[test]
+fn every_infeasibility_names_its_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = fixture("grid-zones.geojson");
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["--target", "mill=100", "--tolerance", "0.5"],
+            "(100 acres ± 0.5): area: whole parcels cannot reach 100 ± 0.5 acres (the closest compact zone found has 69.19 acres); use --split",
+        ),
+        (
+            &["--lock", "C00=mill", "--lock", "C23=mill"],
+            "(138 acres ± 3): locks: no contiguous set of whole parcels within 138 ± 3 acres joins the locked parcels C00, C23 and a parcel with port or rail access",
+        ),
+        (
+            &[
+                "--lock", "C00=mill", "--lock", "C01=mill", "--lock", "C02=mill",
+            ],
+            "(138 acres ± 3): locks: the locked parcels already total 207.57 acres, more than the target 138.00 ± 3.00",
+        ),
+        (
+            &["--require-access", "rail"],
+            "(138 acres ± 3): access: no parcel in",
+        ),
+        (
+            &["--split", "--target", "mill=2000"],
+            "(2000 acres ± 0.01): access: only 830.24 acres of contiguous available land touch a port or rail-access parcel, less than the target 2000.00\n",
+        ),
+    ];
+    for (flags, want) in cases {
+        let mut args = vec!["plan", input.as_str(), "-o", "p.geojson"];
+        args.extend_from_slice(flags);
+        let r = allot(dir.path(), &args);
+        assert_eq!(r.code, 1, "{flags:?}: {}", r.stderr);
+        assert!(r.stderr.contains(want), "{flags:?}: {}", r.stderr);
+    }
+}
+
+fn diff_json(a: &str, b: &str) -> (i32, Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let r = allot(
+        dir.path(),
+        &["diff", &fixture(a), &fixture(b), "--format", "json"],
+    );
+    (
+        r.code,
+        serde_json::from_str(&r.stdout).unwrap_or(Value::Null),
+    )
+}
+
+/// pair-a → pair-b moves C01 (mill → park) and C10 (retained → mill): one 0.005° cell each,
+/// 69.19 acres by the planar estimate (505.4 m × 553.0 m at 24.8° N: 111,320 cos 24.8°
+/// and 110,574 m per degree). pair-split cuts C01 at its middle meridian: by symmetry the
+/// east half has exactly half the cell's area, and only it moves.
+#[test]
+fn diff_reports_exact_moved_acres_on_hand_made_pairs() {
+    let (code, d) = diff_json("pair-a.geojson", "pair-b.geojson");
+    assert_eq!(code, 1);
+    let moved = d["moved"].as_array().unwrap();
+    assert_eq!(moved.len(), 2);
+    assert_eq!(
+        (moved[0]["from"].as_str(), moved[0]["to"].as_str()),
+        (Some("mill"), Some("park"))
+    );
+    assert_eq!(
+        (moved[1]["from"].as_str(), moved[1]["to"].as_str()),
+        (Some("retained"), Some("mill"))
+    );
+    let cell = moved[0]["acres"].as_f64().unwrap();
+    let planar =
+        0.005 * 111_320.0 * 24.8025f64.to_radians().cos() * 0.005 * 110_574.0 / 4046.8564224;
+    assert!((cell - planar).abs() < 0.005 * planar, "{cell} vs {planar}");
+    assert_eq!(d["changes"][0]["id"], "C01");
+    // Metrics side by side: the mill keeps 2 parcels in one piece (C00 + C10 share an edge);
+    // the park gains C01's acres.
+    let mill = &d["zones"][0];
+    assert_eq!(mill["name"], "mill");
+    assert_eq!(
+        (mill["a"]["parcels"].as_u64(), mill["b"]["parcels"].as_u64()),
+        (Some(2), Some(2))
+    );
+    assert_eq!(
+        (mill["a"]["pieces"].as_u64(), mill["b"]["pieces"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let park = &d["zones"][1];
+    let gained = park["b"]["acres"].as_f64().unwrap() - park["a"]["acres"].as_f64().unwrap();
+    assert!((gained - cell).abs() < 2e-4, "{gained} vs {cell}");
+    let (code, s) = diff_json("pair-a.geojson", "pair-split.geojson");
+    assert_eq!(code, 1);
+    assert_eq!(s["only_in_a"], serde_json::json!([]));
+    assert_eq!(s["only_in_b"], serde_json::json!([]));
+    let half = s["moved"][0]["acres"].as_f64().unwrap();
+    assert!(
+        (half - cell / 2.0).abs() <= 1e-4,
+        "{half} vs {}",
+        cell / 2.0
+    );
+    assert_eq!(s["changes"][0]["split"], true);
+    let (code, same) = diff_json("pair-a.geojson", "pair-a.geojson");
+    assert_eq!(code, 0);
+    assert_eq!(same["identical_zoning"], true);
+}
+
+#[test]
+fn diff_map_hatches_changed_parcels_and_bad_input_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = allot(
+        dir.path(),
+        &[
+            "diff",
+            &fixture("pair-a.geojson"),
+            &fixture("pair-b.geojson"),
+            "--map",
+            "d.svg",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let svg = std::fs::read_to_string(dir.path().join("d.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let hatched: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.attribute("fill").is_some_and(|f| f.starts_with("url(#h")))
+        .collect();
+    assert_eq!(hatched.len(), 2, "C01 and C10");
+    // C10 went to the mill: hatched in the mill's metadata colour, outlined in retained grey.
+    assert!(
+        svg.to_lowercase().contains("fill=\"#1f77b4\"/></pattern>"),
+        "mill colour from metadata"
+    );
+    // The same diff as PNG and PDF (by the extension); HTML is refused before any work.
+    for (out, magic) in [("d.png", &b"\x89PNG"[..]), ("d.pdf", &b"%PDF-"[..])] {
+        let r = allot(
+            dir.path(),
+            &[
+                "diff",
+                &fixture("pair-a.geojson"),
+                &fixture("pair-b.geojson"),
+                "--map",
+                out,
+            ],
+        );
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert!(
+            std::fs::read(dir.path().join(out))
+                .unwrap()
+                .starts_with(magic)
+        );
+    }
+    let html = allot(
+        dir.path(),
+        &[
+            "diff",
+            &fixture("pair-a.geojson"),
+            &fixture("pair-b.geojson"),
+            "--map",
+            "d.html",
+        ],
+    );
+    assert_eq!(html.code, 2, "{}", html.stderr);
+    assert!(
+        html.stderr.contains(".svg, .png or .pdf"),
+        "{}",
+        html.stderr
+    );
+    assert!(!dir.path().join("d.html").exists());
+    let missing = allot(
+        dir.path(),
+        &["diff", &fixture("pair-a.geojson"), "nope.geojson"],
+    );
+    assert_eq!(missing.code, 2, "{}", missing.stderr);
+    assert!(
+        missing.stderr.contains("nope.geojson"),
+        "{}",
+        missing.stderr
+    );
+}
+
+/// The fill of each zone's legend swatch in a map's SVG.
+fn legend_fills(svg: &str) -> std::collections::BTreeMap<String, String> {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name("path"))
+        .filter_map(|n| {
+            Some((
+                n.attribute("data-category")?.to_string(),
+                n.attribute("fill")?.to_string(),
+            ))
+        })
+        .collect()
+}
+
+/// `plan --map` and `allot map PLAN.geojson` give every zone the same colour: both read the
+/// plan's `metadata.zones` (the mill's own `colour` there wins, the park takes the palette's
+/// colour for its place, retained is grey), also when `--target` reorders the zones.
+#[test]
+fn plan_map_and_map_give_each_zone_the_same_colour() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = fixture("grid-zones.geojson");
+    for (flags, mill_first) in [
+        (vec![], true),
+        (vec!["--target", "park=276", "--target", "mill=138"], false),
+    ] {
+        let mut args = vec![
+            "plan",
+            &input,
+            "-o",
+            "p.geojson",
+            "--map",
+            "p.svg",
+            "--seed",
+            "5",
+        ];
+        args.extend(flags.iter().copied());
+        let r = allot(dir.path(), &args);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let m = allot(dir.path(), &["map", "p.geojson", "-o", "m.svg"]);
+        assert_eq!(m.code, 0, "{}", m.stderr);
+        let planned = legend_fills(&std::fs::read_to_string(dir.path().join("p.svg")).unwrap());
+        let mapped = legend_fills(&std::fs::read_to_string(dir.path().join("m.svg")).unwrap());
+        assert_eq!(planned, mapped);
+        assert_eq!(
+            planned["mill"].to_lowercase(),
+            "#1f77b4",
+            "the metadata's colour"
+        );
+        assert_eq!(planned["retained"], "#BBBBBB");
+        // The park is first in the palette when it comes first, second otherwise.
+        let park = if mill_first { "#EE8866" } else { "#77AADD" };
+        assert_eq!(planned["park"], park, "{planned:?}");
+    }
+}
