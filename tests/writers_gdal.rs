@@ -227,32 +227,23 @@ fn the_geopackage_srs_is_the_input_crs_by_default_and_out_crs_overrides_it() {
     let text = std::fs::read_to_string(&gj).unwrap();
     assert!(!text.contains("\"crs\""));
     same_parcels(&gj, &truth, 1e-6);
-    // --out-crs chooses another, for every format.
-    for name in ["utm.gpkg", "utm.shp", "utm.fgb", "utm.geojson"] {
+    // --out-crs chooses another, for every format but GeoJSON and KML.
+    for name in ["utm.gpkg", "utm.shp", "utm.fgb"] {
         let out = plan(dir.path(), &k, name, &["--out-crs", "EPSG:32642"]);
         let info = gdal("ogrinfo", &["-al", "-so", out.to_str().unwrap()]);
         assert!(info.contains("WGS 84 / UTM zone 42N"), "{name}: {info}");
         same_parcels(&out, &truth, 1e-6);
     }
-    // KML is WGS84 by definition: another CRS is refused, and nothing is written.
-    let run = common::allot(
-        dir.path(),
-        &[
-            "plan",
-            k.to_str().unwrap(),
-            "-o",
-            "x.kml",
-            "--zone",
-            "mill=300",
-            "--tolerance",
-            "20",
-            "--out-crs",
-            "EPSG:32642",
-        ],
-    );
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("KML is always WGS84"), "{}", run.stderr);
-    assert!(!dir.path().join("x.kml").exists());
+    // GeoJSON and KML stay WGS84 longitude/latitude (their specifications) with --out-crs.
+    for name in ["utm.geojson", "utm.kml"] {
+        let out = plan(dir.path(), &k, name, &["--out-crs", "EPSG:32642"]);
+        let info = gdal("ogrinfo", &["-al", "-so", out.to_str().unwrap()]);
+        assert!(
+            info.contains("WGS 84") && !info.contains("UTM"),
+            "{name}: {info}"
+        );
+        same_parcels(&out, &truth, 1e-6);
+    }
 }
 
 /// The GeoParquet file as pyarrow and shapely (GEOS) read it: the `geo` metadata's CRS id,

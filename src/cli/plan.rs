@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use super::{Outcome, parse_name_value, parse_non_negative, parse_target, write_output};
+use super::{
+    Amount, Outcome, UnitArgs, parse_name_value, parse_non_negative, parse_target, write_output,
+};
 
 /// Access a zone can be required to include.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -30,12 +32,13 @@ pub struct Args {
         value_name = "PLAN.geojson|gpkg|shp|shp.zip|kml|fgb"
     )]
     pub output: PathBuf,
-    /// A zone and its target area in acres, in priority order (repeatable; `--zone` is an
-    /// alias). Any `--target` replaces the default zones: those of the input's
+    /// A zone and its target area, in priority order (repeatable; `--zone` is an alias), in
+    /// acres or with a unit suffix (`sindh_mill=700`, `=700ac`, `=283.3ha`, `=5600kanal`,
+    /// `=3388000sqyd`). Any `--target` replaces the default zones: those of the input's
     /// `metadata.zones`, else `sindh_mill=700` and `industrial_park=3200` (a zone the metadata
     /// lists keeps its tolerance and access). Land left over is zone `retained`.
-    #[arg(long = "target", visible_alias = "zone", value_name = "NAME=ACRES", value_parser = parse_target)]
-    pub targets: Vec<(String, f64)>,
+    #[arg(long = "target", visible_alias = "zone", value_name = "NAME=AREA", value_parser = parse_target)]
+    pub targets: Vec<(String, Amount)>,
     /// How far each zone's area may be from its target, in acres (replaces the tolerances of
     /// the input's `metadata.zones`). Default: the metadata's, else 1.
     #[arg(long, value_name = "ACRES", value_parser = parse_non_negative)]
@@ -73,6 +76,20 @@ pub struct Args {
     /// name ends in `.json`, else CSV.
     #[arg(long, value_name = "SCHEDULE.csv|.json")]
     pub schedule: Option<PathBuf>,
+    /// Also write one dissolved boundary polygon per zone (GeoJSON) with its area, perimeter,
+    /// Polsby-Popper compactness, parcel count and target.
+    #[arg(long, value_name = "ZONES.geojson")]
+    pub zones_out: Option<PathBuf>,
+    /// Also write each zone boundary's corners as CSV: numbered clockwise from the north-west
+    /// corner (holes after their shell), lon/lat, x/y in `--out-crs` (when given), and the true bearing and
+    /// geodesic length of each leg to the next corner.
+    #[arg(long, value_name = "CORNERS.csv")]
+    pub corners: Option<PathBuf>,
+    /// Area units of the printed schedule, the zone outlines and the map legend (the plan file
+    /// always has `area_acres`; with a unit other than acres it also has `area_<unit>`).
+    /// Infeasibility messages stay in acres.
+    #[command(flatten)]
+    pub units: UnitArgs,
 }
 
 impl Access {
@@ -126,9 +143,25 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         Some(p) => Some(super::output_path(p, input, "csv")?),
         None => None,
     };
+    let zones_path = match &args.zones_out {
+        Some(p) => Some(super::output_path(p, input, "geojson")?),
+        None => None,
+    };
+    let corners_path = match &args.corners {
+        Some(p) => Some(super::output_path(p, input, "csv")?),
+        None => None,
+    };
+    if let Some(p) = &zones_path {
+        allot::plan::outline::check_outline_path(p).map_err(anyhow::Error::msg)?;
+    }
+    // The corners' x/y columns are in `--out-crs` (global: it also sets the plan's CRS);
+    // without it the corners have lon/lat only.
+    let out_crs = super::requested_out_crs()?;
     let all_outputs: Vec<&std::path::Path> = std::iter::once(&plan_path)
         .chain(map_path.iter())
         .chain(schedule_path.iter())
+        .chain(zones_path.iter())
+        .chain(corners_path.iter())
         .map(|p| p.as_path())
         .collect();
     // Refuse before doing the work.
@@ -143,7 +176,8 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     allot::plan::check_parcel_count(&set)?;
     let plan_crs = super::out_crs(&plan_path, plan_format, set.crs)?;
     let defaults = allot::PlanOptions::default().zones;
-    let choice = allot::resolve_zones(&set, &args.targets, &defaults)?;
+    let targets = args.units.targets_acres(&args.targets);
+    let choice = allot::resolve_zones(&set, &targets, &defaults)?;
     let mut warnings = choice.warnings.clone();
     warnings.extend(allot::unknown_land_uses(
         &set,
@@ -172,7 +206,8 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         Err(e) => return Err(e.into()),
     };
     let mut outputs: Vec<(&std::path::Path, Vec<u8>)> = Vec::new();
-    let features = allot::plan::output_features(&set, &plan)
+    let unit = args.units.unit();
+    let features = allot::plan::output_features_in(&set, &plan, unit)
         .map_err(|e| anyhow::anyhow!("{}: {e}; the plan was not written", set.source))?;
     let how = allot::plan::Provenance {
         input: set.source.clone(),
@@ -200,12 +235,28 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     if let (Some(path), Some(format), Some(planned)) = (&map_path, map_format, &planned) {
         let map_opts = allot::render::MapOptions {
             targets: opts.zones.clone(),
+            units: args.units.unit(),
             ..Default::default()
         };
         let map = allot::render::format::render_map(planned, &[], &map_opts, format)?;
         outputs.push((path.as_path(), map));
     }
-    let schedule = allot::report::Schedule::with_land_uses(&plan, &set);
+    if zones_path.is_some() || corners_path.is_some() {
+        let outlines = allot::plan::outline::zone_outlines(&plan)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", set.source))?;
+        if let Some(path) = &zones_path {
+            let features: Vec<_> = outlines.iter().map(|o| o.to_feature(unit)).collect();
+            let text = allot::write::write_feature_collection(&features, &Default::default());
+            outputs.push((path.as_path(), text.into_bytes()));
+        }
+        if let Some(path) = &corners_path {
+            let corners = allot::plan::corners::corners(&outlines);
+            let csv = allot::report::corners::to_csv(&corners, out_crs.as_ref())
+                .map_err(|e| anyhow::anyhow!("{}: corners not written: {e}", set.source))?;
+            outputs.push((path.as_path(), csv.into_bytes()));
+        }
+    }
+    let schedule = allot::report::Schedule::with_land_uses(&plan, &set).in_units(unit);
     if let Some(path) = &schedule_path {
         let json = path
             .extension()

@@ -91,8 +91,8 @@ impl OutFormat {
         }
     }
 
-    /// True for formats whose coordinates are WGS84 by definition (KML) or by default
-    /// (GeoJSON, RFC 7946): these ignore the input's CRS, and KML refuses another.
+    /// True for formats whose coordinates are WGS84 longitude/latitude by their specifications
+    /// (GeoJSON, RFC 7946; KML): written so whatever the input's CRS or `--out-crs`.
     pub fn is_wgs84_format(self) -> bool {
         matches!(self, OutFormat::GeoJson | OutFormat::Kml)
     }

@@ -5,9 +5,9 @@
 //!
 //! All work is in WGS84 longitude/latitude; a writer moves geometry into the output CRS at
 //! the last step, through [`crate::crs::Crs::multipolygon_from_wgs84`] (the one place an
-//! output CRS is applied). The output CRS ([`output_crs`]) is `--out-crs` when given; else, as
-//! GIS tools do, the input's CRS for GeoPackage, Shapefile, FlatGeobuf and GeoParquet, and WGS84 for
-//! GeoJSON (RFC 7946) and KML (always WGS84: another CRS is refused).
+//! output CRS is applied). The output CRS ([`output_crs`]): GeoJSON (RFC 7946) and KML are
+//! always WGS84; the other formats take `--out-crs` when given, else, as GIS tools do, the
+//! input's CRS.
 
 mod atomic;
 mod fgb;
@@ -49,18 +49,20 @@ pub struct WriteOptions<'a> {
     pub title: &'a str,
 }
 
-/// The CRS an output of `format` is written in: `requested` (`--out-crs`) when given, else
-/// the input's CRS (`input`, its EPSG code; `None` for WGS84) for GeoPackage, Shapefile and
-/// FlatGeobuf, else WGS84. KML is WGS84 by definition: asking for another CRS is an error.
+/// The CRS an output of `format` is written in. GeoJSON (RFC 7946) and KML are WGS84
+/// longitude/latitude by their specifications, whatever is asked. Other formats take
+/// `requested` (`--out-crs`) when given, else the input's CRS (`input`, its EPSG code; `None`
+/// for WGS84), as GIS tools do.
 ///
 /// ```
 /// use std::path::Path;
 /// use allot::write::{output_crs, OutFormat};
 /// let p = Path::new("plan.gpkg");
 /// assert_eq!(output_crs(p, OutFormat::GeoPackage, None, Some(24312)).unwrap().code(), 24312);
-/// assert_eq!(output_crs(p, OutFormat::GeoJson, None, Some(24312)).unwrap().code(), 4326);
-/// assert_eq!(output_crs(p, OutFormat::GeoJson, Some("EPSG:32642"), None).unwrap().code(), 32642);
-/// assert!(output_crs(p, OutFormat::Kml, Some("EPSG:32642"), None).is_err());
+/// assert_eq!(output_crs(p, OutFormat::GeoPackage, Some("EPSG:32642"), Some(24312)).unwrap().code(), 32642);
+/// assert_eq!(output_crs(p, OutFormat::GeoJson, Some("EPSG:32642"), Some(24312)).unwrap().code(), 4326);
+/// assert_eq!(output_crs(p, OutFormat::Kml, Some("EPSG:32642"), None).unwrap().code(), 4326);
+/// assert!(output_crs(p, OutFormat::Shapefile, Some("EPSG:0"), None).is_err());
 /// ```
 pub fn output_crs(
     path: &Path,
@@ -72,19 +74,16 @@ pub fn output_crs(
         path: path.display().to_string(),
         message,
     };
-    let crs = match (requested, input) {
-        (Some(name), _) => Crs::from_name(name).map_err(|e| fail(e.to_string()))?,
-        (None, Some(code)) if !format.is_wgs84_format() => {
-            Crs::from_epsg(code).map_err(|e| fail(e.to_string()))?
-        }
-        _ => Crs::wgs84(),
-    };
-    if format == OutFormat::Kml && !crs.is_wgs84() {
-        return Err(fail(format!(
-            "KML is always WGS84 longitude/latitude; --out-crs {crs} cannot apply (leave it out, or write .gpkg, .shp or .fgb)"
-        )));
+    if format.is_wgs84_format() {
+        return Ok(Crs::wgs84());
     }
-    Ok(crs)
+    Ok(match (requested, input) {
+        (Some(name), _) => {
+            Crs::from_name(name).map_err(|e| fail(format!("--out-crs {name}: {e}")))?
+        }
+        (None, Some(code)) => Crs::from_epsg(code).map_err(|e| fail(e.to_string()))?,
+        (None, None) => Crs::wgs84(),
+    })
 }
 
 /// A layer with its geometry moved from WGS84 into `crs`.
