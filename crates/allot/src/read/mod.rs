@@ -2,7 +2,10 @@
 //!
 //! The reader is allot's front door and never trusts its input. It parses the whole text once
 //! with serde_json, keeping each feature as a borrowed raw slice, then turns features into
-//! [`Parcel`]s in parallel. Every problem becomes a [`ReadError`] naming the file, the feature's
+//! [`Parcel`]s in parallel. A GeoJSON file named by path is first streamed (`stream.rs`: read
+//! in chunks on one thread while the others parse, never held whole); whatever the stream
+//! does not handle is read whole as described here, so results and errors do not depend on
+//! which way a file was read. Every problem becomes a [`ReadError`] naming the file, the feature's
 //! 1-based position and id, and what is wrong; nothing in here can panic on bad input.
 //!
 //! # One contract, two paths
@@ -36,6 +39,7 @@ pub mod formats;
 pub mod geojson_crs;
 mod serde_path;
 pub mod sniff;
+mod stream;
 #[cfg(test)]
 mod tests;
 
@@ -127,6 +131,16 @@ pub fn read_parcels_from(
     opts: ReadOptions,
     source: &SourceOptions,
 ) -> Result<ParcelSet, ReadError> {
+    // A GeoJSON file is streamed (never held whole) when the stream can read it; anything it
+    // cannot is read whole, which gives the same parcels and the precise errors.
+    if source.crs.is_none()
+        && path.as_os_str() != "-"
+        && path.is_file()
+        && matches!(sniff_path(path), Ok(Format::GeoJson))
+        && let Some(set) = stream::stream_parcels(path, opts, stream::CHUNK_BYTES)
+    {
+        return Ok(set);
+    }
     read_parcels_and_bytes(path, opts, source).map(|(set, _)| set)
 }
 
