@@ -1,6 +1,6 @@
 //! `allot plan`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
@@ -58,6 +58,22 @@ pub struct Args {
     /// The first zone (the mill) must include a parcel with this access.
     #[arg(long, value_enum)]
     pub require_access: Option<Access>,
+    /// A zone's access parcel counts only when it shares at least this many metres of boundary
+    /// with the rest of the zone (replaces the `min_frontage_m` of the input's
+    /// `metadata.zones`). Default: the metadata's, else 50 (wider than a 40 m road spur).
+    #[arg(long, value_name = "METRES", value_parser = parse_non_negative)]
+    pub min_frontage: Option<f64>,
+    /// Find up to K genuinely different plans, ranked by the mill's Polsby-Popper compactness,
+    /// and print a table comparing them. Plan i is written to `<stem>-i.<ext>` beside each
+    /// output given (`-o out/plan.geojson` → `out/plan-1.geojson` … `out/plan-K.geojson`; the
+    /// same for --map and --schedule). Exit 0 when at least one is found (fewer than K: the
+    /// report says how many and why).
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(1..=50))]
+    pub alternatives: Option<u32>,
+    /// With --alternatives: each plan's mill (first zone) differs from every other's in at
+    /// least this share of its area (%).
+    #[arg(long, value_name = "PCT", default_value_t = 20.0, value_parser = parse_non_negative, requires = "alternatives")]
+    pub min_difference: f64,
     /// Seed of the randomised search (same seed, same plan).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -104,7 +120,116 @@ impl Args {
             ..defaults
         }
         .with_zones(choice, self.tolerance)
+        .with_min_frontage(self.min_frontage)
     }
+}
+
+/// `<stem>-<i>.<ext>` beside `path` (plan `i` of `--alternatives`).
+fn numbered(path: &Path, i: usize) -> Result<PathBuf> {
+    if path.as_os_str() == "-" {
+        anyhow::bail!(
+            "--alternatives writes one file per plan (<stem>-1.<ext>, ...): give a file or folder name, not `-`"
+        );
+    }
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = match path.extension() {
+        Some(ext) => format!("{stem}-{i}.{}", ext.to_string_lossy()),
+        None => format!("{stem}-{i}"),
+    };
+    Ok(path.with_file_name(name))
+}
+
+/// Where one plan goes: the plan GeoJSON, and the map and schedule if asked for.
+struct Paths {
+    plan: PathBuf,
+    map: Option<PathBuf>,
+    schedule: Option<PathBuf>,
+}
+
+impl Paths {
+    fn all(&self) -> impl Iterator<Item = &Path> {
+        std::iter::once(self.plan.as_path())
+            .chain(self.map.as_deref())
+            .chain(self.schedule.as_deref())
+    }
+
+    fn numbered(&self, i: usize) -> Result<Paths> {
+        Ok(Paths {
+            plan: numbered(&self.plan, i)?,
+            map: self.map.as_deref().map(|p| numbered(p, i)).transpose()?,
+            schedule: self
+                .schedule
+                .as_deref()
+                .map(|p| numbered(p, i))
+                .transpose()?,
+        })
+    }
+}
+
+/// Everything a plan's outputs are made from besides the plan itself.
+struct Context<'a> {
+    set: &'a allot::ParcelSet,
+    bytes: &'a [u8],
+    opts: &'a allot::PlanOptions,
+    choice: &'a allot::ZoneChoice,
+    warnings: &'a [allot::Warning],
+}
+
+/// The bytes of one plan's outputs (plan GeoJSON, map, schedule) and its schedule as text.
+fn outputs(
+    cx: &Context,
+    plan: &allot::Plan,
+    paths: &Paths,
+    map_format: Option<allot::render::format::MapFormat>,
+) -> Result<(Vec<(PathBuf, Vec<u8>)>, String)> {
+    let set = cx.set;
+    let mut out: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    let features = allot::plan::output_features(set, plan)
+        .map_err(|e| anyhow::anyhow!("{}: {e}; the plan was not written", set.source))?;
+    let how = allot::plan::Provenance {
+        input: set.source.clone(),
+        input_sha256: allot::plan::sha256_hex(cx.bytes),
+        seed: cx.opts.seed,
+        flags: std::env::args().skip(1).collect(),
+    };
+    let members = allot::plan::plan_members(
+        &set.members,
+        &cx.choice.zones,
+        cx.opts.tolerance_acres,
+        &how,
+        cx.warnings,
+    );
+    let geojson = allot::write::write_feature_collection(&features, &members);
+    out.push((paths.plan.clone(), geojson.clone().into_bytes()));
+    if let (Some(path), Some(format)) = (&paths.map, map_format) {
+        // Drawn from the plan's GeoJSON text, parsed back in memory (no file): the reader is the
+        // one place that turns a feature into a `Parcel` (ids, zone, land use and access from
+        // its properties), so the map shows exactly what the written file holds; drawing from
+        // `plan` directly would need a second feature-to-parcel conversion.
+        let planned = allot::parse_parcels(geojson.as_bytes(), &set.source)?;
+        let map_opts = allot::render::MapOptions {
+            targets: cx.opts.zones.clone(),
+            ..Default::default()
+        };
+        let map = allot::render::format::render_map(&planned, &[], &map_opts, format)?;
+        out.push((path.clone(), map));
+    }
+    let schedule = allot::report::Schedule::with_land_uses(plan, set);
+    if let Some(path) = &paths.schedule {
+        let json = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        let bytes = if json {
+            schedule.to_json()
+        } else {
+            schedule.to_csv()
+        };
+        out.push((path.clone(), bytes.into_bytes()));
+    }
+    Ok((out, schedule.to_text()))
 }
 
 /// Runs `allot plan`.
@@ -112,23 +237,29 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     let _ = quiet;
     let inputs = [args.file.as_path()];
     let input = Some(args.file.as_path());
-    let plan_path = super::output_path(&args.output, input, "geojson")?;
-    let map_path = match &args.map {
-        Some(p) => Some(super::output_path(p, input, "svg")?),
-        None => None,
+    let given = Paths {
+        plan: super::output_path(&args.output, input, "geojson")?,
+        map: match &args.map {
+            Some(p) => Some(super::output_path(p, input, "svg")?),
+            None => None,
+        },
+        schedule: match &args.schedule {
+            Some(p) => Some(super::output_path(p, input, "csv")?),
+            None => None,
+        },
     };
-    let schedule_path = match &args.schedule {
-        Some(p) => Some(super::output_path(p, input, "csv")?),
-        None => None,
+    let count = args.alternatives.map_or(0, |k| k as usize);
+    let per_plan: Vec<Paths> = (1..=count)
+        .map(|i| given.numbered(i))
+        .collect::<Result<_>>()?;
+    let all_outputs: Vec<&Path> = if per_plan.is_empty() {
+        given.all().collect()
+    } else {
+        per_plan.iter().flat_map(Paths::all).collect()
     };
-    let all_outputs: Vec<&std::path::Path> = std::iter::once(&plan_path)
-        .chain(map_path.iter())
-        .chain(schedule_path.iter())
-        .map(|p| p.as_path())
-        .collect();
     // Refuse before doing the work.
     super::check_outputs(&all_outputs, &inputs)?;
-    let map_format = match &map_path {
+    let map_format = match &given.map {
         Some(path) => Some(allot::render::format::MapFormat::from_path(path)?),
         None => None,
     };
@@ -156,60 +287,65 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     super::messages::warnings(&warnings);
     let corridors = allot::corridor_uses(&set)?;
     let opts = args.options(&choice, &corridors);
+    let cx = Context {
+        set: &set,
+        bytes: &bytes,
+        opts: &opts,
+        choice: &choice,
+        warnings: &warnings,
+    };
+    let infeasible = |e: &allot::PlanError| {
+        super::messages::error(format_args!("{}: infeasible: {e}", set.source));
+    };
+    if count > 0 {
+        let alt = allot::plan::alternatives::AlternativeOptions {
+            count,
+            min_difference_pct: args.min_difference,
+        };
+        let found = match allot::plan::alternatives::plan_alternatives(&set, &opts, &alt) {
+            Ok(found) => found,
+            Err(e) if e.is_infeasible() => {
+                infeasible(&e);
+                return Ok(Outcome::Findings);
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let mut written: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+        for (plan, paths) in found.plans.iter().zip(&per_plan) {
+            written.extend(outputs(&cx, plan, paths, map_format)?.0);
+        }
+        for (path, bytes) in &written {
+            write_output(path, &inputs, bytes)?;
+        }
+        let mut text = format!(
+            "{} of {count} plan(s), each {} differing from every other in at least {}% of its area; ranked by its Polsby-Popper compactness; shared: area in common with plan 1\n",
+            found.plans.len(),
+            opts.zones[0].0,
+            args.min_difference
+        );
+        text.push_str(&allot::report::alternatives::comparison_text(&found.plans));
+        if let Some(why) = &found.shortfall {
+            text.push_str(&format!(
+                "fewer plans than asked ({} of {count}): {why}\n",
+                found.plans.len()
+            ));
+        }
+        let shown: Vec<&Path> = written.iter().map(|(p, _)| p.as_path()).collect();
+        super::print_report(&text, &shown)?;
+        return Ok(Outcome::Clean);
+    }
     let plan = match allot::plan(&set, &opts) {
         Ok(plan) => plan,
         Err(e) if e.is_infeasible() => {
-            super::messages::error(format_args!("{}: infeasible: {e}", set.source));
+            infeasible(&e);
             return Ok(Outcome::Findings);
         }
         Err(e) => return Err(e.into()),
     };
-    let mut outputs: Vec<(&std::path::Path, Vec<u8>)> = Vec::new();
-    let features = allot::plan::output_features(&set, &plan)
-        .map_err(|e| anyhow::anyhow!("{}: {e}; the plan was not written", set.source))?;
-    let how = allot::plan::Provenance {
-        input: set.source.clone(),
-        input_sha256: allot::plan::sha256_hex(&bytes),
-        seed: opts.seed,
-        flags: std::env::args().skip(1).collect(),
-    };
-    let members = allot::plan::plan_members(
-        &set.members,
-        &choice.zones,
-        opts.tolerance_acres,
-        &how,
-        &warnings,
-    );
-    let geojson = allot::write::write_feature_collection(&features, &members);
-    outputs.push((plan_path.as_path(), geojson.clone().into_bytes()));
-    if let (Some(path), Some(format)) = (&map_path, map_format) {
-        // Drawn from the plan's GeoJSON text, parsed back in memory (no file): the reader is the
-        // one place that turns a feature into a `Parcel` (ids, zone, land use and access from
-        // its properties), so the map shows exactly what the written file holds; drawing from
-        // `plan` directly would need a second feature-to-parcel conversion.
-        let planned = allot::parse_parcels(geojson.as_bytes(), &set.source)?;
-        let map_opts = allot::render::MapOptions {
-            targets: opts.zones.clone(),
-            ..Default::default()
-        };
-        let map = allot::render::format::render_map(&planned, &[], &map_opts, format)?;
-        outputs.push((path.as_path(), map));
-    }
-    let schedule = allot::report::Schedule::with_land_uses(&plan, &set);
-    if let Some(path) = &schedule_path {
-        let json = path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-        let bytes = if json {
-            schedule.to_json()
-        } else {
-            schedule.to_csv()
-        };
-        outputs.push((path.as_path(), bytes.into_bytes()));
-    }
-    for (path, bytes) in &outputs {
+    let (written, schedule) = outputs(&cx, &plan, &given, map_format)?;
+    for (path, bytes) in &written {
         write_output(path, &inputs, bytes)?;
     }
-    super::print_report(&schedule.to_text(), &all_outputs)?;
+    super::print_report(&schedule, &all_outputs)?;
     Ok(Outcome::Clean)
 }

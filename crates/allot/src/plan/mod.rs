@@ -16,6 +16,7 @@
 //! cut by a straight line ([`split`]) so the zone's area is within 0.01 acre of its target.
 //! Same input and options give the same plan, byte for byte.
 
+pub mod alternatives;
 pub mod bound;
 pub mod provenance;
 pub mod search;
@@ -54,6 +55,12 @@ pub const DEFAULT_CORRIDOR_USES: [&str; 2] = ["road_corridor", "rail_corridor"];
 /// them by default).
 pub const OVERLAP_M2: f64 = 1.0;
 
+/// Default minimum frontage (metres) of a zone's access parcel on the rest of the zone: above
+/// the 40 m width of a road spur, so a zone cannot claim port access through a spur joined to
+/// it end-on, and well below one side of a parcel that really fronts the zone (a side of a
+/// 5-acre square is 142 m).
+pub const DEFAULT_MIN_FRONTAGE_M: f64 = 50.0;
+
 /// How close a split zone gets to its target, in acres.
 pub const SPLIT_PRECISION_ACRES: f64 = 0.01;
 
@@ -80,6 +87,12 @@ pub struct PlanOptions {
     pub zone_access: Vec<(String, Vec<String>)>,
     /// Per-zone tolerances in acres, replacing `tolerance_acres` for the zones named.
     pub zone_tolerances: Vec<(String, f64)>,
+    /// Minimum frontage in metres: a zone's access parcel counts only when it shares at least
+    /// this much boundary (geodesic length) with the rest of the zone (default
+    /// [`DEFAULT_MIN_FRONTAGE_M`]; 0 accepts any access parcel).
+    pub min_frontage_m: f64,
+    /// Per-zone minimum frontages in metres, replacing `min_frontage_m` for the zones named.
+    pub zone_min_frontages: Vec<(String, f64)>,
     /// Seed of the randomised search.
     pub seed: u64,
 }
@@ -106,6 +119,8 @@ impl Default for PlanOptions {
             require_access: None,
             zone_access: Vec::new(),
             zone_tolerances: Vec::new(),
+            min_frontage_m: DEFAULT_MIN_FRONTAGE_M,
+            zone_min_frontages: Vec::new(),
             seed: 1,
         }
     }
@@ -135,7 +150,24 @@ impl PlanOptions {
                 .filter(|z| !z.access.is_empty())
                 .map(|z| (z.name.clone(), z.access.clone()))
                 .collect(),
+            zone_min_frontages: zones
+                .iter()
+                .filter_map(|z| Some((z.name.clone(), z.min_frontage_m?)))
+                .collect(),
             ..self
+        }
+    }
+
+    /// These options with `min_frontage_m` (a command-line `--min-frontage`) for every zone,
+    /// replacing the zones' own; `None` leaves them as they are.
+    pub fn with_min_frontage(self, min_frontage_m: Option<f64>) -> Self {
+        match min_frontage_m {
+            Some(m) => PlanOptions {
+                min_frontage_m: m,
+                zone_min_frontages: Vec::new(),
+                ..self
+            },
+            None => self,
         }
     }
 }
@@ -375,6 +407,7 @@ struct Work {
 }
 
 /// Static facts about the input the zones are planned under.
+#[derive(Debug, Clone)]
 struct Rules {
     excluded: Vec<bool>,
     /// Per input parcel: its land use is never cut.
@@ -389,8 +422,14 @@ struct Rules {
     tol: f64,
     /// Per zone: its tolerance (acres).
     tols: Vec<f64>,
+    /// Per zone: the minimum frontage of its access parcel (m).
+    frontages: Vec<f64>,
     split: bool,
     seed: u64,
+    /// First zones of earlier plans (per input parcel) the first zone must differ from.
+    avoid: Vec<Vec<bool>>,
+    /// Largest share of the first zone's area it may have in common with each of `avoid`.
+    avoid_share: f64,
 }
 
 fn norm(s: &str) -> String {
@@ -590,6 +629,24 @@ fn rules(set: &ParcelSet, opts: &PlanOptions) -> Result<Rules, PlanError> {
         }
         tols.push(t);
     }
+    let mut frontages = Vec::with_capacity(opts.zones.len());
+    for (name, _) in &opts.zones {
+        let f = opts
+            .zone_min_frontages
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map_or(opts.min_frontage_m, |f| f.1);
+        if !(f.is_finite() && f >= 0.0) {
+            return Err(PlanError::BadZone {
+                zone: name.clone(),
+                reason: format!(
+                    "the minimum frontage must be a finite, non-negative number of metres, not {f}"
+                ),
+            });
+        }
+        frontages.push(f);
+    }
     let access = opts
         .zones
         .iter()
@@ -626,8 +683,11 @@ fn rules(set: &ParcelSet, opts: &PlanOptions) -> Result<Rules, PlanError> {
         zones: opts.zones.clone(),
         tol: opts.tolerance_acres,
         tols,
+        frontages,
         split: opts.split,
         seed: opts.seed,
+        avoid: Vec::new(),
+        avoid_share: 1.0,
     })
 }
 
@@ -703,7 +763,11 @@ impl Rules {
 /// ```
 pub fn plan(set: &ParcelSet, opts: &PlanOptions) -> Result<Plan, PlanError> {
     check_input(set)?;
-    let rules = rules(set, opts)?;
+    plan_checked(set, rules(set, opts)?)
+}
+
+/// [`plan`] on an input already checked, under `rules`.
+fn plan_checked(set: &ParcelSet, rules: Rules) -> Result<Plan, PlanError> {
     for (k, access) in rules.access.iter().enumerate() {
         if let Some((mask, name)) = access
             && !mask.iter().any(|&b| b)
@@ -910,6 +974,17 @@ fn zone_problem<'a>(
         tol,
         earlier: data.earlier.clone(),
         seed: rules.seed.wrapping_add(k as u64 * 0x1000_0000),
+        min_frontage_m: rules.frontages[k],
+        avoid: if k == 0 {
+            rules
+                .avoid
+                .iter()
+                .map(|m| work.origin.iter().map(|&o| m[o]).collect())
+                .collect()
+        } else {
+            Vec::new()
+        },
+        avoid_cap: rules.avoid_share * (rules.zones[k].1 - rules.tols[k]).max(0.0),
     }
 }
 
@@ -922,6 +997,29 @@ fn why_no_whole_set(rules: &Rules, k: usize, work: &Work, data: &ZoneData) -> St
             .min_by(|a, b| (a - target).abs().total_cmp(&(b - target).abs()))
             .unwrap_or(0.0)
     };
+    if let Some((_, name)) = &rules.access[k]
+        && rules.frontages[k] > 0.0
+    {
+        let mut any_frontage = zone_problem(rules, k, work, data, &data.open, tol);
+        any_frontage.min_frontage_m = 0.0;
+        if search::solve(&any_frontage).is_ok() {
+            return format!(
+                "access: every contiguous set of whole parcels within {target} ± {tol} acres that includes a parcel with {name} access joins it to the rest of the zone by less than the minimum frontage of {} m (a zone exists with a shorter frontage; --min-frontage sets it)",
+                rules.frontages[k]
+            );
+        }
+    }
+    if !rules.avoid.is_empty() && k == 0 {
+        let mut same = zone_problem(rules, k, work, data, &data.open, tol);
+        same.avoid.clear();
+        if search::solve(&same).is_ok() {
+            return format!(
+                "alternatives: every contiguous set of whole parcels within {target} ± {tol} acres that the search found shares more than {:.0}% of its area with an earlier plan's {}",
+                100.0 * rules.avoid_share,
+                rules.zones[k].0
+            );
+        }
+    }
     // Retained land in one piece: the same search without that rule.
     let no_open = vec![false; data.open.len()];
     if let Ok(s) = search::solve(&zone_problem(rules, k, work, data, &no_open, tol)) {
