@@ -16,6 +16,7 @@ use crate::graph::union_find::Dsu;
 use crate::util::Rng;
 
 mod repair;
+mod rules;
 
 /// The parcel graph the search runs on.
 #[derive(Debug, Clone, Default)]
@@ -1204,6 +1205,11 @@ pub fn solve(p: &ZoneProblem) -> Result<Vec<Solution>, Infeasible> {
             }
         }
     }
+    // Every candidate is checked from scratch against the rules the plan claims; the search's
+    // incremental checks are local, and a candidate that slips past them must not become a
+    // plan. With none left the search has found no whole-parcel set, and the caller's
+    // diagnosis (relaxing one rule at a time) names the rule that binds.
+    sols.retain(|s| rules::broken_rule(p, s).is_none());
     sols.sort_by(|a, b| a.cost.total_cmp(&b.cost).then(a.members.cmp(&b.members)));
     if sols.is_empty() {
         return Err(Infeasible::NoWholeParcelSet {
