@@ -169,6 +169,9 @@ impl Paths {
     }
 }
 
+/// Output files to write: path and bytes.
+type Files = Vec<(PathBuf, Vec<u8>)>;
+
 /// Everything a plan's outputs are made from besides the plan itself.
 struct Context<'a> {
     set: &'a allot::ParcelSet,
@@ -184,9 +187,9 @@ fn outputs(
     plan: &allot::Plan,
     paths: &Paths,
     map_format: Option<allot::render::format::MapFormat>,
-) -> Result<(Vec<(PathBuf, Vec<u8>)>, String)> {
+) -> Result<(Files, String)> {
     let set = cx.set;
-    let mut out: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    let mut out: Files = Vec::new();
     let features = allot::plan::output_features(set, plan)
         .map_err(|e| anyhow::anyhow!("{}: {e}; the plan was not written", set.source))?;
     let how = allot::plan::Provenance {
@@ -310,7 +313,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
             }
             Err(e) => return Err(e.into()),
         };
-        let mut written: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+        let mut written: Files = Vec::new();
         for (plan, paths) in found.plans.iter().zip(&per_plan) {
             written.extend(outputs(&cx, plan, paths, map_format)?.0);
         }
