@@ -4,7 +4,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-use super::{Outcome, parse_name_value, parse_non_negative, parse_target, write_output};
+use super::{
+    Amount, Outcome, UnitArgs, parse_name_value, parse_non_negative, parse_target, write_output,
+};
 
 /// Access a zone can be required to include.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -25,12 +27,13 @@ pub struct Args {
     /// Where to write the plan (GeoJSON: every parcel with its `zone`).
     #[arg(short = 'o', long = "output", value_name = "PLAN.geojson")]
     pub output: PathBuf,
-    /// A zone and its target area in acres, in priority order (repeatable; `--zone` is an
-    /// alias). Any `--target` replaces the default zones: those of the input's
+    /// A zone and its target area, in priority order (repeatable; `--zone` is an alias), in
+    /// acres or with a unit suffix (`sindh_mill=700`, `=700ac`, `=283.3ha`, `=5600kanal`,
+    /// `=3388000sqyd`). Any `--target` replaces the default zones: those of the input's
     /// `metadata.zones`, else `sindh_mill=700` and `industrial_park=3200` (a zone the metadata
     /// lists keeps its tolerance and access). Land left over is zone `retained`.
-    #[arg(long = "target", visible_alias = "zone", value_name = "NAME=ACRES", value_parser = parse_target)]
-    pub targets: Vec<(String, f64)>,
+    #[arg(long = "target", visible_alias = "zone", value_name = "NAME=AREA", value_parser = parse_target)]
+    pub targets: Vec<(String, Amount)>,
     /// How far each zone's area may be from its target, in acres (replaces the tolerances of
     /// the input's `metadata.zones`). Default: the metadata's, else 1.
     #[arg(long, value_name = "ACRES", value_parser = parse_non_negative)]
@@ -84,6 +87,24 @@ pub struct Args {
     /// name ends in `.json`, else CSV.
     #[arg(long, value_name = "SCHEDULE.csv|.json")]
     pub schedule: Option<PathBuf>,
+    /// Also write one dissolved boundary polygon per zone (GeoJSON) with its area, perimeter,
+    /// Polsby-Popper compactness, parcel count and target.
+    #[arg(long, value_name = "ZONES.geojson")]
+    pub zones_out: Option<PathBuf>,
+    /// Also write each zone boundary's corners as CSV: numbered clockwise from the north-west
+    /// corner (holes after their shell), lon/lat, x/y in `--out-crs`, and the true bearing and
+    /// geodesic length of each leg to the next corner.
+    #[arg(long, value_name = "CORNERS.csv")]
+    pub corners: Option<PathBuf>,
+    /// CRS of the x/y columns of `--corners` (`EPSG:32642`, `EPSG:24312`, …); without it the
+    /// corners have lon/lat only.
+    #[arg(long, value_name = "EPSG:N")]
+    pub out_crs: Option<String>,
+    /// Area units of the printed schedule, the zone outlines and the map legend (the plan file
+    /// always has `area_acres`; with a unit other than acres it also has `area_<unit>`).
+    /// Infeasibility messages stay in acres.
+    #[command(flatten)]
+    pub units: UnitArgs,
 }
 
 impl Access {
@@ -142,11 +163,14 @@ fn numbered(path: &Path, i: usize) -> Result<PathBuf> {
     Ok(path.with_file_name(name))
 }
 
-/// Where one plan goes: the plan GeoJSON, and the map and schedule if asked for.
+/// Where one plan goes: the plan GeoJSON, and the map, schedule, zone outlines and corners
+/// if asked for.
 struct Paths {
     plan: PathBuf,
     map: Option<PathBuf>,
     schedule: Option<PathBuf>,
+    zones: Option<PathBuf>,
+    corners: Option<PathBuf>,
 }
 
 impl Paths {
@@ -154,17 +178,18 @@ impl Paths {
         std::iter::once(self.plan.as_path())
             .chain(self.map.as_deref())
             .chain(self.schedule.as_deref())
+            .chain(self.zones.as_deref())
+            .chain(self.corners.as_deref())
     }
 
     fn numbered(&self, i: usize) -> Result<Paths> {
+        let each = |p: &Option<PathBuf>| p.as_deref().map(|p| numbered(p, i)).transpose();
         Ok(Paths {
             plan: numbered(&self.plan, i)?,
-            map: self.map.as_deref().map(|p| numbered(p, i)).transpose()?,
-            schedule: self
-                .schedule
-                .as_deref()
-                .map(|p| numbered(p, i))
-                .transpose()?,
+            map: each(&self.map)?,
+            schedule: each(&self.schedule)?,
+            zones: each(&self.zones)?,
+            corners: each(&self.corners)?,
         })
     }
 }
@@ -179,9 +204,12 @@ struct Context<'a> {
     opts: &'a allot::PlanOptions,
     choice: &'a allot::ZoneChoice,
     warnings: &'a [allot::Warning],
+    units: &'a UnitArgs,
+    out_crs: Option<&'a allot::crs::Crs>,
 }
 
-/// The bytes of one plan's outputs (plan GeoJSON, map, schedule) and its schedule as text.
+/// The bytes of one plan's outputs (plan GeoJSON, map, schedule, zone outlines, corners) and
+/// its schedule as text.
 fn outputs(
     cx: &Context,
     plan: &allot::Plan,
@@ -190,7 +218,8 @@ fn outputs(
 ) -> Result<(Files, String)> {
     let set = cx.set;
     let mut out: Files = Vec::new();
-    let features = allot::plan::output_features(set, plan)
+    let unit = cx.units.unit();
+    let features = allot::plan::output_features_in(set, plan, unit)
         .map_err(|e| anyhow::anyhow!("{}: {e}; the plan was not written", set.source))?;
     let how = allot::plan::Provenance {
         input: set.source.clone(),
@@ -215,12 +244,28 @@ fn outputs(
         let planned = allot::parse_parcels(geojson.as_bytes(), &set.source)?;
         let map_opts = allot::render::MapOptions {
             targets: cx.opts.zones.clone(),
+            units: unit,
             ..Default::default()
         };
         let map = allot::render::format::render_map(&planned, &[], &map_opts, format)?;
         out.push((path.clone(), map));
     }
-    let schedule = allot::report::Schedule::with_land_uses(plan, set);
+    if paths.zones.is_some() || paths.corners.is_some() {
+        let outlines = allot::plan::outline::zone_outlines(plan)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", set.source))?;
+        if let Some(path) = &paths.zones {
+            let features: Vec<_> = outlines.iter().map(|o| o.to_feature(unit)).collect();
+            let text = allot::write::write_feature_collection(&features, &Default::default());
+            out.push((path.clone(), text.into_bytes()));
+        }
+        if let Some(path) = &paths.corners {
+            let corners = allot::plan::corners::corners(&outlines);
+            let csv = allot::report::corners::to_csv(&corners, cx.out_crs)
+                .map_err(|e| anyhow::anyhow!("{}: corners not written: {e}", set.source))?;
+            out.push((path.clone(), csv.into_bytes()));
+        }
+    }
+    let schedule = allot::report::Schedule::with_land_uses(plan, set).in_units(unit);
     if let Some(path) = &paths.schedule {
         let json = path
             .extension()
@@ -250,6 +295,24 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
             Some(p) => Some(super::output_path(p, input, "csv")?),
             None => None,
         },
+        zones: match &args.zones_out {
+            Some(p) => Some(super::output_path(p, input, "geojson")?),
+            None => None,
+        },
+        corners: match &args.corners {
+            Some(p) => Some(super::output_path(p, input, "csv")?),
+            None => None,
+        },
+    };
+    if let Some(p) = &given.zones {
+        allot::plan::outline::check_outline_path(p).map_err(anyhow::Error::msg)?;
+    }
+    let out_crs = match &args.out_crs {
+        Some(name) => Some(
+            allot::crs::Crs::from_name(name)
+                .map_err(|e| anyhow::anyhow!("--out-crs {name}: {e}"))?,
+        ),
+        None => None,
     };
     let count = args.alternatives.map_or(0, |k| k as usize);
     let per_plan: Vec<Paths> = (1..=count)
@@ -270,7 +333,8 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     let (set, bytes) = super::read_with_bytes(&args.file)?;
     allot::plan::check_parcel_count(&set)?;
     let defaults = allot::PlanOptions::default().zones;
-    let choice = allot::resolve_zones(&set, &args.targets, &defaults)?;
+    let targets = args.units.targets_acres(&args.targets);
+    let choice = allot::resolve_zones(&set, &targets, &defaults)?;
     let mut warnings = choice.warnings.clone();
     warnings.extend(allot::unknown_land_uses(
         &set,
@@ -296,6 +360,8 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         opts: &opts,
         choice: &choice,
         warnings: &warnings,
+        units: &args.units,
+        out_crs: out_crs.as_ref(),
     };
     let infeasible = |e: &allot::PlanError| {
         super::messages::error(format_args!("{}: infeasible: {e}", set.source));

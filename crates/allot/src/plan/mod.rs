@@ -18,6 +18,8 @@
 
 pub mod alternatives;
 pub mod bound;
+pub mod corners;
+pub mod outline;
 pub mod provenance;
 pub mod search;
 pub mod split;
@@ -1431,12 +1433,23 @@ fn finish(set: &ParcelSet, rules: &Rules, work: Work) -> Plan {
     }
 }
 
-/// The plan as GeoJSON features: every input property kept, `zone` set, and for split pieces
-/// `split_from` (and `id`, when the parent had an `id` property) set. Fails, naming the
-/// feature, rather than drop properties that cannot be rewritten.
+/// The plan as GeoJSON features: every input property kept, `zone` and `area_acres` (the
+/// parcel's or piece's geodesic area, 6 decimals) set, and for split pieces `split_from` (and
+/// `id`, when the parent had an `id` property) set. Fails, naming the feature, rather than
+/// drop properties that cannot be rewritten.
 pub fn output_features(
     set: &ParcelSet,
     plan: &Plan,
+) -> Result<Vec<OutFeature>, crate::read::PropertiesError> {
+    output_features_in(set, plan, crate::AreaUnit::Acres)
+}
+
+/// [`output_features`] with, for a `unit` other than acres, each area also as `area_<unit>`
+/// (`area_hectares`, `area_sqyd`, `area_marla`, `area_acre_ghunta` as `A-GG`, …).
+pub fn output_features_in(
+    set: &ParcelSet,
+    plan: &Plan,
+    unit: crate::AreaUnit,
 ) -> Result<Vec<OutFeature>, crate::read::PropertiesError> {
     plan.parcels
         .iter()
@@ -1444,6 +1457,7 @@ pub fn output_features(
             let parent = &set.parcels[p.source];
             let mut props = parent.properties_map()?;
             props.insert("zone".into(), serde_json::Value::String(p.zone.clone()));
+            outline::area_properties(&mut props, p.acres * M2_PER_ACRE, unit);
             let mut id = parent.feature_id();
             if let Some(from) = &p.split_from {
                 props.insert(

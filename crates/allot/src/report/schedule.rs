@@ -4,8 +4,7 @@
 //!
 //! Numbers are formatted with fixed decimals so the same plan always prints the same bytes.
 
-use crate::geodesy::M2_PER_ACRE;
-use crate::geodesy::M2_PER_HECTARE;
+use crate::geodesy::{AreaUnit, M2_PER_ACRE, M2_PER_HECTARE};
 use std::collections::BTreeMap;
 
 use crate::model::ParcelSet;
@@ -23,6 +22,8 @@ pub struct Schedule<'a> {
     plan: &'a Plan,
     /// Per zone (in the plan's zone order): acres by land use, by land-use name.
     composition: Vec<BTreeMap<String, f64>>,
+    /// The unit of the text's areas.
+    unit: AreaUnit,
 }
 
 /// How parcels without a `land_use` are listed in the composition.
@@ -34,7 +35,34 @@ impl<'a> Schedule<'a> {
         Schedule {
             plan,
             composition: Vec::new(),
+            unit: AreaUnit::Acres,
         }
+    }
+
+    /// The same schedule with the text's areas, targets, deviations, tolerance, land-use
+    /// composition and split pieces in `unit` (the CSV and JSON stay in acres and hectares, for
+    /// scripts).
+    ///
+    /// ```
+    /// use allot::AreaUnit;
+    /// use allot::plan::{Plan, ZoneSummary};
+    /// let plan = Plan {
+    ///     parcels: vec![],
+    ///     zones: vec![ZoneSummary {
+    ///         name: "mill".into(), target_acres: Some(700.0), tolerance_acres: Some(1.0),
+    ///         parcels: 12, acres: 699.45, perimeter_m: 5400.0, polsby_popper: 0.78,
+    ///         components: 1, bordered_by_later: 0.0,
+    ///     }],
+    ///     splits: vec![],
+    ///     tolerance_acres: 1.0,
+    ///     total_acres: 699.45,
+    /// };
+    /// let text = allot::report::Schedule::new(&plan).in_units(AreaUnit::AcreGhunta).to_text();
+    /// // 699.45 acres = 699 acres 18 ghunta; 0.55 acre short = 22 ghunta.
+    /// assert!(text.contains("699-18") && text.contains("700-00") && text.contains("-0-22"), "{text}");
+    /// ```
+    pub fn in_units(self, unit: AreaUnit) -> Self {
+        Schedule { unit, ..self }
     }
 
     /// The schedule of `plan`, made from `set`, with each zone's land-use composition: acres
@@ -52,7 +80,11 @@ impl<'a> Schedule<'a> {
                 .unwrap_or_else(|| NO_LAND_USE.to_string());
             *composition[z].entry(land_use).or_insert(0.0) += p.acres;
         }
-        Schedule { plan, composition }
+        Schedule {
+            plan,
+            composition,
+            unit: AreaUnit::Acres,
+        }
     }
 
     /// Each zone's land-use composition: `(zone, [(land_use, acres)])`, zones in plan order,
@@ -136,11 +168,28 @@ impl<'a> Schedule<'a> {
     /// ```
     pub fn to_text(&self) -> String {
         let p = self.plan;
+        let unit = self.unit;
+        // The second area column: hectares, or acres when the first is already hectares.
+        let second = if unit == AreaUnit::Hectares {
+            AreaUnit::Acres
+        } else {
+            AreaUnit::Hectares
+        };
+        let m2 = |acres: f64| acres * M2_PER_ACRE;
+        let cell = |acres: f64| unit.cell_with(m2(acres), 2);
+        // Tolerances: acres as before (trimmed), other units as cells with 4 decimals.
+        let tol = |acres: f64| {
+            if unit == AreaUnit::Acres {
+                trim_num(acres)
+            } else {
+                unit.cell_with(m2(acres), 4)
+            }
+        };
         let headers = [
             "zone",
             "parcels",
-            "acres",
-            "hectares",
+            unit.name(),
+            second.name(),
             "perimeter_m",
             "polsby_popper",
             "target",
@@ -152,15 +201,13 @@ impl<'a> Schedule<'a> {
             rows.push([
                 z.name.clone(),
                 z.parcels.to_string(),
-                grouped(z.acres, 2),
-                grouped(z.acres * M2_PER_ACRE / M2_PER_HECTARE, 2),
+                cell(z.acres),
+                second.cell_with(m2(z.acres), 2),
                 grouped(z.perimeter_m, 0),
                 format!("{:.3}", z.polsby_popper),
+                z.target_acres.map(cell).unwrap_or_else(|| "-".into()),
                 z.target_acres
-                    .map(|t| grouped(t, 2))
-                    .unwrap_or_else(|| "-".into()),
-                z.target_acres
-                    .map(|t| signed(z.acres - t))
+                    .map(|t| signed(cell(z.acres - t)))
                     .unwrap_or_else(|| "-".into()),
                 z.target_acres
                     .map(|_| grouped(isoperimetric_bound_m(z.acres), 0))
@@ -170,8 +217,8 @@ impl<'a> Schedule<'a> {
         rows.push([
             "total".into(),
             p.zones.iter().map(|z| z.parcels).sum::<usize>().to_string(),
-            grouped(p.total_acres, 2),
-            grouped(p.total_acres * M2_PER_ACRE / M2_PER_HECTARE, 2),
+            cell(p.total_acres),
+            second.cell_with(m2(p.total_acres), 2),
             String::new(),
             String::new(),
             String::new(),
@@ -185,6 +232,10 @@ impl<'a> Schedule<'a> {
             }
         }
         let mut out = String::new();
+        if let Some(note) = unit.header_note() {
+            out.push_str(&note);
+            out.push('\n');
+        }
         let line = |cells: &[String], out: &mut String| {
             let mut s = format!("{:<w0$}", cells[0], w0 = w[0]);
             for k in 1..cells.len() {
@@ -202,14 +253,16 @@ impl<'a> Schedule<'a> {
         let tolerance = if tols.len() > 1 {
             p.zones
                 .iter()
-                .filter_map(|z| Some(format!("{} ±{}", z.name, trim_num(z.tolerance_acres?))))
+                .filter_map(|z| Some(format!("{} ±{}", z.name, tol(z.tolerance_acres?))))
                 .collect::<Vec<_>>()
                 .join(", ")
-                + " acres"
+                + " "
+                + unit.name()
         } else {
             format!(
-                "±{} acres",
-                trim_num(tols.first().copied().unwrap_or(p.tolerance_acres))
+                "±{} {}",
+                tol(tols.first().copied().unwrap_or(p.tolerance_acres)),
+                unit.name()
             )
         };
         out.push_str(&format!(
@@ -229,11 +282,11 @@ impl<'a> Schedule<'a> {
         }
         let comp = self.composition();
         if !comp.is_empty() {
-            out.push_str("\nland use by zone (acres):\n");
+            out.push_str(&format!("\nland use by zone ({}):\n", unit.name()));
             for (zone, uses) in &comp {
                 let list: Vec<String> = uses
                     .iter()
-                    .map(|(u, a)| format!("{u} {}", grouped(*a, 2)))
+                    .map(|(u, a)| format!("{u} {}", cell(*a)))
                     .collect();
                 out.push_str(&format!("{zone}: {}\n", list.join(", ")));
             }
@@ -242,14 +295,15 @@ impl<'a> Schedule<'a> {
             out.push_str("\nsplit parcels:\n");
             for s in &p.splits {
                 out.push_str(&format!(
-                    "{} -> {} ({} acres, {}) + {} ({} acres, {})\n",
+                    "{} -> {} ({} {u}, {}) + {} ({} {u}, {})\n",
                     s.parent,
                     s.pieces[0],
-                    grouped(s.acres[0], 4),
+                    unit.cell_with(m2(s.acres[0]), 4),
                     s.zones[0],
                     s.pieces[1],
-                    grouped(s.acres[1], 4),
-                    s.zones[1]
+                    unit.cell_with(m2(s.acres[1]), 4),
+                    s.zones[1],
+                    u = unit.name()
                 ));
             }
         }
@@ -324,9 +378,9 @@ fn fixed4(x: f64) -> String {
     if s == "-0.0000" { "0.0000".into() } else { s }
 }
 
-fn signed(x: f64) -> String {
-    let s = grouped(x, 2);
-    if s.starts_with('-') || s == "0.00" {
+/// A formatted deviation with its sign: `+0.31`, `-0.55`, `0.00` (zero unsigned).
+fn signed(s: String) -> String {
+    if s.starts_with('-') || s.trim_start_matches(['0', '.', '-', ',']).is_empty() {
         s
     } else {
         format!("+{s}")
@@ -338,7 +392,8 @@ fn trim_num(x: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-fn csv(s: &str) -> String {
+/// A CSV field, quoted when it holds a comma, quote or line break.
+pub(crate) fn csv(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
