@@ -36,7 +36,7 @@ fn zone_acres(path: &std::path::Path, zone: &str) -> BTreeMap<String, f64> {
                 .map(|p| geo::coord! { x: p[0].as_f64().unwrap(), y: p[1].as_f64().unwrap() })
                 .collect();
             let poly = geo::Polygon::new(geo::LineString(ring), vec![]);
-            (id, poly.geodesic_area_unsigned() / 4046.856_422_4)
+            (id, poly.geodesic_area_unsigned() / 4_046.856_422_4)
         })
         .collect()
 }
