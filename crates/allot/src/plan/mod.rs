@@ -783,9 +783,48 @@ fn plan_checked(set: &ParcelSet, rules: Rules) -> Result<Plan, PlanError> {
     }
     let work = build_work(set);
     let mut budget = 12usize;
-    let work = plan_from(&rules, 0, &work, &mut budget)?;
-    Ok(finish(set, &rules, work))
+    let first_err = match plan_from(&rules, 0, &work, &mut budget) {
+        Ok(done) => return Ok(finish(set, &rules, done)),
+        Err(e) => e,
+    };
+    // A later zone could not be planned around the first zone's best candidates, which are
+    // near-copies of one another (the search converges). Try first zones elsewhere: each retry
+    // keeps every rule and asks the first zone to share at most half of its area with each
+    // first zone tried so far (on the PSM data with highway access required for the park, the
+    // mill otherwise takes the middle of the N-5 frontage and the park finds no highway parcel
+    // it can reach without cutting the retained land in two).
+    let later_failed =
+        matches!(&first_err, PlanError::Infeasible { zone, .. } if *zone != rules.zones[0].0);
+    if !later_failed || rules.split {
+        return Err(first_err);
+    }
+    let mut r = rules.clone();
+    r.avoid_share = r.avoid_share.min(DIVERSE_RETRY_SHARE);
+    for _ in 0..DIVERSE_RETRIES {
+        let Ok((_, sols)) = zone_options(&r, 0, &work) else {
+            break;
+        };
+        let Some(best) = sols.first() else {
+            break;
+        };
+        let mut mask = vec![false; set.parcels.len()];
+        for &v in &best.members {
+            mask[work.origin[v]] = true;
+        }
+        let mut budget = 12usize;
+        if let Ok(done) = plan_from(&r, 0, &work, &mut budget) {
+            return Ok(finish(set, &rules, done));
+        }
+        r.avoid.push(mask);
+    }
+    Err(first_err)
 }
+
+/// How many times [`plan`] retries with the first zone elsewhere when a later zone fails.
+const DIVERSE_RETRIES: usize = 3;
+
+/// Largest share of its area a retried first zone has in common with each one tried before.
+const DIVERSE_RETRY_SHARE: f64 = 0.5;
 
 fn infeasible(rules: &Rules, k: usize, reason: String) -> PlanError {
     PlanError::Infeasible {
