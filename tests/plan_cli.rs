@@ -143,7 +143,7 @@ fn psm_default_plan_is_contiguous_within_tolerance_and_validates_clean() {
     // Every planned zone carries the isoperimetric bound √(4πA) (A from its acres column), which
     // is below its perimeter; retained land carries none.
     assert!(
-        stdout.contains("lower_bound_m: isoperimetric bound"),
+        stdout.contains("lower_bound_m: no zone can be shorter (isoperimetric bound"),
         "{stdout}"
     );
     let header: Vec<&str> = lines[0].split(',').collect();

@@ -87,6 +87,19 @@ pub struct Args {
     /// name ends in `.json`, else CSV.
     #[arg(long, value_name = "SCHEDULE.csv|.json")]
     pub schedule: Option<PathBuf>,
+    /// Solve each zone exactly (MILP, HiGHS) from the search's zone: report it optimal or
+    /// within X% of a lower bound, and use the exact zone when it is shorter. Needs a build
+    /// with `--features exact`.
+    #[arg(long)]
+    pub prove: bool,
+    /// With --prove: stop the exact solves after this many seconds in all (not repeatable:
+    /// where it stops depends on the machine).
+    #[arg(long, value_name = "S", value_parser = parse_non_negative, requires = "prove")]
+    pub time_limit: Option<f64>,
+    /// With --prove: at most this many branch-and-bound nodes per solve (repeatable: same
+    /// input and limit, same output).
+    #[arg(long, value_name = "N", requires = "prove")]
+    pub node_limit: Option<u64>,
     /// Also write one dissolved boundary polygon per zone (GeoJSON) with its area, perimeter,
     /// Polsby-Popper compactness, parcel count and target.
     #[arg(long, value_name = "ZONES.geojson")]
@@ -138,6 +151,11 @@ impl Args {
             exclude_uses,
             require_access: self.require_access.map(|a| a.name().to_string()),
             seed: self.seed,
+            prove: self.prove.then(|| allot::plan::proof::ProveOptions {
+                time_limit_s: self.time_limit,
+                node_limit: self.node_limit,
+                ..Default::default()
+            }),
             ..defaults
         }
         .with_zones(choice, self.tolerance)
@@ -227,13 +245,19 @@ fn outputs(
         seed: cx.opts.seed,
         flags: std::env::args().skip(1).collect(),
     };
-    let members = allot::plan::plan_members(
+    let planned = allot::plan::plan_members(
         &set.members,
         &cx.choice.zones,
         cx.opts.tolerance_acres,
         &how,
         cx.warnings,
     );
+    let members = if cx.opts.prove.is_some() {
+        allot::plan::proof::members_with_proofs(&planned, &plan.proofs)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", set.source))?
+    } else {
+        planned
+    };
     let geojson = allot::write::write_feature_collection(&features, &members);
     out.push((paths.plan.clone(), geojson.clone().into_bytes()));
     if let (Some(path), Some(format)) = (&paths.map, map_format) {

@@ -10,6 +10,8 @@ pub mod validation;
 pub use schedule::Schedule;
 pub use summary::{Summary, summarize};
 
+/// Thousands-separated numbers (`12,345.67`); it lives in `util` so the planner's proof status
+/// can use it too (the layering rule keeps `plan` below `report`).
 pub use crate::util::grouped;
 
 /// Rounds to `decimals` places for JSON output (stable, readable numbers).

@@ -2,6 +2,9 @@
 //! Polsby-Popper compactness, target and deviation, its land-use composition (acres by
 //! `land_use`, when the input set is given), then the parcels that were split.
 //!
+//! Each planned zone also shows a lower bound on its perimeter (`lower_bound_m`) and where it
+//! comes from (`bound`: `proven`, `mip` or `isoperimetric`, see [`crate::plan::proof`]).
+//!
 //! Numbers are formatted with fixed decimals so the same plan always prints the same bytes.
 
 use crate::geodesy::{AreaUnit, M2_PER_ACRE, M2_PER_HECTARE};
@@ -9,7 +12,7 @@ use std::collections::BTreeMap;
 
 use crate::model::ParcelSet;
 use crate::plan::Plan;
-use crate::plan::bound::{ISOPERIMETRIC, isoperimetric_bound_m};
+use crate::plan::proof::BoundKind;
 use crate::report::grouped;
 
 fn round4(x: f64) -> f64 {
@@ -54,6 +57,7 @@ impl<'a> Schedule<'a> {
     ///         components: 1, bordered_by_later: 0.0,
     ///     }],
     ///     splits: vec![],
+    ///     proofs: vec![],
     ///     tolerance_acres: 1.0,
     ///     total_acres: 699.45,
     /// };
@@ -159,12 +163,14 @@ impl<'a> Schedule<'a> {
     ///         perimeter_m: 5400.0, polsby_popper: 0.78, components: 1, bordered_by_later: 0.2,
     ///     }],
     ///     splits: vec![],
+    ///     proofs: vec![allot::plan::proof::isoperimetric_proof("mill", 700.4, 5400.0)],
     ///     tolerance_acres: 1.0,
     ///     total_acres: 700.4,
     /// };
     /// let text = allot::report::Schedule::new(&plan).to_text();
     /// assert!(text.contains("mill"), "{text}");
     /// assert!(text.contains("700.40") && text.contains("+0.40"), "{text}");
+    /// assert!(text.contains("isoperimetric"), "{text}");
     /// ```
     pub fn to_text(&self) -> String {
         let p = self.plan;
@@ -195,9 +201,11 @@ impl<'a> Schedule<'a> {
             "target",
             "deviation",
             "lower_bound_m",
+            "bound",
         ];
-        let mut rows: Vec<[String; 9]> = Vec::new();
+        let mut rows: Vec<[String; 10]> = Vec::new();
         for z in &p.zones {
+            let proof = p.proofs.iter().find(|q| q.zone == z.name);
             rows.push([
                 z.name.clone(),
                 z.parcels.to_string(),
@@ -209,8 +217,11 @@ impl<'a> Schedule<'a> {
                 z.target_acres
                     .map(|t| signed(cell(z.acres - t)))
                     .unwrap_or_else(|| "-".into()),
-                z.target_acres
-                    .map(|_| grouped(isoperimetric_bound_m(z.acres), 0))
+                proof
+                    .map(|q| grouped(q.lower_bound_m, 0))
+                    .unwrap_or_else(|| "-".into()),
+                proof
+                    .map(|q| q.bound.as_str().to_string())
                     .unwrap_or_else(|| "-".into()),
             ]);
         }
@@ -219,6 +230,7 @@ impl<'a> Schedule<'a> {
             p.zones.iter().map(|z| z.parcels).sum::<usize>().to_string(),
             cell(p.total_acres),
             second.cell_with(m2(p.total_acres), 2),
+            String::new(),
             String::new(),
             String::new(),
             String::new(),
@@ -269,8 +281,33 @@ impl<'a> Schedule<'a> {
             "tolerance {tolerance}; polsby_popper = 4πA/P² (1 for a circle, 0.785 for a square)\n"
         ));
         out.push_str(
-            "lower_bound_m: isoperimetric bound √(4πA), no zone of that area can have a shorter perimeter\n",
+            "lower_bound_m: no zone can be shorter (isoperimetric bound: a circle of its area, √(4πA − K·A²); mip/proven: the exact model over whole-parcel zones the rules allow)\n",
         );
+        for q in &p.proofs {
+            if q.bound == BoundKind::Isoperimetric && q.rounds == 0 {
+                continue;
+            }
+            let mut line = format!("{}: {}", q.zone, q.status());
+            if q.whole_parcel_part {
+                line.push_str(&format!(
+                    "; whole-parcel part before the cut: {} m",
+                    grouped(q.perimeter_m, 0)
+                ));
+            }
+            if let Some(from) = q.improved_from_m
+                && from > q.perimeter_m
+            {
+                line.push_str(&format!(
+                    "; the exact model shortened the search's zone from {} m",
+                    grouped(from, 0)
+                ));
+            }
+            if let Some(note) = &q.note {
+                line.push_str(&format!("; {note}"));
+            }
+            out.push_str(&line);
+            out.push('\n');
+        }
         for z in &p.zones {
             if z.target_acres.is_some() && z.bordered_by_later > 0.0 {
                 out.push_str(&format!(
@@ -317,14 +354,15 @@ impl<'a> Schedule<'a> {
     /// (its acres and hectares; the land use in the last column).
     ///
     /// Columns: `kind,zone,parcels,acres,hectares,perimeter_m,polsby_popper,target_acres,deviation_acres,parent,piece,lower_bound_m,bound,land_use`
-    /// (`lower_bound_m` and `bound` on planned zones: the isoperimetric bound √(4πA), kind
-    /// `isoperimetric`).
+    /// (`lower_bound_m` and `bound` on planned zones' rows only: the plan's proofs, see
+    /// [`crate::plan::proof`]).
     pub fn to_csv(&self) -> String {
         let p = self.plan;
         let mut out = String::from(
             "kind,zone,parcels,acres,hectares,perimeter_m,polsby_popper,target_acres,deviation_acres,parent,piece,lower_bound_m,bound,land_use\n",
         );
         for z in &p.zones {
+            let proof = p.proofs.iter().find(|q| q.zone == z.name);
             out.push_str(&format!(
                 "zone,{},{},{:.4},{:.4},{:.1},{:.4},{},{},,,{},{},\n",
                 csv(&z.name),
@@ -339,10 +377,10 @@ impl<'a> Schedule<'a> {
                 z.target_acres
                     .map(|t| fixed4(z.acres - t))
                     .unwrap_or_default(),
-                z.target_acres
-                    .map(|_| format!("{:.1}", isoperimetric_bound_m(z.acres)))
+                proof
+                    .map(|q| format!("{:.1}", q.lower_bound_m))
                     .unwrap_or_default(),
-                z.target_acres.map(|_| ISOPERIMETRIC).unwrap_or_default(),
+                proof.map(|q| q.bound.as_str()).unwrap_or_default(),
             ));
         }
         for s in &p.splits {
@@ -428,7 +466,7 @@ mod tests {
                     tolerance_acres: Some(1.0),
                     parcels: 3,
                     acres: 700.004,
-                    perimeter_m: 5321.25,
+                    perimeter_m: 6321.25,
                     polsby_popper: 0.7,
                     components: 1,
                     bordered_by_later: 0.0,
@@ -451,6 +489,9 @@ mod tests {
                 acres: [1.5, 2.5],
                 zones: ["mill".into(), "retained".into()],
             }],
+            proofs: vec![crate::plan::proof::isoperimetric_proof(
+                "mill", 700.004, 6321.25,
+            )],
             tolerance_acres: 1.0,
             total_acres: 710.004,
         };
@@ -460,7 +501,7 @@ mod tests {
         // 700.004 acres × 0.40468564224 ha/acre = 283.2816 ha.
         assert_eq!(
             lines[1],
-            "zone,mill,3,700.0040,283.2816,5321.2,0.7000,700.0000,0.0040,,,5966.4,isoperimetric,"
+            "zone,mill,3,700.0040,283.2816,6321.2,0.7000,700.0000,0.0040,,,5966.4,isoperimetric,"
         );
         assert_eq!(
             lines[2],
@@ -523,6 +564,7 @@ mod tests {
             ],
             zones: vec![zone("mill", 8.0), zone("retained", 6.0)],
             splits: vec![],
+            proofs: vec![],
             tolerance_acres: 1.0,
             total_acres: 14.0,
         };
