@@ -3,8 +3,12 @@
 # tests use (GDAL's ogrinfo opens our GeoJSON like QGIS does and ogr2ogr makes the Shapefile,
 # GeoPackage, KML, FlatGeobuf and CSV inputs; Chromium renders our SVG maps and drives the
 # interactive HTML map; poppler-utils' pdftotext/pdftoppm/pdfinfo read our PDFs; pyproj checks our
-# reprojection; shapely, i.e. GEOS, is the oracle for the validity wording), then runs `cargo test`
-# on the whole workspace. Tests that need these tools fail, rather than skip, without them.
+# reprojection; shapely, i.e. GEOS, is the oracle for the validity wording) and the exact solver's
+# build tools (cmake, and libclang-dev for bindgen: the `exact` feature builds HiGHS from source),
+# then runs `cargo test` on the whole workspace with the `exact` feature off (the default build,
+# where `--prove` must refuse), and the tests that need the feature (the library's `plan::exact`
+# tests and tests/plan_prove.rs) with it on, in the release profile only, so HiGHS (a long C++
+# build) is compiled once. Tests that need these tools fail, rather than skip, without them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +16,8 @@ need=()
 command -v ogrinfo >/dev/null 2>&1 || need+=(gdal-bin)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 { command -v pdftotext && command -v pdftoppm && command -v pdfinfo; } >/dev/null 2>&1 || need+=(poppler-utils)
+command -v cmake >/dev/null 2>&1 || need+=(cmake)
+dpkg -s libclang-dev >/dev/null 2>&1 || need+=(libclang-dev)
 if [ ${#need[@]} -gt 0 ]; then
   echo "scripts/test.sh: installing ${need[*]}" >&2
   SUDO=""
@@ -42,3 +48,6 @@ fi
 
 cargo test --workspace --all-targets "$@"
 cargo test --workspace --doc "$@"
+# With the exact feature (release profile: HiGHS is built once, here and for .ci/run's lint).
+cargo test --release -p allot --features exact --lib plan::exact "$@"
+cargo test --release --features exact --test plan_prove "$@"

@@ -143,7 +143,7 @@ fn psm_default_plan_is_contiguous_within_tolerance_and_validates_clean() {
     // Every planned zone carries the isoperimetric bound √(4πA) (A from its acres column), which
     // is below its perimeter; retained land carries none.
     assert!(
-        stdout.contains("lower_bound_m: isoperimetric bound"),
+        stdout.contains("lower_bound_m: no zone can be shorter (isoperimetric bound"),
         "{stdout}"
     );
     let header: Vec<&str> = lines[0].split(',').collect();
@@ -236,12 +236,19 @@ fn split_hits_targets_within_a_hundredth_and_pieces_tile_their_parents() {
             inter <= 1e-9 * ps[0].geometry.unsigned_area(),
             "{parent}: pieces overlap"
         );
-        // Pieces keep the parent's properties apart from id, zone and split_from.
+        // Pieces keep the parent's properties apart from id, zone, split_from and their own
+        // area_acres (the piece's geodesic area, 6 decimals).
         let mut a = ps[0].properties_map().unwrap();
         let b = by_id[parent.as_str()].properties_map().unwrap();
+        let own = a["area_acres"].as_f64().unwrap();
+        assert!(
+            (own - area_m2(&ps[0].geometry) / M2_PER_ACRE).abs() <= 5e-7,
+            "{parent}"
+        );
         a.remove("split_from");
         a.remove("zone");
         a.remove("id");
+        a.remove("area_acres");
         for (k, v) in &a {
             assert_eq!(b.get(k), Some(v), "{parent}.{k}");
         }

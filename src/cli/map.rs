@@ -35,11 +35,12 @@ pub struct Args {
     /// findings are computed when the parcels carry zones.
     #[arg(long, value_name = "FINDINGS.geojson")]
     pub findings: Option<PathBuf>,
-    /// A zone's target area, in acres (repeatable), for the legend and the findings. Any
+    /// A zone's target area (repeatable; acres, or a unit suffix: `=283.3ha`, `=5600kanal`),
+    /// for the legend and the findings. Any
     /// `--target` replaces the zones of the input's `metadata.zones`; without one, the
     /// metadata's zones apply (as in `allot validate`).
-    #[arg(long = "target", value_name = "NAME=ACRES", value_parser = super::parse_target)]
-    pub targets: Vec<(String, f64)>,
+    #[arg(long = "target", value_name = "NAME=AREA", value_parser = super::parse_target)]
+    pub targets: Vec<(String, super::Amount)>,
     /// How far a zone's area may be from its target, in acres (replaces the metadata's).
     #[arg(long, value_name = "ACRES", value_parser = super::parse_non_negative)]
     pub tolerance: Option<f64>,
@@ -68,6 +69,9 @@ pub struct Args {
     /// Map only this zone's parcels (with a margin); an inset shows the whole site.
     #[arg(long, value_name = "ZONE")]
     pub focus: Option<String>,
+    /// Area units of the legend, header and area labels.
+    #[command(flatten)]
+    pub units: super::UnitArgs,
 }
 
 /// Paper sizes.
@@ -104,7 +108,7 @@ pub enum Labels {
     Id,
     /// The `name` property.
     Name,
-    /// The parcel's area in acres.
+    /// The parcel's area (in `--units`).
     Area,
     /// No labels.
     None,
@@ -135,13 +139,13 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     super::check_outputs(&[output.as_path()], &inputs)?;
     let format = allot::render::format::MapFormat::from_path(&output)?;
     let set = read(&args.file)?;
-    let choice = allot::resolve_zones(&set, &args.targets, &[])?;
+    let choice = allot::resolve_zones(&set, &args.units.targets_acres(&args.targets), &[])?;
     super::messages::warnings(&choice.warnings);
-    let vopts = allot::validate::ValidateOptions::default().with_zones_of(
-        &set.parcels,
-        &choice,
-        args.tolerance,
-    );
+    let vopts = allot::validate::ValidateOptions {
+        units: args.units.unit(),
+        ..Default::default()
+    }
+    .with_zones_of(&set.parcels, &choice, args.tolerance);
     let targets = vopts.targets.clone();
     let findings: Vec<allot::Finding> = match &args.findings {
         Some(path) => {
@@ -185,6 +189,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         note: args.note.clone(),
         bbox: args.bbox,
         focus: args.focus.clone(),
+        units: args.units.unit(),
     };
     let bytes = allot::render::format::render_map(&set, &findings, &opts, format)?;
     write_output(&output, &inputs, &bytes)?;

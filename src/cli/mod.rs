@@ -83,54 +83,57 @@ pub enum Format {
     Json,
 }
 
-/// Area units.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum Units {
-    /// International acres (4,046.8564224 m²).
-    #[default]
-    Acres,
-    /// Hectares.
-    Hectares,
-    /// Square metres.
-    M2,
-    /// Kanal (1/8 acre, Sindh and Punjab land records).
-    Kanal,
+/// `--units` and `--marla-sqft`: the unit every command reports areas in.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct UnitArgs {
+    /// Unit of areas in reports, tables, messages and map legends: acres, hectares, m2, sqyd,
+    /// kanal (1/8 acre), marla, acre-ghunta (A-GG, 40 ghunta to the acre).
+    #[arg(long, default_value = "acres", value_name = "UNIT", value_parser = parse_unit)]
+    pub units: allot::AreaUnit,
+    /// Size of a marla in square feet: 272.25 (revenue records), 250 or 225 (housing schemes).
+    #[arg(long, default_value = "272.25", value_name = "SQFT", value_parser = parse_marla)]
+    pub marla_sqft: allot::geodesy::units::MarlaSize,
 }
 
-impl From<Units> for allot::AreaUnit {
-    fn from(u: Units) -> Self {
-        match u {
-            Units::Acres => allot::AreaUnit::Acres,
-            Units::Hectares => allot::AreaUnit::Hectares,
-            Units::M2 => allot::AreaUnit::SquareMetres,
-            Units::Kanal => allot::AreaUnit::Kanal,
-        }
+impl UnitArgs {
+    /// The unit chosen, a marla of the chosen size.
+    pub fn unit(&self) -> allot::AreaUnit {
+        self.units.with_marla(self.marla_sqft)
+    }
+
+    /// Targets typed with unit suffixes, in acres (a marla of the chosen size).
+    pub fn targets_acres(&self, targets: &[(String, Amount)]) -> Vec<(String, f64)> {
+        targets
+            .iter()
+            .map(|(name, a)| (name.clone(), a.acres(self.marla_sqft)))
+            .collect()
     }
 }
 
-/// Parses `NAME=NUMBER` (targets such as `sindh_mill=700`).
-pub fn parse_name_number(s: &str) -> Result<(String, f64), String> {
+fn parse_unit(s: &str) -> Result<allot::AreaUnit, String> {
+    allot::AreaUnit::parse(s).map_err(|e| e.to_string())
+}
+
+fn parse_marla(s: &str) -> Result<allot::geodesy::units::MarlaSize, String> {
+    allot::geodesy::units::MarlaSize::parse(s).map_err(|e| e.to_string())
+}
+
+pub use allot::geodesy::units::Amount;
+
+/// Parses a target `NAME=AREA`, the area with an optional unit suffix (acres without one):
+/// `sindh_mill=700`, `sindh_mill=700ac`, `=283.3ha`, `=5600kanal`, `=3388000sqyd`. The one
+/// parser of `--target` for `plan`, `validate` and `map`; [`UnitArgs::targets_acres`] turns
+/// the amounts into acres once `--marla-sqft` is known.
+pub fn parse_target(s: &str) -> Result<(String, Amount), String> {
     let (name, value) = s
         .split_once('=')
-        .ok_or_else(|| format!("expected NAME=NUMBER, got {s:?}"))?;
+        .ok_or_else(|| format!("expected NAME=AREA, got {s:?}"))?;
     let name = name.trim();
     if name.is_empty() {
         return Err(format!("missing name before '=' in {s:?}"));
     }
-    let v: f64 = value
-        .trim()
-        .parse()
-        .map_err(|_| format!("{value:?} is not a number in {s:?}"))?;
-    if !v.is_finite() || v < 0.0 {
-        return Err(format!("{value:?} must be a finite, non-negative number"));
-    }
-    Ok((name.to_string(), v))
-}
-
-/// Parses a `--target NAME=AMOUNT` (acres): the one parser of targets for `plan`, `validate`
-/// and `map` (unit suffixes would be added here).
-pub fn parse_target(s: &str) -> Result<(String, f64), String> {
-    parse_name_number(s)
+    let amount = Amount::parse(value).map_err(|e| format!("{e} (in {s:?})"))?;
+    Ok((name.to_string(), amount))
 }
 
 /// Parses `ID=ZONE` (locks).
@@ -310,14 +313,20 @@ mod tests {
 
     #[test]
     fn parses_targets_and_rejects_garbage() {
+        let acres = |s: &str| {
+            parse_target(s).map(|(n, a)| (n, a.acres(allot::geodesy::units::MarlaSize::Revenue)))
+        };
+        assert_eq!(acres("sindh_mill=700"), Ok(("sindh_mill".into(), 700.0)));
         assert_eq!(
-            parse_name_number("sindh_mill=700"),
+            acres("sindh_mill=5600kanal"),
             Ok(("sindh_mill".into(), 700.0))
         );
-        assert!(parse_name_number("sindh_mill").is_err());
-        assert!(parse_name_number("=7").is_err());
-        assert!(parse_name_number("a=NaN").is_err());
-        assert!(parse_name_number("a=-1").is_err());
+        assert!(parse_target("sindh_mill").is_err());
+        assert!(parse_target("=7").is_err());
+        assert!(parse_target("a=NaN").is_err());
+        assert!(parse_target("a=-1").is_err());
+        let typo = parse_target("a=700acers").unwrap_err();
+        assert!(typo.contains("did you mean \"acres\"?"), "{typo}");
         assert!(parse_name_value("P1=sindh_mill").is_ok());
         assert!(parse_name_value("P1=").is_err());
     }

@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use super::{Outcome, parse_name_value, parse_non_negative, parse_target, write_output};
+use super::{
+    Amount, Outcome, UnitArgs, parse_name_value, parse_non_negative, parse_target, write_output,
+};
 
 /// Access a zone can be required to include.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -25,12 +27,13 @@ pub struct Args {
     /// Where to write the plan (GeoJSON: every parcel with its `zone`).
     #[arg(short = 'o', long = "output", value_name = "PLAN.geojson")]
     pub output: PathBuf,
-    /// A zone and its target area in acres, in priority order (repeatable; `--zone` is an
-    /// alias). Any `--target` replaces the default zones: those of the input's
+    /// A zone and its target area, in priority order (repeatable; `--zone` is an alias), in
+    /// acres or with a unit suffix (`sindh_mill=700`, `=700ac`, `=283.3ha`, `=5600kanal`,
+    /// `=3388000sqyd`). Any `--target` replaces the default zones: those of the input's
     /// `metadata.zones`, else `sindh_mill=700` and `industrial_park=3200` (a zone the metadata
     /// lists keeps its tolerance and access). Land left over is zone `retained`.
-    #[arg(long = "target", visible_alias = "zone", value_name = "NAME=ACRES", value_parser = parse_target)]
-    pub targets: Vec<(String, f64)>,
+    #[arg(long = "target", visible_alias = "zone", value_name = "NAME=AREA", value_parser = parse_target)]
+    pub targets: Vec<(String, Amount)>,
     /// How far each zone's area may be from its target, in acres (replaces the tolerances of
     /// the input's `metadata.zones`). Default: the metadata's, else 1.
     #[arg(long, value_name = "ACRES", value_parser = parse_non_negative)]
@@ -68,6 +71,37 @@ pub struct Args {
     /// name ends in `.json`, else CSV.
     #[arg(long, value_name = "SCHEDULE.csv|.json")]
     pub schedule: Option<PathBuf>,
+    /// Solve each zone exactly (MILP, HiGHS) from the search's zone: report it optimal or
+    /// within X% of a lower bound, and use the exact zone when it is shorter. Needs a build
+    /// with `--features exact`.
+    #[arg(long)]
+    pub prove: bool,
+    /// With --prove: stop the exact solves after this many seconds in all (not repeatable:
+    /// where it stops depends on the machine).
+    #[arg(long, value_name = "S", value_parser = parse_non_negative, requires = "prove")]
+    pub time_limit: Option<f64>,
+    /// With --prove: at most this many branch-and-bound nodes per solve (repeatable: same
+    /// input and limit, same output).
+    #[arg(long, value_name = "N", requires = "prove")]
+    pub node_limit: Option<u64>,
+    /// Also write one dissolved boundary polygon per zone (GeoJSON) with its area, perimeter,
+    /// Polsby-Popper compactness, parcel count and target.
+    #[arg(long, value_name = "ZONES.geojson")]
+    pub zones_out: Option<PathBuf>,
+    /// Also write each zone boundary's corners as CSV: numbered clockwise from the north-west
+    /// corner (holes after their shell), lon/lat, x/y in `--out-crs`, and the true bearing and
+    /// geodesic length of each leg to the next corner.
+    #[arg(long, value_name = "CORNERS.csv")]
+    pub corners: Option<PathBuf>,
+    /// CRS of the x/y columns of `--corners` (`EPSG:32642`, `EPSG:24312`, …); without it the
+    /// corners have lon/lat only.
+    #[arg(long, value_name = "EPSG:N")]
+    pub out_crs: Option<String>,
+    /// Area units of the printed schedule, the zone outlines and the map legend (the plan file
+    /// always has `area_acres`; with a unit other than acres it also has `area_<unit>`).
+    /// Infeasibility messages stay in acres.
+    #[command(flatten)]
+    pub units: UnitArgs,
 }
 
 impl Access {
@@ -101,6 +135,11 @@ impl Args {
             exclude_uses,
             require_access: self.require_access.map(|a| a.name().to_string()),
             seed: self.seed,
+            prove: self.prove.then(|| allot::plan::proof::ProveOptions {
+                time_limit_s: self.time_limit,
+                node_limit: self.node_limit,
+                ..Default::default()
+            }),
             ..defaults
         }
         .with_zones(choice, self.tolerance)
@@ -121,9 +160,29 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         Some(p) => Some(super::output_path(p, input, "csv")?),
         None => None,
     };
+    let zones_path = match &args.zones_out {
+        Some(p) => Some(super::output_path(p, input, "geojson")?),
+        None => None,
+    };
+    let corners_path = match &args.corners {
+        Some(p) => Some(super::output_path(p, input, "csv")?),
+        None => None,
+    };
+    if let Some(p) = &zones_path {
+        allot::plan::outline::check_outline_path(p).map_err(anyhow::Error::msg)?;
+    }
+    let out_crs = match &args.out_crs {
+        Some(name) => Some(
+            allot::crs::Crs::from_name(name)
+                .map_err(|e| anyhow::anyhow!("--out-crs {name}: {e}"))?,
+        ),
+        None => None,
+    };
     let all_outputs: Vec<&std::path::Path> = std::iter::once(&plan_path)
         .chain(map_path.iter())
         .chain(schedule_path.iter())
+        .chain(zones_path.iter())
+        .chain(corners_path.iter())
         .map(|p| p.as_path())
         .collect();
     // Refuse before doing the work.
@@ -136,7 +195,8 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     let (set, bytes) = super::read_with_bytes(&args.file)?;
     allot::plan::check_parcel_count(&set)?;
     let defaults = allot::PlanOptions::default().zones;
-    let choice = allot::resolve_zones(&set, &args.targets, &defaults)?;
+    let targets = args.units.targets_acres(&args.targets);
+    let choice = allot::resolve_zones(&set, &targets, &defaults)?;
     let mut warnings = choice.warnings.clone();
     warnings.extend(allot::unknown_land_uses(
         &set,
@@ -165,7 +225,8 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         Err(e) => return Err(e.into()),
     };
     let mut outputs: Vec<(&std::path::Path, Vec<u8>)> = Vec::new();
-    let features = allot::plan::output_features(&set, &plan)
+    let unit = args.units.unit();
+    let features = allot::plan::output_features_in(&set, &plan, unit)
         .map_err(|e| anyhow::anyhow!("{}: {e}; the plan was not written", set.source))?;
     let how = allot::plan::Provenance {
         input: set.source.clone(),
@@ -173,13 +234,19 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         seed: opts.seed,
         flags: std::env::args().skip(1).collect(),
     };
-    let members = allot::plan::plan_members(
+    let planned = allot::plan::plan_members(
         &set.members,
         &choice.zones,
         opts.tolerance_acres,
         &how,
         &warnings,
     );
+    let members = if opts.prove.is_some() {
+        allot::plan::proof::members_with_proofs(&planned, &plan.proofs)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", set.source))?
+    } else {
+        planned
+    };
     let geojson = allot::write::write_feature_collection(&features, &members);
     outputs.push((plan_path.as_path(), geojson.clone().into_bytes()));
     if let (Some(path), Some(format)) = (&map_path, map_format) {
@@ -190,12 +257,28 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         let planned = allot::parse_parcels(geojson.as_bytes(), &set.source)?;
         let map_opts = allot::render::MapOptions {
             targets: opts.zones.clone(),
+            units: args.units.unit(),
             ..Default::default()
         };
         let map = allot::render::format::render_map(&planned, &[], &map_opts, format)?;
         outputs.push((path.as_path(), map));
     }
-    let schedule = allot::report::Schedule::with_land_uses(&plan, &set);
+    if zones_path.is_some() || corners_path.is_some() {
+        let outlines = allot::plan::outline::zone_outlines(&plan)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", set.source))?;
+        if let Some(path) = &zones_path {
+            let features: Vec<_> = outlines.iter().map(|o| o.to_feature(unit)).collect();
+            let text = allot::write::write_feature_collection(&features, &Default::default());
+            outputs.push((path.as_path(), text.into_bytes()));
+        }
+        if let Some(path) = &corners_path {
+            let corners = allot::plan::corners::corners(&outlines);
+            let csv = allot::report::corners::to_csv(&corners, out_crs.as_ref())
+                .map_err(|e| anyhow::anyhow!("{}: corners not written: {e}", set.source))?;
+            outputs.push((path.as_path(), csv.into_bytes()));
+        }
+    }
+    let schedule = allot::report::Schedule::with_land_uses(&plan, &set).in_units(unit);
     if let Some(path) = &schedule_path {
         let json = path
             .extension()

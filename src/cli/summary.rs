@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use super::{Format, Outcome, Units, print};
+use super::{Format, Outcome, UnitArgs, print};
 
 /// Arguments of `allot summary`.
 #[derive(Debug, clap::Args)]
@@ -15,8 +15,8 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
     /// Area units.
-    #[arg(long, value_enum, default_value_t)]
-    pub units: Units,
+    #[command(flatten)]
+    pub units: UnitArgs,
 }
 
 /// Runs `allot summary`.
@@ -25,7 +25,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     progress.stage(format!("reading {}", args.file.display()));
     let set = super::read_lean(&args.file)?.non_empty()?;
     progress.stage(format!("measuring {} parcels", set.parcels.len()));
-    let summary = allot::report::summarize(&set, args.units.into());
+    let summary = allot::report::summarize(&set, args.units.unit());
     progress.finish();
     print(&match args.format {
         Format::Text => summary.to_text(),

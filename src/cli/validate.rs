@@ -8,7 +8,7 @@ use allot::FindingKind;
 use allot::report::validation;
 use allot::validate::{ValidateOptions, validate};
 
-use super::{Format, Outcome, Units, parse_non_negative, parse_target, write_output};
+use super::{Amount, Format, Outcome, UnitArgs, parse_non_negative, parse_target, write_output};
 
 /// Arguments of `allot validate`.
 #[derive(Debug, clap::Args)]
@@ -19,11 +19,12 @@ pub struct Args {
     /// outside the site.
     #[arg(long, value_name = "SITE.geojson")]
     pub site: Option<PathBuf>,
-    /// A zone's target area, in acres (repeatable): `--target sindh_mill=700`. Any `--target`
+    /// A zone's target area (repeatable), in acres or with a unit suffix: `--target
+    /// sindh_mill=700`, `=700ac`, `=283.3ha`, `=5600kanal`, `=3388000sqyd`. Any `--target`
     /// replaces the zones of the input's `metadata.zones` (a zone the metadata lists keeps its
     /// tolerance); without one, the metadata's zones are checked.
-    #[arg(long = "target", value_name = "NAME=ACRES", value_parser = parse_target)]
-    pub targets: Vec<(String, f64)>,
+    #[arg(long = "target", value_name = "NAME=AREA", value_parser = parse_target)]
+    pub targets: Vec<(String, Amount)>,
     /// How far a zone's area may be from its target, in acres (replaces the tolerances of the
     /// input's `metadata.zones`). Default: the metadata's, else 1.
     #[arg(long, value_name = "ACRES", value_parser = parse_non_negative)]
@@ -37,9 +38,9 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
-    /// Area units of the text report (JSON is always in acres).
-    #[arg(long, value_enum, default_value_t)]
-    pub units: Units,
+    /// Area units of the text report and messages (JSON numbers are always in acres).
+    #[command(flatten)]
+    pub units: UnitArgs,
     /// Also write the findings as GeoJSON (overlap and gap shapes as polygons, others as points).
     #[arg(long, value_name = "OUT.geojson")]
     pub findings: Option<PathBuf>,
@@ -96,13 +97,13 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         }
         None => None,
     };
-    let choice = allot::resolve_zones(&set, &args.targets, &[])?;
+    let choice = allot::resolve_zones(&set, &args.units.targets_acres(&args.targets), &[])?;
     super::messages::warnings(&choice.warnings);
     let opts = ValidateOptions {
         min_overlap_m2: args.min_overlap,
         min_gap_m2: args.min_gap,
         site,
-        units: args.units.into(),
+        units: args.units.unit(),
         ..Default::default()
     }
     .with_zones_of(&set.parcels, &choice, args.tolerance);
@@ -130,6 +131,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         Some(format) => {
             let map_opts = allot::render::MapOptions {
                 targets: opts.targets.clone(),
+                units: args.units.unit(),
                 ..Default::default()
             };
             Some(allot::render::format::render_map(
@@ -153,7 +155,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     }
     super::print_report(
         &match args.format {
-            Format::Text => validation::to_text(&report, &set.source, args.units.into()),
+            Format::Text => validation::to_text(&report, &set.source, args.units.unit()),
             Format::Json => validation::to_json_with_warnings(&report, &choice.warnings),
         },
         &outputs,

@@ -150,7 +150,7 @@ fn cadastral_fabrics_have_exactly_the_gaps_of_the_removed_plots() {
             let inner_pt = geo::InteriorPoint::interior_point(&p.geometry).unwrap();
             let (area, _) = found
                 .iter()
-                .find(|g| g.1.contains(&Point::from(inner_pt)))
+                .find(|g| g.1.contains(&inner_pt))
                 .unwrap_or_else(|| panic!("{what}: no gap where {} was", p.id));
             assert!(
                 (area - want).abs() <= 0.01,

@@ -1,4 +1,5 @@
-//! Geodesy: areas and lengths on the WGS84 ellipsoid, and the units allot reports them in.
+//! Geodesy: areas and lengths on the WGS84 ellipsoid, and (in [`units`]) the units allot reports
+//! them in.
 //!
 //! Every area in allot comes from here. Areas are geodesic on WGS84, computed ring by ring
 //! with the absolute value of the signed area, so clockwise rings (which RFC 7946 tells
@@ -11,81 +12,9 @@
 
 use geo::{Coord, Distance, Geodesic, GeodesicArea, LineString, MultiPolygon, Point, Polygon};
 
-/// Square metres in one international acre (exact by definition).
-pub const M2_PER_ACRE: f64 = 4_046.856_422_4;
-/// Square metres in one hectare.
-pub const M2_PER_HECTARE: f64 = 10_000.0;
-/// Kanal per acre in the Sindh and Punjab land records (1 acre = 8 kanal = 160 marla).
-pub const KANAL_PER_ACRE: f64 = 8.0;
+pub mod units;
 
-/// A unit of area allot can report in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum AreaUnit {
-    /// International acres (the default: the PSM allocations are stated in acres).
-    #[default]
-    Acres,
-    /// Hectares.
-    Hectares,
-    /// Square metres.
-    SquareMetres,
-    /// Kanal (1/8 acre).
-    Kanal,
-}
-
-impl AreaUnit {
-    /// Converts square metres to this unit.
-    ///
-    /// ```
-    /// use allot::AreaUnit;
-    /// assert_eq!(AreaUnit::Acres.from_m2(4046.8564224), 1.0);
-    /// assert_eq!(AreaUnit::Kanal.from_m2(4046.8564224), 8.0);
-    /// ```
-    pub fn from_m2(self, m2: f64) -> f64 {
-        match self {
-            AreaUnit::Acres => m2 / M2_PER_ACRE,
-            AreaUnit::Hectares => m2 / M2_PER_HECTARE,
-            AreaUnit::SquareMetres => m2,
-            AreaUnit::Kanal => m2 / M2_PER_ACRE * KANAL_PER_ACRE,
-        }
-    }
-
-    /// Converts an amount in this unit to square metres.
-    pub fn to_m2(self, amount: f64) -> f64 {
-        match self {
-            AreaUnit::Acres => amount * M2_PER_ACRE,
-            AreaUnit::Hectares => amount * M2_PER_HECTARE,
-            AreaUnit::SquareMetres => amount,
-            AreaUnit::Kanal => amount / KANAL_PER_ACRE * M2_PER_ACRE,
-        }
-    }
-
-    /// An area for a message: square metres in this unit with its name, `12.50 m²` (2
-    /// decimals) or `0.003089 acres` (6 decimals for acres, hectares and kanal).
-    ///
-    /// ```
-    /// use allot::AreaUnit;
-    /// assert_eq!(AreaUnit::SquareMetres.text(12.5), "12.50 m²");
-    /// assert_eq!(AreaUnit::Kanal.text(4046.8564224), "8.000000 kanal");
-    /// ```
-    pub fn text(self, m2: f64) -> String {
-        // `+ 0.0`: no "-0.00".
-        let v = self.from_m2(m2) + 0.0;
-        match self {
-            AreaUnit::SquareMetres => format!("{v:.2} m²"),
-            _ => format!("{v:.6} {}", self.name()),
-        }
-    }
-
-    /// The short name used in tables and JSON keys (`acres`, `hectares`, `m2`, `kanal`).
-    pub fn name(self) -> &'static str {
-        match self {
-            AreaUnit::Acres => "acres",
-            AreaUnit::Hectares => "hectares",
-            AreaUnit::SquareMetres => "m2",
-            AreaUnit::Kanal => "kanal",
-        }
-    }
-}
+pub use units::{AreaUnit, KANAL_PER_ACRE, M2_PER_ACRE, M2_PER_HECTARE};
 
 /// Converts square metres to acres.
 ///

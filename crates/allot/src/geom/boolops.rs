@@ -62,6 +62,23 @@ pub(crate) fn unary_union<'a>(
     guarded(|| geo::unary_union(polys))
 }
 
+/// The dissolved outline of `polys` (their union after orienting every ring the default way,
+/// shells counter-clockwise and holes clockwise); `None` if the engine panicked. No polygons
+/// give an empty outline.
+pub(crate) fn dissolve<'a>(
+    polys: impl IntoIterator<Item = &'a Polygon<f64>>,
+) -> Option<MultiPolygon<f64>> {
+    use geo::orient::{Direction, Orient};
+    let oriented: Vec<Polygon<f64>> = polys
+        .into_iter()
+        .map(|p| p.orient(Direction::Default))
+        .collect();
+    if oriented.is_empty() {
+        return Some(MultiPolygon(Vec::new()));
+    }
+    unary_union(&oriented)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

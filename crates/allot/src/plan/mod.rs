@@ -17,6 +17,11 @@
 //! Same input and options give the same plan, byte for byte.
 
 pub mod bound;
+pub mod corners;
+#[cfg(feature = "exact")]
+mod exact;
+pub mod outline;
+pub mod proof;
 pub mod provenance;
 pub mod search;
 pub mod split;
@@ -82,6 +87,9 @@ pub struct PlanOptions {
     pub zone_tolerances: Vec<(String, f64)>,
     /// Seed of the randomised search.
     pub seed: u64,
+    /// Solve each zone exactly too (`--prove`; needs the `exact` cargo feature): the plan takes
+    /// the exact model's zone when it is shorter, and reports a lower bound per zone.
+    pub prove: Option<proof::ProveOptions>,
 }
 
 impl Default for PlanOptions {
@@ -107,6 +115,7 @@ impl Default for PlanOptions {
             zone_access: Vec::new(),
             zone_tolerances: Vec::new(),
             seed: 1,
+            prove: None,
         }
     }
 }
@@ -206,6 +215,9 @@ pub struct Plan {
     pub tolerance_acres: f64,
     /// Total area of the site (acres).
     pub total_acres: f64,
+    /// A lower bound on each planned zone's perimeter, in priority order (isoperimetric, or
+    /// from the exact model with `--prove`).
+    pub proofs: Vec<proof::ZoneProof>,
 }
 
 /// Why a plan could not be made.
@@ -264,6 +276,19 @@ pub enum PlanError {
         /// The zone.
         zone: String,
         /// What is wrong.
+        reason: String,
+    },
+    /// `--prove` in a build without the `exact` cargo feature.
+    #[error(
+        "--prove needs the exact solver, which this build of allot does not have; build it with `cargo build --release --features exact` (needs cmake and libclang-dev)"
+    )]
+    ProveUnavailable,
+    /// The exact solver failed (not the input's fault).
+    #[error("the exact solver failed on zone {zone:?}: {reason}")]
+    Solver {
+        /// The zone.
+        zone: String,
+        /// What went wrong.
         reason: String,
     },
     /// No plan satisfies the constraints.
@@ -372,6 +397,19 @@ struct Work {
     labels: Vec<String>,
     /// (parent node, zone piece node, rest node)
     splits: Vec<(usize, usize, usize)>,
+    /// What the exact model found for each zone planned so far (with `--prove`).
+    exact: Vec<ExactZone>,
+}
+
+/// The exact model's result for a realised zone.
+#[derive(Debug, Clone)]
+struct ExactZone {
+    outcome: proof::ExactOutcome,
+    band: (f64, f64),
+    /// The whole-parcel zone the bound is compared with (before any cut).
+    whole_perim: f64,
+    /// The heuristic's best perimeter, when the realised zone is the exact model's.
+    improved_from: Option<f64>,
 }
 
 /// Static facts about the input the zones are planned under.
@@ -391,6 +429,8 @@ struct Rules {
     tols: Vec<f64>,
     split: bool,
     seed: u64,
+    prove: Option<proof::ProveOptions>,
+    deadline: Option<std::time::Instant>,
 }
 
 fn norm(s: &str) -> String {
@@ -628,6 +668,10 @@ fn rules(set: &ParcelSet, opts: &PlanOptions) -> Result<Rules, PlanError> {
         tols,
         split: opts.split,
         seed: opts.seed,
+        prove: opts.prove.clone(),
+        deadline: opts.prove.as_ref().and_then(|p| p.time_limit_s).map(|s| {
+            std::time::Instant::now() + std::time::Duration::from_secs_f64(s.clamp(0.0, 1e9))
+        }),
     })
 }
 
@@ -658,6 +702,7 @@ fn build_work(set: &ParcelSet) -> Work {
         zone: vec![None; n],
         labels: set.parcels.iter().map(|p| p.id.0.clone()).collect(),
         splits: Vec::new(),
+        exact: Vec::new(),
     }
 }
 
@@ -702,6 +747,9 @@ impl Rules {
 /// assert_eq!(mill.components, 1);
 /// ```
 pub fn plan(set: &ParcelSet, opts: &PlanOptions) -> Result<Plan, PlanError> {
+    if opts.prove.is_some() && !cfg!(feature = "exact") {
+        return Err(PlanError::ProveUnavailable);
+    }
     check_input(set)?;
     let rules = rules(set, opts)?;
     for (k, access) in rules.access.iter().enumerate() {
@@ -741,7 +789,8 @@ fn plan_from(rules: &Rules, k: usize, work: &Work, budget: &mut usize) -> Result
     if k == rules.zones.len() {
         return Ok(work.clone());
     }
-    let (data, sols) = zone_options(rules, k, work)?;
+    let (data, mut sols) = zone_options(rules, k, work)?;
+    let exact = prove_zone(rules, k, work, &data, &mut sols)?;
     let mut first_err = None;
     let mut realized = 0;
     for s in sols.iter().take(3) {
@@ -762,6 +811,19 @@ fn plan_from(rules: &Rules, k: usize, work: &Work, budget: &mut usize) -> Result
         };
         realized += 1;
         *budget -= 1;
+        let mut w = w;
+        if let Some(e) = &exact {
+            w.exact.push(ExactZone {
+                whole_perim: s.perim,
+                improved_from: e
+                    .0
+                    .better
+                    .as_ref()
+                    .filter(|b| b.0 == s.members)
+                    .map(|_| e.1),
+                ..e.2.clone()
+            });
+        }
         match plan_from(rules, k + 1, &w, budget) {
             Ok(done) => return Ok(done),
             Err(e) => {
@@ -887,8 +949,6 @@ fn name_binding_rule(reason: &str) -> String {
     format!("{rule}: {reason}")
 }
 
-/// Why no contiguous set of whole parcels was found for zone `k`: the rule that binds, found
-/// by relaxing one rule at a time with the same search, and the closest figure it reaches.
 /// The search problem of zone `k` with tolerance `tol`, keeping `open` land in one piece.
 fn zone_problem<'a>(
     rules: &'a Rules,
@@ -913,6 +973,80 @@ fn zone_problem<'a>(
     }
 }
 
+/// With `--prove`: solves zone `k` exactly from the heuristic's best zone `sols[0]`, puts the
+/// exact model's zone first in `sols` when it is shorter, and returns the outcome with the
+/// heuristic's best perimeter and the record to keep for the realised zone. With `split` the
+/// model is the whole-parcel zone in the same wide band the search used before the cut.
+#[allow(clippy::type_complexity)]
+fn prove_zone(
+    rules: &Rules,
+    k: usize,
+    work: &Work,
+    data: &ZoneData,
+    sols: &mut Vec<Solution>,
+) -> Result<Option<(proof::ExactOutcome, f64, ExactZone)>, PlanError> {
+    let Some(limits) = &rules.prove else {
+        return Ok(None);
+    };
+    let Some(first) = sols.first().cloned() else {
+        return Ok(None);
+    };
+    let tol = if rules.split {
+        wide_tolerance(&work.graph, &data.avail, rules.tols[k])
+    } else {
+        rules.tols[k]
+    };
+    let problem = zone_problem(rules, k, work, data, &data.open, tol);
+    let outcome = run_exact(&problem, &first, limits, rules.deadline).map_err(|reason| {
+        PlanError::Solver {
+            zone: rules.zones[k].0.clone(),
+            reason,
+        }
+    })?;
+    if let Some((members, perim)) = &outcome.better {
+        let area = members.iter().map(|&v| work.graph.area[v]).sum();
+        sols.insert(
+            0,
+            Solution {
+                members: members.clone(),
+                area,
+                perim: *perim,
+                cost: *perim,
+            },
+        );
+    }
+    let target = rules.zones[k].1;
+    let record = ExactZone {
+        outcome: outcome.clone(),
+        band: (target - tol, target + tol),
+        whole_perim: first.perim,
+        improved_from: None,
+    };
+    Ok(Some((outcome, first.perim, record)))
+}
+
+#[cfg(feature = "exact")]
+fn run_exact(
+    p: &ZoneProblem,
+    incumbent: &Solution,
+    limits: &proof::ProveOptions,
+    deadline: Option<std::time::Instant>,
+) -> Result<proof::ExactOutcome, String> {
+    exact::solve_zone(p, incumbent, limits, deadline)
+}
+
+#[cfg(not(feature = "exact"))]
+fn run_exact(
+    _: &ZoneProblem,
+    _: &Solution,
+    _: &proof::ProveOptions,
+    _: Option<std::time::Instant>,
+) -> Result<proof::ExactOutcome, String> {
+    Err(PlanError::ProveUnavailable.to_string())
+}
+
+/// Why no contiguous set of whole parcels was found for zone `k`: the rule that binds, found
+/// by relaxing one rule at a time with the same search, and the closest figure it reaches.
 fn why_no_whole_set(rules: &Rules, k: usize, work: &Work, data: &ZoneData) -> String {
     let target = rules.zones[k].1;
     let tol = rules.tols[k];
@@ -1271,7 +1405,7 @@ fn finish(set: &ParcelSet, rules: &Rules, work: Work) -> Plan {
     let zone_of: Vec<usize> = (0..work.graph.len())
         .map(|v| work.zone[v].unwrap_or(nz))
         .collect();
-    let zones = (0..=nz)
+    let zones: Vec<ZoneSummary> = (0..=nz)
         .map(|z| {
             let m = &members[z];
             let acres: f64 = m.iter().map(|&v| work.graph.area[v]).sum();
@@ -1321,10 +1455,14 @@ fn finish(set: &ParcelSet, rules: &Rules, work: Work) -> Plan {
             ],
         })
         .collect();
+    let proofs = (0..nz)
+        .map(|z| zone_proof(rules, &work, z, &zones[z]))
+        .collect();
     Plan {
         parcels,
         zones,
         splits,
+        proofs,
         tolerance_acres: rules.tol,
         total_acres: (0..work.graph.len())
             .filter(|&v| work.alive[v])
@@ -1333,12 +1471,60 @@ fn finish(set: &ParcelSet, rules: &Rules, work: Work) -> Plan {
     }
 }
 
-/// The plan as GeoJSON features: every input property kept, `zone` set, and for split pieces
-/// `split_from` (and `id`, when the parent had an `id` property) set. Fails, naming the
-/// feature, rather than drop properties that cannot be rewritten.
+/// The lower bound on planned zone `z`'s perimeter: the exact model's when it ran (against the
+/// whole-parcel part with `split`), else the isoperimetric bound on its area.
+fn zone_proof(rules: &Rules, work: &Work, z: usize, summary: &ZoneSummary) -> proof::ZoneProof {
+    let iso = proof::isoperimetric_proof(&summary.name, summary.acres, summary.perimeter_m);
+    let Some(e) = work.exact.get(z) else {
+        return iso;
+    };
+    let perim = if rules.split {
+        e.whole_perim
+    } else {
+        summary.perimeter_m
+    };
+    let floor = bound::isoperimetric_bound_m(e.band.0);
+    let lb = e.outcome.lower_bound_m;
+    let mut p = proof::ZoneProof {
+        zone: summary.name.clone(),
+        perimeter_m: perim,
+        lower_bound_m: lb.max(floor).min(perim),
+        bound: proof::BoundKind::Mip,
+        whole_parcel_part: rules.split,
+        band_acres: Some(e.band),
+        improved_from_m: e.improved_from,
+        rounds: e.outcome.rounds,
+        note: e.outcome.note.clone(),
+    };
+    if lb > perim * (1.0 + 1e-6) {
+        // Only when the heuristic's zone breaks a rule the model states (the note says which).
+        p.lower_bound_m = floor.min(perim);
+        p.bound = proof::BoundKind::Isoperimetric;
+    } else if perim - lb <= proof::PROVEN_REL_GAP * perim {
+        p.bound = proof::BoundKind::Proven;
+    } else if lb < floor {
+        p.bound = proof::BoundKind::Isoperimetric;
+    }
+    p
+}
+
+/// The plan as GeoJSON features: every input property kept, `zone` and `area_acres` (the
+/// parcel's or piece's geodesic area, 6 decimals) set, and for split pieces `split_from` (and
+/// `id`, when the parent had an `id` property) set. Fails, naming the feature, rather than
+/// drop properties that cannot be rewritten.
 pub fn output_features(
     set: &ParcelSet,
     plan: &Plan,
+) -> Result<Vec<OutFeature>, crate::read::PropertiesError> {
+    output_features_in(set, plan, crate::AreaUnit::Acres)
+}
+
+/// [`output_features`] with, for a `unit` other than acres, each area also as `area_<unit>`
+/// (`area_hectares`, `area_sqyd`, `area_marla`, `area_acre_ghunta` as `A-GG`, …).
+pub fn output_features_in(
+    set: &ParcelSet,
+    plan: &Plan,
+    unit: crate::AreaUnit,
 ) -> Result<Vec<OutFeature>, crate::read::PropertiesError> {
     plan.parcels
         .iter()
@@ -1346,6 +1532,7 @@ pub fn output_features(
             let parent = &set.parcels[p.source];
             let mut props = parent.properties_map()?;
             props.insert("zone".into(), serde_json::Value::String(p.zone.clone()));
+            outline::area_properties(&mut props, p.acres * M2_PER_ACRE, unit);
             let mut id = parent.feature_id();
             if let Some(from) = &p.split_from {
                 props.insert(

@@ -37,7 +37,9 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// The top-level members of the written plan: the input's members, with `metadata.zones` set
 /// to `zones` (tolerances filled in with `default_tolerance` where a zone has none),
-/// `metadata.targets` removed (the zones replace it), and `metadata.plan` recording `how` and
+/// `metadata.targets` removed (the zones replace it), `metadata.proof` removed (an earlier
+/// plan's proof is not this plan's; `--prove` writes a new one with
+/// [`crate::plan::proof::members_with_proofs`]), and `metadata.plan` recording `how` and
 /// `warnings`.
 pub fn plan_members(
     input: &Map<String, Value>,
@@ -52,6 +54,7 @@ pub fn plan_members(
         _ => Map::new(),
     };
     meta.remove("targets");
+    meta.remove("proof");
     let zones: Vec<Value> = zones
         .iter()
         .map(|z| {
@@ -96,9 +99,10 @@ mod tests {
 
     #[test]
     fn members_keep_the_input_and_replace_targets_with_zones() {
-        let input: Map<String, Value> =
-            serde_json::from_str(r#"{"name":"site","metadata":{"title":"T","targets":{"a":1}}}"#)
-                .unwrap();
+        let input: Map<String, Value> = serde_json::from_str(
+            r#"{"name":"site","metadata":{"title":"T","targets":{"a":1},"proof":[]}}"#,
+        )
+        .unwrap();
         let how = Provenance {
             input: "site.geojson".into(),
             input_sha256: "00".into(),
@@ -110,6 +114,10 @@ mod tests {
         assert_eq!(m["name"], "site");
         assert_eq!(meta["title"], "T");
         assert!(meta.get("targets").is_none());
+        assert!(
+            meta.get("proof").is_none(),
+            "an input plan's proof is dropped"
+        );
         assert_eq!(
             meta["zones"],
             json!([{"name": "a", "target_acres": 2.0, "tolerance_acres": 1.5}])

@@ -35,12 +35,10 @@ pub mod png;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use geo::{
-    BoundingRect, Coord, LineString, MultiPolygon, Orient, Polygon, Rect, orient::Direction,
-};
+use geo::{BoundingRect, Coord, LineString, MultiPolygon, Polygon, Rect};
 use serde_json::Value;
 
-use crate::geodesy::{self, M2_PER_ACRE};
+use crate::geodesy::{self, AreaUnit, M2_PER_ACRE};
 use crate::geom::bbox::bbox_of;
 use crate::model::{Parcel, ParcelSet};
 use crate::report::grouped;
@@ -94,6 +92,8 @@ pub struct MapOptions {
     pub bbox: Option<[f64; 4]>,
     /// Map only this zone's parcels (with a margin); an inset shows the site.
     pub focus: Option<String>,
+    /// Unit of the areas in the legend, the header and area labels (acres: `ac`).
+    pub units: AreaUnit,
 }
 
 impl Default for MapOptions {
@@ -112,6 +112,7 @@ impl Default for MapOptions {
             note: None,
             bbox: None,
             focus: None,
+            units: AreaUnit::Acres,
         }
     }
 }
@@ -258,16 +259,11 @@ impl Category {
 
 /// The dissolved outline of some parcels (their union).
 fn dissolve(set: &ParcelSet, members: &[usize]) -> MultiPolygon<f64> {
-    let polys: Vec<Polygon<f64>> = members
+    let polys = members
         .iter()
-        .flat_map(|&i| set.parcels[i].geometry.0.iter())
-        .map(|p| p.orient(Direction::Default))
-        .collect();
-    if polys.is_empty() {
-        return MultiPolygon(Vec::new());
-    }
+        .flat_map(|&i| set.parcels[i].geometry.0.iter());
     // A failed union (the engine panicked) draws no outline rather than aborting the map.
-    crate::geom::boolops::unary_union(&polys).unwrap_or_else(|| MultiPolygon(Vec::new()))
+    crate::geom::boolops::dissolve(polys).unwrap_or_else(|| MultiPolygon(Vec::new()))
 }
 
 fn extend(r: &mut Option<Rect<f64>>, other: Rect<f64>) {
@@ -397,6 +393,35 @@ fn pct(part: f64, whole: f64) -> String {
     }
 }
 
+/// An area in acres as the map writes it: `12.3 ac` in acres, else in `unit` with its name
+/// (`49.8 hectares`, `0-22 acre-ghunta`).
+fn map_area(unit: AreaUnit, acres: f64, decimals: usize) -> String {
+    match unit {
+        AreaUnit::Acres => format!("{} ac", grouped(acres, decimals)),
+        u => format!(
+            "{} {}",
+            u.cell_with(acres * M2_PER_ACRE, decimals),
+            u.name()
+        ),
+    }
+}
+
+/// A signed difference in acres for the legend: `+0.3 ac`, `−0.6 ac`, `±0.0 ac` (or in `unit`).
+fn signed_area(unit: AreaUnit, d: f64) -> String {
+    if unit != AreaUnit::Acres {
+        let text = map_area(unit, d.abs(), 1);
+        let zero = unit.cell_with(0.0, 1);
+        return if text.starts_with(&format!("{zero} ")) {
+            format!("±{text}")
+        } else if d > 0.0 {
+            format!("+{text}")
+        } else {
+            format!("−{text}")
+        };
+    }
+    format!("{} ac", signed_acres(d))
+}
+
 fn signed_acres(d: f64) -> String {
     let d = crate::report::round_to(d, 1);
     if d > 0.0 {
@@ -503,9 +528,9 @@ pub fn render_svg(
     for c in &categories {
         let target = c.target.map(|t| {
             format!(
-                "target {} ac · {} ac",
-                grouped(t, 1),
-                signed_acres(c.acres - t)
+                "target {} · {}",
+                map_area(opts.units, t, 1),
+                signed_area(opts.units, c.acres - t)
             )
         });
         rows.push(LegendRow::Category {
@@ -513,8 +538,8 @@ pub fn render_svg(
             pattern: c.pattern,
             name: c.label(&opts.color_by),
             detail: format!(
-                "{} ac · {} · {} parcel{}",
-                grouped(c.acres, 1),
+                "{} · {} · {} parcel{}",
+                map_area(opts.units, c.acres, 1),
                 pct(c.acres, total_acres),
                 grouped(c.parcels.len() as f64, 0),
                 if c.parcels.len() == 1 { "" } else { "s" }
@@ -539,7 +564,7 @@ pub fn render_svg(
         for (kind, (n, a, has_acres)) in &by_kind {
             let mut text = format!("{} × {}", finding_title(*kind), n);
             if *has_acres && finding_style(*kind) != FindingStyle::Marker {
-                let _ = write!(text, " · {} ac", grouped(*a, 2));
+                let _ = write!(text, " · {}", map_area(opts.units, *a, 2));
             }
             rows.push(LegendRow::Finding { kind: *kind, text });
         }
@@ -550,13 +575,19 @@ pub fn render_svg(
     rows.push(LegendRow::Space(10.0));
     rows.push(LegendRow::ScaleAndNorth);
     rows.push(LegendRow::Note(format!(
-        "Total {} ac in {} parcels",
-        grouped(total_acres, 1),
+        "Total {} in {} parcels",
+        map_area(opts.units, total_acres, 1),
         grouped(set.parcels.len() as f64, 0)
     )));
     rows.push(LegendRow::Note("Areas geodesic on WGS84.".into()));
+    if let Some(note) = opts.units.header_note() {
+        rows.push(LegendRow::Note(format!("{note}.")));
+    }
     if opts.labels == LabelKind::Area {
-        rows.push(LegendRow::Note("Labels: parcel acres.".into()));
+        rows.push(LegendRow::Note(format!(
+            "Labels: parcel {}.",
+            opts.units.name()
+        )));
     }
 
     // ---- Layout ----
@@ -836,9 +867,12 @@ fn header_lines(
     for l in wrap(title, size, true, max_w) {
         out.push((l, size, size * 1.3, INK, true));
     }
+    let total = match opts.units {
+        AreaUnit::Acres => format!("{} acres", grouped(total_acres, 1)),
+        u => map_area(u, total_acres, 1),
+    };
     let mut sub = format!(
-        "{} acres in {} parcels",
-        grouped(total_acres, 1),
+        "{total} in {} parcels",
         grouped(set.parcels.len() as f64, 0)
     );
     if let Some(Value::String(src)) = set.metadata_field("source") {
@@ -1304,11 +1338,11 @@ fn draw_north_arrow(cv: &mut Canvas, (x, y): (f64, f64)) -> Result<(), RenderErr
 }
 
 /// The label text of a parcel.
-fn label_text(p: &Parcel, acres: f64, kind: LabelKind) -> Option<String> {
+fn label_text(p: &Parcel, acres: f64, kind: LabelKind, unit: AreaUnit) -> Option<String> {
     let t = match kind {
         LabelKind::Id => clean_text(p.id.as_str()),
         LabelKind::Name => clean_text(p.name.as_deref()?),
-        LabelKind::Area => format!("{} ac", grouped(acres, 1)),
+        LabelKind::Area => map_area(unit, acres, 1),
         LabelKind::None => return None,
     };
     (!t.is_empty()).then(|| truncate(&t, 40))
@@ -1394,7 +1428,7 @@ fn layout_labels(
             if let Some(poly) = largest_px_part(shape, proj, frame) {
                 zones.push((
                     truncate(&clean_text(v), 40),
-                    format!("{} ac", grouped(c.acres, 1)),
+                    map_area(opts.units, c.acres, 1),
                     poly,
                 ));
             }
@@ -1406,7 +1440,7 @@ fn layout_labels(
         order.sort_by(|&a, &b| acres[b].total_cmp(&acres[a]).then(a.cmp(&b)));
         for i in order {
             let p = &set.parcels[i];
-            let Some(text) = label_text(p, acres[i], opts.labels) else {
+            let Some(text) = label_text(p, acres[i], opts.labels, opts.units) else {
                 continue;
             };
             if let Some(poly) = largest_px_part(&p.geometry, proj, frame) {

@@ -2,15 +2,17 @@
 //! Polsby-Popper compactness, target and deviation, its land-use composition (acres by
 //! `land_use`, when the input set is given), then the parcels that were split.
 //!
+//! Each planned zone also shows a lower bound on its perimeter (`lower_bound_m`) and where it
+//! comes from (`bound`: `proven`, `mip` or `isoperimetric`, see [`crate::plan::proof`]).
+//!
 //! Numbers are formatted with fixed decimals so the same plan always prints the same bytes.
 
-use crate::geodesy::M2_PER_ACRE;
-use crate::geodesy::M2_PER_HECTARE;
+use crate::geodesy::{AreaUnit, M2_PER_ACRE, M2_PER_HECTARE};
 use std::collections::BTreeMap;
 
 use crate::model::ParcelSet;
 use crate::plan::Plan;
-use crate::plan::bound::{ISOPERIMETRIC, isoperimetric_bound_m};
+use crate::plan::proof::BoundKind;
 use crate::report::grouped;
 
 fn round4(x: f64) -> f64 {
@@ -23,6 +25,8 @@ pub struct Schedule<'a> {
     plan: &'a Plan,
     /// Per zone (in the plan's zone order): acres by land use, by land-use name.
     composition: Vec<BTreeMap<String, f64>>,
+    /// The unit of the text's areas.
+    unit: AreaUnit,
 }
 
 /// How parcels without a `land_use` are listed in the composition.
@@ -34,7 +38,35 @@ impl<'a> Schedule<'a> {
         Schedule {
             plan,
             composition: Vec::new(),
+            unit: AreaUnit::Acres,
         }
+    }
+
+    /// The same schedule with the text's areas, targets, deviations, tolerance, land-use
+    /// composition and split pieces in `unit` (the CSV and JSON stay in acres and hectares, for
+    /// scripts).
+    ///
+    /// ```
+    /// use allot::AreaUnit;
+    /// use allot::plan::{Plan, ZoneSummary};
+    /// let plan = Plan {
+    ///     parcels: vec![],
+    ///     zones: vec![ZoneSummary {
+    ///         name: "mill".into(), target_acres: Some(700.0), tolerance_acres: Some(1.0),
+    ///         parcels: 12, acres: 699.45, perimeter_m: 5400.0, polsby_popper: 0.78,
+    ///         components: 1, bordered_by_later: 0.0,
+    ///     }],
+    ///     splits: vec![],
+    ///     proofs: vec![],
+    ///     tolerance_acres: 1.0,
+    ///     total_acres: 699.45,
+    /// };
+    /// let text = allot::report::Schedule::new(&plan).in_units(AreaUnit::AcreGhunta).to_text();
+    /// // 699.45 acres = 699 acres 18 ghunta; 0.55 acre short = 22 ghunta.
+    /// assert!(text.contains("699-18") && text.contains("700-00") && text.contains("-0-22"), "{text}");
+    /// ```
+    pub fn in_units(self, unit: AreaUnit) -> Self {
+        Schedule { unit, ..self }
     }
 
     /// The schedule of `plan`, made from `set`, with each zone's land-use composition: acres
@@ -52,7 +84,11 @@ impl<'a> Schedule<'a> {
                 .unwrap_or_else(|| NO_LAND_USE.to_string());
             *composition[z].entry(land_use).or_insert(0.0) += p.acres;
         }
-        Schedule { plan, composition }
+        Schedule {
+            plan,
+            composition,
+            unit: AreaUnit::Acres,
+        }
     }
 
     /// Each zone's land-use composition: `(zone, [(land_use, acres)])`, zones in plan order,
@@ -127,51 +163,74 @@ impl<'a> Schedule<'a> {
     ///         perimeter_m: 5400.0, polsby_popper: 0.78, components: 1, bordered_by_later: 0.2,
     ///     }],
     ///     splits: vec![],
+    ///     proofs: vec![allot::plan::proof::isoperimetric_proof("mill", 700.4, 5400.0)],
     ///     tolerance_acres: 1.0,
     ///     total_acres: 700.4,
     /// };
     /// let text = allot::report::Schedule::new(&plan).to_text();
     /// assert!(text.contains("mill"), "{text}");
     /// assert!(text.contains("700.40") && text.contains("+0.40"), "{text}");
+    /// assert!(text.contains("isoperimetric"), "{text}");
     /// ```
     pub fn to_text(&self) -> String {
         let p = self.plan;
+        let unit = self.unit;
+        // The second area column: hectares, or acres when the first is already hectares.
+        let second = if unit == AreaUnit::Hectares {
+            AreaUnit::Acres
+        } else {
+            AreaUnit::Hectares
+        };
+        let m2 = |acres: f64| acres * M2_PER_ACRE;
+        let cell = |acres: f64| unit.cell_with(m2(acres), 2);
+        // Tolerances: acres as before (trimmed), other units as cells with 4 decimals.
+        let tol = |acres: f64| {
+            if unit == AreaUnit::Acres {
+                trim_num(acres)
+            } else {
+                unit.cell_with(m2(acres), 4)
+            }
+        };
         let headers = [
             "zone",
             "parcels",
-            "acres",
-            "hectares",
+            unit.name(),
+            second.name(),
             "perimeter_m",
             "polsby_popper",
             "target",
             "deviation",
             "lower_bound_m",
+            "bound",
         ];
-        let mut rows: Vec<[String; 9]> = Vec::new();
+        let mut rows: Vec<[String; 10]> = Vec::new();
         for z in &p.zones {
+            let proof = p.proofs.iter().find(|q| q.zone == z.name);
             rows.push([
                 z.name.clone(),
                 z.parcels.to_string(),
-                grouped(z.acres, 2),
-                grouped(z.acres * M2_PER_ACRE / M2_PER_HECTARE, 2),
+                cell(z.acres),
+                second.cell_with(m2(z.acres), 2),
                 grouped(z.perimeter_m, 0),
                 format!("{:.3}", z.polsby_popper),
+                z.target_acres.map(cell).unwrap_or_else(|| "-".into()),
                 z.target_acres
-                    .map(|t| grouped(t, 2))
+                    .map(|t| signed(cell(z.acres - t)))
                     .unwrap_or_else(|| "-".into()),
-                z.target_acres
-                    .map(|t| signed(z.acres - t))
+                proof
+                    .map(|q| grouped(q.lower_bound_m, 0))
                     .unwrap_or_else(|| "-".into()),
-                z.target_acres
-                    .map(|_| grouped(isoperimetric_bound_m(z.acres), 0))
+                proof
+                    .map(|q| q.bound.as_str().to_string())
                     .unwrap_or_else(|| "-".into()),
             ]);
         }
         rows.push([
             "total".into(),
             p.zones.iter().map(|z| z.parcels).sum::<usize>().to_string(),
-            grouped(p.total_acres, 2),
-            grouped(p.total_acres * M2_PER_ACRE / M2_PER_HECTARE, 2),
+            cell(p.total_acres),
+            second.cell_with(m2(p.total_acres), 2),
+            String::new(),
             String::new(),
             String::new(),
             String::new(),
@@ -185,6 +244,10 @@ impl<'a> Schedule<'a> {
             }
         }
         let mut out = String::new();
+        if let Some(note) = unit.header_note() {
+            out.push_str(&note);
+            out.push('\n');
+        }
         let line = |cells: &[String], out: &mut String| {
             let mut s = format!("{:<w0$}", cells[0], w0 = w[0]);
             for k in 1..cells.len() {
@@ -202,22 +265,49 @@ impl<'a> Schedule<'a> {
         let tolerance = if tols.len() > 1 {
             p.zones
                 .iter()
-                .filter_map(|z| Some(format!("{} ±{}", z.name, trim_num(z.tolerance_acres?))))
+                .filter_map(|z| Some(format!("{} ±{}", z.name, tol(z.tolerance_acres?))))
                 .collect::<Vec<_>>()
                 .join(", ")
-                + " acres"
+                + " "
+                + unit.name()
         } else {
             format!(
-                "±{} acres",
-                trim_num(tols.first().copied().unwrap_or(p.tolerance_acres))
+                "±{} {}",
+                tol(tols.first().copied().unwrap_or(p.tolerance_acres)),
+                unit.name()
             )
         };
         out.push_str(&format!(
             "tolerance {tolerance}; polsby_popper = 4πA/P² (1 for a circle, 0.785 for a square)\n"
         ));
         out.push_str(
-            "lower_bound_m: isoperimetric bound √(4πA), no zone of that area can have a shorter perimeter\n",
+            "lower_bound_m: no zone can be shorter (isoperimetric bound: a circle of its area, √(4πA − K·A²); mip/proven: the exact model over whole-parcel zones the rules allow)\n",
         );
+        for q in &p.proofs {
+            if q.bound == BoundKind::Isoperimetric && q.rounds == 0 {
+                continue;
+            }
+            let mut line = format!("{}: {}", q.zone, q.status());
+            if q.whole_parcel_part {
+                line.push_str(&format!(
+                    "; whole-parcel part before the cut: {} m",
+                    grouped(q.perimeter_m, 0)
+                ));
+            }
+            if let Some(from) = q.improved_from_m
+                && from > q.perimeter_m
+            {
+                line.push_str(&format!(
+                    "; the exact model shortened the search's zone from {} m",
+                    grouped(from, 0)
+                ));
+            }
+            if let Some(note) = &q.note {
+                line.push_str(&format!("; {note}"));
+            }
+            out.push_str(&line);
+            out.push('\n');
+        }
         for z in &p.zones {
             if z.target_acres.is_some() && z.bordered_by_later > 0.0 {
                 out.push_str(&format!(
@@ -229,11 +319,11 @@ impl<'a> Schedule<'a> {
         }
         let comp = self.composition();
         if !comp.is_empty() {
-            out.push_str("\nland use by zone (acres):\n");
+            out.push_str(&format!("\nland use by zone ({}):\n", unit.name()));
             for (zone, uses) in &comp {
                 let list: Vec<String> = uses
                     .iter()
-                    .map(|(u, a)| format!("{u} {}", grouped(*a, 2)))
+                    .map(|(u, a)| format!("{u} {}", cell(*a)))
                     .collect();
                 out.push_str(&format!("{zone}: {}\n", list.join(", ")));
             }
@@ -242,14 +332,15 @@ impl<'a> Schedule<'a> {
             out.push_str("\nsplit parcels:\n");
             for s in &p.splits {
                 out.push_str(&format!(
-                    "{} -> {} ({} acres, {}) + {} ({} acres, {})\n",
+                    "{} -> {} ({} {u}, {}) + {} ({} {u}, {})\n",
                     s.parent,
                     s.pieces[0],
-                    grouped(s.acres[0], 4),
+                    unit.cell_with(m2(s.acres[0]), 4),
                     s.zones[0],
                     s.pieces[1],
-                    grouped(s.acres[1], 4),
-                    s.zones[1]
+                    unit.cell_with(m2(s.acres[1]), 4),
+                    s.zones[1],
+                    u = unit.name()
                 ));
             }
         }
@@ -263,14 +354,15 @@ impl<'a> Schedule<'a> {
     /// (its acres and hectares; the land use in the last column).
     ///
     /// Columns: `kind,zone,parcels,acres,hectares,perimeter_m,polsby_popper,target_acres,deviation_acres,parent,piece,lower_bound_m,bound,land_use`
-    /// (`lower_bound_m` and `bound` on planned zones: the isoperimetric bound √(4πA), kind
-    /// `isoperimetric`).
+    /// (`lower_bound_m` and `bound` on planned zones' rows only: the plan's proofs, see
+    /// [`crate::plan::proof`]).
     pub fn to_csv(&self) -> String {
         let p = self.plan;
         let mut out = String::from(
             "kind,zone,parcels,acres,hectares,perimeter_m,polsby_popper,target_acres,deviation_acres,parent,piece,lower_bound_m,bound,land_use\n",
         );
         for z in &p.zones {
+            let proof = p.proofs.iter().find(|q| q.zone == z.name);
             out.push_str(&format!(
                 "zone,{},{},{:.4},{:.4},{:.1},{:.4},{},{},,,{},{},\n",
                 csv(&z.name),
@@ -285,10 +377,10 @@ impl<'a> Schedule<'a> {
                 z.target_acres
                     .map(|t| fixed4(z.acres - t))
                     .unwrap_or_default(),
-                z.target_acres
-                    .map(|_| format!("{:.1}", isoperimetric_bound_m(z.acres)))
+                proof
+                    .map(|q| format!("{:.1}", q.lower_bound_m))
                     .unwrap_or_default(),
-                z.target_acres.map(|_| ISOPERIMETRIC).unwrap_or_default(),
+                proof.map(|q| q.bound.as_str()).unwrap_or_default(),
             ));
         }
         for s in &p.splits {
@@ -324,9 +416,9 @@ fn fixed4(x: f64) -> String {
     if s == "-0.0000" { "0.0000".into() } else { s }
 }
 
-fn signed(x: f64) -> String {
-    let s = grouped(x, 2);
-    if s.starts_with('-') || s == "0.00" {
+/// A formatted deviation with its sign: `+0.31`, `-0.55`, `0.00` (zero unsigned).
+fn signed(s: String) -> String {
+    if s.starts_with('-') || s.trim_start_matches(['0', '.', '-', ',']).is_empty() {
         s
     } else {
         format!("+{s}")
@@ -338,7 +430,8 @@ fn trim_num(x: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-fn csv(s: &str) -> String {
+/// A CSV field, quoted when it holds a comma, quote or line break.
+pub(crate) fn csv(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -373,7 +466,7 @@ mod tests {
                     tolerance_acres: Some(1.0),
                     parcels: 3,
                     acres: 700.004,
-                    perimeter_m: 5321.25,
+                    perimeter_m: 6321.25,
                     polsby_popper: 0.7,
                     components: 1,
                     bordered_by_later: 0.0,
@@ -396,6 +489,9 @@ mod tests {
                 acres: [1.5, 2.5],
                 zones: ["mill".into(), "retained".into()],
             }],
+            proofs: vec![crate::plan::proof::isoperimetric_proof(
+                "mill", 700.004, 6321.25,
+            )],
             tolerance_acres: 1.0,
             total_acres: 710.004,
         };
@@ -405,7 +501,7 @@ mod tests {
         // 700.004 acres × 0.40468564224 ha/acre = 283.2816 ha.
         assert_eq!(
             lines[1],
-            "zone,mill,3,700.0040,283.2816,5321.2,0.7000,700.0000,0.0040,,,5966.4,isoperimetric,"
+            "zone,mill,3,700.0040,283.2816,6321.2,0.7000,700.0000,0.0040,,,5966.4,isoperimetric,"
         );
         assert_eq!(
             lines[2],
@@ -468,6 +564,7 @@ mod tests {
             ],
             zones: vec![zone("mill", 8.0), zone("retained", 6.0)],
             splits: vec![],
+            proofs: vec![],
             tolerance_acres: 1.0,
             total_acres: 14.0,
         };

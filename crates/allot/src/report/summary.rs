@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::geodesy::{AreaUnit, parcel_areas_m2};
 use crate::geom::bbox::rect_union;
 use crate::model::ParcelSet;
-use crate::report::{grouped, round_to};
+use crate::report::round_to;
 
 /// Area and count of a group of parcels.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -24,8 +24,11 @@ pub struct Group {
 pub struct Summary {
     /// The input's name.
     pub source: String,
-    /// The unit of every area in this summary.
+    /// The unit of every area number in this summary (`acres` when the text shows acre-ghunta).
     pub units: &'static str,
+    /// The unit the text shows areas in.
+    #[serde(skip)]
+    pub unit: AreaUnit,
     /// Number of parcels.
     pub parcels: usize,
     /// Total area (the sum of parcel areas; overlaps count twice).
@@ -78,7 +81,8 @@ pub fn summarize(set: &ParcelSet, units: AreaUnit) -> Summary {
     }
     Summary {
         source: set.source.clone(),
-        units: units.name(),
+        units: units.numeric().name(),
+        unit: units,
         parcels: set.parcels.len(),
         total_area: total,
         by_zone,
@@ -102,7 +106,9 @@ impl Summary {
     /// The summary as a text table.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
-        let u = self.units;
+        let unit = self.unit;
+        let u = unit.name();
+        let cell = |v: f64| unit.cell_with(unit.to_m2(v), 2);
         out.push_str(&format!(
             "{}{}\n{} parcels, {} {u}\n",
             self.source,
@@ -112,8 +118,12 @@ impl Summary {
                 ""
             },
             self.parcels,
-            grouped(self.total_area, 2)
+            cell(self.total_area)
         ));
+        if let Some(note) = unit.header_note() {
+            out.push_str(&note);
+            out.push('\n');
+        }
         if let Some(b) = self.bbox {
             out.push_str(&format!(
                 "bounding box: {:.6}..{:.6} E, {:.6}..{:.6} N\n",
@@ -140,7 +150,7 @@ impl Summary {
                 out.push_str(&format!(
                     "{k:<w$}  {:>7}  {:>14}  {:>5.1}%\n",
                     g.parcels,
-                    grouped(g.area, 2),
+                    cell(g.area),
                     share
                 ));
             }

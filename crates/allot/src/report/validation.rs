@@ -22,7 +22,7 @@ use serde_json::{Map, Value, json};
 
 use crate::geodesy::{AreaUnit, M2_PER_ACRE};
 use crate::model::ParcelId;
-use crate::report::{grouped, round_to};
+use crate::report::round_to;
 use crate::validate::{Finding, FindingKind, Report};
 use crate::write::collection_text;
 
@@ -114,12 +114,16 @@ fn id_list(ids: &[ParcelId], max: usize) -> String {
 /// ```
 pub fn to_text(report: &Report, source: &str, units: AreaUnit) -> String {
     let u = units.name();
-    let conv = |acres: f64| units.from_m2(acres * M2_PER_ACRE);
+    let cell = |acres: f64| units.cell_with(acres * M2_PER_ACRE, 2);
     let mut out = format!(
         "{source}: {} parcels, {} {u}\n",
         report.parcels,
-        grouped(conv(report.total_acres), 2)
+        cell(report.total_acres)
     );
+    if let Some(note) = units.header_note() {
+        out.push_str(&note);
+        out.push('\n');
+    }
     if !report.zones.is_empty() {
         let zoned_parcels: usize = report.zones.values().map(|z| z.parcels).sum();
         let zoned_acres: f64 = report.zones.values().map(|z| z.acres).sum();
@@ -129,11 +133,11 @@ pub fn to_text(report: &Report, source: &str, units: AreaUnit) -> String {
             .map(|(name, z)| {
                 let (target, dev) = match z.target_acres {
                     Some(t) => (
-                        grouped(conv(t), 2),
+                        cell(t),
                         format!(
                             "{}{}",
                             if z.acres >= t { "+" } else { "" },
-                            grouped(conv(z.acres - t), 2)
+                            cell(z.acres - t)
                         ),
                     ),
                     None => ("-".into(), "-".into()),
@@ -141,7 +145,7 @@ pub fn to_text(report: &Report, source: &str, units: AreaUnit) -> String {
                 [
                     name.clone(),
                     z.parcels.to_string(),
-                    grouped(conv(z.acres), 2),
+                    cell(z.acres),
                     target,
                     dev,
                     z.components.to_string(),
@@ -152,7 +156,7 @@ pub fn to_text(report: &Report, source: &str, units: AreaUnit) -> String {
             rows.push([
                 "(no zone)".into(),
                 (report.parcels - zoned_parcels).to_string(),
-                grouped(conv(report.total_acres - zoned_acres), 2),
+                cell(report.total_acres - zoned_acres),
                 "-".into(),
                 "-".into(),
                 "-".into(),
@@ -216,7 +220,7 @@ pub fn to_text(report: &Report, source: &str, units: AreaUnit) -> String {
                 head.push_str("  ");
             }
             if let Some(a) = f.acres {
-                head.push_str(&format!("{} {u}  ", grouped(conv(a), 4)));
+                head.push_str(&format!("{} {u}  ", units.cell_with(a * M2_PER_ACRE, 4)));
             }
             head.push_str(&format!("at {:.7}, {:.7}", f.at[0], f.at[1]));
             out.push_str(&head);

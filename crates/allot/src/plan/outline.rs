@@ -1,0 +1,314 @@
+//! Zone outlines: one dissolved boundary polygon per zone of a plan, with its geodesic area,
+//! perimeter, Polsby-Popper compactness, parcel count and target — the outline of a grant
+//! (e.g. the 700-acre mill) as a deliverable — and the features that write them.
+//!
+//! The outline is the union of the zone's planned parcels (split pieces included) through
+//! the library's one boolean-operations adapter, snapped back onto the parcels' vertices; its area and perimeter are measured on the
+//! dissolved polygon itself (so they describe exactly what the file holds), and agree with
+//! the schedule's sums of parcel areas and of unshared edges.
+
+use geo::{BoundingRect, MultiPolygon};
+use serde_json::{Map, Value};
+
+use crate::geodesy::{self, AreaUnit, M2_PER_ACRE};
+use crate::geom::snap::{Vertices, snap, snap_tolerance};
+use crate::plan::Plan;
+use crate::write::OutFeature;
+
+/// The dissolved boundary of one zone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneOutline {
+    /// Zone name.
+    pub zone: String,
+    /// The union of the zone's parcels (one polygon per separate piece, holes kept).
+    pub boundary: MultiPolygon<f64>,
+    /// Number of planned parcels (split pieces count one each).
+    pub parcels: usize,
+    /// Geodesic area of the boundary, m².
+    pub area_m2: f64,
+    /// Geodesic perimeter of the boundary (shells and holes), m.
+    pub perimeter_m: f64,
+    /// 4πA/P² (1 for a circle, π/4 for a square).
+    pub polsby_popper: f64,
+    /// The zone's target in acres (`None` for retained land).
+    pub target_acres: Option<f64>,
+}
+
+/// Why zone outlines could not be made.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum OutlineError {
+    /// The boolean-operations engine failed on a zone's parcels.
+    #[error(
+        "zone {zone:?}: its {parcels} parcels could not be dissolved into one outline (the polygon engine failed); the zone outlines were not written"
+    )]
+    Dissolve {
+        /// The zone.
+        zone: String,
+        /// Its parcel count.
+        parcels: usize,
+    },
+}
+
+/// The outline of every zone of `plan` that has parcels, in the plan's zone order (priority
+/// order, then retained).
+///
+/// ```
+/// use allot::plan::{Plan, PlannedParcel, ZoneSummary};
+/// use allot::ParcelId;
+/// use geo::polygon;
+/// // Two 0.005° cells side by side near Karachi, both in zone "mill".
+/// let cell = |x: f64| geo::MultiPolygon(vec![polygon![
+///     (x: x, y: 24.8), (x: x + 0.005, y: 24.8), (x: x + 0.005, y: 24.805), (x: x, y: 24.805)]]);
+/// let parcel = |i: usize, x: f64| PlannedParcel {
+///     id: ParcelId(format!("P{i}")), source: i, zone: "mill".into(), geometry: cell(x),
+///     acres: 0.0, split_from: None,
+/// };
+/// let plan = Plan {
+///     parcels: vec![parcel(0, 67.0), parcel(1, 67.005)],
+///     zones: vec![ZoneSummary { name: "mill".into(), target_acres: Some(140.0),
+///         tolerance_acres: Some(1.0), parcels: 2,
+///         acres: 0.0, perimeter_m: 0.0, polsby_popper: 0.0, components: 1, bordered_by_later: 0.0 }],
+///     splits: vec![], proofs: vec![], tolerance_acres: 1.0, total_acres: 0.0,
+/// };
+/// let outlines = allot::plan::outline::zone_outlines(&plan).unwrap();
+/// assert_eq!(outlines.len(), 1);
+/// assert_eq!(outlines[0].boundary.0.len(), 1); // one piece: the two cells joined
+/// assert_eq!(outlines[0].parcels, 2);
+/// ```
+pub fn zone_outlines(plan: &Plan) -> Result<Vec<ZoneOutline>, OutlineError> {
+    let mut out = Vec::new();
+    for z in &plan.zones {
+        let members: Vec<_> = plan.parcels.iter().filter(|p| p.zone == z.name).collect();
+        if members.is_empty() {
+            continue;
+        }
+        let dissolved = crate::geom::boolops::dissolve(members.iter().flat_map(|p| &p.geometry.0))
+            .ok_or_else(|| OutlineError::Dissolve {
+                zone: z.name.clone(),
+                parcels: members.len(),
+            })?;
+        // Back onto the parcels' own vertices (the engine moves them by up to its grid step
+        // and drops those collinear in lon/lat), so the outline's edges are the parcels' edges.
+        let vertices = Vertices::of(members.iter().map(|p| &p.geometry));
+        let boundary = match dissolved.bounding_rect() {
+            Some(extent) => snap(&dissolved, &[&vertices], snap_tolerance(extent)),
+            None => dissolved,
+        };
+        let area_m2 = geodesy::area_m2(&boundary);
+        let perimeter_m = geodesy::perimeter_m(&boundary);
+        out.push(ZoneOutline {
+            zone: z.name.clone(),
+            parcels: members.len(),
+            area_m2,
+            perimeter_m,
+            polsby_popper: geodesy::polsby_popper(area_m2, perimeter_m),
+            target_acres: z.target_acres,
+            boundary,
+        });
+    }
+    Ok(out)
+}
+
+/// `x` rounded to `decimals` places as a JSON number (readable, stable output).
+fn rounded(x: f64, decimals: i32) -> Value {
+    let f = 10f64.powi(decimals);
+    let r = (x * f).round() / f + 0.0;
+    serde_json::Number::from_f64(r).map_or(Value::Null, Value::Number)
+}
+
+/// An area's properties: `area_acres` (6 decimals) and, for another `unit`, `area_<unit>`
+/// (6 decimals; acre-ghunta as the string `A-GG`, without thousands separators). Used by the plan's parcels and the zone
+/// outlines alike.
+pub fn area_properties(props: &mut Map<String, Value>, area_m2: f64, unit: AreaUnit) {
+    props.insert("area_acres".into(), rounded(area_m2 / M2_PER_ACRE, 6));
+    match unit {
+        AreaUnit::Acres => {}
+        AreaUnit::AcreGhunta => {
+            // No thousands separator in data: `3200-12`, not `3,200-12`.
+            let text = unit.cell(area_m2).replace(',', "");
+            props.insert(unit.property_key(), Value::String(text));
+        }
+        u => {
+            props.insert(u.property_key(), rounded(u.from_m2(area_m2), 6));
+        }
+    }
+}
+
+impl ZoneOutline {
+    /// The outline as a feature (id = zone name) with properties `zone`, `parcels`,
+    /// `area_acres` (and `area_<unit>`), `perimeter_m`, `polsby_popper`, `target_acres` (null
+    /// for retained land) and `pieces` (separate polygons).
+    pub fn to_feature(&self, unit: AreaUnit) -> OutFeature {
+        let mut props = Map::new();
+        props.insert("zone".into(), Value::String(self.zone.clone()));
+        props.insert("parcels".into(), Value::from(self.parcels));
+        area_properties(&mut props, self.area_m2, unit);
+        props.insert("perimeter_m".into(), rounded(self.perimeter_m, 3));
+        props.insert("polsby_popper".into(), rounded(self.polsby_popper, 6));
+        props.insert(
+            "target_acres".into(),
+            self.target_acres.map_or(Value::Null, |t| rounded(t, 6)),
+        );
+        props.insert("pieces".into(), Value::from(self.boundary.0.len()));
+        OutFeature {
+            id: Some(Value::String(self.zone.clone())),
+            geometry: self.boundary.clone(),
+            multi: true,
+            properties: props,
+        }
+    }
+}
+
+/// Refuses, before any work, a `--zones-out` path allot cannot write yet: zone outlines are
+/// written as GeoJSON (`.geojson` or `.json`, or `-`).
+pub fn check_outline_path(path: &std::path::Path) -> Result<(), String> {
+    if path.as_os_str() == "-" {
+        return Ok(());
+    }
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("geojson" | "json") => Ok(()),
+        other => Err(format!(
+            "{}: zone outlines are written as GeoJSON only (.geojson or .json), not {}; \
+             convert with: ogr2ogr -f GPKG zones.gpkg zones.geojson",
+            path.display(),
+            other.map_or("a file without an extension".to_string(), |e| format!(
+                ".{e}"
+            ))
+        )),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::ParcelId;
+    use crate::plan::{PlannedParcel, ZoneSummary};
+    use geo::polygon;
+
+    fn cell(x: f64, y: f64, d: f64) -> MultiPolygon<f64> {
+        MultiPolygon(vec![polygon![
+            (x: x, y: y), (x: x + d, y: y), (x: x + d, y: y + d), (x: x, y: y + d)
+        ]])
+    }
+
+    /// A 2 × 2 block of 0.005° cells covering 67.00–67.01 E, 24.00–24.01 N in zone `mill`,
+    /// and one cell to its east in `retained`.
+    pub(crate) fn square_plan() -> Plan {
+        let mut parcels = Vec::new();
+        for (i, (x, y)) in [
+            (67.0, 24.0),
+            (67.005, 24.0),
+            (67.0, 24.005),
+            (67.005, 24.005),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            parcels.push(PlannedParcel {
+                id: ParcelId(format!("M{i}")),
+                source: i,
+                zone: "mill".into(),
+                geometry: cell(x, y, 0.005),
+                acres: 0.0,
+                split_from: None,
+            });
+        }
+        parcels.push(PlannedParcel {
+            id: ParcelId("R".into()),
+            source: 4,
+            zone: "retained".into(),
+            geometry: cell(67.01, 24.0, 0.005),
+            acres: 0.0,
+            split_from: None,
+        });
+        let zone = |name: &str, target: Option<f64>, parcels| ZoneSummary {
+            name: name.into(),
+            target_acres: target,
+            tolerance_acres: target.map(|_| 1.0),
+            parcels,
+            acres: 0.0,
+            perimeter_m: 0.0,
+            polsby_popper: 0.0,
+            components: 1,
+            bordered_by_later: 0.0,
+        };
+        Plan {
+            parcels,
+            zones: vec![
+                zone("mill", Some(278.5), 4),
+                zone("park", Some(10.0), 0),
+                zone("retained", None, 1),
+            ],
+            splits: vec![],
+            proofs: vec![],
+            tolerance_acres: 1.0,
+            total_acres: 0.0,
+        }
+    }
+
+    #[test]
+    fn square_zone_measures_as_pyproj_says() {
+        let outlines = zone_outlines(&square_plan()).unwrap();
+        // The empty park has no outline.
+        let names: Vec<&str> = outlines.iter().map(|o| o.zone.as_str()).collect();
+        assert_eq!(names, ["mill", "retained"]);
+        let mill = &outlines[0];
+        assert_eq!(mill.parcels, 4);
+        assert_eq!(mill.boundary.0.len(), 1);
+        assert!(mill.boundary.0[0].interiors().is_empty());
+        // pyproj Geod(ellps="WGS84").polygon_area_perimeter on the 0.01° square with the
+        // cells' vertices halfway along each side (where the cells meet; the geodesic through
+        // them is not the one between the square's corners): 1,126,941.7251200676 m²,
+        // 4,250.122683191868 m.
+        assert!(
+            (mill.area_m2 - 1_126_941.725_120_067_6).abs() < 1e-5,
+            "{}",
+            mill.area_m2
+        );
+        assert!((mill.perimeter_m - 4_250.122_683_191_868).abs() < 1e-3);
+        let pp =
+            4.0 * std::f64::consts::PI * 1_126_941.725_120_067_6 / 4_250.122_683_191_868f64.powi(2);
+        assert!((mill.polsby_popper - pp).abs() < 1e-9);
+        assert_eq!(mill.target_acres, Some(278.5));
+        let f = mill.to_feature(AreaUnit::Hectares);
+        assert_eq!(f.properties["zone"], "mill");
+        assert_eq!(f.properties["parcels"], 4);
+        assert_eq!(f.properties["area_hectares"], 112.694173);
+        assert_eq!(f.properties["area_acres"], 278.473365);
+        assert_eq!(f.properties["target_acres"], 278.5);
+        assert_eq!(
+            outlines[1].to_feature(AreaUnit::Acres).properties["target_acres"],
+            Value::Null
+        );
+    }
+
+    #[test]
+    fn area_properties_in_every_unit() {
+        let mut props = Map::new();
+        // 3,200.3 acres: 128,012 ghunta = 3,200 acres 12 ghunta; × 4,840 = 15,489,452 sq yd.
+        area_properties(&mut props, 3_200.3 * M2_PER_ACRE, AreaUnit::AcreGhunta);
+        assert_eq!(props["area_acres"], 3200.3);
+        assert_eq!(props["area_acre_ghunta"], "3200-12");
+        let mut props = Map::new();
+        area_properties(&mut props, 3_200.3 * M2_PER_ACRE, AreaUnit::SquareYards);
+        assert_eq!(props["area_sqyd"], 15_489_452.0);
+        assert_eq!(props.len(), 2);
+        let mut props = Map::new();
+        area_properties(&mut props, 3_200.3 * M2_PER_ACRE, AreaUnit::Acres);
+        assert_eq!(props.len(), 1);
+    }
+
+    #[test]
+    fn outline_paths_other_than_geojson_are_refused() {
+        assert!(check_outline_path(std::path::Path::new("z.geojson")).is_ok());
+        assert!(check_outline_path(std::path::Path::new("Z.JSON")).is_ok());
+        assert!(check_outline_path(std::path::Path::new("-")).is_ok());
+        let e = check_outline_path(std::path::Path::new("z.gpkg")).unwrap_err();
+        assert!(e.contains("GeoJSON only") && e.contains(".gpkg"), "{e}");
+        assert!(check_outline_path(std::path::Path::new("zones")).is_err());
+    }
+}
