@@ -96,11 +96,11 @@ pub(crate) fn morton(x: u32, y: u32) -> u64 {
 /// are not the holes of the union's parts. The engine returns OGC-valid polygons, whose interiors
 /// are connected, so two parts that meet only at points stay separate parts, and land enclosed
 /// by several such parts together is a hole of none of them: on fabrics whose neighbours meet at
-/// T-junctions or round a shared boundary differently, a 1,007.87 m² gap enclosed by a block of
-/// plots that touched the rest of the fabric only at T-junction vertices was missed, while on a
-/// neighbouring cut the same land was a hole (see `tests/fixtures/validate/README.md`). Which
-/// land falls into which part then depends on how each micro-sliver happens to fall, whereas
-/// the pieces of the complement do not. For the same reason a part lying inside a hole (an
+/// T-junctions or round a shared boundary differently, a 1,007.87 m² gap was missed because the
+/// engine returned one of the plots around it as a part of its own, meeting the rest only at
+/// T-junction vertices, while on a neighbouring cut the same land was a hole (see
+/// `tests/fixtures/validate/README.md`). Which land falls into which part depends on how each
+/// micro-sliver happens to fall; the pieces of the complement do not. For the same reason a part lying inside a hole (an
 /// island, typically a plot ringed by millimetre slivers of differently rounded neighbours) is
 /// cut out of the piece by the engine itself, with no point-in-ring test on nearly coincident
 /// rings.
