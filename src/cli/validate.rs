@@ -8,6 +8,7 @@ use allot::FindingKind;
 use allot::report::validation;
 use allot::validate::{ValidateOptions, validate};
 
+use super::map_args::MapArgs;
 use super::{Amount, Format, Outcome, UnitArgs, parse_non_negative, parse_target, write_output};
 
 /// Arguments of `allot validate`.
@@ -41,12 +42,17 @@ pub struct Args {
     /// Area units of the text report and messages (JSON numbers are always in acres).
     #[command(flatten)]
     pub units: UnitArgs,
-    /// Also write the findings as GeoJSON (overlap and gap shapes as polygons, others as points).
-    #[arg(long, value_name = "OUT.geojson")]
+    /// Also write the findings (overlap and gap shapes as polygons, others as points): GeoJSON,
+    /// or by the extension GeoPackage (tables `polygons` and `points`), Shapefile, FlatGeobuf or
+    /// GeoParquet (files `<stem>_polygons` and `<stem>_points`), KML (two folders).
+    #[arg(long, value_name = "OUT.geojson|gpkg|shp|shp.zip|kml|fgb|parquet")]
     pub findings: Option<PathBuf>,
     /// Also draw the parcels and findings to a map (.svg, .png, .pdf or .html, by the extension).
     #[arg(long, value_name = "MAP.svg|png|pdf|html")]
     pub map: Option<PathBuf>,
+    /// How --map draws (the options of `allot map`).
+    #[command(flatten)]
+    pub map_args: MapArgs,
 }
 
 /// Runs `allot validate`.
@@ -70,14 +76,25 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         .map(|p| p.as_path())
         .collect();
     // Refuse before doing the work.
+    args.map_args.check_used(map_path.as_deref())?;
     super::check_outputs(&outputs, &inputs)?;
+    let findings_format = match &findings_path {
+        Some(p) => Some(super::out_format(p)?),
+        None => None,
+    };
     let map_format = match &map_path {
         Some(path) => Some(allot::render::format::MapFormat::from_path(path)?),
         None => None,
     };
     let progress = super::messages::Progress::new(quiet);
     progress.stage(format!("reading {}", args.file.display()));
-    let set = super::read_lean(&args.file)?.non_empty()?;
+    // A map may colour or label by any property: keep them only then.
+    let set = if map_path.is_some() {
+        super::read(&args.file)?
+    } else {
+        super::read_lean(&args.file)?
+    }
+    .non_empty()?;
     let site = match &args.site {
         Some(path) => {
             let s = super::read_other(path)?;
@@ -129,11 +146,9 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     }
     let svg = match map_format {
         Some(format) => {
-            let map_opts = allot::render::MapOptions {
-                targets: opts.targets.clone(),
-                units: args.units.unit(),
-                ..Default::default()
-            };
+            let map_opts = args
+                .map_args
+                .options(opts.targets.clone(), args.units.unit());
             Some(allot::render::format::render_map(
                 &set,
                 &report.findings,
@@ -143,12 +158,25 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         }
         None => None,
     };
-    if let Some(out) = &findings_path {
-        write_output(
-            out,
-            &inputs,
-            validation::findings_geojson(&report.findings).as_bytes(),
-        )?;
+    if let (Some(out), Some(format)) = (&findings_path, findings_format) {
+        let crs = super::out_crs(out, format, set.crs)?;
+        if format == allot::write::OutFormat::GeoJson && crs.is_wgs84() {
+            write_output(
+                out,
+                &inputs,
+                validation::findings_geojson(&report.findings).as_bytes(),
+            )?;
+        } else {
+            let fills = allot::render::palette::zone_fills(&set, &opts.targets);
+            let opts = allot::write::WriteOptions {
+                crs: &crs,
+                fills: &fills,
+                inputs: &inputs,
+                title: &set.source,
+            };
+            let layers = validation::findings_layers(&report.findings);
+            allot::write::write_layers(out, format, &layers, &opts)?;
+        }
     }
     if let (Some(out), Some(svg)) = (&map_path, &svg) {
         write_output(out, &inputs, svg)?;

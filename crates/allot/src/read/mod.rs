@@ -149,8 +149,9 @@ pub fn read_parcels_and_bytes(
         let format = sniff_path(path)?;
         if format != Format::GeoJson {
             let converted = formats::read(path, format, source)?;
-            let set =
+            let mut set =
                 parse_parcels_from(converted.geojson.as_bytes(), &converted.name, opts, None)?;
+            set.crs = converted.crs;
             let (_, bytes) = read_bytes(path)?;
             return Ok((set, bytes));
         }
@@ -316,7 +317,9 @@ pub fn parse_parcels_from(
         if !target.is_wgs84() || top.crs.is_some() {
             let text = geojson_crs::reproject(text, &target)
                 .map_err(|e| crs_err(format!("{target}: {e}")))?;
-            return parse_parcels_from(text.as_bytes(), name, opts, None);
+            let mut set = parse_parcels_from(text.as_bytes(), name, opts, None)?;
+            set.crs = (!target.is_wgs84()).then_some(target.code());
+            return Ok(set);
         }
     }
     let Some(features) = top.features else {
@@ -343,6 +346,7 @@ pub fn parse_parcels_from(
         source: name.to_string(),
         parcels,
         members: top.members,
+        crs: None,
     })
 }
 

@@ -52,6 +52,18 @@ impl MapFormat {
     }
 }
 
+/// The findings a map draws when the caller has none of its own: those of validating the
+/// parcels with `opts` (the zones and tolerances the map shows) when they carry zones, else
+/// none (a fabric without zones has nothing zone-level to show, and `allot validate` is the
+/// check). `allot map` without `--findings` and `plan --map` both draw these, so a plan's map
+/// is the map `allot map` draws from the written plan.
+pub fn findings_to_draw(set: &ParcelSet, opts: &crate::validate::ValidateOptions) -> Vec<Finding> {
+    if !set.parcels.iter().any(|p| p.zone.is_some()) {
+        return Vec::new();
+    }
+    crate::validate::validate(set, opts).findings
+}
+
 /// Draws the map and encodes it in `format`.
 pub fn render_map(
     set: &ParcelSet,

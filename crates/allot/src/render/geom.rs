@@ -96,38 +96,65 @@ fn ring_signed_area2(ring: &LineString<f64>) -> f64 {
         .sum()
 }
 
-/// Appends one ring to an SVG path: `M` absolute, then relative `l` steps in tenths of a pixel,
-/// `z`. Repeated points after rounding are dropped; a ring left with fewer than 3 points is
-/// skipped. `ccw` picks the ring's direction in lon/lat (exteriors counter-clockwise, holes
-/// clockwise), so that with `fill-rule="nonzero"` holes stay empty and overlapping parcels
-/// stay filled. Returns whether anything was written.
-fn push_ring(buf: &mut String, ring: &LineString<f64>, proj: &Projection, ccw: bool) -> bool {
+/// Points closer than this to the last kept point, in tenths of a pixel on either axis, are
+/// dropped from a ring: half a pixel, below what a rasteriser can show.
+const MIN_STEP_TENTHS: i64 = 5;
+
+/// A ring's points in whole tenths of a pixel, the closing point left out, in the direction
+/// `ccw` asks for in lon/lat (exteriors counter-clockwise, holes clockwise). Points closer than
+/// half a pixel to the last one kept are dropped (a ring so small that fewer than 3 points
+/// would be left keeps every point that differs after rounding, so a sub-pixel parcel is still
+/// drawn). `None` when fewer than 3 distinct points remain.
+pub fn ring_tenths(
+    ring: &LineString<f64>,
+    proj: &Projection,
+    ccw: bool,
+) -> Option<Vec<(i64, i64)>> {
     let pts = &ring.0;
     if pts.len() < 4 {
-        return false;
+        return None;
     }
     let reverse = (ring_signed_area2(ring) > 0.0) != ccw;
     // Closed ring: skip the repeated last point.
     let open = &pts[..pts.len() - 1];
-    let mut q: Vec<(i64, i64)> = Vec::with_capacity(open.len());
-    let mut push = |c: &geo::Coord<f64>| {
-        let (x, y) = proj.xy(c.x, c.y);
-        let p = (tenths(x), tenths(y));
-        if q.last() != Some(&p) {
-            q.push(p);
+    let walk = |min_step: i64| -> Vec<(i64, i64)> {
+        let mut q: Vec<(i64, i64)> = Vec::with_capacity(open.len());
+        let mut push = |c: &geo::Coord<f64>| {
+            let (x, y) = proj.xy(c.x, c.y);
+            let p = (tenths(x), tenths(y));
+            let near =
+                |o: &(i64, i64)| (o.0 - p.0).abs() < min_step && (o.1 - p.1).abs() < min_step;
+            if !q.last().is_some_and(near) {
+                q.push(p);
+            }
+        };
+        if reverse {
+            open.iter().rev().for_each(&mut push);
+        } else {
+            open.iter().for_each(&mut push);
         }
+        while q.len() > 1
+            && q.first()
+                .zip(q.last())
+                .is_some_and(|(f, l)| (f.0 - l.0).abs() < min_step && (f.1 - l.1).abs() < min_step)
+        {
+            q.pop();
+        }
+        q
     };
-    if reverse {
-        open.iter().rev().for_each(&mut push);
-    } else {
-        open.iter().for_each(&mut push);
-    }
-    while q.len() > 1 && q.first() == q.last() {
-        q.pop();
-    }
-    if q.len() < 3 {
+    let q = walk(MIN_STEP_TENTHS);
+    let q = if q.len() >= 3 { q } else { walk(1) };
+    (q.len() >= 3).then_some(q)
+}
+
+/// Appends one ring to an SVG path: `M` absolute, then relative `l` steps in tenths of a pixel,
+/// `z` (points from [`ring_tenths`]). `ccw` picks the ring's direction in lon/lat (exteriors
+/// counter-clockwise, holes clockwise), so that with `fill-rule="nonzero"` holes stay empty and
+/// overlapping parcels stay filled. Returns whether anything was written.
+fn push_ring(buf: &mut String, ring: &LineString<f64>, proj: &Projection, ccw: bool) -> bool {
+    let Some(q) = ring_tenths(ring, proj, ccw) else {
         return false;
-    }
+    };
     buf.push('M');
     push_tenths(buf, q[0].0);
     if q[0].1 >= 0 {
@@ -298,6 +325,44 @@ mod tests {
         assert_eq!(fmt_px(12.34), "12.3");
         assert_eq!(fmt_px(-0.05), "-0.1");
         assert_eq!(fmt_px(7.0), "7");
+    }
+
+    #[test]
+    fn points_under_half_a_pixel_are_dropped_but_tiny_rings_keep_theirs() {
+        let proj = unit_projection(); // 10 px per degree: 0.01° is 1 tenth of a pixel
+        // (0.02, 0) is 0.2 px from (0, 0): dropped; the corners stay.
+        let ring = LineString::from(vec![
+            (0.0, 0.0),
+            (0.02, 0.0),
+            (1.0, 0.0),
+            (1.0, 1.0),
+            (0.0, 1.0),
+            (0.0, 0.0),
+        ]);
+        let q = ring_tenths(&ring, &proj, true).unwrap();
+        assert_eq!(q, vec![(0, 0), (100, 0), (100, -100), (0, -100)]);
+        // A point 0.4 px before the start closes onto it and goes too.
+        let ring = LineString::from(vec![
+            (0.0, 0.0),
+            (1.0, 0.0),
+            (1.0, 1.0),
+            (0.0, 1.0),
+            (0.0, 0.04),
+            (0.0, 0.0),
+        ]);
+        assert_eq!(ring_tenths(&ring, &proj, true).unwrap().len(), 4);
+        // A 0.3 px square would lose all but one point: it keeps its four.
+        let tiny = LineString::from(vec![
+            (0.0, 0.0),
+            (0.03, 0.0),
+            (0.03, 0.03),
+            (0.0, 0.03),
+            (0.0, 0.0),
+        ]);
+        assert_eq!(
+            ring_tenths(&tiny, &proj, true).unwrap(),
+            vec![(0, 0), (3, 0), (3, -3), (0, -3)]
+        );
     }
 
     #[test]

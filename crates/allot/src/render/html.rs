@@ -1,5 +1,7 @@
-//! The interactive HTML map: one self-contained, offline file holding the SVG map inline, the
-//! parcels' data as JSON, and a small script of ours (`html/map.js`, `html/map.css`; no
+//! The interactive HTML map: one self-contained, offline file holding the SVG map inline (drawn
+//! as every map is: one path per class, so 100,000 parcels load as a handful of elements), the
+//! parcels' data as JSON (with each parcel's rings in the map's pixels, to the tenth, for the
+//! script to find the parcel under the pointer and draw highlights), and a small script of ours (`html/map.js`, `html/map.css`; no
 //! framework, no network): pan and zoom (wheel, drag, buttons, touch), hover highlight with the
 //! parcel's id and area, click for a side panel with every property, a zone table, layer
 //! toggles, a search box and a print button.
@@ -14,7 +16,7 @@ use std::fmt::Write as _;
 use serde_json::{Map, Value, json};
 
 use super::canvas::xml_escape;
-use super::{MapOptions, RenderError, palette, render_svg, title_of};
+use super::{MapOptions, Projection, RenderError, draw_map, geom, palette, title_of};
 use crate::geodesy::{self, M2_PER_ACRE};
 use crate::model::ParcelSet;
 use crate::validate::Finding;
@@ -52,7 +54,7 @@ pub fn script_json(v: &Value) -> String {
 ///    "geometry":{"type":"Polygon","coordinates":[[[67.35,24.81],[67.352,24.81],[67.352,24.812],[67.35,24.812],[67.35,24.81]]]}}]}"#;
 /// let set = allot::parse_parcels(text, "example").unwrap();
 /// let html = allot::render::html::render_html(&set, &[], &Default::default()).unwrap();
-/// assert!(html.contains("data-i=\"0\""));
+/// assert!(html.contains("\"g\":[["));
 /// assert!(!html.contains("<script>x"));
 /// ```
 pub fn render_html(
@@ -60,11 +62,7 @@ pub fn render_html(
     findings: &[Finding],
     opts: &MapOptions,
 ) -> Result<String, RenderError> {
-    let svg_opts = MapOptions {
-        interactive: true,
-        ..opts.clone()
-    };
-    let svg = render_svg(set, findings, &svg_opts)?;
+    let (svg, proj) = draw_map(set, findings, opts)?;
     let acres: Vec<f64> = geodesy::parcel_areas_m2(&set.parcels)
         .into_iter()
         .map(|m2| m2 / M2_PER_ACRE)
@@ -99,6 +97,7 @@ pub fn render_html(
                 "class": class_of[i],
                 "name": p.name,
                 "props": props,
+                "g": hit_rings(&p.geometry, &proj),
             })
         })
         .collect();
@@ -147,6 +146,21 @@ pub fn render_html(
         script_json(&data)
     );
     Ok(html)
+}
+
+/// A parcel's rings in the map's pixels, in whole tenths (`[x0, y0, x1, y1, …]` per ring, shells
+/// and holes alike: the script's point-in-parcel test is even-odd): what the page's script finds
+/// the parcel under the pointer with, and draws its highlight from.
+fn hit_rings(g: &geo::MultiPolygon<f64>, proj: &Projection) -> Vec<Vec<i64>> {
+    let mut out = Vec::new();
+    for poly in &g.0 {
+        for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
+            if let Some(q) = geom::ring_tenths(ring, proj, true) {
+                out.push(q.into_iter().flat_map(|(x, y)| [x, y]).collect());
+            }
+        }
+    }
+    out
 }
 
 fn round6(x: f64) -> f64 {

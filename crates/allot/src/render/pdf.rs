@@ -1,31 +1,17 @@
 //! PDF output: the SVG map converted in-process by svg2pdf into a vector PDF whose text is real
-//! text (searchable, copyable), set in the shipped DejaVu Sans (embedded as a subset).
+//! text (searchable, copyable), set in the shipped DejaVu Sans and DejaVu Sans Bold (each
+//! embedded as a subset; titles and headings are bold as in the SVG and PNG).
 //!
 //! Determinism: svg2pdf 0.13 keeps fonts and resource names in `HashMap`s, so their order in
-//! the file changes from run to run. allot makes the output byte-identical by (1) giving the
-//! PDF one font face (the regular one: bold text is set regular in PDFs), so the font objects
-//! are written in one order, and (2) sorting each run of `/Name N 0 R` lines inside the
-//! resource dictionaries, which moves no byte offset (the lines are only permuted) and so
-//! leaves the cross-reference table valid.
+//! the file changes from run to run. allot makes the output byte-identical by (1) building
+//! svg2pdf with its fonts in a `BTreeMap` (the workspace patches it: `vendor/README.md`), so
+//! the font objects are written in the order of the font database, and (2) sorting each run of
+//! `/Name N 0 R` lines inside the resource dictionaries, which moves no byte offset (the lines
+//! are only permuted) and so leaves the cross-reference table valid.
 
-use std::sync::{Arc, OnceLock};
-
-use resvg::usvg::{self, fontdb};
+use resvg::usvg;
 
 use super::{RenderError, fonts};
-
-fn regular_only() -> Arc<fontdb::Database> {
-    static DB: OnceLock<Arc<fontdb::Database>> = OnceLock::new();
-    DB.get_or_init(|| {
-        let mut db = fontdb::Database::new();
-        db.load_font_data(fonts::REGULAR.to_vec());
-        db.set_sans_serif_family(fonts::FAMILY);
-        db.set_serif_family(fonts::FAMILY);
-        db.set_monospace_family(fonts::FAMILY);
-        Arc::new(db)
-    })
-    .clone()
-}
 
 /// Converts an SVG to a one-page PDF. The SVG's pixels are CSS pixels (96 to the inch), so a
 /// page drawn `420mm` wide prints 420 mm wide and a length on the map prints at its size.
@@ -39,7 +25,7 @@ fn regular_only() -> Arc<fontdb::Database> {
 pub fn svg_to_pdf(svg: &str) -> Result<Vec<u8>, RenderError> {
     let opts = usvg::Options {
         font_family: fonts::FAMILY.to_string(),
-        fontdb: regular_only(),
+        fontdb: fonts::database(),
         ..usvg::Options::default()
     };
     let tree = usvg::Tree::from_str(svg, &opts)

@@ -5,10 +5,6 @@
   var data = JSON.parse(document.getElementById("map-data").textContent);
   var box = document.getElementById("map-box");
   var svg = box.querySelector("svg");
-  var shapes = {};
-  svg.querySelectorAll("path.parcel").forEach(function (el) {
-    shapes[el.getAttribute("data-i")] = el;
-  });
   var hover = document.getElementById("hover");
 
   function fmt(x, d) {
@@ -19,6 +15,89 @@
   }
   function text(el, s) { el.textContent = s == null ? "" : String(s); return el; }
   function make(tag, s) { return text(document.createElement(tag), s); }
+
+  // ---- Parcels under the pointer ----
+  // The map draws each class as one path (fast to load however many parcels there are); the
+  // parcels' own rings come in the data (tenths of a pixel in the drawing's coordinates), and a
+  // grid of their boxes, built on first use, finds the parcel under a point.
+  var P = data.parcels, grid = null, cell = 1, gx = 0, gy = 0, cols = 1, rows = 1;
+  function boxOf(i) {
+    var b = [Infinity, Infinity, -Infinity, -Infinity];
+    (P[i].g || []).forEach(function (r) {
+      for (var k = 0; k + 1 < r.length; k += 2) {
+        if (r[k] < b[0]) b[0] = r[k];
+        if (r[k + 1] < b[1]) b[1] = r[k + 1];
+        if (r[k] > b[2]) b[2] = r[k];
+        if (r[k + 1] > b[3]) b[3] = r[k + 1];
+      }
+    });
+    return b;
+  }
+  function buildGrid() {
+    var boxes = P.map(function (p, i) { return boxOf(i); });
+    var all = [Infinity, Infinity, -Infinity, -Infinity];
+    boxes.forEach(function (b) {
+      all = [Math.min(all[0], b[0]), Math.min(all[1], b[1]), Math.max(all[2], b[2]), Math.max(all[3], b[3])];
+    });
+    if (!(all[2] >= all[0])) { grid = []; return; }
+    gx = all[0]; gy = all[1];
+    cell = Math.max(1, Math.sqrt((all[2] - gx + 1) * (all[3] - gy + 1) / Math.max(1, P.length)) * 2);
+    cols = Math.floor((all[2] - gx) / cell) + 1; rows = Math.floor((all[3] - gy) / cell) + 1;
+    grid = new Array(cols * rows);
+    boxes.forEach(function (b, i) {
+      if (!(b[2] >= b[0])) return;
+      for (var r = Math.floor((b[1] - gy) / cell); r <= Math.floor((b[3] - gy) / cell); r++) {
+        for (var c = Math.floor((b[0] - gx) / cell); c <= Math.floor((b[2] - gx) / cell); c++) {
+          (grid[r * cols + c] = grid[r * cols + c] || []).push(i);
+        }
+      }
+    });
+  }
+  function inside(rings, x, y) {
+    var n = false;
+    rings.forEach(function (r) {
+      for (var k = 0, j = r.length - 2; k + 1 < r.length; j = k, k += 2) {
+        if ((r[k + 1] > y) !== (r[j + 1] > y) && x < (r[j] - r[k]) * (y - r[k + 1]) / (r[j + 1] - r[k + 1]) + r[k]) n = !n;
+      }
+    });
+    return n;
+  }
+  // The parcel drawn last (on top) under a point of the drawing, or -1.
+  function hit(x, y) {
+    if (!grid) buildGrid();
+    var tx = x * 10, ty = y * 10, c = Math.floor((tx - gx) / cell), r = Math.floor((ty - gy) / cell);
+    if (c < 0 || r < 0 || c >= cols || r >= rows) return -1;
+    var list = grid[r * cols + c] || [], best = -1;
+    list.forEach(function (i) { if (i > best && inside(P[i].g || [], tx, ty)) best = i; });
+    return best;
+  }
+  function pathOf(list) {
+    var d = [];
+    list.forEach(function (i) {
+      (P[i].g || []).forEach(function (r) {
+        for (var k = 0; k + 1 < r.length; k += 2) d.push((k ? "L" : "M") + r[k] / 10 + " " + r[k + 1] / 10);
+        d.push("Z");
+      });
+    });
+    return d.join("");
+  }
+  // Highlight shapes drawn over the map (inside its clip), never in the way of the pointer.
+  var NS = svg.namespaceURI;
+  var layer = document.createElementNS(NS, "g");
+  layer.setAttribute("id", "highlights");
+  (svg.querySelector("#map") || svg).appendChild(layer);
+  function overlay(id) {
+    var el = document.createElementNS(NS, "path");
+    el.setAttribute("id", id);
+    el.setAttribute("d", "");
+    layer.appendChild(el);
+    return el;
+  }
+  var zoneShape = overlay("zone-hl"), hoverShape = overlay("hover-shape"), selShape = overlay("sel-shape");
+  function show(el, list) {
+    el.setAttribute("d", pathOf(list));
+    el.setAttribute("data-parcels", String(list.length));
+  }
 
   // ---- Pan and zoom (the viewBox) ----
   // The drawing's own coordinates (its viewBox; a page map is sized in mm, drawn in px).
@@ -87,25 +166,22 @@
   box.addEventListener("pointercancel", up);
 
   // ---- Hover and click ----
-  function parcelOf(el) {
-    var t = el && el.closest ? el.closest("path.parcel") : null;
-    return t ? Number(t.getAttribute("data-i")) : -1;
-  }
-  svg.addEventListener("mouseover", function (e) {
-    var i = parcelOf(e.target);
-    text(hover, i < 0 ? "" : data.parcels[i].id + " · " + fmt(data.parcels[i].acres, 2) + " ac");
+  function at(e) { var p = toSvg(e.clientX, e.clientY); return hit(p.x, p.y); }
+  svg.addEventListener("pointermove", function (e) {
+    if (drag) return;
+    var i = at(e);
+    show(hoverShape, i < 0 ? [] : [i]);
+    text(hover, i < 0 ? "" : P[i].id + " · " + fmt(P[i].acres, 2) + " ac");
   });
+  svg.addEventListener("pointerleave", function () { show(hoverShape, []); text(hover, ""); });
   svg.addEventListener("click", function (e) {
     if (moved) { moved = false; return; }
-    var i = parcelOf(e.target);
+    var i = at(e);
     if (i >= 0) select(i, false);
   });
-  var selected = null;
   function select(i, centre) {
-    var p = data.parcels[i];
-    if (selected) selected.classList.remove("sel");
-    selected = shapes[i] || null;
-    if (selected) selected.classList.add("sel");
+    var p = P[i];
+    show(selShape, [i]);
     var panel = document.getElementById("panel");
     panel.hidden = false;
     text(document.getElementById("panel-title"), p.id);
@@ -124,9 +200,10 @@
       var v = p.props[k];
       row(k, typeof v === "string" ? v : JSON.stringify(v));
     });
-    if (centre && selected) {
-      var b = selected.getBBox(), s = Math.max(b.width, b.height, 20) * 6;
-      vb = [b.x + b.width / 2 - s / 2, b.y + b.height / 2 - s * h0 / w0 / 2, s, s * h0 / w0];
+    var b = boxOf(i);
+    if (centre && b[2] >= b[0]) {
+      var bw = (b[2] - b[0]) / 10, bh = (b[3] - b[1]) / 10, s = Math.max(bw, bh, 20) * 6;
+      vb = [b[0] / 10 + bw / 2 - s / 2, b[1] / 10 + bh / 2 - s * h0 / w0 / 2, s, s * h0 / w0];
       apply();
     }
   }
@@ -148,12 +225,12 @@
     tr.onclick = function () {
       var on = !tr.classList.contains("active");
       zt.querySelectorAll("tr").forEach(function (r) { r.classList.remove("active"); });
-      svg.querySelectorAll("path.parcel.hl").forEach(function (el) { el.classList.remove("hl"); });
-      if (!on) return;
-      tr.classList.add("active");
-      data.parcels.forEach(function (p, i) {
-        if (p["class"] === k && shapes[i]) shapes[i].classList.add("hl");
-      });
+      var list = [];
+      if (on) {
+        tr.classList.add("active");
+        P.forEach(function (p, i) { if (p["class"] === k) list.push(i); });
+      }
+      show(zoneShape, list);
     };
     zt.appendChild(tr);
   });
@@ -167,23 +244,23 @@
   // ---- Search ----
   var search = document.getElementById("search");
   function find() {
-    var q = search.value.trim().toLowerCase(), hit = -1;
+    var q = search.value.trim().toLowerCase(), found = -1;
     if (q) {
-      for (var i = 0; i < data.parcels.length && hit < 0; i++) {
-        if (String(data.parcels[i].id).toLowerCase() === q) hit = i;
+      for (var i = 0; i < data.parcels.length && found < 0; i++) {
+        if (String(data.parcels[i].id).toLowerCase() === q) found = i;
       }
-      for (var j = 0; j < data.parcels.length && hit < 0; j++) {
+      for (var j = 0; j < data.parcels.length && found < 0; j++) {
         var p = data.parcels[j];
-        if (String(p.id).toLowerCase().indexOf(q) >= 0 || (p.name && String(p.name).toLowerCase().indexOf(q) >= 0)) hit = j;
+        if (String(p.id).toLowerCase().indexOf(q) >= 0 || (p.name && String(p.name).toLowerCase().indexOf(q) >= 0)) found = j;
       }
     }
-    text(document.getElementById("search-result"), hit < 0 ? (q ? "No parcel matches." : "") : "Found " + data.parcels[hit].id);
-    if (hit >= 0) select(hit, true);
-    return hit;
+    text(document.getElementById("search-result"), found < 0 ? (q ? "No parcel matches." : "") : "Found " + data.parcels[found].id);
+    if (found >= 0) select(found, true);
+    return found;
   }
   document.getElementById("search-go").onclick = find;
   search.addEventListener("keydown", function (e) { if (e.key === "Enter") find(); });
 
   document.getElementById("print").onclick = function () { window.print(); };
-  window.allotMap = { select: select, find: find };
+  window.allotMap = { select: select, find: find, hit: hit };
 })();
