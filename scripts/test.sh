@@ -46,6 +46,12 @@ if ! python3 -c "import pyproj" >/dev/null 2>&1; then
   python3 -m pip install -q --break-system-packages pyproj 2>/dev/null || python3 -m pip install -q pyproj
 fi
 
+# pyarrow reads the GeoParquet allot writes (tests/writers_gdal.rs): GDAL 3.6 has no Parquet driver.
+if ! python3 -c "import pyarrow" >/dev/null 2>&1; then
+  echo "scripts/test.sh: installing pyarrow" >&2
+  python3 -m pip install -q --break-system-packages pyarrow 2>/dev/null || python3 -m pip install -q pyarrow
+fi
+
 cargo test --workspace --all-targets "$@"
 cargo test --workspace --doc "$@"
 # With the exact feature (release profile: HiGHS is built once, here and for .ci/run's lint).

@@ -12,8 +12,13 @@ pub struct Args {
     /// Number of parcels (at least this many: the nearest near-square grid of ~100 m cells).
     #[arg(long, default_value_t = 10_000)]
     pub parcels: usize,
-    /// Where to write the fabric (GeoJSON).
-    #[arg(short = 'o', long = "output", value_name = "FABRIC.geojson")]
+    /// Where to write the fabric: GeoJSON, or by the extension any format `plan -o` writes
+    /// (in `--out-crs` when given).
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "FABRIC.geojson|gpkg|shp|fgb|parquet|…"
+    )]
     pub output: PathBuf,
     /// Where to write the ground truth (JSON: injected overlaps, gaps and invalid parcels with
     /// their exact geodesic areas).
@@ -91,13 +96,22 @@ pub fn run(args: Args) -> Result<Outcome> {
     if let Some(path) = &truth_path {
         super::check_outputs(&[output.as_path(), path.as_path()], &[])?;
     }
+    let format = super::out_format(&output)?;
     let mut truth = None;
-    allot::write::write_atomic_with(&output, |w| {
-        let t = allot::synth::write_fabric(&spec, w).map_err(std::io::Error::other)?;
-        truth = Some(t);
-        Ok(())
-    })
-    .context("cannot generate the fabric")?;
+    if format == allot::write::OutFormat::GeoJson && !super::out_crs_given() {
+        allot::write::write_atomic_with(&output, |w| {
+            let t = allot::synth::write_fabric(&spec, w).map_err(std::io::Error::other)?;
+            truth = Some(t);
+            Ok(())
+        })
+        .context("cannot generate the fabric")?;
+    } else {
+        // Another format (or another CRS): the fabric is made as GeoJSON in memory, read, and
+        // written by the format's writer.
+        let mut text = Vec::new();
+        truth = Some(allot::synth::write_fabric(&spec, &mut text)?);
+        write_generated(&output, format, &text)?;
+    }
     let truth = truth.context("no fabric written")?;
     if let Some(path) = &truth_path {
         let json = serde_json::to_string_pretty(&truth)? + "\n";
@@ -116,6 +130,34 @@ fn run_cadastral(args: &Args) -> Result<Outcome> {
     let fabric = allot::synth::cadastral::generate_cadastral(
         &allot::synth::cadastral::CadastralSpec::with_parcels(args.parcels, args.seed),
     );
-    super::write_output(&args.output, &[], fabric.geojson.as_bytes())?;
+    let format = super::out_format(&args.output)?;
+    if format == allot::write::OutFormat::GeoJson && !super::out_crs_given() {
+        super::write_output(&args.output, &[], fabric.geojson.as_bytes())?;
+    } else {
+        write_generated(&args.output, format, fabric.geojson.as_bytes())?;
+    }
     Ok(Outcome::Clean)
+}
+
+/// Writes a generated fabric (GeoJSON text, WGS84) in `format`, in `--out-crs` when given.
+fn write_generated(
+    path: &std::path::Path,
+    format: allot::write::OutFormat,
+    text: &[u8],
+) -> Result<()> {
+    let set = allot::parse_parcels(text, "generated fabric")?;
+    let features = set
+        .parcels
+        .iter()
+        .map(allot::write::OutFeature::from_parcel)
+        .collect::<Result<Vec<_>, _>>()?;
+    let crs = super::out_crs(path, format, None)?;
+    let opts = allot::write::WriteOptions {
+        crs: &crs,
+        fills: &[],
+        inputs: &[],
+        title: "generated fabric",
+    };
+    allot::write::write_parcels(path, format, &features, &set.members, &opts)?;
+    Ok(())
 }

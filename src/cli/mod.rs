@@ -42,6 +42,11 @@ pub struct Opts {
     /// CSV column holding WKT geometry (default: `WKT`, else `geometry`).
     #[arg(long, global = true, value_name = "NAME")]
     pub wkt_column: Option<String>,
+    /// CRS of the .gpkg, .shp, .shp.zip, .fgb and .parquet outputs and of the x/y columns of
+    /// `plan --corners` (`EPSG:32642`, …). Default: the input's CRS. GeoJSON and KML outputs are
+    /// always WGS84 longitude/latitude, as their specifications say.
+    #[arg(long, global = true, value_name = "EPSG:N")]
+    pub out_crs: Option<String>,
 }
 
 /// The subcommands.
@@ -267,6 +272,47 @@ pub fn check_outputs(outputs: &[&std::path::Path], inputs: &[&std::path::Path]) 
     Ok(allot::write::check_outputs(outputs, inputs)?)
 }
 
+/// `--out-crs`, set once by [`run`].
+static OUT_CRS: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+
+/// The format an output of parcels or findings is written in, by its extension (an unknown
+/// one is a usage error before any work).
+pub fn out_format(path: &std::path::Path) -> Result<allot::write::OutFormat> {
+    Ok(allot::write::OutFormat::from_path(path)?)
+}
+
+/// The CRS an output of `format` is written in (`--out-crs`, else the input's, see
+/// [`allot::write::output_crs`]).
+pub fn out_crs(
+    path: &std::path::Path,
+    format: allot::write::OutFormat,
+    input: Option<u32>,
+) -> Result<allot::crs::Crs> {
+    let requested = OUT_CRS.get().cloned().flatten();
+    Ok(allot::write::output_crs(
+        path,
+        format,
+        requested.as_deref(),
+        input,
+    )?)
+}
+
+/// The CRS `--out-crs` names, when it was given.
+pub fn requested_out_crs() -> Result<Option<allot::crs::Crs>> {
+    match OUT_CRS.get().cloned().flatten() {
+        Some(name) => Ok(Some(
+            allot::crs::Crs::from_name(&name)
+                .map_err(|e| anyhow::anyhow!("--out-crs {name}: {e}"))?,
+        )),
+        None => Ok(None),
+    }
+}
+
+/// True when `--out-crs` was given.
+pub fn out_crs_given() -> bool {
+    OUT_CRS.get().is_some_and(Option::is_some)
+}
+
 /// Runs the parsed command line.
 pub fn run(opts: Opts) -> Result<Outcome> {
     let _ = SOURCE.set(allot::read::SourceOptions {
@@ -274,6 +320,7 @@ pub fn run(opts: Opts) -> Result<Outcome> {
         layer: opts.layer.clone(),
         wkt_column: opts.wkt_column.clone(),
     });
+    let _ = OUT_CRS.set(opts.out_crs.clone());
     match opts.command {
         Command::Summary(a) => summary::run(a, opts.quiet),
         Command::Validate(a) => validate::run(a, opts.quiet),

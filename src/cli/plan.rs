@@ -25,8 +25,13 @@ pub enum Access {
 pub struct Args {
     /// The site's parcels as a GeoJSON FeatureCollection (`-` reads stdin).
     pub file: PathBuf,
-    /// Where to write the plan (GeoJSON: every parcel with its `zone`).
-    #[arg(short = 'o', long = "output", value_name = "PLAN.geojson")]
+    /// Where to write the plan: every parcel with its `zone`, as GeoJSON, GeoPackage,
+    /// Shapefile (.shp or .shp.zip), KML or FlatGeobuf by the extension.
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "PLAN.geojson|gpkg|shp|shp.zip|kml|fgb"
+    )]
     pub output: PathBuf,
     /// A zone and its target area, in priority order (repeatable; `--zone` is an alias), in
     /// acres or with a unit suffix (`sindh_mill=700`, `=700ac`, `=283.3ha`, `=5600kanal`,
@@ -90,14 +95,10 @@ pub struct Args {
     #[arg(long, value_name = "ZONES.geojson")]
     pub zones_out: Option<PathBuf>,
     /// Also write each zone boundary's corners as CSV: numbered clockwise from the north-west
-    /// corner (holes after their shell), lon/lat, x/y in `--out-crs`, and the true bearing and
+    /// corner (holes after their shell), lon/lat, x/y in `--out-crs` (when given), and the true bearing and
     /// geodesic length of each leg to the next corner.
     #[arg(long, value_name = "CORNERS.csv")]
     pub corners: Option<PathBuf>,
-    /// CRS of the x/y columns of `--corners` (`EPSG:32642`, `EPSG:24312`, …); without it the
-    /// corners have lon/lat only.
-    #[arg(long, value_name = "EPSG:N")]
-    pub out_crs: Option<String>,
     /// Area units of the printed schedule, the zone outlines and the map legend (the plan file
     /// always has `area_acres`; with a unit other than acres it also has `area_<unit>`).
     /// Infeasibility messages stay in acres.
@@ -175,13 +176,9 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     if let Some(p) = &zones_path {
         allot::plan::outline::check_outline_path(p).map_err(anyhow::Error::msg)?;
     }
-    let out_crs = match &args.out_crs {
-        Some(name) => Some(
-            allot::crs::Crs::from_name(name)
-                .map_err(|e| anyhow::anyhow!("--out-crs {name}: {e}"))?,
-        ),
-        None => None,
-    };
+    // The corners' x/y columns are in `--out-crs` (global: it also sets the plan's CRS);
+    // without it the corners have lon/lat only.
+    let out_crs = super::requested_out_crs()?;
     let all_outputs: Vec<&std::path::Path> = std::iter::once(&plan_path)
         .chain(map_path.iter())
         .chain(schedule_path.iter())
@@ -192,6 +189,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     // Refuse before doing the work.
     args.map_args.check_used(map_path.as_deref())?;
     super::check_outputs(&all_outputs, &inputs)?;
+    let plan_format = super::out_format(&plan_path)?;
     let map_format = match &map_path {
         Some(path) => Some(allot::render::format::MapFormat::from_path(path)?),
         None => None,
@@ -199,6 +197,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     allot::plan::check_input_file(&args.file)?;
     let (set, bytes) = super::read_with_bytes(&args.file)?;
     allot::plan::check_parcel_count(&set)?;
+    let plan_crs = super::out_crs(&plan_path, plan_format, set.crs)?;
     let defaults = allot::PlanOptions::default().zones;
     let targets = args.units.targets_acres(&args.targets);
     let choice = allot::resolve_zones(&set, &targets, &defaults)?;
@@ -253,20 +252,26 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         planned
     };
     let geojson = allot::write::write_feature_collection(&features, &members);
-    outputs.push((plan_path.as_path(), geojson.clone().into_bytes()));
-    if let (Some(path), Some(format)) = (&map_path, map_format) {
-        // Drawn from the plan's GeoJSON text, parsed back in memory (no file) under the plan
-        // file's name, with its zones from the metadata the plan carries and the findings
-        // `allot map` computes: the map `allot map PLAN.geojson` draws with the same flags. The
-        // reader is the one place that turns a feature into a `Parcel`; drawing from `plan`
-        // directly would need a second conversion.
-        let planned = allot::parse_parcels(geojson.as_bytes(), &plan_path.display().to_string())?;
-        let vopts = super::map::zone_options(&planned, &[], None, args.units.unit(), false)?;
-        let findings = allot::render::format::findings_to_draw(&planned, &vopts);
+    // Drawn from the plan's GeoJSON text, parsed back in memory (no file) under the plan file's
+    // name, with its zones from the metadata the plan carries and the findings `allot map`
+    // computes: the map `allot map PLAN.geojson` draws with the same flags (and the KML writer's
+    // zone fills). The reader is the one place that turns a feature into a `Parcel`; drawing from
+    // `plan` directly would need a second conversion.
+    let planned = if map_path.is_some() || plan_format == allot::write::OutFormat::Kml {
+        Some(allot::parse_parcels(
+            geojson.as_bytes(),
+            &plan_path.display().to_string(),
+        )?)
+    } else {
+        None
+    };
+    if let (Some(path), Some(format), Some(planned)) = (&map_path, map_format, &planned) {
+        let vopts = super::map::zone_options(planned, &[], None, args.units.unit(), false)?;
+        let findings = allot::render::format::findings_to_draw(planned, &vopts);
         let map_opts = args
             .map_args
             .options(vopts.targets.clone(), args.units.unit());
-        let map = allot::render::format::render_map(&planned, &findings, &map_opts, format)?;
+        let map = allot::render::format::render_map(planned, &findings, &map_opts, format)?;
         outputs.push((path.as_path(), map));
     }
     if zones_path.is_some() || corners_path.is_some() {
@@ -296,6 +301,17 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         };
         outputs.push((path.as_path(), bytes.into_bytes()));
     }
+    let fills = planned
+        .as_ref()
+        .map(|p| allot::render::palette::zone_fills(p, &opts.zones))
+        .unwrap_or_default();
+    let write_opts = allot::write::WriteOptions {
+        crs: &plan_crs,
+        fills: &fills,
+        inputs: &inputs,
+        title: &set.source,
+    };
+    allot::write::write_parcels(&plan_path, plan_format, &features, &members, &write_opts)?;
     for (path, bytes) in &outputs {
         write_output(path, &inputs, bytes)?;
     }

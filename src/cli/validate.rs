@@ -42,8 +42,10 @@ pub struct Args {
     /// Area units of the text report and messages (JSON numbers are always in acres).
     #[command(flatten)]
     pub units: UnitArgs,
-    /// Also write the findings as GeoJSON (overlap and gap shapes as polygons, others as points).
-    #[arg(long, value_name = "OUT.geojson")]
+    /// Also write the findings (overlap and gap shapes as polygons, others as points): GeoJSON,
+    /// or by the extension GeoPackage (tables `polygons` and `points`), Shapefile, FlatGeobuf or
+    /// GeoParquet (files `<stem>_polygons` and `<stem>_points`), KML (two folders).
+    #[arg(long, value_name = "OUT.geojson|gpkg|shp|shp.zip|kml|fgb|parquet")]
     pub findings: Option<PathBuf>,
     /// Also draw the parcels and findings to a map (.svg, .png, .pdf or .html, by the extension).
     #[arg(long, value_name = "MAP.svg|png|pdf|html")]
@@ -76,6 +78,10 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     // Refuse before doing the work.
     args.map_args.check_used(map_path.as_deref())?;
     super::check_outputs(&outputs, &inputs)?;
+    let findings_format = match &findings_path {
+        Some(p) => Some(super::out_format(p)?),
+        None => None,
+    };
     let map_format = match &map_path {
         Some(path) => Some(allot::render::format::MapFormat::from_path(path)?),
         None => None,
@@ -152,12 +158,25 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         }
         None => None,
     };
-    if let Some(out) = &findings_path {
-        write_output(
-            out,
-            &inputs,
-            validation::findings_geojson(&report.findings).as_bytes(),
-        )?;
+    if let (Some(out), Some(format)) = (&findings_path, findings_format) {
+        let crs = super::out_crs(out, format, set.crs)?;
+        if format == allot::write::OutFormat::GeoJson && crs.is_wgs84() {
+            write_output(
+                out,
+                &inputs,
+                validation::findings_geojson(&report.findings).as_bytes(),
+            )?;
+        } else {
+            let fills = allot::render::palette::zone_fills(&set, &opts.targets);
+            let opts = allot::write::WriteOptions {
+                crs: &crs,
+                fills: &fills,
+                inputs: &inputs,
+                title: &set.source,
+            };
+            let layers = validation::findings_layers(&report.findings);
+            allot::write::write_layers(out, format, &layers, &opts)?;
+        }
     }
     if let (Some(out), Some(svg)) = (&map_path, &svg) {
         write_output(out, &inputs, svg)?;

@@ -333,6 +333,55 @@ impl Crs {
         }
     }
 
+    /// Moves a multipolygon from WGS84 longitude/latitude into this CRS, point by point with
+    /// [`Crs::from_wgs84`]: the one place an output's CRS is applied (every writer, and any
+    /// output that lists coordinates, goes through it or through [`Crs::from_wgs84`]).
+    ///
+    /// ```
+    /// use geo::{polygon, MultiPolygon};
+    /// let utm = allot::crs::Crs::from_epsg(32642).unwrap();
+    /// let lonlat = MultiPolygon(vec![polygon![(x: 67.35, y: 24.81), (x: 67.36, y: 24.81), (x: 67.36, y: 24.82), (x: 67.35, y: 24.81)]]);
+    /// let m = utm.multipolygon_from_wgs84(&lonlat).unwrap();
+    /// let first = m.0[0].exterior().0[0];
+    /// assert!((first.x - 333228.8046979406).abs() < 1e-6 && (first.y - 2744917.3971734177).abs() < 1e-6);
+    /// ```
+    pub fn multipolygon_from_wgs84(
+        &self,
+        m: &geo::MultiPolygon<f64>,
+    ) -> Result<geo::MultiPolygon<f64>, CrsError> {
+        if self.is_wgs84() {
+            return Ok(m.clone());
+        }
+        let ring = |r: &geo::LineString<f64>| -> Result<geo::LineString<f64>, CrsError> {
+            r.0.iter()
+                .map(|c| self.from_wgs84(*c))
+                .collect::<Result<Vec<_>, _>>()
+                .map(geo::LineString)
+        };
+        m.0.iter()
+            .map(|p| {
+                let shell = ring(p.exterior())?;
+                let holes = p.interiors().iter().map(ring).collect::<Result<_, _>>()?;
+                Ok(geo::Polygon::new(shell, holes))
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(geo::MultiPolygon)
+    }
+
+    /// The OGC WKT (version 1) of this CRS, as the EPSG table gives it (for `.prj` files and
+    /// GeoPackage `gpkg_spatial_ref_sys`).
+    ///
+    /// ```
+    /// let wkt = allot::crs::Crs::from_epsg(24312).unwrap().wkt();
+    /// assert!(wkt.starts_with("PROJCS[\"Kalianpur 1962 / UTM zone 42N\"") && wkt.contains("AUTHORITY[\"EPSG\",\"24312\"]"));
+    /// ```
+    pub fn wkt(&self) -> &'static str {
+        u16::try_from(self.code)
+            .ok()
+            .and_then(crs_definitions::from_code)
+            .map_or("", |d| d.wkt)
+    }
+
     /// Moves every point of a slice to WGS84 (see [`Crs::to_wgs84`]); on failure the slice
     /// is left partly transformed and the error names the first bad point.
     pub fn slice_to_wgs84(&self, points: &mut [Coord<f64>]) -> Result<(), CrsError> {

@@ -1,9 +1,17 @@
 //! Bounding boxes: of a multipolygon, the union of two rectangles, a rectangle around a point.
 
-use geo::{Coord, MultiPolygon, Rect};
+use geo::{Coord, MultiPolygon, Polygon, Rect};
 
 /// The bounding rectangle of a non-empty multipolygon (a degenerate one at 0,0 when empty).
 pub fn bbox_of(geometry: &MultiPolygon<f64>) -> Rect<f64> {
+    bbox_of_polygons(&geometry.0)
+}
+
+/// The bounding rectangle of the shells of `polygons` (a degenerate one at 0,0 when there are
+/// none): [`bbox_of`] without gathering them into one multipolygon first.
+pub(crate) fn bbox_of_polygons<'a>(
+    polygons: impl IntoIterator<Item = &'a Polygon<f64>>,
+) -> Rect<f64> {
     let mut min = Coord {
         x: f64::INFINITY,
         y: f64::INFINITY,
@@ -12,7 +20,7 @@ pub fn bbox_of(geometry: &MultiPolygon<f64>) -> Rect<f64> {
         x: f64::NEG_INFINITY,
         y: f64::NEG_INFINITY,
     };
-    for p in &geometry.0 {
+    for p in polygons {
         for c in &p.exterior().0 {
             min.x = min.x.min(c.x);
             min.y = min.y.min(c.y);

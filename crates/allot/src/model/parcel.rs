@@ -147,6 +147,10 @@ pub struct ParcelSet {
     /// Top-level members other than `type`, `features`, `bbox` and `crs` (e.g. `name`,
     /// `metadata`), kept to be written back and to caption maps.
     pub members: Map<String, Value>,
+    /// The EPSG code of the CRS the input's coordinates were in before they were reprojected
+    /// to WGS84 (`None`: they were WGS84 longitude/latitude). Outputs in a projected format
+    /// go back to it by default.
+    pub crs: Option<u32>,
 }
 
 impl ParcelSet {

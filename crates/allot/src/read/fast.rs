@@ -212,7 +212,7 @@ pub(crate) static STRUCTURAL: [bool; 256] = {
 
 /// The end of the JSON value starting at `i` (strings and nesting respected, content not
 /// validated), or `None` when the text ends first.
-fn skip_value(b: &[u8], mut i: usize) -> Option<usize> {
+pub(crate) fn skip_value(b: &[u8], mut i: usize) -> Option<usize> {
     match *b.get(i)? {
         b'"' => skip_string(b, i),
         b'[' | b'{' => {

@@ -2,7 +2,10 @@
 //!
 //! The reader is allot's front door and never trusts its input. It parses the whole text once
 //! with serde_json, keeping each feature as a borrowed raw slice, then turns features into
-//! [`Parcel`]s in parallel. Every problem becomes a [`ReadError`] naming the file, the feature's
+//! [`Parcel`]s in parallel. A GeoJSON file named by path is first streamed (`stream.rs`: read
+//! in chunks on one thread while the others parse, never held whole); whatever the stream
+//! does not handle is read whole as described here, so results and errors do not depend on
+//! which way a file was read. Every problem becomes a [`ReadError`] naming the file, the feature's
 //! 1-based position and id, and what is wrong; nothing in here can panic on bad input.
 //!
 //! # One contract, two paths
@@ -36,6 +39,7 @@ pub mod formats;
 pub mod geojson_crs;
 mod serde_path;
 pub mod sniff;
+mod stream;
 #[cfg(test)]
 mod tests;
 
@@ -127,6 +131,16 @@ pub fn read_parcels_from(
     opts: ReadOptions,
     source: &SourceOptions,
 ) -> Result<ParcelSet, ReadError> {
+    // A GeoJSON file is streamed (never held whole) when the stream can read it; anything it
+    // cannot is read whole, which gives the same parcels and the precise errors.
+    if source.crs.is_none()
+        && path.as_os_str() != "-"
+        && path.is_file()
+        && matches!(sniff_path(path), Ok(Format::GeoJson))
+        && let Some(set) = stream::stream_parcels(path, opts, stream::CHUNK_BYTES)
+    {
+        return Ok(set);
+    }
     read_parcels_and_bytes(path, opts, source).map(|(set, _)| set)
 }
 
@@ -149,8 +163,9 @@ pub fn read_parcels_and_bytes(
         let format = sniff_path(path)?;
         if format != Format::GeoJson {
             let converted = formats::read(path, format, source)?;
-            let set =
+            let mut set =
                 parse_parcels_from(converted.geojson.as_bytes(), &converted.name, opts, None)?;
+            set.crs = converted.crs;
             let (_, bytes) = read_bytes(path)?;
             return Ok((set, bytes));
         }
@@ -316,7 +331,9 @@ pub fn parse_parcels_from(
         if !target.is_wgs84() || top.crs.is_some() {
             let text = geojson_crs::reproject(text, &target)
                 .map_err(|e| crs_err(format!("{target}: {e}")))?;
-            return parse_parcels_from(text.as_bytes(), name, opts, None);
+            let mut set = parse_parcels_from(text.as_bytes(), name, opts, None)?;
+            set.crs = (!target.is_wgs84()).then_some(target.code());
+            return Ok(set);
         }
     }
     let Some(features) = top.features else {
@@ -343,6 +360,7 @@ pub fn parse_parcels_from(
         source: name.to_string(),
         parcels,
         members: top.members,
+        crs: None,
     })
 }
 

@@ -35,7 +35,7 @@ pub enum Format {
     Gpx,
     /// Not read: TopoJSON.
     TopoJson,
-    /// Not read (yet): (Geo)Parquet.
+    /// (Geo)Parquet: read when it carries GeoParquet `geo` metadata.
     Parquet,
     /// Not read: a Shapefile's index (`.shx`).
     ShapefileIndex,
@@ -76,7 +76,7 @@ impl Format {
 
     /// Why allot does not read this file, and how to convert it.
     pub fn refusal(self, file: &str) -> String {
-        const READS: &str = "allot reads GeoJSON, Shapefile, GeoPackage, KML/KMZ, FlatGeobuf and CSV with a WKT column";
+        const READS: &str = "allot reads GeoJSON, Shapefile, GeoPackage, KML/KMZ, FlatGeobuf, GeoParquet and CSV with a WKT column";
         let convert = format!("convert it with: ogr2ogr -f GeoJSON out.geojson {file}");
         match self {
             Format::ShapefileIndex | Format::Dbf => format!(
@@ -276,7 +276,7 @@ mod tests {
     fn refusals_name_the_format_and_the_conversion() {
         assert_eq!(
             Format::Dxf.refusal("in.dxf"),
-            "this is a DXF (AutoCAD drawing exchange) file; allot reads GeoJSON, Shapefile, GeoPackage, KML/KMZ, FlatGeobuf and CSV with a WKT column; convert it with: ogr2ogr -f GeoJSON out.geojson in.dxf"
+            "this is a DXF (AutoCAD drawing exchange) file; allot reads GeoJSON, Shapefile, GeoPackage, KML/KMZ, FlatGeobuf, GeoParquet and CSV with a WKT column; convert it with: ogr2ogr -f GeoJSON out.geojson in.dxf"
         );
         assert!(
             Format::ShapefileIndex

@@ -105,6 +105,34 @@ pub fn zone_order(set: &ParcelSet) -> Vec<String> {
     order
 }
 
+/// The fill colour (RGB) of each zone as the maps draw it with `--color-by zone` (the same
+/// order, the same palette, `retained` grey), for other outputs to match (the KML writer's
+/// zone styles). `targets` are the zones given on the command line.
+///
+/// ```
+/// let text = br#"{"type":"FeatureCollection","metadata":{"targets":{"mill":700}},"features":[
+///   {"type":"Feature","id":"A","properties":{"zone":"retained"},"geometry":{"type":"Polygon","coordinates":[[[67,24],[67.01,24],[67.01,24.01],[67,24]]]}},
+///   {"type":"Feature","id":"B","properties":{"zone":"mill"},"geometry":{"type":"Polygon","coordinates":[[[67,24],[67.01,24],[67.01,24.01],[67,24]]]}}]}"#;
+/// let set = allot::parse_parcels(text, "x").unwrap();
+/// let fills = allot::render::palette::zone_fills(&set, &[]);
+/// assert_eq!(fills, [("mill".to_string(), [0x77, 0xAA, 0xDD]), ("retained".to_string(), [0xBB, 0xBB, 0xBB])]);
+/// ```
+pub fn zone_fills(set: &ParcelSet, targets: &[(String, f64)]) -> Vec<(String, [u8; 3])> {
+    let opts = MapOptions {
+        targets: targets.to_vec(),
+        ..Default::default()
+    };
+    let acres = vec![0.0; set.parcels.len()];
+    categorise(set, &acres, &opts)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|c| match c.key {
+            CategoryKey::Value(name) => Some((name, [c.colour.0, c.colour.1, c.colour.2])),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The colours the data's `metadata.zones` gives its zones (`"colour": "#rrggbb"`), by zone
 /// name. A malformed zone list gives none here (the commands that read zones refuse it first).
 ///

@@ -24,7 +24,7 @@ use crate::geodesy::{AreaUnit, M2_PER_ACRE};
 use crate::model::ParcelId;
 use crate::report::round_to;
 use crate::validate::{Finding, FindingKind, Report};
-use crate::write::collection_text;
+use crate::write::{Layer, LayerFeature, LayerGeometry, collection_text};
 
 fn finding_json(f: &Finding) -> Value {
     let mut m = Map::new();
@@ -281,6 +281,64 @@ pub fn findings_geojson(findings: &[Finding]) -> String {
         serde_json::to_string(&feature).unwrap_or_default()
     });
     collection_text(&Map::new(), texts)
+}
+
+/// The findings as two layers for the GIS formats, which hold one geometry type per layer and
+/// no lists: `polygons` (findings with a shape: overlaps, gaps, land outside the site) and
+/// `points` (the others, at `at`). Properties are scalar and the same in both: `kind`,
+/// `parcels` (ids joined with commas), `parcel_count`, `zone` (null when none), `acres` (null
+/// when none), `at_lon`, `at_lat` and `message`.
+///
+/// ```
+/// use allot::{Finding, FindingKind, ParcelId};
+/// let f = Finding { kind: FindingKind::Overlap, parcels: vec![ParcelId("A".into()), ParcelId("B".into())],
+///     zone: None, acres: Some(0.5), at: [67.1, 24.8], message: "A overlaps B".into(), geometry: None };
+/// let layers = allot::report::validation::findings_layers(&[f]);
+/// assert_eq!((layers[0].name.as_str(), layers[0].features.len()), ("polygons", 0));
+/// let p = &layers[1].features[0].properties;
+/// assert_eq!((p["parcels"].as_str(), p["parcel_count"].as_u64()), (Some("A,B"), Some(2)));
+/// ```
+pub fn findings_layers(findings: &[Finding]) -> Vec<Layer> {
+    let mut polygons = Vec::new();
+    let mut points = Vec::new();
+    for f in findings {
+        let mut props = Map::new();
+        props.insert("kind".into(), json!(f.kind.name()));
+        let ids: Vec<&str> = f.parcels.iter().map(|p| p.as_str()).collect();
+        props.insert("parcels".into(), json!(ids.join(",")));
+        props.insert("parcel_count".into(), json!(ids.len()));
+        props.insert(
+            "zone".into(),
+            f.zone.as_ref().map_or(Value::Null, |z| json!(z)),
+        );
+        props.insert("acres".into(), f.acres.map_or(Value::Null, |a| json!(a)));
+        props.insert("at_lon".into(), json!(f.at[0]));
+        props.insert("at_lat".into(), json!(f.at[1]));
+        props.insert("message".into(), json!(f.message));
+        match &f.geometry {
+            Some(g) if !g.0.is_empty() => polygons.push(LayerFeature {
+                geometry: LayerGeometry::Polygons(g.orient(Direction::Default)),
+                properties: props,
+            }),
+            _ => points.push(LayerFeature {
+                geometry: LayerGeometry::Point(Coord {
+                    x: f.at[0],
+                    y: f.at[1],
+                }),
+                properties: props,
+            }),
+        }
+    }
+    vec![
+        Layer {
+            name: "polygons".into(),
+            features: polygons,
+        },
+        Layer {
+            name: "points".into(),
+            features: points,
+        },
+    ]
 }
 
 /// Why a findings file could not be read.

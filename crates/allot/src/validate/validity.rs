@@ -502,8 +502,9 @@ pub(crate) fn parcel_validity_with(
         .zip(convex)
         .map(|(p, c)| {
             // A single convex ring winding once (decided exactly) is simple, hence valid: most
-            // parcels of a real fabric take this shortcut past the general check.
-            if c.is_some() {
+            // parcels of a real fabric take this shortcut past the general check; a single
+            // non-convex ring shown exactly simple by a sweep takes the second one.
+            if c.is_some() || simple_single_ring(&p.geometry) {
                 return Vec::new();
             }
             catch_unwind(AssertUnwindSafe(|| validity_details(&p.geometry))).unwrap_or_else(|_| {

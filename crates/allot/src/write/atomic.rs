@@ -91,6 +91,27 @@ pub enum OutputError {
         /// The folder.
         path: String,
     },
+    /// The output's extension names no format allot writes.
+    #[error(transparent)]
+    UnknownFormat(#[from] super::format::UnknownFormat),
+    /// The output CRS cannot be used, or a feature cannot be moved into it.
+    #[error("{path}: {message}")]
+    Crs {
+        /// The output.
+        path: String,
+        /// What went wrong, naming the layer and feature.
+        message: String,
+    },
+    /// The format's encoder failed (nothing was written).
+    #[error("{path}: cannot write {format}: {message}")]
+    Encode {
+        /// The output.
+        path: String,
+        /// The format's name.
+        format: &'static str,
+        /// What the encoder said.
+        message: String,
+    },
     /// Creating, writing or renaming failed.
     #[error("{path}: cannot write: {error}")]
     Io {
@@ -227,6 +248,47 @@ where
     }
     temporaries().retain(|t| *t != tmp);
     result.map_err(io)
+}
+
+/// Writes the file at `path` atomically through a writer that needs a path of its own (an
+/// SQLite database): `fill` creates the file at the temporary path it is given, which
+/// replaces `path` only when `fill` succeeds.
+pub fn write_atomic_file<F, E>(path: &Path, fill: F) -> Result<(), OutputError>
+where
+    F: FnOnce(&Path) -> Result<(), E>,
+    E: std::fmt::Display,
+{
+    let io = |error| OutputError::Io {
+        path: path.display().to_string(),
+        error,
+    };
+    let parent: PathBuf = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(io)?;
+    let file_name = path
+        .file_name()
+        .ok_or_else(|| io(std::io::Error::other("not a file name")))?;
+    let tmp = parent.join(format!(
+        ".{}.allot-tmp-{}",
+        file_name.to_string_lossy(),
+        std::process::id()
+    ));
+    temporaries().push(tmp.clone());
+    let result = fill(&tmp)
+        .map_err(|e| io(std::io::Error::other(e.to_string())))
+        .and_then(|()| {
+            std::fs::File::open(&tmp)
+                .and_then(|f| f.sync_all())
+                .and_then(|()| std::fs::rename(&tmp, path))
+                .map_err(io)
+        });
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    temporaries().retain(|t| *t != tmp);
+    result
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 //!
 //! Formats: Shapefile (`.shp` with `.dbf`, `.prj`, `.cpg`, or a `.zip` of them), GeoPackage
 //! (`--layer NAME` when it has several polygon layers), KML and KMZ, FlatGeobuf, CSV with a WKT
-//! column. The CRS comes from the file (`.prj`, `gpkg_spatial_ref_sys`, the FlatGeobuf header;
+//! column, GeoParquet (WKB geometry). The CRS comes from the file (`.prj`, `gpkg_spatial_ref_sys`, the FlatGeobuf header, GeoParquet's `geo` metadata;
 //! KML is always WGS84) unless [`SourceOptions::crs`] declares or overrides it.
 
 mod archive;
@@ -18,6 +18,7 @@ pub mod collection;
 mod csv_wkt;
 mod dbf;
 mod fgb;
+mod geoparquet;
 mod gpkg;
 mod kml;
 mod shp;
@@ -30,6 +31,12 @@ use geo::Coord;
 use serde_json::{Map, Value};
 
 pub use collection::to_geojson;
+/// The GeoParquet reader, for the writer's round-trip test.
+#[cfg(test)]
+pub(crate) use geoparquet::read as geoparquet_read;
+/// The WKB reader, for the writers' round-trip tests.
+#[cfg(test)]
+pub(crate) use wkb::parse as wkb_parse;
 
 use super::sniff::Format;
 use crate::crs::{Crs, CrsError};
@@ -167,6 +174,8 @@ pub struct Converted {
     pub name: String,
     /// A GeoJSON FeatureCollection in WGS84 longitude/latitude.
     pub geojson: String,
+    /// The EPSG code of the CRS the file's coordinates were in (`None`: WGS84).
+    pub crs: Option<u32>,
 }
 
 /// Reads a non-GeoJSON file of format `format` and converts it (see the module docs).
@@ -197,6 +206,7 @@ pub fn read(path: &Path, format: Format, opts: &SourceOptions) -> Result<Convert
             let bytes = read_bytes(path, &file)?;
             csv_wkt::read(&bytes, &file, opts.wkt_column.as_deref())?
         }
+        Format::Parquet => geoparquet::read(path, &file)?,
         other => return Err(FormatError::file(&file, other.refusal(&file))),
     };
     convert(layer, &file, opts)
@@ -225,7 +235,8 @@ fn convert(layer: SourceLayer, file: &str, opts: &SourceOptions) -> Result<Conve
         Some(l) => format!("{file}, layer {l:?}"),
         None => file.to_string(),
     };
-    Ok(Converted { name, geojson })
+    let crs = (!crs.is_wgs84()).then_some(crs.code());
+    Ok(Converted { name, geojson, crs })
 }
 
 fn read_bytes(path: &Path, file: &str) -> Result<Vec<u8>, FormatError> {
