@@ -1,4 +1,4 @@
-//! The map of a [`Diff`], drawn by the one map renderer ([`render_map`](super::format::render_map)):
+//! The map of a [`Diff`], drawn by the one map renderer ([`render_map`]):
 //! B's parcels classed by how their zone changed (`mill → park`), parcels whose zone did not
 //! change in the renderer's grey "no zone change" class. The legend lists each move with the
 //! acres of B's parcels that made it, so it agrees with the diff's own `moved` table.
