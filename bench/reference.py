@@ -16,8 +16,12 @@ fast reference rather than a strawman:
 - overlaps: pairs i < j whose interiors intersect (STRtree bounding-box self-join, then
   `shapely.relate_pattern(a, b, "T********")`, which also catches a parcel inside another),
   exact intersection, geodesic area, kept when > --min-overlap m2 (default 1);
-- gaps: holes of `shapely.union_all` of the valid parcels, geodesic area, kept when
-  > --min-gap m2 (default 1), each with a point inside it;
+- gaps: the land the valid parcels enclose, i.e. every piece of (a frame around
+  `shapely.union_all` of the valid parcels) - that union except the piece holding the frame
+  (parcels inside the land are cut out of it), geodesic area, kept when > --min-gap m2
+  (default 1), each with a point inside it. Not the holes of the union's parts: the parts
+  of a valid multipolygon may meet at points, and land enclosed by several of them together
+  is a hole of none;
 - zone areas (acres) over valid parcels that have a `zone` property.
 
 Prints one JSON object to stdout (keys and lists sorted):
@@ -200,15 +204,16 @@ def main(argv=None):
     t = time.perf_counter()
     gaps = []
     if len(vgeoms):
+        # Enclosed land is every piece of (a frame around the union) - union except the one
+        # holding the frame. Not the holes of the union's parts: parts of a valid multipolygon
+        # may meet at points, and land enclosed by several such parts is a hole of none.
         union = shapely.union_all(vgeoms)
-        polys = shapely.get_parts(union)
-        polys = polys[shapely.get_type_id(polys) == POLYGON]
-        holes = [
-            shapely.polygons(shapely.get_interior_ring(p, k))
-            for p in polys
-            for k in range(shapely.get_num_interior_rings(p))
-        ]
-        holes = np.array(holes, dtype=object)
+        x0, y0, x1, y1 = shapely.bounds(union)
+        m = max(x1 - x0, y1 - y0, 1e-9) / 100
+        frame = shapely.box(x0 - m, y0 - m, x1 + m, y1 + m)
+        pieces = shapely.get_parts(shapely.difference(frame, union))
+        pieces = pieces[shapely.get_type_id(pieces) == POLYGON]
+        holes = pieces[shapely.bounds(pieces)[:, 0] > x0 - m / 2] if len(pieces) else pieces
         hole_m2 = geodesic_areas(holes)
         points = shapely.get_coordinates(shapely.point_on_surface(holes)) if len(holes) else []
         for m2, (x, y) in zip(hole_m2.tolist(), np.asarray(points).tolist()):

@@ -85,6 +85,31 @@ fn min_overlap_filters_small_overlaps() {
     assert_eq!(v["ok"], true);
 }
 
+/// Plots rounded to 8 and 10 decimals meeting at T-junctions, around land where plots were
+/// cut away: the union of the plots is laced with millimetre slivers, and which plots form
+/// separate parts of it, meeting the rest only at points, depends on how the slivers fall.
+/// The gap is the land the plots enclose either way (see the fixtures README).
+#[test]
+fn t_junction_fabrics_have_their_one_enclosed_gap() {
+    // bench/reference.py (shapely 2.2 + GEOS 3.14 + pyproj 3.7, the land the union encloses):
+    // one gap of 1,007.8685967715676 m² in each file, touched by these six plots.
+    for file in ["t_junction_gap.geojson", "t_junction_islands.geojson"] {
+        let (code, v) = validate_json(file, &[]);
+        assert_eq!(code, 1, "{file}: {v:#}");
+        let gaps = findings_of(&v, "gap");
+        assert_eq!(gaps.len(), 1, "{file}: {v:#}");
+        assert_eq!(v["findings"].as_array().unwrap().len(), 1, "{file}: {v:#}");
+        let m2 = gaps[0]["acres"].as_f64().unwrap() * M2_PER_ACRE;
+        // The JSON rounds acres to 6 decimals (0.004 m²).
+        assert!(close(m2, 1_007.868_596_771_567_6, 0.01), "{file}: {m2}");
+        assert_eq!(
+            ids(gaps[0]),
+            ["c2030", "c2031", "c2032", "c2035", "c2036", "c2037"],
+            "{file}"
+        );
+    }
+}
+
 #[test]
 fn hole_in_a_ring_of_parcels_is_a_gap_with_its_neighbours() {
     let (code, v) = validate_json("ring_gap.geojson", &[]);

@@ -1,6 +1,6 @@
 //! `allot plan`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
@@ -67,6 +67,22 @@ pub struct Args {
     /// The first zone (the mill) must include a parcel with this access.
     #[arg(long, value_enum)]
     pub require_access: Option<Access>,
+    /// A zone's access parcel counts only when it shares at least this many metres of boundary
+    /// with the rest of the zone (replaces the `min_frontage_m` of the input's
+    /// `metadata.zones`). Default: the metadata's, else 50 (wider than a 40 m road spur).
+    #[arg(long, value_name = "METRES", value_parser = parse_non_negative)]
+    pub min_frontage: Option<f64>,
+    /// Find up to K genuinely different plans, ranked by the mill's Polsby-Popper compactness,
+    /// and print a table comparing them. Plan i is written to `<stem>-i.<ext>` beside each
+    /// output given (`-o out/plan.geojson` → `out/plan-1.geojson` … `out/plan-K.geojson`; the
+    /// same for --map and --schedule). Exit 0 when at least one is found (fewer than K: the
+    /// report says how many and why).
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(1..=50))]
+    pub alternatives: Option<u32>,
+    /// With --alternatives: each plan's mill (first zone) differs from every other's in at
+    /// least this share of its area (%).
+    #[arg(long, value_name = "PCT", default_value_t = 20.0, value_parser = parse_non_negative, requires = "alternatives")]
+    pub min_difference: f64,
     /// Seed of the randomised search (same seed, same plan).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -148,7 +164,169 @@ impl Args {
             ..defaults
         }
         .with_zones(choice, self.tolerance)
+        .with_min_frontage(self.min_frontage)
     }
+}
+
+/// `<stem>-<i>.<ext>` beside `path` (plan `i` of `--alternatives`).
+fn numbered(path: &Path, i: usize) -> Result<PathBuf> {
+    if path.as_os_str() == "-" {
+        anyhow::bail!(
+            "--alternatives writes one file per plan (<stem>-1.<ext>, ...): give a file or folder name, not `-`"
+        );
+    }
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = match path.extension() {
+        Some(ext) => format!("{stem}-{i}.{}", ext.to_string_lossy()),
+        None => format!("{stem}-{i}"),
+    };
+    Ok(path.with_file_name(name))
+}
+
+/// Where one plan goes: the plan GeoJSON, and the map, schedule, zone outlines and corners
+/// if asked for.
+struct Paths {
+    plan: PathBuf,
+    map: Option<PathBuf>,
+    schedule: Option<PathBuf>,
+    zones: Option<PathBuf>,
+    corners: Option<PathBuf>,
+}
+
+impl Paths {
+    fn all(&self) -> impl Iterator<Item = &Path> {
+        std::iter::once(self.plan.as_path())
+            .chain(self.map.as_deref())
+            .chain(self.schedule.as_deref())
+            .chain(self.zones.as_deref())
+            .chain(self.corners.as_deref())
+    }
+
+    fn numbered(&self, i: usize) -> Result<Paths> {
+        let each = |p: &Option<PathBuf>| p.as_deref().map(|p| numbered(p, i)).transpose();
+        Ok(Paths {
+            plan: numbered(&self.plan, i)?,
+            map: each(&self.map)?,
+            schedule: each(&self.schedule)?,
+            zones: each(&self.zones)?,
+            corners: each(&self.corners)?,
+        })
+    }
+}
+
+/// Output files to write: path and bytes.
+type Files = Vec<(PathBuf, Vec<u8>)>;
+
+/// Everything a plan's outputs are made from besides the plan itself.
+struct Context<'a> {
+    set: &'a allot::ParcelSet,
+    bytes: &'a [u8],
+    opts: &'a allot::PlanOptions,
+    choice: &'a allot::ZoneChoice,
+    warnings: &'a [allot::Warning],
+    units: &'a UnitArgs,
+    map_args: &'a MapArgs,
+    out_crs: Option<&'a allot::crs::Crs>,
+    inputs: &'a [&'a Path],
+}
+
+/// Writes one plan's file (in the format and CRS its extension asks for) and gives the bytes of
+/// its other outputs (map, schedule, zone outlines, corners) and its schedule as text.
+fn outputs(
+    cx: &Context,
+    plan: &allot::Plan,
+    paths: &Paths,
+    map_format: Option<allot::render::format::MapFormat>,
+) -> Result<(Files, String)> {
+    let set = cx.set;
+    let mut out: Files = Vec::new();
+    let unit = cx.units.unit();
+    let plan_format = super::out_format(&paths.plan)?;
+    let plan_crs = super::out_crs(&paths.plan, plan_format, set.crs)?;
+    let features = allot::plan::output_features_in(set, plan, unit)
+        .map_err(|e| anyhow::anyhow!("{}: {e}; the plan was not written", set.source))?;
+    let how = allot::plan::Provenance {
+        input: set.source.clone(),
+        input_sha256: allot::plan::sha256_hex(cx.bytes),
+        seed: cx.opts.seed,
+        flags: std::env::args().skip(1).collect(),
+    };
+    let planned = allot::plan::plan_members(
+        &set.members,
+        &cx.choice.zones,
+        cx.opts.tolerance_acres,
+        &how,
+        cx.warnings,
+    );
+    let members = if cx.opts.prove.is_some() {
+        allot::plan::proof::members_with_proofs(&planned, &plan.proofs)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", set.source))?
+    } else {
+        planned
+    };
+    let geojson = allot::write::write_feature_collection(&features, &members);
+    // Drawn from the plan's GeoJSON text, parsed back in memory (no file) under the plan file's
+    // name, with its zones from the metadata the plan carries and the findings `allot map`
+    // computes: the map `allot map PLAN.geojson` draws with the same flags (and the KML writer's
+    // zone fills). The reader is the one place that turns a feature into a `Parcel`; drawing from
+    // `plan` directly would need a second conversion.
+    let planned = if paths.map.is_some() || plan_format == allot::write::OutFormat::Kml {
+        Some(allot::parse_parcels(
+            geojson.as_bytes(),
+            &paths.plan.display().to_string(),
+        )?)
+    } else {
+        None
+    };
+    if let (Some(path), Some(format), Some(planned)) = (&paths.map, map_format, &planned) {
+        let vopts = super::map::zone_options(planned, &[], None, unit, false)?;
+        let findings = allot::render::format::findings_to_draw(planned, &vopts);
+        let map_opts = cx.map_args.options(vopts.targets.clone(), unit);
+        let map = allot::render::format::render_map(planned, &findings, &map_opts, format)?;
+        out.push((path.clone(), map));
+    }
+    if paths.zones.is_some() || paths.corners.is_some() {
+        let outlines = allot::plan::outline::zone_outlines(plan)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", set.source))?;
+        if let Some(path) = &paths.zones {
+            let features: Vec<_> = outlines.iter().map(|o| o.to_feature(unit)).collect();
+            let text = allot::write::write_feature_collection(&features, &Default::default());
+            out.push((path.clone(), text.into_bytes()));
+        }
+        if let Some(path) = &paths.corners {
+            let corners = allot::plan::corners::corners(&outlines);
+            let csv = allot::report::corners::to_csv(&corners, cx.out_crs)
+                .map_err(|e| anyhow::anyhow!("{}: corners not written: {e}", set.source))?;
+            out.push((path.clone(), csv.into_bytes()));
+        }
+    }
+    let schedule = allot::report::Schedule::with_land_uses(plan, set).in_units(unit);
+    if let Some(path) = &paths.schedule {
+        let json = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        let bytes = if json {
+            schedule.to_json()
+        } else {
+            schedule.to_csv()
+        };
+        out.push((path.clone(), bytes.into_bytes()));
+    }
+    let fills = planned
+        .as_ref()
+        .map(|p| allot::render::palette::zone_fills(p, &cx.opts.zones))
+        .unwrap_or_default();
+    let write_opts = allot::write::WriteOptions {
+        crs: &plan_crs,
+        fills: &fills,
+        inputs: cx.inputs,
+        title: &set.source,
+    };
+    allot::write::write_parcels(&paths.plan, plan_format, &features, &members, &write_opts)?;
+    Ok((out, schedule.to_text()))
 }
 
 /// Runs `allot plan`.
@@ -156,48 +334,54 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     let _ = quiet;
     let inputs = [args.file.as_path()];
     let input = Some(args.file.as_path());
-    let plan_path = super::output_path(&args.output, input, "geojson")?;
-    let map_path = match &args.map {
-        Some(p) => Some(super::output_path(p, input, "svg")?),
-        None => None,
+    let given = Paths {
+        plan: super::output_path(&args.output, input, "geojson")?,
+        map: match &args.map {
+            Some(p) => Some(super::output_path(p, input, "svg")?),
+            None => None,
+        },
+        schedule: match &args.schedule {
+            Some(p) => Some(super::output_path(p, input, "csv")?),
+            None => None,
+        },
+        zones: match &args.zones_out {
+            Some(p) => Some(super::output_path(p, input, "geojson")?),
+            None => None,
+        },
+        corners: match &args.corners {
+            Some(p) => Some(super::output_path(p, input, "csv")?),
+            None => None,
+        },
     };
-    let schedule_path = match &args.schedule {
-        Some(p) => Some(super::output_path(p, input, "csv")?),
-        None => None,
-    };
-    let zones_path = match &args.zones_out {
-        Some(p) => Some(super::output_path(p, input, "geojson")?),
-        None => None,
-    };
-    let corners_path = match &args.corners {
-        Some(p) => Some(super::output_path(p, input, "csv")?),
-        None => None,
-    };
-    if let Some(p) = &zones_path {
+    if let Some(p) = &given.zones {
         allot::plan::outline::check_outline_path(p).map_err(anyhow::Error::msg)?;
     }
     // The corners' x/y columns are in `--out-crs` (global: it also sets the plan's CRS);
     // without it the corners have lon/lat only.
     let out_crs = super::requested_out_crs()?;
-    let all_outputs: Vec<&std::path::Path> = std::iter::once(&plan_path)
-        .chain(map_path.iter())
-        .chain(schedule_path.iter())
-        .chain(zones_path.iter())
-        .chain(corners_path.iter())
-        .map(|p| p.as_path())
-        .collect();
+    let count = args.alternatives.map_or(0, |k| k as usize);
+    let per_plan: Vec<Paths> = (1..=count)
+        .map(|i| given.numbered(i))
+        .collect::<Result<_>>()?;
+    let all_outputs: Vec<&Path> = if per_plan.is_empty() {
+        given.all().collect()
+    } else {
+        per_plan.iter().flat_map(Paths::all).collect()
+    };
     // Refuse before doing the work.
-    args.map_args.check_used(map_path.as_deref())?;
+    args.map_args.check_used(given.map.as_deref())?;
     super::check_outputs(&all_outputs, &inputs)?;
-    let plan_format = super::out_format(&plan_path)?;
-    let map_format = match &map_path {
+    // Every plan file's format is known before the work (an unknown extension is refused).
+    for paths in std::iter::once(&given).chain(&per_plan) {
+        super::out_format(&paths.plan)?;
+    }
+    let map_format = match &given.map {
         Some(path) => Some(allot::render::format::MapFormat::from_path(path)?),
         None => None,
     };
     allot::plan::check_input_file(&args.file)?;
     let (set, bytes) = super::read_with_bytes(&args.file)?;
     allot::plan::check_parcel_count(&set)?;
-    let plan_crs = super::out_crs(&plan_path, plan_format, set.crs)?;
     let defaults = allot::PlanOptions::default().zones;
     let targets = args.units.targets_acres(&args.targets);
     let choice = allot::resolve_zones(&set, &targets, &defaults)?;
@@ -220,101 +404,69 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     super::messages::warnings(&warnings);
     let corridors = allot::corridor_uses(&set)?;
     let opts = args.options(&choice, &corridors);
+    let cx = Context {
+        set: &set,
+        bytes: &bytes,
+        opts: &opts,
+        choice: &choice,
+        warnings: &warnings,
+        units: &args.units,
+        map_args: &args.map_args,
+        out_crs: out_crs.as_ref(),
+        inputs: &inputs,
+    };
+    let infeasible = |e: &allot::PlanError| {
+        super::messages::error(format_args!("{}: infeasible: {e}", set.source));
+    };
+    if count > 0 {
+        let alt = allot::plan::alternatives::AlternativeOptions {
+            count,
+            min_difference_pct: args.min_difference,
+        };
+        let found = match allot::plan::alternatives::plan_alternatives(&set, &opts, &alt) {
+            Ok(found) => found,
+            Err(e) if e.is_infeasible() => {
+                infeasible(&e);
+                return Ok(Outcome::Findings);
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let mut written: Files = Vec::new();
+        for (plan, paths) in found.plans.iter().zip(&per_plan) {
+            written.extend(outputs(&cx, plan, paths, map_format)?.0);
+        }
+        for (path, bytes) in &written {
+            write_output(path, &inputs, bytes)?;
+        }
+        let mut text = format!(
+            "{} of {count} plan(s), each {} differing from every other in at least {}% of its area; ranked by its Polsby-Popper compactness; shared: area in common with plan 1\n",
+            found.plans.len(),
+            opts.zones[0].0,
+            args.min_difference
+        );
+        text.push_str(&allot::report::alternatives::comparison_text(&found.plans));
+        if let Some(why) = &found.shortfall {
+            text.push_str(&format!(
+                "fewer plans than asked ({} of {count}): {why}\n",
+                found.plans.len()
+            ));
+        }
+        let shown: Vec<&Path> = written.iter().map(|(p, _)| p.as_path()).collect();
+        super::print_report(&text, &shown)?;
+        return Ok(Outcome::Clean);
+    }
     let plan = match allot::plan(&set, &opts) {
         Ok(plan) => plan,
         Err(e) if e.is_infeasible() => {
-            super::messages::error(format_args!("{}: infeasible: {e}", set.source));
+            infeasible(&e);
             return Ok(Outcome::Findings);
         }
         Err(e) => return Err(e.into()),
     };
-    let mut outputs: Vec<(&std::path::Path, Vec<u8>)> = Vec::new();
-    let unit = args.units.unit();
-    let features = allot::plan::output_features_in(&set, &plan, unit)
-        .map_err(|e| anyhow::anyhow!("{}: {e}; the plan was not written", set.source))?;
-    let how = allot::plan::Provenance {
-        input: set.source.clone(),
-        input_sha256: allot::plan::sha256_hex(&bytes),
-        seed: opts.seed,
-        flags: std::env::args().skip(1).collect(),
-    };
-    let planned = allot::plan::plan_members(
-        &set.members,
-        &choice.zones,
-        opts.tolerance_acres,
-        &how,
-        &warnings,
-    );
-    let members = if opts.prove.is_some() {
-        allot::plan::proof::members_with_proofs(&planned, &plan.proofs)
-            .map_err(|e| anyhow::anyhow!("{}: {e}", set.source))?
-    } else {
-        planned
-    };
-    let geojson = allot::write::write_feature_collection(&features, &members);
-    // Drawn from the plan's GeoJSON text, parsed back in memory (no file) under the plan file's
-    // name, with its zones from the metadata the plan carries and the findings `allot map`
-    // computes: the map `allot map PLAN.geojson` draws with the same flags (and the KML writer's
-    // zone fills). The reader is the one place that turns a feature into a `Parcel`; drawing from
-    // `plan` directly would need a second conversion.
-    let planned = if map_path.is_some() || plan_format == allot::write::OutFormat::Kml {
-        Some(allot::parse_parcels(
-            geojson.as_bytes(),
-            &plan_path.display().to_string(),
-        )?)
-    } else {
-        None
-    };
-    if let (Some(path), Some(format), Some(planned)) = (&map_path, map_format, &planned) {
-        let vopts = super::map::zone_options(planned, &[], None, args.units.unit(), false)?;
-        let findings = allot::render::format::findings_to_draw(planned, &vopts);
-        let map_opts = args
-            .map_args
-            .options(vopts.targets.clone(), args.units.unit());
-        let map = allot::render::format::render_map(planned, &findings, &map_opts, format)?;
-        outputs.push((path.as_path(), map));
-    }
-    if zones_path.is_some() || corners_path.is_some() {
-        let outlines = allot::plan::outline::zone_outlines(&plan)
-            .map_err(|e| anyhow::anyhow!("{}: {e}", set.source))?;
-        if let Some(path) = &zones_path {
-            let features: Vec<_> = outlines.iter().map(|o| o.to_feature(unit)).collect();
-            let text = allot::write::write_feature_collection(&features, &Default::default());
-            outputs.push((path.as_path(), text.into_bytes()));
-        }
-        if let Some(path) = &corners_path {
-            let corners = allot::plan::corners::corners(&outlines);
-            let csv = allot::report::corners::to_csv(&corners, out_crs.as_ref())
-                .map_err(|e| anyhow::anyhow!("{}: corners not written: {e}", set.source))?;
-            outputs.push((path.as_path(), csv.into_bytes()));
-        }
-    }
-    let schedule = allot::report::Schedule::with_land_uses(&plan, &set).in_units(unit);
-    if let Some(path) = &schedule_path {
-        let json = path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-        let bytes = if json {
-            schedule.to_json()
-        } else {
-            schedule.to_csv()
-        };
-        outputs.push((path.as_path(), bytes.into_bytes()));
-    }
-    let fills = planned
-        .as_ref()
-        .map(|p| allot::render::palette::zone_fills(p, &opts.zones))
-        .unwrap_or_default();
-    let write_opts = allot::write::WriteOptions {
-        crs: &plan_crs,
-        fills: &fills,
-        inputs: &inputs,
-        title: &set.source,
-    };
-    allot::write::write_parcels(&plan_path, plan_format, &features, &members, &write_opts)?;
-    for (path, bytes) in &outputs {
+    let (written, schedule) = outputs(&cx, &plan, &given, map_format)?;
+    for (path, bytes) in &written {
         write_output(path, &inputs, bytes)?;
     }
-    super::print_report(&schedule.to_text(), &all_outputs)?;
+    super::print_report(&schedule, &all_outputs)?;
     Ok(Outcome::Clean)
 }

@@ -11,6 +11,8 @@
 //! and neighbours are all written with 10 decimals, so the region the neighbours enclose is
 //! that ring to within 1e-10°). On the grid and non-convex fabrics the truth is the
 //! generator's truth (geodesic area of each injected hole, computed from the cells it removed).
+//! On grids with random cells left out (kept cells often meeting only at corners, so that
+//! enclosed land is a hole of no part of the union) the truth is a flood fill over the cells.
 
 use allot::geodesy::{M2_PER_ACRE, area_m2, ring_perimeter_area};
 use allot::synth::cadastral::{CadastralSpec, generate_cadastral};
@@ -193,4 +195,170 @@ fn grid_and_nonconvex_fabrics_have_exactly_the_injected_gaps() {
             }
         }
     }
+}
+
+/// Grids of 0.001° cells with a seeded random third of the cells left out, so that kept
+/// cells often meet only at corners: the union then falls into parts meeting at points, and
+/// much of the land those parts enclose is a hole of none of them. Truth by brute force on the
+/// cells: the open land no cell covers falls into the 4-connected groups of missing cells
+/// (two missing cells meeting only at a corner are kept apart there by the two kept cells that
+/// meet at that corner), and a group is a gap unless it reaches the grid's edge. Its area is
+/// the sum of its cells' geodesic areas and it touches the kept cells 8-adjacent to it.
+#[test]
+fn land_enclosed_by_cells_meeting_at_corners_is_found_exactly() {
+    const N: usize = 24;
+    let (mut gaps_seen, mut pinched) = (0, 0);
+    for seed in 1..=8u64 {
+        // SplitMix64, seeded.
+        let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let mut unit = || {
+            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let kept: Vec<bool> = (0..N * N).map(|_| unit() >= 0.35).collect();
+        let x = |c: usize| 67.3 + c as f64 * 0.001;
+        let y = |r: usize| 24.8 + r as f64 * 0.001;
+        let ring = |r: usize, c: usize| {
+            format!(
+                "[[{},{}],[{},{}],[{},{}],[{},{}],[{},{}]]",
+                x(c),
+                y(r),
+                x(c + 1),
+                y(r),
+                x(c + 1),
+                y(r + 1),
+                x(c),
+                y(r + 1),
+                x(c),
+                y(r)
+            )
+        };
+        let features: Vec<String> = (0..N * N)
+            .filter(|&k| kept[k])
+            .map(|k| {
+                format!(
+                    r#"{{"type":"Feature","id":"k{k}","properties":{{}},"geometry":{{"type":"Polygon","coordinates":[{}]}}}}"#,
+                    ring(k / N, k % N)
+                )
+            })
+            .collect();
+        let text = format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            features.join(",")
+        );
+        let set = parse_parcels(text.as_bytes(), "grid").unwrap();
+        let what = format!("grid seed {seed}");
+        let found = gaps_of(&set, &what);
+        // Brute force: flood the missing cells 4-connectedly.
+        let mut group = vec![usize::MAX; N * N];
+        let mut want: Vec<(f64, Vec<String>, usize)> = Vec::new(); // (m², touching ids, a cell)
+        for start in 0..N * N {
+            if kept[start] || group[start] != usize::MAX {
+                continue;
+            }
+            let g = start;
+            let (mut stack, mut cells, mut open) = (vec![start], Vec::new(), false);
+            group[start] = g;
+            while let Some(k) = stack.pop() {
+                cells.push(k);
+                let (r, c) = ((k / N) as i64, (k % N) as i64);
+                for (dr, dc) in [(0, 1), (1, 0), (0, -1), (-1, 0)] {
+                    let (rr, cc) = (r + dr, c + dc);
+                    if rr < 0 || cc < 0 || rr >= N as i64 || cc >= N as i64 {
+                        open = true;
+                        continue;
+                    }
+                    let kk = rr as usize * N + cc as usize;
+                    if !kept[kk] && group[kk] == usize::MAX {
+                        group[kk] = g;
+                        stack.push(kk);
+                    }
+                }
+            }
+            if open {
+                continue;
+            }
+            let area: f64 = cells
+                .iter()
+                .map(|&k| {
+                    let (r, c) = (k / N, k % N);
+                    let cell = geo::MultiPolygon(vec![geo::Polygon::new(
+                        geo::LineString::from(vec![
+                            (x(c), y(r)),
+                            (x(c + 1), y(r)),
+                            (x(c + 1), y(r + 1)),
+                            (x(c), y(r + 1)),
+                            (x(c), y(r)),
+                        ]),
+                        vec![],
+                    )]);
+                    area_m2(&cell)
+                })
+                .sum();
+            let mut around: Vec<usize> = Vec::new();
+            for &k in &cells {
+                let (r, c) = ((k / N) as i64, (k % N) as i64);
+                for dr in -1..=1 {
+                    for dc in -1..=1 {
+                        let (rr, cc) = (r + dr, c + dc);
+                        if (0..N as i64).contains(&rr) && (0..N as i64).contains(&cc) {
+                            let kk = rr as usize * N + cc as usize;
+                            if kept[kk] {
+                                around.push(kk);
+                            }
+                        }
+                    }
+                }
+            }
+            around.sort();
+            around.dedup();
+            // Pinched: two of its cells meet only at a corner, or it meets a kept diagonal
+            // pair's corner: at least one corner of a cell where two kept cells meet diagonally.
+            let corner_pinch = cells.iter().any(|&k| {
+                let (r, c) = ((k / N) as i64, (k % N) as i64);
+                [(1, 1), (1, -1), (-1, 1), (-1, -1)]
+                    .iter()
+                    .any(|&(dr, dc)| {
+                        let at = |rr: i64, cc: i64| {
+                            (0..N as i64).contains(&rr)
+                                && (0..N as i64).contains(&cc)
+                                && kept[rr as usize * N + cc as usize]
+                        };
+                        at(r + dr, c) && at(r, c + dc) && !at(r + dr, c + dc)
+                    })
+            });
+            pinched += corner_pinch as usize;
+            // Ids in file order are in cell order.
+            want.push((
+                area,
+                around.iter().map(|k| format!("k{k}")).collect(),
+                cells[0],
+            ));
+        }
+        let want: Vec<_> = want.into_iter().filter(|w| w.0 > 1.0).collect();
+        assert_eq!(found.len(), want.len(), "{what}");
+        let report = validate(&set, &ValidateOptions::default());
+        for (area, ids, k) in &want {
+            let (r, c) = (k / N, k % N);
+            let pt = Point::new(x(c) + 0.0005, y(r) + 0.0005);
+            let f = report
+                .findings
+                .iter()
+                .find(|f| f.geometry.as_ref().unwrap().contains(&pt))
+                .unwrap_or_else(|| panic!("{what}: no gap at cell {k}"));
+            let got = f.acres.unwrap() * M2_PER_ACRE;
+            assert!((got - area).abs() <= 0.01, "{what}: {got} vs {area}");
+            let got_ids: Vec<String> = f.parcels.iter().map(|p| p.to_string()).collect();
+            assert_eq!(&got_ids, ids, "{what}: cell {k}");
+        }
+        gaps_seen += want.len();
+    }
+    // The seeds exercise what the test is for: many gaps, many of them pinched.
+    assert!(
+        gaps_seen >= 20 && pinched >= 10,
+        "{gaps_seen} gaps, {pinched} pinched"
+    );
 }

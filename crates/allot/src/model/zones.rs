@@ -13,7 +13,9 @@
 //! ]}
 //! ```
 //!
-//! `access` is any one of the listed kinds (a list, or one string with kinds joined by `|`).
+//! `access` is any one of the listed kinds (a list, or one string with kinds joined by `|`);
+//! `min_frontage_m` (metres) is how much boundary the zone's access parcel must share with the
+//! rest of the zone for the access to count.
 //! Older files with `metadata.targets` (an object `{"zone": acres}`) are read as zones with
 //! targets only. A malformed `metadata.zones` is bad input ([`MetadataError`]), never ignored.
 
@@ -35,6 +37,9 @@ pub struct ZoneSpec {
     /// Access kinds (`port`, `rail`, `highway`, ...) of which the zone must include at least
     /// one parcel carrying one; empty when no access is required.
     pub access: Vec<String>,
+    /// Minimum frontage in metres of the zone's access parcel on the rest of the zone
+    /// (`None`: the run's default).
+    pub min_frontage_m: Option<f64>,
     /// Map colour (`#rrggbb`), if the file gives one.
     pub colour: Option<String>,
 }
@@ -47,6 +52,7 @@ impl ZoneSpec {
             target_acres,
             tolerance_acres: None,
             access: Vec::new(),
+            min_frontage_m: None,
             colour: None,
         }
     }
@@ -61,6 +67,9 @@ impl ZoneSpec {
         }
         if !self.access.is_empty() {
             m.insert("access".into(), json!(self.access));
+        }
+        if let Some(f) = self.min_frontage_m {
+            m.insert("min_frontage_m".into(), json!(f));
         }
         if let Some(c) = &self.colour {
             m.insert("colour".into(), json!(c));
@@ -158,6 +167,7 @@ pub fn zones_from_metadata(set: &ParcelSet) -> Result<Vec<ZoneSpec>, MetadataErr
         if access.iter().any(|k| k.is_empty()) {
             return Err(bad("`access` has an empty kind".into()));
         }
+        let min_frontage_m = number("min_frontage_m")?;
         let colour = match m.get("colour") {
             None | Some(Value::Null) => None,
             Some(Value::String(c)) if is_hex_colour(c) => Some(c.to_lowercase()),
@@ -168,6 +178,7 @@ pub fn zones_from_metadata(set: &ParcelSet) -> Result<Vec<ZoneSpec>, MetadataErr
             target_acres,
             tolerance_acres,
             access,
+            min_frontage_m,
             colour,
         });
     }

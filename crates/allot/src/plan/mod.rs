@@ -16,6 +16,7 @@
 //! cut by a straight line ([`split`]) so the zone's area is within 0.01 acre of its target.
 //! Same input and options give the same plan, byte for byte.
 
+pub mod alternatives;
 pub mod bound;
 pub mod corners;
 #[cfg(feature = "exact")]
@@ -59,6 +60,12 @@ pub const DEFAULT_CORRIDOR_USES: [&str; 2] = ["road_corridor", "rail_corridor"];
 /// them by default).
 pub const OVERLAP_M2: f64 = 1.0;
 
+/// Default minimum frontage (metres) of a zone's access parcel on the rest of the zone: above
+/// the 40 m width of a road spur, so a zone cannot claim port access through a spur joined to
+/// it end-on, and well below one side of a parcel that really fronts the zone (a side of a
+/// 5-acre square is 142 m).
+pub const DEFAULT_MIN_FRONTAGE_M: f64 = 50.0;
+
 /// How close a split zone gets to its target, in acres.
 pub const SPLIT_PRECISION_ACRES: f64 = 0.01;
 
@@ -85,6 +92,12 @@ pub struct PlanOptions {
     pub zone_access: Vec<(String, Vec<String>)>,
     /// Per-zone tolerances in acres, replacing `tolerance_acres` for the zones named.
     pub zone_tolerances: Vec<(String, f64)>,
+    /// Minimum frontage in metres: a zone's access parcel counts only when it shares at least
+    /// this much boundary (geodesic length) with the rest of the zone (default
+    /// [`DEFAULT_MIN_FRONTAGE_M`]; 0 accepts any access parcel).
+    pub min_frontage_m: f64,
+    /// Per-zone minimum frontages in metres, replacing `min_frontage_m` for the zones named.
+    pub zone_min_frontages: Vec<(String, f64)>,
     /// Seed of the randomised search.
     pub seed: u64,
     /// Solve each zone exactly too (`--prove`; needs the `exact` cargo feature): the plan takes
@@ -114,6 +127,8 @@ impl Default for PlanOptions {
             require_access: None,
             zone_access: Vec::new(),
             zone_tolerances: Vec::new(),
+            min_frontage_m: DEFAULT_MIN_FRONTAGE_M,
+            zone_min_frontages: Vec::new(),
             seed: 1,
             prove: None,
         }
@@ -144,7 +159,24 @@ impl PlanOptions {
                 .filter(|z| !z.access.is_empty())
                 .map(|z| (z.name.clone(), z.access.clone()))
                 .collect(),
+            zone_min_frontages: zones
+                .iter()
+                .filter_map(|z| Some((z.name.clone(), z.min_frontage_m?)))
+                .collect(),
             ..self
+        }
+    }
+
+    /// These options with `min_frontage_m` (a command-line `--min-frontage`) for every zone,
+    /// replacing the zones' own; `None` leaves them as they are.
+    pub fn with_min_frontage(self, min_frontage_m: Option<f64>) -> Self {
+        match min_frontage_m {
+            Some(m) => PlanOptions {
+                min_frontage_m: m,
+                zone_min_frontages: Vec::new(),
+                ..self
+            },
+            None => self,
         }
     }
 }
@@ -413,6 +445,7 @@ struct ExactZone {
 }
 
 /// Static facts about the input the zones are planned under.
+#[derive(Debug, Clone)]
 struct Rules {
     excluded: Vec<bool>,
     /// Per input parcel: its land use is never cut.
@@ -427,8 +460,14 @@ struct Rules {
     tol: f64,
     /// Per zone: its tolerance (acres).
     tols: Vec<f64>,
+    /// Per zone: the minimum frontage of its access parcel (m).
+    frontages: Vec<f64>,
     split: bool,
     seed: u64,
+    /// First zones of earlier plans (per input parcel) the first zone must differ from.
+    avoid: Vec<Vec<bool>>,
+    /// Largest share of the first zone's area it may have in common with each of `avoid`.
+    avoid_share: f64,
     prove: Option<proof::ProveOptions>,
     deadline: Option<std::time::Instant>,
 }
@@ -630,6 +669,24 @@ fn rules(set: &ParcelSet, opts: &PlanOptions) -> Result<Rules, PlanError> {
         }
         tols.push(t);
     }
+    let mut frontages = Vec::with_capacity(opts.zones.len());
+    for (name, _) in &opts.zones {
+        let f = opts
+            .zone_min_frontages
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map_or(opts.min_frontage_m, |f| f.1);
+        if !(f.is_finite() && f >= 0.0) {
+            return Err(PlanError::BadZone {
+                zone: name.clone(),
+                reason: format!(
+                    "the minimum frontage must be a finite, non-negative number of metres, not {f}"
+                ),
+            });
+        }
+        frontages.push(f);
+    }
     let access = opts
         .zones
         .iter()
@@ -666,8 +723,11 @@ fn rules(set: &ParcelSet, opts: &PlanOptions) -> Result<Rules, PlanError> {
         zones: opts.zones.clone(),
         tol: opts.tolerance_acres,
         tols,
+        frontages,
         split: opts.split,
         seed: opts.seed,
+        avoid: Vec::new(),
+        avoid_share: 1.0,
         prove: opts.prove.clone(),
         deadline: opts.prove.as_ref().and_then(|p| p.time_limit_s).map(|s| {
             std::time::Instant::now() + std::time::Duration::from_secs_f64(s.clamp(0.0, 1e9))
@@ -747,11 +807,15 @@ impl Rules {
 /// assert_eq!(mill.components, 1);
 /// ```
 pub fn plan(set: &ParcelSet, opts: &PlanOptions) -> Result<Plan, PlanError> {
-    if opts.prove.is_some() && !cfg!(feature = "exact") {
+    check_input(set)?;
+    plan_checked(set, rules(set, opts)?)
+}
+
+/// [`plan`] on an input already checked, under `rules`.
+fn plan_checked(set: &ParcelSet, rules: Rules) -> Result<Plan, PlanError> {
+    if rules.prove.is_some() && !cfg!(feature = "exact") {
         return Err(PlanError::ProveUnavailable);
     }
-    check_input(set)?;
-    let rules = rules(set, opts)?;
     for (k, access) in rules.access.iter().enumerate() {
         if let Some((mask, name)) = access
             && !mask.iter().any(|&b| b)
@@ -765,9 +829,48 @@ pub fn plan(set: &ParcelSet, opts: &PlanOptions) -> Result<Plan, PlanError> {
     }
     let work = build_work(set);
     let mut budget = 12usize;
-    let work = plan_from(&rules, 0, &work, &mut budget)?;
-    Ok(finish(set, &rules, work))
+    let first_err = match plan_from(&rules, 0, &work, &mut budget) {
+        Ok(done) => return Ok(finish(set, &rules, done)),
+        Err(e) => e,
+    };
+    // A later zone could not be planned around the first zone's best candidates, which are
+    // near-copies of one another (the search converges). Try first zones elsewhere: each retry
+    // keeps every rule and asks the first zone to share at most half of its area with each
+    // first zone tried so far (on the PSM data with highway access required for the park, the
+    // mill otherwise takes the middle of the N-5 frontage and the park finds no highway parcel
+    // it can reach without cutting the retained land in two).
+    let later_failed =
+        matches!(&first_err, PlanError::Infeasible { zone, .. } if *zone != rules.zones[0].0);
+    if !later_failed || rules.split {
+        return Err(first_err);
+    }
+    let mut r = rules.clone();
+    r.avoid_share = r.avoid_share.min(DIVERSE_RETRY_SHARE);
+    for _ in 0..DIVERSE_RETRIES {
+        let Ok((_, sols)) = zone_options(&r, 0, &work) else {
+            break;
+        };
+        let Some(best) = sols.first() else {
+            break;
+        };
+        let mut mask = vec![false; set.parcels.len()];
+        for &v in &best.members {
+            mask[work.origin[v]] = true;
+        }
+        let mut budget = 12usize;
+        if let Ok(done) = plan_from(&r, 0, &work, &mut budget) {
+            return Ok(finish(set, &rules, done));
+        }
+        r.avoid.push(mask);
+    }
+    Err(first_err)
 }
+
+/// How many times [`plan`] retries with the first zone elsewhere when a later zone fails.
+const DIVERSE_RETRIES: usize = 3;
+
+/// Largest share of its area a retried first zone has in common with each one tried before.
+const DIVERSE_RETRY_SHARE: f64 = 0.5;
 
 fn infeasible(rules: &Rules, k: usize, reason: String) -> PlanError {
     PlanError::Infeasible {
@@ -970,6 +1073,17 @@ fn zone_problem<'a>(
         tol,
         earlier: data.earlier.clone(),
         seed: rules.seed.wrapping_add(k as u64 * 0x1000_0000),
+        min_frontage_m: rules.frontages[k],
+        avoid: if k == 0 {
+            rules
+                .avoid
+                .iter()
+                .map(|m| work.origin.iter().map(|&o| m[o]).collect())
+                .collect()
+        } else {
+            Vec::new()
+        },
+        avoid_cap: rules.avoid_share * (rules.zones[k].1 - rules.tols[k]).max(0.0),
     }
 }
 
@@ -1056,6 +1170,29 @@ fn why_no_whole_set(rules: &Rules, k: usize, work: &Work, data: &ZoneData) -> St
             .min_by(|a, b| (a - target).abs().total_cmp(&(b - target).abs()))
             .unwrap_or(0.0)
     };
+    if let Some((_, name)) = &rules.access[k]
+        && rules.frontages[k] > 0.0
+    {
+        let mut any_frontage = zone_problem(rules, k, work, data, &data.open, tol);
+        any_frontage.min_frontage_m = 0.0;
+        if search::solve(&any_frontage).is_ok() {
+            return format!(
+                "access: every contiguous set of whole parcels within {target} ± {tol} acres that includes a parcel with {name} access joins it to the rest of the zone by less than the minimum frontage of {} m (a zone exists with a shorter frontage; --min-frontage sets it)",
+                rules.frontages[k]
+            );
+        }
+    }
+    if !rules.avoid.is_empty() && k == 0 {
+        let mut same = zone_problem(rules, k, work, data, &data.open, tol);
+        same.avoid.clear();
+        if search::solve(&same).is_ok() {
+            return format!(
+                "alternatives: every contiguous set of whole parcels within {target} ± {tol} acres that the search found shares more than {:.0}% of its area with an earlier plan's {}",
+                100.0 * rules.avoid_share,
+                rules.zones[k].0
+            );
+        }
+    }
     // Retained land in one piece: the same search without that rule.
     let no_open = vec![false; data.open.len()];
     if let Ok(s) = search::solve(&zone_problem(rules, k, work, data, &no_open, tol)) {

@@ -62,6 +62,31 @@ impl Graph {
             .unwrap_or(0.0)
     }
 
+    /// Frontage of node `v` on a zone: the boundary (geodesic metres, from the adjacency's
+    /// shared edges) `v` shares with the zone's other nodes (`inset`). The one measure of how
+    /// firmly an access parcel is joined to its zone.
+    ///
+    /// ```
+    /// use allot::plan::search::Graph;
+    /// // Three nodes in a row: 0 and 1 share 40 m, 1 and 2 share 120 m.
+    /// let g = Graph {
+    ///     area: vec![1.0; 3],
+    ///     perim: vec![400.0; 3],
+    ///     adj: vec![vec![(1, 40.0)], vec![(0, 40.0), (2, 120.0)], vec![(1, 120.0)]],
+    ///     xy: vec![[0.0, 0.0]; 3],
+    ///     edge: vec![true; 3],
+    /// };
+    /// assert_eq!(g.frontage_m(0, &[true, true, false]), 40.0);
+    /// assert_eq!(g.frontage_m(1, &[true, true, true]), 160.0);
+    /// ```
+    pub fn frontage_m(&self, v: usize, inset: &[bool]) -> f64 {
+        self.adj[v]
+            .iter()
+            .filter(|e| e.0 != v && inset[e.0])
+            .map(|e| e.1)
+            .sum()
+    }
+
     /// Perimeter in metres of the union of `members` (Σ perimeters − 2 Σ shared).
     pub fn union_perimeter(&self, members: &[usize]) -> f64 {
         let mut inset = BTreeSet::new();
@@ -114,6 +139,14 @@ pub struct ZoneProblem<'a> {
     pub earlier: Vec<Earlier>,
     /// Seed of the random stream.
     pub seed: u64,
+    /// Minimum frontage in metres: an access parcel of the zone counts only when it shares at
+    /// least this much boundary with the rest of the zone (a zone of that one parcel counts
+    /// too); 0 accepts any access parcel.
+    pub min_frontage_m: f64,
+    /// Zones of earlier plans this zone must differ from (per earlier zone: its nodes).
+    pub avoid: Vec<Vec<bool>>,
+    /// Most acres the zone may share with each zone of `avoid`.
+    pub avoid_cap: f64,
 }
 
 impl ZoneProblem<'_> {
@@ -227,6 +260,10 @@ struct State<'p, 'a> {
     area: f64,
     perim: f64,
     access_in: usize,
+    /// Members carrying the required access.
+    access_members: IdxSet,
+    /// Acres shared with each zone of [`ZoneProblem::avoid`].
+    avoid_in: Vec<f64>,
     esh: Vec<f64>,
     stamp: Vec<u32>,
     stamp_now: u32,
@@ -254,6 +291,8 @@ impl<'p, 'a> State<'p, 'a> {
             area: 0.0,
             perim: 0.0,
             access_in: 0,
+            access_members: IdxSet::new(n),
+            avoid_in: vec![0.0; p.avoid.len()],
             esh: vec![0.0; p.earlier.len()],
             stamp: vec![0; n],
             stamp_now: 0,
@@ -280,6 +319,12 @@ impl<'p, 'a> State<'p, 'a> {
         }
         if self.has_access(v) {
             self.access_in += 1;
+            self.access_members.insert(v);
+        }
+        for (z, m) in self.p.avoid.iter().enumerate() {
+            if m[v] {
+                self.avoid_in[z] += g.area[v];
+            }
         }
         for &(w, s) in &g.adj[v] {
             self.cnt[w] += 1;
@@ -303,6 +348,12 @@ impl<'p, 'a> State<'p, 'a> {
         }
         if self.has_access(v) {
             self.access_in -= 1;
+            self.access_members.remove(v);
+        }
+        for (z, m) in self.p.avoid.iter().enumerate() {
+            if m[v] {
+                self.avoid_in[z] -= g.area[v];
+            }
         }
         for &(w, s) in &g.adj[v] {
             self.cnt[w] -= 1;
@@ -337,10 +388,44 @@ impl<'p, 'a> State<'p, 'a> {
         c
     }
 
+    /// Penalty for sharing more than [`ZoneProblem::avoid_cap`] acres with an earlier plan's
+    /// zone (priced like acres outside the band).
+    fn penalty_avoid(&self, shared: impl Iterator<Item = f64>) -> f64 {
+        shared
+            .map(|s| (s - self.p.avoid_cap).max(0.0))
+            .map(|over| {
+                if over > 0.0 {
+                    self.sc.lambda * (over + 0.05)
+                } else {
+                    0.0
+                }
+            })
+            .sum()
+    }
+
     fn cost(&self) -> f64 {
         self.perim
             + self.penalty_area(self.area)
             + self.penalty_earlier(self.esh.iter().copied().enumerate())
+            + self.penalty_avoid(self.avoid_in.iter().copied())
+    }
+
+    /// True when the zone has an access parcel joined to the rest of it by at least
+    /// [`ZoneProblem::min_frontage_m`] (or no access is required).
+    fn access_met(&self) -> bool {
+        self.p.access.is_none()
+            || self.access_members.items.iter().any(|&v| {
+                self.members.items.len() == 1
+                    || self.p.graph.frontage_m(v, &self.inset) >= self.p.min_frontage_m - 1e-9
+            })
+    }
+
+    /// True when the zone meets every rule: area band, access (with its frontage), and the
+    /// difference from earlier plans.
+    fn feasible(&self) -> bool {
+        self.p.in_band(self.area)
+            && self.access_met()
+            && self.avoid_in.iter().all(|&s| s <= self.p.avoid_cap + 1e-9)
     }
 
     /// Cost after adding `add` and removing `rem` (either may be absent).
@@ -371,7 +456,18 @@ impl<'p, 'a> State<'p, 'a> {
             }
             (z, s)
         });
-        perim + self.penalty_area(area) + self.penalty_earlier(esh)
+        let avoid = self.avoid_in.iter().enumerate().map(|(z, &s)| {
+            let m = &self.p.avoid[z];
+            let mut s = s;
+            if let Some(i) = rem.filter(|&i| m[i]) {
+                s -= g.area[i];
+            }
+            if let Some(j) = add.filter(|&j| m[j]) {
+                s += g.area[j];
+            }
+            s
+        });
+        perim + self.penalty_area(area) + self.penalty_earlier(esh) + self.penalty_avoid(avoid)
     }
 
     /// True when `v` is a member that may leave: not locked, touching open land outside the
@@ -582,9 +678,14 @@ fn grow<'p, 'a>(
         .sqrt()
         .max(1.0);
     let mut version = vec![0u32; g.len()];
+    // Parcels of an earlier plan's zone score as if a radius farther away.
+    let avoided = |j: usize| p.avoid.iter().any(|m| m[j]);
     let score = |st: &State, j: usize| {
         let dp = g.perim[j] - 2.0 * st.sh[j];
-        dp / (g.area[j] * M2_PER_ACRE).sqrt().max(1e-9) + alpha * dist(g.xy[j], center) / radius
+        let away = if avoided(j) { 4.0 + alpha } else { 0.0 };
+        dp / (g.area[j] * M2_PER_ACRE).sqrt().max(1e-9)
+            + alpha * dist(g.xy[j], center) / radius
+            + away
     };
     let mut heap = BinaryHeap::new();
     let mut frontier: Vec<usize> = st.frontier.items.clone();
@@ -738,8 +839,8 @@ fn polish(st: &mut State, max_steps: usize) {
     }
 }
 
-fn feasible_state(p: &ZoneProblem, st: &State) -> bool {
-    p.in_band(st.area) && (p.access.is_none() || st.access_in > 0)
+fn feasible_state(st: &State) -> bool {
+    st.feasible()
 }
 
 /// Simulated annealing from `st`; returns the best in-band state's solution, if any.
@@ -749,7 +850,7 @@ fn anneal(st: &mut State, rng: &mut Rng, iters: usize) -> Option<Solution> {
     let mut best: Option<Solution> = None;
     let mut best_cost = f64::INFINITY;
     let mut cur = st.cost();
-    let feasible = |st: &State| p.in_band(st.area) && (p.access.is_none() || st.access_in > 0);
+    let feasible = |st: &State| st.feasible();
     if feasible(st) {
         best = Some(st.solution());
         best_cost = cur;
@@ -1006,12 +1107,27 @@ pub fn solve(p: &ZoneProblem) -> Result<Vec<Solution>, Infeasible> {
             .filter(|&v| allowed[v] && usable(comp_of[v]) && comp_area[comp_of[v]] >= p.lo())
             .filter(|&v| p.access.is_none_or(|a| a[v]))
             .collect();
+        // When the zone must differ from earlier plans' zones: start outside them (when any
+        // eligible parcel is), from anchors spread over the eligible land first.
+        let fresh: Vec<usize> = eligible
+            .iter()
+            .copied()
+            .filter(|&v| !p.avoid.iter().any(|m| m[v]))
+            .collect();
+        let eligible = if p.avoid.is_empty() || fresh.is_empty() {
+            eligible
+        } else {
+            fresh
+        };
+        let mut chosen = BTreeSet::new();
+        if !p.avoid.is_empty() {
+            chosen.extend(spread_anchors(g, &eligible, ANCHORS));
+        }
         // The most central parcels (farthest in hops from the edge of the available land),
         // then a seeded random sample.
         let depth = hop_depth(g, &allowed);
         let mut by_depth = eligible.clone();
         by_depth.sort_by(|&a, &b| depth[b].cmp(&depth[a]).then(a.cmp(&b)));
-        let mut chosen = BTreeSet::new();
         for &v in by_depth.iter().take(k_seeds / 4) {
             chosen.insert(v);
         }
@@ -1061,7 +1177,7 @@ pub fn solve(p: &ZoneProblem) -> Result<Vec<Solution>, Infeasible> {
             continue;
         }
         let mut st = grow_polished(s, ai);
-        if feasible_state(p, &st) {
+        if feasible_state(&st) {
             let sol = st.solution();
             if !sols.iter().any(|x| x.members == sol.members) {
                 sols.push(sol);
@@ -1079,7 +1195,7 @@ pub fn solve(p: &ZoneProblem) -> Result<Vec<Solution>, Infeasible> {
                 polish(&mut best_state, 4 * sc.m_est as usize + 20);
                 st2 = best_state;
             }
-            for cand in [Some(sol), feasible_state(p, &st2).then(|| st2.solution())]
+            for cand in [Some(sol), feasible_state(&st2).then(|| st2.solution())]
                 .into_iter()
                 .flatten()
             {
@@ -1102,6 +1218,43 @@ pub fn solve(p: &ZoneProblem) -> Result<Vec<Solution>, Infeasible> {
         });
     }
     Ok(sols)
+}
+
+/// How many spread anchors seed a zone that must differ from earlier plans.
+const ANCHORS: usize = 16;
+
+/// Up to `k` of `nodes` spread over their extent: farthest-point sampling from the node
+/// nearest the nodes' centroid (ties by index), each next anchor the node farthest from those
+/// chosen.
+fn spread_anchors(g: &Graph, nodes: &[usize], k: usize) -> Vec<usize> {
+    let c = centroid(g, nodes);
+    let Some(&first) = nodes.iter().min_by(|&&a, &&b| {
+        dist(g.xy[a], c)
+            .total_cmp(&dist(g.xy[b], c))
+            .then(a.cmp(&b))
+    }) else {
+        return Vec::new();
+    };
+    let mut near: Vec<f64> = nodes.iter().map(|&v| dist(g.xy[v], g.xy[first])).collect();
+    let mut out = vec![first];
+    while out.len() < k.min(nodes.len()) {
+        let Some((i, _)) = near
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1).then(nodes[b.0].cmp(&nodes[a.0])))
+        else {
+            break;
+        };
+        if near[i] <= 0.0 {
+            break;
+        }
+        let v = nodes[i];
+        out.push(v);
+        for (d, &w) in near.iter_mut().zip(nodes) {
+            *d = d.min(dist(g.xy[w], g.xy[v]));
+        }
+    }
+    out
 }
 
 fn centroid(g: &Graph, set: &[usize]) -> [f64; 2] {
@@ -1200,6 +1353,9 @@ mod tests {
             seed: 1,
             access_name: "port",
             labels: &labels,
+            min_frontage_m: 0.0,
+            avoid: Vec::new(),
+            avoid_cap: 0.0,
         };
         let sols = solve(&p).unwrap();
         // The minimum perimeter of 9 unit squares is a 3×3 block: 1,200 m.
@@ -1230,11 +1386,109 @@ mod tests {
             seed: 1,
             access_name: "port",
             labels: &labels,
+            min_frontage_m: 0.0,
+            avoid: Vec::new(),
+            avoid_cap: 0.0,
         };
         let e = solve(&p).unwrap_err();
         let e = e.to_string();
         assert!(e.contains("only 29.65 acres"), "{e}"); // 12 cells × 2.4711 acres
         assert!(e.contains("port-access parcel"), "{e}");
+    }
+
+    /// A 4 × 1 row of 100 m cells and a port spur (node 4) hanging under cell 0 by 40 m of
+    /// boundary: with a 50 m minimum frontage the spur gives no access; with 30 m it does.
+    #[test]
+    fn an_access_spur_counts_only_with_enough_frontage() {
+        let mut g = grid(4, 1);
+        g.area.push(0.2);
+        g.perim.push(2.0 * (40.0 + 50.0));
+        g.xy.push([0.0, -75.0]);
+        g.adj.push(vec![(0, 40.0)]);
+        g.adj[0].push((4, 40.0));
+        g.mark_edges();
+        let labels = vec![String::new(); g.len()];
+        let avail = vec![true; g.len()];
+        let mut access = vec![false; g.len()];
+        access[4] = true;
+        let cell = g.area[0];
+        let problem = |min_frontage_m: f64| ZoneProblem {
+            graph: &g,
+            avail: &avail,
+            open: &avail,
+            required: &[],
+            access: Some(&access),
+            target: 2.0 * cell + 0.2,
+            tol: 0.1,
+            earlier: vec![],
+            seed: 1,
+            access_name: "port",
+            labels: &labels,
+            min_frontage_m,
+            avoid: Vec::new(),
+            avoid_cap: 0.0,
+        };
+        let strict = problem(50.0);
+        assert!(matches!(
+            solve(&strict),
+            Err(Infeasible::NoWholeParcelSet { .. })
+        ));
+        let loose = problem(30.0);
+        let sols = solve(&loose).unwrap();
+        assert_eq!(sols[0].members, vec![0, 1, 4]);
+        // The same zone, judged by the state: the spur's frontage is its 40 m with cell 0.
+        let mut st = State::new(&strict, scale_of(&strict));
+        for v in [0, 1, 4] {
+            st.add(v);
+        }
+        assert_eq!(g.frontage_m(4, &st.inset), 40.0);
+        assert!(st.p.in_band(st.area) && !st.access_met());
+    }
+
+    /// Sharing more than the cap with an earlier zone makes a zone infeasible; the search
+    /// then finds one elsewhere.
+    #[test]
+    fn a_zone_keeps_its_distance_from_an_earlier_plans_zone() {
+        let g = grid(6, 6);
+        let labels = vec![String::new(); g.len()];
+        let avail = vec![true; g.len()];
+        let cell = g.area[0];
+        let free = ZoneProblem {
+            graph: &g,
+            avail: &avail,
+            open: &avail,
+            required: &[],
+            access: None,
+            target: 4.0 * cell,
+            tol: 0.1,
+            earlier: vec![],
+            seed: 1,
+            access_name: "port",
+            labels: &labels,
+            min_frontage_m: 0.0,
+            avoid: Vec::new(),
+            avoid_cap: 0.0,
+        };
+        let first = solve(&free).unwrap()[0].members.clone();
+        let mut mask = vec![false; g.len()];
+        first.iter().for_each(|&v| mask[v] = true);
+        // At most 2 of the 4 cells in common.
+        let apart = ZoneProblem {
+            avoid: vec![mask.clone()],
+            avoid_cap: 2.0 * cell + 0.01,
+            ..free.clone()
+        };
+        let sols = solve(&apart).unwrap();
+        for s in &sols {
+            let common = s.members.iter().filter(|&&v| mask[v]).count();
+            assert!(
+                common <= 2,
+                "{:?} shares {common} cells with {first:?}",
+                s.members
+            );
+        }
+        // Still a 2 × 2 block (800 m): there is room for one.
+        assert!((sols[0].perim - 800.0).abs() < 1e-6, "{}", sols[0].perim);
     }
 
     #[test]
@@ -1254,6 +1508,9 @@ mod tests {
             seed: 1,
             access_name: "port",
             labels: &labels,
+            min_frontage_m: 0.0,
+            avoid: Vec::new(),
+            avoid_cap: 0.0,
         };
         let mut st = State::new(&p, scale_of(&p));
         for v in 0..5 {

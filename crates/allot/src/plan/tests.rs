@@ -44,7 +44,7 @@ fn opts(zones: &[(&str, f64)]) -> PlanOptions {
 #[test]
 fn zone_options_that_make_no_sense_are_refused_by_name() {
     let set = plain(2, 2);
-    let err = |o: &PlanOptions| rules(&set, o).err().expect("refused").to_string();
+    let err = |o: &PlanOptions| rules(&set, o).expect_err("refused").to_string();
     assert_eq!(err(&opts(&[])), "no zones to plan");
     assert_eq!(
         err(&opts(&[("retained", 5.0)])),
@@ -116,7 +116,7 @@ fn locks_name_their_zone_index_and_bad_locks_say_why() {
             .iter()
             .map(|(a, b)| (a.to_string(), b.to_string()))
             .collect();
-        rules(&set, &o).err().expect("refused").to_string()
+        rules(&set, &o).expect_err("refused").to_string()
     };
     assert_eq!(
         lock_err(&[("P9", "mill")]),

@@ -1,6 +1,7 @@
 //! Reports: what allot prints and writes about a parcel set (summaries, validation reports,
 //! area schedules), as text tables for people and JSON for scripts.
 
+pub mod alternatives;
 pub mod corners;
 pub mod schedule;
 pub mod summary;

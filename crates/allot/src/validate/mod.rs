@@ -67,7 +67,7 @@ pub use self::site::{SiteError, outside_site, site_boundary};
 pub use self::validity::{InvalidDetail, invalid_geometry, validity_details};
 use self::{
     coverage::*, edges::*, gaps::*, ids::*, overlaps::*, prefilter::*, report::*, ring_touch::*,
-    simple_ring::*, site::*, validity::*, zone_parts::*, zones::*,
+    simple_ring::*, validity::*, zone_parts::*, zones::*,
 };
 use crate::geom::ring::rings;
 use crate::geom::segment::point_segment_distance;

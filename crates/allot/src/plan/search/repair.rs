@@ -154,6 +154,9 @@ mod tests {
             seed: 1,
             access_name: "port",
             labels: &labels,
+            min_frontage_m: 0.0,
+            avoid: Vec::new(),
+            avoid_cap: 0.0,
         };
         let mut st = State::new(&p, scale_of(&p));
         for v in 0..5 {

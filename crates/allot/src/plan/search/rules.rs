@@ -6,9 +6,10 @@ use super::{Graph, Solution, ZoneProblem, components};
 
 /// Why `sol` breaks a rule of `p`, or `None` when it keeps them all: its members are available
 /// (or required), in one piece, within the target band, include every required node and an
-/// access node when one is asked for, and taking them does not cut any piece of the open land
-/// (the land no zone has taken yet, which the later zones and the retained land come from) into
-/// more pieces.
+/// access node when one is asked for (joined to the rest of the zone by the minimum frontage),
+/// share no more than the cap with any earlier plan's zone, and taking them does not cut any
+/// piece of the open land (the land no zone has taken yet, which the later zones and the
+/// retained land come from) into more pieces.
 pub(super) fn broken_rule(p: &ZoneProblem, sol: &Solution) -> Option<String> {
     let g = p.graph;
     let n = g.len();
@@ -36,8 +37,33 @@ pub(super) fn broken_rule(p: &ZoneProblem, sol: &Solution) -> Option<String> {
             p.target, p.tol
         ));
     }
-    if p.access.is_some_and(|a| !sol.members.iter().any(|&v| a[v])) {
-        return Some(format!("no {}-access parcel in the zone", p.access_name));
+    if let Some(a) = p.access {
+        if !sol.members.iter().any(|&v| a[v]) {
+            return Some(format!("no {}-access parcel in the zone", p.access_name));
+        }
+        let fronts =
+            |v: usize| sol.members.len() == 1 || g.frontage_m(v, &inset) >= p.min_frontage_m - 1e-9;
+        if !sol.members.iter().any(|&v| a[v] && fronts(v)) {
+            return Some(format!(
+                "no {}-access parcel of the zone shares {} m of boundary with the rest of it",
+                p.access_name, p.min_frontage_m
+            ));
+        }
+    }
+    for (k, m) in p.avoid.iter().enumerate() {
+        let shared: f64 = sol
+            .members
+            .iter()
+            .filter(|&&v| m[v])
+            .map(|&v| g.area[v])
+            .sum();
+        if shared > p.avoid_cap + 1e-9 {
+            return Some(format!(
+                "{shared:.2} acres in common with earlier plan {}'s zone, more than {:.2}",
+                k + 1,
+                p.avoid_cap
+            ));
+        }
     }
     if components(g, &inset).len() != 1 {
         return Some("the zone is not contiguous".into());
@@ -109,6 +135,9 @@ mod tests {
             tol: 0.1 * cell,
             earlier: vec![],
             seed: 1,
+            min_frontage_m: 0.0,
+            avoid: Vec::new(),
+            avoid_cap: 0.0,
         };
         let sol = |members: Vec<usize>| Solution {
             area: members.iter().map(|&v| g.area[v]).sum(),
