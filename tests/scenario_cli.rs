@@ -373,72 +373,131 @@ fn diff_reports_exact_moved_acres_on_hand_made_pairs() {
     assert_eq!(same["identical_zoning"], true);
 }
 
+/// The "area moved between zones" rows of `allot diff`'s text output: (from, to, acres).
+fn moved_rows(text: &str) -> Vec<(String, String, f64)> {
+    let start = text
+        .find("area moved between zones:")
+        .expect("a moved table");
+    text[start..]
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter_map(|l| {
+            let w: Vec<&str> = l.split_whitespace().filter(|w| *w != "|").collect();
+            let acres = w.last()?.replace(',', "").parse::<f64>().ok()?;
+            (w.len() == 3).then(|| (w[0].to_string(), w[1].to_string(), acres))
+        })
+        .collect()
+}
+
+/// Runs `allot diff A B --map OUT [flags]` in `dir`: (exit code, stdout, the map's bytes).
+fn diff_map(dir: &std::path::Path, b: &str, out: &str, flags: &[&str]) -> (i32, String, Vec<u8>) {
+    let (a, b) = (fixture("pair-a.geojson"), fixture(b));
+    let mut args = vec!["diff", a.as_str(), b.as_str(), "--map", out];
+    args.extend_from_slice(flags);
+    let r = allot(dir, &args);
+    let bytes = std::fs::read(dir.join(out)).unwrap_or_default();
+    assert!(r.code != 2, "{}", r.stderr);
+    (r.code, r.stdout, bytes)
+}
+
+/// The diff map is drawn by the one map renderer: its legend lists each move (`mill → park`)
+/// with the acres the diff's own text output gives (to the legend's 0.1 acre), and unchanged
+/// parcels as "no zone change"; PNG, PDF and HTML by the extension, titled "A vs B".
 #[test]
-fn diff_map_hatches_changed_parcels_and_bad_input_exits_2() {
+fn diff_map_legend_lists_each_move_with_the_diffs_acres_in_every_format() {
     let dir = tempfile::tempdir().unwrap();
-    let r = allot(
-        dir.path(),
-        &[
-            "diff",
-            &fixture("pair-a.geojson"),
-            &fixture("pair-b.geojson"),
-            "--map",
-            "d.svg",
-        ],
-    );
-    assert_eq!(r.code, 1, "{}", r.stderr);
-    let svg = std::fs::read_to_string(dir.path().join("d.svg")).unwrap();
-    let doc = roxmltree::Document::parse(&svg).unwrap();
-    let hatched: Vec<_> = doc
-        .descendants()
-        .filter(|n| n.attribute("fill").is_some_and(|f| f.starts_with("url(#h")))
-        .collect();
-    assert_eq!(hatched.len(), 2, "C01 and C10");
-    // C10 went to the mill: hatched in the mill's metadata colour, outlined in retained grey.
-    assert!(
-        svg.to_lowercase().contains("fill=\"#1f77b4\"/></pattern>"),
-        "mill colour from metadata"
-    );
-    // The same diff as PNG and PDF (by the extension); HTML is refused before any work.
-    for (out, magic) in [("d.png", &b"\x89PNG"[..]), ("d.pdf", &b"%PDF-"[..])] {
-        let r = allot(
-            dir.path(),
-            &[
-                "diff",
-                &fixture("pair-a.geojson"),
-                &fixture("pair-b.geojson"),
-                "--map",
-                out,
-            ],
-        );
-        assert_eq!(r.code, 1, "{}", r.stderr);
+    for b in ["pair-b.geojson", "pair-split.geojson"] {
+        let (code, text, svg) = diff_map(dir.path(), b, "d.svg", &[]);
+        assert_eq!(code, 1);
+        let svg = String::from_utf8(svg).unwrap();
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        let texts: Vec<String> = doc
+            .descendants()
+            .filter(|n| n.is_text())
+            .map(|n| n.text().unwrap().trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect();
+        let rows = moved_rows(&text);
+        assert!(!rows.is_empty(), "{text}");
+        for (from, to, acres) in &rows {
+            let class = format!("{from} → {to}");
+            let at = texts
+                .iter()
+                .position(|t| *t == class)
+                .unwrap_or_else(|| panic!("{b}: legend lacks {class:?}: {texts:?}"));
+            let want = format!("{:.1} ac", acres);
+            assert!(
+                texts[at + 1..(at + 4).min(texts.len())]
+                    .iter()
+                    .any(|t| t.starts_with(&want)),
+                "{b}: {class} should show {want}: {:?}",
+                &texts[at..]
+            );
+        }
+        assert!(texts.iter().any(|t| t == "no zone change"), "{texts:?}");
         assert!(
-            std::fs::read(dir.path().join(out))
-                .unwrap()
-                .starts_with(magic)
+            texts
+                .iter()
+                .any(|t| t.contains(&format!("pair-a.geojson vs {b}"))),
+            "title: {texts:?}"
         );
     }
-    let html = allot(
+    // Same input, same bytes; PNG decodes; the PDF's text has the title; HTML is written.
+    for out in ["d.svg", "d.png", "d.pdf", "d.html"] {
+        let (_, _, first) = diff_map(dir.path(), "pair-b.geojson", out, &["--width", "900"]);
+        let (_, _, again) = diff_map(dir.path(), "pair-b.geojson", out, &["--width", "900"]);
+        assert!(!first.is_empty(), "{out}");
+        assert_eq!(first, again, "{out} differs between two runs");
+    }
+    let png = std::fs::read(dir.path().join("d.png")).unwrap();
+    let info = png::Decoder::new(std::io::Cursor::new(png))
+        .read_info()
+        .unwrap()
+        .info()
+        .clone();
+    assert_eq!(info.width, 900);
+    let pdf = dir.path().join("d.pdf");
+    let o = std::process::Command::new("pdftotext")
+        .args([pdf.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext not runnable: apt-get install poppler-utils");
+    assert!(o.status.success());
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("pair-a.geojson vs pair-b.geojson"), "{text}");
+    assert!(text.contains("mill → park"), "{text}");
+    let html = std::fs::read_to_string(dir.path().join("d.html")).unwrap();
+    assert!(html.contains("pair-a.geojson vs pair-b.geojson"));
+    // A page and a title of one's own.
+    let (_, _, pdf) = diff_map(
         dir.path(),
-        &[
-            "diff",
-            &fixture("pair-a.geojson"),
-            &fixture("pair-b.geojson"),
-            "--map",
-            "d.html",
-        ],
+        "pair-b.geojson",
+        "p.pdf",
+        &["--page", "A4", "--title", "Scenario B"],
     );
-    assert_eq!(html.code, 2, "{}", html.stderr);
-    assert!(
-        html.stderr.contains(".svg, .png or .pdf"),
-        "{}",
-        html.stderr
-    );
-    assert!(!dir.path().join("d.html").exists());
-    let missing = allot(
-        dir.path(),
-        &["diff", &fixture("pair-a.geojson"), "nope.geojson"],
-    );
+    assert!(pdf.starts_with(b"%PDF-"));
+}
+
+#[test]
+fn diff_map_bad_input_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (fixture("pair-a.geojson"), fixture("pair-b.geojson"));
+    for (flags, want) in [
+        (vec!["--map", "d.jpg"], ".svg, .png, .pdf, .html"),
+        (
+            vec!["--map", "d.svg", "--color-by", "land_use"],
+            "zone change",
+        ),
+        (vec!["--title", "T"], "--title is a map option"),
+    ] {
+        let mut args = vec!["diff", a.as_str(), b.as_str()];
+        args.extend_from_slice(&flags);
+        let r = allot(dir.path(), &args);
+        assert_eq!(r.code, 2, "{flags:?}: {}", r.stderr);
+        assert!(r.stderr.contains(want), "{flags:?}: {}", r.stderr);
+    }
+    assert_eq!(common::files_in(dir.path()), Vec::<String>::new());
+    let missing = allot(dir.path(), &["diff", &a, "nope.geojson"]);
     assert_eq!(missing.code, 2, "{}", missing.stderr);
     assert!(
         missing.stderr.contains("nope.geojson"),

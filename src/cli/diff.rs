@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
+use super::map_args::MapArgs;
 use super::{Format, Outcome, read, write_output};
 
 /// Arguments of `allot diff`.
@@ -13,13 +14,17 @@ pub struct Args {
     pub a: PathBuf,
     /// The second zoning of the same site.
     pub b: PathBuf,
-    /// Also draw the differences to a map (.svg, .png or .pdf, by the extension): parcels that
-    /// changed zone hatched in the new zone's colour, outlined in the old zone's.
-    #[arg(long, value_name = "DIFF.svg|png|pdf")]
+    /// Also draw the differences to a map (.svg, .png, .pdf or .html, by the extension) with the
+    /// map options below: B's parcels coloured by their zone change (`mill → park`), unchanged
+    /// parcels grey, a legend of each move and its area; title `A vs B` unless --title.
+    #[arg(long, value_name = "DIFF.svg|png|pdf|html")]
     pub map: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+    /// Map options (as `allot map`; a diff map is always coloured by the zone change).
+    #[command(flatten)]
+    pub map_args: MapArgs,
 }
 
 /// Runs `allot diff`: exit 0 when the zoning is identical, 1 when it differs.
@@ -32,15 +37,22 @@ pub fn run(args: Args) -> Result<Outcome> {
     let outputs: Vec<&std::path::Path> = map_path.iter().map(|p| p.as_path()).collect();
     // Refuse before doing the work.
     super::check_outputs(&outputs, &inputs)?;
+    args.map_args.check_used(map_path.as_deref())?;
+    if args.map_args.color_by != "zone" || args.map_args.max_classes.is_some() {
+        anyhow::bail!(
+            "--color-by and --max-classes do not apply to diff: a diff map is coloured by the zone change"
+        );
+    }
     let map_format = match &map_path {
-        Some(path) => Some(allot::render::diff_map::diff_map_format(path)?),
+        Some(path) => Some(allot::render::format::MapFormat::from_path(path)?),
         None => None,
     };
     let a = read(&args.a)?;
     let b = read(&args.b)?;
     let d = allot::diff::diff(&a, &b)?;
     if let (Some(path), Some(format)) = (&map_path, map_format) {
-        let map = allot::render::diff_map::render_diff(&a, &b, &d, format)?;
+        let opts = args.map_args.options(Vec::new(), allot::AreaUnit::Acres);
+        let map = allot::render::diff_map::render_diff(&b, &d, &opts, format)?;
         write_output(path, &inputs, &map)?;
     }
     super::print_report(

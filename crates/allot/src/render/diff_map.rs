@@ -1,203 +1,178 @@
-//! The map of a [`Diff`]: B's parcels filled in pale zone colours; parcels whose land changed
-//! zone hatched in the new zone's colour and outlined in the old zone's; a legend of zones.
+//! The map of a [`Diff`], drawn by the one map renderer ([`render_map`]):
+//! B's parcels classed by how their zone changed (`mill → park`), parcels whose zone did not
+//! change in the renderer's grey "no zone change" class. The legend lists each move with the
+//! acres of B's parcels that made it, so it agrees with the diff's own `moved` table.
 //!
-//! Zone colours follow the zone order of the files' metadata (B's, then A's, then the other
-//! zones by name) in the plan map's palette ([`palette`](super::palette)); `retained` and
-//! parcels without a zone are grey. A zone's `colour` in the metadata wins.
+//! A diff map takes every map option ([`MapOptions`]) except the colouring, which is always by
+//! the change; its title defaults to `A vs B` (the two files' names).
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use geo::BoundingRect;
+use serde_json::Value;
 
-use super::RenderError;
-use super::canvas::xml_escape;
-use super::format::MapFormat;
-use super::geom::{Projection, push_multipolygon};
-use super::palette::{CATEGORICAL, NO_VALUE, metadata_colours, zone_order};
+use super::format::{MapFormat, render_map};
+use super::{MapOptions, RenderError};
 use crate::diff::{Diff, NO_ZONE};
 use crate::model::ParcelSet;
 
-const WIDTH: f64 = 1200.0;
-const LEGEND_W: f64 = 260.0;
+/// The property a diff map colours by; its name is the legend's heading.
+pub const CHANGE_KEY: &str = "zone change";
 
-/// The colour of each zone of `d`: metadata colour, else the palette in zone order.
-fn zone_colours(a: &ParcelSet, b: &ParcelSet, d: &Diff) -> BTreeMap<String, String> {
-    let mut order: Vec<String> = Vec::new();
-    for z in zone_order(b).into_iter().chain(zone_order(a)) {
-        if !order.contains(&z) && z != crate::plan::RETAINED && z != NO_ZONE {
-            order.push(z);
+/// The class of each changed parcel unit (a parcel id, or a split piece's parent): `from → to`
+/// for each zone `to` that gained land of the unit, the largest move when several did.
+fn moves(d: &Diff) -> BTreeMap<(&str, &str), (&str, f64)> {
+    let mut out: BTreeMap<(&str, &str), (&str, f64)> = BTreeMap::new();
+    for c in &d.changes {
+        let e = out
+            .entry((c.id.as_str(), c.to.as_str()))
+            .or_insert((c.from.as_str(), 0.0));
+        if c.acres > e.1 {
+            *e = (c.from.as_str(), c.acres);
         }
     }
-    let mut given = metadata_colours(a);
-    given.extend(metadata_colours(b));
-    for z in &d.zones {
-        if !order.contains(&z.name) && z.name != crate::plan::RETAINED && z.name != NO_ZONE {
-            order.push(z.name.clone());
-        }
-    }
-    let mut out = BTreeMap::new();
-    for (k, z) in order.iter().enumerate() {
-        let c = given
-            .get(z)
-            .copied()
-            .unwrap_or(CATEGORICAL[k % CATEGORICAL.len()])
-            .css();
-        out.insert(z.clone(), c);
-    }
-    out.insert(crate::plan::RETAINED.to_string(), NO_VALUE.css());
-    out.insert(NO_ZONE.to_string(), NO_VALUE.css());
     out
 }
 
-/// The format of a diff map written to `path`, by its extension: SVG, PNG or PDF (an HTML diff
-/// map is refused, naming the formats).
-///
-/// ```
-/// use allot::render::{diff_map::diff_map_format, format::MapFormat};
-/// assert_eq!(diff_map_format("d.pdf".as_ref()).unwrap(), MapFormat::Pdf);
-/// assert!(diff_map_format("d.html".as_ref()).unwrap_err().to_string().contains(".svg, .png or .pdf"));
-/// ```
-pub fn diff_map_format(path: &Path) -> Result<MapFormat, RenderError> {
-    match MapFormat::from_path(path) {
-        Ok(MapFormat::Html) | Err(RenderError::Format { .. }) => Err(RenderError::DiffFormat {
-            path: path.display().to_string(),
-        }),
-        other => other,
-    }
-}
-
-/// [`render_diff_svg`] encoded as `format`: the SVG itself, a PNG at 96 dpi (one pixel per SVG
-/// pixel) or a PDF, by the same encoders as the other maps.
-pub fn render_diff(
-    a: &ParcelSet,
-    b: &ParcelSet,
-    d: &Diff,
-    format: MapFormat,
-) -> Result<Vec<u8>, RenderError> {
-    let svg = render_diff_svg(a, b, d)?;
-    match format {
-        MapFormat::Svg => Ok(svg.into_bytes()),
-        MapFormat::Png => super::png::svg_to_png(&svg, 96.0),
-        MapFormat::Pdf => super::pdf::svg_to_pdf(&svg),
-        MapFormat::Html => Err(RenderError::DiffFormat {
-            path: "(html)".into(),
-        }),
-    }
-}
-
-/// Draws `d` (the diff of `a` and `b`) on B's parcels as an SVG.
-pub fn render_diff_svg(a: &ParcelSet, b: &ParcelSet, d: &Diff) -> Result<String, RenderError> {
-    let mut extent: Option<geo::Rect<f64>> = None;
-    for p in &b.parcels {
-        if let Some(r) = p.geometry.bounding_rect() {
-            extent = Some(match extent {
-                None => r,
-                Some(e) => geo::Rect::new(
-                    geo::coord! {x: e.min().x.min(r.min().x), y: e.min().y.min(r.min().y)},
-                    geo::coord! {x: e.max().x.max(r.max().x), y: e.max().y.max(r.max().y)},
-                ),
-            });
-        }
-    }
-    let Some(extent) = extent else {
-        return Err(RenderError::NoParcels {
-            file: b.source.clone(),
-        });
-    };
-    let map_w = WIDTH - LEGEND_W - 20.0;
-    let (mx, my) = super::geom::metres_per_degree((extent.min().y + extent.max().y) / 2.0);
-    let aspect = (extent.height() * my) / (extent.width() * mx).max(1e-9);
-    let map_h = (map_w * aspect).clamp(200.0, 4000.0);
-    let height = map_h + 20.0;
-    let proj = Projection::fit(extent, 10.0, 10.0, map_w, map_h);
-    let colours = zone_colours(a, b, d);
-    let colour = |z: &str| colours.get(z).cloned().unwrap_or_else(|| NO_VALUE.css());
-    // From-zone of each changed parcel id (the largest change for the id).
-    let mut changed: BTreeMap<&str, (&str, &str, f64)> = BTreeMap::new();
-    for c in &d.changes {
-        let e = changed
-            .entry(c.id.as_str())
-            .or_insert((&c.from, &c.to, 0.0));
-        if c.acres > e.2 {
-            *e = (&c.from, &c.to, c.acres);
-        }
-    }
-    let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{height:.0}\" viewBox=\"0 0 {WIDTH} {height:.0}\">\n<rect width=\"100%\" height=\"100%\" fill=\"#FFFFFF\"/>\n<defs>\n"
-    );
-    let mut hatched: Vec<&str> = changed.values().map(|c| c.1).collect();
-    hatched.sort_unstable();
-    hatched.dedup();
-    for (k, z) in hatched.iter().enumerate() {
-        svg.push_str(&format!(
-            "<pattern id=\"h{k}\" patternUnits=\"userSpaceOnUse\" width=\"8\" height=\"8\" patternTransform=\"rotate(45)\"><rect width=\"8\" height=\"8\" fill=\"#FFFFFF\"/><rect width=\"4\" height=\"8\" fill=\"{}\"/></pattern>\n",
-            colour(z)
-        ));
-    }
-    svg.push_str("</defs>\n<g id=\"parcels\" stroke=\"#888888\" stroke-width=\"0.5\">\n");
-    let mut outlines = String::new();
-    for p in &b.parcels {
-        let mut path = String::new();
-        push_multipolygon(&mut path, &p.geometry, &proj);
-        let unit = p
-            .properties_map()
-            .ok()
-            .and_then(|m| {
-                m.get("split_from")
-                    .and_then(|v| v.as_str())
-                    .map(str::to_string)
-            })
+/// B's parcels, each whose land changed zone carrying a [`CHANGE_KEY`] property `from → to`
+/// (a split piece is matched to its parent through `split_from`, as the diff matches it).
+pub fn changed_parcels(b: &ParcelSet, d: &Diff) -> Result<ParcelSet, RenderError> {
+    let moves = moves(d);
+    let mut out = b.clone();
+    for p in &mut out.parcels {
+        let mut props = match &p.properties {
+            Some(_) => p.properties_map().map_err(|e| RenderError::DiffInput {
+                file: b.source.clone(),
+                feature: p.index as usize + 1,
+                id: p.id.0.clone(),
+                reason: e.to_string(),
+            })?,
+            None => serde_json::Map::new(),
+        };
+        let unit = props
+            .get("split_from")
+            .and_then(Value::as_str)
+            .map(str::to_string)
             .unwrap_or_else(|| p.id.0.clone());
         let zone = p.zone.as_deref().unwrap_or(NO_ZONE);
-        match changed.get(unit.as_str()) {
-            Some(&(from, to, _)) if zone == to => {
-                let k = hatched.iter().position(|h| *h == to).unwrap_or(0);
-                svg.push_str(&format!(
-                    "<path fill=\"url(#h{k})\" fill-rule=\"evenodd\" d=\"{path}\"><title>{}: {} → {}</title></path>\n",
-                    xml_escape(&unit),
-                    xml_escape(from),
-                    xml_escape(to)
-                ));
-                outlines.push_str(&format!(
-                    "<path fill=\"none\" stroke=\"{}\" stroke-width=\"2.5\" d=\"{path}\"/>\n",
-                    colour(from)
-                ));
-            }
-            _ => svg.push_str(&format!(
-                "<path fill=\"{}\" fill-opacity=\"0.55\" fill-rule=\"evenodd\" d=\"{path}\"/>\n",
-                colour(zone)
-            )),
+        props.remove(CHANGE_KEY);
+        if let Some((from, _)) = moves.get(&(unit.as_str(), zone)) {
+            props.insert(CHANGE_KEY.into(), Value::String(format!("{from} → {zone}")));
         }
+        p.properties =
+            Some(
+                serde_json::value::to_raw_value(&props).map_err(|e| RenderError::DiffInput {
+                    file: b.source.clone(),
+                    feature: p.index as usize + 1,
+                    id: p.id.0.clone(),
+                    reason: e.to_string(),
+                })?,
+            );
     }
-    svg.push_str("</g>\n<g id=\"changed-outlines\">\n");
-    svg.push_str(&outlines);
-    svg.push_str(
-        "</g>\n<g id=\"legend\" font-family=\"sans-serif\" font-size=\"13\" fill=\"#222222\">\n",
-    );
-    let lx = WIDTH - LEGEND_W;
-    let mut y = 24.0;
-    svg.push_str(&format!(
-        "<text x=\"{lx}\" y=\"{y}\" font-weight=\"bold\">{} → {}</text>\n",
-        xml_escape(&d.a),
-        xml_escape(&d.b)
-    ));
-    y += 22.0;
-    for z in &d.zones {
-        svg.push_str(&format!(
-            "<rect x=\"{lx}\" y=\"{}\" width=\"14\" height=\"14\" fill=\"{}\"/><text x=\"{}\" y=\"{y}\">{}</text>\n",
-            y - 11.0,
-            colour(&z.name),
-            lx + 20.0,
-            xml_escape(&z.name)
-        ));
-        y += 20.0;
+    Ok(out)
+}
+
+/// The file name of a path, for the default title.
+fn file_name(source: &str) -> String {
+    Path::new(source)
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| source.to_string())
+}
+
+/// Draws `d` (the diff of A and B) on B's parcels in `format` with `opts`: coloured by
+/// [`CHANGE_KEY`] whatever `opts.color_by` says, titled `A vs B` unless `opts.title` is set.
+///
+/// ```
+/// let cell = |zone: &str| format!(r#"{{"type":"FeatureCollection","features":[
+///   {{"type":"Feature","id":"P","properties":{{"zone":"{zone}"}},
+///    "geometry":{{"type":"Polygon","coordinates":[[[67.35,24.81],[67.352,24.81],[67.352,24.812],[67.35,24.812],[67.35,24.81]]]}}}}]}}"#);
+/// let a = allot::parse_parcels(cell("mill").as_bytes(), "a.geojson").unwrap();
+/// let b = allot::parse_parcels(cell("park").as_bytes(), "b.geojson").unwrap();
+/// let d = allot::diff::diff(&a, &b).unwrap();
+/// let svg = allot::render::diff_map::render_diff(
+///     &b, &d, &allot::render::MapOptions::default(), allot::render::format::MapFormat::Svg,
+/// ).unwrap();
+/// let svg = String::from_utf8(svg).unwrap();
+/// assert!(svg.contains("mill → park"));
+/// assert!(svg.contains("a.geojson vs b.geojson"));
+/// ```
+pub fn render_diff(
+    b: &ParcelSet,
+    d: &Diff,
+    opts: &MapOptions,
+    format: MapFormat,
+) -> Result<Vec<u8>, RenderError> {
+    let set = changed_parcels(b, d)?;
+    let opts = MapOptions {
+        color_by: CHANGE_KEY.to_string(),
+        title: Some(
+            opts.title
+                .clone()
+                .unwrap_or_else(|| format!("{} vs {}", file_name(&d.a), file_name(&d.b))),
+        ),
+        targets: Vec::new(),
+        ..opts.clone()
+    };
+    render_map(&set, &[], &opts, format)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(id: &str, x0: f64, x1: f64, props: &str) -> String {
+        format!(
+            r#"{{"type":"Feature","id":"{id}","properties":{{{props}}},"geometry":{{"type":"Polygon","coordinates":[[[{x0},24.8],[{x1},24.8],[{x1},24.81],[{x0},24.81],[{x0},24.8]]]}}}}"#
+        )
     }
-    svg.push_str(&format!(
-        "<text x=\"{lx}\" y=\"{}\">hatched: new zone; outline: old zone</text>\n<text x=\"{lx}\" y=\"{}\">{} parcel(s) changed zone</text>\n</g>\n</svg>\n",
-        y + 10.0,
-        y + 28.0,
-        changed.len()
-    ));
-    Ok(svg)
+
+    fn set(features: &[String], name: &str) -> ParcelSet {
+        let text = format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            features.join(",")
+        );
+        crate::parse_parcels(text.as_bytes(), name).unwrap()
+    }
+
+    fn change(s: &ParcelSet, id: &str) -> Option<String> {
+        let p = s.parcels.iter().find(|p| p.id.0 == id).unwrap();
+        p.properties_map()
+            .unwrap()
+            .get(CHANGE_KEY)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    }
+
+    /// P1 whole (mill) in A, cut in B into a west mill half and an east park half: only the east
+    /// piece moved; P2 stays park; P3 goes retained → park.
+    #[test]
+    fn only_the_pieces_that_moved_are_classed_by_their_move() {
+        let a = set(
+            &[
+                cell("P1", 67.00, 67.02, r#""zone":"mill""#),
+                cell("P2", 67.02, 67.03, r#""zone":"park""#),
+                cell("P3", 67.03, 67.04, r#""zone":"retained""#),
+            ],
+            "a",
+        );
+        let b = set(
+            &[
+                cell("P1-a", 67.00, 67.01, r#""zone":"mill","split_from":"P1""#),
+                cell("P1-b", 67.01, 67.02, r#""zone":"park","split_from":"P1""#),
+                cell("P2", 67.02, 67.03, r#""zone":"park""#),
+                cell("P3", 67.03, 67.04, r#""zone":"park","name":"x""#),
+            ],
+            "b",
+        );
+        let d = crate::diff::diff(&a, &b).unwrap();
+        let c = changed_parcels(&b, &d).unwrap();
+        assert_eq!(change(&c, "P1-a"), None);
+        assert_eq!(change(&c, "P1-b").as_deref(), Some("mill → park"));
+        assert_eq!(change(&c, "P2"), None);
+        assert_eq!(change(&c, "P3").as_deref(), Some("retained → park"));
+        // The other properties are kept.
+        let p3 = c.parcels.iter().find(|p| p.id.0 == "P3").unwrap();
+        assert_eq!(p3.properties_map().unwrap()["name"], "x");
+    }
 }

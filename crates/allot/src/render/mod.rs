@@ -138,11 +138,17 @@ pub enum RenderError {
         /// The output path.
         path: String,
     },
-    /// A diff map was asked for in a format diff maps are not written in (HTML).
-    #[error("{path}: allot writes diff maps as .svg, .png or .pdf (chosen by the extension)")]
-    DiffFormat {
-        /// The output path.
-        path: String,
+    /// A feature of a diff's second file has properties a diff map cannot rewrite.
+    #[error("{file}: feature {feature} (id {id}): {reason}")]
+    DiffInput {
+        /// The input file.
+        file: String,
+        /// 1-based feature number.
+        feature: usize,
+        /// The parcel id.
+        id: String,
+        /// What is wrong.
+        reason: String,
     },
     /// The PNG resolution is out of range.
     #[error("--dpi {dpi} is outside 10..=2400")]
