@@ -132,7 +132,7 @@ mod tests {
             r#"{{"type":"FeatureCollection","features":[{}]}}"#,
             features.join(",")
         );
-        crate::parse_parcels(text.as_bytes(), name).unwrap()
+        crate::read::parse_parcels(text.as_bytes(), name).unwrap()
     }
 
     fn change(s: &ParcelSet, id: &str) -> Option<String> {
