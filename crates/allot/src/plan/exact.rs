@@ -569,6 +569,9 @@ mod tests {
             tol,
             earlier: Vec::new(),
             seed: 1,
+            min_frontage_m: 0.0,
+            avoid: Vec::new(),
+            avoid_cap: f64::INFINITY,
         }
     }
 
@@ -683,6 +686,9 @@ mod tests {
                 perim: g.perim[0],
             }],
             seed: 1,
+            min_frontage_m: 0.0,
+            avoid: Vec::new(),
+            avoid_cap: f64::INFINITY,
         };
         let truth = brute(&p).expect("feasible");
         assert!(rows_breach(&p, &mask(n, &inc.members)).is_none());
