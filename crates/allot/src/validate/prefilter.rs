@@ -4,6 +4,7 @@ use geo::algorithm::kernels::{Kernel, Orientation, RobustKernel};
 use geo::{Coord, MultiPolygon};
 
 use super::*;
+use crate::geom::ring::single_ring_vertices;
 
 /// `Some(true)` when `g` is a single convex ring turning counter-clockwise, `Some(false)` when
 /// clockwise, `None` when it is not one convex ring (holes, several parts, a reflex or
@@ -16,26 +17,8 @@ use super::*;
 /// back explicitly rather than through `allow_collinear` (the unit test
 /// `convexity_is_decided_exactly` shows where the two agree and where they differ).
 pub(crate) fn convex_orientation(g: &MultiPolygon<f64>) -> Option<bool> {
-    let [p] = g.0.as_slice() else { return None };
-    if !p.interiors().is_empty() {
-        return None;
-    }
-    let mut pts: Vec<Coord<f64>> = Vec::with_capacity(p.exterior().0.len());
-    for &c in &p.exterior().0 {
-        if !(c.x.is_finite() && c.y.is_finite()) {
-            return None;
-        }
-        if pts.last() != Some(&c) {
-            pts.push(c);
-        }
-    }
-    while pts.len() > 1 && pts.first() == pts.last() {
-        pts.pop();
-    }
+    let pts = single_ring_vertices(g)?;
     let n = pts.len();
-    if n < 3 {
-        return None;
-    }
     let mut turn: Option<Orientation> = None;
     // Sign changes of the edge directions' x and y components around the ring: two each for a
     // convex ring, more for a ring that winds more than once.

@@ -20,29 +20,15 @@
 use geo::algorithm::kernels::{Kernel, Orientation, RobustKernel};
 use geo::{Coord, MultiPolygon};
 
+use crate::geom::ring::single_ring_vertices;
+
 /// Whether `g` is one polygon without holes whose ring is exactly simple (see the module
 /// documentation); `false` means "not shown", not "invalid".
 pub(crate) fn simple_single_ring(g: &MultiPolygon<f64>) -> bool {
-    let [p] = g.0.as_slice() else { return false };
-    if !p.interiors().is_empty() {
+    let Some(pts) = single_ring_vertices(g) else {
         return false;
-    }
-    let mut pts: Vec<Coord<f64>> = Vec::with_capacity(p.exterior().0.len());
-    for &c in &p.exterior().0 {
-        if !(c.x.is_finite() && c.y.is_finite()) {
-            return false;
-        }
-        if pts.last() != Some(&c) {
-            pts.push(c);
-        }
-    }
-    while pts.len() > 1 && pts.first() == pts.last() {
-        pts.pop();
-    }
+    };
     let n = pts.len();
-    if n < 3 {
-        return false;
-    }
     // Consecutive edges a-b, b-c meet beyond b only when they are collinear and double back.
     for k in 0..n {
         let (a, b, c) = (pts[k], pts[(k + 1) % n], pts[(k + 2) % n]);

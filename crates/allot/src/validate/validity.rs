@@ -10,6 +10,7 @@ use rayon::prelude::*;
 
 use super::*;
 use crate::geom::bbox::bbox_of;
+use crate::geom::ring::distinct_vertices;
 use crate::model::Parcel;
 
 /// Why a geometry is invalid, and where: one problem of [`validity_details`].
@@ -205,20 +206,6 @@ fn first_contact(a: &[Line<f64>], b: &[Line<f64>], same: bool) -> Option<Contact
         }
     }
     touch
-}
-
-/// A ring's vertices without repeated neighbours and without the closing vertex.
-fn distinct_vertices(ring: &LineString<f64>) -> Vec<Coord<f64>> {
-    let mut pts: Vec<Coord<f64>> = Vec::with_capacity(ring.0.len());
-    for &c in &ring.0 {
-        if pts.last() != Some(&c) {
-            pts.push(c);
-        }
-    }
-    if pts.len() > 1 && pts.first() == pts.last() {
-        pts.pop();
-    }
-    pts
 }
 
 /// A vertex where a ring doubles back on itself (its two edges overlap).
