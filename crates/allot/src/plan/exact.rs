@@ -558,20 +558,9 @@ mod tests {
 
     fn problem<'a>(g: &'a Graph, avail: &'a [bool], target: f64, tol: f64) -> ZoneProblem<'a> {
         ZoneProblem {
-            graph: g,
-            avail,
-            open: avail,
-            required: &[],
-            access: None,
-            access_name: "port",
-            labels: &[],
             target,
             tol,
-            earlier: Vec::new(),
-            seed: 1,
-            min_frontage_m: 0.0,
-            avoid: Vec::new(),
-            avoid_cap: f64::INFINITY,
+            ..ZoneProblem::for_tests(g, avail, &[])
         }
     }
 
@@ -672,23 +661,16 @@ mod tests {
             cost: perim,
         };
         let p = ZoneProblem {
-            graph: &g,
-            avail: &avail,
             open: &open,
             required: &[19],
             access: Some(&access),
-            access_name: "port",
-            labels: &[],
             target: area,
             tol: 0.6 * cell,
             earlier: vec![Earlier {
                 shared,
                 perim: g.perim[0],
             }],
-            seed: 1,
-            min_frontage_m: 0.0,
-            avoid: Vec::new(),
-            avoid_cap: f64::INFINITY,
+            ..ZoneProblem::for_tests(&g, &avail, &[])
         };
         let truth = brute(&p).expect("feasible");
         assert!(rows_breach(&p, &mask(n, &inc.members)).is_none());

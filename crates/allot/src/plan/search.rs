@@ -149,6 +149,31 @@ pub struct ZoneProblem<'a> {
     pub avoid_cap: f64,
 }
 
+impl<'a> ZoneProblem<'a> {
+    /// A test zone on `graph`: every `avail` node open, no required nodes, access, earlier
+    /// zones, frontage or difference rules, seed 1, and no target (tests set `target` and `tol`,
+    /// and any rule they exercise, with `..ZoneProblem::for_tests(…)`).
+    #[cfg(test)]
+    pub(crate) fn for_tests(graph: &'a Graph, avail: &'a [bool], labels: &'a [String]) -> Self {
+        ZoneProblem {
+            graph,
+            avail,
+            open: avail,
+            required: &[],
+            access: None,
+            access_name: "port",
+            labels,
+            target: 0.0,
+            tol: 0.0,
+            earlier: Vec::new(),
+            seed: 1,
+            min_frontage_m: 0.0,
+            avoid: Vec::new(),
+            avoid_cap: 0.0,
+        }
+    }
+}
+
 impl ZoneProblem<'_> {
     fn lo(&self) -> f64 {
         self.target - self.tol
@@ -1342,20 +1367,9 @@ mod tests {
         let avail = vec![true; g.len()];
         let cell = g.area[0];
         let p = ZoneProblem {
-            graph: &g,
-            avail: &avail,
-            open: &avail,
-            required: &[],
-            access: None,
             target: 9.0 * cell,
             tol: 0.1,
-            earlier: vec![],
-            seed: 1,
-            access_name: "port",
-            labels: &labels,
-            min_frontage_m: 0.0,
-            avoid: Vec::new(),
-            avoid_cap: 0.0,
+            ..ZoneProblem::for_tests(&g, &avail, &labels)
         };
         let sols = solve(&p).unwrap();
         // The minimum perimeter of 9 unit squares is a 3×3 block: 1,200 m.
@@ -1375,20 +1389,10 @@ mod tests {
         let mut access = vec![false; g.len()];
         access[0] = true;
         let p = ZoneProblem {
-            graph: &g,
-            avail: &avail,
-            open: &avail,
-            required: &[],
             access: Some(&access),
             target: 20.0 * g.area[0],
             tol: 0.5,
-            earlier: vec![],
-            seed: 1,
-            access_name: "port",
-            labels: &labels,
-            min_frontage_m: 0.0,
-            avoid: Vec::new(),
-            avoid_cap: 0.0,
+            ..ZoneProblem::for_tests(&g, &avail, &labels)
         };
         let e = solve(&p).unwrap_err();
         let e = e.to_string();
@@ -1413,20 +1417,11 @@ mod tests {
         access[4] = true;
         let cell = g.area[0];
         let problem = |min_frontage_m: f64| ZoneProblem {
-            graph: &g,
-            avail: &avail,
-            open: &avail,
-            required: &[],
             access: Some(&access),
             target: 2.0 * cell + 0.2,
             tol: 0.1,
-            earlier: vec![],
-            seed: 1,
-            access_name: "port",
-            labels: &labels,
             min_frontage_m,
-            avoid: Vec::new(),
-            avoid_cap: 0.0,
+            ..ZoneProblem::for_tests(&g, &avail, &labels)
         };
         let strict = problem(50.0);
         assert!(matches!(
@@ -1454,20 +1449,9 @@ mod tests {
         let avail = vec![true; g.len()];
         let cell = g.area[0];
         let free = ZoneProblem {
-            graph: &g,
-            avail: &avail,
-            open: &avail,
-            required: &[],
-            access: None,
             target: 4.0 * cell,
             tol: 0.1,
-            earlier: vec![],
-            seed: 1,
-            access_name: "port",
-            labels: &labels,
-            min_frontage_m: 0.0,
-            avoid: Vec::new(),
-            avoid_cap: 0.0,
+            ..ZoneProblem::for_tests(&g, &avail, &labels)
         };
         let first = solve(&free).unwrap()[0].members.clone();
         let mut mask = vec![false; g.len()];
@@ -1497,20 +1481,9 @@ mod tests {
         let labels = vec![String::new(); g.len()];
         let avail = vec![true; 5];
         let p = ZoneProblem {
-            graph: &g,
-            avail: &avail,
-            open: &avail,
-            required: &[],
-            access: None,
             target: 1.0,
             tol: 1.0,
-            earlier: vec![],
-            seed: 1,
-            access_name: "port",
-            labels: &labels,
-            min_frontage_m: 0.0,
-            avoid: Vec::new(),
-            avoid_cap: 0.0,
+            ..ZoneProblem::for_tests(&g, &avail, &labels)
         };
         let mut st = State::new(&p, scale_of(&p));
         for v in 0..5 {

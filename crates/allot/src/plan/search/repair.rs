@@ -143,20 +143,9 @@ mod tests {
         let avail = vec![true; g.len()];
         let cell = g.area[0];
         let p = ZoneProblem {
-            graph: &g,
-            avail: &avail,
-            open: &avail,
-            required: &[],
-            access: None,
             target: 12.0 * cell,
             tol: 0.5 * cell,
-            earlier: vec![],
-            seed: 1,
-            access_name: "port",
-            labels: &labels,
-            min_frontage_m: 0.0,
-            avoid: Vec::new(),
-            avoid_cap: 0.0,
+            ..ZoneProblem::for_tests(&g, &avail, &labels)
         };
         let mut st = State::new(&p, scale_of(&p));
         for v in 0..5 {

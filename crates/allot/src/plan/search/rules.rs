@@ -124,20 +124,9 @@ mod tests {
         let labels: Vec<String> = (0..9).map(|v| format!("P{v}")).collect();
         let cell = g.area[0];
         let p = ZoneProblem {
-            graph: &g,
-            avail: &avail,
-            open: &avail,
-            required: &[],
-            access: None,
-            access_name: "port",
-            labels: &labels,
             target: 3.0 * cell,
             tol: 0.1 * cell,
-            earlier: vec![],
-            seed: 1,
-            min_frontage_m: 0.0,
-            avoid: Vec::new(),
-            avoid_cap: 0.0,
+            ..ZoneProblem::for_tests(&g, &avail, &labels)
         };
         let sol = |members: Vec<usize>| Solution {
             area: members.iter().map(|&v| g.area[v]).sum(),
