@@ -7,7 +7,8 @@ use super::{Graph, Solution, ZoneProblem, components};
 /// Why `sol` breaks a rule of `p`, or `None` when it keeps them all: its members are available
 /// (or required), in one piece, within the target band, include every required node and an
 /// access node when one is asked for (joined to the rest of the zone by the minimum frontage),
-/// share no more than the cap with any earlier plan's zone, and taking them does not cut any
+/// share no more than the cap with any earlier plan's zone, have no spur or neck narrower than
+/// the minimum width ([`crate::graph::narrow`]), and taking them does not cut any
 /// piece of the open land (the land no zone has taken yet, which the later zones and the
 /// retained land come from) into more pieces.
 pub(super) fn broken_rule(p: &ZoneProblem, sol: &Solution) -> Option<String> {
@@ -68,12 +69,28 @@ pub(super) fn broken_rule(p: &ZoneProblem, sol: &Solution) -> Option<String> {
     if components(g, &inset).len() != 1 {
         return Some("the zone is not contiguous".into());
     }
+    if let Some(part) = p.narrow_parts(&sol.members, &inset).first() {
+        return Some(narrow_message(p, part));
+    }
     if let Some(pieces) = splits_open_land(g, p.open, &inset) {
         return Some(format!(
             "taking the zone would cut the retained land into {pieces} pieces"
         ));
     }
     None
+}
+
+/// A spur or neck in words: `parcel R-7 (40.0 m wide) is a spur narrower than the minimum
+/// width of 100 m`.
+pub(super) fn narrow_message(p: &ZoneProblem, part: &crate::graph::narrow::NarrowPart) -> String {
+    format!(
+        "parcel {} ({:.1} m wide, {:.1} m of boundary with the rest) is a {} narrower than the minimum width of {} m",
+        p.labels[part.node],
+        part.width_m,
+        part.contact_m,
+        part.kind.name(),
+        p.min_width_m
+    )
 }
 
 /// `Some(pieces)` when removing the nodes marked in `taken` splits a piece of the `open` land
