@@ -216,13 +216,25 @@ fn alternatives_refuse_standard_output_and_a_difference_without_them() {
 fn access_through_a_short_shared_edge_does_not_count_below_the_minimum_frontage() {
     let dir = tempfile::tempdir().unwrap();
     let input = fixture("spur-access.geojson");
-    // Default: 50 m.
+    // Default: 50 m (and a minimum width of 100 m, which the strip breaks too).
     let r = allot(dir.path(), &["plan", &input, "-o", "plan.geojson"]);
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert!(
         r.stderr.contains("cannot plan zone \"mill\"")
-            && r.stderr.contains(": access: ")
-            && r.stderr.contains("minimum frontage of 50 m"),
+            && r.stderr.contains(": access and min-width: ")
+            && r.stderr.contains("minimum frontage of 50 m")
+            && r.stderr.contains("minimum width of 100 m"),
+        "{}",
+        r.stderr
+    );
+    // With the width rule off, the frontage alone binds.
+    let r = allot(
+        dir.path(),
+        &["plan", &input, "-o", "plan.geojson", "--min-width", "0"],
+    );
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains(": access: ") && r.stderr.contains("minimum frontage of 50 m"),
         "{}",
         r.stderr
     );

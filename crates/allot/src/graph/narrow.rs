@@ -82,7 +82,7 @@ pub fn narrow_parts(
             .filter(move |e| e.0 != v && inset[e.0])
             .copied()
     };
-    let cut = articulation_points(neighbours, members, inset);
+    let dfs = Dfs::run(neighbours, members, inset);
     let mut out = Vec::new();
     for &v in members {
         if !narrow(v) {
@@ -101,32 +101,30 @@ pub fn narrow_parts(
             });
             continue;
         }
-        if !cut[v] {
+        // The pieces of the zone without v: the DFS subtree of each tree child c of v with
+        // low[c] ≥ disc[v], and (unless v is the root) the rest of v's component. v's boundary
+        // with each piece comes from its zone neighbours, placed by their discovery times.
+        let cut_children: Vec<usize> = touching
+            .iter()
+            .map(|e| e.0)
+            .filter(|&c| dfs.parent[c] == v && dfs.low[c] >= dfs.disc[v])
+            .collect();
+        let rest = usize::from(dfs.parent[v] != usize::MAX);
+        if cut_children.len() + rest < 2 {
             continue;
         }
-        // The pieces of the zone without v, and v's boundary with each.
-        let mut piece_of: std::collections::BTreeMap<usize, usize> = Default::default();
-        let mut contact: Vec<f64> = Vec::new();
-        for &(s, len) in &touching {
-            if let Some(&k) = piece_of.get(&s) {
-                contact[k] += len;
-                continue;
-            }
-            let k = contact.len();
-            contact.push(len);
-            let mut stack = vec![s];
-            piece_of.insert(s, k);
-            while let Some(x) = stack.pop() {
-                for (w, _) in zone_nb(x) {
-                    if w != v && !piece_of.contains_key(&w) {
-                        piece_of.insert(w, k);
-                        stack.push(w);
-                    }
-                }
-            }
+        let mut contact = vec![0.0; cut_children.len() + rest];
+        for &(w, len) in &touching {
+            let k = cut_children
+                .iter()
+                .position(|&c| {
+                    dfs.disc[c] <= dfs.disc[w] && dfs.disc[w] < dfs.disc[c] + dfs.size[c]
+                })
+                .unwrap_or(cut_children.len());
+            contact[k] += len;
         }
         let thinnest = contact.iter().copied().fold(f64::INFINITY, f64::min);
-        if contact.len() > 1 && thinnest < min_width_m - 1e-9 {
+        if thinnest < min_width_m - 1e-9 {
             out.push(NarrowPart {
                 node: v,
                 kind: NarrowKind::Neck,
@@ -139,63 +137,65 @@ pub fn narrow_parts(
     out
 }
 
-/// Articulation points of the subgraph induced by `members` (Tarjan's low-link DFS,
-/// iterative, every component), as a mask over all nodes.
-fn articulation_points(
-    neighbours: &[Vec<(usize, f64)>],
-    members: &[usize],
-    inset: &[bool],
-) -> Vec<bool> {
-    let n = neighbours.len();
-    let mut disc = vec![u32::MAX; n];
-    let mut low = vec![0u32; n];
-    let mut cut = vec![false; n];
-    let mut time = 0u32;
-    let mut roots: Vec<usize> = members.to_vec();
-    roots.sort_unstable();
-    for &root in &roots {
-        if disc[root] != u32::MAX {
-            continue;
-        }
-        // (node, parent, next neighbour position)
-        let mut stack: Vec<(usize, usize, usize)> = vec![(root, usize::MAX, 0)];
-        disc[root] = time;
-        low[root] = time;
-        time += 1;
-        let mut root_children = 0;
-        while let Some(&mut (v, parent, ref mut k)) = stack.last_mut() {
-            if *k < neighbours[v].len() {
-                let w = neighbours[v][*k].0;
-                *k += 1;
-                if !inset[w] || w == parent || w == v {
-                    continue;
-                }
-                if disc[w] == u32::MAX {
-                    disc[w] = time;
-                    low[w] = time;
-                    time += 1;
-                    if v == root {
-                        root_children += 1;
+/// A depth-first search over the subgraph induced by `members` (every component, roots in
+/// ascending order, neighbours in list order), iterative: discovery times, low-links (Tarjan),
+/// subtree sizes and tree parents (`usize::MAX` for roots and non-members).
+struct Dfs {
+    disc: Vec<u32>,
+    low: Vec<u32>,
+    size: Vec<u32>,
+    parent: Vec<usize>,
+}
+
+impl Dfs {
+    fn run(neighbours: &[Vec<(usize, f64)>], members: &[usize], inset: &[bool]) -> Dfs {
+        let n = neighbours.len();
+        let mut d = Dfs {
+            disc: vec![u32::MAX; n],
+            low: vec![0; n],
+            size: vec![1; n],
+            parent: vec![usize::MAX; n],
+        };
+        let mut time = 0u32;
+        let mut roots: Vec<usize> = members.to_vec();
+        roots.sort_unstable();
+        for &root in &roots {
+            if d.disc[root] != u32::MAX {
+                continue;
+            }
+            // (node, next neighbour position)
+            let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
+            d.disc[root] = time;
+            d.low[root] = time;
+            time += 1;
+            while let Some(&mut (v, ref mut k)) = stack.last_mut() {
+                if *k < neighbours[v].len() {
+                    let w = neighbours[v][*k].0;
+                    *k += 1;
+                    if !inset[w] || w == v || w == d.parent[v] {
+                        continue;
                     }
-                    stack.push((w, v, 0));
+                    if d.disc[w] == u32::MAX {
+                        d.disc[w] = time;
+                        d.low[w] = time;
+                        time += 1;
+                        d.parent[w] = v;
+                        stack.push((w, 0));
+                    } else {
+                        d.low[v] = d.low[v].min(d.disc[w]);
+                    }
                 } else {
-                    low[v] = low[v].min(disc[w]);
-                }
-            } else {
-                stack.pop();
-                if let Some(&(u, _, _)) = stack.last() {
-                    low[u] = low[u].min(low[v]);
-                    if u != root && low[v] >= disc[u] {
-                        cut[u] = true;
+                    stack.pop();
+                    let u = d.parent[v];
+                    if u != usize::MAX {
+                        d.low[u] = d.low[u].min(d.low[v]);
+                        d.size[u] += d.size[v];
                     }
                 }
             }
         }
-        if root_children > 1 {
-            cut[root] = true;
-        }
+        d
     }
-    cut
 }
 
 #[cfg(test)]
@@ -280,12 +280,18 @@ mod tests {
         assert_eq!(got, vec![(1, NarrowKind::Neck), (2, NarrowKind::Neck)]);
     }
 
+    /// On a cycle no node separates; on a path the middle one does (its low-link child).
     #[test]
-    fn a_cycle_has_no_articulation_point() {
+    fn the_dfs_finds_the_cut_vertex_of_a_path_and_none_on_a_cycle() {
         let nb = graph(4, &[(0, 1, 1.0), (1, 2, 1.0), (2, 3, 1.0), (3, 0, 1.0)]);
-        let cut = articulation_points(&nb, &[0, 1, 2, 3], &[true; 4]);
-        assert_eq!(cut, vec![false; 4]);
-        let path = articulation_points(&nb, &[0, 1, 2], &[true, true, true, false]);
-        assert_eq!(path, vec![false, true, false, false]);
+        let d = Dfs::run(&nb, &[0, 1, 2, 3], &[true; 4]);
+        let separates = |d: &Dfs, v: usize| {
+            (0..4).any(|c| d.parent[c] == v && d.low[c] >= d.disc[v] && d.parent[v] != usize::MAX)
+        };
+        assert!((0..4).all(|v| !separates(&d, v)));
+        assert_eq!(d.size[0], 4);
+        let d = Dfs::run(&nb, &[0, 1, 2], &[true, true, true, false]);
+        assert!(separates(&d, 1));
+        assert!(!separates(&d, 0) && !separates(&d, 2));
     }
 }

@@ -1228,15 +1228,17 @@ fn prove_zone(
     })?;
     if let Some((members, perim)) = &outcome.better {
         let area = members.iter().map(|&v| work.graph.area[v]).sum();
-        sols.insert(
-            0,
-            Solution {
-                members: members.clone(),
-                area,
-                perim: *perim,
-                cost: *perim,
-            },
-        );
+        let better = Solution {
+            members: members.clone(),
+            area,
+            perim: *perim,
+            cost: *perim,
+        };
+        // The exact model does not know every rule (the minimum width among them): its zone
+        // is used only when it keeps them all.
+        if search::broken_rule(&problem, &better).is_none() {
+            sols.insert(0, better);
+        }
     }
     let target = rules.zones[k].1;
     let record = ExactZone {
@@ -1300,6 +1302,22 @@ fn why_no_whole_set(rules: &Rules, k: usize, work: &Work, data: &ZoneData) -> St
             return format!(
                 "min-width: every contiguous set of whole parcels within {target} ± {tol} acres that the search found has a spur or neck narrower than the minimum width of {} m (the best without that rule: {narrow}; --min-width sets it)",
                 rules.min_widths[k]
+            );
+        }
+    }
+    if let Some((_, name)) = &rules.access[k]
+        && rules.frontages[k] > 0.0
+        && rules.min_widths[k] > 0.0
+    {
+        // Neither rule alone binds (each relaxation above failed), both together do: an access
+        // parcel joined by a short frontage is often a strip, a spur too.
+        let mut neither = zone_problem(rules, k, work, data, &data.open, tol);
+        neither.min_frontage_m = 0.0;
+        neither.min_width_m = 0.0;
+        if search::solve(&neither).is_ok() {
+            return format!(
+                "access and min-width: every contiguous set of whole parcels within {target} ± {tol} acres that includes a parcel with {name} access joins it to the rest of the zone by less than the minimum frontage of {} m or has a spur or neck narrower than the minimum width of {} m (a zone exists without both rules; --min-frontage and --min-width set them)",
+                rules.frontages[k], rules.min_widths[k]
             );
         }
     }

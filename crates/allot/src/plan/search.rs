@@ -1289,6 +1289,12 @@ pub fn solve(p: &ZoneProblem) -> Result<Vec<Solution>, Infeasible> {
     Ok(sols)
 }
 
+/// Why `sol` breaks a rule of `p` (the check every zone the search returns passes), or `None`
+/// when it keeps them all: for zones found elsewhere (the exact model's) before they are used.
+pub fn broken_rule(p: &ZoneProblem, sol: &Solution) -> Option<String> {
+    rules::broken_rule(p, sol)
+}
+
 /// The spurs and necks of `sol` under `p`'s minimum width, in words (`parcel R-7 (40.0 m
 /// wide, …) is a spur …; …`), or `none` when it has none.
 pub fn narrow_summary(p: &ZoneProblem, sol: &Solution) -> String {
