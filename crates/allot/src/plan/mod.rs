@@ -3,8 +3,11 @@
 //! [`plan`] takes zones in priority order (default: a 700-acre `sindh_mill` and a 3,200-acre
 //! `industrial_park`) and gives each a contiguous set of parcels (joined by shared edges, not
 //! corners) whose area is within the tolerance of its target; everything left over is
-//! [`RETAINED`]. Parcels of excluded land uses stay retained, locks pin parcels, and
-//! `require_access` makes the first zone include a parcel with that access.
+//! [`RETAINED`]. Parcels of excluded land uses stay retained, locks pin parcels,
+//! `require_access` makes the first zone include a parcel with that access, and no zone may have
+//! a spur or neck narrower than its minimum width (default [`DEFAULT_MIN_WIDTH_M`]; the rule is
+//! [`crate::graph::narrow`]'s, checked by the search on every zone it keeps and again on every
+//! zone it returns).
 //!
 //! Each zone is found on the parcel graph ([`search`]): greedy compact growth from several
 //! seeds (the most central available parcels, parcels with the required access, locked
