@@ -1012,8 +1012,9 @@ fn plan_from(rules: &Rules, k: usize, work: &Work, budget: &mut usize) -> Result
         }
         let w = if rules.split {
             match complete_with_cut(rules, k, work, &data, s) {
-                Some(w) => w,
-                None => continue,
+                // The cut can leave a narrow piece hanging off the zone: check the zone again.
+                Some(w) if narrow_after_cut(rules, k, &w).is_none() => w,
+                _ => continue,
             }
         } else {
             let mut w = work.clone();
@@ -1058,6 +1059,23 @@ fn plan_from(rules: &Rules, k: usize, work: &Work, budget: &mut usize) -> Result
         ));
     }
     Err(first_err.unwrap_or_else(|| infeasible(rules, k, "search budget exhausted".into())))
+}
+
+/// The first spur or neck of zone `k` in `w` narrower than its minimum width (after a cut).
+fn narrow_after_cut(rules: &Rules, k: usize, w: &Work) -> Option<crate::graph::narrow::NarrowPart> {
+    let inset: Vec<bool> = (0..w.graph.len())
+        .map(|v| w.alive[v] && w.zone[v] == Some(k))
+        .collect();
+    let members: Vec<usize> = (0..w.graph.len()).filter(|&v| inset[v]).collect();
+    crate::graph::narrow::narrow_parts(
+        &w.graph.adj,
+        &members,
+        &inset,
+        &w.width_m,
+        rules.min_widths[k],
+    )
+    .into_iter()
+    .next()
 }
 
 /// The zone problem for zone `k` on the current work, as owned data.
