@@ -1,6 +1,7 @@
 //! Zone search on the parcel graph: greedy compact growth from several seeds, then simulated
 //! annealing over boundary moves (add, remove, swap) that keep the zone contiguous and push its
-//! area into the target band.
+//! area into the target band. A run that finds no zone keeping every rule, but zones breaking
+//! only the minimum width, repairs them toward one without spurs and necks (`search/width.rs`).
 //!
 //! The search sees parcels only as graph nodes: an area (acres), a perimeter (metres), shared
 //! boundary lengths to neighbours and a centroid in local metres. A zone's perimeter is
@@ -18,6 +19,7 @@ use crate::util::Rng;
 
 mod repair;
 mod rules;
+mod width;
 
 /// The parcel graph the search runs on.
 #[derive(Debug, Clone, Default)]
@@ -912,14 +914,30 @@ fn feasible_state(st: &State) -> bool {
     st.feasible()
 }
 
-/// Simulated annealing from `st`; returns the best in-band state's solution, if any.
-fn anneal(st: &mut State, rng: &mut Rng, iters: usize) -> Option<Solution> {
+/// What an annealing run found: the best state meeting every rule, and the members of the
+/// best state meeting every rule but the minimum width (for [`width::repair_width`]).
+struct Annealed {
+    best: Option<Solution>,
+    best_but_width: Option<Vec<usize>>,
+}
+
+/// Simulated annealing from `st`: the best in-band state's solution, if any, and the best state
+/// that breaks only the minimum width.
+fn anneal(st: &mut State, rng: &mut Rng, iters: usize) -> Annealed {
     let p = st.p;
     let sc = st.sc;
     let mut best: Option<Solution> = None;
     let mut best_cost = f64::INFINITY;
+    let mut but_width: Option<Vec<usize>> = None;
+    let mut but_width_cost = f64::INFINITY;
     let mut cur = st.cost();
     let feasible = |st: &State| st.feasible();
+    // Every rule but the minimum width (checked last, only when the others hold).
+    let all_but_width = |st: &State| {
+        p.in_band(st.area)
+            && st.access_met()
+            && st.avoid_in.iter().all(|&s| s <= p.avoid_cap + 1e-9)
+    };
     if feasible(st) {
         best = Some(st.solution());
         best_cost = cur;
@@ -975,12 +993,20 @@ fn anneal(st: &mut State, rng: &mut Rng, iters: usize) -> Option<Solution> {
             continue;
         }
         cur = st.cost();
-        if cur < best_cost - 1e-9 && feasible(st) {
-            best_cost = cur;
-            best = Some(st.solution());
+        if cur < best_cost - 1e-9 && all_but_width(st) {
+            if st.width_met() {
+                best_cost = cur;
+                best = Some(st.solution());
+            } else if best.is_none() && cur < but_width_cost - 1e-9 {
+                but_width_cost = cur;
+                but_width = Some(st.members.items.clone());
+            }
         }
     }
-    best
+    Annealed {
+        best,
+        best_but_width: but_width,
+    }
 }
 
 /// Steering strength of the disc-like greedy growth: the distance term (0 at the start, 1 at
@@ -1252,8 +1278,29 @@ pub fn solve(p: &ZoneProblem) -> Result<Vec<Solution>, Infeasible> {
                 sols.push(sol);
             }
         }
+        let grown_state = (!feasible_state(&st)).then(|| st.clone());
         let mut r = Rng::new(p.seed.wrapping_mul(0x9E37).wrapping_add(s as u64 + 1));
-        if let Some(sol) = anneal(&mut st, &mut r, iters) {
+        let annealed = anneal(&mut st, &mut r, iters);
+        if annealed.best.is_none() {
+            // No zone of this run keeps every rule, but some break only the minimum width (a
+            // spur or neck of narrow plots): steer them to a zone without one rather than only
+            // rejecting them. Runs that found a zone are left as they were.
+            let annealed_state = annealed.best_but_width.map(|members| {
+                let mut from = State::new(p, sc);
+                for &v in &members {
+                    from.add(v);
+                }
+                from
+            });
+            for from in [grown_state, annealed_state].into_iter().flatten() {
+                if let Some(sol) = width_repaired(&from)
+                    && !sols.iter().any(|x| x.members == sol.members)
+                {
+                    sols.push(sol);
+                }
+            }
+        }
+        if let Some(sol) = annealed.best {
             let mut st2 = st.clone();
             // Polish the annealed best too.
             if small {
@@ -1287,6 +1334,17 @@ pub fn solve(p: &ZoneProblem) -> Result<Vec<Solution>, Infeasible> {
         });
     }
     Ok(sols)
+}
+
+/// The zone of `st` repaired to have no spur or neck ([`width::repair_width`]), when `st` is
+/// in its band, breaks the minimum width and the repair succeeds with every rule kept.
+fn width_repaired(st: &State) -> Option<Solution> {
+    if st.p.min_width_m <= 0.0 || !st.p.in_band(st.area) || st.width_met() {
+        return None;
+    }
+    let mut fixed = st.clone();
+    let rounds = fixed.members.items.len() + 20;
+    (width::repair_width(&mut fixed, rounds) && fixed.feasible()).then(|| fixed.solution())
 }
 
 /// Why `sol` breaks a rule of `p` (the check every zone the search returns passes), or `None`
