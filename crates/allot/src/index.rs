@@ -141,8 +141,34 @@ impl ParcelIndex {
     /// Each entry's window query runs in parallel (in chunks of entries); each entry's partners
     /// are sorted, and the chunks are concatenated in entry order, so the result is sorted.
     pub fn candidate_pairs(&self) -> Vec<(usize, usize)> {
-        let chunks: Vec<Vec<(usize, usize)>> = self
-            .boxes
+        self.compact_pairs()
+            .into_iter()
+            .map(|(i, j)| (i as usize, j as usize))
+            .collect()
+    }
+
+    /// [`ParcelIndex::candidate_pairs`] as pairs of `u32` (8 bytes a pair instead of 16: a
+    /// million non-convex parcels have about four million pairs, held through the whole
+    /// validation).
+    ///
+    /// # Panics
+    /// When the index holds `u32::MAX` entries or more (a reader holds fewer features).
+    pub(crate) fn compact_pairs(&self) -> Vec<(u32, u32)> {
+        let chunks: Vec<Vec<(u32, u32)>> = self.pair_chunks().collect();
+        chunks.concat()
+    }
+
+    /// [`ParcelIndex::compact_pairs`] in consecutive pieces, found in parallel, for a caller
+    /// that consumes the pairs as they come instead of holding them all.
+    ///
+    /// # Panics
+    /// When the index holds `u32::MAX` entries or more (a reader holds fewer features).
+    pub(crate) fn pair_chunks(&self) -> impl IndexedParallelIterator<Item = Vec<(u32, u32)>> + '_ {
+        assert!(
+            self.boxes.len() < u32::MAX as usize,
+            "too many entries for 32-bit pairs"
+        );
+        self.boxes
             .par_chunks(PAIR_CHUNK)
             .enumerate()
             .map(|(c, boxes)| {
@@ -153,14 +179,37 @@ impl ParcelIndex {
                     out.extend(
                         self.meeting(env)
                             .filter(|e| e.data > i)
-                            .map(|e| (i, e.data)),
+                            .map(|e| (i as u32, e.data as u32)),
                     );
                     out[start..].sort_unstable();
                 }
                 out
             })
+    }
+
+    /// The candidate pairs (as [`ParcelIndex::compact_pairs`]) with at least one entry for which
+    /// `of` is true, sorted: only the boxes of those entries are queried, so when they are few
+    /// this costs little and holds little.
+    pub(crate) fn pairs_of(&self, of: impl Fn(usize) -> bool + Sync) -> Vec<(u32, u32)> {
+        assert!(
+            self.boxes.len() < u32::MAX as usize,
+            "too many entries for 32-bit pairs"
+        );
+        let mut out: Vec<(u32, u32)> = self
+            .boxes
+            .par_iter()
+            .enumerate()
+            .filter(|&(i, _)| of(i))
+            .flat_map_iter(|(i, env)| {
+                self.meeting(env)
+                    .filter(move |e| e.data != i)
+                    .map(move |e| (i.min(e.data) as u32, i.max(e.data) as u32))
+                    .collect::<Vec<_>>()
+            })
             .collect();
-        chunks.concat()
+        out.par_sort_unstable();
+        out.dedup();
+        out
     }
 
     /// Indices of entries whose boxes intersect `rect` (touching counts), sorted.
@@ -228,6 +277,36 @@ mod tests {
                 .filter(|&i| boxes_meet(&boxes[i], &w))
                 .collect();
             assert_eq!(index.query(w), brute);
+        }
+    }
+
+    #[test]
+    fn pairs_of_some_entries_are_the_candidate_pairs_that_involve_them() {
+        // Against the full list filtered: every pair with at least one chosen entry, each
+        // once, in the same order, whatever is chosen (none, a few, every third, all).
+        for (seed, n) in [(11, 800), (12, 2), (13, 0)] {
+            let boxes = random_boxes(seed, n);
+            let index = ParcelIndex::from_boxes(boxes.iter().copied());
+            let all = index.compact_pairs();
+            let choices: [&(dyn Fn(usize) -> bool + Sync); 4] =
+                [&|_| false, &|i| i % 97 == 5, &|i| i % 3 == 0, &|_| true];
+            for (k, of) in choices.iter().enumerate() {
+                let want: Vec<(u32, u32)> = all
+                    .iter()
+                    .copied()
+                    .filter(|&(i, j)| of(i as usize) || of(j as usize))
+                    .collect();
+                assert_eq!(index.pairs_of(of), want, "seed {seed} choice {k}");
+                if n > 100 && k > 0 {
+                    assert!(!want.is_empty());
+                }
+            }
+            assert_eq!(
+                all.iter()
+                    .map(|&(i, j)| (i as usize, j as usize))
+                    .collect::<Vec<_>>(),
+                index.candidate_pairs()
+            );
         }
     }
 

@@ -74,8 +74,10 @@ impl ParcelSet {
     }
 }
 
-/// Inputs larger than this are refused before they are read (they would not fit in memory
-/// alongside the parsed parcels on an ordinary machine).
+/// Inputs larger than this are refused before they are read whole (they would not fit in memory
+/// alongside the parsed parcels on an ordinary machine). A GeoJSON file named by path that the
+/// stream reads (a FeatureCollection without a `crs` member, no `--crs`) is never held whole and
+/// may be larger.
 pub const MAX_INPUT_BYTES: u64 = 4 << 30;
 
 /// How to read parcels.

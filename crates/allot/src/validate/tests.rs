@@ -58,14 +58,14 @@ fn pruned_union_finds_the_same_gaps_as_the_full_union() {
             .to_polygon(),
         ]);
         for site in [None, Some(&site)] {
-            let table = EdgeTable::build(parcels);
+            let matched = fully_matched(parcels, &skip, &EdgeTable::build(parcels));
             let mut fast = gaps_impl(
                 parcels,
                 &index,
                 &skip,
                 site,
                 1.0,
-                Some(&table),
+                Some(&matched),
                 AreaUnit::Acres,
             );
             let mut full = gaps_impl(parcels, &index, &skip, site, 1.0, None, AreaUnit::Acres);
@@ -536,12 +536,12 @@ fn prefilter_loses_no_overlap_and_changes_no_finding() {
         let parcels = &set.parcels;
         let skip = vec![false; parcels.len()];
         let index = ParcelIndex::build(parcels.iter().map(|p| &p.geometry));
-        let candidates = index.candidate_pairs();
+        let candidates = index.compact_pairs();
         let convex = convexity(parcels);
-        let exact = overlap_scan(parcels, &candidates, &skip, &convex, None);
+        let exact = overlap_scan(parcels, &index, &skip, &convex, None);
         for min in [1.0, 0.05, 0.0] {
             let eps = prefilter_eps_m2(min);
-            let fast = overlap_scan(parcels, &candidates, &skip, &convex, Some(eps));
+            let fast = overlap_scan(parcels, &index, &skip, &convex, Some(eps));
             // Every pair the prefilter sent on is an exact pair with the same area.
             let all: BTreeMap<(usize, usize), f64> = exact
                 .pairs
@@ -765,10 +765,9 @@ fn zone_pieces_equal_the_components_of_the_full_adjacency_graph() {
         let parcels = &set.parcels;
         let skip = invalid_mask(parcels);
         let index = ParcelIndex::build(parcels.iter().map(|p| &p.geometry));
-        let candidates = index.candidate_pairs();
         let scan = overlap_scan(
             parcels,
-            &candidates,
+            &index,
             &skip,
             &convexity(parcels),
             Some(prefilter_eps_m2(1.0)),
@@ -780,12 +779,12 @@ fn zone_pieces_equal_the_components_of_the_full_adjacency_graph() {
                 .or_default()
                 .push(i);
         }
-        let table = EdgeTable::build(parcels);
-        let roots = zone_pieces(parcels, &members, &table, &candidates, &scan);
+        let edge_pieces = shared_edge_pieces(parcels, &EdgeTable::build(parcels));
+        let roots = zone_pieces(parcels, &members, edge_pieces, &index, &scan);
         // The reference: every candidate pair's shared boundary measured, overlaps and
         // overlapping slivers added, components of each zone's subgraph.
         let geoms: Vec<&MultiPolygon<f64>> = parcels.iter().map(|p| &p.geometry).collect();
-        let mut adj = crate::Adjacency::from_pairs(&geoms, &candidates);
+        let mut adj = crate::Adjacency::from_pairs(&geoms, &index.candidate_pairs());
         for o in &scan.pairs {
             adj.connect(o.i, o.j, 0.0);
         }
