@@ -204,7 +204,6 @@ impl ParcelIndex {
                 self.meeting(env)
                     .filter(move |e| e.data != i)
                     .map(move |e| (i.min(e.data) as u32, i.max(e.data) as u32))
-                    .collect::<Vec<_>>()
             })
             .collect();
         out.par_sort_unstable();

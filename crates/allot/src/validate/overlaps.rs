@@ -98,7 +98,8 @@ pub(crate) fn overlap_scan(
     // whole (32 bytes a parcel on a non-convex fabric).
     let found: Vec<Outcome> = index
         .pair_chunks()
-        .flat_map_iter(|chunk| chunk.into_iter())
+        // Split within a piece too: on a small fabric one piece holds every pair.
+        .flat_map(|chunk| chunk.into_par_iter())
         .map(|(i, j)| (i as usize, j as usize))
         .filter(|&(i, j)| !skip[i] && !skip[j])
         .map_init(
