@@ -365,7 +365,7 @@ pub(crate) fn zone_checks(
     }
     if zoned {
         findings.extend(zone_width::zone_width_findings(
-            parcels, areas, skip, &members, candidates, opts,
+            parcels, areas, skip, &members, index, opts,
         ));
     }
     (zones, findings)
