@@ -524,7 +524,7 @@ fn diff_map_fills_a_moved_parcel_in_its_new_zone_and_hatches_it_in_its_old() {
         let want = [(c >> 16) as u8, (c >> 8) as u8, c as u8];
         let n = px
             .iter()
-            .filter(|p| (0..3).all(|k| (i32::from(p[k]) - i32::from(want[k])).abs() <= 3))
+            .filter(|p| (0..3).all(|k| (i32::from(p[k]) - i32::from(want[k])).abs() <= 8))
             .count();
         n as f64 / px.len() as f64
     };
@@ -533,14 +533,19 @@ fn diff_map_fills_a_moved_parcel_in_its_new_zone_and_hatches_it_in_its_old() {
     let c10 = colours_at(67.3025, 24.8075);
     let c02 = colours_at(67.3125, 24.8025);
     let (park, mill, retained, unchanged) = (0xEE8866, 0x1F77B4, 0xBBBBBB, 0xDDDDDD);
-    // Hatch stripes are 2.8 px wide every 9 px at 45°: the pixels wholly inside a stripe
-    // (exactly the old zone's colour, the rest anti-aliased) are a few percent of the square.
+    // Hatch stripes are 2.8 px wide every 9 px at 45°: the pixels wholly inside a stripe (the
+    // old zone's colour, give or take the pattern's resampling; the rest anti-aliased) are a
+    // few percent of the square.
     for (name, px, fill, hatch, absent) in [
         ("C01", &c01, park, mill, retained),
         ("C10", &c10, mill, retained, park),
     ] {
         assert!(share(px, fill) > 0.3, "{name} fill: {}", share(px, fill));
-        assert!(share(px, hatch) > 0.04, "{name} hatching: {}", share(px, hatch));
+        assert!(
+            share(px, hatch) > 0.04,
+            "{name} hatching: {}",
+            share(px, hatch)
+        );
         assert_eq!(share(px, absent), 0.0, "{name}");
     }
     assert_eq!(share(&c02, unchanged), 1.0);
