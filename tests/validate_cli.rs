@@ -204,6 +204,21 @@ fn zones_corner_contact_targets_and_unzoned() {
     assert!(findings_of(&v, "zone_area").is_empty());
 }
 
+/// m0's east side is 67.30499999999999 (67.3 + 0.005 in floating point), m1's west side 67.305:
+/// the same side, 1.4e-14° apart, so their boxes do not meet. The zone is one piece (it was
+/// reported `not_contiguous` in 2 pieces); shapely, which intersects exactly, says m0 and m1 are
+/// disjoint (distance 1.42e-14°), m1 and m2 touch.
+#[test]
+fn neighbours_written_with_float_noise_keep_their_zone_in_one_piece() {
+    let (code, v) = validate_json("float_seam_zone.geojson", &[]);
+    assert!(findings_of(&v, "not_contiguous").is_empty(), "{v}");
+    assert_eq!(v["zones"]["mill"]["components"], 1);
+    assert_eq!(v["zones"]["mill"]["parcels"], 3);
+    // The 1.4e-14° seam is no gap of any size worth reporting, and no overlap.
+    assert!(v["findings"].as_array().unwrap().is_empty(), "{v}");
+    assert_eq!(code, 0);
+}
+
 #[test]
 fn no_unzoned_findings_when_no_parcel_has_a_zone() {
     let (code, v) = validate_json("ring_gap.geojson", &["--min-gap", "1e9"]);

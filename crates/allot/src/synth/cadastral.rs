@@ -22,7 +22,7 @@
 //! - **Different coordinate rounding**: each plot is written with 10 decimals of a degree, or
 //!   with 8 (about 1 mm) when none of its neighbours is coarse already, so a shared boundary is
 //!   rounded differently on its two sides. 8 decimals keep a vertex within allot's collinear
-//!   tolerance (1e-8°) of its neighbour's edge and two neighbours from overlapping by more than a
+//!   tolerance (1e-7°) of its neighbour's edge and two neighbours from overlapping by more than a
 //!   few cm².
 //! - Local metres become lon/lat by a rotation (by `rotation_deg`) and the WGS84 scale at the
 //!   origin's latitude (metres per radian: `N·cos φ` east, `M` north): a linear map, so points

@@ -765,7 +765,8 @@ fn zone_pieces_equal_the_components_of_the_full_adjacency_graph() {
         let parcels = &set.parcels;
         let skip = invalid_mask(parcels);
         let index = ParcelIndex::build(parcels.iter().map(|p| &p.geometry));
-        let candidates = index.candidate_pairs();
+        let candidates =
+            index.candidate_pairs_within(crate::graph::adjacency::COLLINEAR_TOLERANCE_DEG);
         let scan = overlap_scan(
             parcels,
             &candidates,
@@ -785,7 +786,7 @@ fn zone_pieces_equal_the_components_of_the_full_adjacency_graph() {
         // The reference: every candidate pair's shared boundary measured, overlaps and
         // overlapping slivers added, components of each zone's subgraph.
         let geoms: Vec<&MultiPolygon<f64>> = parcels.iter().map(|p| &p.geometry).collect();
-        let mut adj = crate::Adjacency::from_pairs(&geoms, &candidates);
+        let mut adj = crate::Adjacency::build(&geoms, &index);
         for o in &scan.pairs {
             adj.connect(o.i, o.j, 0.0);
         }
