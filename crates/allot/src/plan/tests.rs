@@ -308,4 +308,9 @@ fn plans_on_a_float_built_grid() {
     }
     assert_eq!(seen.len(), 30, "the zone is in pieces: {cells:?}");
     assert_eq!(p.zones[0].components, 1);
+    // Its dissolved outline is one polygon without holes: the seams leave no slivers.
+    let outlines = crate::plan::outline::zone_outlines(&p).unwrap();
+    let mill = outlines.iter().find(|o| o.zone == "mill").unwrap();
+    assert_eq!(mill.boundary.0.len(), 1);
+    assert!(mill.boundary.0[0].interiors().is_empty());
 }
