@@ -124,9 +124,12 @@ fn validate_with(set: &ParcelSet, opts: &ValidateOptions, prefilter: bool) -> Re
     let index = ParcelIndex::build(parcels.iter().map(|p| &p.geometry));
     let (scan, gap_findings) = rayon::join(
         || {
+            // Pairs whose boxes come within the collinear tolerance, as zone contiguity takes
+            // them (the extra pairs' boxes are apart, so the scan drops them).
             overlap_scan(
                 parcels,
                 &index,
+                crate::graph::adjacency::COLLINEAR_TOLERANCE_DEG,
                 &skip,
                 &convex,
                 prefilter.then(|| prefilter_eps_m2(opts.min_overlap_m2)),

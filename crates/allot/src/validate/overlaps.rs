@@ -69,8 +69,8 @@ pub(crate) fn prefilter_eps_m2(min_overlap_m2: f64) -> f64 {
     }
 }
 
-/// Finds overlapping pairs among the candidate pairs of `index` (built over `parcels`; neither
-/// parcel marked in `skip`).
+/// Finds overlapping pairs among the candidate pairs of `index` whose boxes come within `tol`
+/// (built over `parcels`; neither parcel marked in `skip`).
 ///
 /// With `prefilter = Some(eps)`, a pair where one parcel is a single convex ring is first
 /// tested cheaply: if an edge line of a convex parcel separates the two (exact predicates), the
@@ -83,6 +83,7 @@ pub(crate) fn prefilter_eps_m2(min_overlap_m2: f64) -> f64 {
 pub(crate) fn overlap_scan(
     parcels: &[Parcel],
     index: &ParcelIndex,
+    tol: f64,
     skip: &[bool],
     convex: &[Option<bool>],
     prefilter: Option<f64>,
@@ -97,7 +98,7 @@ pub(crate) fn overlap_scan(
     // The candidate pairs are consumed piece by piece as the index finds them, never held
     // whole (32 bytes a parcel on a non-convex fabric).
     let found: Vec<Outcome> = index
-        .pair_chunks()
+        .pair_chunks(tol)
         // Split within a piece too: on a small fabric one piece holds every pair.
         .flat_map(|chunk| chunk.into_par_iter())
         .map(|(i, j)| (i as usize, j as usize))
@@ -209,6 +210,7 @@ pub fn overlaps(
     overlap_scan(
         parcels,
         index,
+        0.0,
         skip,
         &convexity(parcels),
         Some(prefilter_eps_m2(min_overlap_m2)),

@@ -49,7 +49,9 @@ pub(super) fn zone_width_findings(
         }
     }
     let pairs: Vec<(usize, usize)> = index
-        .pairs_of(|i| zone_of[i].is_some())
+        .pairs_of(crate::graph::adjacency::COLLINEAR_TOLERANCE_DEG, |i| {
+            zone_of[i].is_some()
+        })
         .iter()
         .map(|&(i, j)| (i as usize, j as usize))
         .filter(|&(i, j)| zone_of[i].is_some() && zone_of[i] == zone_of[j])

@@ -77,7 +77,7 @@ pub(crate) fn zone_pieces(
         drop(size);
         let outside = |i: usize| zone[i] != NONE && dsu.root(i as u32) != largest[zone[i] as usize];
         let joins: Vec<(usize, usize)> = index
-            .pairs_of(outside)
+            .pairs_of(crate::graph::adjacency::COLLINEAR_TOLERANCE_DEG, outside)
             .par_iter()
             .map(|&(i, j)| (i as usize, j as usize))
             .filter(|&(i, j)| {
@@ -181,7 +181,7 @@ fn multi_part_split<'a>(
         .collect();
     // The candidate pairs that involve a multi-part parcel, in candidate-pair order.
     for (i, j) in index
-        .pairs_of(multi)
+        .pairs_of(crate::graph::adjacency::COLLINEAR_TOLERANCE_DEG, multi)
         .iter()
         .map(|&(i, j)| (i as usize, j as usize))
     {
