@@ -666,7 +666,11 @@ fn zone_outlines_are_written_in_every_format() {
         // As a number: the shapefile's DBF prints 278.473365000000001.
         let acres: f64 = mill.1["area_acres"].parse().unwrap();
         assert!((acres - 278.473365).abs() < 1e-9, "{out}: {mill:?}");
-        assert_eq!(mill.1.get("parcels").map(String::as_str), Some("4"), "{out}");
+        assert_eq!(
+            mill.1.get("parcels").map(String::as_str),
+            Some("4"),
+            "{out}"
+        );
     }
     // Projected formats carry the output CRS; GeoJSON and KML stay WGS84.
     let info = gdal(
