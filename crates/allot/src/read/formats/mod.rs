@@ -4,9 +4,10 @@
 //! CRS; the feature sink (`sink.rs`) reprojects them to WGS84 longitude/latitude in place and
 //! builds [`crate::Parcel`]s straight from them, with the id rules and error checks of the
 //! GeoJSON reader. [`read_as_geojson`] is the reference route it must agree with: the same
-//! features written as GeoJSON text ([`collection`]) and parsed by the GeoJSON reader. [`sniff()`](super::sniff()) names a file's format by its content, so a file with the
-//! wrong extension is still read, and one allot does not read is named with a command that
-//! converts it.
+//! features written as GeoJSON text ([`collection`]) and parsed by the GeoJSON reader.
+//! [`sniff()`](super::sniff()) names a file's format by its content, so a file with the wrong
+//! extension is still read, and one allot does not read is named with a command that converts
+//! it.
 //!
 //! Formats: Shapefile (`.shp` with `.dbf`, `.prj`, `.cpg`, or a `.zip` of them), GeoPackage
 //! (`--layer NAME` when it has several polygon layers), KML and KMZ, FlatGeobuf, CSV with a WKT
