@@ -108,9 +108,10 @@ pub struct Args {
     /// input and limit, same output).
     #[arg(long, value_name = "N", requires = "prove")]
     pub node_limit: Option<u64>,
-    /// Also write one dissolved boundary polygon per zone (GeoJSON) with its area, perimeter,
-    /// Polsby-Popper compactness, parcel count and target.
-    #[arg(long, value_name = "ZONES.geojson")]
+    /// Also write one dissolved boundary polygon per zone with its area, perimeter,
+    /// Polsby-Popper compactness, parcel count and target, in the format of the extension
+    /// (.geojson, .gpkg, .shp, .shp.zip, .kml, .fgb, .parquet; CRS as for -o).
+    #[arg(long, value_name = "ZONES.geojson|gpkg|…")]
     pub zones_out: Option<PathBuf>,
     /// Also write each zone boundary's corners as CSV: numbered clockwise from the north-west
     /// corner (holes after their shell), lon/lat, x/y in `--out-crs` (when given), and the true bearing and
