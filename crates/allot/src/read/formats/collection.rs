@@ -1,8 +1,8 @@
 //! Turning the features a reader produced into a GeoJSON FeatureCollection text in WGS84
 //! longitude/latitude: the reference route from any format to parcels (this text, parsed by
-//! the GeoJSON reader). allot itself reads through [`super::sink`], which must give exactly
-//! the parcels and errors of this route (tests compare the two on every format); the list
-//! rules here ([`unpack_list`], the feature's id in messages) are the ones both use.
+//! the GeoJSON reader). allot itself reads through the feature sink (`sink.rs`), which must
+//! give exactly the parcels and errors of this route (tests compare the two on every format);
+//! the list rules here ([`unpack_list`], the feature's id in messages) are the ones both use.
 //!
 //! Coordinates are reprojected point by point with [`Crs::to_wgs84`] and written with Rust's
 //! shortest round-trip formatting, so nothing is lost between the two steps. Properties keep
