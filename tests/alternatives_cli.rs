@@ -216,21 +216,53 @@ fn alternatives_refuse_standard_output_and_a_difference_without_them() {
 fn access_through_a_short_shared_edge_does_not_count_below_the_minimum_frontage() {
     let dir = tempfile::tempdir().unwrap();
     let input = fixture("spur-access.geojson");
-    // Default: 50 m.
+    // Default: 50 m (and a minimum width of 100 m, which the strip breaks too).
     let r = allot(dir.path(), &["plan", &input, "-o", "plan.geojson"]);
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert!(
         r.stderr.contains("cannot plan zone \"mill\"")
-            && r.stderr.contains(": access: ")
-            && r.stderr.contains("minimum frontage of 50 m"),
+            && r.stderr.contains(": access and min-width: ")
+            && r.stderr.contains("minimum frontage of 50 m")
+            && r.stderr.contains("minimum width of 100 m"),
+        "{}",
+        r.stderr
+    );
+    // With the width rule off, the frontage alone binds.
+    let r = allot(
+        dir.path(),
+        &["plan", &input, "-o", "plan.geojson", "--min-width", "0"],
+    );
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains(": access: ") && r.stderr.contains("minimum frontage of 50 m"),
         "{}",
         r.stderr
     );
     assert!(!dir.path().join("plan.geojson").exists());
-    // A 40 m frontage is enough for a 30 m minimum, given on the command line...
+    // The strip is also a 40 m spur of the zone: with a 30 m minimum frontage the minimum
+    // width (default 100 m) refuses it, and names that rule.
     let r = allot(
         dir.path(),
         &["plan", &input, "-o", "plan.geojson", "--min-frontage", "30"],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains(": min-width: "), "{}", r.stderr);
+    // A 40 m frontage is enough for a 30 m minimum (with a 30 m minimum width), given on the
+    // command line...
+    let r = allot(
+        dir.path(),
+        &[
+            "plan",
+            &input,
+            "-o",
+            "plan.geojson",
+            "--min-frontage",
+            "30",
+            "--min-width",
+            "30",
+            "--schedule",
+            "s.csv",
+        ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let mill = zone_acres(&dir.path().join("plan.geojson"), "mill");
@@ -239,15 +271,68 @@ fn access_through_a_short_shared_edge_does_not_count_below_the_minimum_frontage(
         "{mill:?}"
     );
     assert_eq!(mill.len(), 3);
+    // The schedule names the parcel that gives the access and its frontage (40.45 m, pyproj).
+    assert!(
+        r.stdout
+            .contains("mill: port access by parcel S (40 m of frontage on the rest of the zone)"),
+        "{}",
+        r.stdout
+    );
+    let csv = std::fs::read_to_string(dir.path().join("s.csv")).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let row: Vec<&str> = csv
+        .lines()
+        .find(|l| l.starts_with("zone,mill,"))
+        .unwrap()
+        .split(',')
+        .collect();
+    let col = |name: &str| row[header.iter().position(|h| *h == name).unwrap()];
+    assert_eq!(col("access_parcel"), "S");
+    let frontage: f64 = col("frontage_m").parse().unwrap();
+    assert!((frontage - 40.45).abs() < 0.06, "{frontage}");
     // ... or in the zone's metadata (written back into the plan).
     let mut doc: Value = serde_json::from_slice(&std::fs::read(&input).unwrap()).unwrap();
     doc["metadata"]["zones"][0]["min_frontage_m"] = 30.0.into();
+    doc["metadata"]["zones"][0]["min_width_m"] = 30.0.into();
     std::fs::write(dir.path().join("in.geojson"), doc.to_string()).unwrap();
     let r = allot(dir.path(), &["plan", "in.geojson", "-o", "meta.geojson"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let plan: Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("meta.geojson")).unwrap()).unwrap();
     assert_eq!(plan["metadata"]["zones"][0]["min_frontage_m"], 30.0);
+    // The alternatives table names each plan's access parcel and the mill's land uses: the
+    // strip (2.21 acres of access_strip) and two cells of open land (138.38 acres).
+    let r = allot(
+        dir.path(),
+        &[
+            "plan",
+            "in.geojson",
+            "-o",
+            "alt/p.geojson",
+            "--alternatives",
+            "1",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let header = r
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("plan"))
+        .unwrap_or_else(|| panic!("{}", r.stdout));
+    let names: Vec<&str> = header.split_whitespace().collect();
+    assert_eq!(
+        names[names.len() - 3..],
+        ["shared_pct", "access", "land_use"]
+    );
+    let row = r
+        .stdout
+        .lines()
+        .find(|l| l.split_whitespace().nth(1) == Some("mill"))
+        .unwrap_or_else(|| panic!("{}", r.stdout));
+    assert!(
+        row.contains("S (40 m)") && row.contains("access_strip 2.21, open_land 138.38"),
+        "{row}"
+    );
     // The flag overrides the metadata: 41 m is more than the strip's 40.45 m.
     let r = allot(
         dir.path(),

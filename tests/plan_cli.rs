@@ -83,9 +83,14 @@ fn psm_default_plan_is_contiguous_within_tolerance_and_validates_clean() {
     let plan = read_parcels(&out).unwrap();
     assert_eq!(plan.parcels.len(), input.parcels.len());
     // Input properties and top-level members are kept; the metadata gains `zones` (the
-    // input's, with tolerances) and `plan` (how the plan was made).
+    // input's, with tolerances and the minimum width each was planned with, the default
+    // 100 m) and `plan` (how the plan was made).
     let mut meta = plan.members["metadata"].as_object().unwrap().clone();
-    assert_eq!(meta.remove("zones"), input.metadata_field("zones").cloned());
+    let mut zones = input.metadata_field("zones").cloned().unwrap();
+    for z in zones.as_array_mut().unwrap() {
+        z["min_width_m"] = 100.0.into();
+    }
+    assert_eq!(meta.remove("zones"), Some(zones));
     assert!(meta.remove("plan").is_some());
     let mut want = input.members["metadata"].as_object().unwrap().clone();
     want.remove("zones");

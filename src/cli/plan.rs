@@ -72,6 +72,14 @@ pub struct Args {
     /// `metadata.zones`). Default: the metadata's, else 50 (wider than a 40 m road spur).
     #[arg(long, value_name = "METRES", value_parser = parse_non_negative)]
     pub min_frontage: Option<f64>,
+    /// No zone may have a spur (a parcel narrower than this touching only one other parcel of
+    /// the zone, by less than this) or a neck (a parcel narrower than this that holds the zone together and meets
+    /// one side by less than this) narrower than this many metres; a corridor with the zone on
+    /// both sides is internal. Width: the narrowest distance between two parallel lines holding
+    /// the parcel. Replaces the `min_width_m` of the input's `metadata.zones`. Default: the
+    /// metadata's, else 100; 0 turns the rule off.
+    #[arg(long, value_name = "METRES", value_parser = parse_non_negative)]
+    pub min_width: Option<f64>,
     /// Find up to K genuinely different plans, ranked by the mill's Polsby-Popper compactness,
     /// and print a table comparing them. Plan i is written to `<stem>-i.<ext>` beside each
     /// output given (`-o out/plan.geojson` → `out/plan-1.geojson` … `out/plan-K.geojson`; the
@@ -165,6 +173,7 @@ impl Args {
         }
         .with_zones(choice, self.tolerance)
         .with_min_frontage(self.min_frontage)
+        .with_min_width(self.min_width)
     }
 }
 
@@ -254,9 +263,10 @@ fn outputs(
         seed: cx.opts.seed,
         flags: std::env::args().skip(1).collect(),
     };
+    let zones = cx.opts.zones_as_planned(&cx.choice.zones);
     let planned = allot::plan::plan_members(
         &set.members,
-        &cx.choice.zones,
+        &zones,
         cx.opts.tolerance_acres,
         &how,
         cx.warnings,
@@ -444,7 +454,10 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
             opts.zones[0].0,
             args.min_difference
         );
-        text.push_str(&allot::report::alternatives::comparison_text(&found.plans));
+        text.push_str(&allot::report::alternatives::comparison_text(
+            &found.plans,
+            &set,
+        ));
         if let Some(why) = &found.shortfall {
             text.push_str(&format!(
                 "fewer plans than asked ({} of {count}): {why}\n",

@@ -30,6 +30,12 @@ pub struct Args {
     /// input's `metadata.zones`). Default: the metadata's, else 1.
     #[arg(long, value_name = "ACRES", value_parser = parse_non_negative)]
     pub tolerance: Option<f64>,
+    /// Report every zone with a target that has a spur or neck narrower than this many metres
+    /// (`zone_width`; the rule `allot plan --min-width` plans under), replacing the
+    /// `min_width_m` of the input's `metadata.zones`. Default: the metadata's (a written plan
+    /// carries the width it was planned with), else not checked.
+    #[arg(long, value_name = "METRES", value_parser = parse_non_negative)]
+    pub min_width: Option<f64>,
     /// Overlaps smaller than this many m² are not reported.
     #[arg(long, default_value = "1", value_name = "M2", value_parser = parse_non_negative)]
     pub min_overlap: f64,
@@ -123,7 +129,8 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         units: args.units.unit(),
         ..Default::default()
     }
-    .with_zones_of(&set.parcels, &choice, args.tolerance);
+    .with_zones_of(&set.parcels, &choice, args.tolerance)
+    .with_min_width(args.min_width);
     progress.stage(format!("validating {} parcels", set.parcels.len()));
     let report = validate(&set, &opts);
     progress.finish();

@@ -13,6 +13,7 @@
 use geo::{Coord, Distance, Geodesic, GeodesicArea, LineString, MultiPolygon, Point, Polygon};
 
 pub mod units;
+pub mod width;
 
 pub use units::{AreaUnit, KANAL_PER_ACRE, M2_PER_ACRE, M2_PER_HECTARE};
 

@@ -15,7 +15,8 @@
 //!
 //! `access` is any one of the listed kinds (a list, or one string with kinds joined by `|`);
 //! `min_frontage_m` (metres) is how much boundary the zone's access parcel must share with the
-//! rest of the zone for the access to count.
+//! rest of the zone for the access to count; `min_width_m` (metres) is the narrowest spur or
+//! neck the zone may have (see `allot::graph::narrow`).
 //! Older files with `metadata.targets` (an object `{"zone": acres}`) are read as zones with
 //! targets only. A malformed `metadata.zones` is bad input ([`MetadataError`]), never ignored.
 
@@ -40,6 +41,9 @@ pub struct ZoneSpec {
     /// Minimum frontage in metres of the zone's access parcel on the rest of the zone
     /// (`None`: the run's default).
     pub min_frontage_m: Option<f64>,
+    /// Minimum width in metres of the zone's spurs and necks (`None`: the run's default when
+    /// planning; not checked by `validate` unless given there).
+    pub min_width_m: Option<f64>,
     /// Map colour (`#rrggbb`), if the file gives one.
     pub colour: Option<String>,
 }
@@ -53,6 +57,7 @@ impl ZoneSpec {
             tolerance_acres: None,
             access: Vec::new(),
             min_frontage_m: None,
+            min_width_m: None,
             colour: None,
         }
     }
@@ -70,6 +75,9 @@ impl ZoneSpec {
         }
         if let Some(f) = self.min_frontage_m {
             m.insert("min_frontage_m".into(), json!(f));
+        }
+        if let Some(w) = self.min_width_m {
+            m.insert("min_width_m".into(), json!(w));
         }
         if let Some(c) = &self.colour {
             m.insert("colour".into(), json!(c));
@@ -168,6 +176,7 @@ pub fn zones_from_metadata(set: &ParcelSet) -> Result<Vec<ZoneSpec>, MetadataErr
             return Err(bad("`access` has an empty kind".into()));
         }
         let min_frontage_m = number("min_frontage_m")?;
+        let min_width_m = number("min_width_m")?;
         let colour = match m.get("colour") {
             None | Some(Value::Null) => None,
             Some(Value::String(c)) if is_hex_colour(c) => Some(c.to_lowercase()),
@@ -179,6 +188,7 @@ pub fn zones_from_metadata(set: &ParcelSet) -> Result<Vec<ZoneSpec>, MetadataErr
             tolerance_acres,
             access,
             min_frontage_m,
+            min_width_m,
             colour,
         });
     }

@@ -3,8 +3,11 @@
 //! [`plan`] takes zones in priority order (default: a 700-acre `sindh_mill` and a 3,200-acre
 //! `industrial_park`) and gives each a contiguous set of parcels (joined by shared edges, not
 //! corners) whose area is within the tolerance of its target; everything left over is
-//! [`RETAINED`]. Parcels of excluded land uses stay retained, locks pin parcels, and
-//! `require_access` makes the first zone include a parcel with that access.
+//! [`RETAINED`]. Parcels of excluded land uses stay retained, locks pin parcels,
+//! `require_access` makes the first zone include a parcel with that access, and no zone may have
+//! a spur or neck narrower than its minimum width (default [`DEFAULT_MIN_WIDTH_M`]; the rule is
+//! [`crate::graph::narrow`]'s, checked by the search on every zone it keeps and again on every
+//! zone it returns).
 //!
 //! Each zone is found on the parcel graph ([`search`]): greedy compact growth from several
 //! seeds (the most central available parcels, parcels with the required access, locked
@@ -34,6 +37,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use geo::MultiPolygon;
 use rayon::prelude::*;
 
+use crate::geodesy::width::width_m;
 use crate::geodesy::{M2_PER_ACRE, area_m2, perimeter_m, polsby_popper};
 use crate::graph::adjacency::{Adjacency, shared_boundary_m};
 use crate::index::ParcelIndex;
@@ -65,6 +69,13 @@ pub const OVERLAP_M2: f64 = 1.0;
 /// it end-on, and well below one side of a parcel that really fronts the zone (a side of a
 /// 5-acre square is 142 m).
 pub const DEFAULT_MIN_FRONTAGE_M: f64 = 50.0;
+
+/// Default minimum width (metres) of a zone's spurs and necks ([`crate::graph::narrow`]): a
+/// zone may not hang a strip narrower than this off its edge, nor pass through one between
+/// two larger parts. Wider than the 40 m road corridors of the PSM site, so a zone cannot
+/// reach land through a road stub, and well under the side of a real block (a 5-acre square's
+/// side is 142 m).
+pub const DEFAULT_MIN_WIDTH_M: f64 = 100.0;
 
 /// How close a split zone gets to its target, in acres.
 pub const SPLIT_PRECISION_ACRES: f64 = 0.01;
@@ -98,6 +109,11 @@ pub struct PlanOptions {
     pub min_frontage_m: f64,
     /// Per-zone minimum frontages in metres, replacing `min_frontage_m` for the zones named.
     pub zone_min_frontages: Vec<(String, f64)>,
+    /// Minimum width in metres: no zone may have a spur or neck narrower than this
+    /// ([`crate::graph::narrow`]; default [`DEFAULT_MIN_WIDTH_M`]; 0 turns the rule off).
+    pub min_width_m: f64,
+    /// Per-zone minimum widths in metres, replacing `min_width_m` for the zones named.
+    pub zone_min_widths: Vec<(String, f64)>,
     /// Seed of the randomised search.
     pub seed: u64,
     /// Solve each zone exactly too (`--prove`; needs the `exact` cargo feature): the plan takes
@@ -129,6 +145,8 @@ impl Default for PlanOptions {
             zone_tolerances: Vec::new(),
             min_frontage_m: DEFAULT_MIN_FRONTAGE_M,
             zone_min_frontages: Vec::new(),
+            min_width_m: DEFAULT_MIN_WIDTH_M,
+            zone_min_widths: Vec::new(),
             seed: 1,
             prove: None,
         }
@@ -163,8 +181,61 @@ impl PlanOptions {
                 .iter()
                 .filter_map(|z| Some((z.name.clone(), z.min_frontage_m?)))
                 .collect(),
+            zone_min_widths: zones
+                .iter()
+                .filter_map(|z| Some((z.name.clone(), z.min_width_m?)))
+                .collect(),
             ..self
         }
+    }
+
+    /// These options with `min_width_m` (a command-line `--min-width`) for every zone,
+    /// replacing the zones' own; `None` leaves them as they are.
+    pub fn with_min_width(self, min_width_m: Option<f64>) -> Self {
+        match min_width_m {
+            Some(m) => PlanOptions {
+                min_width_m: m,
+                zone_min_widths: Vec::new(),
+                ..self
+            },
+            None => self,
+        }
+    }
+
+    /// `zones` (from [`crate::model::resolve_zones`]) as these options plan them, for the
+    /// written plan's `metadata.zones`: each with the minimum width it was planned with, so
+    /// that `allot validate PLAN` checks the same rule.
+    pub fn zones_as_planned(
+        &self,
+        zones: &[crate::model::ZoneSpec],
+    ) -> Vec<crate::model::ZoneSpec> {
+        zones
+            .iter()
+            .map(|z| crate::model::ZoneSpec {
+                min_width_m: Some(self.min_width_of(&z.name)),
+                ..z.clone()
+            })
+            .collect()
+    }
+
+    /// The minimum width (metres) zone `zone` is planned with: its entry in
+    /// `zone_min_widths`, else `min_width_m`.
+    ///
+    /// ```
+    /// let o = allot::PlanOptions {
+    ///     zone_min_widths: vec![("mill".into(), 60.0)],
+    ///     ..Default::default()
+    /// };
+    /// assert_eq!(o.min_width_of("mill"), 60.0);
+    /// assert_eq!(o.min_width_of("park"), allot::plan::DEFAULT_MIN_WIDTH_M);
+    /// assert_eq!(o.with_min_width(Some(0.0)).min_width_of("mill"), 0.0);
+    /// ```
+    pub fn min_width_of(&self, zone: &str) -> f64 {
+        self.zone_min_widths
+            .iter()
+            .rev()
+            .find(|(z, _)| z == zone)
+            .map_or(self.min_width_m, |w| w.1)
     }
 
     /// These options with `min_frontage_m` (a command-line `--min-frontage`) for every zone,
@@ -250,6 +321,25 @@ pub struct Plan {
     /// A lower bound on each planned zone's perimeter, in priority order (isoperimetric, or
     /// from the exact model with `--prove`).
     pub proofs: Vec<proof::ZoneProof>,
+    /// For each planned zone with an access rule, in priority order: the parcel that gives it
+    /// the access.
+    pub access: Vec<ZoneAccess>,
+}
+
+/// The parcel that gives a zone its access: of the zone's parcels carrying an accepted access
+/// tag and joined to the rest of the zone by at least the minimum frontage (or forming the
+/// zone alone), the one with the longest frontage (ties: the first in output order).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneAccess {
+    /// The zone.
+    pub zone: String,
+    /// The access kinds the zone accepts, in words (`port or rail`).
+    pub kinds: String,
+    /// The parcel's id (a split piece's `-a`/`-b` id when it was cut).
+    pub parcel: ParcelId,
+    /// Its frontage on the rest of the zone: the boundary it shares with the zone's other
+    /// parcels (geodesic metres; 0 for a zone of that one parcel).
+    pub frontage_m: f64,
 }
 
 /// Why a plan could not be made.
@@ -422,6 +512,8 @@ pub fn check_parcel_count(set: &ParcelSet) -> Result<(), PlanError> {
 struct Work {
     geoms: Vec<MultiPolygon<f64>>,
     graph: Graph,
+    /// Width of each node in metres ([`crate::geodesy::width::width_m`]).
+    width_m: Vec<f64>,
     origin: Vec<usize>,
     piece: Vec<Option<u8>>,
     alive: Vec<bool>,
@@ -462,6 +554,8 @@ struct Rules {
     tols: Vec<f64>,
     /// Per zone: the minimum frontage of its access parcel (m).
     frontages: Vec<f64>,
+    /// Per zone: the minimum width of its spurs and necks (m).
+    min_widths: Vec<f64>,
     split: bool,
     seed: u64,
     /// First zones of earlier plans (per input parcel) the first zone must differ from.
@@ -687,6 +781,19 @@ fn rules(set: &ParcelSet, opts: &PlanOptions) -> Result<Rules, PlanError> {
         }
         frontages.push(f);
     }
+    let mut min_widths = Vec::with_capacity(opts.zones.len());
+    for (name, _) in &opts.zones {
+        let m = opts.min_width_of(name);
+        if !(m.is_finite() && m >= 0.0) {
+            return Err(PlanError::BadZone {
+                zone: name.clone(),
+                reason: format!(
+                    "the minimum width must be a finite, non-negative number of metres, not {m}"
+                ),
+            });
+        }
+        min_widths.push(m);
+    }
     let access = opts
         .zones
         .iter()
@@ -724,6 +831,7 @@ fn rules(set: &ParcelSet, opts: &PlanOptions) -> Result<Rules, PlanError> {
         tol: opts.tolerance_acres,
         tols,
         frontages,
+        min_widths,
         split: opts.split,
         seed: opts.seed,
         avoid: Vec::new(),
@@ -753,9 +861,11 @@ fn build_work(set: &ParcelSet) -> Work {
         edge: Vec::new(),
     };
     graph.mark_edges();
+    let width_m = geoms.par_iter().map(width_m).collect();
     Work {
         geoms,
         graph,
+        width_m,
         origin: (0..n).collect(),
         piece: vec![None; n],
         alive: vec![true; n],
@@ -902,8 +1012,9 @@ fn plan_from(rules: &Rules, k: usize, work: &Work, budget: &mut usize) -> Result
         }
         let w = if rules.split {
             match complete_with_cut(rules, k, work, &data, s) {
-                Some(w) => w,
-                None => continue,
+                // The cut can leave a narrow piece hanging off the zone: check the zone again.
+                Some(w) if narrow_after_cut(rules, k, &w).is_none() => w,
+                _ => continue,
             }
         } else {
             let mut w = work.clone();
@@ -948,6 +1059,23 @@ fn plan_from(rules: &Rules, k: usize, work: &Work, budget: &mut usize) -> Result
         ));
     }
     Err(first_err.unwrap_or_else(|| infeasible(rules, k, "search budget exhausted".into())))
+}
+
+/// The first spur or neck of zone `k` in `w` narrower than its minimum width (after a cut).
+fn narrow_after_cut(rules: &Rules, k: usize, w: &Work) -> Option<crate::graph::narrow::NarrowPart> {
+    let inset: Vec<bool> = (0..w.graph.len())
+        .map(|v| w.alive[v] && w.zone[v] == Some(k))
+        .collect();
+    let members: Vec<usize> = (0..w.graph.len()).filter(|&v| inset[v]).collect();
+    crate::graph::narrow::narrow_parts(
+        &w.graph.adj,
+        &members,
+        &inset,
+        &w.width_m,
+        rules.min_widths[k],
+    )
+    .into_iter()
+    .next()
 }
 
 /// The zone problem for zone `k` on the current work, as owned data.
@@ -1084,6 +1212,8 @@ fn zone_problem<'a>(
             Vec::new()
         },
         avoid_cap: rules.avoid_share * (rules.zones[k].1 - rules.tols[k]).max(0.0),
+        width_m: &work.width_m,
+        min_width_m: rules.min_widths[k],
     }
 }
 
@@ -1119,15 +1249,17 @@ fn prove_zone(
     })?;
     if let Some((members, perim)) = &outcome.better {
         let area = members.iter().map(|&v| work.graph.area[v]).sum();
-        sols.insert(
-            0,
-            Solution {
-                members: members.clone(),
-                area,
-                perim: *perim,
-                cost: *perim,
-            },
-        );
+        let better = Solution {
+            members: members.clone(),
+            area,
+            perim: *perim,
+            cost: *perim,
+        };
+        // The exact model does not know every rule (the minimum width among them): its zone
+        // is used only when it keeps them all.
+        if search::broken_rule(&problem, &better).is_none() {
+            sols.insert(0, better);
+        }
     }
     let target = rules.zones[k].1;
     let record = ExactZone {
@@ -1179,6 +1311,34 @@ fn why_no_whole_set(rules: &Rules, k: usize, work: &Work, data: &ZoneData) -> St
             return format!(
                 "access: every contiguous set of whole parcels within {target} ± {tol} acres that includes a parcel with {name} access joins it to the rest of the zone by less than the minimum frontage of {} m (a zone exists with a shorter frontage; --min-frontage sets it)",
                 rules.frontages[k]
+            );
+        }
+    }
+    if rules.min_widths[k] > 0.0 {
+        let mut any_width = zone_problem(rules, k, work, data, &data.open, tol);
+        any_width.min_width_m = 0.0;
+        if let Ok(s) = search::solve(&any_width) {
+            let narrow =
+                search::narrow_summary(&zone_problem(rules, k, work, data, &data.open, tol), &s[0]);
+            return format!(
+                "min-width: every contiguous set of whole parcels within {target} ± {tol} acres that the search found has a spur or neck narrower than the minimum width of {} m (the best without that rule: {narrow}; --min-width sets it)",
+                rules.min_widths[k]
+            );
+        }
+    }
+    if let Some((_, name)) = &rules.access[k]
+        && rules.frontages[k] > 0.0
+        && rules.min_widths[k] > 0.0
+    {
+        // Neither rule alone binds (each relaxation above failed), both together do: an access
+        // parcel joined by a short frontage is often a strip, a spur too.
+        let mut neither = zone_problem(rules, k, work, data, &data.open, tol);
+        neither.min_frontage_m = 0.0;
+        neither.min_width_m = 0.0;
+        if search::solve(&neither).is_ok() {
+            return format!(
+                "access and min-width: every contiguous set of whole parcels within {target} ± {tol} acres that includes a parcel with {name} access joins it to the rest of the zone by less than the minimum frontage of {} m or has a spur or neck narrower than the minimum width of {} m (a zone exists without both rules; --min-frontage and --min-width set them)",
+                rules.frontages[k], rules.min_widths[k]
             );
         }
     }
@@ -1479,6 +1639,8 @@ fn apply_cut(w: &mut Work, e: CutEval) {
     g.adj.push(adj_b);
     g.adj[c].clear();
     g.mark_edges();
+    w.width_m.push(width_m(&e.piece));
+    w.width_m.push(width_m(&e.rest));
     w.geoms.push(e.piece);
     w.geoms.push(e.rest);
     let origin = w.origin[c];
@@ -1595,11 +1757,37 @@ fn finish(set: &ParcelSet, rules: &Rules, work: Work) -> Plan {
     let proofs = (0..nz)
         .map(|z| zone_proof(rules, &work, z, &zones[z]))
         .collect();
+    let access = (0..nz)
+        .filter_map(|z| {
+            let (mask, kinds) = rules.access[z].as_ref()?;
+            let m = &members[z];
+            let mut inset = vec![false; work.graph.len()];
+            for &v in m {
+                inset[v] = true;
+            }
+            let (v, frontage_m) = m
+                .iter()
+                .filter(|&&v| mask[work.origin[v]])
+                .map(|&v| (v, work.graph.frontage_m(v, &inset)))
+                .filter(|&(_, f)| m.len() == 1 || f >= rules.frontages[z] - 1e-9)
+                .fold(None, |best: Option<(usize, f64)>, (v, f)| match best {
+                    Some((_, bf)) if bf >= f => best,
+                    _ => Some((v, f)),
+                })?;
+            Some(ZoneAccess {
+                zone: rules.zones[z].0.clone(),
+                kinds: kinds.clone(),
+                parcel: ParcelId(work.labels[v].clone()),
+                frontage_m,
+            })
+        })
+        .collect();
     Plan {
         parcels,
         zones,
         splits,
         proofs,
+        access,
         tolerance_acres: rules.tol,
         total_acres: (0..work.graph.len())
             .filter(|&v| work.alive[v])

@@ -68,7 +68,7 @@ pub enum OutlineError {
 ///     zones: vec![ZoneSummary { name: "mill".into(), target_acres: Some(140.0),
 ///         tolerance_acres: Some(1.0), parcels: 2,
 ///         acres: 0.0, perimeter_m: 0.0, polsby_popper: 0.0, components: 1, bordered_by_later: 0.0 }],
-///     splits: vec![], proofs: vec![], tolerance_acres: 1.0, total_acres: 0.0,
+///     splits: vec![], proofs: vec![], access: vec![], tolerance_acres: 1.0, total_acres: 0.0,
 /// };
 /// let outlines = allot::plan::outline::zone_outlines(&plan).unwrap();
 /// assert_eq!(outlines.len(), 1);
@@ -245,6 +245,7 @@ pub(crate) mod tests {
             ],
             splits: vec![],
             proofs: vec![],
+            access: vec![],
             tolerance_acres: 1.0,
             total_acres: 0.0,
         }

@@ -21,6 +21,7 @@ use std::cmp::Ordering;
 use std::collections::{BTreeSet, BinaryHeap, VecDeque};
 
 use crate::geodesy::M2_PER_ACRE;
+use crate::graph::narrow::{NarrowPart, narrow_parts};
 use crate::graph::union_find::Dsu;
 use crate::util::Rng;
 
@@ -156,6 +157,12 @@ pub struct ZoneProblem<'a> {
     pub avoid: Vec<Vec<bool>>,
     /// Most acres the zone may share with each zone of `avoid`.
     pub avoid_cap: f64,
+    /// Width of each node in metres ([`crate::geodesy::width::width_m`]); a node without one
+    /// counts as wide.
+    pub width_m: &'a [f64],
+    /// Minimum width in metres: the zone may have no spur or neck narrower than this
+    /// ([`crate::graph::narrow`]); 0 turns the rule off.
+    pub min_width_m: f64,
 }
 
 impl<'a> ZoneProblem<'a> {
@@ -179,6 +186,8 @@ impl<'a> ZoneProblem<'a> {
             min_frontage_m: 0.0,
             avoid: Vec::new(),
             avoid_cap: 0.0,
+            width_m: &[],
+            min_width_m: 0.0,
         }
     }
 }
@@ -192,6 +201,25 @@ impl ZoneProblem<'_> {
     }
     fn in_band(&self, a: f64) -> bool {
         a >= self.lo() && a <= self.hi()
+    }
+    /// True when node `v` is narrower than the minimum width (never when the rule is off).
+    fn narrow(&self, v: usize) -> bool {
+        self.min_width_m > 0.0
+            && self
+                .width_m
+                .get(v)
+                .is_some_and(|&w| w < self.min_width_m - 1e-9)
+    }
+    /// The spurs and necks of the zone `members` (`inset` marks them) narrower than the
+    /// minimum width.
+    fn narrow_parts(&self, members: &[usize], inset: &[bool]) -> Vec<NarrowPart> {
+        narrow_parts(
+            &self.graph.adj,
+            members,
+            inset,
+            self.width_m,
+            self.min_width_m,
+        )
     }
 }
 
@@ -307,6 +335,8 @@ struct State<'p, 'a> {
     owner: Vec<u32>,
     /// Open nodes outside the zone.
     open_out: usize,
+    /// Members narrower than the minimum width.
+    narrow_in: usize,
 }
 
 impl<'p, 'a> State<'p, 'a> {
@@ -336,6 +366,7 @@ impl<'p, 'a> State<'p, 'a> {
             stamp_now: 0,
             owner: vec![0; n],
             open_out: p.open.iter().filter(|&&o| o).count(),
+            narrow_in: 0,
         }
     }
 
@@ -350,6 +381,7 @@ impl<'p, 'a> State<'p, 'a> {
         self.open_out -= usize::from(self.p.open[v]);
         self.members.insert(v);
         self.frontier.remove(v);
+        self.narrow_in += usize::from(self.p.narrow(v));
         self.area += g.area[v];
         self.perim += g.perim[v] - 2.0 * self.sh[v];
         for (z, e) in self.p.earlier.iter().enumerate() {
@@ -385,6 +417,7 @@ impl<'p, 'a> State<'p, 'a> {
         self.open_out += usize::from(self.p.open[v]);
         self.members.remove(v);
         self.rim.remove(v);
+        self.narrow_in -= usize::from(self.p.narrow(v));
         self.area -= g.area[v];
         self.perim -= g.perim[v] - 2.0 * self.sh[v];
         for (z, e) in self.p.earlier.iter().enumerate() {
@@ -467,12 +500,23 @@ impl<'p, 'a> State<'p, 'a> {
             })
     }
 
-    /// True when the zone meets every rule: area band, access (with its frontage), and the
-    /// difference from earlier plans.
+    /// True when the zone has no spur or neck narrower than [`ZoneProblem::min_width_m`]
+    /// (free when no member is narrow).
+    fn width_met(&self) -> bool {
+        self.narrow_in == 0
+            || self
+                .p
+                .narrow_parts(&self.members.items, &self.inset)
+                .is_empty()
+    }
+
+    /// True when the zone meets every rule: area band, access (with its frontage), the
+    /// difference from earlier plans and the minimum width.
     fn feasible(&self) -> bool {
         self.p.in_band(self.area)
             && self.access_met()
             && self.avoid_in.iter().all(|&s| s <= self.p.avoid_cap + 1e-9)
+            && self.width_met()
     }
 
     /// Cost after adding `add` and removing `rem` (either may be absent).
@@ -1433,6 +1477,30 @@ pub fn solve(p: &ZoneProblem) -> Result<Vec<Solution>, Infeasible> {
 
 /// Most start parcels of a zone of a few hundred parcels (see `solve`).
 const MID_STARTS: usize = 64;
+
+/// Why `sol` breaks a rule of `p` (the check every zone the search returns passes), or `None`
+/// when it keeps them all: for zones found elsewhere (the exact model's) before they are used.
+pub fn broken_rule(p: &ZoneProblem, sol: &Solution) -> Option<String> {
+    rules::broken_rule(p, sol)
+}
+
+/// The spurs and necks of `sol` under `p`'s minimum width, in words (`parcel R-7 (40.0 m
+/// wide, …) is a spur …; …`), or `none` when it has none.
+pub fn narrow_summary(p: &ZoneProblem, sol: &Solution) -> String {
+    let mut inset = vec![false; p.graph.len()];
+    for &v in &sol.members {
+        inset[v] = true;
+    }
+    let parts = p.narrow_parts(&sol.members, &inset);
+    if parts.is_empty() {
+        return "none".into();
+    }
+    parts
+        .iter()
+        .map(|part| rules::narrow_message(p, part))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
 
 /// How many spread anchors seed a zone that must differ from earlier plans.
 const ANCHORS: usize = 16;

@@ -327,7 +327,8 @@ fn finding_style(kind: FindingKind) -> FindingStyle {
         FindingKind::InvalidGeometry
         | FindingKind::DuplicateId
         | FindingKind::Unzoned
-        | FindingKind::ZoneName => FindingStyle::ParcelOutline,
+        | FindingKind::ZoneName
+        | FindingKind::ZoneWidth => FindingStyle::ParcelOutline,
         FindingKind::ZoneArea | FindingKind::NotContiguous => FindingStyle::Marker,
     }
 }
@@ -343,6 +344,7 @@ fn finding_title(kind: FindingKind) -> &'static str {
         FindingKind::ZoneArea => "zone area off target",
         FindingKind::NotContiguous => "zone in pieces",
         FindingKind::ZoneName => "zone name spelt two ways",
+        FindingKind::ZoneWidth => "zone spur or neck too narrow",
     }
 }
 

@@ -2,6 +2,9 @@
 //! Polsby-Popper compactness, target and deviation, its land-use composition (acres by
 //! `land_use`, when the input set is given), then the parcels that were split.
 //!
+//! A zone with an access rule names the parcel that gives it the access and that parcel's
+//! frontage on the rest of the zone ([`crate::plan::ZoneAccess`]).
+//!
 //! Each planned zone also shows a lower bound on its perimeter (`lower_bound_m`) and where it
 //! comes from (`bound`: `proven`, `mip` or `isoperimetric`, see [`crate::plan::proof`]).
 //!
@@ -58,6 +61,7 @@ impl<'a> Schedule<'a> {
     ///     }],
     ///     splits: vec![],
     ///     proofs: vec![],
+    ///     access: vec![],
     ///     tolerance_acres: 1.0,
     ///     total_acres: 699.45,
     /// };
@@ -107,7 +111,8 @@ impl<'a> Schedule<'a> {
     }
 
     /// The schedule as JSON: `zones` (name, parcels, acres, perimeter_m, polsby_popper,
-    /// target_acres, land_use: {use: acres}) and `splits`.
+    /// target_acres, land_use: {use: acres}, access: {parcel, kinds, frontage_m} or null) and
+    /// `splits`.
     pub fn to_json(&self) -> String {
         let comp = self.composition();
         let zones: Vec<serde_json::Value> = self
@@ -124,6 +129,13 @@ impl<'a> Schedule<'a> {
                             .collect()
                     })
                     .unwrap_or_default();
+                let access = self.plan.access.iter().find(|a| a.zone == z.name).map(|a| {
+                    serde_json::json!({
+                        "parcel": a.parcel.as_str(),
+                        "kinds": a.kinds,
+                        "frontage_m": round4(a.frontage_m),
+                    })
+                });
                 serde_json::json!({
                     "name": z.name,
                     "parcels": z.parcels,
@@ -132,6 +144,7 @@ impl<'a> Schedule<'a> {
                     "polsby_popper": round4(z.polsby_popper),
                     "target_acres": z.target_acres,
                     "land_use": uses,
+                    "access": access,
                 })
             })
             .collect();
@@ -164,6 +177,7 @@ impl<'a> Schedule<'a> {
     ///     }],
     ///     splits: vec![],
     ///     proofs: vec![allot::plan::proof::isoperimetric_proof("mill", 700.4, 5400.0)],
+    ///     access: vec![],
     ///     tolerance_acres: 1.0,
     ///     total_acres: 700.4,
     /// };
@@ -308,6 +322,15 @@ impl<'a> Schedule<'a> {
             out.push_str(&line);
             out.push('\n');
         }
+        for a in &p.access {
+            out.push_str(&format!(
+                "{}: {} access by parcel {} ({} m of frontage on the rest of the zone)\n",
+                a.zone,
+                a.kinds,
+                a.parcel,
+                grouped(a.frontage_m, 0)
+            ));
+        }
         for z in &p.zones {
             if z.target_acres.is_some() && z.bordered_by_later > 0.0 {
                 out.push_str(&format!(
@@ -353,18 +376,26 @@ impl<'a> Schedule<'a> {
     /// Then, with [`Schedule::with_land_uses`], one `land_use` row per zone and land use
     /// (its acres and hectares; the land use in the last column).
     ///
-    /// Columns: `kind,zone,parcels,acres,hectares,perimeter_m,polsby_popper,target_acres,deviation_acres,parent,piece,lower_bound_m,bound,land_use`
+    /// Columns: `kind,zone,parcels,acres,hectares,perimeter_m,polsby_popper,target_acres,deviation_acres,parent,piece,lower_bound_m,bound,land_use,access_parcel,frontage_m`
     /// (`lower_bound_m` and `bound` on planned zones' rows only: the plan's proofs, see
-    /// [`crate::plan::proof`]).
+    /// [`crate::plan::proof`]; `access_parcel` and `frontage_m` on the rows of zones with an
+    /// access rule: the parcel that gives the access and its frontage on the rest of the zone
+    /// in metres).
     pub fn to_csv(&self) -> String {
         let p = self.plan;
         let mut out = String::from(
-            "kind,zone,parcels,acres,hectares,perimeter_m,polsby_popper,target_acres,deviation_acres,parent,piece,lower_bound_m,bound,land_use\n",
+            "kind,zone,parcels,acres,hectares,perimeter_m,polsby_popper,target_acres,deviation_acres,parent,piece,lower_bound_m,bound,land_use,access_parcel,frontage_m\n",
         );
         for z in &p.zones {
             let proof = p.proofs.iter().find(|q| q.zone == z.name);
+            let access = p
+                .access
+                .iter()
+                .find(|a| a.zone == z.name)
+                .map(|a| format!("{},{:.1}", csv(a.parcel.as_str()), a.frontage_m))
+                .unwrap_or_else(|| ",".into());
             out.push_str(&format!(
-                "zone,{},{},{:.4},{:.4},{:.1},{:.4},{},{},,,{},{},\n",
+                "zone,{},{},{:.4},{:.4},{:.1},{:.4},{},{},,,{},{},,{access}\n",
                 csv(&z.name),
                 z.parcels,
                 z.acres,
@@ -386,7 +417,7 @@ impl<'a> Schedule<'a> {
         for s in &p.splits {
             for k in 0..2 {
                 out.push_str(&format!(
-                    "split_piece,{},1,{:.4},{:.4},,,,,{},{},,,\n",
+                    "split_piece,{},1,{:.4},{:.4},,,,,{},{},,,,,\n",
                     csv(&s.zones[k]),
                     s.acres[k],
                     s.acres[k] * M2_PER_ACRE / M2_PER_HECTARE,
@@ -398,7 +429,7 @@ impl<'a> Schedule<'a> {
         for (zone, uses) in self.composition() {
             for (u, a) in uses {
                 out.push_str(&format!(
-                    "land_use,{},,{:.4},{:.4},,,,,,,,,{}\n",
+                    "land_use,{},,{:.4},{:.4},,,,,,,,,{},,\n",
                     csv(zone),
                     a,
                     a * M2_PER_ACRE / M2_PER_HECTARE,
@@ -492,6 +523,12 @@ mod tests {
             proofs: vec![crate::plan::proof::isoperimetric_proof(
                 "mill", 700.004, 6321.25,
             )],
+            access: vec![crate::plan::ZoneAccess {
+                zone: "mill".into(),
+                kinds: "port or rail".into(),
+                parcel: ParcelId("P,1-a".into()),
+                frontage_m: 1234.56,
+            }],
             tolerance_acres: 1.0,
             total_acres: 710.004,
         };
@@ -501,18 +538,28 @@ mod tests {
         // 700.004 acres × 0.40468564224 ha/acre = 283.2816 ha.
         assert_eq!(
             lines[1],
-            "zone,mill,3,700.0040,283.2816,6321.2,0.7000,700.0000,0.0040,,,5966.4,isoperimetric,"
+            "zone,mill,3,700.0040,283.2816,6321.2,0.7000,700.0000,0.0040,,,5966.4,isoperimetric,,\"P,1-a\",1234.6"
         );
         assert_eq!(
             lines[2],
-            "zone,retained,2,10.0000,4.0469,800.0,0.5000,,,,,,,"
+            "zone,retained,2,10.0000,4.0469,800.0,0.5000,,,,,,,,,"
         );
+        assert_eq!(lines[0].split(',').count(), lines[2].split(',').count());
         assert_eq!(
             lines[3],
-            "split_piece,mill,1,1.5000,0.6070,,,,,\"P,1\",\"P,1-a\",,,"
+            "split_piece,mill,1,1.5000,0.6070,,,,,\"P,1\",\"P,1-a\",,,,,"
         );
         let text = Schedule::new(&plan).to_text();
         assert!(text.contains("P,1 -> P,1-a (1.5000 acres, mill)"), "{text}");
+        assert!(
+            text.contains("mill: port or rail access by parcel P,1-a (1,235 m of frontage on the rest of the zone)"),
+            "{text}"
+        );
+        let json: serde_json::Value =
+            serde_json::from_str(&Schedule::new(&plan).to_json()).unwrap();
+        assert_eq!(json["zones"][0]["access"]["parcel"], "P,1-a");
+        assert_eq!(json["zones"][0]["access"]["frontage_m"], 1234.56);
+        assert!(json["zones"][1]["access"].is_null());
     }
 
     /// Composition by hand: parcels of 2, 3 and 5 acres (the 3-acre one cut into 1 + 2) with
@@ -565,6 +612,7 @@ mod tests {
             zones: vec![zone("mill", 8.0), zone("retained", 6.0)],
             splits: vec![],
             proofs: vec![],
+            access: vec![],
             tolerance_acres: 1.0,
             total_acres: 14.0,
         };
@@ -583,7 +631,7 @@ mod tests {
         );
         assert!(
             s.to_csv()
-                .contains("land_use,mill,,7.0000,2.8328,,,,,,,,,plant\n"),
+                .contains("land_use,mill,,7.0000,2.8328,,,,,,,,,plant,,\n"),
             "{}",
             s.to_csv()
         );

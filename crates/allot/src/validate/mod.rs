@@ -25,7 +25,9 @@
 //!   connect by a shared edge, or by overlapping, never by a corner alone; the parts of a
 //!   MultiPolygon parcel are pieces of their own unless joined through the zone, see
 //!   `zone_parts.rs`) and `zone_name` (zone spellings that differ only by case or surrounding
-//!   whitespace, `zone_names.rs`).
+//!   whitespace, `zone_names.rs`), and `zone_width` (a spur or neck of a zone narrower than
+//!   the zone's minimum width, when it has one: `zone_width.rs`, the rule of
+//!   `crate::graph::narrow`).
 //!
 //! Messages state areas in [`ValidateOptions::units`].
 //!
@@ -54,6 +56,7 @@ mod tests;
 mod validity;
 mod zone_names;
 mod zone_parts;
+mod zone_width;
 mod zones;
 
 use crate::geodesy::{M2_PER_ACRE, parcel_areas_m2};

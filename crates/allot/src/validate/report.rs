@@ -33,11 +33,13 @@ pub enum FindingKind {
     NotContiguous,
     /// Zone names that differ only by case or surrounding whitespace.
     ZoneName,
+    /// A zone's spur or neck narrower than its minimum width (one per parcel).
+    ZoneWidth,
 }
 
 impl FindingKind {
     /// Every kind, in report order.
-    pub const ALL: [FindingKind; 9] = [
+    pub const ALL: [FindingKind; 10] = [
         FindingKind::InvalidGeometry,
         FindingKind::Overlap,
         FindingKind::Gap,
@@ -47,6 +49,7 @@ impl FindingKind {
         FindingKind::ZoneArea,
         FindingKind::NotContiguous,
         FindingKind::ZoneName,
+        FindingKind::ZoneWidth,
     ];
 
     /// The snake_case name used in reports.
@@ -61,6 +64,7 @@ impl FindingKind {
             FindingKind::ZoneArea => "zone_area",
             FindingKind::NotContiguous => "not_contiguous",
             FindingKind::ZoneName => "zone_name",
+            FindingKind::ZoneWidth => "zone_width",
         }
     }
 
@@ -161,6 +165,9 @@ pub struct ValidateOptions {
     pub site: Option<MultiPolygon<f64>>,
     /// The unit areas are stated in within finding messages (the `acres` field stays in acres).
     pub units: AreaUnit,
+    /// Per-zone minimum widths in metres (`zone_width`: no spur or neck narrower, the rule of
+    /// `allot::graph::narrow`); zones not listed are not checked (a later entry wins).
+    pub zone_min_widths: Vec<(String, f64)>,
 }
 
 impl ValidateOptions {
@@ -171,6 +178,33 @@ impl ValidateOptions {
             .rev()
             .find(|(z, _)| z == zone)
             .map_or(self.tolerance_acres, |t| t.1)
+    }
+
+    /// The minimum width of zone `zone` in metres, when it is checked.
+    pub fn min_width_of(&self, zone: &str) -> Option<f64> {
+        self.zone_min_widths
+            .iter()
+            .rev()
+            .find(|(z, _)| z == zone)
+            .map(|w| w.1)
+    }
+
+    /// These options with `min_width_m` (a command-line `--min-width`) for every target zone,
+    /// replacing the zones' own; `None` leaves them as they are.
+    ///
+    /// ```
+    /// let o = allot::ValidateOptions { targets: vec![("mill".into(), 700.0)], ..Default::default() };
+    /// assert_eq!(o.min_width_of("mill"), None);
+    /// assert_eq!(o.with_min_width(Some(100.0)).min_width_of("mill"), Some(100.0));
+    /// ```
+    pub fn with_min_width(self, min_width_m: Option<f64>) -> Self {
+        match min_width_m {
+            Some(m) => ValidateOptions {
+                zone_min_widths: self.targets.iter().map(|(z, _)| (z.clone(), m)).collect(),
+                ..self
+            },
+            None => self,
+        }
     }
 
     /// Options checking the zones of `choice` (from [`crate::model::resolve_zones`]: the same
@@ -204,6 +238,11 @@ impl ValidateOptions {
                     .filter_map(|z| Some((z.name.clone(), z.tolerance_acres?)))
                     .collect(),
             },
+            zone_min_widths: choice
+                .zones
+                .iter()
+                .filter_map(|z| Some((z.name.clone(), z.min_width_m?)))
+                .collect(),
             ..self
         }
     }
@@ -235,6 +274,7 @@ impl Default for ValidateOptions {
             min_gap_m2: 1.0,
             site: None,
             units: AreaUnit::Acres,
+            zone_min_widths: Vec::new(),
         }
     }
 }

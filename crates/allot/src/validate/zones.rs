@@ -1,4 +1,5 @@
-//! Zones: `unzoned`, `zone_area` and `not_contiguous` (the pieces of each zone).
+//! Zones: `unzoned`, `zone_area` and `not_contiguous` (the pieces of each zone); `zone_width`
+//! is in `zone_width.rs`.
 
 use std::collections::BTreeMap;
 
@@ -307,6 +308,11 @@ pub(crate) fn zone_checks(
                 target_acres: target,
             },
         );
+    }
+    if zoned {
+        findings.extend(zone_width::zone_width_findings(
+            parcels, areas, skip, &members, candidates, opts,
+        ));
     }
     (zones, findings)
 }

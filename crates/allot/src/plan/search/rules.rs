@@ -7,7 +7,8 @@ use super::{Graph, Solution, ZoneProblem, components};
 /// Why `sol` breaks a rule of `p`, or `None` when it keeps them all: its members are available
 /// (or required), in one piece, within the target band, include every required node and an
 /// access node when one is asked for (joined to the rest of the zone by the minimum frontage),
-/// share no more than the cap with any earlier plan's zone, and taking them does not cut any
+/// share no more than the cap with any earlier plan's zone, have no spur or neck narrower than
+/// the minimum width ([`crate::graph::narrow`]), and taking them does not cut any
 /// piece of the open land (the land no zone has taken yet, which the later zones and the
 /// retained land come from) into more pieces.
 pub(super) fn broken_rule(p: &ZoneProblem, sol: &Solution) -> Option<String> {
@@ -68,12 +69,28 @@ pub(super) fn broken_rule(p: &ZoneProblem, sol: &Solution) -> Option<String> {
     if components(g, &inset).len() != 1 {
         return Some("the zone is not contiguous".into());
     }
+    if let Some(part) = p.narrow_parts(&sol.members, &inset).first() {
+        return Some(narrow_message(p, part));
+    }
     if let Some(pieces) = splits_open_land(g, p.open, &inset) {
         return Some(format!(
             "taking the zone would cut the retained land into {pieces} pieces"
         ));
     }
     None
+}
+
+/// A spur or neck in words: `parcel R-7 (40.0 m wide) is a spur narrower than the minimum
+/// width of 100 m`.
+pub(super) fn narrow_message(p: &ZoneProblem, part: &crate::graph::narrow::NarrowPart) -> String {
+    format!(
+        "parcel {} ({:.1} m wide, {:.1} m of boundary with the rest) is a {} narrower than the minimum width of {} m",
+        p.labels[part.node],
+        part.width_m,
+        part.contact_m,
+        part.kind.name(),
+        p.min_width_m
+    )
 }
 
 /// `Some(pieces)` when removing the nodes marked in `taken` splits a piece of the `open` land
@@ -115,6 +132,50 @@ mod tests {
         assert_eq!(splits_open_land(&g, &open, &corner), None);
         // Everything taken: nothing is left to split.
         assert_eq!(splits_open_land(&g, &open, &open), None);
+    }
+
+    /// A 3 × 1 row of 100 m cells whose middle cell is given a 60 m width (a strip joined
+    /// end-on by 100 m sides cannot be, so the shared lengths say 60 m too): the row is a
+    /// neck at a 100 m minimum width and fine at 30 m; with the rule off it is not checked.
+    #[test]
+    fn a_narrow_cut_vertex_is_named_as_a_neck() {
+        let mut g = grid(3, 1);
+        for (a, b) in [(0, 1), (1, 2)] {
+            for (x, y) in [(a, b), (b, a)] {
+                let k = g.adj[x].iter().position(|e| e.0 == y).unwrap();
+                g.adj[x][k].1 = 60.0;
+            }
+        }
+        let avail = vec![true; 3];
+        let labels: Vec<String> = (0..3).map(|v| format!("P{v}")).collect();
+        let width = [100.0, 60.0, 100.0];
+        let cell = g.area[0];
+        let p = |min_width_m: f64| ZoneProblem {
+            target: 3.0 * cell,
+            tol: 0.1 * cell,
+            width_m: &width,
+            min_width_m,
+            ..ZoneProblem::for_tests(&g, &avail, &labels)
+        };
+        let row = Solution {
+            members: vec![0, 1, 2],
+            area: 3.0 * cell,
+            perim: 0.0,
+            cost: 0.0,
+        };
+        let why = broken_rule(&p(100.0), &row).unwrap();
+        assert_eq!(
+            why,
+            "parcel P1 (60.0 m wide, 60.0 m of boundary with the rest) is a neck narrower than the minimum width of 100 m"
+        );
+        assert_eq!(broken_rule(&p(30.0), &row), None);
+        assert_eq!(broken_rule(&p(0.0), &row), None);
+        // The search refuses the row at 100 m: the only zone in the band is the whole row.
+        assert!(super::super::solve(&p(100.0)).is_err());
+        assert_eq!(
+            super::super::solve(&p(30.0)).unwrap()[0].members,
+            vec![0, 1, 2]
+        );
     }
 
     #[test]
