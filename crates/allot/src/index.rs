@@ -138,9 +138,40 @@ impl ParcelIndex {
 
     /// Every pair `(i, j)`, `i < j`, whose bounding boxes intersect (touching counts), sorted.
     ///
+    /// Enough for overlaps (two parcels whose boxes do not meet cannot overlap), not for
+    /// anything decided within a tolerance: see [`candidate_pairs_within`](Self::candidate_pairs_within).
+    pub fn candidate_pairs(&self) -> Vec<(usize, usize)> {
+        self.candidate_pairs_within(0.0)
+    }
+
+    /// Every pair `(i, j)`, `i < j`, whose bounding boxes come within `tol` of each other
+    /// (each box grown by `tol` on every side meets the other), sorted.
+    ///
+    /// Whatever is decided within a tolerance (a shared edge within the adjacency's collinear
+    /// tolerance) needs the pairs within that tolerance: two neighbours whose shared side is
+    /// written 67.00999999999999 in one and 67.01 in the other have boxes 1e-14° apart, and
+    /// [`candidate_pairs`](Self::candidate_pairs) does not pair them.
+    ///
     /// Each entry's window query runs in parallel (in chunks of entries); each entry's partners
     /// are sorted, and the chunks are concatenated in entry order, so the result is sorted.
-    pub fn candidate_pairs(&self) -> Vec<(usize, usize)> {
+    ///
+    /// ```
+    /// use geo::{polygon, MultiPolygon};
+    /// let a = MultiPolygon(vec![polygon![(x: 67.0, y: 24.0), (x: 67.00999999999999, y: 24.0), (x: 67.00999999999999, y: 24.01), (x: 67.0, y: 24.01)]]);
+    /// let b = MultiPolygon(vec![polygon![(x: 67.01, y: 24.0), (x: 67.02, y: 24.0), (x: 67.02, y: 24.01), (x: 67.01, y: 24.01)]]);
+    /// let index = allot::ParcelIndex::build([&a, &b]);
+    /// assert!(index.candidate_pairs().is_empty());
+    /// assert_eq!(index.candidate_pairs_within(1e-8), vec![(0, 1)]);
+    /// ```
+    pub fn candidate_pairs_within(&self, tol: f64) -> Vec<(usize, usize)> {
+        let grow = |env: &AABB<[f64; 2]>| {
+            if tol > 0.0 {
+                let (lo, hi) = (env.lower(), env.upper());
+                AABB::from_corners([lo[0] - tol, lo[1] - tol], [hi[0] + tol, hi[1] + tol])
+            } else {
+                *env
+            }
+        };
         let chunks: Vec<Vec<(usize, usize)>> = self
             .boxes
             .par_chunks(PAIR_CHUNK)
@@ -150,8 +181,9 @@ impl ParcelIndex {
                 for (k, env) in boxes.iter().enumerate() {
                     let i = c * PAIR_CHUNK + k;
                     let start = out.len();
+                    let env = grow(env);
                     out.extend(
-                        self.meeting(env)
+                        self.meeting(&env)
                             .filter(|e| e.data > i)
                             .map(|e| (i, e.data)),
                     );
@@ -217,6 +249,54 @@ mod tests {
             assert!(!got.is_empty());
             assert_eq!(got, brute, "seed {seed}");
         }
+    }
+
+    /// Pairs within a tolerance equal the brute force on boxes snapped so that many pairs
+    /// miss each other by less than the tolerance (and some by more).
+    #[test]
+    fn candidate_pairs_within_a_tolerance_equal_brute_force() {
+        let tol = 1e-8;
+        let mut rng = Rng::new(9);
+        // Boxes on a 0.001° lattice, each side moved by −2·tol..2·tol: neighbours' boxes
+        // overlap, touch, or miss by up to 4·tol.
+        let mut boxes = Vec::new();
+        for i in 0..30 {
+            for j in 0..30 {
+                let mut nudge = || (rng.unit() - 0.5) * 4.0 * tol;
+                let (x, y) = (67.0 + j as f64 * 0.001, 24.8 + i as f64 * 0.001);
+                boxes.push(Rect::new(
+                    Coord {
+                        x: x + nudge(),
+                        y: y + nudge(),
+                    },
+                    Coord {
+                        x: x + 0.001 + nudge(),
+                        y: y + 0.001 + nudge(),
+                    },
+                ));
+            }
+        }
+        let index = ParcelIndex::from_boxes(boxes.iter().copied());
+        let near = |a: &Rect<f64>, b: &Rect<f64>| {
+            a.min().x - tol <= b.max().x
+                && b.min().x <= a.max().x + tol
+                && a.min().y - tol <= b.max().y
+                && b.min().y <= a.max().y + tol
+        };
+        let mut brute = Vec::new();
+        let mut missed_without = 0;
+        for i in 0..boxes.len() {
+            for j in i + 1..boxes.len() {
+                if near(&boxes[i], &boxes[j]) {
+                    brute.push((i, j));
+                    missed_without += usize::from(!boxes_meet(&boxes[i], &boxes[j]));
+                }
+            }
+        }
+        assert_eq!(index.candidate_pairs_within(tol), brute);
+        // The case that matters is there: pairs within the tolerance whose boxes do not meet.
+        assert!(missed_without > 100, "{missed_without}");
+        assert_eq!(index.candidate_pairs_within(0.0), index.candidate_pairs());
     }
 
     #[test]

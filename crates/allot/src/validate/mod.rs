@@ -119,7 +119,10 @@ fn validate_with(set: &ParcelSet, opts: &ValidateOptions, prefilter: bool) -> Re
     let skip: Vec<bool> = details.iter().map(|d| !d.is_empty()).collect();
     let mut findings = invalid_findings(parcels, &details);
 
-    let candidates = index.candidate_pairs();
+    // Pairs whose boxes come within the collinear tolerance, not only those whose boxes meet:
+    // zone contiguity decides shared edges within that tolerance (the extra pairs' boxes are
+    // apart, so the overlap scan drops them).
+    let candidates = index.candidate_pairs_within(crate::graph::adjacency::COLLINEAR_TOLERANCE_DEG);
     let (scan, gap_findings) = rayon::join(
         || {
             overlap_scan(
