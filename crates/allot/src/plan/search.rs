@@ -1185,19 +1185,87 @@ pub enum Infeasible {
         /// The tolerance (acres).
         tol: f64,
     },
+    /// The locked parcels alone are larger than the band allows.
+    LockedOverTarget {
+        /// Their area (acres).
+        locked: f64,
+        /// The target (acres).
+        target: f64,
+        /// The tolerance (acres).
+        tol: f64,
+    },
+    /// No usable piece of land is as large as the band's bottom.
+    TooLittleLand {
+        /// The largest usable piece (acres).
+        best: f64,
+        /// What the usable land must do, in words (`contiguous available land touch a
+        /// port-access parcel`).
+        what: String,
+        /// The target (acres).
+        target: f64,
+        /// The tolerance (acres).
+        tol: f64,
+    },
     /// Another binding constraint, in words.
     Binding(String),
 }
 
+impl Infeasible {
+    /// The binding constraint in words, areas in `unit` (acres read as [`Display`] gives
+    /// them); without `band` the target is given alone, not its band (when the band searched
+    /// was an internal one, not the user's).
+    ///
+    /// [`Display`]: std::fmt::Display
+    pub fn text_in(&self, unit: crate::geodesy::AreaUnit, band: bool) -> String {
+        use super::wording::{area, number};
+        let two = Some(2);
+        let target_text = |target: f64, tol: f64, sign: &str| {
+            if band {
+                format!(
+                    "{} {sign} {}",
+                    number(unit, target, two),
+                    number(unit, tol, two)
+                )
+            } else {
+                number(unit, target, two)
+            }
+        };
+        let named = |t: String| match unit {
+            crate::geodesy::AreaUnit::Acres => t,
+            u => format!("{t} {}", u.name()),
+        };
+        match self {
+            Infeasible::NoWholeParcelSet { target, tol } => format!(
+                "no contiguous set of whole parcels was found within {}",
+                super::wording::band(unit, *target, *tol, two)
+            ),
+            Infeasible::LockedOverTarget {
+                locked,
+                target,
+                tol,
+            } => format!(
+                "the locked parcels already total {}, more than the target {}",
+                area(unit, *locked, two),
+                named(target_text(*target, *tol, "±"))
+            ),
+            Infeasible::TooLittleLand {
+                best,
+                what,
+                target,
+                tol,
+            } => format!(
+                "only {} of {what}, less than the target {}",
+                area(unit, *best, two),
+                named(target_text(*target, *tol, "−"))
+            ),
+            Infeasible::Binding(reason) => reason.clone(),
+        }
+    }
+}
+
 impl std::fmt::Display for Infeasible {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Infeasible::NoWholeParcelSet { target, tol } => write!(
-                f,
-                "no contiguous set of whole parcels was found within {target:.2} ± {tol:.2} acres"
-            ),
-            Infeasible::Binding(reason) => f.write_str(reason),
-        }
+        f.write_str(&self.text_in(crate::geodesy::AreaUnit::Acres, true))
     }
 }
 
@@ -1299,10 +1367,11 @@ pub fn solve(p: &ZoneProblem) -> Result<Vec<Solution>, Infeasible> {
     }
     let locked_area: f64 = p.required.iter().map(|&r| g.area[r]).sum();
     if locked_area > p.hi() {
-        return Err(Infeasible::Binding(format!(
-            "the locked parcels already total {locked_area:.2} acres, more than the target {:.2} ± {:.2}",
-            p.target, p.tol
-        )));
+        return Err(Infeasible::LockedOverTarget {
+            locked: locked_area,
+            target: p.target,
+            tol: p.tol,
+        });
     }
     let usable = |c: usize| {
         (p.required.is_empty() || comp_of[p.required[0]] == c)
@@ -1325,10 +1394,12 @@ pub fn solve(p: &ZoneProblem) -> Result<Vec<Solution>, Infeasible> {
                 p.access_name
             ),
         };
-        return Err(Infeasible::Binding(format!(
-            "only {best_area:.2} acres of {what}, less than the target {:.2} − {:.2}",
-            p.target, p.tol
-        )));
+        return Err(Infeasible::TooLittleLand {
+            best: best_area,
+            what,
+            target: p.target,
+            tol: p.tol,
+        });
     }
 
     // Start sets.
