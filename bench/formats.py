@@ -14,6 +14,9 @@ the run fails (exit 1). Prints a Markdown table for BENCHMARKS.md (also to --out
 
 Usage:
   python3 bench/formats.py [--sizes 100000] [--runs 3] [--python PY] [--workdir DIR] [--out FILE]
+                           [--allot PATH]
+`--allot PATH` times that allot binary (e.g. another branch's release build) instead of
+building this checkout's; the fabric files are still written by it.
 The Python side needs `pip install pyogrio pyarrow shapely pyproj numpy`.
 """
 
@@ -62,18 +65,23 @@ def main():
     ap.add_argument("--python", default=sys.executable)
     ap.add_argument("--workdir", default="/tmp/allot-bench-formats")
     ap.add_argument("--out", default=os.path.join(HERE, "formats-results.md"))
+    ap.add_argument("--allot", default=None, help="allot binary to time (default: build this checkout's)")
     args = ap.parse_args()
-    subprocess.run(["cargo", "build", "--release", "--quiet", "-p", "allot-cli"], cwd=ROOT, check=True)
+    allot = ALLOT
+    if args.allot:
+        allot = os.path.abspath(args.allot)
+    else:
+        subprocess.run(["cargo", "build", "--release", "--quiet", "-p", "allot-cli"], cwd=ROOT, check=True)
     os.makedirs(args.workdir, exist_ok=True)
     rows, failures = [], []
     for n in [int(s) for s in args.sizes.split(",")]:
         for ext in ["gpkg", "fgb", "parquet"]:
             path = os.path.join(args.workdir, f"fabric-{n}.{ext}")
             if not os.path.exists(path):
-                subprocess.run([ALLOT, "generate", "--parcels", str(n), "--seed", "7", "-o", path,
+                subprocess.run([allot, "generate", "--parcels", str(n), "--seed", "7", "-o", path,
                                 "--out-crs", "EPSG:32642", "-q"], check=True)
             mb = os.path.getsize(path) / 1e6
-            a = median_run([ALLOT, "summary", path, "--format", "json", "-q"], args.runs)
+            a = median_run([allot, "summary", path, "--format", "json", "-q"], args.runs)
             p = median_run([args.python, os.path.join(HERE, "read_reproject.py"), path], args.runs)
             same = a["out"]["parcels"] == p["out"]["parcels"] and all(
                 abs(x - y) < 1e-7 for x, y in zip(a["out"]["bbox"], p["out"]["bbox"]))

@@ -209,7 +209,7 @@ fn bad_outline_format_unit_or_target_exit_2_and_write_nothing() {
     let dir = tempfile::tempdir().unwrap();
     grid(dir.path());
     let cases: &[(&[&str], &str)] = &[
-        (&["--zones-out", "zones.kml"], "GeoJSON only"),
+        (&["--zones-out", "zones.dxf"], ".dxf"),
         (&["--units", "acers"], "did you mean \"acres\"?"),
         (&["--zone", "mill=278.47acers"], "did you mean \"acres\"?"),
         (&["--marla-sqft", "300"], "272.25"),
@@ -306,4 +306,162 @@ fn summary_validate_and_map_speak_every_unit() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let svg = std::fs::read_to_string(dir.path().join("m.svg")).unwrap();
     assert!(svg.contains("3,341.7 kanal"), "legend total in kanal");
+}
+
+/// `--tolerance` takes a unit suffix like targets do. Every contiguous set of four cells
+/// measures 278.47 acres (the 2 × 2 block is 278.473365 acres; the others differ by the
+/// cells' tiny north-south difference, about 0.003 acres), so a 278-acre mill deviates by
+/// about 0.47 acres: 0.2 ha (0.494 acres), 2,000 m² (0.494 acres) and 4 kanal (0.5 acres)
+/// admit it; 0.1 ha (0.247 acres) and 1,000 m² do not (exit 1, infeasible).
+#[test]
+fn tolerance_takes_a_unit_suffix() {
+    let dir = tempfile::tempdir().unwrap();
+    grid(dir.path());
+    let run = |tol: &str, units: &str| {
+        allot(
+            dir.path(),
+            &[
+                "plan",
+                "grid.geojson",
+                "-o",
+                "plan.geojson",
+                "--zone",
+                "mill=278",
+                "--tolerance",
+                tol,
+                "--units",
+                units,
+                "-q",
+            ],
+        )
+    };
+    for tol in ["0.2ha", "2000m2", "4kanal", "0.5", "0.5ac"] {
+        let r = run(tol, "acres");
+        assert_eq!(r.code, 0, "--tolerance {tol}: {}", r.stderr);
+    }
+    for tol in ["0.1ha", "1000m2", "0.25"] {
+        let r = run(tol, "acres");
+        assert_eq!(r.code, 1, "--tolerance {tol}: {}", r.stderr);
+        assert!(r.stderr.contains("infeasible"), "{}", r.stderr);
+    }
+    let r = run("0.5acers", "acres");
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("did you mean \"acres\"?"), "{}", r.stderr);
+}
+
+/// Infeasibility messages honour `--units`. The 278-acre target is 278 × 0.40468564224 =
+/// 112.502609 ha, the 0.1 ha tolerance 0.10 ha, and the closest zone (four cells, 278.47
+/// acres) 112.69 ha; in acres the same message reads as it always has.
+#[test]
+fn infeasibility_messages_are_in_the_chosen_unit() {
+    let dir = tempfile::tempdir().unwrap();
+    grid(dir.path());
+    let run = |units: &str| {
+        allot(
+            dir.path(),
+            &[
+                "plan",
+                "grid.geojson",
+                "-o",
+                "plan.geojson",
+                "--zone",
+                "mill=278",
+                "--tolerance",
+                "0.1ha",
+                "--units",
+                units,
+                "-q",
+            ],
+        )
+    };
+    let r = run("hectares");
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("cannot plan zone \"mill\" (112.50 hectares ± 0.10)"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("112.50 ± 0.10 hectares"), "{}", r.stderr);
+    assert!(r.stderr.contains("112.69 hectares"), "{}", r.stderr);
+    assert!(!r.stderr.contains("acres"), "{}", r.stderr);
+    // 0.1 ha = 0.24710538146716532 acres (÷ 0.40468564224), printed as the number it is.
+    let r = run("acres");
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("cannot plan zone \"mill\" (278 acres ± 0.24710538146716532)"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("278.47 acres"), "{}", r.stderr);
+}
+
+/// `allot diff` honours `--units`: cell C00 (67.000–67.005 E, 24.000–24.005 N) moves from
+/// mill to park. pyproj `Geod(ellps="WGS84").polygon_area_perimeter` gives the cell
+/// 281,740.7833 m² = 69.619664 acres = 28.174078 ha = 556.957310 kanal (8 to the acre) =
+/// 69 acres 25 ghunta (2,784.79 ghunta, rounded).
+#[test]
+fn diff_reports_areas_in_the_chosen_unit() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, c00_zone: &str| {
+        let mut cells = Vec::new();
+        for r in 0..2 {
+            for c in 0..3 {
+                let zone = if (r, c) == (0, 0) { c00_zone } else { "mill" };
+                cells.push(square(
+                    &format!("C{r}{c}"),
+                    67.0 + 0.005 * c as f64,
+                    24.0 + 0.005 * r as f64,
+                    0.005,
+                    &format!(r#"{{"zone":"{zone}"}}"#),
+                ));
+            }
+        }
+        let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
+        std::fs::write(dir.path().join(name), fc(&refs)).unwrap();
+    };
+    write("a.geojson", "mill");
+    write("b.geojson", "park");
+    let diff = |extra: &[&str]| {
+        let args = [&["diff", "a.geojson", "b.geojson"], extra].concat();
+        let r = allot(dir.path(), &args);
+        assert_eq!(r.code, 1, "{extra:?}: {}", r.stderr);
+        r.stdout
+    };
+    let row = |text: &str, start: &str| -> Vec<String> {
+        text.lines()
+            .find(|l| l.starts_with(start))
+            .unwrap_or_else(|| panic!("no line starting {start:?} in\n{text}"))
+            .split_whitespace()
+            .map(str::to_string)
+            .collect()
+    };
+    let acres = diff(&[]);
+    assert_eq!(row(&acres, "parcel "), ["parcel", "from", "to", "acres"]);
+    assert_eq!(row(&acres, "C00"), ["C00", "mill", "park", "69.62"]);
+    let ha = diff(&["--units", "hectares"]);
+    assert_eq!(row(&ha, "parcel "), ["parcel", "from", "to", "hectares"]);
+    assert_eq!(row(&ha, "C00"), ["C00", "mill", "park", "28.17"]);
+    assert_eq!(row(&ha, "mill"), ["mill", "park", "28.17"]);
+    assert_eq!(
+        row(&ha, "zone "),
+        [
+            "zone",
+            "hectares",
+            "perimeter_m",
+            "polsby_popper",
+            "pieces",
+            "access"
+        ]
+    );
+    let kanal = diff(&["--units", "kanal"]);
+    assert_eq!(row(&kanal, "C00"), ["C00", "mill", "park", "556.96"]);
+    let ag = diff(&["--units", "acre-ghunta"]);
+    assert_eq!(row(&ag, "C00"), ["C00", "mill", "park", "69-25"]);
+    assert!(ag.contains("acre-ghunta: A-GG, 1 acre = 40 ghunta"), "{ag}");
+    // JSON numbers stay in acres.
+    let json: Value =
+        serde_json::from_str(&diff(&["--units", "hectares", "--format", "json"])).unwrap();
+    assert_eq!(json["changes"][0]["acres"], 69.6197);
 }

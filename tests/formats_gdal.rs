@@ -9,6 +9,11 @@
 //! WGS 84 (4)" at the site, as allot does, so the same bounds hold (measured: well under
 //! 1 mm); a reader that applied the country-wide EPSG:1247 instead would be about 9 m off and
 //! fail. GDAL is required: the test fails, not skips, when `ogr2ogr` is missing.
+//!
+//! Each non-GeoJSON file is also read by the reference route (`read_as_geojson`: the features
+//! written as GeoJSON text and parsed by the GeoJSON reader, which is how allot read them
+//! before its readers built parcels directly), and allot's parcels must equal those exactly,
+//! coordinates and areas bit for bit.
 
 mod common;
 
@@ -73,7 +78,54 @@ fn max_vertex_gap_m(a: &Parcel, b: &Parcel) -> f64 {
         .fold(0.0, f64::max)
 }
 
+/// allot's reading of `path` equals, exactly, the reference route: the same features written
+/// as GeoJSON text (`read_as_geojson`) and parsed by the GeoJSON reader. Ids, zones, names,
+/// access lists, the properties' JSON text, the multi flag and every coordinate bit for bit.
+fn same_as_reference(path: &Path, opts: &SourceOptions, what: &str) {
+    use geo::CoordsIter;
+    let format = allot::read::sniff_path(path).unwrap();
+    if format == allot::read::Format::GeoJson {
+        return;
+    }
+    for keep_properties in [true, false] {
+        let ropts = ReadOptions { keep_properties };
+        let got = read_parcels_from(path, ropts, opts).unwrap_or_else(|e| panic!("{what}: {e}"));
+        let conv = allot::read::formats::read_as_geojson(path, format, opts)
+            .unwrap_or_else(|e| panic!("{what}: {e}"));
+        let want = allot::read::parse_parcels_with(conv.geojson.as_bytes(), &conv.name, ropts)
+            .unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!(got.source, want.source, "{what}");
+        assert_eq!(got.members, want.members, "{what}");
+        assert_eq!(got.crs, conv.crs, "{what}");
+        assert_eq!(got.parcels.len(), want.parcels.len(), "{what}");
+        for (g, w) in got.parcels.iter().zip(&want.parcels) {
+            let who = format!("{what} {}", w.id);
+            assert_eq!(g.id, w.id, "{who}");
+            assert_eq!(g.zone, w.zone, "{who}");
+            assert_eq!(g.land_use, w.land_use, "{who}");
+            assert_eq!(g.name, w.name, "{who}");
+            assert_eq!(g.access, w.access, "{who}");
+            assert_eq!((g.index, g.multi), (w.index, w.multi), "{who}");
+            assert_eq!(g.feature_id(), w.feature_id(), "{who}");
+            assert_eq!(
+                g.properties.as_ref().map(|p| p.get()),
+                w.properties.as_ref().map(|p| p.get()),
+                "{who}"
+            );
+            let bits = |p: &Parcel| -> Vec<(u64, u64)> {
+                p.geometry
+                    .coords_iter()
+                    .map(|c| (c.x.to_bits(), c.y.to_bits()))
+                    .collect()
+            };
+            assert_eq!(bits(g), bits(w), "{who}");
+            assert_eq!(area_m2(g).to_bits(), area_m2(w).to_bits(), "{who}");
+        }
+    }
+}
+
 fn same_as_geojson(path: &Path, opts: &SourceOptions, what: &str) {
+    same_as_reference(path, opts, what);
     let truth = read_parcels(&common::repo("data/psm-site.geojson")).unwrap();
     let got = read_parcels_from(path, ReadOptions::default(), opts)
         .unwrap_or_else(|e| panic!("{what}: {e}"));
@@ -302,4 +354,60 @@ fn the_cli_reads_every_format_and_reports_the_same_summary() {
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     same(&strip(&r.stdout), &strip(&want.stdout), "csv --crs");
+}
+
+/// Writes the PSM site as GeoParquet in EPSG:`epsg` with pyarrow: shapely builds and encodes
+/// the geometry as WKB and pyproj reprojects it; pyarrow types the properties (the `access`
+/// list becomes a list column); the `geo` metadata names the CRS by its EPSG id (none for
+/// 4326, which GeoParquet takes as OGC:CRS84). GDAL 3.6's `ogr2ogr` has no Parquet driver,
+/// hence Python.
+fn geoparquet(dir: &Path, epsg: u32) -> PathBuf {
+    let out = dir.join(format!("site{epsg}.parquet"));
+    let script = r#"
+import json, sys
+import numpy as np, pyarrow as pa, pyarrow.parquet as pq, pyproj, shapely, shapely.geometry
+src, out, epsg = sys.argv[1], sys.argv[2], int(sys.argv[3])
+features = json.load(open(src))["features"]
+geoms = [shapely.geometry.shape(f["geometry"]) for f in features]
+if epsg != 4326:
+    t = pyproj.Transformer.from_crs(4326, epsg, always_xy=True)
+    geoms = shapely.transform(geoms, lambda xy: np.column_stack(t.transform(xy[:, 0], xy[:, 1])))
+table = pa.Table.from_pylist([f["properties"] for f in features])
+table = table.append_column("geometry", pa.array(shapely.to_wkb(geoms), pa.binary()))
+column = {"encoding": "WKB", "geometry_types": []}
+if epsg != 4326:
+    column["crs"] = {"id": {"authority": "EPSG", "code": epsg}}
+geo = {"version": "1.1.0", "primary_column": "geometry", "columns": {"geometry": column}}
+pq.write_table(table.replace_schema_metadata({b"geo": json.dumps(geo).encode()}), out)
+"#;
+    let site = common::repo("data/psm-site.geojson");
+    let r = Command::new("python3")
+        .args([
+            "-c",
+            script,
+            site.to_str().unwrap(),
+            out.to_str().unwrap(),
+            &epsg.to_string(),
+        ])
+        .output()
+        .expect("python3 with pyarrow, shapely and pyproj (scripts/test.sh installs them)");
+    assert!(
+        r.status.success(),
+        "writing GeoParquet with pyarrow failed: {}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    out
+}
+
+#[test]
+fn geoparquet_in_each_crs_reads_as_the_geojson() {
+    let dir = tempfile::tempdir().unwrap();
+    for epsg in CRSS {
+        let parquet = geoparquet(dir.path(), epsg);
+        same_as_geojson(
+            &parquet,
+            &SourceOptions::default(),
+            &format!("geoparquet {epsg}"),
+        );
+    }
 }

@@ -543,6 +543,66 @@ fn html_map_click_opens_the_panel_search_finds_and_nothing_errs() {
     assert_eq!(r["labelsHidden"], true);
 }
 
+/// Hovers over the notch of a concave parcel (`L`, drawn on top) and over its arm: the page must
+/// answer the parcel whose ring holds the point (`N` in the notch), not the one whose box does.
+#[test]
+fn html_map_hover_in_a_concave_parcels_notch_finds_the_neighbour() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = String::from_utf8(map_to(dir.path(), "notch.geojson", "n.html", &[])).unwrap();
+    // N is 67.348–67.350 E, 24.808–24.810 N; L's arms are the other three cells (README).
+    let points = [
+        ("N", html_lonlat_to_px(&html, 67.349, 24.809)),
+        ("N", html_lonlat_to_px(&html, 67.3483, 24.8083)),
+        ("L", html_lonlat_to_px(&html, 67.347, 24.809)),
+        ("L", html_lonlat_to_px(&html, 67.349, 24.807)),
+        ("L", html_lonlat_to_px(&html, 67.3477, 24.8077)),
+    ];
+    let list: Vec<String> = points
+        .iter()
+        .map(|(id, (x, y))| format!("[{}, {x}, {y}]", js_string(id)))
+        .collect();
+    let harness = format!(
+        r#"(function(){{
+  var out = {{hits: [], hovers: []}};
+  try {{
+    var data = JSON.parse(document.getElementById('map-data').textContent);
+    var svg = document.querySelector('#map-box svg');
+    [{list}].forEach(function (q) {{
+      var i = window.allotMap.hit(q[1], q[2]);
+      out.hits.push(i < 0 ? null : data.parcels[i].id);
+      var pt = svg.createSVGPoint();
+      pt.x = q[1]; pt.y = q[2];
+      var c = pt.matrixTransform(svg.getScreenCTM());
+      svg.dispatchEvent(new PointerEvent('pointermove', {{bubbles: true, clientX: c.x, clientY: c.y}}));
+      out.hovers.push(document.getElementById('hover').textContent);
+    }});
+  }} catch (e) {{ window.__errors.push('harness: ' + e); }}
+  out.errors = window.__errors;
+  var pre = document.createElement('pre');
+  pre.id = 'harness-result';
+  pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+}})();"#,
+        list = list.join(", ")
+    );
+    let dom = chromium_run(&dir.path().join("n.html"), &harness);
+    let r = harness_result(&dom);
+    assert_eq!(r["errors"], serde_json::json!([]), "{r}");
+    let want: Vec<&str> = points.iter().map(|p| p.0).collect();
+    assert_eq!(r["hits"], serde_json::json!(want), "{r}");
+    // The hover line names the same parcel: N is one cell, 11.07 ac, and L three, 33.21 ac
+    // (pyproj: 11.0698 and 33.2097).
+    let hovers: Vec<&str> = r["hovers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h.as_str().unwrap())
+        .collect();
+    assert!(hovers[0].starts_with("N · 11.07 ac"), "{r}");
+    assert!(hovers[1].starts_with("N · "), "{r}");
+    assert!(hovers[2].starts_with("L · 33.21 ac"), "{r}");
+}
+
 #[test]
 fn hostile_names_run_no_script_in_the_html_map() {
     let dir = tempfile::tempdir().unwrap();
@@ -783,6 +843,100 @@ fn psm_plan_at_a3_every_parcel_labelled_on_the_map_or_in_the_table_without_overl
             .count();
         assert_eq!(n, 1, "{zone}");
     }
+}
+
+/// The same target on the PDF that `plan --map` writes at A3 (read back with `pdftotext`): the
+/// footer's counts cover all 355 parcels with at least 80% on the map, the call-out table lists
+/// as many distinct plan ids as the footer says, numbered 1, 2, …, and both agree with the SVG
+/// the same command writes (whose labels the test above checks one by one; in the PDF, labels
+/// rotated along roads come out of `pdftotext` in pieces, so they cannot be read back whole).
+#[test]
+fn psm_plan_pdf_at_a3_lists_every_parcel_on_the_map_or_in_its_call_out_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/psm-site.geojson");
+    let plan_to = |map: &str| {
+        let plan = dir.path().join("plan.geojson");
+        let map = dir.path().join(map);
+        let o = allot(&[
+            "plan",
+            site.to_str().unwrap(),
+            "-o",
+            plan.to_str().unwrap(),
+            "-q",
+            "--map",
+            map.to_str().unwrap(),
+            "--page",
+            "A3",
+            "--landscape",
+            "--labels",
+            "id",
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        map
+    };
+    let pdf = plan_to("plan.pdf");
+    let text =
+        String::from_utf8(run_tool("pdftotext", &[pdf.to_str().unwrap(), "-"]).stdout).unwrap();
+    let geo: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("plan.geojson")).unwrap()).unwrap();
+    let ids: BTreeSet<String> = geo["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids.len(), 355);
+    // "Labels: N on the map, M in the call-out table."
+    let at = text.find("Labels: ").expect("footer with the label counts");
+    let nums: Vec<usize> = text[at + 8..]
+        .split(['.', ','])
+        .take(2)
+        .map(|p| p.split_whitespace().next().unwrap().parse().unwrap())
+        .collect();
+    let (on_map, in_table) = (nums[0], nums[1]);
+    assert_eq!(on_map + in_table, ids.len(), "{}", &text[at..at + 80]);
+    assert!(
+        on_map as f64 >= MIN_ON_MAP_SHARE * ids.len() as f64,
+        "{on_map} of 355 on the map"
+    );
+    // The table: lines "n PSM-…", numbered in order, each a distinct id of the plan.
+    let start = text
+        .find("Labels that do not fit on the map")
+        .expect("a call-out table");
+    let entries: Vec<(usize, String)> = text[start..]
+        .lines()
+        .filter_map(|l| {
+            let mut w = l.split_whitespace();
+            let n = w.next()?.parse().ok()?;
+            let id = w.next()?;
+            (w.next().is_none() && ids.contains(id)).then(|| (n, id.to_string()))
+        })
+        .collect();
+    let numbers: Vec<usize> = entries.iter().map(|e| e.0).collect();
+    assert_eq!(numbers, (1..=in_table).collect::<Vec<_>>());
+    let table: BTreeSet<String> = entries.iter().map(|e| e.1.clone()).collect();
+    assert_eq!(table.len(), in_table);
+    // The SVG of the same command: the same counts in its footer, the same table.
+    let svg = std::fs::read_to_string(plan_to("plan.svg")).unwrap();
+    let footer = format!("Labels: {on_map} on the map, {in_table} in the call-out table.");
+    assert!(
+        svg.contains(&footer),
+        "the SVG's footer differs from the PDF's {footer:?}"
+    );
+    let doc = Document::parse(&svg).unwrap();
+    let svg_table: BTreeSet<String> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("callout-entry"))
+        .map(|n| {
+            n.children()
+                .filter(|c| c.is_text())
+                .map(|c| c.text().unwrap())
+                .collect::<String>()
+                .trim()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(svg_table, table);
 }
 
 /// The share of the PSM plan's ids that must be on the A3 map (the issue's target; the rest go

@@ -478,6 +478,91 @@ fn diff_map_legend_lists_each_move_with_the_diffs_acres_in_every_format() {
     assert!(pdf.starts_with(b"%PDF-"));
 }
 
+/// On the diff map a moved parcel shows both its zones: filled with the new zone's colour and
+/// hatched in the old zone's, pixel by pixel in the PNG; a parcel that did not move is the
+/// plain "no zone change" grey. Colours (pair-b's zones: `mill` #1F77B4 from its metadata,
+/// `park` the palette's second colour #EE8866, `retained` grey #BBBBBB, unchanged #DDDDDD).
+#[test]
+fn diff_map_fills_a_moved_parcel_in_its_new_zone_and_hatches_it_in_its_old() {
+    let dir = tempfile::tempdir().unwrap();
+    let flags = ["--width", "900"];
+    let (_, _, svg) = diff_map(dir.path(), "pair-b.geojson", "d.svg", &flags);
+    let (_, _, png) = diff_map(dir.path(), "pair-b.geojson", "d.png", &flags);
+    let svg = String::from_utf8(svg).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let (lons, lats) = common::graticule(&doc);
+    let fit = |p: &[(f64, f64)]| {
+        let (a, b) = (p[0], p[p.len() - 1]);
+        let k = (b.1 - a.1) / (b.0 - a.0);
+        (k, a.1 - k * a.0)
+    };
+    let ((kx, bx), (ky, by)) = (fit(&lons), fit(&lats));
+    let mut reader = png::Decoder::new(std::io::Cursor::new(png))
+        .read_info()
+        .unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let ch = info.color_type.samples();
+    assert!(ch >= 3, "{:?}", info.color_type);
+    // The colours of the 24 × 24 pixels around a cell's middle (cells are 0.005°, about
+    // 150 px here: well inside, away from outlines and labels).
+    let colours_at = |lon: f64, lat: f64| -> Vec<[u8; 3]> {
+        let (cx, cy) = (
+            (kx * lon + bx).round() as i64,
+            (ky * lat + by).round() as i64,
+        );
+        let mut out = Vec::new();
+        for y in cy - 12..cy + 12 {
+            for x in cx - 12..cx + 12 {
+                let i = (y as usize * info.width as usize + x as usize) * ch;
+                out.push([buf[i], buf[i + 1], buf[i + 2]]);
+            }
+        }
+        out
+    };
+    let share = |px: &[[u8; 3]], c: u32| {
+        let want = [(c >> 16) as u8, (c >> 8) as u8, c as u8];
+        let n = px
+            .iter()
+            .filter(|p| (0..3).all(|k| (i32::from(p[k]) - i32::from(want[k])).abs() <= 8))
+            .count();
+        n as f64 / px.len() as f64
+    };
+    // C01 moved mill → park; C10 retained → mill; C02 stayed park. Cell middles (README).
+    let c01 = colours_at(67.3075, 24.8025);
+    let c10 = colours_at(67.3025, 24.8075);
+    let c02 = colours_at(67.3125, 24.8025);
+    let (park, mill, retained, unchanged) = (0xEE8866, 0x1F77B4, 0xBBBBBB, 0xDDDDDD);
+    // Hatch stripes are 2.8 px wide every 9 px at 45°: the pixels wholly inside a stripe (the
+    // old zone's colour, give or take the pattern's resampling; the rest anti-aliased) are a
+    // few percent of the square.
+    for (name, px, fill, hatch, absent) in [
+        ("C01", &c01, park, mill, retained),
+        ("C10", &c10, mill, retained, park),
+    ] {
+        assert!(share(px, fill) > 0.3, "{name} fill: {}", share(px, fill));
+        assert!(
+            share(px, hatch) > 0.04,
+            "{name} hatching: {}",
+            share(px, hatch)
+        );
+        assert_eq!(share(px, absent), 0.0, "{name}");
+    }
+    assert_eq!(share(&c02, unchanged), 1.0);
+    // The legend says what the hatching means, with a hatched swatch per move.
+    let texts: String = doc
+        .descendants()
+        .filter(|n| n.is_text())
+        .map(|n| n.text().unwrap())
+        .collect();
+    assert!(texts.contains("hatching = the zone it left."), "{texts}");
+    let swatches = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("legend-hatch"))
+        .count();
+    assert_eq!(swatches, 2);
+}
+
 #[test]
 fn diff_map_bad_input_exits_2() {
     let dir = tempfile::tempdir().unwrap();

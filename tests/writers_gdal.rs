@@ -555,3 +555,140 @@ fn an_input_is_never_overwritten_by_an_output_of_another_format() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert_eq!(std::fs::read(&input).unwrap(), before);
 }
+
+/// `plan --zones-out` writes by extension like every other output: the zone outlines of a
+/// 3 × 2 grid of 0.005° cells (67.00–67.015 E, 24.00–24.01 N; the 278.47-acre mill is a 2 × 2
+/// block) in every format, read back by `ogrinfo` (by allot and pyarrow for GeoParquet, which
+/// GDAL 3.6 cannot read). Truth from pyproj `Geod(ellps="WGS84")`: the block measures
+/// 1,126,941.7251 m² = 278.473365 acres (÷ 4,046.8564224) = 112.694173 ha.
+#[test]
+fn zone_outlines_are_written_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cells = Vec::new();
+    for r in 0..2 {
+        for c in 0..3 {
+            cells.push(common::square(
+                &format!("C{r}{c}"),
+                67.0 + 0.005 * c as f64,
+                24.0 + 0.005 * r as f64,
+                0.005,
+                r#"{"land_use":"industrial"}"#,
+            ));
+        }
+    }
+    let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
+    std::fs::write(dir.path().join("grid.geojson"), common::fc(&refs)).unwrap();
+    let outputs = [
+        "zones.geojson",
+        "zones.gpkg",
+        "zones.shp.zip",
+        "zones.kml",
+        "zones.fgb",
+        "zones.parquet",
+    ];
+    for out in outputs {
+        let run = common::allot(
+            dir.path(),
+            &[
+                "plan",
+                "grid.geojson",
+                "-o",
+                "plan.geojson",
+                "--zone",
+                "mill=278.47ac",
+                "--tolerance",
+                "0.5",
+                "--zones-out",
+                out,
+                "--out-crs",
+                "EPSG:32642",
+                "-q",
+            ],
+        );
+        assert_eq!(run.code, 0, "--zones-out {out}: {}", run.stderr);
+        let path = dir.path().join(out);
+        // allot reads every format back: two outlines, the mill with its four cells.
+        let set = read(&path);
+        let mut zones: Vec<(String, f64)> = set
+            .parcels
+            .iter()
+            .map(|p| {
+                (
+                    p.zone.clone().unwrap(),
+                    allot::geodesy::area_m2(&p.geometry),
+                )
+            })
+            .collect();
+        zones.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(zones.len(), 2, "{out}: {zones:?}");
+        assert_eq!(zones[0].0, "mill", "{out}");
+        assert_eq!(zones[1].0, "retained", "{out}");
+        assert!(
+            (zones[0].1 - 1_126_941.725_120_067_6).abs() < 1e-3,
+            "{out}: mill outline {} m²",
+            zones[0].1
+        );
+        let mill = set
+            .parcels
+            .iter()
+            .find(|p| p.zone.as_deref() == Some("mill"))
+            .unwrap();
+        let props = mill.properties_map().unwrap();
+        assert_eq!(props["area_acres"], 278.473365, "{out}");
+        assert_eq!(props["parcels"], 4, "{out}");
+        if out.ends_with(".parquet") {
+            continue;
+        }
+        // GDAL reads the same two features and values.
+        let extra: &[&str] = if out.ends_with(".kml") {
+            KML_DRIVER
+        } else {
+            &[]
+        };
+        let features = ogr_features(path.to_str().unwrap(), extra);
+        assert_eq!(features.len(), 2, "{out}: {features:?}");
+        if out.ends_with(".kml") {
+            // GDAL's KML driver shows the placemark's name and balloon text.
+            let mill = features
+                .iter()
+                .find(|(_, f)| f.get("Name").map(String::as_str) == Some("mill"))
+                .unwrap_or_else(|| panic!("{out}: no mill in {features:?}"));
+            assert!(
+                mill.1["Description"].contains("278.4734 acres"),
+                "{out}: {mill:?}"
+            );
+            continue;
+        }
+        let mill = features
+            .iter()
+            .find(|(_, f)| f.get("zone").map(String::as_str) == Some("mill"))
+            .unwrap_or_else(|| panic!("{out}: no mill in {features:?}"));
+        // As a number: the shapefile's DBF prints 278.473365000000001.
+        let acres: f64 = mill.1["area_acres"].parse().unwrap();
+        assert!((acres - 278.473365).abs() < 1e-9, "{out}: {mill:?}");
+        assert_eq!(
+            mill.1.get("parcels").map(String::as_str),
+            Some("4"),
+            "{out}"
+        );
+    }
+    // Projected formats carry the output CRS; GeoJSON and KML stay WGS84.
+    let info = gdal(
+        "ogrinfo",
+        &[
+            "-al",
+            "-so",
+            dir.path().join("zones.gpkg").to_str().unwrap(),
+        ],
+    );
+    assert!(info.contains("UTM zone 42N"), "{info}");
+    let info = gdal(
+        "ogrinfo",
+        &[
+            "-al",
+            "-so",
+            dir.path().join("zones.geojson").to_str().unwrap(),
+        ],
+    );
+    assert!(info.contains("WGS 84") && !info.contains("UTM"), "{info}");
+}

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 
 use super::map_args::MapArgs;
-use super::{Format, Outcome, read, write_output};
+use super::{Format, Outcome, UnitArgs, read, write_output};
 
 /// Arguments of `allot diff`.
 #[derive(Debug, clap::Args)]
@@ -22,6 +22,9 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+    /// Area units of the text report and the map legend (JSON numbers are always in acres).
+    #[command(flatten)]
+    pub units: UnitArgs,
     /// Map options (as `allot map`; a diff map is always coloured by the zone change).
     #[command(flatten)]
     pub map_args: MapArgs,
@@ -51,13 +54,13 @@ pub fn run(args: Args) -> Result<Outcome> {
     let b = read(&args.b)?;
     let d = allot::diff::diff(&a, &b)?;
     if let (Some(path), Some(format)) = (&map_path, map_format) {
-        let opts = args.map_args.options(Vec::new(), allot::AreaUnit::Acres);
+        let opts = args.map_args.options(Vec::new(), args.units.unit());
         let map = allot::render::diff_map::render_diff(&b, &d, &opts, format)?;
         write_output(path, &inputs, &map)?;
     }
     super::print_report(
         &match args.format {
-            Format::Text => d.to_text(),
+            Format::Text => d.to_text_in(args.units.unit()),
             Format::Json => d.to_json(),
         },
         &outputs,

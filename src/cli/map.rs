@@ -25,9 +25,10 @@ pub struct Args {
     /// metadata's zones apply (as in `allot validate`).
     #[arg(long = "target", value_name = "NAME=AREA", value_parser = super::parse_target)]
     pub targets: Vec<(String, super::Amount)>,
-    /// How far a zone's area may be from its target, in acres (replaces the metadata's).
-    #[arg(long, value_name = "ACRES", value_parser = super::parse_non_negative)]
-    pub tolerance: Option<f64>,
+    /// How far a zone's area may be from its target: acres, or a unit suffix (`0.5ha`,
+    /// `8kanal`); replaces the metadata's.
+    #[arg(long, value_name = "AREA", value_parser = super::parse_amount)]
+    pub tolerance: Option<super::Amount>,
     /// Area units of the legend, header and area labels.
     #[command(flatten)]
     pub units: super::UnitArgs,
@@ -76,7 +77,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     let set = read(&args.file)?;
     let unit = args.units.unit();
     let targets = args.units.targets_acres(&args.targets);
-    let vopts = zone_options(&set, &targets, args.tolerance, unit, true)?;
+    let vopts = zone_options(&set, &targets, args.units.acres(args.tolerance), unit, true)?;
     let findings: Vec<allot::Finding> = match &args.findings {
         Some(path) => {
             let name = path.display().to_string();

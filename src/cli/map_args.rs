@@ -137,6 +137,8 @@ impl MapArgs {
             bbox: self.bbox,
             focus: self.focus.clone(),
             units,
+            class_styles: Default::default(),
+            legend_notes: Vec::new(),
         }
     }
 

@@ -107,6 +107,12 @@ impl UnitArgs {
         self.units.with_marla(self.marla_sqft)
     }
 
+    /// An amount typed with a unit suffix (`--tolerance 0.5ha`), in acres (a marla of the
+    /// chosen size).
+    pub fn acres(&self, amount: Option<Amount>) -> Option<f64> {
+        amount.map(|a| a.acres(self.marla_sqft))
+    }
+
     /// Targets typed with unit suffixes, in acres (a marla of the chosen size).
     pub fn targets_acres(&self, targets: &[(String, Amount)]) -> Vec<(String, f64)> {
         targets
@@ -140,6 +146,13 @@ pub fn parse_target(s: &str) -> Result<(String, Amount), String> {
     }
     let amount = Amount::parse(value).map_err(|e| format!("{e} (in {s:?})"))?;
     Ok((name.to_string(), amount))
+}
+
+/// Parses an area with an optional unit suffix (acres without one): `--tolerance 1`,
+/// `--tolerance 0.5ha`, `--tolerance 8kanal`. [`UnitArgs::acres`] turns it into acres once
+/// `--marla-sqft` is known.
+pub fn parse_amount(s: &str) -> Result<Amount, String> {
+    Amount::parse(s).map_err(|e| e.to_string())
 }
 
 /// Parses `ID=ZONE` (locks).

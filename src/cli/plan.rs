@@ -6,7 +6,8 @@ use anyhow::Result;
 
 use super::map_args::MapArgs;
 use super::{
-    Amount, Outcome, UnitArgs, parse_name_value, parse_non_negative, parse_target, write_output,
+    Amount, Outcome, UnitArgs, parse_amount, parse_name_value, parse_non_negative, parse_target,
+    write_output,
 };
 
 /// Access a zone can be required to include.
@@ -40,10 +41,11 @@ pub struct Args {
     /// lists keeps its tolerance and access). Land left over is zone `retained`.
     #[arg(long = "target", visible_alias = "zone", value_name = "NAME=AREA", value_parser = parse_target)]
     pub targets: Vec<(String, Amount)>,
-    /// How far each zone's area may be from its target, in acres (replaces the tolerances of
-    /// the input's `metadata.zones`). Default: the metadata's, else 1.
-    #[arg(long, value_name = "ACRES", value_parser = parse_non_negative)]
-    pub tolerance: Option<f64>,
+    /// How far each zone's area may be from its target: acres, or a unit suffix (`0.5ha`,
+    /// `8kanal`, `2000sqyd`); replaces the tolerances of the input's `metadata.zones`.
+    /// Default: the metadata's, else 1 acre.
+    #[arg(long, value_name = "AREA", value_parser = parse_amount)]
+    pub tolerance: Option<Amount>,
     /// Cut a parcel on a zone's edge with a straight line to hit the target within 0.01 acre.
     #[arg(long)]
     pub split: bool,
@@ -114,9 +116,10 @@ pub struct Args {
     /// input and limit, same output).
     #[arg(long, value_name = "N", requires = "prove")]
     pub node_limit: Option<u64>,
-    /// Also write one dissolved boundary polygon per zone (GeoJSON) with its area, perimeter,
-    /// Polsby-Popper compactness, parcel count and target.
-    #[arg(long, value_name = "ZONES.geojson")]
+    /// Also write one dissolved boundary polygon per zone with its area, perimeter,
+    /// Polsby-Popper compactness, parcel count and target, in the format of the extension
+    /// (.geojson, .gpkg, .shp, .shp.zip, .kml, .fgb, .parquet; CRS as for -o).
+    #[arg(long, value_name = "ZONES.geojson|gpkg|…")]
     pub zones_out: Option<PathBuf>,
     /// Also write each zone boundary's corners as CSV: numbered clockwise from the north-west
     /// corner (holes after their shell), lon/lat, x/y in `--out-crs` (when given), and the true bearing and
@@ -124,8 +127,8 @@ pub struct Args {
     #[arg(long, value_name = "CORNERS.csv")]
     pub corners: Option<PathBuf>,
     /// Area units of the printed schedule, the zone outlines and the map legend (the plan file
-    /// always has `area_acres`; with a unit other than acres it also has `area_<unit>`).
-    /// Infeasibility messages stay in acres.
+    /// always has `area_acres`; with a unit other than acres it also has `area_<unit>`) and
+    /// of the messages saying why a zone cannot be planned.
     #[command(flatten)]
     pub units: UnitArgs,
     /// How --map draws (the options of `allot map`).
@@ -164,6 +167,7 @@ impl Args {
             exclude_uses,
             require_access: self.require_access.map(|a| a.name().to_string()),
             seed: self.seed,
+            units: self.units.unit(),
             prove: self.prove.then(|| allot::plan::proof::ProveOptions {
                 time_limit_s: self.time_limit,
                 node_limit: self.node_limit,
@@ -171,7 +175,7 @@ impl Args {
             }),
             ..defaults
         }
-        .with_zones(choice, self.tolerance)
+        .with_zones(choice, self.units.acres(self.tolerance))
         .with_min_frontage(self.min_frontage)
         .with_min_width(self.min_width)
     }
@@ -283,7 +287,12 @@ fn outputs(
     // computes: the map `allot map PLAN.geojson` draws with the same flags (and the KML writer's
     // zone fills). The reader is the one place that turns a feature into a `Parcel`; drawing from
     // `plan` directly would need a second conversion.
-    let planned = if paths.map.is_some() || plan_format == allot::write::OutFormat::Kml {
+    let zones_format = match &paths.zones {
+        Some(path) => Some(super::out_format(path)?),
+        None => None,
+    };
+    let kml = allot::write::OutFormat::Kml;
+    let planned = if paths.map.is_some() || plan_format == kml || zones_format == Some(kml) {
         Some(allot::parse_parcels(
             geojson.as_bytes(),
             &paths.plan.display().to_string(),
@@ -298,13 +307,12 @@ fn outputs(
         let map = allot::render::format::render_map(planned, &findings, &map_opts, format)?;
         out.push((path.clone(), map));
     }
+    let mut zone_features = Vec::new();
     if paths.zones.is_some() || paths.corners.is_some() {
         let outlines = allot::plan::outline::zone_outlines(plan)
             .map_err(|e| anyhow::anyhow!("{}: {e}", set.source))?;
-        if let Some(path) = &paths.zones {
-            let features: Vec<_> = outlines.iter().map(|o| o.to_feature(unit)).collect();
-            let text = allot::write::write_feature_collection(&features, &Default::default());
-            out.push((path.clone(), text.into_bytes()));
+        if paths.zones.is_some() {
+            zone_features = outlines.iter().map(|o| o.to_feature(unit)).collect();
         }
         if let Some(path) = &paths.corners {
             let corners = allot::plan::corners::corners(&outlines);
@@ -336,6 +344,22 @@ fn outputs(
         title: &set.source,
     };
     allot::write::write_parcels(&paths.plan, plan_format, &features, &members, &write_opts)?;
+    // Zone outlines by extension, like the plan: GeoJSON in WGS84, the GIS formats in the
+    // plan's CRS rules (`--out-crs`, else the input's), KML with the map's zone fills.
+    if let (Some(path), Some(format)) = (&paths.zones, zones_format) {
+        let crs = super::out_crs(path, format, set.crs)?;
+        let zone_opts = allot::write::WriteOptions {
+            crs: &crs,
+            ..write_opts
+        };
+        allot::write::write_parcels(
+            path,
+            format,
+            &zone_features,
+            &Default::default(),
+            &zone_opts,
+        )?;
+    }
     Ok((out, schedule.to_text()))
 }
 
@@ -363,9 +387,6 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
             None => None,
         },
     };
-    if let Some(p) = &given.zones {
-        allot::plan::outline::check_outline_path(p).map_err(anyhow::Error::msg)?;
-    }
     // The corners' x/y columns are in `--out-crs` (global: it also sets the plan's CRS);
     // without it the corners have lon/lat only.
     let out_crs = super::requested_out_crs()?;
@@ -384,6 +405,9 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     // Every plan file's format is known before the work (an unknown extension is refused).
     for paths in std::iter::once(&given).chain(&per_plan) {
         super::out_format(&paths.plan)?;
+        if let Some(zones) = &paths.zones {
+            super::out_format(zones)?;
+        }
     }
     let map_format = match &given.map {
         Some(path) => Some(allot::render::format::MapFormat::from_path(path)?),

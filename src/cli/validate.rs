@@ -9,7 +9,9 @@ use allot::report::validation;
 use allot::validate::{ValidateOptions, validate};
 
 use super::map_args::MapArgs;
-use super::{Amount, Format, Outcome, UnitArgs, parse_non_negative, parse_target, write_output};
+use super::{
+    Amount, Format, Outcome, UnitArgs, parse_amount, parse_non_negative, parse_target, write_output,
+};
 
 /// Arguments of `allot validate`.
 #[derive(Debug, clap::Args)]
@@ -26,10 +28,11 @@ pub struct Args {
     /// tolerance); without one, the metadata's zones are checked.
     #[arg(long = "target", value_name = "NAME=AREA", value_parser = parse_target)]
     pub targets: Vec<(String, Amount)>,
-    /// How far a zone's area may be from its target, in acres (replaces the tolerances of the
-    /// input's `metadata.zones`). Default: the metadata's, else 1.
-    #[arg(long, value_name = "ACRES", value_parser = parse_non_negative)]
-    pub tolerance: Option<f64>,
+    /// How far a zone's area may be from its target: acres, or a unit suffix (`0.5ha`,
+    /// `8kanal`, `2000sqyd`); replaces the tolerances of the input's `metadata.zones`.
+    /// Default: the metadata's, else 1 acre.
+    #[arg(long, value_name = "AREA", value_parser = parse_amount)]
+    pub tolerance: Option<Amount>,
     /// Report every zone with a target that has a spur or neck narrower than this many metres
     /// (`zone_width`; the rule `allot plan --min-width` plans under), replacing the
     /// `min_width_m` of the input's `metadata.zones`. Default: the metadata's (a written plan
@@ -129,7 +132,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         units: args.units.unit(),
         ..Default::default()
     }
-    .with_zones_of(&set.parcels, &choice, args.tolerance)
+    .with_zones_of(&set.parcels, &choice, args.units.acres(args.tolerance))
     .with_min_width(args.min_width);
     progress.stage(format!("validating {} parcels", set.parcels.len()));
     let report = validate(&set, &opts);

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
 
-use crate::geodesy::{M2_PER_ACRE, area_m2, perimeter_m, polsby_popper};
+use crate::geodesy::{AreaUnit, M2_PER_ACRE, area_m2, perimeter_m, polsby_popper};
 use crate::graph::Adjacency;
 use crate::index::ParcelIndex;
 use crate::model::{MetadataError, ParcelSet, resolve_zones};
@@ -153,9 +153,32 @@ impl Diff {
         self.changes.is_empty() && self.only_in_a.is_empty() && self.only_in_b.is_empty()
     }
 
-    /// The differences as text tables.
+    /// The differences as text tables, areas in acres.
     pub fn to_text(&self) -> String {
+        self.to_text_in(AreaUnit::Acres)
+    }
+
+    /// The differences as text tables, areas in `unit` (the column is named after it, and a
+    /// unit that needs its definition stated, marla or acre-ghunta, gets a line saying it).
+    ///
+    /// ```
+    /// use allot::AreaUnit;
+    /// let text = br#"{"type":"FeatureCollection","features":[
+    ///   {"type":"Feature","id":"P","properties":{"zone":"mill"},
+    ///    "geometry":{"type":"Polygon","coordinates":[[[67,24],[67.01,24],[67.01,24.01],[67,24.01],[67,24]]]}}]}"#;
+    /// let a = allot::parse_parcels(text, "a.geojson").unwrap();
+    /// let d = allot::diff::diff(&a, &a).unwrap();
+    /// let t = d.to_text_in(AreaUnit::Hectares);
+/// let header = t.lines().find(|l| l.starts_with("zone ")).unwrap();
+/// assert!(header.split_whitespace().nth(1) == Some("hectares"), "{t}");
+    /// ```
+    pub fn to_text_in(&self, unit: AreaUnit) -> String {
+        let area = |acres: f64| unit.cell(acres * M2_PER_ACRE);
         let mut out = format!("A: {}\nB: {}\n", self.a, self.b);
+        if let Some(note) = unit.header_note() {
+            out.push_str(&note);
+            out.push('\n');
+        }
         if self.identical_zoning() {
             out.push_str("\nidentical zoning\n");
         }
@@ -172,20 +195,20 @@ impl Diff {
                         format!("{}{}", c.id, if c.split { " (split)" } else { "" }),
                         c.from.clone(),
                         c.to.clone(),
-                        grouped(c.acres, 2),
+                        area(c.acres),
                     ]
                 })
                 .collect();
-            out.push_str(&table(&["parcel", "from", "to", "acres"], &rows));
+            out.push_str(&table(&["parcel", "from", "to", unit.name()], &rows));
         }
         if !self.moved.is_empty() {
             out.push_str("\narea moved between zones:\n");
             let rows: Vec<[String; 3]> = self
                 .moved
                 .iter()
-                .map(|m| [m.from.clone(), m.to.clone(), grouped(m.acres, 2)])
+                .map(|m| [m.from.clone(), m.to.clone(), area(m.acres)])
                 .collect();
-            out.push_str(&table(&["from", "to", "acres"], &rows));
+            out.push_str(&table(&["from", "to", unit.name()], &rows));
         }
         for (label, ids) in [("A", &self.only_in_a), ("B", &self.only_in_b)] {
             if !ids.is_empty() {
@@ -209,7 +232,7 @@ impl Diff {
                 };
                 [
                     z.name.clone(),
-                    pair(&|m| grouped(m.acres, 2)),
+                    pair(&|m| area(m.acres)),
                     pair(&|m| grouped(m.perimeter_m, 0)),
                     pair(&|m| format!("{:.3}", m.polsby_popper)),
                     pair(&|m| m.pieces.to_string()),
@@ -226,7 +249,7 @@ impl Diff {
         out.push_str(&table(
             &[
                 "zone",
-                "acres",
+                unit.name(),
                 "perimeter_m",
                 "polsby_popper",
                 "pieces",
@@ -243,7 +266,7 @@ impl Diff {
         out
     }
 
-    /// The differences as JSON (`identical_zoning`, `changes`, `moved`, `only_in_a`,
+    /// The differences as JSON, areas in acres whatever the text's unit (`identical_zoning`, `changes`, `moved`, `only_in_a`,
     /// `only_in_b`, `zones` with `a` and `b` metrics, `findings`).
     pub fn to_json(&self) -> String {
         let r = |x: f64| (x * 1e4).round() / 1e4;

@@ -42,6 +42,16 @@ const SHARD_MIN: usize = 50_000;
 /// Candidate pairs are found in chunks of this many entries, in parallel.
 const PAIR_CHUNK: usize = 2048;
 
+/// `env` grown by `tol` on every side (itself when `tol` is not positive).
+fn grown(env: &AABB<[f64; 2]>, tol: f64) -> AABB<[f64; 2]> {
+    if tol > 0.0 {
+        let (lo, hi) = (env.lower(), env.upper());
+        AABB::from_corners([lo[0] - tol, lo[1] - tol], [hi[0] + tol, hi[1] + tol])
+    } else {
+        *env
+    }
+}
+
 fn rect_entry(r: Rect<f64>, i: usize) -> Entry {
     GeomWithData::new(
         Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
@@ -108,6 +118,13 @@ impl ParcelIndex {
         ParcelIndex { trees, boxes }
     }
 
+    /// [`ParcelIndex::meeting`] for a box of the caller's own.
+    fn meeting_owned(&self, env: AABB<[f64; 2]>) -> impl Iterator<Item = &Entry> + '_ {
+        self.trees
+            .iter()
+            .flat_map(move |t| t.locate_in_envelope_intersecting(&env).collect::<Vec<_>>())
+    }
+
     /// Every entry whose box meets `env`, in no particular order.
     fn meeting<'a>(&'a self, env: &'a AABB<[f64; 2]>) -> impl Iterator<Item = &'a Entry> + 'a {
         self.trees
@@ -138,29 +155,103 @@ impl ParcelIndex {
 
     /// Every pair `(i, j)`, `i < j`, whose bounding boxes intersect (touching counts), sorted.
     ///
+    /// Enough for overlaps (two parcels whose boxes do not meet cannot overlap), not for
+    /// anything decided within a tolerance: see [`candidate_pairs_within`](Self::candidate_pairs_within).
+    pub fn candidate_pairs(&self) -> Vec<(usize, usize)> {
+        self.candidate_pairs_within(0.0)
+    }
+
+    /// Every pair `(i, j)`, `i < j`, whose bounding boxes come within `tol` of each other
+    /// (each box grown by `tol` on every side meets the other), sorted.
+    ///
+    /// Whatever is decided within a tolerance (a shared edge within the adjacency's collinear
+    /// tolerance) needs the pairs within that tolerance: two neighbours whose shared side is
+    /// written 67.00999999999999 in one and 67.01 in the other have boxes 1e-14° apart, and
+    /// [`candidate_pairs`](Self::candidate_pairs) does not pair them.
+    ///
     /// Each entry's window query runs in parallel (in chunks of entries); each entry's partners
     /// are sorted, and the chunks are concatenated in entry order, so the result is sorted.
-    pub fn candidate_pairs(&self) -> Vec<(usize, usize)> {
-        let chunks: Vec<Vec<(usize, usize)>> = self
-            .boxes
+    ///
+    /// ```
+    /// use geo::{polygon, MultiPolygon};
+    /// let a = MultiPolygon(vec![polygon![(x: 67.0, y: 24.0), (x: 67.00999999999999, y: 24.0), (x: 67.00999999999999, y: 24.01), (x: 67.0, y: 24.01)]]);
+    /// let b = MultiPolygon(vec![polygon![(x: 67.01, y: 24.0), (x: 67.02, y: 24.0), (x: 67.02, y: 24.01), (x: 67.01, y: 24.01)]]);
+    /// let index = allot::ParcelIndex::build([&a, &b]);
+    /// assert!(index.candidate_pairs().is_empty());
+    /// assert_eq!(index.candidate_pairs_within(1e-8), vec![(0, 1)]);
+    /// ```
+    pub fn candidate_pairs_within(&self, tol: f64) -> Vec<(usize, usize)> {
+        self.compact_pairs(tol)
+            .into_iter()
+            .map(|(i, j)| (i as usize, j as usize))
+            .collect()
+    }
+
+    /// [`ParcelIndex::candidate_pairs_within`] as pairs of `u32` (8 bytes a pair instead of 16:
+    /// a million non-convex parcels have about four million pairs).
+    ///
+    /// # Panics
+    /// When the index holds `u32::MAX` entries or more (a reader holds fewer features).
+    pub(crate) fn compact_pairs(&self, tol: f64) -> Vec<(u32, u32)> {
+        let chunks: Vec<Vec<(u32, u32)>> = self.pair_chunks(tol).collect();
+        chunks.concat()
+    }
+
+    /// [`ParcelIndex::compact_pairs`] in consecutive pieces, found in parallel, for a caller
+    /// that consumes the pairs as they come instead of holding them all.
+    ///
+    /// # Panics
+    /// When the index holds `u32::MAX` entries or more (a reader holds fewer features).
+    pub(crate) fn pair_chunks(
+        &self,
+        tol: f64,
+    ) -> impl IndexedParallelIterator<Item = Vec<(u32, u32)>> + '_ {
+        assert!(
+            self.boxes.len() < u32::MAX as usize,
+            "too many entries for 32-bit pairs"
+        );
+        self.boxes
             .par_chunks(PAIR_CHUNK)
             .enumerate()
-            .map(|(c, boxes)| {
+            .map(move |(c, boxes)| {
                 let mut out = Vec::with_capacity(boxes.len() * 4);
                 for (k, env) in boxes.iter().enumerate() {
                     let i = c * PAIR_CHUNK + k;
                     let start = out.len();
+                    let env = grown(env, tol);
                     out.extend(
-                        self.meeting(env)
+                        self.meeting(&env)
                             .filter(|e| e.data > i)
-                            .map(|e| (i, e.data)),
+                            .map(|e| (i as u32, e.data as u32)),
                     );
                     out[start..].sort_unstable();
                 }
                 out
             })
+    }
+
+    /// The candidate pairs within `tol` (as [`ParcelIndex::compact_pairs`]) with at least one
+    /// entry for which `of` is true, sorted: only the boxes of those entries are queried, so
+    /// when they are few this costs little and holds little.
+    pub(crate) fn pairs_of(&self, tol: f64, of: impl Fn(usize) -> bool + Sync) -> Vec<(u32, u32)> {
+        assert!(
+            self.boxes.len() < u32::MAX as usize,
+            "too many entries for 32-bit pairs"
+        );
+        let mut out: Vec<(u32, u32)> = self
+            .boxes
+            .par_iter()
+            .enumerate()
+            .filter(|&(i, _)| of(i))
+            .flat_map_iter(|(i, env)| {
+                self.meeting_owned(grown(env, tol))
+                    .filter(move |e| e.data != i)
+                    .map(move |e| (i.min(e.data) as u32, i.max(e.data) as u32))
+            })
             .collect();
-        chunks.concat()
+        out.par_sort_unstable();
+        out.dedup();
+        out
     }
 
     /// Indices of entries whose boxes intersect `rect` (touching counts), sorted.
@@ -219,6 +310,54 @@ mod tests {
         }
     }
 
+    /// Pairs within a tolerance equal the brute force on boxes snapped so that many pairs
+    /// miss each other by less than the tolerance (and some by more).
+    #[test]
+    fn candidate_pairs_within_a_tolerance_equal_brute_force() {
+        let tol = 1e-8;
+        let mut rng = Rng::new(9);
+        // Boxes on a 0.001° lattice, each side moved by −2·tol..2·tol: neighbours' boxes
+        // overlap, touch, or miss by up to 4·tol.
+        let mut boxes = Vec::new();
+        for i in 0..30 {
+            for j in 0..30 {
+                let mut nudge = || (rng.unit() - 0.5) * 4.0 * tol;
+                let (x, y) = (67.0 + j as f64 * 0.001, 24.8 + i as f64 * 0.001);
+                boxes.push(Rect::new(
+                    Coord {
+                        x: x + nudge(),
+                        y: y + nudge(),
+                    },
+                    Coord {
+                        x: x + 0.001 + nudge(),
+                        y: y + 0.001 + nudge(),
+                    },
+                ));
+            }
+        }
+        let index = ParcelIndex::from_boxes(boxes.iter().copied());
+        let near = |a: &Rect<f64>, b: &Rect<f64>| {
+            a.min().x - tol <= b.max().x
+                && b.min().x <= a.max().x + tol
+                && a.min().y - tol <= b.max().y
+                && b.min().y <= a.max().y + tol
+        };
+        let mut brute = Vec::new();
+        let mut missed_without = 0;
+        for i in 0..boxes.len() {
+            for j in i + 1..boxes.len() {
+                if near(&boxes[i], &boxes[j]) {
+                    brute.push((i, j));
+                    missed_without += usize::from(!boxes_meet(&boxes[i], &boxes[j]));
+                }
+            }
+        }
+        assert_eq!(index.candidate_pairs_within(tol), brute);
+        // The case that matters is there: pairs within the tolerance whose boxes do not meet.
+        assert!(missed_without > 100, "{missed_without}");
+        assert_eq!(index.candidate_pairs_within(0.0), index.candidate_pairs());
+    }
+
     #[test]
     fn window_query_equals_brute_force() {
         let boxes = random_boxes(7, 1000);
@@ -228,6 +367,40 @@ mod tests {
                 .filter(|&i| boxes_meet(&boxes[i], &w))
                 .collect();
             assert_eq!(index.query(w), brute);
+        }
+    }
+
+    #[test]
+    fn pairs_of_some_entries_are_the_candidate_pairs_that_involve_them() {
+        // Against the full list filtered: every pair with at least one chosen entry, each
+        // once, in the same order, whatever is chosen (none, a few, every third, all).
+        for (seed, n, tol) in [(11, 800, 0.0), (11, 800, 1e-3), (12, 2, 0.0), (13, 0, 1e-3)] {
+            let boxes = random_boxes(seed, n);
+            let index = ParcelIndex::from_boxes(boxes.iter().copied());
+            let all = index.compact_pairs(tol);
+            let choices: [&(dyn Fn(usize) -> bool + Sync); 4] =
+                [&|_| false, &|i| i % 97 == 5, &|i| i % 3 == 0, &|_| true];
+            for (k, of) in choices.iter().enumerate() {
+                let want: Vec<(u32, u32)> = all
+                    .iter()
+                    .copied()
+                    .filter(|&(i, j)| of(i as usize) || of(j as usize))
+                    .collect();
+                assert_eq!(
+                    index.pairs_of(tol, of),
+                    want,
+                    "seed {seed} tol {tol} choice {k}"
+                );
+                if n > 100 && k > 0 {
+                    assert!(!want.is_empty());
+                }
+            }
+            assert_eq!(
+                all.iter()
+                    .map(|&(i, j)| (i as usize, j as usize))
+                    .collect::<Vec<_>>(),
+                index.candidate_pairs_within(tol)
+            );
         }
     }
 

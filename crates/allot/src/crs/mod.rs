@@ -313,6 +313,27 @@ impl Crs {
         }
     }
 
+    /// Moves every point of `coords` from this CRS to WGS84 longitude/latitude in place,
+    /// exactly as [`Crs::to_wgs84`] moves each (nothing is allocated per point). On failure
+    /// returns the 0-based index of the first point that cannot be moved, and why; the points
+    /// before it are already moved, the rest are not.
+    ///
+    /// ```
+    /// let utm = allot::crs::Crs::from_epsg(32642).unwrap();
+    /// let mut ring = [geo::coord! { x: 333228.8046979406, y: 2744917.3971734177 }; 3];
+    /// utm.to_wgs84_in_place(&mut ring).unwrap();
+    /// assert!(ring.iter().all(|p| (p.x - 67.35).abs() < 1e-9 && (p.y - 24.81).abs() < 1e-9));
+    /// ```
+    pub fn to_wgs84_in_place(&self, coords: &mut [Coord<f64>]) -> Result<(), (usize, CrsError)> {
+        if self.is_wgs84() {
+            return Ok(());
+        }
+        for (i, c) in coords.iter_mut().enumerate() {
+            *c = self.to_wgs84(*c).map_err(|e| (i, e))?;
+        }
+        Ok(())
+    }
+
     /// Moves one point from WGS84 longitude/latitude in degrees into this CRS (the inverse
     /// of [`Crs::to_wgs84`], with the same choice of datum shift).
     ///

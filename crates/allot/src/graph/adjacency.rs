@@ -15,9 +15,16 @@ use crate::geom::bbox::bbox_of;
 use crate::geom::segment::projection_t;
 use crate::index::ParcelIndex;
 
-/// Distance in degrees (about 1 mm at Karachi) within which a vertex counts as lying on
+/// Distance in degrees (about 1 cm at Karachi) within which a vertex counts as lying on
 /// another parcel's edge.
-pub const COLLINEAR_TOLERANCE_DEG: f64 = 1e-8;
+///
+/// Real fabrics round a shared boundary differently on its two sides: 7 decimals (what
+/// OpenStreetMap stores and GDAL's RFC 7946 GeoJSON writer writes by default) moves a vertex by
+/// up to 0.71e-7°, so a side rounded to 7 decimals and its neighbour's written with 9 lie up to
+/// that far apart. At 1e-8 (the earlier value) such neighbours were not neighbours (and two
+/// parcels meeting at a corner could share a few millimetres of one line), while
+/// shapely/GEOS, which intersect exactly, see only the half of them that happen to overlap.
+pub const COLLINEAR_TOLERANCE_DEG: f64 = 1e-7;
 
 /// The parcel adjacency graph, with shared boundary lengths.
 #[derive(Debug, Clone, Default)]
@@ -183,13 +190,22 @@ fn shared_within(
 
 impl Adjacency {
     /// Builds the adjacency graph of `geometries` using `index` (built over the same list).
+    ///
+    /// Candidates are the pairs whose boxes come within [`COLLINEAR_TOLERANCE_DEG`] of each
+    /// other, not only those whose boxes meet: neighbours sharing a side written
+    /// 67.00999999999999 in one and 67.01 in the other (floating-point arithmetic on one side,
+    /// a parsed decimal on the other) have boxes 1e-14° apart.
     pub fn build(geometries: &[&MultiPolygon<f64>], index: &ParcelIndex) -> Self {
-        Self::from_pairs(geometries, &index.candidate_pairs())
+        Self::from_pairs(
+            geometries,
+            &index.candidate_pairs_within(COLLINEAR_TOLERANCE_DEG),
+        )
     }
 
-    /// Builds the adjacency graph of `geometries` from candidate pairs `(i, j)` (every pair
-    /// whose bounding boxes meet, as [`ParcelIndex::candidate_pairs`] gives them), for callers
-    /// that already have them.
+    /// Builds the adjacency graph of `geometries` from candidate pairs `(i, j)`, for callers
+    /// that already have them: every pair whose bounding boxes come within
+    /// [`COLLINEAR_TOLERANCE_DEG`] of each other, as
+    /// [`ParcelIndex::candidate_pairs_within`] gives them (pairs left out are not neighbours).
     ///
     /// ```
     /// use geo::{polygon, MultiPolygon};
@@ -407,6 +423,159 @@ mod tests {
             let piece = piece_length_m(q0, q1);
             let want = piece_length_m(short.0, short.1);
             assert!((piece - want).abs() < 1e-3, "{piece} vs {want}");
+        }
+    }
+
+    /// Cell `(i, j)` of a lattice with spacings `dx`, `dy` from (67.3, 24.8), written the way
+    /// `style` says: 0 computes each coordinate in floating point (`67.3 + j as f64 * dx`,
+    /// which gives 67.30999999999999-like values), 1 parses it from its decimal (the value
+    /// rounded to 12 decimals, as a file written by another program holds it), or rounds it to
+    /// `style` decimals (7, 9, ...). With `split`, the cell's east side holds an extra vertex
+    /// at its middle that its east neighbour does not have (a T-junction).
+    fn lattice_cell(
+        i: usize,
+        j: usize,
+        d: (f64, f64),
+        style: i32,
+        split: bool,
+    ) -> MultiPolygon<f64> {
+        let (dx, dy) = d;
+        let at = |a: usize, b: usize| -> Coord<f64> {
+            let (x, y) = (67.3 + b as f64 * dx, 24.8 + a as f64 * dy);
+            match style {
+                0 => Coord { x, y },
+                1 => Coord {
+                    x: format!("{x:.12}").parse().unwrap(),
+                    y: format!("{y:.12}").parse().unwrap(),
+                },
+                k => {
+                    let s = 10f64.powi(k);
+                    Coord {
+                        x: (x * s).round() / s,
+                        y: (y * s).round() / s,
+                    }
+                }
+            }
+        };
+        let (bl, br, tr, tl) = (at(i, j), at(i, j + 1), at(i + 1, j + 1), at(i + 1, j));
+        let mut ring = vec![bl, br];
+        if split {
+            ring.push(Coord {
+                x: 0.5 * (br.x + tr.x),
+                y: 0.5 * (br.y + tr.y),
+            });
+        }
+        ring.extend([tr, tl, bl]);
+        MultiPolygon(vec![Polygon::new(ring.into(), vec![])])
+    }
+
+    /// Builds an `n × n` lattice with each cell's style from `style(i, j)` and checks
+    /// [`Adjacency::build`] against the truth: exactly the rook neighbours, each sharing the
+    /// lattice side between them (geodesic length of that side, to 1e-6 relative), and
+    /// against the all-pairs brute force (no index). Returns how many neighbouring pairs
+    /// have bounding boxes that do not meet (the case the index used to drop).
+    fn check_lattice(
+        n: usize,
+        d: (f64, f64),
+        style: impl Fn(usize, usize) -> i32,
+        split: impl Fn(usize, usize) -> bool,
+    ) -> usize {
+        let cells: Vec<MultiPolygon<f64>> = (0..n * n)
+            .map(|k| lattice_cell(k / n, k % n, d, style(k / n, k % n), split(k / n, k % n)))
+            .collect();
+        let refs: Vec<&MultiPolygon<f64>> = cells.iter().collect();
+        let index = ParcelIndex::build(refs.iter().copied());
+        let adj = Adjacency::build(&refs, &index);
+        let side = |a: (f64, f64), b: (f64, f64)| {
+            let c = |p: (f64, f64)| Coord {
+                x: 67.3 + p.0 * d.0,
+                y: 24.8 + p.1 * d.1,
+            };
+            distance_m(c(a), c(b))
+        };
+        let mut apart = 0;
+        for k in 0..n * n {
+            let (i, j) = (k / n, k % n);
+            let mut want: Vec<(usize, f64)> = Vec::new();
+            let (x, y) = (j as f64, i as f64);
+            if i > 0 {
+                want.push((k - n, side((x, y), (x + 1.0, y))));
+            }
+            if j > 0 {
+                want.push((k - 1, side((x, y), (x, y + 1.0))));
+            }
+            if j + 1 < n {
+                want.push((k + 1, side((x + 1.0, y), (x + 1.0, y + 1.0))));
+            }
+            if i + 1 < n {
+                want.push((k + n, side((x, y + 1.0), (x + 1.0, y + 1.0))));
+            }
+            let got = &adj.neighbours[k];
+            assert_eq!(
+                got.iter().map(|e| e.0).collect::<Vec<_>>(),
+                want.iter().map(|e| e.0).collect::<Vec<_>>(),
+                "cell {k}"
+            );
+            for (g, w) in got.iter().zip(&want) {
+                // Rounding to 7 decimals moves a side's ends by up to 1.1 cm.
+                assert!((g.1 - w.1).abs() <= 0.02, "cell {k}: {g:?} vs {w:?}");
+                let brute = shared_brute(refs[k], refs[g.0]);
+                assert!(
+                    (g.1 - brute).abs() <= 1e-9 * brute,
+                    "cell {k}: {g:?} vs {brute}"
+                );
+                let (a, b) = (bbox_of(refs[k]), bbox_of(refs[g.0]));
+                apart += usize::from(
+                    a.max().x < b.min().x
+                        || b.max().x < a.min().x
+                        || a.max().y < b.min().y
+                        || b.max().y < a.min().y,
+                );
+            }
+        }
+        apart / 2
+    }
+
+    /// Neighbours whose shared side is computed in floating point in one cell and parsed from
+    /// its decimal in the other differ by ~1e-14°; when the computed one is the smaller, their
+    /// boxes miss each other and the index did not pair them (the planner then saw a lattice
+    /// with missing neighbours).
+    #[test]
+    fn float_built_and_parsed_neighbours_are_neighbours() {
+        let mut rng = Rng::new(3);
+        let styles: Vec<i32> = (0..144).map(|_| rng.below(2) as i32).collect();
+        let apart = check_lattice(12, (0.01, 0.01), |i, j| styles[i * 12 + j], |_, _| false);
+        assert!(apart > 5, "{apart}");
+    }
+
+    /// The same with T-junctions: every third cell has a vertex in the middle of its east
+    /// side that its east neighbour lacks.
+    #[test]
+    fn float_built_neighbours_meeting_at_t_junctions_are_neighbours() {
+        let mut rng = Rng::new(4);
+        let styles: Vec<i32> = (0..144).map(|_| rng.below(2) as i32).collect();
+        let apart = check_lattice(
+            12,
+            (0.001_234_567_891_23, 0.000_987_654_321_98),
+            |i, j| styles[i * 12 + j],
+            |i, j| (i + 2 * j) % 3 == 0,
+        );
+        assert!(apart > 5, "{apart}");
+    }
+
+    /// Neighbours rounding their shared side to different decimals: 9 against 12, and 7
+    /// against 9 (7 decimals, about 1 cm, is what OpenStreetMap stores and GDAL's RFC 7946
+    /// GeoJSON writes), with T-junctions.
+    #[test]
+    fn neighbours_rounded_to_different_decimals_are_neighbours() {
+        let d = (0.001_234_567_891_23, 0.000_987_654_321_98);
+        for (a, b) in [(9, 12), (7, 9), (7, 12)] {
+            check_lattice(
+                12,
+                d,
+                |i, j| if (i + j) % 2 == 0 { a } else { b },
+                |i, j| (i * j) % 4 == 1,
+            );
         }
     }
 

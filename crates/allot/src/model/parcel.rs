@@ -46,8 +46,9 @@ pub struct Parcel {
     pub name: Option<Box<str>>,
     /// `properties.access`: lower-case tags such as `port`, `rail`, `highway`.
     pub access: Vec<String>,
-    /// 0-based position of the feature in its file (a file under [`MAX_INPUT_BYTES`](crate::read::MAX_INPUT_BYTES) cannot
-    /// hold more than `u32::MAX` features).
+    /// 0-based position of the feature in its file (readers give fewer than 2³¹ features: a
+    /// file read whole is under [`MAX_INPUT_BYTES`](crate::read::MAX_INPUT_BYTES), a streamed
+    /// file stops being streamed beyond that many).
     pub index: u32,
     /// True when the feature's geometry was a MultiPolygon (written back as one).
     pub multi: bool,

@@ -29,6 +29,7 @@ pub mod proof;
 pub mod provenance;
 pub mod search;
 pub mod split;
+mod wording;
 
 pub use provenance::{Provenance, plan_members, sha256_hex};
 
@@ -38,7 +39,7 @@ use geo::MultiPolygon;
 use rayon::prelude::*;
 
 use crate::geodesy::width::width_m;
-use crate::geodesy::{M2_PER_ACRE, area_m2, perimeter_m, polsby_popper};
+use crate::geodesy::{AreaUnit, M2_PER_ACRE, area_m2, perimeter_m, polsby_popper};
 use crate::graph::adjacency::{Adjacency, shared_boundary_m};
 use crate::index::ParcelIndex;
 use crate::model::{ParcelId, ParcelSet};
@@ -119,6 +120,9 @@ pub struct PlanOptions {
     /// Solve each zone exactly too (`--prove`; needs the `exact` cargo feature): the plan takes
     /// the exact model's zone when it is shorter, and reports a lower bound per zone.
     pub prove: Option<proof::ProveOptions>,
+    /// The unit of areas in the messages saying why a zone cannot be planned (`--units`;
+    /// targets and tolerances above stay in acres).
+    pub units: AreaUnit,
 }
 
 impl Default for PlanOptions {
@@ -149,6 +153,7 @@ impl Default for PlanOptions {
             zone_min_widths: Vec::new(),
             seed: 1,
             prove: None,
+            units: AreaUnit::Acres,
         }
     }
 }
@@ -414,7 +419,11 @@ pub enum PlanError {
         reason: String,
     },
     /// No plan satisfies the constraints.
-    #[error("cannot plan zone {zone:?} ({target} acres ± {tolerance}): {reason}")]
+    #[error(
+        "cannot plan zone {zone:?} ({} ± {}): {reason}",
+        wording::area(*unit, *target, None),
+        wording::number(*unit, *tolerance, None)
+    )]
     Infeasible {
         /// The zone that could not be planned.
         zone: String,
@@ -422,6 +431,8 @@ pub enum PlanError {
         target: f64,
         /// The tolerance (acres).
         tolerance: f64,
+        /// The unit the message gives areas in ([`PlanOptions::units`]).
+        unit: AreaUnit,
         /// The binding constraint.
         reason: String,
     },
@@ -564,6 +575,8 @@ struct Rules {
     avoid_share: f64,
     prove: Option<proof::ProveOptions>,
     deadline: Option<std::time::Instant>,
+    /// The unit of areas in messages.
+    unit: AreaUnit,
 }
 
 fn norm(s: &str) -> String {
@@ -837,6 +850,7 @@ fn rules(set: &ParcelSet, opts: &PlanOptions) -> Result<Rules, PlanError> {
         avoid: Vec::new(),
         avoid_share: 1.0,
         prove: opts.prove.clone(),
+        unit: opts.units,
         deadline: opts.prove.as_ref().and_then(|p| p.time_limit_s).map(|s| {
             std::time::Instant::now() + std::time::Duration::from_secs_f64(s.clamp(0.0, 1e9))
         }),
@@ -992,6 +1006,7 @@ fn infeasible(rules: &Rules, k: usize, reason: String) -> PlanError {
         } else {
             rules.tols[k]
         },
+        unit: rules.unit,
         reason,
     }
 }
@@ -1049,11 +1064,16 @@ fn plan_from(rules: &Rules, k: usize, work: &Work, budget: &mut usize) -> Result
     }
     if realized == 0 && rules.split {
         let (name, target) = (&rules.zones[k].0, rules.zones[k].1);
+        let within = match rules.unit {
+            AreaUnit::Acres => format!("{SPLIT_PRECISION_ACRES} acre"),
+            u => wording::area(u, SPLIT_PRECISION_ACRES, None),
+        };
         return Err(infeasible(
             rules,
             k,
             format!(
-                "cut: no parcel on the edge of a compact zone near {target} acres can be cut into non-sliver pieces to reach {name}'s target within {SPLIT_PRECISION_ACRES} acre (parcels of corridor and no-cut land uses are never cut: {})",
+                "cut: no parcel on the edge of a compact zone near {} can be cut into non-sliver pieces to reach {name}'s target within {within} (parcels of corridor and no-cut land uses are never cut: {})",
+                wording::area(rules.unit, target, None),
                 rules.no_cut_names
             ),
         ));
@@ -1146,7 +1166,11 @@ fn zone_options(
             search::Infeasible::NoWholeParcelSet { .. } => {
                 infeasible(rules, k, why_no_whole_set(rules, k, work, &data))
             }
-            search::Infeasible::Binding(r) => infeasible(rules, k, name_binding_rule(&r)),
+            other => infeasible(
+                rules,
+                k,
+                name_binding_rule(&other.text_in(rules.unit, true)),
+            ),
         })?;
         return Ok((data, sols));
     }
@@ -1156,12 +1180,10 @@ fn zone_options(
     let sols = search::solve(&problem(wide)).map_err(|e| {
         let reason = match e {
             search::Infeasible::NoWholeParcelSet { .. } => format!(
-                "area: no contiguous set of whole parcels comes near enough to {target} acres for one cut on its edge to complete it"
+                "area: no contiguous set of whole parcels comes near enough to {} for one cut on its edge to complete it",
+                wording::area(rules.unit, target, None)
             ),
-            search::Infeasible::Binding(r) => name_binding_rule(
-                &r.replace(&format!(" ± {wide:.2}"), "")
-                    .replace(&format!(" − {wide:.2}"), ""),
-            ),
+            other => name_binding_rule(&other.text_in(rules.unit, false)),
         };
         infeasible(rules, k, reason)
     })?;
@@ -1296,6 +1318,8 @@ fn run_exact(
 fn why_no_whole_set(rules: &Rules, k: usize, work: &Work, data: &ZoneData) -> String {
     let target = rules.zones[k].1;
     let tol = rules.tols[k];
+    let band = wording::band(rules.unit, target, tol, None);
+    let area = |acres: f64| wording::area(rules.unit, acres, Some(2));
     let closest = |sols: &[Solution]| {
         sols.iter()
             .map(|s| s.area)
@@ -1309,7 +1333,7 @@ fn why_no_whole_set(rules: &Rules, k: usize, work: &Work, data: &ZoneData) -> St
         any_frontage.min_frontage_m = 0.0;
         if search::solve(&any_frontage).is_ok() {
             return format!(
-                "access: every contiguous set of whole parcels within {target} ± {tol} acres that includes a parcel with {name} access joins it to the rest of the zone by less than the minimum frontage of {} m (a zone exists with a shorter frontage; --min-frontage sets it)",
+                "access: every contiguous set of whole parcels within {band} that includes a parcel with {name} access joins it to the rest of the zone by less than the minimum frontage of {} m (a zone exists with a shorter frontage; --min-frontage sets it)",
                 rules.frontages[k]
             );
         }
@@ -1321,7 +1345,7 @@ fn why_no_whole_set(rules: &Rules, k: usize, work: &Work, data: &ZoneData) -> St
             let narrow =
                 search::narrow_summary(&zone_problem(rules, k, work, data, &data.open, tol), &s[0]);
             return format!(
-                "min-width: every contiguous set of whole parcels within {target} ± {tol} acres that the search found has a spur or neck narrower than the minimum width of {} m (the best without that rule: {narrow}; --min-width sets it)",
+                "min-width: every contiguous set of whole parcels within {band} that the search found has a spur or neck narrower than the minimum width of {} m (the best without that rule: {narrow}; --min-width sets it)",
                 rules.min_widths[k]
             );
         }
@@ -1337,7 +1361,7 @@ fn why_no_whole_set(rules: &Rules, k: usize, work: &Work, data: &ZoneData) -> St
         neither.min_width_m = 0.0;
         if search::solve(&neither).is_ok() {
             return format!(
-                "access and min-width: every contiguous set of whole parcels within {target} ± {tol} acres that includes a parcel with {name} access joins it to the rest of the zone by less than the minimum frontage of {} m or has a spur or neck narrower than the minimum width of {} m (a zone exists without both rules; --min-frontage and --min-width set them)",
+                "access and min-width: every contiguous set of whole parcels within {band} that includes a parcel with {name} access joins it to the rest of the zone by less than the minimum frontage of {} m or has a spur or neck narrower than the minimum width of {} m (a zone exists without both rules; --min-frontage and --min-width set them)",
                 rules.frontages[k], rules.min_widths[k]
             );
         }
@@ -1347,7 +1371,7 @@ fn why_no_whole_set(rules: &Rules, k: usize, work: &Work, data: &ZoneData) -> St
         same.avoid.clear();
         if search::solve(&same).is_ok() {
             return format!(
-                "alternatives: every contiguous set of whole parcels within {target} ± {tol} acres that the search found shares more than {:.0}% of its area with an earlier plan's {}",
+                "alternatives: every contiguous set of whole parcels within {band} that the search found shares more than {:.0}% of its area with an earlier plan's {}",
                 100.0 * rules.avoid_share,
                 rules.zones[k].0
             );
@@ -1357,16 +1381,16 @@ fn why_no_whole_set(rules: &Rules, k: usize, work: &Work, data: &ZoneData) -> St
     let no_open = vec![false; data.open.len()];
     if let Ok(s) = search::solve(&zone_problem(rules, k, work, data, &no_open, tol)) {
         return format!(
-            "retained land in one piece: every contiguous set of whole parcels within {target} ± {tol} acres would cut the land left over into pieces (a zone of {:.2} acres exists without that rule)",
-            closest(&s)
+            "retained land in one piece: every contiguous set of whole parcels within {band} would cut the land left over into pieces (a zone of {} exists without that rule)",
+            area(closest(&s))
         );
     }
     // Granularity: a band as wide as a typical parcel.
     let wide = wide_tolerance(&work.graph, &data.avail, tol);
     if let Ok(s) = search::solve(&zone_problem(rules, k, work, data, &data.open, wide)) {
         return format!(
-            "area: whole parcels cannot reach {target} ± {tol} acres (the closest compact zone found has {:.2} acres); use --split to cut a parcel on the zone's edge",
-            closest(&s)
+            "area: whole parcels cannot reach {band} (the closest compact zone found has {}); use --split to cut a parcel on the zone's edge",
+            area(closest(&s))
         );
     }
     if !data.required.is_empty() {
@@ -1380,18 +1404,16 @@ fn why_no_whole_set(rules: &Rules, k: usize, work: &Work, data: &ZoneData) -> St
             .map(|(_, name)| format!(" and a parcel with {name} access"))
             .unwrap_or_default();
         return format!(
-            "locks: no contiguous set of whole parcels within {target} ± {tol} acres joins the locked parcels {}{and_access}",
+            "locks: no contiguous set of whole parcels within {band} joins the locked parcels {}{and_access}",
             ids.join(", ")
         );
     }
     if let Some((_, name)) = &rules.access[k] {
         return format!(
-            "access: no contiguous set of whole parcels within {target} ± {tol} acres includes a parcel with {name} access"
+            "access: no contiguous set of whole parcels within {band} includes a parcel with {name} access"
         );
     }
-    format!(
-        "contiguity: no contiguous set of whole parcels within {target} ± {tol} acres was found"
-    )
+    format!("contiguity: no contiguous set of whole parcels within {band} was found")
 }
 
 fn wide_tolerance(g: &Graph, avail: &[bool], tol: f64) -> f64 {

@@ -159,29 +159,6 @@ impl ZoneOutline {
     }
 }
 
-/// Refuses, before any work, a `--zones-out` path allot cannot write yet: zone outlines are
-/// written as GeoJSON (`.geojson` or `.json`, or `-`).
-pub fn check_outline_path(path: &std::path::Path) -> Result<(), String> {
-    if path.as_os_str() == "-" {
-        return Ok(());
-    }
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    match ext.as_deref() {
-        Some("geojson" | "json") => Ok(()),
-        other => Err(format!(
-            "{}: zone outlines are written as GeoJSON only (.geojson or .json), not {}; \
-             convert with: ogr2ogr -f GPKG zones.gpkg zones.geojson",
-            path.display(),
-            other.map_or("a file without an extension".to_string(), |e| format!(
-                ".{e}"
-            ))
-        )),
-    }
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -301,15 +278,5 @@ pub(crate) mod tests {
         let mut props = Map::new();
         area_properties(&mut props, 3_200.3 * M2_PER_ACRE, AreaUnit::Acres);
         assert_eq!(props.len(), 1);
-    }
-
-    #[test]
-    fn outline_paths_other_than_geojson_are_refused() {
-        assert!(check_outline_path(std::path::Path::new("z.geojson")).is_ok());
-        assert!(check_outline_path(std::path::Path::new("Z.JSON")).is_ok());
-        assert!(check_outline_path(std::path::Path::new("-")).is_ok());
-        let e = check_outline_path(std::path::Path::new("z.gpkg")).unwrap_err();
-        assert!(e.contains("GeoJSON only") && e.contains(".gpkg"), "{e}");
-        assert!(check_outline_path(std::path::Path::new("zones")).is_err());
     }
 }

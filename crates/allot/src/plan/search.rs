@@ -8,6 +8,15 @@
 //! `Σ perimeters − 2 · Σ shared boundary between members`, updated in O(degree) per move.
 //! Everything is deterministic: node order is index order, ties break by index, and the only
 //! randomness is a seeded SplitMix64 stream.
+//!
+//! Large zones (hundreds to tens of thousands of parcels) rely on three things: growth that
+//! takes a pocket of open land whole when it would otherwise close it off (leaving the pocket's
+//! mouth open would keep a slit from the pocket to the zone's edge, and a 20 %-of-the-fabric
+//! zone grown around a few dozen such pockets came out with five times a disc's perimeter); the
+//! rim (members with a neighbour outside), so annealing and descent draw leaving parcels only
+//! where one can leave; and a steepest descent after annealing at every size, pricing swaps in
+//! full for small zones and from a shortlist (neighbouring pairs, the best single moves paired)
+//! for large ones.
 
 use std::cmp::Ordering;
 use std::collections::{BTreeSet, BinaryHeap, VecDeque};
@@ -311,6 +320,9 @@ struct State<'p, 'a> {
     cnt: Vec<u32>,
     sh: Vec<f64>,
     members: IdxSet,
+    /// Members with a neighbour outside the zone (the only ones a move can take out while
+    /// open land remains).
+    rim: IdxSet,
     frontier: IdxSet,
     area: f64,
     perim: f64,
@@ -344,6 +356,7 @@ impl<'p, 'a> State<'p, 'a> {
             cnt: vec![0; n],
             sh: vec![0.0; n],
             members: IdxSet::new(n),
+            rim: IdxSet::new(n),
             frontier: IdxSet::new(n),
             area: 0.0,
             perim: 0.0,
@@ -390,7 +403,12 @@ impl<'p, 'a> State<'p, 'a> {
             self.sh[w] += s;
             if !self.inset[w] && self.p.avail[w] {
                 self.frontier.insert(w);
+            } else if self.inset[w] && self.cnt[w] as usize >= g.adj[w].len() {
+                self.rim.remove(w);
             }
+        }
+        if (self.cnt[v] as usize) < g.adj[v].len() {
+            self.rim.insert(v);
         }
     }
 
@@ -400,6 +418,7 @@ impl<'p, 'a> State<'p, 'a> {
         self.inset[v] = false;
         self.open_out += usize::from(self.p.open[v]);
         self.members.remove(v);
+        self.rim.remove(v);
         self.narrow_in -= usize::from(self.p.narrow(v));
         self.area -= g.area[v];
         self.perim -= g.perim[v] - 2.0 * self.sh[v];
@@ -418,6 +437,9 @@ impl<'p, 'a> State<'p, 'a> {
         for &(w, s) in &g.adj[v] {
             self.cnt[w] -= 1;
             self.sh[w] -= s;
+            if self.inset[w] {
+                self.rim.insert(w);
+            }
             if self.cnt[w] == 0 {
                 self.sh[w] = 0.0;
                 self.frontier.remove(w);
@@ -556,6 +578,17 @@ impl<'p, 'a> State<'p, 'a> {
             && !(self.has_access(v) && self.access_in == 1)
     }
 
+    /// A random member that may be able to leave: one on the rim while open land remains
+    /// outside (an inner member never may), any member once none does.
+    fn pick_leaver(&self, rng: &mut Rng) -> Option<usize> {
+        let pool = if self.open_out == 0 {
+            &self.members.items
+        } else {
+            &self.rim.items
+        };
+        (!pool.is_empty()).then(|| pool[rng.below(pool.len())])
+    }
+
     /// True when the zone stays connected without `v`.
     fn stays_connected_without(&mut self, v: usize) -> bool {
         let g = self.p.graph;
@@ -692,6 +725,77 @@ impl<'p, 'a> State<'p, 'a> {
         true
     }
 
+    /// The open land `j` would close off from the rest if it joined the zone: every piece of
+    /// the open land around `j` but one, explored from `j`'s open neighbours, when each such
+    /// piece has at most `max_nodes` nodes, all available to the zone, and together at most
+    /// `max_area` acres. `None` when no piece or more than one is larger (the open land would
+    /// be cut in two whatever joins), or a piece is not available or too large.
+    fn pocket(&mut self, j: usize, max_area: f64, max_nodes: usize) -> Option<Vec<usize>> {
+        let g = self.p.graph;
+        let open = |st: &Self, v: usize| v != j && st.p.open[v] && !st.inset[v];
+        let starts: Vec<usize> = g.adj[j]
+            .iter()
+            .map(|e| e.0)
+            .filter(|&v| open(self, v))
+            .collect();
+        let now = self.next_stamp();
+        self.stamp[j] = now;
+        let mut pocket: Vec<usize> = Vec::new();
+        let mut area = 0.0;
+        let mut large = 0;
+        for (l, s) in starts.into_iter().enumerate() {
+            if self.stamp[s] == now {
+                continue;
+            }
+            self.stamp[s] = now;
+            self.owner[s] = l as u32;
+            let mut piece = vec![s];
+            let mut k = 0;
+            // Whether the piece is closed off, too large, or part of an earlier large one.
+            let mut closed = true;
+            let mut joins_large = false;
+            'bfs: while k < piece.len() {
+                if piece.len() > max_nodes {
+                    closed = false;
+                    break;
+                }
+                let v = piece[k];
+                k += 1;
+                for &(w, _) in &g.adj[v] {
+                    if !open(self, w) {
+                        continue;
+                    }
+                    if self.stamp[w] == now {
+                        if self.owner[w] != l as u32 {
+                            // Only a large piece can be met: a closed one was explored whole.
+                            closed = false;
+                            joins_large = true;
+                            break 'bfs;
+                        }
+                        continue;
+                    }
+                    self.stamp[w] = now;
+                    self.owner[w] = l as u32;
+                    piece.push(w);
+                }
+            }
+            if closed {
+                if piece.iter().any(|&v| !self.p.avail[v]) {
+                    return None;
+                }
+                area += piece.iter().map(|&v| g.area[v]).sum::<f64>();
+                pocket.extend(piece);
+            } else if !joins_large {
+                large += 1;
+            }
+        }
+        if large != 1 || area > max_area || pocket.is_empty() {
+            return None;
+        }
+        pocket.sort_unstable();
+        Some(pocket)
+    }
+
     fn solution(&self) -> Solution {
         let mut members = self.members.items.clone();
         members.sort_unstable();
@@ -765,6 +869,7 @@ fn grow<'p, 'a>(
         heap.push(Key(score(&st, j), j, 0));
     }
     let mut deferred: Vec<usize> = Vec::new();
+    let pocket_nodes = POCKET_NODES.max(sc.m_est as usize / 20);
     while st.area < p.lo() {
         let Some(Key(_, j, ver)) = heap.pop() else {
             break;
@@ -776,14 +881,26 @@ fn grow<'p, 'a>(
             deferred.push(j);
             continue;
         }
+        let mut joining = vec![j];
         if !st.keeps_open_connected(j, None) {
-            continue;
+            // Taking j would close off a pocket of open land: take the pocket too when it is
+            // small, available and fits under the band's top, or leave j (a pocket left open
+            // keeps a channel to the rest of the land, and growth around it would leave a
+            // slit through the zone).
+            match st.pocket(j, p.hi() - st.area - g.area[j], pocket_nodes) {
+                Some(pocket) => joining.extend(pocket),
+                None => continue,
+            }
         }
-        st.add(j);
-        for &(w, _) in &g.adj[j] {
-            if !st.inset[w] && p.avail[w] {
-                version[w] = version[w].wrapping_add(1);
-                heap.push(Key(score(&st, w), w, version[w]));
+        for &v in &joining {
+            st.add(v);
+        }
+        for &v in &joining {
+            for &(w, _) in &g.adj[v] {
+                if !st.inset[w] && p.avail[w] {
+                    version[w] = version[w].wrapping_add(1);
+                    heap.push(Key(score(&st, w), w, version[w]));
+                }
             }
         }
     }
@@ -807,6 +924,10 @@ fn grow<'p, 'a>(
     }
     st
 }
+
+/// Most nodes a pocket of open land taken whole during growth may have (at least; a
+/// twentieth of the zone's estimated members when that is more).
+const POCKET_NODES: usize = 64;
 
 /// Articulation points of the zone (members whose removal disconnects it), by Tarjan's
 /// low-link DFS on the members' induced subgraph (iterative, index order).
@@ -861,20 +982,41 @@ fn articulation(st: &State) -> Vec<bool> {
     cut
 }
 
-/// Steepest descent over every add, remove and swap move until none improves the cost.
+/// Swap pairs priced in full per descent step; above this, only neighbouring pairs and pairs
+/// among the [`SWAP_SHORTLIST`] best single adds and removes are priced.
+const SWAP_PAIRS_IN_FULL: usize = 40_000;
+/// Adds and removes (each) paired in a shortlist swap.
+const SWAP_SHORTLIST: usize = 48;
+
+/// Steepest descent over add, remove and swap moves until none improves the cost.
+///
+/// Only rim members can leave (an inner member never touches open land). When pricing every
+/// rim × frontier swap would be too slow (large zones), swaps are priced for neighbouring
+/// pairs (the boundary sliding by one parcel) and among the best single moves of each kind
+/// (the boundary moving out at one place and in at another), and connectivity is checked for
+/// the chosen move only instead of by articulation points of the whole zone.
 fn polish(st: &mut State, max_steps: usize) {
     let g = st.p.graph;
     for _ in 0..max_steps {
         let cur = st.cost();
-        let cut = articulation(st);
         let mut frontier = st.frontier.items.clone();
         frontier.sort_unstable();
-        let mut members = st.members.items.clone();
-        members.sort_unstable();
-        let removable: Vec<usize> = members
+        let mut leavers = if st.open_out == 0 {
+            st.members.items.clone()
+        } else {
+            st.rim.items.clone()
+        };
+        leavers.sort_unstable();
+        let in_full = leavers.len() * frontier.len() <= SWAP_PAIRS_IN_FULL;
+        let cut = if in_full {
+            articulation(st)
+        } else {
+            Vec::new()
+        };
+        let removable: Vec<usize> = leavers
             .iter()
             .copied()
-            .filter(|&i| st.removable(i) && !cut[i])
+            .filter(|&i| st.removable(i) && (!in_full || !cut[i]))
             .collect();
         let mut moves: Vec<(f64, Option<usize>, Option<usize>)> = Vec::new();
         let mut consider = |c: f64, add: Option<usize>, rem: Option<usize>| {
@@ -882,29 +1024,68 @@ fn polish(st: &mut State, max_steps: usize) {
                 moves.push((c, add, rem));
             }
         };
-        for &j in &frontier {
-            consider(st.cost_after(Some(j), None), Some(j), None);
+        let adds: Vec<(f64, usize)> = frontier
+            .iter()
+            .map(|&j| (st.cost_after(Some(j), None), j))
+            .collect();
+        let rems: Vec<(f64, usize)> = removable
+            .iter()
+            .map(|&i| (st.cost_after(None, Some(i)), i))
+            .collect();
+        for &(c, j) in &adds {
+            consider(c, Some(j), None);
         }
-        for &i in &removable {
-            consider(st.cost_after(None, Some(i)), None, Some(i));
+        for &(c, i) in &rems {
+            consider(c, None, Some(i));
         }
-        for &i in &removable {
-            for &j in &frontier {
-                let touches_i = g.adj[i].binary_search_by(|e| e.0.cmp(&j)).is_ok();
-                if st.cnt[j] as usize <= usize::from(touches_i) {
-                    continue;
+        let swap_ok = |i: usize, j: usize| {
+            let touches_i = g.adj[i].binary_search_by(|e| e.0.cmp(&j)).is_ok();
+            st.cnt[j] as usize > usize::from(touches_i)
+                && !(st.has_access(i) && st.access_in == 1 && !st.has_access(j))
+        };
+        if in_full {
+            for &i in &removable {
+                for &j in &frontier {
+                    if swap_ok(i, j) {
+                        consider(st.cost_after(Some(j), Some(i)), Some(j), Some(i));
+                    }
                 }
-                if st.has_access(i) && st.access_in == 1 && !st.has_access(j) {
-                    continue;
+            }
+        } else {
+            // Neighbouring pairs.
+            for &i in &removable {
+                for &(j, _) in &g.adj[i] {
+                    if !st.inset[j] && st.p.avail[j] && swap_ok(i, j) {
+                        consider(st.cost_after(Some(j), Some(i)), Some(j), Some(i));
+                    }
                 }
-                consider(st.cost_after(Some(j), Some(i)), Some(j), Some(i));
+            }
+            // The best single moves of each kind, paired.
+            let best = |mut v: Vec<(f64, usize)>| {
+                v.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                v.truncate(SWAP_SHORTLIST);
+                v
+            };
+            let (adds, rems) = (best(adds), best(rems));
+            for &(_, i) in &rems {
+                for &(_, j) in &adds {
+                    let touches_i = g.adj[i].binary_search_by(|e| e.0.cmp(&j)).is_ok();
+                    if !touches_i && swap_ok(i, j) {
+                        consider(st.cost_after(Some(j), Some(i)), Some(j), Some(i));
+                    }
+                }
             }
         }
         moves.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-        if !moves
-            .into_iter()
-            .any(|(_, add, rem)| st.apply_move(add, rem))
-        {
+        if !moves.into_iter().any(|(_, add, rem)| {
+            if !in_full
+                && let Some(i) = rem
+                && !st.stays_connected_without(i)
+            {
+                return false;
+            }
+            st.apply_move(add, rem)
+        }) {
             return;
         }
     }
@@ -955,7 +1136,9 @@ fn anneal(st: &mut State, rng: &mut Rng, iters: usize) -> Annealed {
                 None,
             )
         } else if r < 0.67 {
-            let i = st.members.items[rng.below(st.members.items.len())];
+            let Some(i) = st.pick_leaver(rng) else {
+                continue;
+            };
             if !st.removable(i) {
                 continue;
             }
@@ -964,7 +1147,9 @@ fn anneal(st: &mut State, rng: &mut Rng, iters: usize) -> Annealed {
             if st.frontier.items.is_empty() {
                 continue;
             }
-            let i = st.members.items[rng.below(st.members.items.len())];
+            let Some(i) = st.pick_leaver(rng) else {
+                continue;
+            };
             let j = st.frontier.items[rng.below(st.frontier.items.len())];
             if !st.removable(i) {
                 continue;
@@ -1026,19 +1211,87 @@ pub enum Infeasible {
         /// The tolerance (acres).
         tol: f64,
     },
+    /// The locked parcels alone are larger than the band allows.
+    LockedOverTarget {
+        /// Their area (acres).
+        locked: f64,
+        /// The target (acres).
+        target: f64,
+        /// The tolerance (acres).
+        tol: f64,
+    },
+    /// No usable piece of land is as large as the band's bottom.
+    TooLittleLand {
+        /// The largest usable piece (acres).
+        best: f64,
+        /// What the usable land must do, in words (`contiguous available land touch a
+        /// port-access parcel`).
+        what: String,
+        /// The target (acres).
+        target: f64,
+        /// The tolerance (acres).
+        tol: f64,
+    },
     /// Another binding constraint, in words.
     Binding(String),
 }
 
+impl Infeasible {
+    /// The binding constraint in words, areas in `unit` (acres read as [`Display`] gives
+    /// them); without `band` the target is given alone, not its band (when the band searched
+    /// was an internal one, not the user's).
+    ///
+    /// [`Display`]: std::fmt::Display
+    pub fn text_in(&self, unit: crate::geodesy::AreaUnit, band: bool) -> String {
+        use super::wording::{area, number};
+        let two = Some(2);
+        let target_text = |target: f64, tol: f64, sign: &str| {
+            if band {
+                format!(
+                    "{} {sign} {}",
+                    number(unit, target, two),
+                    number(unit, tol, two)
+                )
+            } else {
+                number(unit, target, two)
+            }
+        };
+        let named = |t: String| match unit {
+            crate::geodesy::AreaUnit::Acres => t,
+            u => format!("{t} {}", u.name()),
+        };
+        match self {
+            Infeasible::NoWholeParcelSet { target, tol } => format!(
+                "no contiguous set of whole parcels was found within {}",
+                super::wording::band(unit, *target, *tol, two)
+            ),
+            Infeasible::LockedOverTarget {
+                locked,
+                target,
+                tol,
+            } => format!(
+                "the locked parcels already total {}, more than the target {}",
+                area(unit, *locked, two),
+                named(target_text(*target, *tol, "±"))
+            ),
+            Infeasible::TooLittleLand {
+                best,
+                what,
+                target,
+                tol,
+            } => format!(
+                "only {} of {what}, less than the target {}",
+                area(unit, *best, two),
+                named(target_text(*target, *tol, "−"))
+            ),
+            Infeasible::Binding(reason) => reason.clone(),
+        }
+    }
+}
+
 impl std::fmt::Display for Infeasible {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Infeasible::NoWholeParcelSet { target, tol } => write!(
-                f,
-                "no contiguous set of whole parcels was found within {target:.2} ± {tol:.2} acres"
-            ),
-            Infeasible::Binding(reason) => f.write_str(reason),
-        }
+        f.write_str(&self.text_in(crate::geodesy::AreaUnit::Acres, true))
     }
 }
 
@@ -1140,10 +1393,11 @@ pub fn solve(p: &ZoneProblem) -> Result<Vec<Solution>, Infeasible> {
     }
     let locked_area: f64 = p.required.iter().map(|&r| g.area[r]).sum();
     if locked_area > p.hi() {
-        return Err(Infeasible::Binding(format!(
-            "the locked parcels already total {locked_area:.2} acres, more than the target {:.2} ± {:.2}",
-            p.target, p.tol
-        )));
+        return Err(Infeasible::LockedOverTarget {
+            locked: locked_area,
+            target: p.target,
+            tol: p.tol,
+        });
     }
     let usable = |c: usize| {
         (p.required.is_empty() || comp_of[p.required[0]] == c)
@@ -1166,16 +1420,22 @@ pub fn solve(p: &ZoneProblem) -> Result<Vec<Solution>, Infeasible> {
                 p.access_name
             ),
         };
-        return Err(Infeasible::Binding(format!(
-            "only {best_area:.2} acres of {what}, less than the target {:.2} − {:.2}",
-            p.target, p.tol
-        )));
+        return Err(Infeasible::TooLittleLand {
+            best: best_area,
+            what,
+            target: p.target,
+            tol: p.tol,
+        });
     }
 
     // Start sets.
     let mut rng = Rng::new(p.seed);
     let mut starts: Vec<Vec<usize>> = Vec::new();
-    let k_seeds = ((200_000.0 / (sc.m_est * sc.m_est)) as usize).clamp(16, 4000);
+    // Many starts for small zones; for zones of a few hundred parcels, as many as growing
+    // each (about m_est steps) from 200,000 steps in all allows, up to MID_STARTS.
+    let k_seeds = ((200_000.0 / (sc.m_est * sc.m_est)) as usize)
+        .clamp(16, 4000)
+        .max(((200_000.0 / sc.m_est) as usize).min(MID_STARTS));
     let none = vec![false; n];
     if !p.required.is_empty() {
         let req_mask: Vec<bool> = {
@@ -1301,16 +1561,13 @@ pub fn solve(p: &ZoneProblem) -> Result<Vec<Solution>, Infeasible> {
             }
         }
         if let Some(sol) = annealed.best {
-            let mut st2 = st.clone();
-            // Polish the annealed best too.
-            if small {
-                let mut best_state = State::new(p, sc);
-                for &v in &sol.members {
-                    best_state.add(v);
-                }
-                polish(&mut best_state, 4 * sc.m_est as usize + 20);
-                st2 = best_state;
+            // Polish the annealed best too (at every size: the descent prices large zones'
+            // swaps from a shortlist).
+            let mut st2 = State::new(p, sc);
+            for &v in &sol.members {
+                st2.add(v);
             }
+            polish(&mut st2, 4 * sc.m_est as usize + 20);
             for cand in [Some(sol), feasible_state(&st2).then(|| st2.solution())]
                 .into_iter()
                 .flatten()
@@ -1346,6 +1603,9 @@ fn width_repaired(st: &State) -> Option<Solution> {
     let rounds = fixed.members.items.len() + 20;
     (width::repair_width(&mut fixed, rounds) && fixed.feasible()).then(|| fixed.solution())
 }
+
+/// Most start parcels of a zone of a few hundred parcels (see `solve`).
+const MID_STARTS: usize = 64;
 
 /// Why `sol` breaks a rule of `p` (the check every zone the search returns passes), or `None`
 /// when it keeps them all: for zones found elsewhere (the exact model's) before they are used.
@@ -1599,6 +1859,45 @@ mod tests {
         }
         // Still a 2 × 2 block (800 m): there is room for one.
         assert!((sols[0].perim - 800.0).abs() < 1e-6, "{}", sols[0].perim);
+    }
+
+    /// The rim (members with a neighbour outside) after a seeded walk of adds and removes
+    /// equals the rim computed from scratch, and so do the frontier and the perimeter.
+    #[test]
+    fn rim_and_frontier_follow_every_move() {
+        let g = grid(7, 6);
+        let labels = vec![String::new(); g.len()];
+        let avail = vec![true; g.len()];
+        let p = ZoneProblem {
+            target: 1.0,
+            tol: 1.0,
+            ..ZoneProblem::for_tests(&g, &avail, &labels)
+        };
+        let mut st = State::new(&p, scale_of(&p));
+        let mut rng = Rng::new(7);
+        for _ in 0..400 {
+            let v = rng.below(g.len());
+            if st.inset[v] {
+                st.remove(v);
+            } else {
+                st.add(v);
+            }
+            let mut rim = st.rim.items.clone();
+            rim.sort_unstable();
+            let want: Vec<usize> = (0..g.len())
+                .filter(|&v| st.inset[v] && g.adj[v].iter().any(|e| !st.inset[e.0]))
+                .collect();
+            assert_eq!(rim, want);
+            let mut frontier = st.frontier.items.clone();
+            frontier.sort_unstable();
+            let want: Vec<usize> = (0..g.len())
+                .filter(|&v| !st.inset[v] && g.adj[v].iter().any(|e| st.inset[e.0]))
+                .collect();
+            assert_eq!(frontier, want);
+            let mut members = st.members.items.clone();
+            members.sort_unstable();
+            assert!((st.perim - g.union_perimeter(&members)).abs() < 1e-6);
+        }
     }
 
     #[test]

@@ -27,9 +27,9 @@
 //!   rings for you, since an unclosed ring usually means a truncated or hand-edited file.
 //! - A legacy `crs` member naming another CRS (or `--crs`) is reprojected to WGS84 lon/lat
 //!   ([`geojson_crs`]); one allot does not know is refused, naming it.
-//! - Other formats (Shapefile, GeoPackage, KML/KMZ, FlatGeobuf, CSV with WKT) are recognised
-//!   by content ([`sniff()`]), converted to GeoJSON by [`formats`] and then
-//!   read here, so they give the same parcels and the same checks.
+//! - Other formats (Shapefile, GeoPackage, KML/KMZ, FlatGeobuf, CSV with WKT, GeoParquet) are
+//!   recognised by content ([`sniff()`]) and read by [`formats`] straight into parcels, with
+//!   this reader's id rules and ring checks, so they give the same parcels and the same checks.
 //! - Properties are kept verbatim (raw JSON) and written back unchanged.
 
 pub mod coords;
@@ -74,8 +74,10 @@ impl ParcelSet {
     }
 }
 
-/// Inputs larger than this are refused before they are read (they would not fit in memory
-/// alongside the parsed parcels on an ordinary machine).
+/// Inputs larger than this are refused before they are read whole (they would not fit in memory
+/// alongside the parsed parcels on an ordinary machine). A GeoJSON file named by path that the
+/// stream reads (a FeatureCollection without a `crs` member, no `--crs`) is never held whole and
+/// may be larger.
 pub const MAX_INPUT_BYTES: u64 = 4 << 30;
 
 /// How to read parcels.
@@ -141,6 +143,13 @@ pub fn read_parcels_from(
     {
         return Ok(set);
     }
+    // Other formats are read by their readers, without holding the file's bytes as well.
+    if path.as_os_str() != "-" && path.is_file() {
+        let format = sniff_path(path)?;
+        if format != Format::GeoJson {
+            return formats::read(path, format, source, opts);
+        }
+    }
     read_parcels_and_bytes(path, opts, source).map(|(set, _)| set)
 }
 
@@ -162,10 +171,7 @@ pub fn read_parcels_and_bytes(
     if path.as_os_str() != "-" && path.is_file() {
         let format = sniff_path(path)?;
         if format != Format::GeoJson {
-            let converted = formats::read(path, format, source)?;
-            let mut set =
-                parse_parcels_from(converted.geojson.as_bytes(), &converted.name, opts, None)?;
-            set.crs = converted.crs;
+            let set = formats::read(path, format, source, opts)?;
             let (_, bytes) = read_bytes(path)?;
             return Ok((set, bytes));
         }

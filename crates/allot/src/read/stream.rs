@@ -23,6 +23,16 @@ use super::*;
 /// two are alive at once, and larger pieces only add to the peak.
 pub(crate) const CHUNK_BYTES: usize = 1 << 20;
 
+/// The most bytes the stream reads looking for the `features` array before it leaves the file
+/// to the whole-file reader (a file that is not GeoJSON at all, such as gigabytes of zeros, is
+/// not buffered whole).
+const MAX_PREFIX_BYTES: usize = 16 << 20;
+
+/// The most features the stream reads: parcel positions are kept in 31 bits by the validation's
+/// edge table (and in 32 bits by [`Parcel::index`]). A file with more (over 128 GiB of GeoJSON)
+/// is left to the whole-file reader, which refuses it by size.
+const MAX_FEATURES: usize = (1 << 31) - 1;
+
 /// Where the scan of the buffered bytes is.
 enum Phase {
     /// Before the `features` array's `[`.
@@ -38,7 +48,9 @@ enum Phase {
 pub(crate) fn stream_parcels(path: &Path, opts: ReadOptions, chunk: usize) -> Option<ParcelSet> {
     let name = path.display().to_string();
     let meta = std::fs::metadata(path).ok()?;
-    if !meta.is_file() || meta.len() > MAX_INPUT_BYTES {
+    // No size limit here: the file is never held whole, so one over [`MAX_INPUT_BYTES`] is
+    // read like any other (when the stream cannot read it, the whole-file reader refuses it).
+    if !meta.is_file() {
         return None;
     }
     let mut file = std::fs::File::open(path).ok()?;
@@ -98,7 +110,7 @@ pub(crate) fn stream_parcels(path: &Path, opts: ReadOptions, chunk: usize) -> Op
                                 after: false,
                             };
                         }
-                        None if eof => return None,
+                        None if eof || buf.len() > MAX_PREFIX_BYTES => return None,
                         None => break,
                     },
                     Phase::Elements { prefix, after } => {
@@ -120,7 +132,7 @@ pub(crate) fn stream_parcels(path: &Path, opts: ReadOptions, chunk: usize) -> Op
                                 .enumerate()
                                 .map(|(k, &(a, b))| {
                                     let index = base + k;
-                                    if index >= u32::MAX as usize {
+                                    if index >= MAX_FEATURES {
                                         return None;
                                     }
                                     fast_parcel(index, &text[a..b], opts.keep_properties)

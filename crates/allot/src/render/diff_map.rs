@@ -1,18 +1,23 @@
 //! The map of a [`Diff`], drawn by the one map renderer ([`render_map`]):
 //! B's parcels classed by how their zone changed (`mill → park`), parcels whose zone did not
-//! change in the renderer's grey "no zone change" class. The legend lists each move with the
-//! acres of B's parcels that made it, so it agrees with the diff's own `moved` table.
+//! change in the renderer's grey "no zone change" class. A moved parcel is filled with its new
+//! zone's colour and hatched in its old zone's ([`move_styles`]), the colours `allot map`
+//! gives those zones on B (a zone only A has takes the palette's next colour; no zone, the
+//! grey of parcels without a zone); the legend says so under the classes
+//! and lists each move with the acres of B's parcels that made it, so it agrees with the
+//! diff's own `moved` table.
 //!
 //! A diff map takes every map option ([`MapOptions`]) except the colouring, which is always by
 //! the change; its title defaults to `A vs B` (the two files' names).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use serde_json::Value;
 
 use super::format::{MapFormat, render_map};
-use super::{MapOptions, RenderError};
+use super::palette::{CATEGORICAL, NO_VALUE, RETAINED, RETAINED_ZONE, zone_fills};
+use super::{ClassStyle, MapOptions, RenderError};
 use crate::diff::{Diff, NO_ZONE};
 use crate::model::ParcelSet;
 
@@ -72,6 +77,54 @@ pub fn changed_parcels(b: &ParcelSet, d: &Diff) -> Result<ParcelSet, RenderError
     Ok(out)
 }
 
+/// The legend's lines under the classes: what a moved parcel's fill and hatching mean.
+pub const MOVE_NOTES: [&str; 2] = [
+    "Moved land: fill = its zone now,",
+    "hatching = the zone it left.",
+];
+
+/// The fill and hatching of each move class `from → to` of `d`: the fill is `to`'s colour,
+/// the hatching `from`'s, as `allot map` colours B's zones. Zones B has no parcel of (only A
+/// has them) take the palette's next colours after B's zones, by name; [`NO_ZONE`] the grey
+/// of parcels without a zone.
+pub fn move_styles(b: &ParcelSet, d: &Diff) -> BTreeMap<String, ClassStyle> {
+    let mut colours: BTreeMap<String, [u8; 3]> = zone_fills(b, &[]).into_iter().collect();
+    let mut next = colours.keys().filter(|z| *z != RETAINED_ZONE).count();
+    let missing: BTreeSet<&str> = d
+        .changes
+        .iter()
+        .flat_map(|c| [c.from.as_str(), c.to.as_str()])
+        .filter(|z| *z != NO_ZONE && !colours.contains_key(*z))
+        .collect();
+    for z in missing {
+        let c = if z == RETAINED_ZONE {
+            RETAINED
+        } else {
+            next += 1;
+            CATEGORICAL[(next - 1) % CATEGORICAL.len()]
+        };
+        colours.insert(z.to_string(), [c.0, c.1, c.2]);
+    }
+    let colour = |z: &str| {
+        colours
+            .get(z)
+            .copied()
+            .unwrap_or([NO_VALUE.0, NO_VALUE.1, NO_VALUE.2])
+    };
+    moves(d)
+        .into_iter()
+        .map(|((_, to), (from, _))| {
+            (
+                format!("{from} → {to}"),
+                ClassStyle {
+                    fill: colour(to),
+                    hatch: Some(colour(from)),
+                },
+            )
+        })
+        .collect()
+}
+
 /// The file name of a path, for the default title.
 fn file_name(source: &str) -> String {
     Path::new(source)
@@ -112,6 +165,8 @@ pub fn render_diff(
                 .unwrap_or_else(|| format!("{} vs {}", file_name(&d.a), file_name(&d.b))),
         ),
         targets: Vec::new(),
+        class_styles: move_styles(b, d),
+        legend_notes: MOVE_NOTES.iter().map(|s| s.to_string()).collect(),
         ..opts.clone()
     };
     render_map(&set, &[], &opts, format)
@@ -174,5 +229,67 @@ mod tests {
         // The other properties are kept.
         let p3 = c.parcels.iter().find(|p| p.id.0 == "P3").unwrap();
         assert_eq!(p3.properties_map().unwrap()["name"], "x");
+    }
+
+    /// B's zones by name: mill first (Tol light blue 77AADD), park second (orange EE8866),
+    /// retained grey (BBBBBB); `gone` is only in A, so it comes after B's zones (pale yellow
+    /// EEDD88, the palette's third); an unzoned parcel is the no-value grey (DDDDDD).
+    #[test]
+    fn a_move_is_filled_with_the_new_zones_colour_and_hatched_in_the_old_ones() {
+        let a = set(
+            &[
+                cell("P1", 67.00, 67.01, r#""zone":"mill""#),
+                cell("P2", 67.01, 67.02, r#""zone":"retained""#),
+                cell("P3", 67.02, 67.03, r#""zone":"gone""#),
+                cell("P4", 67.03, 67.04, r#""zone":"park""#),
+                cell("P5", 67.04, 67.05, r#""zone":"mill""#),
+            ],
+            "a",
+        );
+        let b = set(
+            &[
+                cell("P1", 67.00, 67.01, r#""zone":"park""#),
+                cell("P2", 67.01, 67.02, r#""zone":"mill""#),
+                cell("P3", 67.02, 67.03, r#""zone":"park""#),
+                cell("P4", 67.03, 67.04, ""),
+                cell("P5", 67.04, 67.05, r#""zone":"mill""#),
+            ],
+            "b",
+        );
+        let d = crate::diff::diff(&a, &b).unwrap();
+        let styles = move_styles(&b, &d);
+        let style = |fill: u32, hatch: u32| ClassStyle {
+            fill: [(fill >> 16) as u8, (fill >> 8) as u8, fill as u8],
+            hatch: Some([(hatch >> 16) as u8, (hatch >> 8) as u8, hatch as u8]),
+        };
+        let want: BTreeMap<String, ClassStyle> = [
+            ("mill → park", style(0xEE8866, 0x77AADD)),
+            ("retained → mill", style(0x77AADD, 0xBBBBBB)),
+            ("gone → park", style(0xEE8866, 0xEEDD88)),
+            (
+                &format!("park → {NO_ZONE}") as &str,
+                style(0xDDDDDD, 0xEE8866),
+            ),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        assert_eq!(styles, want);
+        // Drawn so: each move's fill, its hatching over it, the hatch pattern in the old zone's
+        // colour, and the legend's two lines.
+        let svg = render_diff(&b, &d, &MapOptions::default(), MapFormat::Svg).unwrap();
+        let svg = String::from_utf8(svg).unwrap();
+        assert!(
+            svg.contains("data-category=\"mill → park\" fill=\"#EE8866\""),
+            "{svg}"
+        );
+        assert!(svg.contains("class=\"category-hatch\" fill=\"url(#class-hatch-77AADD)\""));
+        assert!(svg.contains("<pattern id=\"class-hatch-77AADD\""));
+        assert!(svg.contains("class=\"legend-hatch\""));
+        for line in MOVE_NOTES {
+            assert!(svg.contains(line), "legend lacks {line:?}");
+        }
+        // P5 did not move: it has no move class and is not hatched.
+        assert_eq!(svg.matches("class=\"category-hatch\"").count(), 4);
     }
 }

@@ -1,8 +1,9 @@
 //! The interactive HTML map: one self-contained, offline file holding the SVG map inline (drawn
 //! as every map is: one path per class, so 100,000 parcels load as a handful of elements), the
-//! parcels' data as JSON (with each parcel's rings in the map's pixels, to the tenth, for the
-//! script to find the parcel under the pointer and draw highlights), and a small script of ours (`html/map.js`, `html/map.css`; no
-//! framework, no network): pan and zoom (wheel, drag, buttons, touch), hover highlight with the
+//! parcels' data as JSON (with each parcel's rings in the map's pixels, to the tenth, encoded
+//! compactly (`html/rings.rs`), for the script to find the parcel under the pointer and
+//! draw highlights), and a small script of ours (`html/map.js`, `html/map.css`; no framework,
+//! no network): pan and zoom (wheel, drag, buttons, touch), hover highlight with the
 //! parcel's id and area, click for a side panel with every property, a zone table, layer
 //! toggles, a search box and a print button.
 //!
@@ -13,13 +14,14 @@
 
 use std::fmt::Write as _;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::canvas::xml_escape;
-use super::{MapOptions, Projection, RenderError, draw_map, geom, palette, title_of};
-use crate::geodesy::{self, M2_PER_ACRE};
+use super::{MapOptions, Projection, RenderError, draw_map, title_of};
 use crate::model::ParcelSet;
 use crate::validate::Finding;
+
+mod rings;
 
 const SCRIPT: &str = include_str!("html/map.js");
 const STYLE: &str = include_str!("html/map.css");
@@ -33,16 +35,7 @@ const STYLE: &str = include_str!("html/map.css");
 pub fn script_json(v: &Value) -> String {
     let text = v.to_string();
     let mut out = String::with_capacity(text.len() + 64);
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
-    }
+    push_script_safe(&mut out, &text);
     out
 }
 
@@ -54,7 +47,7 @@ pub fn script_json(v: &Value) -> String {
 ///    "geometry":{"type":"Polygon","coordinates":[[[67.35,24.81],[67.352,24.81],[67.352,24.812],[67.35,24.812],[67.35,24.81]]]}}]}"#;
 /// let set = allot::parse_parcels(text, "example").unwrap();
 /// let html = allot::render::html::render_html(&set, &[], &Default::default()).unwrap();
-/// assert!(html.contains("\"g\":[["));
+/// assert!(html.contains("\"g\":\""));
 /// assert!(!html.contains("<script>x"));
 /// ```
 pub fn render_html(
@@ -62,12 +55,12 @@ pub fn render_html(
     findings: &[Finding],
     opts: &MapOptions,
 ) -> Result<String, RenderError> {
-    let (svg, proj) = draw_map(set, findings, opts)?;
-    let acres: Vec<f64> = geodesy::parcel_areas_m2(&set.parcels)
-        .into_iter()
-        .map(|m2| m2 / M2_PER_ACRE)
-        .collect();
-    let categories = palette::categorise(set, &acres, opts)?;
+    let super::Drawn {
+        svg,
+        proj,
+        acres,
+        categories,
+    } = draw_map(set, findings, opts)?;
     let mut class_of = vec![0usize; set.parcels.len()];
     let classes: Vec<Value> = categories
         .iter()
@@ -85,30 +78,14 @@ pub fn render_html(
             })
         })
         .collect();
-    let parcels: Vec<Value> = set
-        .parcels
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let props = p.properties_map().unwrap_or_else(|_| Map::new());
-            json!({
-                "id": p.id.as_str(),
-                "acres": round6(acres[i]),
-                "class": class_of[i],
-                "name": p.name,
-                "props": props,
-                "g": hit_rings(&p.geometry, &proj),
-            })
-        })
-        .collect();
     let title = title_of(set, opts);
-    let data = json!({
+    let head = json!({
         "title": title,
         "heading": super::legend_heading(&opts.color_by),
         "classes": classes,
-        "parcels": parcels,
     });
-    let mut html = String::with_capacity(svg.len() + 4096);
+    let data = data_json(set, &head, &acres, &class_of, &proj);
+    let mut html = String::with_capacity(svg.len() + data.len() + 4096);
     let _ = write!(
         html,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -140,27 +117,92 @@ pub fn render_html(
          <section><h2 id=\"zones-heading\"></h2><table id=\"zones\"></table></section>\n\
          <p id=\"search-result\"></p>\n</aside>\n</main>\n",
     );
+    html.push_str("<script type=\"application/json\" id=\"map-data\">");
+    html.push_str(&data);
     let _ = write!(
         html,
-        "<script type=\"application/json\" id=\"map-data\">{}</script>\n<script>\n{SCRIPT}</script>\n</body>\n</html>\n",
-        script_json(&data)
+        "</script>\n<script>\n{SCRIPT}</script>\n</body>\n</html>\n"
     );
     Ok(html)
 }
 
-/// A parcel's rings in the map's pixels, in whole tenths (`[x0, y0, x1, y1, …]` per ring, shells
-/// and holes alike: the script's point-in-parcel test is even-odd): what the page's script finds
-/// the parcel under the pointer with, and draws its highlight from.
-fn hit_rings(g: &geo::MultiPolygon<f64>, proj: &Projection) -> Vec<Vec<i64>> {
-    let mut out = Vec::new();
-    for poly in &g.0 {
-        for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
-            if let Some(q) = geom::ring_tenths(ring, proj, true) {
-                out.push(q.into_iter().flat_map(|(x, y)| [x, y]).collect());
-            }
+/// The page's data as JSON made safe inside `<script>` (as [`script_json`] makes it): the
+/// `head` object's fields, then `"parcels"`, written straight into one string (100,000 parcels
+/// as a tree of JSON values took longer than drawing the map): each parcel's `id`, `acres`,
+/// colour `class`, `name`, `props` (its GeoJSON properties as the input wrote them) and `g`,
+/// its rings encoded by `rings::push_rings`.
+fn data_json(
+    set: &ParcelSet,
+    head: &Value,
+    acres: &[f64],
+    class_of: &[usize],
+    proj: &Projection,
+) -> String {
+    let mut out = script_json(head);
+    // Reopen the head object (never empty) to append the parcels.
+    out.pop();
+    out.reserve(set.parcels.len() * 96);
+    out.push_str(",\"parcels\":[");
+    for (i, p) in set.parcels.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
         }
+        out.push_str("{\"id\":");
+        push_json_str(&mut out, p.id.as_str());
+        out.push_str(",\"acres\":");
+        let a = round6(acres[i]);
+        if a.is_finite() {
+            let _ = write!(out, "{a}");
+        } else {
+            out.push_str("null");
+        }
+        let _ = write!(out, ",\"class\":{},\"name\":", class_of[i]);
+        match &p.name {
+            Some(n) => push_json_str(&mut out, n),
+            None => out.push_str("null"),
+        }
+        out.push_str(",\"props\":");
+        match &p.properties {
+            // Valid JSON already (checked when read): only the characters that could end the
+            // block or a script string need escaping, and those occur only inside strings.
+            Some(raw) if raw.get().trim_start().starts_with('{') => {
+                push_script_safe(&mut out, raw.get());
+            }
+            _ => out.push_str("{}"),
+        }
+        out.push_str(",\"g\":\"");
+        rings::push_rings(&mut out, &p.geometry, proj);
+        out.push_str("\"}");
     }
+    out.push_str("]}");
     out
+}
+
+/// Appends `s` with `<`, `>`, `&`, U+2028 and U+2029 written as `\uXXXX` escapes (valid inside
+/// a JSON string, and all that is needed to keep JSON text inside a `<script>` element and out
+/// of JS string trouble).
+fn push_script_safe(out: &mut String, s: &str) {
+    let mut from = 0;
+    for (k, c) in s.char_indices() {
+        let esc = match c {
+            '<' => "\\u003c",
+            '>' => "\\u003e",
+            '&' => "\\u0026",
+            '\u{2028}' => "\\u2028",
+            '\u{2029}' => "\\u2029",
+            _ => continue,
+        };
+        out.push_str(&s[from..k]);
+        out.push_str(esc);
+        from = k + c.len_utf8();
+    }
+    out.push_str(&s[from..]);
+}
+
+/// Appends `s` as a JSON string literal, safe inside `<script>` as [`push_script_safe`] says.
+fn push_json_str(out: &mut String, s: &str) {
+    let quoted = serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string());
+    push_script_safe(out, &quoted);
 }
 
 fn round6(x: f64) -> f64 {

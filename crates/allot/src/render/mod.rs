@@ -92,6 +92,20 @@ pub struct MapOptions {
     pub focus: Option<String>,
     /// Unit of the areas in the legend, the header and area labels (acres: `ac`).
     pub units: AreaUnit,
+    /// Fills (and hatching) for classes named here, instead of the palette's (a diff map
+    /// draws a move `mill → park` in the park's colour hatched in the mill's).
+    pub class_styles: BTreeMap<String, ClassStyle>,
+    /// Lines the legend shows under its classes (what the class styles mean).
+    pub legend_notes: Vec<String>,
+}
+
+/// How one class is drawn when [`MapOptions::class_styles`] names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClassStyle {
+    /// The fill, RGB.
+    pub fill: [u8; 3],
+    /// Diagonal hatching drawn over the fill in this colour (RGB), if any.
+    pub hatch: Option<[u8; 3]>,
 }
 
 impl Default for MapOptions {
@@ -110,6 +124,8 @@ impl Default for MapOptions {
             bbox: None,
             focus: None,
             units: AreaUnit::Acres,
+            class_styles: BTreeMap::new(),
+            legend_notes: Vec::new(),
         }
     }
 }
@@ -206,6 +222,8 @@ struct Category {
     colour: Rgb,
     /// A pattern drawn over the colour (`cls-pat-N`), for classes past the palette.
     pattern: Option<usize>,
+    /// Diagonal hatching over the colour in this colour ([`ClassStyle::hatch`]).
+    hatch: Option<Rgb>,
     acres: f64,
     parcels: Vec<usize>,
     target: Option<f64>,
@@ -354,6 +372,7 @@ enum LegendRow {
     Category {
         colour: Rgb,
         pattern: Option<usize>,
+        hatch: Option<Rgb>,
         name: String,
         detail: String,
         target: Option<String>,
@@ -455,16 +474,28 @@ pub fn render_svg(
     findings: &[Finding],
     opts: &MapOptions,
 ) -> Result<String, RenderError> {
-    draw_map(set, findings, opts).map(|(svg, _)| svg)
+    draw_map(set, findings, opts).map(|d| d.svg)
 }
 
-/// [`render_svg`], and the projection the map was drawn in (the HTML map's parcel geometry is
-/// in the same pixels).
+/// A drawn map and what the drawing computed on the way, for the HTML map to reuse.
+struct Drawn {
+    /// The SVG.
+    svg: String,
+    /// The projection the map was drawn in (the HTML map's parcel geometry is in the same
+    /// pixels).
+    proj: Projection,
+    /// Each parcel's geodesic area, acres.
+    acres: Vec<f64>,
+    /// The colour classes, in legend order.
+    categories: Vec<Category>,
+}
+
+/// [`render_svg`], with the projection, areas and classes it drew with.
 fn draw_map(
     set: &ParcelSet,
     findings: &[Finding],
     opts: &MapOptions,
-) -> Result<(String, Projection), RenderError> {
+) -> Result<Drawn, RenderError> {
     if !(200..=20_000).contains(&opts.width) {
         return Err(RenderError::Width { width: opts.width });
     }
@@ -551,6 +582,7 @@ fn draw_map(
         rows.push(LegendRow::Category {
             colour: c.colour,
             pattern: c.pattern,
+            hatch: c.hatch,
             name: c.label(&opts.color_by),
             detail: format!(
                 "{} · {} · {} parcel{}",
@@ -562,6 +594,9 @@ fn draw_map(
             target,
             dissolved: matches!(c.key, CategoryKey::Value(_)),
         });
+    }
+    for note in &opts.legend_notes {
+        rows.push(LegendRow::Note(note.clone()));
     }
     rows.push(LegendRow::ZoneBoundary);
     let mut by_kind: BTreeMap<FindingKind, (usize, f64, bool)> = BTreeMap::new();
@@ -755,7 +790,8 @@ fn draw_map(
             geom::fmt_px(fh),
             hatch_pattern("hatch-red", FINDING_RED),
             hatch_pattern("hatch-purple", FINDING_PURPLE),
-        ) + &palette::pattern_defs())?;
+        ) + &palette::pattern_defs()
+            + &class_hatch_defs(&categories))?;
         cv.fill_rect((0.0, 0.0), (w, h), WHITE, 1.0)?;
 
         // ---- The map ----
@@ -834,7 +870,12 @@ fn draw_map(
             (h * text_k).round() as u32
         ),
     };
-    Ok((svg.replacen(&drawn, &size, 1), proj))
+    Ok(Drawn {
+        svg: svg.replacen(&drawn, &size, 1),
+        proj,
+        acres,
+        categories,
+    })
 }
 
 /// One header line: text, font size, line height, colour, bold.
@@ -926,6 +967,31 @@ fn header_lines(
     out
 }
 
+/// The id of the hatching pattern in colour `c` (`class-hatch-RRGGBB`).
+fn class_hatch_id(c: Rgb) -> String {
+    format!("class-hatch-{}", c.css().trim_start_matches('#'))
+}
+
+/// One hatching pattern per colour the classes hatch in ([`ClassStyle::hatch`]): bold diagonal
+/// lines in that colour, with a thin dark edge so that a pale colour shows on a pale fill.
+fn class_hatch_defs(categories: &[Category]) -> String {
+    let colours: std::collections::BTreeSet<(u8, u8, u8)> = categories
+        .iter()
+        .filter_map(|c| c.hatch.map(|h| (h.0, h.1, h.2)))
+        .collect();
+    let mut out = String::new();
+    for (r, g, b) in colours {
+        let c = Rgb(r, g, b);
+        let _ = writeln!(
+            out,
+            "<pattern id=\"{}\" patternUnits=\"userSpaceOnUse\" width=\"9\" height=\"9\" patternTransform=\"rotate(45)\"><rect x=\"0\" y=\"0\" width=\"4\" height=\"9\" fill=\"#222222\" fill-opacity=\"0.45\"/><rect x=\"0.6\" y=\"0\" width=\"2.8\" height=\"9\" fill=\"{}\"/></pattern>",
+            class_hatch_id(c),
+            c.css()
+        );
+    }
+    out
+}
+
 fn hatch_pattern(id: &str, colour: &str) -> String {
     format!(
         "<pattern id=\"{id}\" patternUnits=\"userSpaceOnUse\" width=\"6\" height=\"6\" patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"{colour}\" fill-opacity=\"0.12\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"{colour}\" stroke-width=\"2\"/></pattern>\n"
@@ -1008,6 +1074,12 @@ fn draw_parcels(
         if let Some(k) = c.pattern {
             cv.raw(format!(
                 "<path class=\"category-pattern\" fill=\"url(#cls-pat-{k})\" stroke=\"none\" d=\"{d}\"/>"
+            ))?;
+        }
+        if let Some(h) = c.hatch {
+            cv.raw(format!(
+                "<path class=\"category-hatch\" fill=\"url(#{})\" stroke=\"none\" d=\"{d}\"/>",
+                class_hatch_id(h)
             ))?;
         }
     }
@@ -1655,6 +1727,7 @@ fn draw_legend(
             LegendRow::Category {
                 colour,
                 pattern,
+                hatch,
                 name,
                 detail,
                 target,
@@ -1673,6 +1746,14 @@ fn draw_legend(
                         "<rect class=\"legend-pattern\" x=\"{}\" y=\"{}\" width=\"26\" height=\"16\" fill=\"url(#cls-pat-{k})\"/>",
                         geom::fmt_px(x),
                         geom::fmt_px(y + 1.0),
+                    ))?;
+                }
+                if let Some(h) = hatch {
+                    cv.raw(format!(
+                        "<rect class=\"legend-hatch\" x=\"{}\" y=\"{}\" width=\"26\" height=\"16\" fill=\"url(#{})\"/>",
+                        geom::fmt_px(x),
+                        geom::fmt_px(y + 1.0),
+                        class_hatch_id(*h),
                     ))?;
                 }
                 cv.text(

@@ -19,7 +19,8 @@
 //!   more than [`RAMP`]`.len()` distinct values) get a sequential ramp (Tol's YlOrBr) over
 //!   quantile classes whose breaks are rounded to two significant figures.
 //!
-//! Targets are shown in the legend only when colouring by zone.
+//! Targets are shown in the legend only when colouring by zone. A class that
+//! [`MapOptions::class_styles`] names takes the fill (and hatching) given there instead.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -310,6 +311,7 @@ pub(super) fn categorise(
                 key: CategoryKey::Value(v.clone()),
                 colour: RETAINED,
                 pattern: None,
+                hatch: None,
                 acres: a,
                 parcels,
                 target,
@@ -324,17 +326,21 @@ pub(super) fn categorise(
             rest.2.extend(parcels);
             continue;
         }
-        let (colour, pattern) = match given.get(v) {
-            Some(&c) => (c, None),
-            None => (
+        let rgb = |c: [u8; 3]| Rgb(c[0], c[1], c[2]);
+        let (colour, pattern, hatch) = match (opts.class_styles.get(v), given.get(v)) {
+            (Some(st), _) => (rgb(st.fill), None, st.hatch.map(rgb)),
+            (None, Some(&c)) => (c, None, None),
+            (None, None) => (
                 CATEGORICAL[k % CATEGORICAL.len()],
                 (k >= CATEGORICAL.len()).then(|| (k / CATEGORICAL.len() - 1) % PATTERNS + 1),
+                None,
             ),
         };
         out.push(Category {
             key: CategoryKey::Value(v.clone()),
             colour,
             pattern,
+            hatch,
             acres: a,
             parcels,
             target,
@@ -346,6 +352,7 @@ pub(super) fn categorise(
             key: CategoryKey::Other(rest.0),
             colour: OTHER,
             pattern: None,
+            hatch: None,
             acres: rest.1,
             parcels: rest.2,
             target: None,
@@ -356,6 +363,7 @@ pub(super) fn categorise(
             key: CategoryKey::None,
             colour: NO_VALUE,
             pattern: None,
+            hatch: None,
             acres: none.0,
             parcels: none.1,
             target: None,
@@ -400,6 +408,7 @@ fn numeric_classes(nums: &[Option<f64>], acres: &[f64], key: &str) -> Vec<Catego
                 key: CategoryKey::Range(label),
                 colour: colour(k),
                 pattern: None,
+                hatch: None,
                 acres: 0.0,
                 parcels: Vec::new(),
                 target: None,
@@ -410,6 +419,7 @@ fn numeric_classes(nums: &[Option<f64>], acres: &[f64], key: &str) -> Vec<Catego
         key: CategoryKey::None,
         colour: NO_VALUE,
         pattern: None,
+        hatch: None,
         acres: 0.0,
         parcels: Vec::new(),
         target: None,

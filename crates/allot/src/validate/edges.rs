@@ -42,10 +42,9 @@ impl std::hash::BuildHasher for PreHashed {
     }
 }
 
-/// The oriented edges of a parcel (shells counter-clockwise, holes clockwise), without
-/// zero-length ones.
-fn oriented_edges(g: &MultiPolygon<f64>) -> Vec<(Coord<f64>, Coord<f64>)> {
-    let mut out = Vec::new();
+/// Calls `f` on each oriented edge of a parcel (shells counter-clockwise, holes clockwise),
+/// leaving out zero-length ones.
+fn for_each_oriented_edge(g: &MultiPolygon<f64>, mut f: impl FnMut(Coord<f64>, Coord<f64>)) {
     for p in &g.0 {
         for (k, ring) in std::iter::once(p.exterior())
             .chain(p.interiors())
@@ -60,12 +59,23 @@ fn oriented_edges(g: &MultiPolygon<f64>) -> Vec<(Coord<f64>, Coord<f64>)> {
             let forward = (twice_area > 0.0) == want_ccw;
             for w in c.windows(2) {
                 if w[0] != w[1] {
-                    out.push(if forward { (w[0], w[1]) } else { (w[1], w[0]) });
+                    if forward {
+                        f(w[0], w[1])
+                    } else {
+                        f(w[1], w[0])
+                    }
                 }
             }
         }
     }
-    out
+}
+
+/// How many edges [`for_each_oriented_edge`] gives for a parcel.
+fn edge_count(g: &MultiPolygon<f64>) -> usize {
+    g.0.iter()
+        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+        .map(|r| r.0.windows(2).filter(|w| w[0] != w[1]).count())
+        .sum()
 }
 
 /// Every oriented edge of every parcel, sorted by its undirected segment, so that the edges
@@ -102,27 +112,50 @@ impl Edge {
 }
 
 impl EdgeTable {
-    /// Parcel positions must fit in 31 bits: a 4 GiB input (the reader's limit) holds far fewer.
+    /// Parcel positions must fit in 31 bits: readers give fewer parcels than that (see
+    /// [`Parcel::index`]); ten million parcels need 24.
     pub(crate) fn build(parcels: &[Parcel]) -> Self {
         assert!(
             parcels.len() < 1 << 31,
             "too many parcels for the edge table"
         );
-        let mut edges: Vec<u128> = parcels
-            .par_iter()
-            .enumerate()
-            .flat_map_iter(|(i, p)| {
-                oriented_edges(&p.geometry).into_iter().map(move |(a, b)| {
-                    let forward = (a.x, a.y) < (b.x, b.y);
-                    let k = if forward {
-                        segment_key(a, b)
-                    } else {
-                        segment_key(b, a)
-                    };
-                    Edge::new(k, i, forward).0
-                })
-            })
+        // Counted first, then written in place: collecting a parallel `flat_map` grows one
+        // vector per thread and concatenates them, which held the table two to three times over
+        // at its peak (16 bytes an edge; a million non-convex parcels have 8 million edges).
+        // Parcels go in blocks, so the bookkeeping is a few words a block, not a slice a parcel.
+        const BLOCK: usize = 4096;
+        let counts: Vec<usize> = parcels
+            .par_chunks(BLOCK)
+            .map(|b| b.iter().map(|p| edge_count(&p.geometry)).sum())
             .collect();
+        let mut edges = vec![0u128; counts.iter().sum()];
+        let mut slots: Vec<&mut [u128]> = Vec::with_capacity(counts.len());
+        let mut rest = edges.as_mut_slice();
+        for &c in &counts {
+            let (head, tail) = std::mem::take(&mut rest).split_at_mut(c);
+            slots.push(head);
+            rest = tail;
+        }
+        slots
+            .into_par_iter()
+            .zip(parcels.par_chunks(BLOCK))
+            .enumerate()
+            .for_each(|(b, (slot, block))| {
+                let mut k = 0;
+                for (i, p) in block.iter().enumerate() {
+                    let i = b * BLOCK + i;
+                    for_each_oriented_edge(&p.geometry, |a, c| {
+                        let forward = (a.x, a.y) < (c.x, c.y);
+                        let key = if forward {
+                            segment_key(a, c)
+                        } else {
+                            segment_key(c, a)
+                        };
+                        slot[k] = Edge::new(key, i, forward).0;
+                        k += 1;
+                    });
+                }
+            });
         edges.par_sort_unstable();
         EdgeTable { edges }
     }

@@ -215,30 +215,43 @@ pub fn gaps(
     min_gap_m2: f64,
     units: AreaUnit,
 ) -> Vec<Finding> {
-    let table = EdgeTable::build(parcels);
-    gaps_impl(parcels, index, skip, site, min_gap_m2, Some(&table), units)
+    let matched = fully_matched(parcels, skip, &EdgeTable::build(parcels));
+    gaps_impl(
+        parcels,
+        index,
+        skip,
+        site,
+        min_gap_m2,
+        Some(&matched),
+        units,
+    )
 }
 
-/// [`gaps`] with the parcels' edge table; without one, fully matched parcels are not left out
-/// of the union (the slower reference the tests compare against).
+/// [`gaps`] given which parcels are [`fully_matched`] (taken from the edge table, which can
+/// then be freed before this runs); without it, no parcel is left out of the union (the slower
+/// reference the tests compare against).
 pub(crate) fn gaps_impl(
     parcels: &[Parcel],
     index: &ParcelIndex,
     skip: &[bool],
     site: Option<&MultiPolygon<f64>>,
     min_gap_m2: f64,
-    table: Option<&EdgeTable>,
+    matched: Option<&[bool]>,
     units: AreaUnit,
 ) -> Vec<Finding> {
     // Only parcels with some boundary not matched edge-for-edge by a neighbour can border a
     // gap; the union of those alone has the same holes, plus holes that are entirely covered
     // by the left-out (fully matched) parcels, which are dropped below. On a clean fabric this
     // unions the outer ring of parcels instead of all of them.
-    let matched = match table {
-        Some(table) => fully_matched(parcels, skip, table),
-        None => vec![false; parcels.len()],
+    let none;
+    let matched = match matched {
+        Some(m) => m,
+        None => {
+            none = vec![false; parcels.len()];
+            &none[..]
+        }
     };
-    let boundary_skip: Vec<bool> = skip.iter().zip(&matched).map(|(&s, &m)| s || m).collect();
+    let boundary_skip: Vec<bool> = skip.iter().zip(matched).map(|(&s, &m)| s || m).collect();
     let covered_by_matched = |region: &Polygon<f64>| -> bool {
         let Some(p) = region.interior_point() else {
             return false;

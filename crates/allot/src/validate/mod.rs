@@ -102,29 +102,34 @@ pub fn validate(set: &ParcelSet, opts: &ValidateOptions) -> Report {
 fn validate_with(set: &ParcelSet, opts: &ValidateOptions, prefilter: bool) -> Report {
     let parcels = &set.parcels;
     let n = parcels.len();
-    // The R-tree's bulk load runs on one thread: build it alongside the parallel passes.
-    let ((areas, (details, convex)), (index, table)) = rayon::join(
+    // Peak memory is set by what is alive at once, so the stages come in turns: the shared-edge
+    // table (16 bytes an edge) is built beside the per-parcel checks, read for the two things
+    // it answers, and freed before the R-tree and the candidate pairs exist.
+    let ((areas, (details, convex)), table) = rayon::join(
         || {
             let convex = convexity(parcels);
             let details = parcel_validity_with(parcels, &convex);
             (parcel_areas_m2(parcels), (details, convex))
         },
-        || {
-            rayon::join(
-                || ParcelIndex::build(parcels.iter().map(|p| &p.geometry)),
-                || EdgeTable::build(parcels),
-            )
-        },
+        || EdgeTable::build(parcels),
     );
     let skip: Vec<bool> = details.iter().map(|d| !d.is_empty()).collect();
     let mut findings = invalid_findings(parcels, &details);
-
-    let candidates = index.candidate_pairs();
+    drop(details);
+    let (matched, edge_pieces) = rayon::join(
+        || fully_matched(parcels, &skip, &table),
+        || shared_edge_pieces(parcels, &table),
+    );
+    drop(table);
+    let index = ParcelIndex::build(parcels.iter().map(|p| &p.geometry));
     let (scan, gap_findings) = rayon::join(
         || {
+            // Pairs whose boxes come within the collinear tolerance, as zone contiguity takes
+            // them (the extra pairs' boxes are apart, so the scan drops them).
             overlap_scan(
                 parcels,
-                &candidates,
+                &index,
+                crate::graph::adjacency::COLLINEAR_TOLERANCE_DEG,
                 &skip,
                 &convex,
                 prefilter.then(|| prefilter_eps_m2(opts.min_overlap_m2)),
@@ -137,7 +142,7 @@ fn validate_with(set: &ParcelSet, opts: &ValidateOptions, prefilter: bool) -> Re
                 &skip,
                 opts.site.as_ref(),
                 opts.min_gap_m2,
-                Some(&table),
+                Some(&matched),
                 opts.units,
             )
         },
@@ -161,7 +166,7 @@ fn validate_with(set: &ParcelSet, opts: &ValidateOptions, prefilter: bool) -> Re
     findings.extend(duplicate_ids(parcels, &skip));
 
     let (zones, zone_findings) =
-        zone_checks(parcels, &areas, &skip, &table, &candidates, &scan, opts);
+        zone_checks(parcels, &areas, &skip, edge_pieces, &index, &scan, opts);
     findings.extend(zone_findings);
     findings.extend(zone_names::zone_name_findings(parcels, &skip));
     sort_findings(&mut findings);

@@ -69,7 +69,8 @@ pub(crate) fn prefilter_eps_m2(min_overlap_m2: f64) -> f64 {
     }
 }
 
-/// Finds overlapping pairs among `candidates` (neither marked in `skip`).
+/// Finds overlapping pairs among the candidate pairs of `index` whose boxes come within `tol`
+/// (built over `parcels`; neither parcel marked in `skip`).
 ///
 /// With `prefilter = Some(eps)`, a pair where one parcel is a single convex ring is first
 /// tested cheaply: if an edge line of a convex parcel separates the two (exact predicates), the
@@ -81,7 +82,8 @@ pub(crate) fn prefilter_eps_m2(min_overlap_m2: f64) -> f64 {
 /// parcel's [`convexity`] (read only with a prefilter, and only for parcels not skipped).
 pub(crate) fn overlap_scan(
     parcels: &[Parcel],
-    candidates: &[(usize, usize)],
+    index: &ParcelIndex,
+    tol: f64,
     skip: &[bool],
     convex: &[Option<bool>],
     prefilter: Option<f64>,
@@ -93,12 +95,17 @@ pub(crate) fn overlap_scan(
         Overlap(OverlapPair),
         Sliver(usize, usize),
     }
-    let found: Vec<Outcome> = candidates
-        .par_iter()
-        .filter(|&&(i, j)| !skip[i] && !skip[j])
+    // The candidate pairs are consumed piece by piece as the index finds them, never held
+    // whole (32 bytes a parcel on a non-convex fabric).
+    let found: Vec<Outcome> = index
+        .pair_chunks(tol)
+        // Split within a piece too: on a small fabric one piece holds every pair.
+        .flat_map(|chunk| chunk.into_par_iter())
+        .map(|(i, j)| (i as usize, j as usize))
+        .filter(|&(i, j)| !skip[i] && !skip[j])
         .map_init(
             || (ClipBuffers::default(), CoverageBuffers::default()),
-            |(buf, cov), &(i, j)| {
+            |(buf, cov), (i, j)| {
                 let (a, b) = (&parcels[i].geometry, &parcels[j].geometry);
                 let clip = match (convex_of(i), convex_of(j)) {
                     (Some(ca), cb) => {
@@ -200,10 +207,10 @@ pub fn overlaps(
     min_overlap_m2: f64,
     units: AreaUnit,
 ) -> Vec<Finding> {
-    let candidates = index.candidate_pairs();
     overlap_scan(
         parcels,
-        &candidates,
+        index,
+        0.0,
         skip,
         &convexity(parcels),
         Some(prefilter_eps_m2(min_overlap_m2)),

@@ -58,14 +58,14 @@ fn pruned_union_finds_the_same_gaps_as_the_full_union() {
             .to_polygon(),
         ]);
         for site in [None, Some(&site)] {
-            let table = EdgeTable::build(parcels);
+            let matched = fully_matched(parcels, &skip, &EdgeTable::build(parcels));
             let mut fast = gaps_impl(
                 parcels,
                 &index,
                 &skip,
                 site,
                 1.0,
-                Some(&table),
+                Some(&matched),
                 AreaUnit::Acres,
             );
             let mut full = gaps_impl(parcels, &index, &skip, site, 1.0, None, AreaUnit::Acres);
@@ -536,12 +536,12 @@ fn prefilter_loses_no_overlap_and_changes_no_finding() {
         let parcels = &set.parcels;
         let skip = vec![false; parcels.len()];
         let index = ParcelIndex::build(parcels.iter().map(|p| &p.geometry));
-        let candidates = index.candidate_pairs();
+        let candidates = index.compact_pairs(0.0);
         let convex = convexity(parcels);
-        let exact = overlap_scan(parcels, &candidates, &skip, &convex, None);
+        let exact = overlap_scan(parcels, &index, 0.0, &skip, &convex, None);
         for min in [1.0, 0.05, 0.0] {
             let eps = prefilter_eps_m2(min);
-            let fast = overlap_scan(parcels, &candidates, &skip, &convex, Some(eps));
+            let fast = overlap_scan(parcels, &index, 0.0, &skip, &convex, Some(eps));
             // Every pair the prefilter sent on is an exact pair with the same area.
             let all: BTreeMap<(usize, usize), f64> = exact
                 .pairs
@@ -765,10 +765,10 @@ fn zone_pieces_equal_the_components_of_the_full_adjacency_graph() {
         let parcels = &set.parcels;
         let skip = invalid_mask(parcels);
         let index = ParcelIndex::build(parcels.iter().map(|p| &p.geometry));
-        let candidates = index.candidate_pairs();
         let scan = overlap_scan(
             parcels,
-            &candidates,
+            &index,
+            crate::graph::adjacency::COLLINEAR_TOLERANCE_DEG,
             &skip,
             &convexity(parcels),
             Some(prefilter_eps_m2(1.0)),
@@ -780,12 +780,12 @@ fn zone_pieces_equal_the_components_of_the_full_adjacency_graph() {
                 .or_default()
                 .push(i);
         }
-        let table = EdgeTable::build(parcels);
-        let roots = zone_pieces(parcels, &members, &table, &candidates, &scan);
+        let edge_pieces = shared_edge_pieces(parcels, &EdgeTable::build(parcels));
+        let roots = zone_pieces(parcels, &members, edge_pieces, &index, &scan);
         // The reference: every candidate pair's shared boundary measured, overlaps and
         // overlapping slivers added, components of each zone's subgraph.
         let geoms: Vec<&MultiPolygon<f64>> = parcels.iter().map(|p| &p.geometry).collect();
-        let mut adj = crate::Adjacency::from_pairs(&geoms, &candidates);
+        let mut adj = crate::Adjacency::build(&geoms, &index);
         for o in &scan.pairs {
             adj.connect(o.i, o.j, 0.0);
         }
@@ -832,4 +832,72 @@ fn every_ring_convexity_accepts_is_valid() {
         accepted > 1_000 && rejected_invalid > 10_000,
         "{accepted} {rejected_invalid}"
     );
+}
+
+/// Three plots at a T-junction: `A` (67.300–67.301 E × 24.800–24.802 N) has no vertex on its
+/// east side where `B` (south) and `C` (north) meet it. `west_b`, `west_c`: the west sides of
+/// `B` and `C`; `mid`: `B`'s north side and `mid_c`: `C`'s south side. Each plot has a notch
+/// in the side away from the junction, so none is convex and the overlap check cannot use the
+/// convex prefilter: pairs go through the coverage proof, then the exact clip.
+fn t_junction_trio(west_b: f64, west_c: f64, mid: f64, mid_c: f64) -> ParcelSet {
+    let sq = |id: &str, x0: f64, y0: f64, x1: f64, y1: f64| {
+        // The notch: a quarter of the width deep, in the middle third of the far side.
+        let (h, w) = (y1 - y0, x1 - x0);
+        let (n0, n1) = (y0 + h / 3.0, y0 + 2.0 * h / 3.0);
+        let ring = if id == "A" {
+            let xn = x0 + w / 4.0;
+            format!(
+                "[{x0},{y0}],[{x1},{y0}],[{x1},{y1}],[{x0},{y1}],[{x0},{n1}],[{xn},{n1}],[{xn},{n0}],[{x0},{n0}],[{x0},{y0}]"
+            )
+        } else {
+            let xn = x1 - w / 4.0;
+            format!(
+                "[{x0},{y0}],[{x1},{y0}],[{x1},{n0}],[{xn},{n0}],[{xn},{n1}],[{x1},{n1}],[{x1},{y1}],[{x0},{y1}],[{x0},{y0}]"
+            )
+        };
+        format!(
+            r#"{{"type":"Feature","id":"{id}","properties":{{}},"geometry":{{"type":"Polygon","coordinates":[[{ring}]]}}}}"#
+        )
+    };
+    let text = format!(
+        r#"{{"type":"FeatureCollection","features":[{},{},{}]}}"#,
+        sq("A", 67.300, 24.800, 67.301, 24.802),
+        sq("B", west_b, 24.800, 67.302, mid),
+        sq("C", west_c, mid_c, 67.302, 24.802)
+    );
+    crate::read::parse_parcels(text.as_bytes(), "t").unwrap()
+}
+
+/// Neighbours meeting at a T-junction whose coordinates differ by 1e-12° (B's west side 1e-12°
+/// east of A's, C's 1e-12° into A, B and C overlapping by 1e-12° of latitude: every pair is
+/// within 1.2e-5 m² of touching) are not reported as overlapping, nor is the hairline between
+/// them a gap, with the prefilter and coverage proof or without (every pair clipped exactly).
+/// A true overlap of 1.68 m² at the same junction is found with its area: the strip
+/// 67.30099985–67.301 E × 24.800–24.801 N, 1.6800334005 m² (pyproj `Geod(ellps="WGS84")`).
+#[test]
+fn t_junction_neighbours_1e12_apart_do_not_overlap_and_a_true_overlap_is_found() {
+    let e = 1e-12;
+    for (wb, wc, mid, mid_c) in [
+        (67.301 + e, 67.301 - e, 24.801 + e, 24.801),
+        (67.301 - e, 67.301 + e, 24.801, 24.801 + e),
+        (67.301 - e, 67.301 - e, 24.801 - e, 24.801 + e),
+    ] {
+        let set = t_junction_trio(wb, wc, mid, mid_c);
+        let convex = convexity(&set.parcels);
+        assert!(convex.iter().all(|c| c.is_none()), "{convex:?}");
+        for prefilter in [true, false] {
+            let r = validate_with(&set, &ValidateOptions::default(), prefilter);
+            assert!(r.findings.is_empty(), "{wb} {wc} {mid}: {:?}", r.findings);
+        }
+    }
+    let set = t_junction_trio(67.301 - 1.5e-7, 67.301, 24.801, 24.801);
+    for prefilter in [true, false] {
+        let r = validate_with(&set, &ValidateOptions::default(), prefilter);
+        assert_eq!(r.findings.len(), 1, "{:?}", r.findings);
+        let f = &r.findings[0];
+        assert_eq!(f.kind, FindingKind::Overlap);
+        assert_eq!(f.parcels, [ParcelId("A".into()), ParcelId("B".into())]);
+        let m2 = f.acres.unwrap() * M2_PER_ACRE;
+        assert!((m2 - 1.680_033_400_5).abs() < 1e-6, "{m2}");
+    }
 }

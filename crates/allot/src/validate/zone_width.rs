@@ -16,17 +16,19 @@ use crate::geodesy::M2_PER_ACRE;
 use crate::geodesy::width::width_m;
 use crate::graph::Adjacency;
 use crate::graph::narrow::narrow_parts;
+use crate::index::ParcelIndex;
 use crate::model::Parcel;
 
 /// The `zone_width` findings of every zone `members` lists (zone → member positions) that
 /// `opts` gives a minimum width. `areas`: m² per parcel; `skip`: invalid parcels (drawn at
-/// a vertex); `candidates`: pairs whose bounding boxes meet.
+/// a vertex); `index`: the R-tree over `parcels` (only the candidate pairs of checked zones'
+/// parcels are found).
 pub(super) fn zone_width_findings(
     parcels: &[Parcel],
     areas: &[f64],
     skip: &[bool],
     members: &BTreeMap<&str, Vec<usize>>,
-    candidates: &[(usize, usize)],
+    index: &ParcelIndex,
     opts: &ValidateOptions,
 ) -> Vec<Finding> {
     let checked: Vec<(&str, &Vec<usize>, f64)> = members
@@ -46,9 +48,12 @@ pub(super) fn zone_width_findings(
             zone_of[i] = Some(k);
         }
     }
-    let pairs: Vec<(usize, usize)> = candidates
+    let pairs: Vec<(usize, usize)> = index
+        .pairs_of(crate::graph::adjacency::COLLINEAR_TOLERANCE_DEG, |i| {
+            zone_of[i].is_some()
+        })
         .iter()
-        .copied()
+        .map(|&(i, j)| (i as usize, j as usize))
         .filter(|&(i, j)| zone_of[i].is_some() && zone_of[i] == zone_of[j])
         .collect();
     let geoms: Vec<&geo::MultiPolygon<f64>> = parcels.iter().map(|p| &p.geometry).collect();

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use super::*;
 use crate::geodesy::{AreaUnit, M2_PER_ACRE};
 use crate::geom::bbox::bbox_of_polygons;
+use crate::index::ParcelIndex;
 use crate::model::Parcel;
 
 /// Which piece of its zone each parcel is in, as a union-find root: two parcels of one zone
@@ -21,11 +22,15 @@ use crate::model::Parcel;
 /// in different pieces after that have their boundaries compared, and only sliver pairs still
 /// apart after that get the exact intersection. A pair skipped at a step is already connected,
 /// so the pieces are exactly those of the full graph (tested against it).
+///
+/// `members` are the zones without their multi-part parcels; `edges` is
+/// [`shared_edge_pieces`] (the first step, taken early so that the edge table can be freed
+/// before the overlap and gap passes).
 pub(crate) fn zone_pieces(
     parcels: &[Parcel],
     members: &BTreeMap<&str, Vec<usize>>,
-    table: &EdgeTable,
-    candidates: &[(usize, usize)],
+    edges: Dsu,
+    index: &ParcelIndex,
     scan: &OverlapScan,
 ) -> Vec<u32> {
     const NONE: u32 = u32::MAX;
@@ -35,27 +40,7 @@ pub(crate) fn zone_pieces(
             zone[i] = z as u32;
         }
     }
-    let mut dsu = Dsu::new(parcels.len());
-    let mut run: Vec<(u32, usize)> = Vec::new();
-    for group in table.groups() {
-        if group.len() == 2 {
-            let mut g = group.map(Edge::parcel);
-            let (i, j) = (g.next().unwrap_or(0), g.next().unwrap_or(0));
-            if i != j && zone[i] != NONE && zone[i] == zone[j] {
-                dsu.union(i, j);
-            }
-        } else if group.len() > 2 {
-            // Several parcels on one segment (duplicates, overlaps): connect those of a zone.
-            run.clear();
-            run.extend(group.map(|e| (zone[e.parcel()], e.parcel())));
-            run.sort_unstable();
-            for w in run.windows(2) {
-                if w[0].0 != NONE && w[0].0 == w[1].0 {
-                    dsu.union(w[0].1, w[1].1);
-                }
-            }
-        }
-    }
+    let mut dsu = edges;
     for o in &scan.pairs {
         if zone[o.i] != NONE && zone[o.i] == zone[o.j] {
             dsu.union(o.i, o.j);
@@ -72,16 +57,36 @@ pub(crate) fn zone_pieces(
     };
     dsu.flatten();
     if split(&dsu) {
-        let joins: Vec<(usize, usize)> = candidates
+        // Two parcels in different pieces of a zone: at least one is outside its zone's
+        // largest piece, so only the candidate pairs of those parcels are looked at.
+        let mut size = vec![0u32; parcels.len()];
+        for i in 0..parcels.len() {
+            if zone[i] != NONE {
+                size[dsu.root(i as u32) as usize] += 1;
+            }
+        }
+        let largest: Vec<u32> = members
+            .values()
+            .map(|m| {
+                m.iter()
+                    .map(|&i| dsu.root(i as u32))
+                    .max_by(|&a, &b| size[a as usize].cmp(&size[b as usize]).then(b.cmp(&a)))
+                    .unwrap_or(NONE)
+            })
+            .collect();
+        drop(size);
+        let outside = |i: usize| zone[i] != NONE && dsu.root(i as u32) != largest[zone[i] as usize];
+        let joins: Vec<(usize, usize)> = index
+            .pairs_of(crate::graph::adjacency::COLLINEAR_TOLERANCE_DEG, outside)
             .par_iter()
-            .filter(|&&(i, j)| {
+            .map(|&(i, j)| (i as usize, j as usize))
+            .filter(|&(i, j)| {
                 apart(&dsu, i, j)
                     && crate::graph::adjacency::shared_boundary_m(
                         &parcels[i].geometry,
                         &parcels[j].geometry,
                     ) > 0.0
             })
-            .copied()
             .collect();
         for (i, j) in joins {
             dsu.union(i, j);
@@ -102,6 +107,41 @@ pub(crate) fn zone_pieces(
     dsu.parent
 }
 
+/// The first step of [`zone_pieces`]: parcels of one zone, both single-part, that share an
+/// edge exactly (the [`EdgeTable`]) joined. The union-find keeps the smallest position as each
+/// set's root, so the result does not depend on the order of the joins.
+pub(crate) fn shared_edge_pieces(parcels: &[Parcel], table: &EdgeTable) -> Dsu {
+    // The zone a parcel counts in for `zone_pieces`: none for a multi-part parcel.
+    let zone = |i: usize| {
+        let p = &parcels[i];
+        (p.geometry.0.len() <= 1)
+            .then_some(p.zone.as_deref())
+            .flatten()
+    };
+    let mut dsu = Dsu::new(parcels.len());
+    let mut run: Vec<(Option<&str>, usize)> = Vec::new();
+    for group in table.groups() {
+        if group.len() == 2 {
+            let mut g = group.map(Edge::parcel);
+            let (i, j) = (g.next().unwrap_or(0), g.next().unwrap_or(0));
+            if i != j && zone(i).is_some() && zone(i) == zone(j) {
+                dsu.union(i, j);
+            }
+        } else if group.len() > 2 {
+            // Several parcels on one segment (duplicates, overlaps): connect those of a zone.
+            run.clear();
+            run.extend(group.map(|e| (zone(e.parcel()), e.parcel())));
+            run.sort_unstable();
+            for w in run.windows(2) {
+                if w[0].0.is_some() && w[0].0 == w[1].0 {
+                    dsu.union(w[0].1, w[1].1);
+                }
+            }
+        }
+    }
+    dsu
+}
+
 /// The pieces of zone `m` (ascending positions) given each parcel's piece root: each piece
 /// ascending, pieces in the order of their smallest member (the reference for tests).
 #[cfg(test)]
@@ -118,27 +158,33 @@ pub(crate) fn pieces(m: &[usize], roots: &[u32]) -> Vec<Vec<usize>> {
     out
 }
 
-/// The zones without their multi-part parcels (for [`zone_pieces`]), and for each zone the
+/// The zones without their multi-part parcels (for [`zone_pieces`]; `None` when no zone has
+/// one, so that a million positions are not copied for nothing), and for each zone the
 /// candidate pairs of its parcels that involve a multi-part parcel (for [`physical_pieces`]).
 #[allow(clippy::type_complexity)]
 fn multi_part_split<'a>(
     parcels: &[Parcel],
     members: &BTreeMap<&'a str, Vec<usize>>,
-    candidates: &[(usize, usize)],
+    index: &ParcelIndex,
 ) -> (
-    BTreeMap<&'a str, Vec<usize>>,
+    Option<BTreeMap<&'a str, Vec<usize>>>,
     BTreeMap<&'a str, Vec<(usize, usize)>>,
 ) {
     let multi = |i: usize| parcels[i].geometry.0.len() > 1;
     let mut near: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
     if !members.values().flatten().any(|&i| multi(i)) {
-        return (members.clone(), near);
+        return (None, near);
     }
     let single = members
         .iter()
         .map(|(z, m)| (*z, m.iter().copied().filter(|&i| !multi(i)).collect()))
         .collect();
-    for &(i, j) in candidates {
+    // The candidate pairs that involve a multi-part parcel, in candidate-pair order.
+    for (i, j) in index
+        .pairs_of(crate::graph::adjacency::COLLINEAR_TOLERANCE_DEG, multi)
+        .iter()
+        .map(|&(i, j)| (i as usize, j as usize))
+    {
         if (multi(i) || multi(j))
             && parcels[i].zone.is_some()
             && parcels[i].zone == parcels[j].zone
@@ -147,7 +193,7 @@ fn multi_part_split<'a>(
             near.entry(*z).or_default().push((i, j));
         }
     }
-    (single, near)
+    (Some(single), near)
 }
 
 /// The `not_contiguous` finding of zone `z` in `pieces` (largest first): it names the
@@ -213,8 +259,8 @@ pub(crate) fn zone_checks(
     parcels: &[Parcel],
     areas: &[f64],
     skip: &[bool],
-    table: &EdgeTable,
-    candidates: &[(usize, usize)],
+    edges: Dsu,
+    index: &ParcelIndex,
     scan: &OverlapScan,
     opts: &ValidateOptions,
 ) -> (BTreeMap<String, ZoneStats>, Vec<Finding>) {
@@ -248,8 +294,16 @@ pub(crate) fn zone_checks(
     if members.is_empty() {
         return (BTreeMap::new(), findings);
     }
-    let (single, near) = multi_part_split(parcels, &members, candidates);
-    let pieces_of = zoned.then(|| zone_pieces(parcels, &single, table, candidates, scan));
+    let (single, near) = multi_part_split(parcels, &members, index);
+    let pieces_of = zoned.then(|| {
+        zone_pieces(
+            parcels,
+            single.as_ref().unwrap_or(&members),
+            edges,
+            index,
+            scan,
+        )
+    });
     let fabric_centre = {
         // Not by cloning every polygon into one multipolygon: at a million parcels that copy
         // was the largest allocation of the whole validation.
@@ -311,7 +365,7 @@ pub(crate) fn zone_checks(
     }
     if zoned {
         findings.extend(zone_width::zone_width_findings(
-            parcels, areas, skip, &members, candidates, opts,
+            parcels, areas, skip, &members, index, opts,
         ));
     }
     (zones, findings)

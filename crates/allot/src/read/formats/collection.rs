@@ -1,5 +1,8 @@
 //! Turning the features a reader produced into a GeoJSON FeatureCollection text in WGS84
-//! longitude/latitude, for the GeoJSON reader to parse.
+//! longitude/latitude: the reference route from any format to parcels (this text, parsed by
+//! the GeoJSON reader). allot itself reads through the feature sink (`sink.rs`), which must
+//! give exactly the parcels and errors of this route (tests compare the two on every format);
+//! the list rules here ([`unpack_list`], the feature's id in messages) are the ones both use.
 //!
 //! Coordinates are reprojected point by point with [`Crs::to_wgs84`] and written with Rust's
 //! shortest round-trip formatting, so nothing is lost between the two steps. Properties keep
@@ -84,7 +87,7 @@ pub fn to_geojson(
 }
 
 /// The id a message names a feature by: `properties.id`, as the GeoJSON reader does.
-fn feature_id(props: &Map<String, Value>) -> Option<String> {
+pub(super) fn feature_id(props: &Map<String, Value>) -> Option<String> {
     match props.get("id")? {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
@@ -136,8 +139,22 @@ fn reproject(c: Coord<f64>, crs: &Crs) -> Result<Coord<f64>, String> {
 /// assert_eq!(unpack_list(&json!("port,rail")), json!("port,rail"));
 /// ```
 pub fn unpack_list(v: &Value) -> Value {
+    let mut v = v.clone();
+    unpack_list_in_place(&mut v);
+    v
+}
+
+/// [`unpack_list`] in place: a list stored as text becomes a JSON array of strings.
+pub(super) fn unpack_list_in_place(v: &mut Value) {
+    if let Some(list) = list_of_text(v) {
+        *v = list;
+    }
+}
+
+/// The JSON array a list stored as text stands for, if `v` is one.
+fn list_of_text(v: &Value) -> Option<Value> {
     let Value::String(s) = v else {
-        return v.clone();
+        return None;
     };
     if let Some(inner) = s.strip_prefix('(').and_then(|r| r.strip_suffix(')'))
         && let Some((count, items)) = inner.split_once(':')
@@ -149,7 +166,9 @@ pub fn unpack_list(v: &Value) -> Value {
             items.split(',').collect()
         };
         if parts.len() == n {
-            return Value::Array(parts.into_iter().map(|p| Value::String(p.into())).collect());
+            return Some(Value::Array(
+                parts.into_iter().map(|p| Value::String(p.into())).collect(),
+            ));
         }
     }
     if s.starts_with('[')
@@ -157,9 +176,9 @@ pub fn unpack_list(v: &Value) -> Value {
         && let Ok(Value::Array(items)) = serde_json::from_str::<Value>(s)
         && items.iter().all(Value::is_string)
     {
-        return Value::Array(items);
+        return Some(Value::Array(items));
     }
-    v.clone()
+    None
 }
 
 #[cfg(test)]

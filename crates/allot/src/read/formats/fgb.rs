@@ -98,28 +98,37 @@ pub fn read(bytes: &[u8], file: &str) -> Result<SourceLayer, FormatError> {
 }
 
 fn rings(g: &flatgeobuf::Geometry<'_>) -> Result<Rings, String> {
-    let xy: Vec<f64> = g.xy().map(|v| v.iter().collect()).unwrap_or_default();
-    if !xy.len().is_multiple_of(2) {
+    let xy = g.xy();
+    let len = xy.map_or(0, |v| v.len());
+    if !len.is_multiple_of(2) {
         return Err("geometry has an odd number of ordinates".into());
     }
-    let pts: Vec<Coord<f64>> = xy
-        .chunks_exact(2)
-        .map(|c| Coord { x: c[0], y: c[1] })
-        .collect();
-    let ends: Vec<usize> = match g.ends() {
-        Some(e) => e.iter().map(|v| v as usize).collect(),
-        None => vec![pts.len()],
+    let points = len / 2;
+    // Each ring is read straight from the buffer into its own exactly-sized Vec (no copy of
+    // the whole geometry first): this is the buffer the parcel keeps.
+    let ring = |start: usize, end: usize| -> Vec<Coord<f64>> {
+        match xy {
+            Some(v) => (start..end)
+                .map(|i| Coord {
+                    x: v.get(2 * i),
+                    y: v.get(2 * i + 1),
+                })
+                .collect(),
+            None => Vec::new(),
+        }
+    };
+    let Some(ends) = g.ends() else {
+        return Ok(vec![ring(0, points)]);
     };
     let mut out = Vec::with_capacity(ends.len());
     let mut start = 0;
-    for end in ends {
-        if end < start || end > pts.len() {
+    for end in ends.iter().map(|v| v as usize) {
+        if end < start || end > points {
             return Err(format!(
-                "ring end {end} is outside the geometry's {} points",
-                pts.len()
+                "ring end {end} is outside the geometry's {points} points"
             ));
         }
-        out.push(pts[start..end].to_vec());
+        out.push(ring(start, end));
         start = end;
     }
     Ok(out)

@@ -1,12 +1,13 @@
 //! Reading parcel files in formats other than GeoJSON, in any CRS allot knows.
 //!
 //! Each reader (one file per format) turns its file into [`SourceFeature`]s in the file's own
-//! CRS; [`collection`] reprojects them to WGS84 longitude/latitude and writes them as one
-//! GeoJSON FeatureCollection text, which the GeoJSON reader then parses. So every format gives
-//! exactly the [`crate::Parcel`] values, id rules and error checks of GeoJSON, and everything
-//! downstream is unchanged. [`sniff()`](super::sniff()) names a file's format by its content, so a file with the
-//! wrong extension is still read, and one allot does not read is named with a command that
-//! converts it.
+//! CRS; the feature sink (`sink.rs`) reprojects them to WGS84 longitude/latitude in place and
+//! builds [`crate::Parcel`]s straight from them, with the id rules and error checks of the
+//! GeoJSON reader. [`read_as_geojson`] is the reference route it must agree with: the same
+//! features written as GeoJSON text ([`collection`]) and parsed by the GeoJSON reader.
+//! [`sniff()`](super::sniff()) names a file's format by its content, so a file with the wrong
+//! extension is still read, and one allot does not read is named with a command that converts
+//! it.
 //!
 //! Formats: Shapefile (`.shp` with `.dbf`, `.prj`, `.cpg`, or a `.zip` of them), GeoPackage
 //! (`--layer NAME` when it has several polygon layers), KML and KMZ, FlatGeobuf, CSV with a WKT
@@ -22,6 +23,7 @@ mod geoparquet;
 mod gpkg;
 mod kml;
 mod shp;
+mod sink;
 mod wkb;
 
 use std::fmt;
@@ -39,7 +41,9 @@ pub(crate) use geoparquet::read as geoparquet_read;
 pub(crate) use wkb::parse as wkb_parse;
 
 use super::sniff::Format;
+use super::{ReadError, ReadOptions};
 use crate::crs::{Crs, CrsError};
+use crate::model::ParcelSet;
 
 /// How to read a non-GeoJSON source: the CRS, the layer and the WKT column.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -178,50 +182,52 @@ pub struct Converted {
     pub crs: Option<u32>,
 }
 
-/// Reads a non-GeoJSON file of format `format` and converts it (see the module docs).
+/// Reads a non-GeoJSON file of format `format` into parcels (see the module docs).
 ///
 /// ```no_run
 /// use allot::read::formats::read;
+/// use allot::read::{ReadOptions, SourceOptions, sniff_path};
+/// let path = std::path::Path::new("site.gpkg");
+/// let format = sniff_path(path).unwrap();
+/// let set = read(path, format, &SourceOptions::default(), ReadOptions::default()).unwrap();
+/// println!("{} parcels from {}", set.parcels.len(), set.source);
+/// ```
+pub fn read(
+    path: &Path,
+    format: Format,
+    source: &SourceOptions,
+    opts: ReadOptions,
+) -> Result<ParcelSet, ReadError> {
+    let file = path.display().to_string();
+    let layer = read_layer(path, &file, format, source)?;
+    let crs = resolve(&layer, &file, source)?;
+    sink::into_parcels(layer, &file, &crs, opts)
+}
+
+/// The reference route from a non-GeoJSON file to parcels: its features reprojected and
+/// written as one GeoJSON FeatureCollection text, for the GeoJSON reader to parse. [`read`]
+/// gives exactly the parcels and errors this text gives; this route is kept to show that.
+///
+/// ```no_run
+/// use allot::read::formats::read_as_geojson;
 /// use allot::read::{SourceOptions, sniff_path};
 /// let path = std::path::Path::new("site.gpkg");
 /// let format = sniff_path(path).unwrap();
-/// let converted = read(path, format, &SourceOptions::default()).unwrap();
+/// let converted = read_as_geojson(path, format, &SourceOptions::default()).unwrap();
 /// let set = allot::read::parse_parcels(converted.geojson.as_bytes(), &converted.name).unwrap();
 /// ```
-pub fn read(path: &Path, format: Format, opts: &SourceOptions) -> Result<Converted, FormatError> {
+pub fn read_as_geojson(
+    path: &Path,
+    format: Format,
+    opts: &SourceOptions,
+) -> Result<Converted, FormatError> {
     let file = path.display().to_string();
-    let layer = match format {
-        Format::Shapefile => shp::read_path(path, &file)?,
-        Format::Zip => archive::read_zip(path, &file, opts)?,
-        Format::GeoPackage => gpkg::read(path, &file, opts.layer.as_deref())?,
-        Format::Kml => {
-            let bytes = read_bytes(path, &file)?;
-            kml::read(&bytes, &file)?
-        }
-        Format::FlatGeobuf => {
-            let bytes = read_bytes(path, &file)?;
-            fgb::read(&bytes, &file)?
-        }
-        Format::Csv => {
-            let bytes = read_bytes(path, &file)?;
-            csv_wkt::read(&bytes, &file, opts.wkt_column.as_deref())?
-        }
-        Format::Parquet => geoparquet::read(path, &file)?,
-        other => return Err(FormatError::file(&file, other.refusal(&file))),
-    };
-    convert(layer, &file, opts)
-}
-
-/// Reprojects and serialises a layer read by one of the readers.
-fn convert(layer: SourceLayer, file: &str, opts: &SourceOptions) -> Result<Converted, FormatError> {
+    let layer = read_layer(path, &file, format, opts)?;
+    let crs = resolve(&layer, &file, opts)?;
     let in_layer = |e: FormatError| match &layer.layer {
         Some(l) => e.in_layer(l),
         None => e,
     };
-    let crs = layer
-        .crs
-        .resolve(file, opts.crs.as_deref())
-        .map_err(in_layer)?;
     let geojson =
         to_geojson(&layer.features, &crs, layer.layer.as_deref()).map_err(|(i, id, m)| {
             in_layer(FormatError {
@@ -237,6 +243,45 @@ fn convert(layer: SourceLayer, file: &str, opts: &SourceOptions) -> Result<Conve
     };
     let crs = (!crs.is_wgs84()).then_some(crs.code());
     Ok(Converted { name, geojson, crs })
+}
+
+/// The features of a non-GeoJSON file, in its own CRS, read by the format's reader.
+fn read_layer(
+    path: &Path,
+    file: &str,
+    format: Format,
+    opts: &SourceOptions,
+) -> Result<SourceLayer, FormatError> {
+    Ok(match format {
+        Format::Shapefile => shp::read_path(path, file)?,
+        Format::Zip => archive::read_zip(path, file, opts)?,
+        Format::GeoPackage => gpkg::read(path, file, opts.layer.as_deref())?,
+        Format::Kml => {
+            let bytes = read_bytes(path, file)?;
+            kml::read(&bytes, file)?
+        }
+        Format::FlatGeobuf => {
+            let bytes = read_bytes(path, file)?;
+            fgb::read(&bytes, file)?
+        }
+        Format::Csv => {
+            let bytes = read_bytes(path, file)?;
+            csv_wkt::read(&bytes, file, opts.wkt_column.as_deref())?
+        }
+        Format::Parquet => geoparquet::read(path, file)?,
+        other => return Err(FormatError::file(file, other.refusal(file))),
+    })
+}
+
+/// The CRS a layer's coordinates are in: `--crs`, else what the file declares.
+fn resolve(layer: &SourceLayer, file: &str, opts: &SourceOptions) -> Result<Crs, FormatError> {
+    layer
+        .crs
+        .resolve(file, opts.crs.as_deref())
+        .map_err(|e| match &layer.layer {
+            Some(l) => e.in_layer(l),
+            None => e,
+        })
 }
 
 fn read_bytes(path: &Path, file: &str) -> Result<Vec<u8>, FormatError> {

@@ -18,12 +18,35 @@
 
   // ---- Parcels under the pointer ----
   // The map draws each class as one path (fast to load however many parcels there are); the
-  // parcels' own rings come in the data (tenths of a pixel in the drawing's coordinates), and a
-  // grid of their boxes, built on first use, finds the parcel under a point.
-  var P = data.parcels, grid = null, cell = 1, gx = 0, gy = 0, cols = 1, rows = 1;
-  function boxOf(i) {
+  // parcels' own rings come in the data as short strings (html/rings.rs says how they are
+  // encoded), decoded when needed: once for all parcels into a grid of their boxes, built on
+  // first use, which finds the parcels near a point; then only those parcels' rings.
+  var P = data.parcels, grid = null, boxes = null, cell = 1, gx = 0, gy = 0, cols = 1, rows = 1;
+  var DIGIT = new Int8Array(128).fill(-1);
+  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".split("").forEach(function (c, v) {
+    DIGIT[c.charCodeAt(0)] = v;
+  });
+  // Parcel i's rings: one array per ring, [x0, y0, x1, y1, …] in tenths of a pixel.
+  function rings(i) {
+    var s = P[i].g || "", out = [], r = [], z = 0, shift = 0, x = 0, y = 0, odd = false;
+    for (var k = 0; k < s.length; k++) {
+      var c = s.charCodeAt(k);
+      if (c === 32) { out.push(r); r = []; continue; }
+      var d = DIGIT[c];
+      z += (d & 31) * Math.pow(2, shift);
+      shift += 5;
+      if (d < 32) {
+        var v = z % 2 ? -(z + 1) / 2 : z / 2;
+        if (odd) { y += v; r.push(x, y); } else { x += v; }
+        odd = !odd; z = 0; shift = 0;
+      }
+    }
+    if (r.length) out.push(r);
+    return out;
+  }
+  function boxOfRings(rs) {
     var b = [Infinity, Infinity, -Infinity, -Infinity];
-    (P[i].g || []).forEach(function (r) {
+    rs.forEach(function (r) {
       for (var k = 0; k + 1 < r.length; k += 2) {
         if (r[k] < b[0]) b[0] = r[k];
         if (r[k + 1] < b[1]) b[1] = r[k + 1];
@@ -33,8 +56,9 @@
     });
     return b;
   }
+  function boxOf(i) { return boxOfRings(rings(i)); }
   function buildGrid() {
-    var boxes = P.map(function (p, i) { return boxOf(i); });
+    boxes = P.map(function (p, i) { return boxOf(i); });
     var all = [Infinity, Infinity, -Infinity, -Infinity];
     boxes.forEach(function (b) {
       all = [Math.min(all[0], b[0]), Math.min(all[1], b[1]), Math.max(all[2], b[2]), Math.max(all[3], b[3])];
@@ -53,28 +77,32 @@
       }
     });
   }
-  function inside(rings, x, y) {
+  function inside(rs, x, y) {
     var n = false;
-    rings.forEach(function (r) {
+    rs.forEach(function (r) {
       for (var k = 0, j = r.length - 2; k + 1 < r.length; j = k, k += 2) {
         if ((r[k + 1] > y) !== (r[j + 1] > y) && x < (r[j] - r[k]) * (y - r[k + 1]) / (r[j + 1] - r[k + 1]) + r[k]) n = !n;
       }
     });
     return n;
   }
-  // The parcel drawn last (on top) under a point of the drawing, or -1.
+  // The parcel drawn last (on top) under a point of the drawing, or -1: the parcels whose box
+  // holds the point, tested on their rings, the last first.
   function hit(x, y) {
     if (!grid) buildGrid();
     var tx = x * 10, ty = y * 10, c = Math.floor((tx - gx) / cell), r = Math.floor((ty - gy) / cell);
     if (c < 0 || r < 0 || c >= cols || r >= rows) return -1;
-    var list = grid[r * cols + c] || [], best = -1;
-    list.forEach(function (i) { if (i > best && inside(P[i].g || [], tx, ty)) best = i; });
-    return best;
+    var list = grid[r * cols + c] || [];
+    for (var k = list.length - 1; k >= 0; k--) {
+      var i = list[k], b = boxes[i];
+      if (tx >= b[0] && tx <= b[2] && ty >= b[1] && ty <= b[3] && inside(rings(i), tx, ty)) return i;
+    }
+    return -1;
   }
   function pathOf(list) {
     var d = [];
     list.forEach(function (i) {
-      (P[i].g || []).forEach(function (r) {
+      rings(i).forEach(function (r) {
         for (var k = 0; k + 1 < r.length; k += 2) d.push((k ? "L" : "M") + r[k] / 10 + " " + r[k + 1] / 10);
         d.push("Z");
       });

@@ -1,0 +1,591 @@
+//! The feature sink: features decoded by any reader (geometry in the source CRS, typed
+//! properties) turned straight into [`Parcel`]s, with no GeoJSON text in between.
+//!
+//! Every non-GeoJSON reader ends here, so Shapefile, GeoPackage, KML/KMZ, FlatGeobuf,
+//! GeoParquet and CSV share one set of rules, and those rules are the GeoJSON reader's own:
+//! - the id is `properties.id` (a string, or a number's JSON text), else `#N`; a boolean, list
+//!   or object id is [`FeatureProblem::BadId`];
+//! - `zone`, `land_use` and `name` are the property's text (strings as they are, numbers and
+//!   booleans as their JSON text); `access` is a list of tags, read from a list or from a
+//!   comma- or semicolon-joined string, and lists that formats without list types store as
+//!   text (`(2:port,rail)`, `["port","rail"]`) are lists again ([`unpack_list`]);
+//! - properties are kept as the JSON object the GeoJSON reader would have kept, types and
+//!   order included;
+//! - rings are checked by the GeoJSON reader's own [`build_polygon`] (4 or more positions,
+//!   closed, lon/lat in range, no antimeridian jump), after reprojection to WGS84.
+//!
+//! Coordinates are reprojected in place in the reader's own buffers
+//! ([`Crs::to_wgs84_in_place`]), and each ring's buffer becomes the parcel's ring without a
+//! copy. Features are converted in parallel (rayon), each into its slot of one exactly-sized
+//! `Vec`.
+//!
+//! Errors are the ones the GeoJSON route gave (checked against [`super::to_geojson`] plus the
+//! GeoJSON reader, which stays as the reference): a geometry that is not a polygon, or a
+//! coordinate that is not finite or cannot be reprojected, is a [`FormatError`] naming the
+//! file, layer and feature (the earliest such feature wins, as it did when the conversion ran
+//! first); otherwise the earliest feature with a [`FeatureProblem`] is a
+//! [`ReadError::Feature`].
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use geo::{Coord, LineString, MultiPolygon};
+use rayon::prelude::*;
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+#[cfg(doc)]
+use super::collection::unpack_list;
+use super::collection::{feature_id, unpack_list_in_place};
+use super::{FormatError, Rings, SourceFeature, SourceGeometry, SourceLayer};
+use crate::crs::Crs;
+use crate::model::{FeatureIdKind, FeatureRef, Parcel, ParcelId, ParcelSet};
+use crate::read::serde_path::build_polygon;
+use crate::read::{FeatureProblem, ReadError, ReadOptions, access_tags};
+
+/// Why one feature did not become a parcel, in the order the GeoJSON route found them:
+/// conversion problems (all features) before parcel problems.
+enum Failure {
+    /// A geometry that is not a polygon, or a coordinate that cannot be reprojected.
+    Convert { id: Option<String>, message: String },
+    /// What the GeoJSON reader would have said about the feature.
+    Parcel(FeatureRef, FeatureProblem),
+}
+
+/// The parcels of a layer read by one of the readers, reprojected from `crs` to WGS84.
+///
+/// `file` is the file as named by the user; the set's `source` (and every message) names it
+/// with its layer, e.g. `site.gpkg, layer "parcels"`, and the layer's name becomes the set's
+/// `name` member, as a GeoJSON FeatureCollection's `name` would.
+pub(crate) fn into_parcels(
+    layer: SourceLayer,
+    file: &str,
+    crs: &Crs,
+    opts: ReadOptions,
+) -> Result<ParcelSet, ReadError> {
+    let SourceLayer {
+        layer: layer_name,
+        features,
+        ..
+    } = layer;
+    let source = match &layer_name {
+        Some(l) => format!("{file}, layer {l:?}"),
+        None => file.to_string(),
+    };
+    // The earliest failing feature of each kind: features after the earliest failure of
+    // either kind cannot change the answer, except that a conversion failure anywhere beats a
+    // parcel failure, so only features after the earliest conversion failure are skipped.
+    let first_convert = AtomicUsize::new(usize::MAX);
+    let failures: std::sync::Mutex<Vec<(usize, Failure)>> = std::sync::Mutex::new(Vec::new());
+    let mut parcels = Vec::new();
+    features
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, f)| {
+            if i > first_convert.load(Ordering::Relaxed) {
+                return Parcel::placeholder(i);
+            }
+            parcel(i, f, crs, opts).unwrap_or_else(|e| {
+                if matches!(e, Failure::Convert { .. }) {
+                    first_convert.fetch_min(i, Ordering::Relaxed);
+                }
+                failures
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push((i, e));
+                Parcel::placeholder(i)
+            })
+        })
+        .collect_into_vec(&mut parcels);
+    let failures = failures.into_inner().unwrap_or_else(|p| p.into_inner());
+    let first = failures
+        .into_iter()
+        .min_by_key(|(i, e)| (matches!(e, Failure::Parcel(..)), *i));
+    match first {
+        Some((i, Failure::Convert { id, message })) => Err(FormatError {
+            file: file.to_string(),
+            layer: layer_name,
+            feature: Some((i + 1, id)),
+            message,
+        }
+        .into()),
+        Some((_, Failure::Parcel(feature, problem))) => Err(ReadError::Feature {
+            file: source,
+            feature,
+            problem,
+        }),
+        None => {
+            let mut members = Map::new();
+            if let Some(l) = layer_name {
+                members.insert("name".into(), Value::String(l));
+            }
+            Ok(ParcelSet {
+                source,
+                parcels,
+                members,
+                crs: (!crs.is_wgs84()).then_some(crs.code()),
+            })
+        }
+    }
+}
+
+/// One feature as a parcel.
+fn parcel(index: usize, f: SourceFeature, crs: &Crs, opts: ReadOptions) -> Result<Parcel, Failure> {
+    let SourceFeature {
+        mut properties,
+        geometry,
+    } = f;
+    // Reproject first: a conversion failure outranks every parcel problem. It names the
+    // feature by its id as read (before lists stored as text are unpacked).
+    let convert = |message: String| Failure::Convert {
+        id: feature_id(&properties),
+        message,
+    };
+    let geometry = match geometry {
+        SourceGeometry::Polygon(mut rings) => {
+            reproject(&mut rings, crs).map_err(convert)?;
+            Some((vec![rings], false))
+        }
+        SourceGeometry::MultiPolygon(mut parts) => {
+            for rings in &mut parts {
+                reproject(rings, crs).map_err(convert)?;
+            }
+            Some((parts, true))
+        }
+        SourceGeometry::Null => None,
+        SourceGeometry::Other(kind) => {
+            return Err(convert(format!(
+                "geometry is a {kind}; parcels must be Polygon or MultiPolygon"
+            )));
+        }
+    };
+    for v in properties.values_mut() {
+        unpack_list_in_place(v);
+    }
+    let position = index + 1;
+    let id = match properties.get("id") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        Some(other) => {
+            let kind = match other {
+                Value::Bool(_) => "a boolean",
+                Value::Array(_) => "an array",
+                _ => "an object",
+            };
+            return Err(Failure::Parcel(
+                FeatureRef { position, id: None },
+                FeatureProblem::BadId(kind.into()),
+            ));
+        }
+    };
+    let fail = |p: FeatureProblem| {
+        Failure::Parcel(
+            FeatureRef {
+                position,
+                id: id.clone(),
+            },
+            p,
+        )
+    };
+    let Some((parts, multi)) = geometry else {
+        return Err(fail(FeatureProblem::NullGeometry));
+    };
+    if multi && parts.is_empty() {
+        return Err(fail(FeatureProblem::Empty("MultiPolygon".into())));
+    }
+    let mut polys = Vec::with_capacity(parts.len());
+    for (i, rings) in parts.into_iter().enumerate() {
+        let rings: Vec<LineString<f64>> = rings.into_iter().map(LineString).collect();
+        polys.push(build_polygon(rings, multi.then_some(i + 1)).map_err(fail)?);
+    }
+    let text = |key: &str| match properties.get(key)? {
+        Value::String(s) => Some(s.clone()),
+        v @ (Value::Number(_) | Value::Bool(_)) => Some(v.to_string()),
+        Value::Null | Value::Array(_) | Value::Object(_) => None,
+    };
+    let access = match properties.get("access") {
+        Some(Value::Array(items)) => {
+            let items: Vec<String> = items
+                .iter()
+                .filter_map(|v| match v {
+                    Value::Null => None,
+                    Value::String(s) => Some(s.clone()),
+                    other => Some(other.to_string()),
+                })
+                .collect();
+            access_tags(items.iter().map(String::as_str), false)
+        }
+        Some(Value::String(s)) => access_tags([s.as_str()], true),
+        _ => Vec::new(),
+    };
+    let zone = text("zone");
+    let land_use = text("land_use");
+    let name = text("name").map(String::into_boxed_str);
+    let properties = if opts.keep_properties {
+        // Serialising a map of JSON values cannot fail, nor can reading it back as raw JSON;
+        // should it ever, the properties are dropped rather than the parcel.
+        serde_json::to_string(&properties)
+            .ok()
+            .and_then(|json| RawValue::from_string(json).ok())
+    } else {
+        None
+    };
+    Ok(Parcel {
+        id: ParcelId(id.unwrap_or_else(|| format!("#{position}"))),
+        geometry: MultiPolygon(polys),
+        zone,
+        land_use,
+        properties,
+        name,
+        access,
+        index: index as u32,
+        multi,
+        feature_id: FeatureIdKind::Absent,
+    })
+}
+
+/// Reprojects a polygon's rings to WGS84 in place; the message names the first position, in
+/// ring order, that is not finite or cannot be reprojected.
+fn reproject(rings: &mut Rings, crs: &Crs) -> Result<(), String> {
+    for (r, ring) in rings.iter_mut().enumerate() {
+        let at = |k: usize, m: String| {
+            let role = if r == 0 { "shell" } else { "hole" };
+            format!("ring {} ({role}) position {}: {m}", r + 1, k + 1)
+        };
+        let finite = ring
+            .iter()
+            .position(|c: &Coord<f64>| !(c.x.is_finite() && c.y.is_finite()))
+            .unwrap_or(ring.len());
+        crs.to_wgs84_in_place(&mut ring[..finite])
+            .map_err(|(k, e)| at(k, e.to_string()))?;
+        if let Some(c) = ring.get(finite) {
+            return Err(at(
+                finite,
+                format!("coordinate ({}, {}) is not a finite number", c.x, c.y),
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::formats::{DeclaredCrs, to_geojson};
+    use crate::read::parse_parcels_with;
+    use serde_json::json;
+
+    /// A square ring of side `d` at (`x0`, `y0`), closed.
+    fn square(x0: f64, y0: f64, d: f64) -> Vec<Coord<f64>> {
+        [(0., 0.), (d, 0.), (d, d), (0., d), (0., 0.)]
+            .iter()
+            .map(|(a, b)| Coord {
+                x: x0 + a,
+                y: y0 + b,
+            })
+            .collect()
+    }
+
+    fn feature(props: Value, geometry: SourceGeometry) -> SourceFeature {
+        SourceFeature {
+            properties: props.as_object().cloned().unwrap_or_default(),
+            geometry,
+        }
+    }
+
+    /// The reference route: GeoJSON text from [`to_geojson`], parsed by the GeoJSON reader.
+    fn reference(
+        features: &[SourceFeature],
+        crs: &Crs,
+        layer: Option<&str>,
+        opts: ReadOptions,
+    ) -> Result<ParcelSet, String> {
+        let name = match layer {
+            Some(l) => format!("f.x, layer {l:?}"),
+            None => "f.x".to_string(),
+        };
+        let text = to_geojson(features, crs, layer).map_err(|(i, id, m)| {
+            ReadError::from(FormatError {
+                file: "f.x".into(),
+                layer: layer.map(str::to_string),
+                feature: Some((i + 1, id)),
+                message: m,
+            })
+            .to_string()
+        })?;
+        let mut set =
+            parse_parcels_with(text.as_bytes(), &name, opts).map_err(|e| e.to_string())?;
+        set.crs = (!crs.is_wgs84()).then_some(crs.code());
+        Ok(set)
+    }
+
+    fn sink(
+        features: Vec<SourceFeature>,
+        crs: &Crs,
+        layer: Option<&str>,
+        opts: ReadOptions,
+    ) -> Result<ParcelSet, String> {
+        let layer = SourceLayer {
+            layer: layer.map(str::to_string),
+            crs: DeclaredCrs::Unstated,
+            features,
+        };
+        into_parcels(layer, "f.x", crs, opts).map_err(|e| e.to_string())
+    }
+
+    /// Every observable part of two parcel sets is equal, coordinates bit for bit.
+    fn assert_same(got: &ParcelSet, want: &ParcelSet, what: &str) {
+        assert_eq!(got.source, want.source, "{what}");
+        assert_eq!(got.members, want.members, "{what}");
+        assert_eq!(got.crs, want.crs, "{what}");
+        assert_eq!(got.parcels.len(), want.parcels.len(), "{what}");
+        for (g, w) in got.parcels.iter().zip(&want.parcels) {
+            let who = format!("{what} {}", w.id);
+            assert_eq!(g.id, w.id, "{who}");
+            assert_eq!(g.zone, w.zone, "{who}");
+            assert_eq!(g.land_use, w.land_use, "{who}");
+            assert_eq!(g.name, w.name, "{who}");
+            assert_eq!(g.access, w.access, "{who}");
+            assert_eq!(g.index, w.index, "{who}");
+            assert_eq!(g.multi, w.multi, "{who}");
+            assert_eq!(g.feature_id, w.feature_id, "{who}");
+            assert_eq!(
+                g.properties.as_ref().map(|p| p.get()),
+                w.properties.as_ref().map(|p| p.get()),
+                "{who}"
+            );
+            assert_eq!(g.geometry, w.geometry, "{who}");
+            // Bit-equal coordinates (== would let 0.0 equal -0.0).
+            use geo::CoordsIter;
+            let bits = |p: &Parcel| -> Vec<(u64, u64)> {
+                p.geometry
+                    .coords_iter()
+                    .map(|c| (c.x.to_bits(), c.y.to_bits()))
+                    .collect()
+            };
+            assert_eq!(bits(g), bits(w), "{who}");
+        }
+    }
+
+    fn both(features: Vec<SourceFeature>, crs: &Crs, layer: Option<&str>, what: &str) {
+        for keep_properties in [true, false] {
+            let opts = ReadOptions { keep_properties };
+            let want = reference(&features, crs, layer, opts);
+            let got = sink(features.clone(), crs, layer, opts);
+            let (Ok(g), Ok(w)) = (&got, &want) else {
+                panic!("{what}: both must read: {:?} / {:?}", got.err(), want.err());
+            };
+            assert_same(g, w, what);
+        }
+    }
+
+    /// Typed properties of every kind, lists stored as text, ids of every kind and polygons
+    /// with holes and several parts: the sink gives exactly the reference's parcels.
+    #[test]
+    fn good_features_give_the_reference_parcels() {
+        let hole = |x: f64, y: f64| {
+            let mut r = square(x, y, 0.001);
+            r.reverse();
+            r
+        };
+        let features = vec![
+            feature(
+                json!({"id": "A", "zone": "mill", "land_use": "industrial", "name": "Plot <1>",
+                       "n": 3, "f": 1.5, "big": 1e20, "neg": -0.0, "b": true, "nul": null,
+                       "access": "(2:Port,rail)", "j": "[\"x\",\"y\"]", "s": "a,b"}),
+                SourceGeometry::Polygon(vec![square(67.0, 24.0, 0.01), hole(67.002, 24.002)]),
+            ),
+            feature(
+                json!({"id": 7, "zone": 12, "land_use": false, "name": 2.5, "access": "port; Highway,"}),
+                SourceGeometry::MultiPolygon(vec![
+                    vec![square(67.1, 24.0, 0.01)],
+                    vec![square(67.2, 24.0, 0.01), hole(67.202, 24.002)],
+                ]),
+            ),
+            feature(
+                json!({"id": null, "zone": ["x"], "access": ["Rail", null, 3, "  "]}),
+                SourceGeometry::Polygon(vec![square(67.3, 24.0, 0.01)]),
+            ),
+            feature(
+                json!({}),
+                SourceGeometry::Polygon(vec![square(67.4, 24.0, 0.01)]),
+            ),
+            feature(
+                json!({"id": 2.5e-7, "zone": {"a": 1}, "access": {"port": true}}),
+                SourceGeometry::Polygon(vec![square(67.5, 24.0, 0.01)]),
+            ),
+        ];
+        both(features.clone(), &Crs::wgs84(), Some("parcels"), "wgs84");
+        both(features, &Crs::wgs84(), None, "no layer");
+        // The same squares in metres, from UTM 42N and from Kalianpur 1962 / UTM 42N (whose
+        // regional datum shift applies at the site).
+        for code in [32642, 24312] {
+            let crs = Crs::from_epsg(code).unwrap();
+            let metres = vec![
+                feature(
+                    json!({"id": "U", "access": "(1:port)"}),
+                    SourceGeometry::Polygon(vec![square(333_000.0, 2_744_000.0, 250.0)]),
+                ),
+                feature(
+                    json!({"id": "V"}),
+                    SourceGeometry::MultiPolygon(vec![vec![square(
+                        333_250.0,
+                        2_744_000.0,
+                        123.456,
+                    )]]),
+                ),
+            ];
+            both(metres, &crs, Some("L"), &format!("EPSG:{code}"));
+        }
+    }
+
+    /// Each kind of bad feature gives the reference's error, word for word, and when several
+    /// are bad the same one is reported.
+    #[test]
+    fn bad_features_give_the_reference_errors() {
+        let good = || {
+            feature(
+                json!({"id": "ok"}),
+                SourceGeometry::Polygon(vec![square(67.0, 24.0, 0.01)]),
+            )
+        };
+        let mut unclosed = square(67.0, 24.0, 0.01);
+        unclosed.pop();
+        let mut infinite = square(67.0, 24.0, 0.01);
+        infinite[2].x = f64::INFINITY;
+        let mut nan_late = square(67.0, 24.0, 0.01);
+        nan_late[3].y = f64::NAN;
+        let wide = vec![
+            Coord { x: 179.9, y: 0.0 },
+            Coord { x: -179.9, y: 0.0 },
+            Coord { x: -179.9, y: 1.0 },
+            Coord { x: 179.9, y: 0.0 },
+        ];
+        let bad: Vec<(&str, SourceFeature)> = vec![
+            (
+                "null geometry",
+                feature(json!({"id": "N"}), SourceGeometry::Null),
+            ),
+            (
+                "point",
+                feature(json!({"id": 5}), SourceGeometry::Other("Point".into())),
+            ),
+            (
+                "point, id stored as a list",
+                feature(
+                    json!({"id": "(1:x)"}),
+                    SourceGeometry::Other("LineString".into()),
+                ),
+            ),
+            (
+                "boolean id",
+                feature(
+                    json!({"id": true}),
+                    SourceGeometry::Polygon(vec![square(67.0, 24.0, 0.01)]),
+                ),
+            ),
+            (
+                "list id",
+                feature(
+                    json!({"id": "(2:a,b)"}),
+                    SourceGeometry::Polygon(vec![square(67.0, 24.0, 0.01)]),
+                ),
+            ),
+            (
+                "object id",
+                feature(
+                    json!({"id": {"k": 1}}),
+                    SourceGeometry::Polygon(vec![square(67.0, 24.0, 0.01)]),
+                ),
+            ),
+            (
+                "empty polygon",
+                feature(json!({"id": "E"}), SourceGeometry::Polygon(vec![])),
+            ),
+            (
+                "empty ring",
+                feature(json!({"id": "R"}), SourceGeometry::Polygon(vec![vec![]])),
+            ),
+            (
+                "empty multipolygon",
+                feature(json!({"id": "M"}), SourceGeometry::MultiPolygon(vec![])),
+            ),
+            (
+                "empty part",
+                feature(
+                    json!({}),
+                    SourceGeometry::MultiPolygon(vec![vec![square(67.0, 24.0, 0.01)], vec![]]),
+                ),
+            ),
+            (
+                "unclosed",
+                feature(json!({"id": "U"}), SourceGeometry::Polygon(vec![unclosed])),
+            ),
+            (
+                "infinite",
+                feature(json!({"id": "I"}), SourceGeometry::Polygon(vec![infinite])),
+            ),
+            (
+                "nan in a hole",
+                feature(
+                    json!({"id": "H"}),
+                    SourceGeometry::MultiPolygon(vec![vec![square(67.0, 24.0, 0.01), nan_late]]),
+                ),
+            ),
+            (
+                "metres as degrees",
+                feature(
+                    json!({"id": "P"}),
+                    SourceGeometry::Polygon(vec![square(333_000.0, 2_744_000.0, 100.0)]),
+                ),
+            ),
+            (
+                "swapped",
+                feature(
+                    json!({"id": "S"}),
+                    SourceGeometry::Polygon(vec![square(24.0, 97.0, 0.01)]),
+                ),
+            ),
+            (
+                "antimeridian",
+                feature(json!({"id": "W"}), SourceGeometry::Polygon(vec![wide])),
+            ),
+        ];
+        for (what, f) in &bad {
+            for at in [0, 2] {
+                let mut features = vec![good(), good(), good()];
+                features.insert(at, f.clone());
+                let want = reference(&features, &Crs::wgs84(), Some("L"), ReadOptions::default());
+                let got = sink(features, &Crs::wgs84(), Some("L"), ReadOptions::default());
+                let (Err(g), Err(w)) = (&got, &want) else {
+                    panic!("{what}: both must fail: {:?} / {:?}", got.err(), want.err());
+                };
+                assert_eq!(g, w, "{what} at {at}");
+            }
+        }
+        // Two bad features: the reference converts every feature before parsing any, so a
+        // conversion failure (a Point) is reported even after a parcel problem (null geometry).
+        for (a, b) in [(0, 6), (1, 2), (6, 1), (10, 11), (12, 3)] {
+            let features = vec![good(), bad[a].1.clone(), good(), bad[b].1.clone()];
+            let want = reference(&features, &Crs::wgs84(), None, ReadOptions::default());
+            let got = sink(features, &Crs::wgs84(), None, ReadOptions::default());
+            assert_eq!(got.err(), want.err(), "{} then {}", bad[a].0, bad[b].0);
+        }
+        // A point that cannot be reprojected (UTM far outside its domain) and the file's CRS.
+        let utm = Crs::from_epsg(32642).unwrap();
+        let far = vec![
+            feature(
+                json!({"id": "ok"}),
+                SourceGeometry::Polygon(vec![square(333_000.0, 2_744_000.0, 100.0)]),
+            ),
+            feature(
+                json!({"id": "far"}),
+                SourceGeometry::Polygon(vec![square(1e30, 1e30, 1.0)]),
+            ),
+        ];
+        let want = reference(&far, &utm, Some("L"), ReadOptions::default());
+        let got = sink(far, &utm, Some("L"), ReadOptions::default());
+        assert!(want.is_err(), "{:?}", want.map(|s| s.parcels.len()));
+        assert_eq!(got.err(), want.err());
+    }
+}
