@@ -169,8 +169,8 @@ impl Diff {
     /// let a = allot::parse_parcels(text, "a.geojson").unwrap();
     /// let d = allot::diff::diff(&a, &a).unwrap();
     /// let t = d.to_text_in(AreaUnit::Hectares);
-/// let header = t.lines().find(|l| l.starts_with("zone ")).unwrap();
-/// assert!(header.split_whitespace().nth(1) == Some("hectares"), "{t}");
+    /// let header = t.lines().find(|l| l.starts_with("zone ")).unwrap();
+    /// assert!(header.split_whitespace().nth(1) == Some("hectares"), "{t}");
     /// ```
     pub fn to_text_in(&self, unit: AreaUnit) -> String {
         let area = |acres: f64| unit.cell(acres * M2_PER_ACRE);
