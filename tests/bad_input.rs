@@ -88,7 +88,7 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Vec<&'static str>)> {
         (
             "projected metres",
             poly("[[[332000,2744000],[333000,2744000],[333000,2745000],[332000,2744000]]]"),
-            vec![f1, "projected metres", "EPSG:32642", "ogr2ogr"],
+            vec![f1, "projected metres", "--crs EPSG:32642", "ogr2ogr"],
         ),
         (
             "ring of 3 positions",

@@ -582,9 +582,10 @@ fn range_problem(c: Coord<f64>) -> Option<String> {
         format!("longitude {lon} is outside [-180, 180]")
     };
     let hint = if lon.abs() > 1000.0 || lat.abs() > 1000.0 {
-        "; the numbers look like projected metres (for Karachi, UTM zone 42N, EPSG:32642): \
-         allot needs WGS84 longitude/latitude, so reproject, e.g. \
-         `ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson`"
+        "; the numbers look like projected metres (for Karachi, UTM zone 42N, EPSG:32642) in a \
+         file that declares no CRS: name the CRS with `--crs EPSG:32642` (allot then reprojects \
+         to WGS84 longitude/latitude), or reproject first, e.g. \
+         `ogr2ogr -t_srs EPSG:4326 out.geojson IN`"
     } else if (-90.0..=90.0).contains(&lon) && (-180.0..=180.0).contains(&lat) {
         "; longitude and latitude look swapped (GeoJSON order is [longitude, latitude])"
     } else {
