@@ -220,6 +220,19 @@ fn value_text(v: &Value) -> Option<String> {
     }
 }
 
+/// A feature's access tags from its `access` property: a list (nulls skipped, other values as
+/// their text), or one string of comma- or semicolon-joined tags; anything else has none.
+pub(crate) fn access_of(access: Option<&Value>) -> Vec<String> {
+    match access {
+        Some(Value::Array(items)) => {
+            let items: Vec<String> = items.iter().filter_map(value_text).collect();
+            access_tags(items.iter().map(String::as_str), false)
+        }
+        Some(Value::String(s)) => access_tags([s.as_str()], true),
+        _ => Vec::new(),
+    }
+}
+
 /// A feature read with serde_json: the path that names every error precisely.
 pub(crate) fn parse_feature_serde(
     index: usize,
@@ -367,14 +380,7 @@ pub(crate) fn parse_feature_serde(
         }
     };
     let text_of = |v: &Option<Scalar>| v.as_ref().and_then(Scalar::text);
-    let access = match &props.access {
-        Some(Value::Array(items)) => {
-            let items: Vec<String> = items.iter().filter_map(value_text).collect();
-            access_tags(items.iter().map(String::as_str), false)
-        }
-        Some(Value::String(s)) => access_tags([s.as_str()], true),
-        _ => Vec::new(),
-    };
+    let access = access_of(props.access.as_ref());
     let name = text_of(&props.name);
     Ok(Parcel {
         id: ParcelId(id.unwrap_or_else(|| format!("#{position}"))),

@@ -53,11 +53,7 @@ impl GeozeroGeometry for Geom<'_> {
 /// The FlatGeobuf bytes of a layer whose geometry is already in `crs`.
 pub fn bytes(layer: &Layer, crs: &Crs) -> Result<Vec<u8>, String> {
     let points = layer.is_points();
-    let multi = !points
-        && layer
-            .features
-            .iter()
-            .any(|f| matches!(&f.geometry, LayerGeometry::Polygons(m) if m.0.len() != 1));
+    let multi = layer.is_multipolygons();
     let kind = match (points, multi) {
         (true, _) => GeometryType::Point,
         (false, true) => GeometryType::MultiPolygon,

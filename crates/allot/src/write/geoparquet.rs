@@ -18,7 +18,7 @@ use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::Type;
 use serde_json::{Value, json};
 
-use super::layer::{Column, ColumnType, Layer, LayerGeometry, cell};
+use super::layer::{Column, ColumnType, Layer, cell};
 use super::wkb::{envelope, wkb};
 use crate::crs::Crs;
 
@@ -68,11 +68,7 @@ fn geo_metadata(layer: &Layer, crs: &Crs, multi: bool) -> String {
 
 /// The GeoParquet bytes of a layer whose geometry is already in `crs`.
 pub fn bytes(layer: &Layer, crs: &Crs) -> Result<Vec<u8>, parquet::errors::ParquetError> {
-    let multi = !layer.is_points()
-        && layer
-            .features
-            .iter()
-            .any(|f| matches!(&f.geometry, LayerGeometry::Polygons(m) if m.0.len() != 1));
+    let multi = layer.is_multipolygons();
     let columns = Column::infer(&layer.features);
     let mut fields = Vec::new();
     for c in &columns {
@@ -158,7 +154,7 @@ pub fn bytes(layer: &Layer, crs: &Crs) -> Result<Vec<u8>, parquet::errors::Parqu
 mod tests {
     use super::*;
     use crate::read::formats::SourceGeometry;
-    use crate::write::layer::LayerFeature;
+    use crate::write::layer::{LayerFeature, LayerGeometry};
 
     #[test]
     fn the_reader_reads_back_rows_types_nulls_and_crs() {

@@ -13,7 +13,7 @@ use std::path::Path;
 use rusqlite::{Connection, params_from_iter, types::Value as Sql};
 use serde_json::Value;
 
-use super::layer::{Column, ColumnType, Layer, LayerGeometry, cell};
+use super::layer::{Column, ColumnType, Layer, cell};
 use super::wkb::{envelope, gpkg_blob};
 use crate::crs::Crs;
 
@@ -75,11 +75,7 @@ pub fn write(tmp: &Path, layers: &[Layer], crs: &Crs) -> rusqlite::Result<()> {
     for layer in layers {
         let columns = Column::infer(&layer.features);
         let points = layer.is_points();
-        let multi = !points
-            && layer
-                .features
-                .iter()
-                .any(|f| matches!(&f.geometry, LayerGeometry::Polygons(m) if m.0.len() != 1));
+        let multi = layer.is_multipolygons();
         let kind = match (points, multi) {
             (true, _) => "POINT",
             (false, true) => "MULTIPOLYGON",

@@ -48,6 +48,16 @@ impl Layer {
                 .iter()
                 .all(|f| matches!(f.geometry, LayerGeometry::Point(_)))
     }
+
+    /// True when the layer needs a MultiPolygon geometry type: it is not a point layer and some
+    /// feature has other than exactly one polygon.
+    pub fn is_multipolygons(&self) -> bool {
+        !self.is_points()
+            && self
+                .features
+                .iter()
+                .any(|f| matches!(&f.geometry, LayerGeometry::Polygons(m) if m.0.len() != 1))
+    }
 }
 
 /// The type of a column.

@@ -39,8 +39,8 @@ use super::collection::{feature_id, unpack_list_in_place};
 use super::{FormatError, Rings, SourceFeature, SourceGeometry, SourceLayer};
 use crate::crs::Crs;
 use crate::model::{FeatureIdKind, FeatureRef, Parcel, ParcelId, ParcelSet};
-use crate::read::serde_path::build_polygon;
-use crate::read::{FeatureProblem, ReadError, ReadOptions, access_tags};
+use crate::read::serde_path::{access_of, build_polygon};
+use crate::read::{FeatureProblem, ReadError, ReadOptions};
 
 /// Why one feature did not become a parcel, in the order the GeoJSON route found them:
 /// conversion problems (all features) before parcel problems.
@@ -203,21 +203,7 @@ fn parcel(index: usize, f: SourceFeature, crs: &Crs, opts: ReadOptions) -> Resul
         v @ (Value::Number(_) | Value::Bool(_)) => Some(v.to_string()),
         Value::Null | Value::Array(_) | Value::Object(_) => None,
     };
-    let access = match properties.get("access") {
-        Some(Value::Array(items)) => {
-            let items: Vec<String> = items
-                .iter()
-                .filter_map(|v| match v {
-                    Value::Null => None,
-                    Value::String(s) => Some(s.clone()),
-                    other => Some(other.to_string()),
-                })
-                .collect();
-            access_tags(items.iter().map(String::as_str), false)
-        }
-        Some(Value::String(s)) => access_tags([s.as_str()], true),
-        _ => Vec::new(),
-    };
+    let access = access_of(properties.get("access"));
     let zone = text("zone");
     let land_use = text("land_use");
     let name = text("name").map(String::into_boxed_str);
