@@ -222,20 +222,7 @@ where
         let mut w = std::io::BufWriter::new(std::io::stdout().lock());
         return fill(&mut w).and_then(|()| w.flush()).map_err(io);
     }
-    let parent: PathBuf = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(io)?;
-    let file_name = path
-        .file_name()
-        .ok_or_else(|| io(std::io::Error::other("not a file name")))?;
-    let tmp = parent.join(format!(
-        ".{}.allot-tmp-{}",
-        file_name.to_string_lossy(),
-        std::process::id()
-    ));
-    temporaries().push(tmp.clone());
+    let tmp = temporary_beside(path).map_err(io)?;
     let result = (|| {
         let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
         fill(&mut w)?;
@@ -250,6 +237,28 @@ where
     result.map_err(io)
 }
 
+/// The temporary file `path` is first written to: `.NAME.allot-tmp-PID` in the same folder
+/// (created if missing), so the final rename stays on one file system. It is registered in
+/// [`temporaries`] for removal should the process be interrupted; the caller removes it from
+/// there when done.
+fn temporary_beside(path: &Path) -> std::io::Result<PathBuf> {
+    let parent: PathBuf = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent)?;
+    let file_name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::other("not a file name"))?;
+    let tmp = parent.join(format!(
+        ".{}.allot-tmp-{}",
+        file_name.to_string_lossy(),
+        std::process::id()
+    ));
+    temporaries().push(tmp.clone());
+    Ok(tmp)
+}
+
 /// Writes the file at `path` atomically through a writer that needs a path of its own (an
 /// SQLite database): `fill` creates the file at the temporary path it is given, which
 /// replaces `path` only when `fill` succeeds.
@@ -262,20 +271,7 @@ where
         path: path.display().to_string(),
         error,
     };
-    let parent: PathBuf = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(io)?;
-    let file_name = path
-        .file_name()
-        .ok_or_else(|| io(std::io::Error::other("not a file name")))?;
-    let tmp = parent.join(format!(
-        ".{}.allot-tmp-{}",
-        file_name.to_string_lossy(),
-        std::process::id()
-    ));
-    temporaries().push(tmp.clone());
+    let tmp = temporary_beside(path).map_err(io)?;
     let result = fill(&tmp)
         .map_err(|e| io(std::io::Error::other(e.to_string())))
         .and_then(|()| {
