@@ -7,9 +7,12 @@ Writes GeoJSON (WGS84 lon/lat) fabrics into OUT_DIR, each built in UTM zone 42N 
   voronoi.geojson     Voronoi cells of clustered random points, clipped to a 1.6 km box: plot
                       sizes over three orders of magnitude, non-convex-free but irregular, every
                       vertex shared exactly by its neighbours. Ids "V000".., land_use varied.
+  voronoi-89.geojson  the same cells, every other one rounded to 8 decimals instead of 9.
   streets.geojson     a street grid: road parcels (land_use road_corridor) between blocks, each
                       block cut into plots of unequal frontage on two rows: T-junctions (plot
                       corners on the road's straight side, absent from the road's ring).
+  estates.geojson     Voronoi estates, a third of them cut into 20 m x 35 m house plots by a
+                      rotated grid: sizes from a few m² to 30+ acres, T-junctions on estate edges.
   mixed.geojson       real-data quirks on a small grid: a courtyard parcel (hole) and the parcel
                       in it, a MultiPolygon parcel, clockwise and counter-clockwise rings mixed,
                       repeated vertices, 3D coordinates, a neighbour with extra vertices along a
@@ -102,6 +105,40 @@ def voronoi(rng, n_clusters=6, n=320):
     for i, c in enumerate(cells):
         c = shapely.geometry.polygon.orient(c, 1.0)
         feats.append(feature(f"V{i:03d}", c, {"land_use": uses[i % 4], "access": "port" if i == 0 else ""}))
+    return feats
+
+
+def estates(rng, n=45, size=1600.0):
+    """Voronoi estates (uniform points), a third of them cut into house plots by a 20 m x 35 m
+    grid clipped to the estate: plot sizes from slivers of a few m² to estates of 30+ acres,
+    and T-junctions wherever a grid line meets an estate's edge (the neighbour estate has no
+    vertex there)."""
+    pts = rng.uniform(0, size, (n, 2)) + [X0 + 6000, Y0]
+    frame = box(X0 + 6000, Y0, X0 + 6000 + size, Y0 + size)
+    cells = shapely.voronoi_polygons(shapely.multipoints(pts), extend_to=frame)
+    cells = [shapely.set_precision(c.intersection(frame), 0.001) for c in cells.geoms]
+    cells = [c for c in cells if not c.is_empty and c.area > 0]
+    cells.sort(key=lambda c: (round(c.centroid.y, 3), round(c.centroid.x, 3)))
+    feats = []
+    k = 0
+    for i, c in enumerate(cells):
+        if i % 3:
+            feats.append(feature("E%02d" % i, shapely.geometry.polygon.orient(c, 1.0), {"land_use": "open_land"}))
+            continue
+        xa, ya, xb, yb = c.bounds
+        ang = float(rng.uniform(0, 90))
+        centre = c.centroid
+        for gx in np.arange(xa - 400, xb + 400, 20.0):
+            for gy in np.arange(ya - 400, yb + 400, 35.0):
+                r = shapely.affinity.rotate(box(gx, gy, gx + 20, gy + 35), ang, origin=centre)
+                q = c.intersection(r)
+                if q.is_empty or q.area < 1.0:
+                    continue
+                q = shapely.set_precision(q, 0.001)
+                for part in getattr(q, "geoms", [q]):
+                    if part.geom_type == "Polygon" and part.area >= 1.0:
+                        k += 1
+                        feats.append(feature("H%04d" % k, shapely.geometry.polygon.orient(part, 1.0), {"land_use": "township" if k % 97 == 0 else "open_land"}))
     return feats
 
 
@@ -222,8 +259,17 @@ def main():
     seed = int(sys.argv[sys.argv.index("--seed") + 1]) if "--seed" in sys.argv else 1
     rng = np.random.default_rng(seed)
     os.makedirs(out, exist_ok=True)
-    write(os.path.join(out, "voronoi.geojson"), fc(voronoi(rng)))
+    vor = voronoi(rng)
+    write(os.path.join(out, "voronoi.geojson"), fc(vor))
+    # The same cells with every other one rounded to 8 decimals: the two sides of each shared
+    # edge differ by up to 1 mm (hairline gaps and overlaps, all under 1 m²).
+    vor8 = json.loads(json.dumps(vor))
+    for i, f in enumerate(vor8):
+        if i % 2:
+            f["geometry"]["coordinates"] = [[[round(x, 8), round(y, 8)] for x, y in r] for r in f["geometry"]["coordinates"]]
+    write(os.path.join(out, "voronoi-89.geojson"), fc(vor8))
     write(os.path.join(out, "streets.geojson"), fc(streets(rng)))
+    write(os.path.join(out, "estates.geojson"), fc(estates(rng)))
     m, cells = mixed()
     write(os.path.join(out, "mixed.geojson"), fc(m))
     write(os.path.join(out, "mixed7.geojson"), fc(mixed(nd_r6=7)[0]))
