@@ -24,7 +24,7 @@ Prints a Markdown table (also written to --out) for BENCHMARKS.md.
 Usage:
   python3 bench/run.py [--sizes 10000,100000,1000000] [--kinds quad,nonconvex,cadastral] [--runs 3]
                        [--python VENV_PYTHON] [--workdir /tmp/allot-bench-data] [--out bench/results.md]
-                       [--before OLD_ALLOT] [--no-single] [--plan] [--map]
+                       [--allot NEW_ALLOT] [--before OLD_ALLOT] [--no-single] [--plan] [--map]
 The references need `pip install -r bench/requirements.txt` in the Python given by --python.
 """
 
@@ -113,6 +113,7 @@ def main():
     ap.add_argument("--sizes", default="10000,100000,1000000")
     ap.add_argument("--kinds", default="quad,nonconvex", help="fabric kinds (allot generate --kind)")
     ap.add_argument("--before", help="an earlier allot binary to time beside this one (same files)")
+    ap.add_argument("--allot", help="the allot binary to measure (default: build target/release/allot)")
     ap.add_argument("--no-single", action="store_true", help="skip the RAYON_NUM_THREADS=1 runs")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--python", default=sys.executable, help="Python with shapely and pyproj")
@@ -123,7 +124,11 @@ def main():
     ap.add_argument("--map", action="store_true", help="also time allot map")
     args = ap.parse_args()
 
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    global ALLOT
+    if args.allot:
+        ALLOT = os.path.abspath(args.allot)
+    else:
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     os.makedirs(args.workdir, exist_ok=True)
     rows, failures = [], []
     for kind, n in [(kd, int(s)) for kd in args.kinds.split(",") for s in args.sizes.split(",")]:
