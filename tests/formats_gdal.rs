@@ -102,14 +102,14 @@ fn same_as_reference(path: &Path, opts: &SourceOptions, what: &str) {
             let who = format!("{what} {}", w.id);
             assert_eq!(g.id, w.id, "{who}");
             assert_eq!(g.zone, w.zone, "{who}");
-            assert_eq!(g.land_use, w.land_use, "{who}");
-            assert_eq!(g.name, w.name, "{who}");
-            assert_eq!(g.access, w.access, "{who}");
+            assert_eq!(g.land_use(), w.land_use(), "{who}");
+            assert_eq!(g.name(), w.name(), "{who}");
+            assert_eq!(g.access(), w.access(), "{who}");
             assert_eq!((g.index, g.multi), (w.index, w.multi), "{who}");
             assert_eq!(g.feature_id(), w.feature_id(), "{who}");
             assert_eq!(
-                g.properties.as_ref().map(|p| p.get()),
-                w.properties.as_ref().map(|p| p.get()),
+                g.properties().map(|p| p.get()),
+                w.properties().map(|p| p.get()),
                 "{who}"
             );
             let bits = |p: &Parcel| -> Vec<(u64, u64)> {
@@ -158,9 +158,9 @@ fn same_parcels_as(
         let g = by_id
             .get(&t.id)
             .unwrap_or_else(|| panic!("{what}: parcel {} missing", t.id));
-        assert_eq!(g.land_use, t.land_use, "{what} {}", t.id);
-        assert_eq!(g.name, t.name, "{what} {}", t.id);
-        assert_eq!(g.access, t.access, "{what} {}", t.id);
+        assert_eq!(g.land_use(), t.land_use(), "{what} {}", t.id);
+        assert_eq!(g.name(), t.name(), "{what} {}", t.id);
+        assert_eq!(g.access(), t.access(), "{what} {}", t.id);
         let gp = g.properties_map().unwrap();
         let tp = t.properties_map().unwrap();
         for (k, v) in &tp {

@@ -603,7 +603,7 @@ fn check_input(set: &ParcelSet) -> Result<(), PlanError> {
         if let Some(&first) = seen.get(p.id.as_str()) {
             return Err(PlanError::DuplicateId {
                 file: set.source.clone(),
-                id: p.id.0.clone(),
+                id: p.id.0.to_string(),
                 first: first + 1,
                 second: p.index as usize + 1,
             });
@@ -691,21 +691,13 @@ fn rules(set: &ParcelSet, opts: &PlanOptions) -> Result<Rules, PlanError> {
     let excluded: Vec<bool> = set
         .parcels
         .iter()
-        .map(|p| {
-            p.land_use
-                .as_deref()
-                .is_some_and(|u| excl.contains(&norm(u)))
-        })
+        .map(|p| p.land_use().is_some_and(|u| excl.contains(&norm(u))))
         .collect();
     let keep_whole: BTreeSet<String> = opts.no_cut_uses.iter().map(|s| norm(s)).collect();
     let no_cut: Vec<bool> = set
         .parcels
         .iter()
-        .map(|p| {
-            p.land_use
-                .as_deref()
-                .is_some_and(|u| keep_whole.contains(&norm(u)))
-        })
+        .map(|p| p.land_use().is_some_and(|u| keep_whole.contains(&norm(u))))
         .collect();
     let by_id: BTreeMap<&str, usize> = set
         .parcels
@@ -748,7 +740,7 @@ fn rules(set: &ParcelSet, opts: &PlanOptions) -> Result<Rules, PlanError> {
             return Err(bad(format!(
                 "parcel {id} (feature {}) has land_use {:?}, which is excluded; lock it to `retained`, or allow the use with --no-default-excludes",
                 i + 1,
-                set.parcels[i].land_use.as_deref().unwrap_or("")
+                set.parcels[i].land_use().unwrap_or("")
             )));
         }
         if let Some(prev) = lock[i]
@@ -828,7 +820,7 @@ fn rules(set: &ParcelSet, opts: &PlanOptions) -> Result<Rules, PlanError> {
             let mask: Vec<bool> = set
                 .parcels
                 .iter()
-                .map(|p| p.access.iter().any(|t| kinds.contains(&norm(t))))
+                .map(|p| p.access().iter().any(|t| kinds.contains(&norm(t))))
                 .collect();
             Some((mask, kinds.join(" or ")))
         })
@@ -884,7 +876,7 @@ fn build_work(set: &ParcelSet) -> Work {
         piece: vec![None; n],
         alive: vec![true; n],
         zone: vec![None; n],
-        labels: set.parcels.iter().map(|p| p.id.0.clone()).collect(),
+        labels: set.parcels.iter().map(|p| p.id.0.to_string()).collect(),
         splits: Vec::new(),
         exact: Vec::new(),
     }
@@ -1705,7 +1697,7 @@ fn finish(set: &ParcelSet, rules: &Rules, work: Work) -> Plan {
     let parcels: Vec<PlannedParcel> = order
         .iter()
         .map(|&v| PlannedParcel {
-            id: ParcelId(work.labels[v].clone()),
+            id: ParcelId::from(work.labels[v].clone()),
             source: work.origin[v],
             zone: zone_name(rules, work.zone[v]),
             geometry: work.geoms[v].clone(),
@@ -1766,8 +1758,8 @@ fn finish(set: &ParcelSet, rules: &Rules, work: Work) -> Plan {
         .map(|&(c, a, b)| SplitRecord {
             parent: set.parcels[work.origin[c]].id.clone(),
             pieces: [
-                ParcelId(work.labels[a].clone()),
-                ParcelId(work.labels[b].clone()),
+                ParcelId::from(work.labels[a].clone()),
+                ParcelId::from(work.labels[b].clone()),
             ],
             acres: [work.graph.area[a], work.graph.area[b]],
             zones: [
@@ -1799,7 +1791,7 @@ fn finish(set: &ParcelSet, rules: &Rules, work: Work) -> Plan {
             Some(ZoneAccess {
                 zone: rules.zones[z].0.clone(),
                 kinds: kinds.clone(),
-                parcel: ParcelId(work.labels[v].clone()),
+                parcel: ParcelId::from(work.labels[v].clone()),
                 frontage_m,
             })
         })
@@ -1884,12 +1876,12 @@ pub fn output_features_in(
             if let Some(from) = &p.split_from {
                 props.insert(
                     "split_from".into(),
-                    serde_json::Value::String(from.0.clone()),
+                    serde_json::Value::String(from.0.to_string()),
                 );
                 if props.contains_key("id") {
-                    props.insert("id".into(), serde_json::Value::String(p.id.0.clone()));
+                    props.insert("id".into(), serde_json::Value::String(p.id.0.to_string()));
                 }
-                id = Some(serde_json::Value::String(p.id.0.clone()));
+                id = Some(serde_json::Value::String(p.id.0.to_string()));
             }
             Ok(OutFeature {
                 id,

@@ -632,10 +632,7 @@ fn findings_sort_by_kind_then_area_then_ids() {
         f(FindingKind::Gap, Some(1.0), "a"),
     ];
     sort_findings(&mut v);
-    let got: Vec<_> = v
-        .iter()
-        .map(|x| (x.kind, x.parcels[0].0.as_str()))
-        .collect();
+    let got: Vec<_> = v.iter().map(|x| (x.kind, x.parcels[0].as_str())).collect();
     assert_eq!(
         got,
         [
@@ -759,7 +756,7 @@ fn zone_pieces_equal_the_components_of_the_full_adjacency_graph() {
             // Scatter the synthetic fabric's zones so they fall into many pieces.
             let mut rng = crate::util::Rng::new(k as u64);
             for p in &mut set.parcels {
-                p.zone = Some(format!("z{}", rng.below(3)));
+                p.zone = Some(format!("z{}", rng.below(3)).into());
             }
         }
         let parcels = &set.parcels;

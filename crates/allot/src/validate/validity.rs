@@ -517,7 +517,7 @@ pub(crate) fn invalid_findings(parcels: &[Parcel], details: &[Vec<InvalidDetail>
             out.push(Finding {
                 kind: FindingKind::InvalidGeometry,
                 parcels: vec![p.id.clone()],
-                zone: p.zone.clone(),
+                zone: p.zone.as_deref().map(str::to_string),
                 acres: None,
                 at: [d.at.x, d.at.y],
                 message: format!(

@@ -42,7 +42,7 @@ use super::collection::unpack_list;
 use super::collection::{feature_id, unpack_list_in_place};
 use super::{FormatError, Rings, SourceFeature, SourceGeometry, SourceLayer};
 use crate::crs::Crs;
-use crate::model::{FeatureIdKind, FeatureRef, Parcel, ParcelId, ParcelSet};
+use crate::model::{FeatureIdKind, FeatureRef, Parcel, ParcelDetails, ParcelId, ParcelSet, intern};
 use crate::read::serde_path::{access_of, build_polygon};
 use crate::read::{FeatureProblem, ReadError, ReadOptions};
 
@@ -278,18 +278,20 @@ fn parcel(index: usize, f: SourceFeature, crs: &Crs, opts: ReadOptions) -> Resul
     } else {
         None
     };
-    Ok(Parcel {
-        id: ParcelId(id.unwrap_or_else(|| format!("#{position}"))),
-        geometry: MultiPolygon(polys),
-        zone,
-        land_use,
-        properties,
-        name,
-        access,
-        index: index as u32,
+    Ok(Parcel::from_parts(
+        ParcelId::from(id.unwrap_or_else(|| format!("#{position}"))),
+        MultiPolygon(polys),
+        zone.as_deref().map(intern),
+        land_use.as_deref().map(intern),
+        index as u32,
         multi,
-        feature_id: FeatureIdKind::Absent,
-    })
+        FeatureIdKind::Absent,
+        ParcelDetails {
+            name,
+            access,
+            properties,
+        },
+    ))
 }
 
 /// Reprojects a polygon's rings to WGS84 in place; the message names the first position, in
@@ -391,15 +393,15 @@ mod tests {
             let who = format!("{what} {}", w.id);
             assert_eq!(g.id, w.id, "{who}");
             assert_eq!(g.zone, w.zone, "{who}");
-            assert_eq!(g.land_use, w.land_use, "{who}");
-            assert_eq!(g.name, w.name, "{who}");
-            assert_eq!(g.access, w.access, "{who}");
+            assert_eq!(g.land_use(), w.land_use(), "{who}");
+            assert_eq!(g.name(), w.name(), "{who}");
+            assert_eq!(g.access(), w.access(), "{who}");
             assert_eq!(g.index, w.index, "{who}");
             assert_eq!(g.multi, w.multi, "{who}");
             assert_eq!(g.feature_id, w.feature_id, "{who}");
             assert_eq!(
-                g.properties.as_ref().map(|p| p.get()),
-                w.properties.as_ref().map(|p| p.get()),
+                g.properties().map(|p| p.get()),
+                w.properties().map(|p| p.get()),
                 "{who}"
             );
             assert_eq!(g.geometry, w.geometry, "{who}");
