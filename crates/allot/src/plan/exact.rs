@@ -12,13 +12,26 @@
 //!   later zone may not wrap around an earlier one", a penalty in the heuristic and a hard
 //!   constraint here); excluded uses, other zones' locks and earlier zones' parcels have no
 //!   variable at all.
+//! - The access parcel's frontage (`--min-frontage` F): a binary `z_a ≤ x_a` per access parcel
+//!   with `F z_a ≤ Σ_w s_aw y_aw` and `Σ z_a ≥ 1` (left out when one access parcel alone fits
+//!   the band, since a one-parcel zone needs no frontage). The share with each earlier plan's
+//!   zone (`--alternatives`): `Σ_{v in it} a_v x_v ≤ cap`.
+//! - The minimum width M ([`crate::graph::narrow`]): a narrow parcel `v` may not be a spur, so
+//!   `Σ_w c_w x_w ≥ 2 x_v` over its neighbours, `c_w` = 2 where they share at least M and 1
+//!   elsewhere (left out when `v` alone fits the band); necks are cut lazily (below).
 //! - Contiguity, and the planner's rule that the open land (everything not yet in a zone, which
 //!   later zones and the retained land come from) is not cut into more pieces, by lazy vertex
 //!   separator cuts: solve, find the pieces of the solution (or of the open land outside it),
 //!   add for nodes `a`, `b` in different pieces and the separator `N` between them
 //!   `x_a + x_b − Σ_N x ≤ 1` (zone) or `Σ_N x − x_a − x_b ≤ |N| − 1` (open land), re-solve.
+//!   A narrow parcel `v` that is a neck of the solution, joined by less than M to the piece `C`
+//!   of the zone without it, gives `x_v + x_c + x_d − Σ_{N(C)∖v} x ≤ 2` for `c` in `C` and `d`
+//!   in another piece: with `v`, `c` and `d` in a zone and `C`'s other neighbours out, the
+//!   zone's piece around `c` lies inside `C`, so `v` is again a neck.
 //!   Each round's model is a relaxation of the true problem, so its dual bound is a valid lower
 //!   bound; the loop stops when a solution meets every rule (then it is optimal), or at a limit.
+//!   With these rows the model states every rule the search's zone must keep
+//!   ([`super::search::broken_rule`]), so its optimum is comparable with the search's zone.
 //!
 //! The heuristic zone is passed as a MIP start in every round (it meets every cut), so the
 //! result is never worse than it. Parcels that a cut line would split are not modelled: with
@@ -31,6 +44,7 @@ use highs::{Col, HighsModelStatus, HighsSolutionStatus, Model, RowProblem, Sense
 
 use super::proof::{ExactOutcome, PROVEN_REL_GAP, ProveOptions};
 use super::search::{Graph, Solution, ZoneProblem, components};
+use crate::graph::narrow::narrow_parts;
 
 /// Most cuts added in one round.
 const MAX_CUTS_PER_ROUND: usize = 4000;
@@ -42,11 +56,13 @@ struct Vars {
     /// Columns in model order, as (node) for x and (u, v) for y.
     xs: Vec<usize>,
     ys: Vec<(usize, usize)>,
+    /// Access nodes with a frontage binary `z`, in column order (after the y columns).
+    zs: Vec<usize>,
 }
 
 impl Vars {
-    /// The full column vector for a set of members (x then y, in creation order).
-    fn values(&self, inset: &[bool]) -> Vec<f64> {
+    /// The full column vector for a set of members (x, y, then z, in creation order).
+    fn values(&self, g: &Graph, min_frontage_m: f64, inset: &[bool]) -> Vec<f64> {
         let mut v: Vec<f64> = self
             .xs
             .iter()
@@ -57,6 +73,13 @@ impl Vars {
                 .iter()
                 .map(|&(a, b)| if inset[a] && inset[b] { 1.0 } else { 0.0 }),
         );
+        v.extend(self.zs.iter().map(|&a| {
+            if inset[a] && g.frontage_m(a, inset) >= min_frontage_m - 1e-9 {
+                1.0
+            } else {
+                0.0
+            }
+        }));
         v
     }
 }
@@ -134,7 +157,55 @@ pub(crate) fn solve_zone(
             pb.add_row(..=0.5 * e.perim, terms);
         }
     }
-    let vars = Vars { col, xs, ys };
+    let lo_hi = lo..=hi;
+    // Whether node v alone is a zone of the band (then rules that assume two or more members
+    // must not be stated for it).
+    let alone_fits = |v: usize| lo_hi.contains(&g.area[v]) && p.required.iter().all(|&r| r == v);
+    let mut zs = Vec::new();
+    if let Some(acc) = p.access
+        && p.min_frontage_m > 0.0
+        && !xs.iter().any(|&a| acc[a] && alone_fits(a))
+    {
+        let mut zcols = Vec::new();
+        for &a in xs.iter().filter(|&&a| acc[a]) {
+            let z = pb.add_integer_column(0.0, 0.0..=1.0);
+            zcols.push(z);
+            zs.push(a);
+            if let Some(xa) = col[a] {
+                pb.add_row(..=0.0, [(z, 1.0), (xa, -1.0)]);
+            }
+            let mut terms = vec![(z, p.min_frontage_m)];
+            for (k, &(u, v)) in ys.iter().enumerate() {
+                if u == a || v == a {
+                    terms.push((ycols[k], -g.shared(u, v)));
+                }
+            }
+            pb.add_row(..=0.0, terms);
+        }
+        pb.add_row(1.0.., zcols.iter().map(|&z| (z, 1.0)));
+    }
+    for m in &p.avoid {
+        let terms: Vec<(Col, f64)> = xs
+            .iter()
+            .filter(|&&v| m[v])
+            .filter_map(|&v| col[v].map(|c| (c, g.area[v])))
+            .collect();
+        if !terms.is_empty() {
+            pb.add_row(..=p.avoid_cap + 1e-9, terms);
+        }
+    }
+    for &v in xs.iter().filter(|&&v| narrow(p, v) && !alone_fits(v)) {
+        let Some(xv) = col[v] else { continue };
+        let mut terms = vec![(xv, -2.0)];
+        for &(w, s) in &g.adj[v] {
+            if let Some(xw) = col[w].filter(|_| w != v) {
+                let c = if s >= p.min_width_m - 1e-9 { 2.0 } else { 1.0 };
+                terms.push((xw, c));
+            }
+        }
+        pb.add_row(0.0.., terms);
+    }
+    let vars = Vars { col, xs, ys, zs };
 
     // Components of the open land: the zone may not cut one into more pieces.
     let open_comp = component_ids(g, p.open);
@@ -148,6 +219,16 @@ pub(crate) fn solve_zone(
         Some(why)
     } else if components(g, &inc_set).len() > 1 {
         Some("is not in one piece")
+    } else if !narrow_parts(
+        &g.adj,
+        &incumbent.members,
+        &inc_set,
+        p.width_m,
+        p.min_width_m,
+    )
+    .is_empty()
+    {
+        Some("has a spur or neck narrower than the minimum width")
     } else if violations(p, &vars, &open_comp, &inc_set).is_some() {
         Some("cuts the open land into pieces")
     } else {
@@ -186,7 +267,7 @@ pub(crate) fn solve_zone(
         }
         if let Some(s) = &best_set {
             model
-                .try_set_solution(Some(&vars.values(s)), None, None, None)
+                .try_set_solution(Some(&vars.values(g, p.min_frontage_m, s)), None, None, None)
                 .map_err(highs_err)?;
         }
         rounds += 1;
@@ -318,9 +399,30 @@ fn rows_breach(p: &ZoneProblem, inset: &[bool]) -> Option<&'static str> {
         .any(|e| members.iter().map(|&v| e.shared[v]).sum::<f64>() > 0.5 * e.perim * (1.0 + 1e-9))
     {
         Some("borders more than half of an earlier zone's boundary")
+    } else if p.access.is_some_and(|a| {
+        members.len() > 1
+            && !members
+                .iter()
+                .any(|&v| a[v] && g.frontage_m(v, inset) >= p.min_frontage_m - 1e-9)
+    }) {
+        Some("has no access parcel with the minimum frontage")
+    } else if p.avoid.iter().any(|m| {
+        members
+            .iter()
+            .filter(|&&v| m[v])
+            .map(|&v| g.area[v])
+            .sum::<f64>()
+            > p.avoid_cap + 1e-9
+    }) {
+        Some("shares more than allowed with an earlier plan's zone")
     } else {
         None
     }
+}
+
+/// True when node `v` is narrower than the zone's minimum width (never when the rule is off).
+fn narrow(p: &ZoneProblem, v: usize) -> bool {
+    p.min_width_m > 0.0 && p.width_m.get(v).is_some_and(|&w| w < p.min_width_m - 1e-9)
 }
 
 /// A cut: `lo ≤ Σ coef·x ≤ hi`.
@@ -361,6 +463,9 @@ fn violations(
                 }
             }
         }
+    }
+    if pieces.len() == 1 {
+        neck_cuts(p, vars, inset, &pieces[0], &mut cuts);
     }
     // The open land outside the zone: no open component cut in two.
     let outside: Vec<bool> = (0..n).map(|v| p.open[v] && !inset[v]).collect();
@@ -415,6 +520,56 @@ fn violations(
         }
     }
     (!cuts.is_empty()).then_some(cuts)
+}
+
+/// The cuts for the narrow necks of the one-piece zone `members` (`inset`): for each narrow
+/// member `v` whose removal leaves a piece `C` joined to it by less than the minimum width,
+/// `x_v + x_c + x_d − Σ_{N(C)∖v} x ≤ 2` with `c` the heaviest node of `C` and `d` the heaviest
+/// node of the largest other piece.
+fn neck_cuts(p: &ZoneProblem, vars: &Vars, inset: &[bool], members: &[usize], cuts: &mut Vec<Cut>) {
+    let g = p.graph;
+    let n = g.len();
+    if p.min_width_m <= 0.0 || members.len() < 3 {
+        return;
+    }
+    for part in narrow_parts(&g.adj, members, inset, p.width_m, p.min_width_m) {
+        let v = part.node;
+        let mut rest = inset.to_vec();
+        rest[v] = false;
+        let pieces = components(g, &rest);
+        if pieces.len() < 2 {
+            continue;
+        }
+        let area = |c: &Vec<usize>| c.iter().map(|&w| g.area[w]).sum::<f64>();
+        for (ci, c) in pieces.iter().enumerate() {
+            let contact: f64 = c.iter().map(|&w| g.shared(v, w)).sum();
+            if contact >= p.min_width_m - 1e-9 || cuts.len() >= MAX_CUTS_PER_ROUND {
+                continue;
+            }
+            let Some(other) = pieces
+                .iter()
+                .enumerate()
+                .filter(|&(k, _)| k != ci)
+                .max_by(|a, b| area(a.1).total_cmp(&area(b.1)).then(b.0.cmp(&a.0)))
+                .map(|(_, o)| o)
+            else {
+                continue;
+            };
+            let (cn, dn) = (heaviest(g, c), heaviest(g, other));
+            let (Some(xv), Some(xc), Some(xd)) = (vars.col[v], vars.col[cn], vars.col[dn]) else {
+                continue;
+            };
+            let cm = mask(n, c);
+            let mut terms = vec![(xv, 1.0), (xc, 1.0), (xd, 1.0)];
+            terms.extend(
+                neighbours_of(g, c, &cm)
+                    .into_iter()
+                    .filter(|&w| w != v)
+                    .filter_map(|w| vars.col[w].map(|x| (x, -1.0))),
+            );
+            cuts.push((f64::NEG_INFINITY, 2.0, terms));
+        }
+    }
 }
 
 fn mask(n: usize, members: &[usize]) -> Vec<bool> {
@@ -682,6 +837,113 @@ mod tests {
             .unwrap_or((inc.members.clone(), inc.perim));
         assert!((got - truth).abs() <= 1e-6 * truth, "{got} vs {truth}");
         assert!(members.contains(&19) && members.contains(&4) && !members.contains(&0));
+    }
+
+    /// Every zone keeping the planner's own rules ([`crate::plan::search::broken_rule`], which
+    /// the search's zones must pass), by brute force over all subsets: the shortest perimeter,
+    /// and the longest such zone (a poor incumbent the model has to improve on).
+    fn brute_rules(p: &ZoneProblem) -> Option<(f64, Solution)> {
+        let g = p.graph;
+        let n = g.len();
+        assert!(n <= 16);
+        let mut best: Option<f64> = None;
+        let mut worst: Option<Solution> = None;
+        for bits in 1u32..(1 << n) {
+            let members: Vec<usize> = (0..n).filter(|&v| bits >> v & 1 == 1).collect();
+            let area = members.iter().map(|&v| g.area[v]).sum();
+            let perim = g.union_perimeter(&members);
+            let sol = Solution {
+                members,
+                area,
+                perim,
+                cost: perim,
+            };
+            if crate::plan::search::broken_rule(p, &sol).is_some() {
+                continue;
+            }
+            if best.is_none_or(|b| perim < b) {
+                best = Some(perim);
+            }
+            if worst.as_ref().is_none_or(|w| perim > w.perim) {
+                worst = Some(sol);
+            }
+        }
+        Some((best?, worst?))
+    }
+
+    #[test]
+    fn width_frontage_and_alternative_rules_are_in_the_model() {
+        // Random narrow parcels (minimum width 100 m), access parcels with a 95 m frontage, and
+        // an earlier plan's zone to keep away from: the model's optimum equals brute force
+        // under the planner's own rule check, and the rules change the optimum somewhere (so
+        // the comparison is not only of the unconstrained problem).
+        let mut checked = 0;
+        let mut rules_bind = 0;
+        for seed in 0..10u64 {
+            let (w, h) = if seed % 2 == 0 { (4, 4) } else { (5, 3) };
+            let g = jittered(w, h, 100 + seed);
+            let n = g.len();
+            let mut rng = Rng::new(seed);
+            let width: Vec<f64> = (0..n)
+                .map(|_| if rng.unit() < 0.35 { 40.0 } else { 150.0 })
+                .collect();
+            let access: Vec<bool> = (0..n).map(|_| rng.unit() < 0.3).collect();
+            let avoid: Vec<bool> = (0..n).map(|_| rng.unit() < 0.3).collect();
+            let labels: Vec<String> = (0..n).map(|v| format!("p{v}")).collect();
+            let avail = vec![true; n];
+            let cell = g.area.iter().sum::<f64>() / n as f64;
+            let k = 4.0 + (seed % 3) as f64;
+            let plain = problem(&g, &avail, k * cell + 0.3 * cell, 0.6 * cell);
+            let p = ZoneProblem {
+                labels: &labels,
+                access: Some(&access),
+                min_frontage_m: 95.0,
+                avoid: vec![avoid.clone()],
+                avoid_cap: 1.5 * cell,
+                width_m: &width,
+                min_width_m: 100.0,
+                ..plain.clone()
+            };
+            let Some((truth, inc)) = brute_rules(&p) else {
+                continue;
+            };
+            let out = solve_zone(&p, &inc, &ProveOptions::default(), None).unwrap();
+            assert!(out.proven, "seed {seed}: {out:?}");
+            let (members, got) = out
+                .better
+                .clone()
+                .unwrap_or((inc.members.clone(), inc.perim));
+            assert!(
+                (got - truth).abs() <= 1e-6 * truth,
+                "seed {seed}: exact {got} vs brute force {truth}"
+            );
+            let area = members.iter().map(|&v| g.area[v]).sum();
+            let sol = Solution {
+                members,
+                area,
+                perim: got,
+                cost: got,
+            };
+            assert_eq!(
+                crate::plan::search::broken_rule(&p, &sol),
+                None,
+                "seed {seed}"
+            );
+            assert!(out.lower_bound_m <= got * (1.0 + 1e-9), "{out:?}");
+            let free = brute(&plain).expect("a zone keeping the rules keeps the plain ones");
+            if free < truth * (1.0 - 1e-6) {
+                rules_bind += 1;
+            }
+            checked += 1;
+        }
+        assert!(
+            checked >= 8,
+            "only {checked} instances had a zone keeping the rules"
+        );
+        assert!(
+            rules_bind >= 3,
+            "the rules changed the optimum only {rules_bind} times"
+        );
     }
 
     #[test]
