@@ -24,7 +24,8 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ALLOT = os.path.join(ROOT, "target", "release", "allot")
+# The binary under test: $ALLOT, or the release build of this checkout.
+ALLOT = os.environ.get("ALLOT", os.path.join(ROOT, "target", "release", "allot"))
 
 
 def run(args):

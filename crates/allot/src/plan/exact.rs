@@ -12,13 +12,17 @@
 //!   later zone may not wrap around an earlier one", a penalty in the heuristic and a hard
 //!   constraint here); excluded uses, other zones' locks and earlier zones' parcels have no
 //!   variable at all.
-//! - The access parcel's frontage (`--min-frontage` F): a binary `z_a ≤ x_a` per access parcel
+//! - The access parcel's frontage (F): a binary `z_a ≤ x_a` per access parcel
 //!   with `F z_a ≤ Σ_w s_aw y_aw` and `Σ z_a ≥ 1` (left out when one access parcel alone fits
 //!   the band, since a one-parcel zone needs no frontage). The share with each earlier plan's
 //!   zone (`--alternatives`): `Σ_{v in it} a_v x_v ≤ cap`.
 //! - The minimum width M ([`crate::graph::narrow`]): a narrow parcel `v` may not be a spur, so
 //!   `Σ_w c_w x_w ≥ 2 x_v` over its neighbours, `c_w` = 2 where they share at least M and 1
-//!   elsewhere (left out when `v` alone fits the band); necks are cut lazily (below).
+//!   elsewhere (left out when `v` alone fits the band); nor a neck (below).
+//!
+//! The frontage and width rows are lazy like the contiguity cuts: stated only once a solution
+//! breaks them (the frontage rows all at once, a spur's row for that parcel), so a problem
+//! whose relaxed optimum keeps them is solved as fast as without them.
 //! - Contiguity, and the planner's rule that the open land (everything not yet in a zone, which
 //!   later zones and the retained land come from) is not cut into more pieces, by lazy vertex
 //!   separator cuts: solve, find the pieces of the solution (or of the open land outside it),
@@ -44,7 +48,7 @@ use highs::{Col, HighsModelStatus, HighsSolutionStatus, Model, RowProblem, Sense
 
 use super::proof::{ExactOutcome, PROVEN_REL_GAP, ProveOptions};
 use super::search::{Graph, Solution, ZoneProblem, components};
-use crate::graph::narrow::narrow_parts;
+use crate::graph::narrow::{NarrowKind, narrow_parts};
 
 /// Most cuts added in one round.
 const MAX_CUTS_PER_ROUND: usize = 4000;
@@ -56,7 +60,9 @@ struct Vars {
     /// Columns in model order, as (node) for x and (u, v) for y.
     xs: Vec<usize>,
     ys: Vec<(usize, usize)>,
-    /// Access nodes with a frontage binary `z`, in column order (after the y columns).
+    ycols: Vec<Col>,
+    /// Access nodes with a frontage binary `z`, in column order (after the y columns); empty
+    /// until a solution first breaks the frontage rule.
     zs: Vec<usize>,
 }
 
@@ -157,33 +163,6 @@ pub(crate) fn solve_zone(
             pb.add_row(..=0.5 * e.perim, terms);
         }
     }
-    let lo_hi = lo..=hi;
-    // Whether node v alone is a zone of the band (then rules that assume two or more members
-    // must not be stated for it).
-    let alone_fits = |v: usize| lo_hi.contains(&g.area[v]) && p.required.iter().all(|&r| r == v);
-    let mut zs = Vec::new();
-    if let Some(acc) = p.access
-        && p.min_frontage_m > 0.0
-        && !xs.iter().any(|&a| acc[a] && alone_fits(a))
-    {
-        let mut zcols = Vec::new();
-        for &a in xs.iter().filter(|&&a| acc[a]) {
-            let z = pb.add_integer_column(0.0, 0.0..=1.0);
-            zcols.push(z);
-            zs.push(a);
-            if let Some(xa) = col[a] {
-                pb.add_row(..=0.0, [(z, 1.0), (xa, -1.0)]);
-            }
-            let mut terms = vec![(z, p.min_frontage_m)];
-            for (k, &(u, v)) in ys.iter().enumerate() {
-                if u == a || v == a {
-                    terms.push((ycols[k], -g.shared(u, v)));
-                }
-            }
-            pb.add_row(..=0.0, terms);
-        }
-        pb.add_row(1.0.., zcols.iter().map(|&z| (z, 1.0)));
-    }
     for m in &p.avoid {
         let terms: Vec<(Col, f64)> = xs
             .iter()
@@ -194,18 +173,13 @@ pub(crate) fn solve_zone(
             pb.add_row(..=p.avoid_cap + 1e-9, terms);
         }
     }
-    for &v in xs.iter().filter(|&&v| narrow(p, v) && !alone_fits(v)) {
-        let Some(xv) = col[v] else { continue };
-        let mut terms = vec![(xv, -2.0)];
-        for &(w, s) in &g.adj[v] {
-            if let Some(xw) = col[w].filter(|_| w != v) {
-                let c = if s >= p.min_width_m - 1e-9 { 2.0 } else { 1.0 };
-                terms.push((xw, c));
-            }
-        }
-        pb.add_row(0.0.., terms);
-    }
-    let vars = Vars { col, xs, ys, zs };
+    let mut vars = Vars {
+        col,
+        xs,
+        ys,
+        ycols,
+        zs: Vec::new(),
+    };
 
     // Components of the open land: the zone may not cut one into more pieces.
     let open_comp = component_ids(g, p.open);
@@ -296,8 +270,14 @@ pub(crate) fn solve_zone(
             None
         };
         let mut cuts = Vec::new();
+        let mut add_frontage = false;
         if let Some(inset) = &sol {
             match violations(p, &vars, &open_comp, inset) {
+                // Breaks the frontage rule: state it (once) and re-solve; when it cannot be
+                // stated, or already is (numerical trouble), the zone is not taken.
+                None if !frontage_kept(p, inset) => {
+                    add_frontage = vars.zs.is_empty() && frontage_can_be_stated(p, &vars);
+                }
                 None => {
                     let members: Vec<usize> = (0..n).filter(|&v| inset[v]).collect();
                     let perim = g.union_perimeter(&members);
@@ -321,11 +301,14 @@ pub(crate) fn solve_zone(
             });
             break;
         }
-        if cuts.is_empty() {
+        if cuts.is_empty() && !add_frontage {
             // Optimal for a relaxation and meets every rule: optimal.
             break;
         }
         model = Model::from(solved);
+        if add_frontage {
+            state_frontage(p, &mut vars, &mut model)?;
+        }
         for (row_lo, row_hi, terms) in cuts {
             model
                 .try_add_row(row_lo..=row_hi, terms)
@@ -420,9 +403,63 @@ fn rows_breach(p: &ZoneProblem, inset: &[bool]) -> Option<&'static str> {
     }
 }
 
-/// True when node `v` is narrower than the zone's minimum width (never when the rule is off).
-fn narrow(p: &ZoneProblem, v: usize) -> bool {
-    p.min_width_m > 0.0 && p.width_m.get(v).is_some_and(|&w| w < p.min_width_m - 1e-9)
+/// True when node `v` alone is a zone of the band (rules that assume two or more members are
+/// then not stated for it).
+fn alone_fits(p: &ZoneProblem, v: usize) -> bool {
+    let a = p.graph.area[v];
+    a >= p.target - p.tol && a <= p.target + p.tol && p.required.iter().all(|&r| r == v)
+}
+
+/// True when the zone `inset` keeps the access frontage rule (or the rule does not apply).
+fn frontage_kept(p: &ZoneProblem, inset: &[bool]) -> bool {
+    let Some(acc) = p.access else { return true };
+    let g = p.graph;
+    let members: Vec<usize> = (0..g.len()).filter(|&v| inset[v]).collect();
+    p.min_frontage_m <= 0.0
+        || members.len() < 2
+        || members
+            .iter()
+            .any(|&a| acc[a] && g.frontage_m(a, inset) >= p.min_frontage_m - 1e-9)
+}
+
+/// True when the frontage rows are valid for every zone of the problem: no access parcel
+/// alone fits the band (a one-parcel zone needs no frontage).
+fn frontage_can_be_stated(p: &ZoneProblem, vars: &Vars) -> bool {
+    p.access
+        .is_some_and(|acc| !vars.xs.iter().any(|&a| acc[a] && alone_fits(p, a)))
+}
+
+/// Adds the frontage rule to `model`: per access node `a` a binary `z_a ≤ x_a` with
+/// `F z_a ≤ Σ_w s_aw y_aw`, and `Σ z_a ≥ 1`.
+fn state_frontage(p: &ZoneProblem, vars: &mut Vars, model: &mut Model) -> Result<(), String> {
+    let Some(acc) = p.access else { return Ok(()) };
+    let g = p.graph;
+    let mut zcols = Vec::new();
+    let access: Vec<usize> = vars.xs.iter().copied().filter(|&a| acc[a]).collect();
+    for a in access {
+        let no_rows: [(highs::Row, f64); 0] = [];
+        let z = model
+            .try_add_integer_column(0.0, 0.0..=1.0, no_rows)
+            .map_err(highs_err)?;
+        zcols.push(z);
+        vars.zs.push(a);
+        if let Some(xa) = vars.col[a] {
+            model
+                .try_add_row(..=0.0, [(z, 1.0), (xa, -1.0)])
+                .map_err(highs_err)?;
+        }
+        let mut terms = vec![(z, p.min_frontage_m)];
+        for (k, &(u, v)) in vars.ys.iter().enumerate() {
+            if u == a || v == a {
+                terms.push((vars.ycols[k], -g.shared(u, v)));
+            }
+        }
+        model.try_add_row(..=0.0, terms).map_err(highs_err)?;
+    }
+    model
+        .try_add_row(1.0.., zcols.iter().map(|&z| (z, 1.0)))
+        .map_err(highs_err)?;
+    Ok(())
 }
 
 /// A cut: `lo ≤ Σ coef·x ≤ hi`.
@@ -522,18 +559,35 @@ fn violations(
     (!cuts.is_empty()).then_some(cuts)
 }
 
-/// The cuts for the narrow necks of the one-piece zone `members` (`inset`): for each narrow
-/// member `v` whose removal leaves a piece `C` joined to it by less than the minimum width,
+/// The rows for the narrow spurs and necks of the one-piece zone `members` (`inset`): for a
+/// spur `v`, `Σ_w c_w x_w ≥ 2 x_v` over its neighbours (`c_w` = 2 where they share at least the
+/// minimum width, else 1; not stated when `v` alone fits the band); for each narrow member `v`
+/// whose removal leaves a piece `C` joined to it by less than the minimum width,
 /// `x_v + x_c + x_d − Σ_{N(C)∖v} x ≤ 2` with `c` the heaviest node of `C` and `d` the heaviest
 /// node of the largest other piece.
 fn neck_cuts(p: &ZoneProblem, vars: &Vars, inset: &[bool], members: &[usize], cuts: &mut Vec<Cut>) {
     let g = p.graph;
     let n = g.len();
-    if p.min_width_m <= 0.0 || members.len() < 3 {
+    if p.min_width_m <= 0.0 || members.len() < 2 {
         return;
     }
     for part in narrow_parts(&g.adj, members, inset, p.width_m, p.min_width_m) {
         let v = part.node;
+        if part.kind == NarrowKind::Spur {
+            // Σ_w c_w x_w ≥ 2 x_v: two members touching v, or one along at least M.
+            if alone_fits(p, v) || cuts.len() >= MAX_CUTS_PER_ROUND {
+                continue;
+            }
+            let Some(xv) = vars.col[v] else { continue };
+            let mut terms = vec![(xv, -2.0)];
+            for &(w, s) in &g.adj[v] {
+                if let Some(xw) = vars.col[w].filter(|_| w != v) {
+                    terms.push((xw, if s >= p.min_width_m - 1e-9 { 2.0 } else { 1.0 }));
+                }
+            }
+            cuts.push((0.0, f64::INFINITY, terms));
+            continue;
+        }
         let mut rest = inset.to_vec();
         rest[v] = false;
         let pieces = components(g, &rest);
@@ -874,12 +928,13 @@ mod tests {
     #[test]
     fn width_frontage_and_alternative_rules_are_in_the_model() {
         // Random narrow parcels (minimum width 100 m), access parcels with a 95 m frontage, and
-        // an earlier plan's zone to keep away from: the model's optimum equals brute force
-        // under the planner's own rule check, and the rules change the optimum somewhere (so
-        // the comparison is not only of the unconstrained problem).
-        let mut checked = 0;
-        let mut rules_bind = 0;
-        for seed in 0..10u64 {
+        // an earlier plan's zone to keep away from, each rule alone and all together: the
+        // model's optimum equals brute force under the planner's own rule check, and each rule
+        // changes the optimum somewhere (so the comparison is not only of the plain problem).
+        let rule_sets = ["width", "frontage", "avoid", "all"];
+        let mut checked = [0; 4];
+        let mut rules_bind = [0; 4];
+        for seed in 0..16u64 {
             let (w, h) = if seed % 2 == 0 { (4, 4) } else { (5, 3) };
             let g = jittered(w, h, 100 + seed);
             let n = g.len();
@@ -894,56 +949,66 @@ mod tests {
             let cell = g.area.iter().sum::<f64>() / n as f64;
             let k = 4.0 + (seed % 3) as f64;
             let plain = problem(&g, &avail, k * cell + 0.3 * cell, 0.6 * cell);
-            let p = ZoneProblem {
-                labels: &labels,
-                access: Some(&access),
-                min_frontage_m: 95.0,
-                avoid: vec![avoid.clone()],
-                avoid_cap: 1.5 * cell,
-                width_m: &width,
-                min_width_m: 100.0,
-                ..plain.clone()
-            };
-            let Some((truth, inc)) = brute_rules(&p) else {
-                continue;
-            };
-            let out = solve_zone(&p, &inc, &ProveOptions::default(), None).unwrap();
-            assert!(out.proven, "seed {seed}: {out:?}");
-            let (members, got) = out
-                .better
-                .clone()
-                .unwrap_or((inc.members.clone(), inc.perim));
-            assert!(
-                (got - truth).abs() <= 1e-6 * truth,
-                "seed {seed}: exact {got} vs brute force {truth}"
-            );
-            let area = members.iter().map(|&v| g.area[v]).sum();
-            let sol = Solution {
-                members,
-                area,
-                perim: got,
-                cost: got,
-            };
-            assert_eq!(
-                crate::plan::search::broken_rule(&p, &sol),
-                None,
-                "seed {seed}"
-            );
-            assert!(out.lower_bound_m <= got * (1.0 + 1e-9), "{out:?}");
-            let free = brute(&plain).expect("a zone keeping the rules keeps the plain ones");
-            if free < truth * (1.0 - 1e-6) {
-                rules_bind += 1;
+            let Some(free) = brute(&plain) else { continue };
+            for (r, rules) in rule_sets.iter().enumerate() {
+                let on = |x: &str| *rules == x || *rules == "all";
+                let p = ZoneProblem {
+                    labels: &labels,
+                    access: on("frontage").then_some(&access[..]),
+                    min_frontage_m: 95.0,
+                    avoid: if on("avoid") {
+                        vec![avoid.clone()]
+                    } else {
+                        Vec::new()
+                    },
+                    avoid_cap: 1.5 * cell,
+                    width_m: &width,
+                    min_width_m: if on("width") { 100.0 } else { 0.0 },
+                    ..plain.clone()
+                };
+                let Some((truth, inc)) = brute_rules(&p) else {
+                    continue;
+                };
+                let out = solve_zone(&p, &inc, &ProveOptions::default(), None).unwrap();
+                assert!(out.proven, "{rules}, seed {seed}: {out:?}");
+                let (members, got) = out
+                    .better
+                    .clone()
+                    .unwrap_or((inc.members.clone(), inc.perim));
+                assert!(
+                    (got - truth).abs() <= 1e-6 * truth,
+                    "{rules}, seed {seed}: exact {got} vs brute force {truth}"
+                );
+                let area = members.iter().map(|&v| g.area[v]).sum();
+                let sol = Solution {
+                    members,
+                    area,
+                    perim: got,
+                    cost: got,
+                };
+                assert_eq!(
+                    crate::plan::search::broken_rule(&p, &sol),
+                    None,
+                    "{rules}, seed {seed}"
+                );
+                assert!(out.lower_bound_m <= got * (1.0 + 1e-9), "{out:?}");
+                if free < truth * (1.0 - 1e-6) {
+                    rules_bind[r] += 1;
+                }
+                checked[r] += 1;
             }
-            checked += 1;
         }
-        assert!(
-            checked >= 8,
-            "only {checked} instances had a zone keeping the rules"
-        );
-        assert!(
-            rules_bind >= 3,
-            "the rules changed the optimum only {rules_bind} times"
-        );
+        for (r, rules) in rule_sets.iter().enumerate() {
+            assert!(
+                checked[r] >= 10,
+                "{rules}: only {} instances had a zone keeping the rules",
+                checked[r]
+            );
+            assert!(
+                rules_bind[r] >= 1,
+                "{rules}: the rule never changed the optimum"
+            );
+        }
     }
 
     #[test]
