@@ -506,7 +506,11 @@ fn run_pipeline(bytes: &[u8], with_plan: bool) -> Result<bool, String> {
     let _ = s.to_text();
 
     let zones: Vec<(String, f64)> = {
-        let mut z: Vec<String> = set.parcels.iter().filter_map(|p| p.zone.clone()).collect();
+        let mut z: Vec<String> = set
+            .parcels
+            .iter()
+            .filter_map(|p| p.zone.as_deref().map(str::to_string))
+            .collect();
         z.sort();
         z.dedup();
         z.into_iter().map(|z| (z, 5.0)).collect()

@@ -41,7 +41,7 @@ fn fabric(seed: u64, rng: &mut Rng) -> ParcelSet {
     // Mark a few parcels with an excluded land use.
     for p in &mut set.parcels {
         if rng.unit() < 0.05 {
-            p.land_use = Some("encroached".into());
+            p.set_land_use(Some("encroached"));
         }
     }
     set
@@ -61,7 +61,7 @@ fn check(set: &ParcelSet, opts: &PlanOptions, plan: &Plan) {
     // Every input parcel appears once, or as exactly two pieces that tile it.
     let mut seen: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (k, p) in plan.parcels.iter().enumerate() {
-        let key = p.split_from.as_ref().unwrap_or(&p.id).0.clone();
+        let key = p.split_from.as_ref().unwrap_or(&p.id).0.to_string();
         seen.entry(key).or_default().push(k);
     }
     assert_eq!(seen.len(), set.parcels.len());
@@ -76,8 +76,8 @@ fn check(set: &ParcelSet, opts: &PlanOptions, plan: &Plan) {
             1 => assert!(plan.parcels[ks[0]].split_from.is_none()),
             2 => {
                 let (a, b) = (&plan.parcels[ks[0]], &plan.parcels[ks[1]]);
-                assert_eq!(a.id.0, format!("{id}-a"));
-                assert_eq!(b.id.0, format!("{id}-b"));
+                assert_eq!(a.id.as_str(), format!("{id}-a"));
+                assert_eq!(b.id.as_str(), format!("{id}-b"));
                 let sum = area_m2(&a.geometry) + area_m2(&b.geometry);
                 assert!((sum - in_area[id.as_str()]).abs() <= 1e-9 * sum, "{id}");
                 let inter = a.geometry.intersection(&b.geometry).unsigned_area();
@@ -112,7 +112,7 @@ fn check(set: &ParcelSet, opts: &PlanOptions, plan: &Plan) {
         .map(|p| (p.id.as_str(), p.zone.as_str()))
         .collect();
     for p in &set.parcels {
-        if p.land_use.as_deref() == Some("encroached") {
+        if p.land_use() == Some("encroached") {
             assert_eq!(zone_of[p.id.as_str()], RETAINED, "{} is excluded", p.id);
         }
     }
@@ -140,8 +140,8 @@ fn plans_on_random_fabrics_satisfy_every_invariant() {
         if seed % 3 == 0 {
             // Lock one open parcel to retained.
             let p = &set.parcels[below(&mut rng, set.parcels.len())];
-            if p.land_use.is_none() {
-                locks.push((p.id.0.clone(), RETAINED.to_string()));
+            if p.land_use().is_none() {
+                locks.push((p.id.0.to_string(), RETAINED.to_string()));
             }
         }
         let opts = PlanOptions {

@@ -28,7 +28,7 @@ fn check(spec: &FabricSpec) -> (allot::Report, Truth) {
         .iter()
         .filter(|f| f.kind == FindingKind::Overlap)
     {
-        let mut pair = [f.parcels[0].0.clone(), f.parcels[1].0.clone()];
+        let mut pair = [f.parcels[0].0.to_string(), f.parcels[1].0.to_string()];
         pair.sort();
         got.insert(pair, f.acres.unwrap() * allot::geodesy::M2_PER_ACRE);
     }
@@ -70,7 +70,7 @@ fn check(spec: &FabricSpec) -> (allot::Report, Truth) {
             "{what}: {area} vs {}",
             g.area_m2
         );
-        let mut around: Vec<String> = f.parcels.iter().map(|p| p.0.clone()).collect();
+        let mut around: Vec<String> = f.parcels.iter().map(|p| p.0.to_string()).collect();
         around.sort();
         assert_eq!(around, g.around, "{what}");
     }

@@ -336,12 +336,12 @@ fn units(set: &ParcelSet) -> Result<Units, DiffError> {
     let mut by_id: BTreeMap<String, (BTreeMap<String, f64>, bool)> = BTreeMap::new();
     let mut whole: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, p) in set.parcels.iter().enumerate() {
-        let parent = match &p.properties {
+        let parent = match p.properties() {
             Some(_) => {
                 let props = p.properties_map().map_err(|e| DiffError::BadFeature {
                     file: set.source.clone(),
                     feature: i + 1,
-                    id: p.id.0.clone(),
+                    id: p.id.0.to_string(),
                     reason: e.to_string(),
                 })?;
                 props
@@ -355,15 +355,15 @@ fn units(set: &ParcelSet) -> Result<Units, DiffError> {
             if let Some(&first) = whole.get(p.id.as_str()) {
                 return Err(DiffError::DuplicateId {
                     file: set.source.clone(),
-                    id: p.id.0.clone(),
+                    id: p.id.0.to_string(),
                     first: first + 1,
                     second: i + 1,
                 });
             }
             whole.insert(p.id.as_str(), i);
         }
-        let key = parent.clone().unwrap_or_else(|| p.id.0.clone());
-        let zone = p.zone.clone().unwrap_or_else(|| NO_ZONE.to_string());
+        let key = parent.clone().unwrap_or_else(|| p.id.0.to_string());
+        let zone = p.zone.as_deref().unwrap_or(NO_ZONE).to_string();
         let e = by_id.entry(key).or_default();
         *e.0.entry(zone).or_insert(0.0) += acres[i];
         e.1 |= parent.is_some();
@@ -377,7 +377,7 @@ fn metrics(set: &ParcelSet, acres: &[f64]) -> BTreeMap<String, ZoneMetrics> {
     let adj = Adjacency::build(&refs, &index);
     let mut members: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, p) in set.parcels.iter().enumerate() {
-        let z = p.zone.clone().unwrap_or_else(|| NO_ZONE.to_string());
+        let z = p.zone.as_deref().unwrap_or(NO_ZONE).to_string();
         members.entry(z).or_default().push(i);
     }
     members
@@ -395,7 +395,7 @@ fn metrics(set: &ParcelSet, acres: &[f64]) -> BTreeMap<String, ZoneMetrics> {
             let perim: f64 = m.iter().map(|&i| perimeter_m(refs[i])).sum::<f64>() - shared;
             let access: BTreeSet<String> = m
                 .iter()
-                .flat_map(|&i| set.parcels[i].access.iter().cloned())
+                .flat_map(|&i| set.parcels[i].access().iter().cloned())
                 .collect();
             let metrics = ZoneMetrics {
                 parcels: m.len(),

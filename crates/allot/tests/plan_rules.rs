@@ -133,7 +133,7 @@ fn fabric(seed: u64, rng: &mut Rng) -> ParcelSet {
     let mut set = parse_parcels(text.as_bytes(), "fabric").unwrap();
     for p in &mut set.parcels {
         if rng.unit() < 0.08 {
-            p.land_use = Some("water_reservoir".into());
+            p.set_land_use(Some("water_reservoir"));
         }
     }
     set

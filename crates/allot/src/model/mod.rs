@@ -2,12 +2,15 @@
 //! feature sits in its file), the zones a file describes ([`ZoneSpec`]) and [`Warning`]s.
 
 mod feature;
+mod intern;
 mod parcel;
 mod warning;
 mod zones;
 
 pub use self::feature::{FeatureRef, PropertiesError};
-pub(crate) use self::parcel::FeatureIdKind;
+pub use self::intern::SharedStr;
+pub(crate) use self::intern::intern;
+pub(crate) use self::parcel::{FeatureIdKind, ParcelDetails};
 pub use self::parcel::{Parcel, ParcelId, ParcelSet};
 pub use self::warning::{Warning, WarningKind, unknown_land_uses};
 pub use self::zones::{

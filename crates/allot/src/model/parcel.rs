@@ -6,12 +6,21 @@ use geo::{MultiPolygon, Rect};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use super::{FeatureRef, PropertiesError};
+use super::{FeatureRef, PropertiesError, SharedStr};
 use crate::geom::bbox::bbox_of;
 
 /// A parcel's identifier: the Feature `id`, else `properties.id`, else `#N` (1-based position).
+///
+/// Held as a `Box<str>` (no spare capacity, 16 bytes) because a million of them are held at
+/// once; build one from a `&str` or a `String` with `.into()` or [`ParcelId::from`].
+///
+/// ```
+/// let id = allot::ParcelId::from(format!("P{}", 7));
+/// assert_eq!(id.as_str(), "P7");
+/// assert_eq!(id, allot::ParcelId("P7".into()));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ParcelId(pub String);
+pub struct ParcelId(pub Box<str>);
 
 impl fmt::Display for ParcelId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -26,26 +35,36 @@ impl ParcelId {
     }
 }
 
+impl From<String> for ParcelId {
+    fn from(id: String) -> Self {
+        ParcelId(id.into_boxed_str())
+    }
+}
+
+impl From<&str> for ParcelId {
+    fn from(id: &str) -> Self {
+        ParcelId(Box::from(id))
+    }
+}
+
 /// One land parcel read from a GeoJSON feature.
 ///
-/// Kept small (160 bytes on 64-bit targets) because a million of them are held at once: the
-/// Feature `id` is rebuilt from [`Parcel::id`] by [`Parcel::feature_id`] rather than stored.
+/// Kept small (72 bytes on 64-bit targets, plus its rings) because ten million of them may be
+/// held at once: the Feature `id` is rebuilt from [`Parcel::id`] by [`Parcel::feature_id`]
+/// rather than stored, zone and land-use names are one [`SharedStr`] per distinct name, and
+/// the members most parcels of a large fabric lack (name, access tags, kept properties) sit
+/// in one optional block, read through [`Parcel::name`], [`Parcel::access`] and
+/// [`Parcel::properties`].
 #[derive(Debug, Clone)]
 pub struct Parcel {
     /// The parcel's id (see [`ParcelId`]).
     pub id: ParcelId,
     /// The geometry, always as a multipolygon (a Polygon feature becomes one part).
     pub geometry: MultiPolygon<f64>,
-    /// `properties.zone`, when present and not null.
-    pub zone: Option<String>,
-    /// `properties.land_use`, when present and not null.
-    pub land_use: Option<String>,
-    /// The feature's `properties` exactly as they were in the input (`None` for null/absent).
-    pub properties: Option<Box<RawValue>>,
-    /// `properties.name`, when present and not null.
-    pub name: Option<Box<str>>,
-    /// `properties.access`: lower-case tags such as `port`, `rail`, `highway`.
-    pub access: Vec<String>,
+    /// `properties.zone`, when present and not null (one shared string per zone name).
+    pub zone: Option<SharedStr>,
+    /// `properties.land_use` (read with [`Parcel::land_use`]).
+    land_use: Option<SharedStr>,
     /// 0-based position of the feature in its file (readers give fewer than 2³¹ features: a
     /// file read whole is under [`MAX_INPUT_BYTES`](crate::read::MAX_INPUT_BYTES), a streamed
     /// file stops being streamed beyond that many).
@@ -54,6 +73,28 @@ pub struct Parcel {
     pub multi: bool,
     /// What the feature's own `id` member was (as opposed to `properties.id` or a position).
     pub(crate) feature_id: FeatureIdKind,
+    /// Name, access tags and kept properties; `None` when the feature had none.
+    details: Option<Box<ParcelDetails>>,
+}
+
+/// The members of a parcel that most parcels of a large fabric lack, boxed together so that a
+/// parcel without any of them costs one null pointer.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ParcelDetails {
+    /// `properties.name`.
+    pub(crate) name: Option<Box<str>>,
+    /// `properties.access`: lower-case tags.
+    pub(crate) access: Vec<String>,
+    /// The feature's `properties` exactly as read, when the reader was asked to keep them.
+    pub(crate) properties: Option<Box<RawValue>>,
+}
+
+impl ParcelDetails {
+    /// The boxed details, or `None` when every member is empty.
+    pub(crate) fn boxed(self) -> Option<Box<ParcelDetails>> {
+        let empty = self.name.is_none() && self.access.is_empty() && self.properties.is_none();
+        (!empty).then(|| Box::new(self))
+    }
 }
 
 /// The JSON type of a Feature's `id` member; its text is the parcel's id.
@@ -83,13 +124,13 @@ impl Parcel {
     /// assert!(e.to_string().starts_with("feature 1 (id \"A\"): properties"));
     /// ```
     pub fn properties_map(&self) -> Result<Map<String, Value>, PropertiesError> {
-        match &self.properties {
+        match self.properties() {
             None => Ok(Map::new()),
             Some(raw) => {
                 serde_json::from_str::<Map<String, Value>>(raw.get()).map_err(|e| PropertiesError {
                     feature: FeatureRef {
                         position: self.index as usize + 1,
-                        id: Some(self.id.0.clone()),
+                        id: Some(self.id.0.to_string()),
                     },
                     reason: e.to_string(),
                 })
@@ -100,17 +141,94 @@ impl Parcel {
     /// An empty stand-in for a feature that was not parsed (never returned to callers).
     pub(crate) fn placeholder(index: usize) -> Parcel {
         Parcel {
-            id: ParcelId(String::new()),
+            id: ParcelId(Box::from("")),
             geometry: MultiPolygon(Vec::new()),
             zone: None,
             land_use: None,
-            properties: None,
-            name: None,
-            access: Vec::new(),
             index: index as u32,
             multi: false,
             feature_id: FeatureIdKind::Absent,
+            details: None,
         }
+    }
+
+    /// A parcel as a reader builds it (`details` boxed only when not empty). One argument a
+    /// field: the readers name each at the call site, so a struct of them would add nothing.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn from_parts(
+        id: ParcelId,
+        geometry: MultiPolygon<f64>,
+        zone: Option<SharedStr>,
+        land_use: Option<SharedStr>,
+        index: u32,
+        multi: bool,
+        feature_id: FeatureIdKind,
+        details: ParcelDetails,
+    ) -> Parcel {
+        Parcel {
+            id,
+            geometry,
+            zone,
+            land_use,
+            index,
+            multi,
+            feature_id,
+            details: details.boxed(),
+        }
+    }
+
+    /// `properties.land_use`, when present and not null.
+    pub fn land_use(&self) -> Option<&str> {
+        self.land_use.as_deref()
+    }
+
+    /// `properties.name`, when present and not null.
+    pub fn name(&self) -> Option<&str> {
+        self.details.as_ref()?.name.as_deref()
+    }
+
+    /// `properties.access`: lower-case tags such as `port`, `rail`, `highway` (empty when
+    /// absent).
+    pub fn access(&self) -> &[String] {
+        self.details.as_ref().map_or(&[], |d| d.access.as_slice())
+    }
+
+    /// The feature's `properties` exactly as they were in the input (`None` for null/absent, or
+    /// when the reader was not asked to keep them).
+    pub fn properties(&self) -> Option<&RawValue> {
+        self.details.as_ref()?.properties.as_deref()
+    }
+
+    fn details_mut(&mut self) -> &mut ParcelDetails {
+        self.details.get_or_insert_with(Box::default)
+    }
+
+    /// Replaces the land use (`None` removes it).
+    ///
+    /// ```
+    /// let text = br#"{"type":"FeatureCollection","features":[{"type":"Feature","id":"A",
+    ///   "properties":{"zone":"z"},"geometry":{"type":"Polygon",
+    ///   "coordinates":[[[67,24],[67.01,24],[67.01,24.01],[67,24]]]}}]}"#;
+    /// let mut set = allot::parse_parcels(text, "t").unwrap();
+    /// assert_eq!(set.parcels[0].land_use(), None);
+    /// set.parcels[0].set_land_use(Some("water_reservoir"));
+    /// assert_eq!(set.parcels[0].land_use(), Some("water_reservoir"));
+    /// ```
+    pub fn set_land_use(&mut self, land_use: Option<&str>) {
+        self.land_use = land_use.map(SharedStr::from);
+    }
+
+    /// Replaces the kept properties (`None` removes them); [`Parcel::properties_map`] reads
+    /// them back.
+    pub fn set_properties(&mut self, properties: Option<Box<RawValue>>) {
+        self.details_mut().properties = properties;
+        self.details = self.details.take().and_then(|d| (*d).boxed());
+    }
+
+    /// Replaces the access tags (given lower-case).
+    pub fn set_access(&mut self, access: Vec<String>) {
+        self.details_mut().access = access;
+        self.details = self.details.take().and_then(|d| (*d).boxed());
     }
 
     /// The Feature's own `id` member as read (`None` when it had none, or had `null`, and the
@@ -127,7 +245,7 @@ impl Parcel {
     pub fn feature_id(&self) -> Option<Value> {
         match self.feature_id {
             FeatureIdKind::Absent => None,
-            FeatureIdKind::String => Some(Value::String(self.id.0.clone())),
+            FeatureIdKind::String => Some(Value::String(self.id.0.to_string())),
             FeatureIdKind::Number => serde_json::from_str(&self.id.0).ok(),
         }
     }
@@ -180,5 +298,28 @@ impl ParcelSet {
                 (a.is_finite() && a >= 0.0).then(|| (k.clone(), a))
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn details_are_boxed_only_when_present() {
+        let mut p = Parcel::placeholder(0);
+        assert!(p.details.is_none());
+        p.set_access(vec!["port".into()]);
+        assert_eq!(p.access(), ["port"]);
+        assert!(p.details.is_some());
+        p.set_access(Vec::new());
+        assert!(p.details.is_none(), "emptied details are dropped");
+        p.set_land_use(Some("open_land"));
+        assert_eq!(p.land_use(), Some("open_land"));
+        assert!(p.details.is_none(), "the land use is not a detail");
+        let raw = RawValue::from_string(r#"{"k":1}"#.into()).unwrap();
+        p.set_properties(Some(raw));
+        assert_eq!(p.properties().map(RawValue::get), Some(r#"{"k":1}"#));
+        assert_eq!(p.properties_map().unwrap()["k"], 1);
     }
 }

@@ -59,11 +59,7 @@ impl Warning {
 /// ```
 pub fn unknown_land_uses(set: &ParcelSet, flag: &str, values: &[String]) -> Vec<Warning> {
     let norm = |s: &str| s.trim().to_lowercase();
-    let mut uses: Vec<&str> = set
-        .parcels
-        .iter()
-        .filter_map(|p| p.land_use.as_deref())
-        .collect();
+    let mut uses: Vec<&str> = set.parcels.iter().filter_map(|p| p.land_use()).collect();
     uses.sort_unstable();
     uses.dedup();
     let mut out = Vec::new();

@@ -300,7 +300,11 @@ pub fn resolve_zones(
     // Names that differ only by case or surrounding spaces.
     let mut names: Vec<String> = zones.iter().map(|z| z.name.clone()).collect();
     names.extend(meta.iter().map(|z| z.name.clone()));
-    names.extend(set.parcels.iter().filter_map(|p| p.zone.clone()));
+    names.extend(
+        set.parcels
+            .iter()
+            .filter_map(|p| p.zone.as_deref().map(str::to_string)),
+    );
     names.sort();
     names.dedup();
     let key = |s: &str| s.trim().to_lowercase();

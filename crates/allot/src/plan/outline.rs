@@ -60,7 +60,7 @@ pub enum OutlineError {
 /// let cell = |x: f64| geo::MultiPolygon(vec![polygon![
 ///     (x: x, y: 24.8), (x: x + 0.005, y: 24.8), (x: x + 0.005, y: 24.805), (x: x, y: 24.805)]]);
 /// let parcel = |i: usize, x: f64| PlannedParcel {
-///     id: ParcelId(format!("P{i}")), source: i, zone: "mill".into(), geometry: cell(x),
+///     id: ParcelId::from(format!("P{i}")), source: i, zone: "mill".into(), geometry: cell(x),
 ///     acres: 0.0, split_from: None,
 /// };
 /// let plan = Plan {
@@ -186,7 +186,7 @@ pub(crate) mod tests {
         .enumerate()
         {
             parcels.push(PlannedParcel {
-                id: ParcelId(format!("M{i}")),
+                id: ParcelId::from(format!("M{i}")),
                 source: i,
                 zone: "mill".into(),
                 geometry: cell(x, y, 0.005),

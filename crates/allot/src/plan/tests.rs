@@ -221,7 +221,7 @@ fn split_never_cuts_a_corridor_on_random_grids() {
         if let Ok(p) = plan(&set, &o) {
             for s in &p.splits {
                 let parent = set.parcels.iter().find(|q| q.id == s.parent).unwrap();
-                let u = parent.land_use.as_deref().unwrap();
+                let u = parent.land_use().unwrap();
                 assert!(
                     !u.ends_with("_corridor"),
                     "seed {seed}: cut {} ({u})",

@@ -311,23 +311,25 @@ pub(crate) fn fast_parcel(index: usize, raw: &str, keep_properties: bool) -> Opt
         Some(p) if keep_properties => Some(RawValue::from_string(p.to_string()).ok()?),
         _ => None,
     };
-    Some(Parcel {
-        id: ParcelId(match f.id.map(|(id, _)| id).or(f.prop_id) {
-            Some(id) => id.to_string(),
-            None => format!("#{}", index + 1),
-        }),
-        geometry: MultiPolygon(polys),
-        zone: f.zone.map(str::to_string),
-        land_use: f.land_use.map(str::to_string),
-        properties,
-        name: f.name.map(Box::from),
-        access,
-        index: index as u32,
-        multi: f.multi,
-        feature_id: match f.id {
+    Some(Parcel::from_parts(
+        match f.id.map(|(id, _)| id).or(f.prop_id) {
+            Some(id) => ParcelId::from(id),
+            None => ParcelId::from(format!("#{}", index + 1)),
+        },
+        MultiPolygon(polys),
+        f.zone.map(intern),
+        f.land_use.map(intern),
+        index as u32,
+        f.multi,
+        match f.id {
             Some((_, false)) => FeatureIdKind::String,
             Some((_, true)) => FeatureIdKind::Number,
             None => FeatureIdKind::Absent,
         },
-    })
+        ParcelDetails {
+            name: f.name.map(Box::from),
+            access,
+            properties,
+        },
+    ))
 }

@@ -52,7 +52,7 @@ pub use self::error::{FeatureProblem, ReadError};
 pub use self::formats::{FormatError, SourceOptions};
 pub use self::sniff::{Format, sniff, sniff_path};
 use self::{fast::*, serde_path::*};
-use crate::model::{FeatureIdKind, Parcel, ParcelId, ParcelSet};
+use crate::model::{FeatureIdKind, Parcel, ParcelDetails, ParcelId, ParcelSet, intern};
 pub use crate::model::{FeatureRef, PropertiesError};
 
 // `non_empty` lives here, not in `model/`, because its error is a `ReadError` (the read layer
@@ -113,7 +113,7 @@ pub fn read_parcels(path: &Path) -> Result<ParcelSet, ReadError> {
 /// use allot::read::{read_parcels_with, ReadOptions};
 /// let opts = ReadOptions { keep_properties: false };
 /// let set = read_parcels_with(std::path::Path::new("big.geojson"), opts).unwrap();
-/// assert!(set.parcels.iter().all(|p| p.properties.is_none()));
+/// assert!(set.parcels.iter().all(|p| p.properties().is_none()));
 /// ```
 pub fn read_parcels_with(path: &Path, opts: ReadOptions) -> Result<ParcelSet, ReadError> {
     read_parcels_from(path, opts, &SourceOptions::default())

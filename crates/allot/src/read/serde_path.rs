@@ -382,25 +382,27 @@ pub(crate) fn parse_feature_serde(
     let text_of = |v: &Option<Scalar>| v.as_ref().and_then(Scalar::text);
     let access = access_of(props.access.as_ref());
     let name = text_of(&props.name);
-    Ok(Parcel {
-        id: ParcelId(id.unwrap_or_else(|| format!("#{position}"))),
+    Ok(Parcel::from_parts(
+        ParcelId::from(id.unwrap_or_else(|| format!("#{position}"))),
         geometry,
-        zone: text_of(&props.zone),
-        land_use: text_of(&props.land_use),
-        properties: f
-            .properties
-            .filter(|p| keep_properties && p.get() != "null")
-            .map(|p| p.to_owned()),
-        name: name.map(String::into_boxed_str),
-        access,
-        index: index as u32,
+        text_of(&props.zone).as_deref().map(intern),
+        text_of(&props.land_use).as_deref().map(intern),
+        index as u32,
         multi,
-        feature_id: match f.id {
+        match f.id {
             Some(Scalar::Str(_)) => FeatureIdKind::String,
             Some(Scalar::Num(_)) => FeatureIdKind::Number,
             _ => FeatureIdKind::Absent,
         },
-    })
+        ParcelDetails {
+            name: name.map(String::into_boxed_str),
+            access,
+            properties: f
+                .properties
+                .filter(|p| keep_properties && p.get() != "null")
+                .map(|p| p.to_owned()),
+        },
+    ))
 }
 
 /// The id of a feature that failed to parse, read leniently (Feature `id`, else `properties.id`).

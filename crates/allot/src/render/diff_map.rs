@@ -45,11 +45,11 @@ pub fn changed_parcels(b: &ParcelSet, d: &Diff) -> Result<ParcelSet, RenderError
     let moves = moves(d);
     let mut out = b.clone();
     for p in &mut out.parcels {
-        let mut props = match &p.properties {
+        let mut props = match p.properties() {
             Some(_) => p.properties_map().map_err(|e| RenderError::DiffInput {
                 file: b.source.clone(),
                 feature: p.index as usize + 1,
-                id: p.id.0.clone(),
+                id: p.id.0.to_string(),
                 reason: e.to_string(),
             })?,
             None => serde_json::Map::new(),
@@ -58,21 +58,19 @@ pub fn changed_parcels(b: &ParcelSet, d: &Diff) -> Result<ParcelSet, RenderError
             .get("split_from")
             .and_then(Value::as_str)
             .map(str::to_string)
-            .unwrap_or_else(|| p.id.0.clone());
+            .unwrap_or_else(|| p.id.0.to_string());
         let zone = p.zone.as_deref().unwrap_or(NO_ZONE);
         props.remove(CHANGE_KEY);
         if let Some((from, _)) = moves.get(&(unit.as_str(), zone)) {
             props.insert(CHANGE_KEY.into(), Value::String(format!("{from} → {zone}")));
         }
-        p.properties =
-            Some(
-                serde_json::value::to_raw_value(&props).map_err(|e| RenderError::DiffInput {
-                    file: b.source.clone(),
-                    feature: p.index as usize + 1,
-                    id: p.id.0.clone(),
-                    reason: e.to_string(),
-                })?,
-            );
+        let raw = serde_json::value::to_raw_value(&props).map_err(|e| RenderError::DiffInput {
+            file: b.source.clone(),
+            feature: p.index as usize + 1,
+            id: p.id.0.to_string(),
+            reason: e.to_string(),
+        })?;
+        p.set_properties(Some(raw));
     }
     Ok(out)
 }
@@ -191,7 +189,7 @@ mod tests {
     }
 
     fn change(s: &ParcelSet, id: &str) -> Option<String> {
-        let p = s.parcels.iter().find(|p| p.id.0 == id).unwrap();
+        let p = s.parcels.iter().find(|p| p.id.as_str() == id).unwrap();
         p.properties_map()
             .unwrap()
             .get(CHANGE_KEY)
@@ -227,7 +225,7 @@ mod tests {
         assert_eq!(change(&c, "P2"), None);
         assert_eq!(change(&c, "P3").as_deref(), Some("retained → park"));
         // The other properties are kept.
-        let p3 = c.parcels.iter().find(|p| p.id.0 == "P3").unwrap();
+        let p3 = c.parcels.iter().find(|p| p.id.as_str() == "P3").unwrap();
         assert_eq!(p3.properties_map().unwrap()["name"], "x");
     }
 

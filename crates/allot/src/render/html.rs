@@ -157,12 +157,12 @@ fn data_json(
             out.push_str("null");
         }
         let _ = write!(out, ",\"class\":{},\"name\":", class_of[i]);
-        match &p.name {
+        match p.name() {
             Some(n) => push_json_str(&mut out, n),
             None => out.push_str("null"),
         }
         out.push_str(",\"props\":");
-        match &p.properties {
+        match p.properties() {
             // Valid JSON already (checked when read): only the characters that could end the
             // block or a script string need escaping, and those occur only inside strings.
             Some(raw) if raw.get().trim_start().starts_with('{') => {

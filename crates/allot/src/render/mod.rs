@@ -242,11 +242,11 @@ enum CategoryKey {
 /// from the raw properties (strings as they are, other JSON compactly; null counts as absent).
 fn category_value(p: &Parcel, key: &str) -> Option<String> {
     match key {
-        "zone" => return p.zone.clone(),
-        "land_use" => return p.land_use.clone(),
+        "zone" => return p.zone.as_deref().map(str::to_string),
+        "land_use" => return p.land_use().map(str::to_string),
         _ => {}
     }
-    let raw = p.properties.as_ref()?;
+    let raw = p.properties()?;
     if !raw.get().contains(&format!("\"{key}\"")) && !raw.get().contains('\\') {
         return None;
     }
@@ -259,7 +259,7 @@ fn category_value(p: &Parcel, key: &str) -> Option<String> {
 }
 
 fn is_split(p: &Parcel) -> bool {
-    match &p.properties {
+    match p.properties() {
         Some(raw) if raw.get().contains("split_from") => p
             .properties_map()
             .is_ok_and(|m| !matches!(m.get("split_from"), None | Some(Value::Null))),
@@ -1435,7 +1435,7 @@ fn draw_north_arrow(cv: &mut Canvas, (x, y): (f64, f64)) -> Result<(), RenderErr
 fn label_text(p: &Parcel, acres: f64, kind: LabelKind, unit: AreaUnit) -> Option<String> {
     let t = match kind {
         LabelKind::Id => clean_text(p.id.as_str()),
-        LabelKind::Name => clean_text(p.name.as_deref()?),
+        LabelKind::Name => clean_text(p.name()?),
         LabelKind::Area => map_area(unit, acres, 1),
         LabelKind::None => return None,
     };

@@ -167,7 +167,7 @@ fn property_names(set: &ParcelSet) -> Vec<String> {
         if p.zone.is_some() {
             names.insert("zone".into());
         }
-        if p.land_use.is_some() {
+        if p.land_use().is_some() {
             names.insert("land_use".into());
         }
     }

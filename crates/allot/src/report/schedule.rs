@@ -84,8 +84,9 @@ impl<'a> Schedule<'a> {
             let land_use = set
                 .parcels
                 .get(p.source)
-                .and_then(|q| q.land_use.clone())
-                .unwrap_or_else(|| NO_LAND_USE.to_string());
+                .and_then(|q| q.land_use())
+                .unwrap_or(NO_LAND_USE)
+                .to_string();
             *composition[z].entry(land_use).or_insert(0.0) += p.acres;
         }
         Schedule {

@@ -66,10 +66,11 @@ pub fn summarize(set: &ParcelSet, units: AreaUnit) -> Summary {
     for (p, &a) in set.parcels.iter().zip(&areas) {
         let a = units.from_m2(a);
         total += a;
-        for (map, key) in [(&mut by_zone, &p.zone), (&mut by_land_use, &p.land_use)] {
-            let g = map
-                .entry(key.clone().unwrap_or_else(|| NONE.into()))
-                .or_default();
+        for (map, key) in [
+            (&mut by_zone, p.zone.as_deref()),
+            (&mut by_land_use, p.land_use()),
+        ] {
+            let g = map.entry(key.unwrap_or(NONE).to_string()).or_default();
             g.parcels += 1;
             g.area += a;
         }

@@ -415,8 +415,8 @@ fn finding_of(f: &Value) -> Result<Finding, String> {
         Some(Value::Array(a)) => a
             .iter()
             .map(|v| match v {
-                Value::String(s) => Ok(ParcelId(s.clone())),
-                Value::Number(n) => Ok(ParcelId(n.to_string())),
+                Value::String(s) => Ok(ParcelId::from(s.clone())),
+                Value::Number(n) => Ok(ParcelId::from(n.to_string())),
                 _ => Err("properties.parcels must hold strings".to_string()),
             })
             .collect::<Result<_, _>>()?,

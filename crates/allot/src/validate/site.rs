@@ -162,7 +162,7 @@ pub fn outside_site(
             Some(Finding {
                 kind: FindingKind::OutsideSite,
                 parcels: vec![p.id.clone()],
-                zone: p.zone.clone(),
+                zone: p.zone.as_deref().map(str::to_string),
                 acres: Some(area / M2_PER_ACRE),
                 at: representative(&shape),
                 message: format!("{} of {} lies outside the site", units.text(area), p.id),

@@ -268,8 +268,8 @@ pub(crate) fn zone_checks(
     let targets: BTreeMap<&str, f64> = opts.targets.iter().map(|(z, a)| (z.as_str(), *a)).collect();
     let mut members: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, p) in parcels.iter().enumerate() {
-        if let Some(z) = &p.zone {
-            members.entry(z.as_str()).or_default().push(i);
+        if let Some(z) = p.zone.as_deref() {
+            members.entry(z).or_default().push(i);
         }
     }
     let zoned = !members.is_empty();
