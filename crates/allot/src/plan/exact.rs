@@ -19,10 +19,6 @@
 //! - The minimum width M ([`crate::graph::narrow`]): a narrow parcel `v` may not be a spur, so
 //!   `Σ_w c_w x_w ≥ 2 x_v` over its neighbours, `c_w` = 2 where they share at least M and 1
 //!   elsewhere (left out when `v` alone fits the band); nor a neck (below).
-//!
-//! The frontage and width rows are lazy like the contiguity cuts: stated only once a solution
-//! breaks them (the frontage rows all at once, a spur's row for that parcel), so a problem
-//! whose relaxed optimum keeps them is solved as fast as without them.
 //! - Contiguity, and the planner's rule that the open land (everything not yet in a zone, which
 //!   later zones and the retained land come from) is not cut into more pieces, by lazy vertex
 //!   separator cuts: solve, find the pieces of the solution (or of the open land outside it),
@@ -36,6 +32,10 @@
 //!   bound; the loop stops when a solution meets every rule (then it is optimal), or at a limit.
 //!   With these rows the model states every rule the search's zone must keep
 //!   ([`super::search::broken_rule`]), so its optimum is comparable with the search's zone.
+//!
+//! The frontage and width rows are lazy like the contiguity cuts: stated only once a solution
+//! breaks them (the frontage rows all at once, a spur's row for that parcel), so a problem
+//! whose relaxed optimum keeps them is solved as fast as without them.
 //!
 //! The heuristic zone is passed as a MIP start in every round (it meets every cut), so the
 //! result is never worse than it. Parcels that a cut line would split are not modelled: with
