@@ -1,17 +1,17 @@
 #!/bin/bash
 # Large-zone quality of allot's planner against the exact optimum (BENCHMARKS.md, "Plans on
 # real-data-like land, and the gap to the exact optimum").
-# usage: bench/gap_large.sh ALLOT PYTHON OUTDIR   (PYTHON with highspy and shapely installed)
+# usage: bench/gap_large.sh ALLOT PYTHON OUTDIR [SEEDS]   (PYTHON with highspy and shapely installed)
 #
 # 1. PSM data without the metadata's access rule (gap.py models none): mill and park against
 #    the proven optimum (the park's for the planner's own mill).
-# 2. Cadastral fabric (300 requested parcels, seed 1) and a generated grid (1,500 requested
-#    parcels, seed 1), one zone of 10 / 30 / 45 % of the area ± 1 acre: gap.py with a 120 s
+# 2. Cadastral fabrics (300 requested parcels, one per seed of SEEDS, a quoted list, default
+#    "1"; e.g. "1 2 3") and a generated grid (1,500 requested parcels, seed 1), one zone of 10 / 30 / 45 % of the area ± 1 acre: gap.py with a 120 s
 #    HiGHS limit (best set and bound when it does not close).
 # 3. A 100,000-parcel generated grid (seed 1) with one zone of 20 % of its area: the plan's
 #    time and Polsby-Popper (from the schedule).
 set -euo pipefail
-A=$(realpath "$1"); PY=$2; OUT=$3
+A=$(realpath "$1"); PY=$2; OUT=$3; SEEDS=${4:-1}
 HERE=$(cd "$(dirname "$0")" && pwd)
 GAP=$HERE/gap.py
 DATA=$HERE/../data/psm-site.geojson
@@ -28,15 +28,19 @@ EXCL="--exclude-use township --exclude-use township_fringe --exclude-use water_r
 echo "psm $(tail -1 psm-time.txt)"; head -3 psm.txt
 timeout 400 "$PY" "$GAP" psm.geojson sindh_mill 700 --time-limit 300 $EXCL | grep '^{'
 timeout 400 "$PY" "$GAP" psm.geojson industrial_park 3200 --time-limit 300 --unavailable-zone sindh_mill $EXCL | grep '^{'
-for spec in "cadastral 300" "grid 1500"; do
-  set -- $spec; kind=$1; n=$2
-  "$A" generate -q --kind "$kind" --parcels "$n" --seed 1 -o "$kind-$n.geojson"
-  total=$("$A" summary "$kind-$n.geojson" --format json | python3 -c "import json,sys; print(json.load(sys.stdin)['total_area'])")
+specs=()
+for seed in $SEEDS; do specs+=("cadastral 300 $seed"); done
+specs+=("grid 1500 1")
+for spec in "${specs[@]}"; do
+  set -- $spec; kind=$1; n=$2; seed=$3
+  name=$kind-$n-s$seed
+  "$A" generate -q --kind "$kind" --parcels "$n" --seed "$seed" -o "$name.geojson"
+  total=$("$A" summary "$name.geojson" --format json | python3 -c "import json,sys; print(json.load(sys.stdin)['total_area'])")
   for pct in 10 30 45; do
     t=$(python3 -c "print(round($total*$pct/100,2))")
-    /usr/bin/time -f "plan_seconds %e" "$A" plan "$kind-$n.geojson" -q -o "plan-$kind-$pct.geojson" --zone "big=$t" > "sched-$kind-$pct.txt" 2> "time-$kind-$pct.txt"
-    echo "$kind $n pct $pct target $t $(tail -1 "time-$kind-$pct.txt") $(sed -n 2p "sched-$kind-$pct.txt")"
-    timeout 300 "$PY" "$GAP" "plan-$kind-$pct.geojson" big "$t" --time-limit 120 2>/dev/null | grep '^{'
+    /usr/bin/time -f "plan_seconds %e" "$A" plan "$name.geojson" -q -o "plan-$name-$pct.geojson" --zone "big=$t" > "sched-$name-$pct.txt" 2> "time-$name-$pct.txt" || true
+    echo "$kind $n seed $seed pct $pct target $t $(tail -1 "time-$name-$pct.txt") $(sed -n 2p "sched-$name-$pct.txt")"
+    timeout 300 "$PY" "$GAP" "plan-$name-$pct.geojson" big "$t" --time-limit 120 2>/dev/null | grep '^{' || true
   done
 done
 "$A" generate -q --parcels 100000 --seed 1 -o grid-100k.geojson

@@ -1,22 +1,30 @@
 #!/usr/bin/env python3
 """Benchmark runner: allot vs the shapely 2 + pyproj reference and the GEOS CoverageValidator pipeline.
 
-For each fabric kind (`allot generate --kind quad|nonconvex`) and size it generates a synthetic
-fabric (known overlaps, gaps and invalid parcels), then runs, each --runs times (median reported):
+For each fabric kind (`allot generate --kind quad|nonconvex|cadastral`) and size it generates a
+synthetic fabric (known overlaps, gaps and invalid parcels), then runs, each --runs times (median
+reported):
   - `allot validate FILE --format json` with all threads and with RAYON_NUM_THREADS=1,
+  - with --before BINARY, that allot binary too (all threads; its output must be byte-identical),
   - `bench/reference.py FILE` (shapely + pyproj: areas, overlaps, gaps),
   - `bench/coverage_pipeline.py FILE` (pyogrio + is_valid + coverage_invalid_edges: detection
     only; it must flag exactly the invalid parcels and every parcel of an injected overlap),
   - optionally `allot plan` and `allot map` on the clean fabric,
-measuring wall time and peak RSS with /usr/bin/time -v. It checks that allot and the reference
-find the same overlaps (pairs and areas), gaps (areas) and invalid parcels, and that both match
-the generator's truth; any disagreement makes the run fail (exit 1).
+measuring wall time, CPU time (user + system) and peak RSS with /usr/bin/time -v. It checks that
+allot and the reference find the same overlaps (pairs and areas), gaps (areas) and invalid
+parcels, and that both match the generator's truth; any disagreement makes the run fail (exit 1).
+
+Cadastral fabrics (`--kind cadastral`, asked for 2.4 times the size, which gives about that many
+plots) carry hairline slivers and overlaps of a few m² of their own (boundaries rounded
+differently on their two sides); allot and the reference run there with reporting thresholds of
+10 m² (`--min-overlap 10 --min-gap 10`), above those and below every injected problem.
 
 Prints a Markdown table (also written to --out) for BENCHMARKS.md.
 
 Usage:
-  python3 bench/run.py [--sizes 10000,100000,1000000] [--kinds quad,nonconvex] [--runs 3] [--python VENV_PYTHON]
-                       [--workdir /tmp/allot-bench-data] [--out bench/results.md] [--plan] [--map]
+  python3 bench/run.py [--sizes 10000,100000,1000000] [--kinds quad,nonconvex,cadastral] [--runs 3]
+                       [--python VENV_PYTHON] [--workdir /tmp/allot-bench-data] [--out bench/results.md]
+                       [--allot NEW_ALLOT] [--before OLD_ALLOT] [--no-single] [--plan] [--map]
 The references need `pip install -r bench/requirements.txt` in the Python given by --python.
 """
 
@@ -61,7 +69,8 @@ def median_run(cmd, runs, env=None, ok_codes=(0,), stdout_path=None):
     walls = [r[0] for r in results]
     walls_cpu = CPU_SECONDS[-runs:]
     rss = max(r[1] for r in results)
-    return statistics.median(walls), rss, results[-1][2], {"wall": walls, "cpu": walls_cpu}
+    return statistics.median(walls), rss, results[-1][2], {"wall": walls, "cpu": walls_cpu,
+                                                           "cpu_median": statistics.median(walls_cpu)}
 
 
 def allot_findings(report):
@@ -103,6 +112,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default="10000,100000,1000000")
     ap.add_argument("--kinds", default="quad,nonconvex", help="fabric kinds (allot generate --kind)")
+    ap.add_argument("--before", help="an earlier allot binary to time beside this one (same files)")
+    ap.add_argument("--allot", help="the allot binary to measure (default: build target/release/allot)")
+    ap.add_argument("--no-single", action="store_true", help="skip the RAYON_NUM_THREADS=1 runs")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--python", default=sys.executable, help="Python with shapely and pyproj")
     ap.add_argument("--workdir", default="/tmp/allot-bench-data")
@@ -112,34 +124,52 @@ def main():
     ap.add_argument("--map", action="store_true", help="also time allot map")
     args = ap.parse_args()
 
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    global ALLOT
+    if args.allot:
+        ALLOT = os.path.abspath(args.allot)
+    else:
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     os.makedirs(args.workdir, exist_ok=True)
     rows, failures = [], []
     for kind, n in [(kd, int(s)) for kd in args.kinds.split(",") for s in args.sizes.split(",")]:
         k = max(1, min(50, n // 2000))
         fab = os.path.join(args.workdir, f"{kind}-{n}.geojson")
         truth_path = os.path.join(args.workdir, f"truth-{kind}-{n}.json")
-        subprocess.run([ALLOT, "generate", "--kind", kind, "--parcels", str(n), "--overlaps", str(k),
-                        "--gaps", str(k), "--invalid", str(k), "--zones", "4", "--seed", "7", "-o", fab,
-                        "--truth", truth_path], check=True)
+        cadastral = kind == "cadastral"
+        gen = [ALLOT, "generate", "--kind", kind, "--parcels", str(int(n * 2.4) if cadastral else n),
+               "--overlaps", str(k), "--gaps", str(k), "--invalid", str(k), "--seed", "7", "-o", fab,
+               "--truth", truth_path, "--quiet"]
+        subprocess.run(gen if cadastral else gen + ["--zones", "4"], check=True)
+        thresholds = ["--min-overlap", "10", "--min-gap", "10"] if cadastral else []
         truth = json.load(open(truth_path))
         mb = os.path.getsize(fab) / 1e6
         out_json = os.path.join(args.workdir, f"allot-{kind}-{n}.json")
-        cmd = [ALLOT, "validate", fab, "--format", "json", "--quiet"]
+        cmd = [ALLOT, "validate", fab, "--format", "json", "--quiet"] + thresholds
+        before = {}
+        if args.before:
+            old_json = os.path.join(args.workdir, f"before-{kind}-{n}.json")
+            bt, br, _, bw = median_run([args.before] + cmd[1:], args.runs, ok_codes=(0, 1), stdout_path=old_json)
+            before = {"before": bt, "before_rss": br, "before_walls": bw}
         a2, r2, text, w2 = median_run(cmd, args.runs, ok_codes=(0, 1), stdout_path=out_json)
-        env1 = dict(os.environ, RAYON_NUM_THREADS="1")
-        a1, r1, _, w1 = median_run(cmd, args.runs, env=env1, ok_codes=(0, 1), stdout_path=out_json)
+        if args.before:
+            before["before_identical"] = open(old_json, "rb").read() == open(out_json, "rb").read()
+            if not before["before_identical"]:
+                failures.append(f"{kind} {n}: the --before binary's output differs")
+        a1, r1, w1 = float("nan"), float("nan"), {"wall": [], "cpu": [], "cpu_median": float("nan")}
+        if not args.no_single:
+            env1 = dict(os.environ, RAYON_NUM_THREADS="1")
+            a1, r1, _, w1 = median_run(cmd, args.runs, env=env1, ok_codes=(0, 1), stdout_path=out_json)
         mine = allot_findings(json.load(open(out_json)))
         want = truth_findings(truth)
         row = {"kind": kind, "n": truth["parcels"], "mb": mb, "allot2": a2, "rss2": r2, "allot1": a1, "rss1": r1,
-               "walls2": w2, "walls1": w1, "injected": (len(want[0]), len(want[1]), len(want[2]))}
+               "walls2": w2, "walls1": w1, "injected": (len(want[0]), len(want[1]), len(want[2])), **before}
         row["allot_vs_truth"] = agree(mine, want)
         if not row["allot_vs_truth"]:
             failures.append(f"{kind} {n}: allot disagrees with the generator's truth")
         if not args.no_reference:
             ref_json = os.path.join(args.workdir, f"reference-{kind}-{n}.json")
-            rt, rr, _, rw = median_run([args.python, os.path.join(HERE, "reference.py"), fab], args.runs,
-                                       stdout_path=ref_json)
+            rt, rr, _, rw = median_run([args.python, os.path.join(HERE, "reference.py"), fab] + thresholds,
+                                       args.runs, stdout_path=ref_json)
             ref = reference_findings(json.load(open(ref_json)))
             row.update(ref=rt, ref_rss=rr, ref_walls=rw, allot_vs_ref=agree(mine, ref))
             if not row["allot_vs_ref"]:
@@ -176,30 +206,42 @@ def main():
         rows.append(row)
         print(json.dumps(row), file=sys.stderr)
 
+    def cell(wall, w):
+        return "—" if wall != wall else f"{wall:.2f} s / {w['cpu_median']:.2f} s"
+
     lines = [
-        f"Machine: {os.cpu_count()} cores; runs per cell: {args.runs} (median wall time); peak RSS is the "
-        "largest of the runs.",
+        f"Machine: {os.cpu_count()} cores; runs per cell: {args.runs}; each cell is the median wall time / "
+        "the median CPU time (user + system); peak RSS is the largest of the runs.",
         "",
-        "| fabric | parcels | GeoJSON MB | allot 2 threads | allot 1 thread | shapely+pyproj | GEOS coverage "
-        "| speed-up vs shapely+pyproj / GEOS | peak RSS allot / shapely+pyproj / GEOS | agreement |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| fabric | parcels | GeoJSON MB | allot before | allot, 2 threads | allot, 1 thread | shapely+pyproj "
+        "| GEOS coverage | allot faster than shapely+pyproj / GEOS, wall; CPU | peak RSS allot before / allot / "
+        "shapely+pyproj / GEOS | agreement |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
-        ref = f"{r['ref']:.2f} s" if "ref" in r else "—"
-        geos = f"{r['geos']:.2f} s" if "geos" in r else "—"
-        speed = f"{r['ref'] / r['allot2']:.1f}× / {r['geos'] / r['allot2']:.1f}×" if "ref" in r else "—"
-        rss = f"{r['rss2']:.0f} MB"
+        before = cell(r["before"], r["before_walls"]) if "before" in r else "—"
+        ref = cell(r["ref"], r["ref_walls"]) if "ref" in r else "—"
+        geos = cell(r["geos"], r["geos_walls"]) if "geos" in r else "—"
+        speed = "—"
         if "ref" in r:
-            rss += f" / {r['ref_rss']:.0f} MB / {r['geos_rss']:.0f} MB"
+            c2 = r["walls2"]["cpu_median"]
+            speed = (f"{r['ref'] / r['allot2']:.1f}× / {r['geos'] / r['allot2']:.1f}×; "
+                     f"{r['ref_walls']['cpu_median'] / c2:.1f}× / {r['geos_walls']['cpu_median'] / c2:.1f}×")
+        rss = (f"{r['before_rss']:.0f} / " if "before" in r else "— / ") + f"{r['rss2']:.0f}"
+        if "ref" in r:
+            rss += f" / {r['ref_rss']:.0f} / {r['geos_rss']:.0f}"
+        rss += " MB"
         ok = "truth ✓" if r["allot_vs_truth"] else "truth ✗"
         if "allot_vs_ref" in r:
             ok += ", shapely+pyproj ✓" if r["allot_vs_ref"] else ", shapely+pyproj ✗"
             ok += ", GEOS ✓" if r["geos_vs_truth"] else ", GEOS ✗"
             if r["geos_extra"]:
-                ok += f" (GEOS also flags {r['geos_extra']} neighbours)"
-        lines.append(f"| {r['kind']} | {r['n']:,} | {r['mb']:.0f} | {r['allot2']:.2f} s | {r['allot1']:.2f} s | {ref} "
-                     f"| {geos} | {speed} | {rss} | {ok} (injected {r['injected'][0]} overlapping pairs, "
-                     f"{r['injected'][1]} gaps, {r['injected'][2]} invalid) |")
+                ok += f" (GEOS also flags {r['geos_extra']} other parcels)"
+        if "before_identical" in r:
+            ok += ", before = after (cmp)" if r["before_identical"] else ", before ≠ after"
+        lines.append(f"| {r['kind']} | {r['n']:,} | {r['mb']:.0f} | {before} | {cell(r['allot2'], r['walls2'])} "
+                     f"| {cell(r['allot1'], r['walls1'])} | {ref} | {geos} | {speed} | {rss} | {ok} (injected "
+                     f"{r['injected'][0]} overlapping pairs, {r['injected'][1]} gaps, {r['injected'][2]} invalid) |")
     if any("plan" in r or "map" in r for r in rows):
         lines += ["", "| fabric | parcels | allot plan | plan peak RSS | allot map | map peak RSS | SVG MB |",
                   "|---|---:|---:|---:|---:|---:|---:|"]

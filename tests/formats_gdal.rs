@@ -127,9 +127,26 @@ fn same_as_reference(path: &Path, opts: &SourceOptions, what: &str) {
 fn same_as_geojson(path: &Path, opts: &SourceOptions, what: &str) {
     same_as_reference(path, opts, what);
     let truth = read_parcels(&common::repo("data/psm-site.geojson")).unwrap();
+    same_parcels_as(path, opts, &truth, false, what);
+}
+
+/// allot's parcels from `path` are `truth`'s (read from GeoJSON): the same ids (in the same
+/// order when `in_order`), names, access lists and properties, areas within 1e-6 relative
+/// and vertices within 1 mm.
+fn same_parcels_as(
+    path: &Path,
+    opts: &SourceOptions,
+    truth: &allot::ParcelSet,
+    in_order: bool,
+    what: &str,
+) {
     let got = read_parcels_from(path, ReadOptions::default(), opts)
         .unwrap_or_else(|e| panic!("{what}: {e}"));
     assert_eq!(got.parcels.len(), truth.parcels.len(), "{what}");
+    if in_order {
+        let ids = |s: &allot::ParcelSet| s.parcels.iter().map(|p| p.id.clone()).collect::<Vec<_>>();
+        assert!(ids(&got) == ids(truth), "{what}: parcels in another order");
+    }
     // FlatGeobuf files with a spatial index hold features in index order, so parcels are
     // matched by id (and every id must be found once).
     let by_id: std::collections::HashMap<_, _> =
@@ -363,6 +380,13 @@ fn the_cli_reads_every_format_and_reports_the_same_summary() {
 /// hence Python.
 fn geoparquet(dir: &Path, epsg: u32) -> PathBuf {
     let out = dir.join(format!("site{epsg}.parquet"));
+    geoparquet_of(&common::repo("data/psm-site.geojson"), &out, epsg, 0);
+    out
+}
+
+/// [`geoparquet`] of any GeoJSON file `src`, written to `out`, in row groups of
+/// `row_group_rows` rows (0: pyarrow's default, one group for small files).
+fn geoparquet_of(src: &Path, out: &Path, epsg: u32, row_group_rows: usize) {
     let script = r#"
 import json, sys
 import numpy as np, pyarrow as pa, pyarrow.parquet as pq, pyproj, shapely, shapely.geometry
@@ -378,16 +402,17 @@ column = {"encoding": "WKB", "geometry_types": []}
 if epsg != 4326:
     column["crs"] = {"id": {"authority": "EPSG", "code": epsg}}
 geo = {"version": "1.1.0", "primary_column": "geometry", "columns": {"geometry": column}}
-pq.write_table(table.replace_schema_metadata({b"geo": json.dumps(geo).encode()}), out)
+rows = int(sys.argv[4]) or None
+pq.write_table(table.replace_schema_metadata({b"geo": json.dumps(geo).encode()}), out, row_group_size=rows)
 "#;
-    let site = common::repo("data/psm-site.geojson");
     let r = Command::new("python3")
         .args([
             "-c",
             script,
-            site.to_str().unwrap(),
+            src.to_str().unwrap(),
             out.to_str().unwrap(),
             &epsg.to_string(),
+            &row_group_rows.to_string(),
         ])
         .output()
         .expect("python3 with pyarrow, shapely and pyproj (scripts/test.sh installs them)");
@@ -396,7 +421,6 @@ pq.write_table(table.replace_schema_metadata({b"geo": json.dumps(geo).encode()})
         "writing GeoParquet with pyarrow failed: {}",
         String::from_utf8_lossy(&r.stderr)
     );
-    out
 }
 
 #[test]
@@ -409,5 +433,51 @@ fn geoparquet_in_each_crs_reads_as_the_geojson() {
             &SourceOptions::default(),
             &format!("geoparquet {epsg}"),
         );
+    }
+}
+
+/// A fabric large enough to be decoded in many parallel pieces (12,000 non-convex parcels,
+/// in UTM 42N), as FlatGeobuf without and with GDAL's spatial index and as GeoParquet in 12
+/// row groups of 1,000 rows with plain columns (which allot reads column by column): allot's
+/// parcels equal the reference route's exactly, and the GeoJSON's, in the same order where
+/// the file keeps it.
+#[test]
+fn a_large_fabric_as_flatgeobuf_and_multi_row_group_geoparquet_reads_as_the_geojson() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = common::allot(
+        dir.path(),
+        &[
+            "generate",
+            "--parcels",
+            "12000",
+            "--seed",
+            "5",
+            "--kind",
+            "nonconvex",
+            "-o",
+            "fabric.geojson",
+            "-q",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let src = dir.path().join("fabric.geojson");
+    let truth = read_parcels(&src).unwrap();
+    assert!(truth.parcels.len() >= 12_000);
+    let fgb = |name: &str, extra: &[&str]| {
+        let out = dir.path().join(name);
+        let mut args = vec!["-f", "FlatGeobuf", "-t_srs", "EPSG:32642"];
+        args.extend_from_slice(extra);
+        args.extend([out.to_str().unwrap(), src.to_str().unwrap()]);
+        ogr2ogr(&args);
+        out
+    };
+    let plain = fgb("plain.fgb", &["-lco", "SPATIAL_INDEX=NO"]);
+    let indexed = fgb("indexed.fgb", &[]);
+    let parquet = dir.path().join("groups.parquet");
+    geoparquet_of(&src, &parquet, 32642, 1000);
+    for (path, in_order) in [(&plain, true), (&indexed, false), (&parquet, true)] {
+        let what = path.file_name().unwrap().to_string_lossy().to_string();
+        same_as_reference(path, &SourceOptions::default(), &what);
+        same_parcels_as(path, &SourceOptions::default(), &truth, in_order, &what);
     }
 }

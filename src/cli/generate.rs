@@ -43,7 +43,8 @@ pub struct Args {
     /// problems), `nonconvex` (octagons with jittered edge midpoints, ~0.45 acre, mostly
     /// non-convex, with injected problems) or `cadastral` (real-data-like: plot sizes over three
     /// orders of magnitude, non-convex plots, slivers, T-junctions, mixed vertex densities and
-    /// coordinate rounding; no injections).
+    /// coordinate rounding; injected overlaps are duplicated plots, gaps are holes cut in plots,
+    /// invalid parcels are bow-ties below the fabric; no zones).
     #[arg(long, value_enum, default_value_t = Kind::Grid)]
     pub kind: Kind,
 }
@@ -120,21 +121,42 @@ pub fn run(args: Args) -> Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-/// `allot generate --kind cadastral`: no injections, no truth file.
+/// `allot generate --kind cadastral`: the fabric, with `--overlaps`, `--gaps` and `--invalid`
+/// injected (and their truth) when asked; no zones.
 fn run_cadastral(args: &Args) -> Result<Outcome> {
-    if args.overlaps + args.gaps + args.invalid + args.zones > 0 || args.truth.is_some() {
-        anyhow::bail!(
-            "--kind cadastral takes no --overlaps, --gaps, --invalid, --zones or --truth (it injects no problems)"
-        );
+    if args.zones > 0 {
+        anyhow::bail!("--kind cadastral takes no --zones (its plots carry no zone)");
     }
-    let fabric = allot::synth::cadastral::generate_cadastral(
-        &allot::synth::cadastral::CadastralSpec::with_parcels(args.parcels, args.seed),
-    );
-    let format = super::out_format(&args.output)?;
-    if format == allot::write::OutFormat::GeoJson && !super::out_crs_given() {
-        super::write_output(&args.output, &[], fabric.geojson.as_bytes())?;
+    let spec = allot::synth::cadastral::CadastralSpec::with_parcels(args.parcels, args.seed);
+    let defects = allot::synth::cadastral_defects::Defects {
+        overlaps: args.overlaps,
+        gaps: args.gaps,
+        invalid: args.invalid,
+    };
+    let output = super::output_path(&args.output, None, "geojson")?;
+    let truth_path = match &args.truth {
+        Some(p) => Some(super::output_path(p, None, "json")?),
+        None => None,
+    };
+    if let Some(path) = &truth_path {
+        super::check_outputs(&[output.as_path(), path.as_path()], &[])?;
+    }
+    let (text, truth) = if defects == Default::default() && truth_path.is_none() {
+        let fabric = allot::synth::cadastral::generate_cadastral(&spec);
+        (fabric.geojson, None)
     } else {
-        write_generated(&args.output, format, fabric.geojson.as_bytes())?;
+        let (text, truth) = allot::synth::cadastral_defects::inject(&spec, defects);
+        (text, Some(truth))
+    };
+    let format = super::out_format(&output)?;
+    if format == allot::write::OutFormat::GeoJson && !super::out_crs_given() {
+        super::write_output(&output, &[], text.as_bytes())?;
+    } else {
+        write_generated(&output, format, text.as_bytes())?;
+    }
+    if let (Some(path), Some(truth)) = (&truth_path, &truth) {
+        let json = serde_json::to_string_pretty(truth)? + "\n";
+        super::write_output(path, &[output.as_path()], json.as_bytes())?;
     }
     Ok(Outcome::Clean)
 }

@@ -254,6 +254,22 @@ impl ParcelIndex {
         out
     }
 
+    /// The common part `[min_x, min_y, max_x, max_y]` of the boxes of entries `i` and `j` when
+    /// it has an area; `None` when they are apart or meet only along an edge or at a corner, in
+    /// which case the interiors of the shapes inside them are disjoint (each interior lies
+    /// inside its open box).
+    pub(crate) fn shared_box(&self, i: usize, j: usize) -> Option<[f64; 4]> {
+        let (a, b) = (&self.boxes[i], &self.boxes[j]);
+        let (al, au, bl, bu) = (a.lower(), a.upper(), b.lower(), b.upper());
+        let r = [
+            al[0].max(bl[0]),
+            al[1].max(bl[1]),
+            au[0].min(bu[0]),
+            au[1].min(bu[1]),
+        ];
+        (r[0] < r[2] && r[1] < r[3]).then_some(r)
+    }
+
     /// Indices of entries whose boxes intersect `rect` (touching counts), sorted.
     pub fn query(&self, rect: Rect<f64>) -> Vec<usize> {
         let env = AABB::from_corners([rect.min().x, rect.min().y], [rect.max().x, rect.max().y]);
@@ -402,6 +418,25 @@ mod tests {
                 index.candidate_pairs_within(tol)
             );
         }
+    }
+
+    #[test]
+    fn shared_box_is_the_common_part_when_it_has_an_area() {
+        let r = |x0: f64, y0: f64, x1: f64, y1: f64| {
+            Rect::new(geo::Coord { x: x0, y: y0 }, geo::Coord { x: x1, y: y1 })
+        };
+        let index = ParcelIndex::from_boxes([
+            r(0., 0., 2., 2.),
+            r(1., 1., 3., 4.),
+            r(2., 0., 3., 1.),
+            r(2., 2., 3., 3.),
+            r(5., 5., 6., 6.),
+        ]);
+        assert_eq!(index.shared_box(0, 1), Some([1., 1., 2., 2.]));
+        assert_eq!(index.shared_box(1, 0), Some([1., 1., 2., 2.]));
+        assert_eq!(index.shared_box(0, 2), None); // along an edge
+        assert_eq!(index.shared_box(0, 3), None); // at a corner
+        assert_eq!(index.shared_box(0, 4), None); // apart
     }
 
     #[test]

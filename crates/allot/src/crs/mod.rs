@@ -126,6 +126,27 @@ impl DatumShift {
     }
 }
 
+/// How many points [`Crs::to_wgs84_in_place`] hands proj4rs at a time.
+const BATCH: usize = 64;
+
+/// Points for one proj4rs call: each stage is applied to every point in turn, with the third
+/// coordinate zero (as proj4rs' own `(f64, f64)` adaptor does for a single point). Stops at
+/// the first point a stage fails on.
+struct Batch<'a>(&'a mut [(f64, f64)]);
+
+impl proj4rs::transform::Transform for Batch<'_> {
+    fn transform_coordinates<F: proj4rs::transform::TransformClosure>(
+        &mut self,
+        f: &mut F,
+    ) -> proj4rs::errors::Result<()> {
+        for p in self.0.iter_mut() {
+            let (x, y, _) = f(p.0, p.1, 0.0)?;
+            *p = (x, y);
+        }
+        Ok(())
+    }
+}
+
 /// A coordinate reference system allot can move coordinates out of and back into.
 pub struct Crs {
     code: u32,
@@ -328,10 +349,52 @@ impl Crs {
         if self.is_wgs84() {
             return Ok(());
         }
-        for (i, c) in coords.iter_mut().enumerate() {
-            *c = self.to_wgs84(*c).map_err(|e| (i, e))?;
+        for (b, chunk) in coords.chunks_mut(BATCH).enumerate() {
+            if self.batch_to_wgs84(chunk).is_none() {
+                // A point of this batch cannot be moved: point by point, to name the first.
+                for (k, c) in chunk.iter_mut().enumerate() {
+                    *c = self.to_wgs84(*c).map_err(|e| (b * BATCH + k, e))?;
+                }
+            }
         }
         Ok(())
+    }
+
+    /// Moves up to [`BATCH`] points to WGS84 in one call of proj4rs (which then runs each of
+    /// its stages over all of them), giving every point exactly the value [`Crs::to_wgs84`]
+    /// gives it: the same arithmetic on each point, stage by stage, with the third
+    /// coordinate zero at every stage as for a single point. Leaves `chunk` untouched and
+    /// returns `None` when any point fails or is not finite.
+    fn batch_to_wgs84(&self, chunk: &mut [Coord<f64>]) -> Option<()> {
+        let mut buf = [(0.0, 0.0); BATCH];
+        let points = &mut buf[..chunk.len()];
+        let radians = self.proj.is_latlong();
+        for (p, c) in points.iter_mut().zip(chunk.iter()) {
+            *p = if radians {
+                (c.x.to_radians(), c.y.to_radians())
+            } else {
+                (c.x, c.y)
+            };
+        }
+        proj4rs::transform::transform(&self.proj, &self.wgs84, &mut Batch(points)).ok()?;
+        let mut out = [Coord { x: 0.0, y: 0.0 }; BATCH];
+        for (o, p) in out.iter_mut().zip(points.iter()) {
+            let (x, y) = (p.0.to_degrees(), p.1.to_degrees());
+            if !(x.is_finite() && y.is_finite()) {
+                return None;
+            }
+            *o = Coord { x, y };
+        }
+        // The regional datum shift, point by point where it applies (as `to_wgs84`).
+        if let Some((shift, proj)) = &self.regional {
+            for (o, c) in out.iter_mut().zip(chunk.iter()) {
+                if shift.contains(o.x, o.y) {
+                    *o = self.one(proj, &self.wgs84, *c).ok()?;
+                }
+            }
+        }
+        chunk.copy_from_slice(&out[..chunk.len()]);
+        Some(())
     }
 
     /// Moves one point from WGS84 longitude/latitude in degrees into this CRS (the inverse
@@ -419,6 +482,57 @@ impl Crs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Batches of every length up to two [`BATCH`]es, in projected and geographic systems,
+    /// with and without the regional Kalianpur shift (points on both sides of its border):
+    /// every point bit for bit as [`Crs::to_wgs84`] moves it alone, all by the batch route;
+    /// a point that cannot be moved is named by its index, as point by point.
+    #[test]
+    fn batches_move_each_point_as_alone() {
+        for (code, x0, y0, step) in [
+            (32642, 300_000.0, 2_700_000.0, 997.0),
+            (24312, 300_000.0, 2_700_000.0, 4_999.0),
+            (24313, 300_000.0, 2_700_000.0, 4_999.0),
+            (3857, 7_400_000.0, 2_800_000.0, 991.0),
+            (4145, 66.5, 24.5, 0.013),
+        ] {
+            let crs = Crs::from_epsg(code).unwrap();
+            for n in [1, 5, BATCH - 1, BATCH, BATCH + 1, 2 * BATCH] {
+                let pts: Vec<Coord<f64>> = (0..n)
+                    .map(|i| Coord {
+                        x: x0 + step * (i % 11) as f64,
+                        y: y0 + step * 1.7 * (i / 11) as f64,
+                    })
+                    .collect();
+                let mut chunk = pts[..n.min(BATCH)].to_vec();
+                assert!(crs.batch_to_wgs84(&mut chunk).is_some(), "EPSG:{code} {n}");
+                let mut moved = pts.clone();
+                crs.to_wgs84_in_place(&mut moved).unwrap();
+                for (i, (m, p)) in moved.iter().zip(&pts).enumerate() {
+                    let one = crs.to_wgs84(*p).unwrap();
+                    assert_eq!(
+                        (m.x.to_bits(), m.y.to_bits()),
+                        (one.x.to_bits(), one.y.to_bits()),
+                        "EPSG:{code} point {i} of {n}"
+                    );
+                    if i < BATCH {
+                        assert_eq!(chunk[i], one, "EPSG:{code} point {i} of {n}");
+                    }
+                }
+            }
+        }
+        let utm = Crs::from_epsg(32642).unwrap();
+        let mut pts = vec![
+            Coord {
+                x: 333_000.0,
+                y: 2_744_000.0
+            };
+            100
+        ];
+        pts[70] = Coord { x: 1e30, y: 1e30 };
+        let want = utm.to_wgs84(pts[70]).unwrap_err();
+        assert_eq!(utm.to_wgs84_in_place(&mut pts), Err((70, want)));
+    }
 
     #[test]
     fn every_wgs84_utm_zone_and_the_named_systems_are_known() {

@@ -27,6 +27,26 @@ impl Vertices {
         Vertices(v)
     }
 
+    /// [`Vertices::of`] keeping only the vertices inside `within` (edges included): the same
+    /// answers as the whole set for every query whose reach (the point or segment's box grown
+    /// by the tolerance) lies inside `within`, without sorting the rest.
+    pub(crate) fn of_within<'a>(
+        geoms: impl IntoIterator<Item = &'a MultiPolygon<f64>>,
+        within: Rect<f64>,
+    ) -> Self {
+        let (lo, hi) = (within.min(), within.max());
+        let mut v: Vec<Coord<f64>> = geoms
+            .into_iter()
+            .flat_map(|g| g.0.iter())
+            .flat_map(rings)
+            .flat_map(|r| r.0.iter().copied())
+            .filter(|c| c.x >= lo.x && c.x <= hi.x && c.y >= lo.y && c.y <= hi.y)
+            .collect();
+        v.sort_by(|a, b| a.x.total_cmp(&b.x).then(a.y.total_cmp(&b.y)));
+        v.dedup();
+        Vertices(v)
+    }
+
     /// The input vertex nearest `c` within `tol` (Chebyshev distance), if any.
     pub(crate) fn nearest(&self, c: Coord<f64>, tol: f64) -> Option<Coord<f64>> {
         let lo = self.0.partition_point(|v| v.x < c.x - tol);

@@ -12,13 +12,30 @@
 //!   later zone may not wrap around an earlier one", a penalty in the heuristic and a hard
 //!   constraint here); excluded uses, other zones' locks and earlier zones' parcels have no
 //!   variable at all.
+//! - The access parcel's frontage (F): a binary `z_a ≤ x_a` per access parcel
+//!   with `F z_a ≤ Σ_w s_aw y_aw` and `Σ z_a ≥ 1` (left out when one access parcel alone fits
+//!   the band, since a one-parcel zone needs no frontage). The share with each earlier plan's
+//!   zone (`--alternatives`): `Σ_{v in it} a_v x_v ≤ cap`.
+//! - The minimum width M ([`crate::graph::narrow`]): a narrow parcel `v` may not be a spur, so
+//!   `Σ_w c_w x_w ≥ 2 x_v` over its neighbours, `c_w` = 2 where they share at least M and 1
+//!   elsewhere (left out when `v` alone fits the band); nor a neck (below).
 //! - Contiguity, and the planner's rule that the open land (everything not yet in a zone, which
 //!   later zones and the retained land come from) is not cut into more pieces, by lazy vertex
 //!   separator cuts: solve, find the pieces of the solution (or of the open land outside it),
 //!   add for nodes `a`, `b` in different pieces and the separator `N` between them
 //!   `x_a + x_b − Σ_N x ≤ 1` (zone) or `Σ_N x − x_a − x_b ≤ |N| − 1` (open land), re-solve.
+//!   A narrow parcel `v` that is a neck of the solution, joined by less than M to the piece `C`
+//!   of the zone without it, gives `x_v + x_c + x_d − Σ_{N(C)∖v} x ≤ 2` for `c` in `C` and `d`
+//!   in another piece: with `v`, `c` and `d` in a zone and `C`'s other neighbours out, the
+//!   zone's piece around `c` lies inside `C`, so `v` is again a neck.
 //!   Each round's model is a relaxation of the true problem, so its dual bound is a valid lower
 //!   bound; the loop stops when a solution meets every rule (then it is optimal), or at a limit.
+//!   With these rows the model states every rule the search's zone must keep
+//!   ([`super::search::broken_rule`]), so its optimum is comparable with the search's zone.
+//!
+//! The frontage and width rows are lazy like the contiguity cuts: stated only once a solution
+//! breaks them (the frontage rows all at once, a spur's row for that parcel), so a problem
+//! whose relaxed optimum keeps them is solved as fast as without them.
 //!
 //! The heuristic zone is passed as a MIP start in every round (it meets every cut), so the
 //! result is never worse than it. Parcels that a cut line would split are not modelled: with
@@ -31,6 +48,7 @@ use highs::{Col, HighsModelStatus, HighsSolutionStatus, Model, RowProblem, Sense
 
 use super::proof::{ExactOutcome, PROVEN_REL_GAP, ProveOptions};
 use super::search::{Graph, Solution, ZoneProblem, components};
+use crate::graph::narrow::{NarrowKind, narrow_parts};
 
 /// Most cuts added in one round.
 const MAX_CUTS_PER_ROUND: usize = 4000;
@@ -42,11 +60,15 @@ struct Vars {
     /// Columns in model order, as (node) for x and (u, v) for y.
     xs: Vec<usize>,
     ys: Vec<(usize, usize)>,
+    ycols: Vec<Col>,
+    /// Access nodes with a frontage binary `z`, in column order (after the y columns); empty
+    /// until a solution first breaks the frontage rule.
+    zs: Vec<usize>,
 }
 
 impl Vars {
-    /// The full column vector for a set of members (x then y, in creation order).
-    fn values(&self, inset: &[bool]) -> Vec<f64> {
+    /// The full column vector for a set of members (x, y, then z, in creation order).
+    fn values(&self, g: &Graph, min_frontage_m: f64, inset: &[bool]) -> Vec<f64> {
         let mut v: Vec<f64> = self
             .xs
             .iter()
@@ -57,6 +79,13 @@ impl Vars {
                 .iter()
                 .map(|&(a, b)| if inset[a] && inset[b] { 1.0 } else { 0.0 }),
         );
+        v.extend(self.zs.iter().map(|&a| {
+            if inset[a] && g.frontage_m(a, inset) >= min_frontage_m - 1e-9 {
+                1.0
+            } else {
+                0.0
+            }
+        }));
         v
     }
 }
@@ -134,7 +163,23 @@ pub(crate) fn solve_zone(
             pb.add_row(..=0.5 * e.perim, terms);
         }
     }
-    let vars = Vars { col, xs, ys };
+    for m in &p.avoid {
+        let terms: Vec<(Col, f64)> = xs
+            .iter()
+            .filter(|&&v| m[v])
+            .filter_map(|&v| col[v].map(|c| (c, g.area[v])))
+            .collect();
+        if !terms.is_empty() {
+            pb.add_row(..=p.avoid_cap + 1e-9, terms);
+        }
+    }
+    let mut vars = Vars {
+        col,
+        xs,
+        ys,
+        ycols,
+        zs: Vec::new(),
+    };
 
     // Components of the open land: the zone may not cut one into more pieces.
     let open_comp = component_ids(g, p.open);
@@ -148,6 +193,16 @@ pub(crate) fn solve_zone(
         Some(why)
     } else if components(g, &inc_set).len() > 1 {
         Some("is not in one piece")
+    } else if !narrow_parts(
+        &g.adj,
+        &incumbent.members,
+        &inc_set,
+        p.width_m,
+        p.min_width_m,
+    )
+    .is_empty()
+    {
+        Some("has a spur or neck narrower than the minimum width")
     } else if violations(p, &vars, &open_comp, &inc_set).is_some() {
         Some("cuts the open land into pieces")
     } else {
@@ -186,7 +241,7 @@ pub(crate) fn solve_zone(
         }
         if let Some(s) = &best_set {
             model
-                .try_set_solution(Some(&vars.values(s)), None, None, None)
+                .try_set_solution(Some(&vars.values(g, p.min_frontage_m, s)), None, None, None)
                 .map_err(highs_err)?;
         }
         rounds += 1;
@@ -215,8 +270,14 @@ pub(crate) fn solve_zone(
             None
         };
         let mut cuts = Vec::new();
+        let mut add_frontage = false;
         if let Some(inset) = &sol {
             match violations(p, &vars, &open_comp, inset) {
+                // Breaks the frontage rule: state it (once) and re-solve; when it cannot be
+                // stated, or already is (numerical trouble), the zone is not taken.
+                None if !frontage_kept(p, inset) => {
+                    add_frontage = vars.zs.is_empty() && frontage_can_be_stated(p, &vars);
+                }
                 None => {
                     let members: Vec<usize> = (0..n).filter(|&v| inset[v]).collect();
                     let perim = g.union_perimeter(&members);
@@ -240,11 +301,14 @@ pub(crate) fn solve_zone(
             });
             break;
         }
-        if cuts.is_empty() {
+        if cuts.is_empty() && !add_frontage {
             // Optimal for a relaxation and meets every rule: optimal.
             break;
         }
         model = Model::from(solved);
+        if add_frontage {
+            state_frontage(p, &mut vars, &mut model)?;
+        }
         for (row_lo, row_hi, terms) in cuts {
             model
                 .try_add_row(row_lo..=row_hi, terms)
@@ -318,9 +382,84 @@ fn rows_breach(p: &ZoneProblem, inset: &[bool]) -> Option<&'static str> {
         .any(|e| members.iter().map(|&v| e.shared[v]).sum::<f64>() > 0.5 * e.perim * (1.0 + 1e-9))
     {
         Some("borders more than half of an earlier zone's boundary")
+    } else if p.access.is_some_and(|a| {
+        members.len() > 1
+            && !members
+                .iter()
+                .any(|&v| a[v] && g.frontage_m(v, inset) >= p.min_frontage_m - 1e-9)
+    }) {
+        Some("has no access parcel with the minimum frontage")
+    } else if p.avoid.iter().any(|m| {
+        members
+            .iter()
+            .filter(|&&v| m[v])
+            .map(|&v| g.area[v])
+            .sum::<f64>()
+            > p.avoid_cap + 1e-9
+    }) {
+        Some("shares more than allowed with an earlier plan's zone")
     } else {
         None
     }
+}
+
+/// True when node `v` alone is a zone of the band (rules that assume two or more members are
+/// then not stated for it).
+fn alone_fits(p: &ZoneProblem, v: usize) -> bool {
+    let a = p.graph.area[v];
+    a >= p.target - p.tol && a <= p.target + p.tol && p.required.iter().all(|&r| r == v)
+}
+
+/// True when the zone `inset` keeps the access frontage rule (or the rule does not apply).
+fn frontage_kept(p: &ZoneProblem, inset: &[bool]) -> bool {
+    let Some(acc) = p.access else { return true };
+    let g = p.graph;
+    let members: Vec<usize> = (0..g.len()).filter(|&v| inset[v]).collect();
+    p.min_frontage_m <= 0.0
+        || members.len() < 2
+        || members
+            .iter()
+            .any(|&a| acc[a] && g.frontage_m(a, inset) >= p.min_frontage_m - 1e-9)
+}
+
+/// True when the frontage rows are valid for every zone of the problem: no access parcel
+/// alone fits the band (a one-parcel zone needs no frontage).
+fn frontage_can_be_stated(p: &ZoneProblem, vars: &Vars) -> bool {
+    p.access
+        .is_some_and(|acc| !vars.xs.iter().any(|&a| acc[a] && alone_fits(p, a)))
+}
+
+/// Adds the frontage rule to `model`: per access node `a` a binary `z_a ≤ x_a` with
+/// `F z_a ≤ Σ_w s_aw y_aw`, and `Σ z_a ≥ 1`.
+fn state_frontage(p: &ZoneProblem, vars: &mut Vars, model: &mut Model) -> Result<(), String> {
+    let Some(acc) = p.access else { return Ok(()) };
+    let g = p.graph;
+    let mut zcols = Vec::new();
+    let access: Vec<usize> = vars.xs.iter().copied().filter(|&a| acc[a]).collect();
+    for a in access {
+        let no_rows: [(highs::Row, f64); 0] = [];
+        let z = model
+            .try_add_integer_column(0.0, 0.0..=1.0, no_rows)
+            .map_err(highs_err)?;
+        zcols.push(z);
+        vars.zs.push(a);
+        if let Some(xa) = vars.col[a] {
+            model
+                .try_add_row(..=0.0, [(z, 1.0), (xa, -1.0)])
+                .map_err(highs_err)?;
+        }
+        let mut terms = vec![(z, p.min_frontage_m)];
+        for (k, &(u, v)) in vars.ys.iter().enumerate() {
+            if u == a || v == a {
+                terms.push((vars.ycols[k], -g.shared(u, v)));
+            }
+        }
+        model.try_add_row(..=0.0, terms).map_err(highs_err)?;
+    }
+    model
+        .try_add_row(1.0.., zcols.iter().map(|&z| (z, 1.0)))
+        .map_err(highs_err)?;
+    Ok(())
 }
 
 /// A cut: `lo ≤ Σ coef·x ≤ hi`.
@@ -361,6 +500,9 @@ fn violations(
                 }
             }
         }
+    }
+    if pieces.len() == 1 {
+        neck_cuts(p, vars, inset, &pieces[0], &mut cuts);
     }
     // The open land outside the zone: no open component cut in two.
     let outside: Vec<bool> = (0..n).map(|v| p.open[v] && !inset[v]).collect();
@@ -415,6 +557,73 @@ fn violations(
         }
     }
     (!cuts.is_empty()).then_some(cuts)
+}
+
+/// The rows for the narrow spurs and necks of the one-piece zone `members` (`inset`): for a
+/// spur `v`, `Σ_w c_w x_w ≥ 2 x_v` over its neighbours (`c_w` = 2 where they share at least the
+/// minimum width, else 1; not stated when `v` alone fits the band); for each narrow member `v`
+/// whose removal leaves a piece `C` joined to it by less than the minimum width,
+/// `x_v + x_c + x_d − Σ_{N(C)∖v} x ≤ 2` with `c` the heaviest node of `C` and `d` the heaviest
+/// node of the largest other piece.
+fn neck_cuts(p: &ZoneProblem, vars: &Vars, inset: &[bool], members: &[usize], cuts: &mut Vec<Cut>) {
+    let g = p.graph;
+    let n = g.len();
+    if p.min_width_m <= 0.0 || members.len() < 2 {
+        return;
+    }
+    for part in narrow_parts(&g.adj, members, inset, p.width_m, p.min_width_m) {
+        let v = part.node;
+        if part.kind == NarrowKind::Spur {
+            // Σ_w c_w x_w ≥ 2 x_v: two members touching v, or one along at least M.
+            if alone_fits(p, v) || cuts.len() >= MAX_CUTS_PER_ROUND {
+                continue;
+            }
+            let Some(xv) = vars.col[v] else { continue };
+            let mut terms = vec![(xv, -2.0)];
+            for &(w, s) in &g.adj[v] {
+                if let Some(xw) = vars.col[w].filter(|_| w != v) {
+                    terms.push((xw, if s >= p.min_width_m - 1e-9 { 2.0 } else { 1.0 }));
+                }
+            }
+            cuts.push((0.0, f64::INFINITY, terms));
+            continue;
+        }
+        let mut rest = inset.to_vec();
+        rest[v] = false;
+        let pieces = components(g, &rest);
+        if pieces.len() < 2 {
+            continue;
+        }
+        let area = |c: &Vec<usize>| c.iter().map(|&w| g.area[w]).sum::<f64>();
+        for (ci, c) in pieces.iter().enumerate() {
+            let contact: f64 = c.iter().map(|&w| g.shared(v, w)).sum();
+            if contact >= p.min_width_m - 1e-9 || cuts.len() >= MAX_CUTS_PER_ROUND {
+                continue;
+            }
+            let Some(other) = pieces
+                .iter()
+                .enumerate()
+                .filter(|&(k, _)| k != ci)
+                .max_by(|a, b| area(a.1).total_cmp(&area(b.1)).then(b.0.cmp(&a.0)))
+                .map(|(_, o)| o)
+            else {
+                continue;
+            };
+            let (cn, dn) = (heaviest(g, c), heaviest(g, other));
+            let (Some(xv), Some(xc), Some(xd)) = (vars.col[v], vars.col[cn], vars.col[dn]) else {
+                continue;
+            };
+            let cm = mask(n, c);
+            let mut terms = vec![(xv, 1.0), (xc, 1.0), (xd, 1.0)];
+            terms.extend(
+                neighbours_of(g, c, &cm)
+                    .into_iter()
+                    .filter(|&w| w != v)
+                    .filter_map(|w| vars.col[w].map(|x| (x, -1.0))),
+            );
+            cuts.push((f64::NEG_INFINITY, 2.0, terms));
+        }
+    }
 }
 
 fn mask(n: usize, members: &[usize]) -> Vec<bool> {
@@ -682,6 +891,124 @@ mod tests {
             .unwrap_or((inc.members.clone(), inc.perim));
         assert!((got - truth).abs() <= 1e-6 * truth, "{got} vs {truth}");
         assert!(members.contains(&19) && members.contains(&4) && !members.contains(&0));
+    }
+
+    /// Every zone keeping the planner's own rules ([`crate::plan::search::broken_rule`], which
+    /// the search's zones must pass), by brute force over all subsets: the shortest perimeter,
+    /// and the longest such zone (a poor incumbent the model has to improve on).
+    fn brute_rules(p: &ZoneProblem) -> Option<(f64, Solution)> {
+        let g = p.graph;
+        let n = g.len();
+        assert!(n <= 16);
+        let mut best: Option<f64> = None;
+        let mut worst: Option<Solution> = None;
+        for bits in 1u32..(1 << n) {
+            let members: Vec<usize> = (0..n).filter(|&v| bits >> v & 1 == 1).collect();
+            let area = members.iter().map(|&v| g.area[v]).sum();
+            let perim = g.union_perimeter(&members);
+            let sol = Solution {
+                members,
+                area,
+                perim,
+                cost: perim,
+            };
+            if crate::plan::search::broken_rule(p, &sol).is_some() {
+                continue;
+            }
+            if best.is_none_or(|b| perim < b) {
+                best = Some(perim);
+            }
+            if worst.as_ref().is_none_or(|w| perim > w.perim) {
+                worst = Some(sol);
+            }
+        }
+        Some((best?, worst?))
+    }
+
+    #[test]
+    fn width_frontage_and_alternative_rules_are_in_the_model() {
+        // Random narrow parcels (minimum width 100 m), access parcels with a 95 m frontage, and
+        // an earlier plan's zone to keep away from, each rule alone and all together: the
+        // model's optimum equals brute force under the planner's own rule check, and each rule
+        // changes the optimum somewhere (so the comparison is not only of the plain problem).
+        let rule_sets = ["width", "frontage", "avoid", "all"];
+        let mut checked = [0; 4];
+        let mut rules_bind = [0; 4];
+        for seed in 0..16u64 {
+            let (w, h) = if seed % 2 == 0 { (4, 4) } else { (5, 3) };
+            let g = jittered(w, h, 100 + seed);
+            let n = g.len();
+            let mut rng = Rng::new(seed);
+            let width: Vec<f64> = (0..n)
+                .map(|_| if rng.unit() < 0.35 { 40.0 } else { 150.0 })
+                .collect();
+            let access: Vec<bool> = (0..n).map(|_| rng.unit() < 0.3).collect();
+            let avoid: Vec<bool> = (0..n).map(|_| rng.unit() < 0.3).collect();
+            let labels: Vec<String> = (0..n).map(|v| format!("p{v}")).collect();
+            let avail = vec![true; n];
+            let cell = g.area.iter().sum::<f64>() / n as f64;
+            let k = 4.0 + (seed % 3) as f64;
+            let plain = problem(&g, &avail, k * cell + 0.3 * cell, 0.6 * cell);
+            let Some(free) = brute(&plain) else { continue };
+            for (r, rules) in rule_sets.iter().enumerate() {
+                let on = |x: &str| *rules == x || *rules == "all";
+                let p = ZoneProblem {
+                    labels: &labels,
+                    access: on("frontage").then_some(&access[..]),
+                    min_frontage_m: 95.0,
+                    avoid: if on("avoid") {
+                        vec![avoid.clone()]
+                    } else {
+                        Vec::new()
+                    },
+                    avoid_cap: 1.5 * cell,
+                    width_m: &width,
+                    min_width_m: if on("width") { 100.0 } else { 0.0 },
+                    ..plain.clone()
+                };
+                let Some((truth, inc)) = brute_rules(&p) else {
+                    continue;
+                };
+                let out = solve_zone(&p, &inc, &ProveOptions::default(), None).unwrap();
+                assert!(out.proven, "{rules}, seed {seed}: {out:?}");
+                let (members, got) = out
+                    .better
+                    .clone()
+                    .unwrap_or((inc.members.clone(), inc.perim));
+                assert!(
+                    (got - truth).abs() <= 1e-6 * truth,
+                    "{rules}, seed {seed}: exact {got} vs brute force {truth}"
+                );
+                let area = members.iter().map(|&v| g.area[v]).sum();
+                let sol = Solution {
+                    members,
+                    area,
+                    perim: got,
+                    cost: got,
+                };
+                assert_eq!(
+                    crate::plan::search::broken_rule(&p, &sol),
+                    None,
+                    "{rules}, seed {seed}"
+                );
+                assert!(out.lower_bound_m <= got * (1.0 + 1e-9), "{out:?}");
+                if free < truth * (1.0 - 1e-6) {
+                    rules_bind[r] += 1;
+                }
+                checked[r] += 1;
+            }
+        }
+        for (r, rules) in rule_sets.iter().enumerate() {
+            assert!(
+                checked[r] >= 10,
+                "{rules}: only {} instances had a zone keeping the rules",
+                checked[r]
+            );
+            assert!(
+                rules_bind[r] >= 1,
+                "{rules}: the rule never changed the optimum"
+            );
+        }
     }
 
     #[test]

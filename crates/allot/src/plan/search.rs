@@ -28,6 +28,7 @@ use crate::util::Rng;
 
 mod repair;
 mod rules;
+mod trade;
 mod width;
 
 /// The parcel graph the search runs on.
@@ -1430,6 +1431,7 @@ pub fn solve(p: &ZoneProblem) -> Result<Vec<Solution>, Infeasible> {
 
     // Start sets.
     let mut rng = Rng::new(p.seed);
+    let large_area = trade::large_area(p);
     let mut starts: Vec<Vec<usize>> = Vec::new();
     // Many starts for small zones; for zones of a few hundred parcels, as many as growing
     // each (about m_est steps) from 200,000 steps in all allows, up to MID_STARTS.
@@ -1486,6 +1488,15 @@ pub fn solve(p: &ZoneProblem) -> Result<Vec<Solution>, Infeasible> {
         for &v in by_depth.iter().take(k_seeds / 4) {
             chosen.insert(v);
         }
+        // The largest plots that fit in the band: a zone holding one of them is grown best
+        // from it (growth from small plots stops at it, as it overshoots the band).
+        let mut large: Vec<usize> = eligible
+            .iter()
+            .copied()
+            .filter(|&v| g.area[v] >= large_area && g.area[v] <= p.hi())
+            .collect();
+        large.sort_by(|&a, &b| g.area[b].total_cmp(&g.area[a]).then(a.cmp(&b)));
+        chosen.extend(large.into_iter().take(LARGE_STARTS));
         let mut pool = eligible.clone();
         while chosen.len() < k_seeds && !pool.is_empty() {
             let k = rng.below(pool.len());
@@ -1578,6 +1589,23 @@ pub fn solve(p: &ZoneProblem) -> Result<Vec<Solution>, Infeasible> {
             }
         }
     }
+    // Large moves (trades of a large plot, shifts of the whole zone) on the best few zones.
+    sols.sort_by(|a, b| a.cost.total_cmp(&b.cost).then(a.members.cmp(&b.members)));
+    let mut moved: Vec<Solution> = Vec::new();
+    for sol in sols.iter().take(IMPROVE_BEST) {
+        let mut st = State::new(p, sc);
+        for &v in &sol.members {
+            st.add(v);
+        }
+        if feasible_state(&st) && trade::improve(&mut st, large_area, 4 * sc.m_est as usize + 20) {
+            moved.push(st.solution());
+        }
+    }
+    for sol in moved {
+        if !sols.iter().any(|x| x.members == sol.members) {
+            sols.push(sol);
+        }
+    }
     // Every candidate is checked from scratch against the rules the plan claims; the search's
     // incremental checks are local, and a candidate that slips past them must not become a
     // plan. With none left the search has found no whole-parcel set, and the caller's
@@ -1606,6 +1634,10 @@ fn width_repaired(st: &State) -> Option<Solution> {
 
 /// Most start parcels of a zone of a few hundred parcels (see `solve`).
 const MID_STARTS: usize = 64;
+/// Zones (the best found) improved by large moves (see `solve`).
+const IMPROVE_BEST: usize = 4;
+/// Most large plots added to the start parcels (see `solve`).
+const LARGE_STARTS: usize = 8;
 
 /// Why `sol` breaks a rule of `p` (the check every zone the search returns passes), or `None`
 /// when it keeps them all: for zones found elsewhere (the exact model's) before they are used.

@@ -194,8 +194,13 @@ pub fn cuts_with_area(parent: &Polygon<f64>, area_m2: f64, min_pp: f64) -> Vec<C
     out
 }
 
-/// Inserts `p` into the ring edge of `geom` it lies on (within ~5 mm), unless it is already a
-/// vertex. Returns whether it was inserted.
+/// Inserts `p` into the ring edge of `geom` it lies on, unless it is already a vertex. Returns
+/// whether it was inserted. "On" allows for the bow of the geodesic between the edge's ends
+/// (a cut point lies on the geodesic, the edge is straight in lon/lat), else about 5 mm
+/// (5e-8°), and never more than 1e-6°: a point 3 cm past a short edge's end (a cut ending
+/// beside a neighbour's corner, on the next parcel's edge) is not on that edge, and inserting
+/// it there would push the neighbour 3 cm into the next parcel
+/// (`tests/fixtures/qa/streets.geojson`, target 5 acres).
 ///
 /// ```
 /// use geo::{polygon, Coord, MultiPolygon};
@@ -206,6 +211,8 @@ pub fn cuts_with_area(parent: &Polygon<f64>, area_m2: f64, min_pp: f64) -> Vec<C
 /// ```
 pub fn insert_vertex(geom: &mut MultiPolygon<f64>, p: Coord<f64>) -> bool {
     const TOL: f64 = 1e-6;
+    const BOW: f64 = 0.003;
+    const NEAR: f64 = 5e-8;
     let mut best: Option<(f64, usize, usize, usize)> = None; // (dist, polygon, ring, edge)
     for (pi, poly) in geom.0.iter().enumerate() {
         let rings = std::iter::once(poly.exterior()).chain(poly.interiors());
@@ -223,7 +230,10 @@ pub fn insert_vertex(geom: &mut MultiPolygon<f64>, p: Coord<f64>) -> bool {
                 }
                 let q = w[0] + d * t;
                 let dist = ((p - q).x.powi(2) + (p - q).y.powi(2)).sqrt();
-                if dist <= TOL && best.is_none_or(|b| dist < b.0) {
+                // On the edge: within the bow of a geodesic between its ends (at most
+                // 0.003·L² degrees for an edge L degrees long below 53° of latitude), or 5 mm.
+                let tol = TOL.min((BOW * (d.x * d.x + d.y * d.y)).max(NEAR));
+                if dist <= tol && best.is_none_or(|b| dist < b.0) {
                     best = Some((dist, pi, ri, k));
                 }
             }
@@ -305,6 +315,31 @@ pub fn overlap_fraction(a: &Polygon<f64>, b: &MultiPolygon<f64>) -> f64 {
 mod tests {
     use super::*;
     use geo::polygon;
+
+    /// A cut point 3 cm east of a 63 m plot's north-east corner (on the next plot's edge, as
+    /// a cut of the plot across the road from both ends there) is not on the plot's east edge,
+    /// though within 1e-6° of its line; a point on that edge (1e-9° off, rounding) is.
+    #[test]
+    fn a_point_past_a_short_edges_end_is_not_inserted() {
+        let plot = || {
+            MultiPolygon(vec![polygon![(x: 67.360463755, y: 24.820070372),
+                (x: 67.360582452, y: 24.820071674), (x: 67.360574133, y: 24.820703606),
+                (x: 67.360455435, y: 24.820702304)]])
+        };
+        let mut g = plot();
+        let past = Coord {
+            x: 67.36057443015883,
+            y: 24.820703609072634,
+        };
+        assert!(!insert_vertex(&mut g, past));
+        assert_eq!(g, plot());
+        let mid = Coord {
+            x: 0.5 * (67.360582452 + 67.360574133) + 1e-9,
+            y: 0.5 * (24.820071674 + 24.820703606),
+        };
+        assert!(insert_vertex(&mut g, mid));
+        assert_eq!(g.0[0].exterior().0[2], mid);
+    }
 
     #[test]
     fn cuts_a_concave_l_shape_only_where_the_line_crosses_twice() {

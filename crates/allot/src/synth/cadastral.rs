@@ -485,18 +485,7 @@ fn trace(label: &[u32], w: usize, h: usize, k: u32, first: usize) -> Vec<(i64, i
 fn write_geojson(parcels: &[CadastralParcel]) -> String {
     let mut s = String::from("{\"type\":\"FeatureCollection\",\"features\":[\n");
     for (i, p) in parcels.iter().enumerate() {
-        let _ = write!(
-            s,
-            "{{\"type\":\"Feature\",\"id\":\"{}\",\"properties\":{{\"id\":\"{}\"}},\"geometry\":{{\"type\":\"Polygon\",\"coordinates\":[[",
-            p.id, p.id
-        );
-        for (j, &(lon, lat)) in p.ring.iter().enumerate() {
-            if j > 0 {
-                s.push(',');
-            }
-            let _ = write!(s, "[{lon:.*},{lat:.*}]", p.decimals, p.decimals);
-        }
-        s.push_str("]]}}");
+        write_feature(&mut s, &p.id, &[&p.ring], p.decimals);
         if i + 1 < parcels.len() {
             s.push(',');
         }
@@ -504,6 +493,26 @@ fn write_geojson(parcels: &[CadastralParcel]) -> String {
     }
     s.push_str("]}\n");
     s
+}
+
+/// Appends one Polygon feature `id` (also its `id` property) with `rings` (shell first), every
+/// coordinate written with `decimals` decimals.
+pub(super) fn write_feature(s: &mut String, id: &str, rings: &[&[(f64, f64)]], decimals: usize) {
+    let _ = write!(
+        s,
+        "{{\"type\":\"Feature\",\"id\":\"{id}\",\"properties\":{{\"id\":\"{id}\"}},\"geometry\":{{\"type\":\"Polygon\",\"coordinates\":["
+    );
+    for (k, ring) in rings.iter().enumerate() {
+        s.push_str(if k > 0 { ",[" } else { "[" });
+        for (j, &(lon, lat)) in ring.iter().enumerate() {
+            if j > 0 {
+                s.push(',');
+            }
+            let _ = write!(s, "[{lon:.*},{lat:.*}]", decimals, decimals);
+        }
+        s.push(']');
+    }
+    s.push_str("]}}");
 }
 
 #[cfg(test)]

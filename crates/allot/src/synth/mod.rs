@@ -42,6 +42,7 @@
 //! Output is a pure function of the spec: the same [`FabricSpec`] gives byte-identical text.
 
 pub mod cadastral;
+pub mod cadastral_defects;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;

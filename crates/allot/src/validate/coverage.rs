@@ -36,34 +36,20 @@ use geo::{Coord, MultiPolygon};
 
 use crate::geom::ring::rings;
 
-/// Scratch space for [`proven_disjoint`], reused across pairs.
+/// Scratch space for [`proven_disjoint_within`], reused across pairs.
 #[derive(Default)]
 pub(crate) struct CoverageBuffers {
     /// Oriented edges of A, then of B, in the common box: `[x0, y0, x1, y1]`.
     a: Vec<[f64; 4]>,
     b: Vec<[f64; 4]>,
-    /// Every vertex of A, then of B (for "is a vertex of the other" lookups).
+    /// The vertices of A, then of B, in the common box (for "is a vertex of the other"
+    /// lookups: a shared vertex is in both boxes).
     va: Vec<[f64; 2]>,
     vb: Vec<[f64; 2]>,
 }
 
 /// Axis-aligned box `[min_x, min_y, max_x, max_y]`.
-type Box2 = [f64; 4];
-
-fn bbox(g: &MultiPolygon<f64>) -> Box2 {
-    let mut b = [
-        f64::INFINITY,
-        f64::INFINITY,
-        f64::NEG_INFINITY,
-        f64::NEG_INFINITY,
-    ];
-    for p in &g.0 {
-        for c in &p.exterior().0 {
-            b = [b[0].min(c.x), b[1].min(c.y), b[2].max(c.x), b[3].max(c.y)];
-        }
-    }
-    b
-}
+pub(crate) type Box2 = [f64; 4];
 
 fn seg_box_meets(s: &[f64; 4], r: &Box2) -> bool {
     s[0].min(s[2]) <= r[2]
@@ -72,7 +58,8 @@ fn seg_box_meets(s: &[f64; 4], r: &Box2) -> bool {
         && s[1].max(s[3]) >= r[1]
 }
 
-/// Collects `g`'s oriented edges (interior on the left) meeting `r`, and all its vertices.
+/// Collects `g`'s oriented edges (interior on the left) meeting `r`, and its vertices inside
+/// `r` (a vertex the other polygon can share lies in both boxes, so in `r`).
 fn collect(g: &MultiPolygon<f64>, r: &Box2, edges: &mut Vec<[f64; 4]>, verts: &mut Vec<[f64; 2]>) {
     edges.clear();
     verts.clear();
@@ -85,7 +72,10 @@ fn collect(g: &MultiPolygon<f64>, r: &Box2, edges: &mut Vec<[f64; 4]>, verts: &m
                 .sum();
             let forward = (twice_area > 0.0) == (k == 0);
             for w in c.windows(2) {
-                verts.push([w[0].x, w[0].y]);
+                let v = [w[0].x, w[0].y];
+                if v[0] >= r[0] && v[0] <= r[2] && v[1] >= r[1] && v[1] <= r[3] {
+                    verts.push(v);
+                }
                 if w[0] == w[1] {
                     continue;
                 }
@@ -184,21 +174,14 @@ fn strictly_inside(p: [f64; 2], g: &MultiPolygon<f64>) -> bool {
 
 /// `true` only when the interiors of the valid polygons `a` and `b` are proven disjoint by
 /// edge matching (see the module documentation); `false` means "not proven", never "overlap".
-pub(crate) fn proven_disjoint(
+/// `r` is the common part of the two polygons' bounding boxes (of their shells), as the
+/// caller's index holds it.
+pub(crate) fn proven_disjoint_within(
     a: &MultiPolygon<f64>,
     b: &MultiPolygon<f64>,
+    r: Box2,
     buf: &mut CoverageBuffers,
 ) -> bool {
-    let (ba, bb) = (bbox(a), bbox(b));
-    let r = [
-        ba[0].max(bb[0]),
-        ba[1].max(bb[1]),
-        ba[2].min(bb[2]),
-        ba[3].min(bb[3]),
-    ];
-    if r[0] > r[2] || r[1] > r[3] {
-        return true; // boxes apart (or an empty polygon)
-    }
     collect(a, &r, &mut buf.a, &mut buf.va);
     collect(b, &r, &mut buf.b, &mut buf.vb);
     for e in &buf.a {
@@ -208,13 +191,13 @@ pub(crate) fn proven_disjoint(
             }
         }
     }
-    // Condition 2, and the give-up rule for unmatched edges between two shared vertices.
-    let in_box = |p: &[f64; 2]| p[0] >= r[0] && p[0] <= r[2] && p[1] >= r[1] && p[1] <= r[3];
+    // Condition 2, and the give-up rule for unmatched edges between two shared vertices (an
+    // endpoint outside the common box is outside the other's box, so no vertex of it).
     for (edges, own, other_edges, other_verts, other) in [
         (&buf.a, &buf.va, &buf.b, &buf.vb, b),
         (&buf.b, &buf.vb, &buf.a, &buf.va, a),
     ] {
-        for v in own.iter().filter(|v| in_box(v)) {
+        for v in own {
             if !other_verts.contains(v) && strictly_inside(*v, other) {
                 return false;
             }
@@ -245,6 +228,41 @@ mod tests {
     use crate::validate::overlaps::exact_overlap;
     use crate::validate::validity::parcel_validity;
     use geo::{BooleanOps, MapCoords};
+
+    fn bbox(g: &MultiPolygon<f64>) -> Box2 {
+        let mut b = [
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        for p in &g.0 {
+            for c in &p.exterior().0 {
+                b = [b[0].min(c.x), b[1].min(c.y), b[2].max(c.x), b[3].max(c.y)];
+            }
+        }
+        b
+    }
+
+    /// `true` only when the interiors of the valid polygons `a` and `b` are proven disjoint by
+    /// edge matching (see the module documentation); `false` means "not proven", never "overlap".
+    fn proven_disjoint(
+        a: &MultiPolygon<f64>,
+        b: &MultiPolygon<f64>,
+        buf: &mut CoverageBuffers,
+    ) -> bool {
+        let (ba, bb) = (bbox(a), bbox(b));
+        let r = [
+            ba[0].max(bb[0]),
+            ba[1].max(bb[1]),
+            ba[2].min(bb[2]),
+            ba[3].min(bb[3]),
+        ];
+        if r[0] > r[2] || r[1] > r[3] {
+            return true; // boxes apart (or an empty polygon)
+        }
+        proven_disjoint_within(a, b, r, buf)
+    }
 
     fn poly(rings_: &[&[(f64, f64)]]) -> MultiPolygon<f64> {
         let ls = |r: &[(f64, f64)]| geo::LineString::from(r.to_vec());

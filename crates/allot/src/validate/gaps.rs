@@ -2,7 +2,9 @@
 
 use geo::coordinate_position::CoordPos;
 use geo::orient::Direction;
-use geo::{Coord, CoordinatePosition, InteriorPoint, Line, MultiPolygon, Orient, Polygon, Rect};
+use geo::{
+    Area, Coord, CoordinatePosition, InteriorPoint, Line, MultiPolygon, Orient, Polygon, Rect,
+};
 use rayon::prelude::*;
 
 use super::*;
@@ -20,6 +22,10 @@ pub(crate) fn oriented_polygons<'a>(
         .flat_map(|g| g.orient(Direction::Default).0)
         .collect()
 }
+
+/// About how many m² a square degree holds at the PSM site's latitude (only to tell a large
+/// region from a small one; nothing is measured with it).
+const ROUGH_M2_PER_DEG2: f64 = 1.1e10;
 
 /// The smallest rectangle holding all `rects` (a degenerate one at 0,0 when there are none).
 fn extent_of(rects: impl IntoIterator<Item = Rect<f64>>) -> Rect<f64> {
@@ -275,15 +281,19 @@ pub(crate) fn gaps_impl(
     let Some(enclosed) = enclosed_by(&union) else {
         return Vec::new();
     };
-    let holes: Vec<Polygon<f64>> = enclosed
-        .into_iter()
-        .filter(|h| !covered_by_matched(h))
-        .collect();
-    // (region, is the region site land, as opposed to a hole in the fabric)
-    let mut regions: Vec<(Polygon<f64>, bool)> = Vec::new();
+    // (region, is the region site land, as opposed to a hole in the fabric, and whether it is
+    // still to be checked against the matched parcels). On fabrics whose neighbours round a
+    // shared boundary differently there are thousands of hairline pieces a few mm² each, so
+    // without a site the (costly) interior-point test waits until a piece is known to be over
+    // the reporting threshold; dropping a piece earlier or later changes nothing else.
+    let mut regions: Vec<(Polygon<f64>, bool, bool)> = Vec::new();
     match site {
-        None => regions.extend(holes.into_iter().map(|h| (h, false))),
+        None => regions.extend(enclosed.into_iter().map(|h| (h, false, true))),
         Some(site) => {
+            let holes: Vec<Polygon<f64>> = enclosed
+                .into_iter()
+                .filter(|h| !covered_by_matched(h))
+                .collect();
             let site_o = site.orient(Direction::Default);
             regions.extend(
                 boolops::difference(&site_o, &union)
@@ -291,12 +301,12 @@ pub(crate) fn gaps_impl(
                     .0
                     .into_iter()
                     .filter(|p| !covered_by_matched(p))
-                    .map(|p| (p, true)),
+                    .map(|p| (p, true, false)),
             );
             for h in holes {
                 let rest = boolops::difference(&MultiPolygon(vec![h]), &site_o)
                     .unwrap_or_else(|| MultiPolygon(Vec::new()));
-                regions.extend(rest.0.into_iter().map(|p| (p, false)));
+                regions.extend(rest.0.into_iter().map(|p| (p, false, false)));
             }
         }
     }
@@ -313,7 +323,16 @@ pub(crate) fn gaps_impl(
     let mut found: Vec<(usize, Finding)> = regions
         .par_iter()
         .enumerate()
-        .filter_map(|(k, (region, site_land))| {
+        .filter_map(|(k, (region, site_land, check_cover))| {
+            // A region is dropped when either test drops it, so which goes first is a matter
+            // of cost only: the interior-point test for a large region (the land inside a
+            // fabric's outer ring of unmatched parcels, covered by matched ones), the area
+            // first for a small one (a hairline sliver). Planar degrees² are a rough size.
+            let cover_first = *check_cover
+                && region.unsigned_area() * ROUGH_M2_PER_DEG2 > 100.0 * min_gap_m2.max(1.0);
+            if cover_first && covered_by_matched(region) {
+                return None;
+            }
             let rb = ring_box(region.exterior());
             let grown = Rect::new(
                 Coord {
@@ -330,14 +349,30 @@ pub(crate) fn gaps_impl(
                 .into_iter()
                 .filter(|&i| !skip[i])
                 .collect();
-            let local = Vertices::of(near.iter().map(|&i| &parcels[i].geometry));
+            // Snapping looks at input vertices within 2 tol of the region's box (within tol
+            // of a vertex moved by at most tol); the rest of a large neighbour's ring is not
+            // needed.
+            let reach = Rect::new(
+                Coord {
+                    x: rb.min().x - 3.0 * tol,
+                    y: rb.min().y - 3.0 * tol,
+                },
+                Coord {
+                    x: rb.max().x + 3.0 * tol,
+                    y: rb.max().y + 3.0 * tol,
+                },
+            );
+            let local = Vertices::of_within(near.iter().map(|&i| &parcels[i].geometry), reach);
             let shape = MultiPolygon(vec![snap_polygon(
                 &region.orient(Direction::Default),
                 &[&local, &site_vertices],
                 tol,
             )]);
             let area = area_m2(&shape);
-            if area <= min_gap_m2 || area <= 0.0 {
+            if area <= min_gap_m2
+                || area <= 0.0
+                || (*check_cover && !cover_first && covered_by_matched(region))
+            {
                 return None;
             }
             let boundary = Boundary::of(&shape);

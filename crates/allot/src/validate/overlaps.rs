@@ -44,6 +44,12 @@ pub(crate) fn exact_overlap(parcels: &[Parcel], i: usize, j: usize) -> Option<Ov
     })
 }
 
+/// Pairs of non-convex parcels whose overlap is bounded ([`overlap_bound_m2`]) below this many
+/// times the prefilter's threshold `eps` (a thousandth of the reporting threshold, at most
+/// 0.001 m²) are slivers: below half the reporting threshold (at most 0.5 m²), so never
+/// reported.
+const SLIVER_BOUND_PER_EPS: f64 = 500.0;
+
 /// What the overlap pass found.
 #[derive(Debug, Default)]
 pub(crate) struct OverlapScan {
@@ -77,8 +83,11 @@ pub(crate) fn prefilter_eps_m2(min_overlap_m2: f64) -> f64 {
 /// interiors are disjoint and the pair is dropped; else the other parcel is clipped against the
 /// convex one (Sutherland–Hodgman) and, when the clipped area is below `eps` m², the pair is
 /// dropped as a sliver (listed in [`OverlapScan::slivers`]). Every other pair gets the exact
-/// intersection, unless coverage-style edge matching ([`proven_disjoint`]) proves the two
-/// interiors disjoint. With `None`, every pair gets the exact intersection. `convex` is each
+/// intersection, unless coverage-style edge matching ([`proven_disjoint_within`]) proves the two
+/// interiors disjoint or, for two non-convex parcels, their overlap is bounded below half the
+/// reporting threshold ([`overlap_bound_m2`]; a sliver). With `None`, every pair gets the exact
+/// intersection. Either way, pairs whose boxes share no area (apart, or meeting along an edge
+/// or at a corner) are dropped first: their interiors cannot meet. `convex` is each
 /// parcel's [`convexity`] (read only with a prefilter, and only for parcels not skipped).
 pub(crate) fn overlap_scan(
     parcels: &[Parcel],
@@ -102,10 +111,20 @@ pub(crate) fn overlap_scan(
         // Split within a piece too: on a small fabric one piece holds every pair.
         .flat_map(|chunk| chunk.into_par_iter())
         .map(|(i, j)| (i as usize, j as usize))
+        // Boxes meeting only along an edge or at a corner (the diagonal neighbours of a
+        // grid-like fabric) hold interiors that cannot meet; nor can boxes that are apart (the
+        // pairs within the tolerance).
         .filter(|&(i, j)| !skip[i] && !skip[j])
+        .filter_map(|(i, j)| Some((i, j, index.shared_box(i, j)?)))
         .map_init(
-            || (ClipBuffers::default(), CoverageBuffers::default()),
-            |(buf, cov), (i, j)| {
+            || {
+                (
+                    ClipBuffers::default(),
+                    CoverageBuffers::default(),
+                    BoundBuffers::default(),
+                )
+            },
+            |(buf, cov, bound), (i, j, common)| {
                 let (a, b) = (&parcels[i].geometry, &parcels[j].geometry);
                 let clip = match (convex_of(i), convex_of(j)) {
                     (Some(ca), cb) => {
@@ -127,8 +146,19 @@ pub(crate) fn overlap_scan(
                 {
                     return Some(Outcome::Sliver(i, j));
                 }
-                if prefilter.is_some() && proven_disjoint(a, b, cov) {
+                if prefilter.is_some() && proven_disjoint_within(a, b, common, cov) {
                     return None;
+                }
+                // Two non-convex neighbours whose boundaries do not match exactly (rounded
+                // differently, T-junctions): an overlap bounded below half the threshold is
+                // never reported, so it is a sliver too (settled exactly only if a zone
+                // needs it).
+                if clip.is_none()
+                    && prefilter.is_some()
+                    && eps > 0.0
+                    && overlap_bound_m2(a, b, common, bound) < SLIVER_BOUND_PER_EPS * eps
+                {
+                    return Some(Outcome::Sliver(i, j));
                 }
                 exact_overlap(parcels, i, j).map(Outcome::Overlap)
             },

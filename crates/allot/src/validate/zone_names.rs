@@ -15,17 +15,21 @@ use super::{Finding, FindingKind, parcel_point};
 /// whitespace, then the first in byte order); it lists the parcels that use any other
 /// spelling, and its message names every spelling with its parcel count.
 pub(super) fn zone_name_findings(parcels: &[Parcel], skip: &[bool]) -> Vec<Finding> {
-    // key -> spelling -> parcel positions
-    let mut groups: BTreeMap<String, BTreeMap<&str, Vec<usize>>> = BTreeMap::new();
+    // spelling -> parcel positions (a fabric has few spellings and many parcels, so each
+    // spelling is lowercased once, not once a parcel)
+    let mut by_spelling: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, p) in parcels.iter().enumerate() {
         if let Some(z) = p.zone.as_deref() {
-            groups
-                .entry(z.trim().to_lowercase())
-                .or_default()
-                .entry(z)
-                .or_default()
-                .push(i);
+            by_spelling.entry(z).or_default().push(i);
         }
+    }
+    // key -> spelling -> parcel positions
+    let mut groups: BTreeMap<String, BTreeMap<&str, Vec<usize>>> = BTreeMap::new();
+    for (z, positions) in by_spelling {
+        groups
+            .entry(z.trim().to_lowercase())
+            .or_default()
+            .insert(z, positions);
     }
     let mut out = Vec::new();
     for spellings in groups.values().filter(|s| s.len() > 1) {

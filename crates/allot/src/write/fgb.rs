@@ -52,6 +52,17 @@ impl GeozeroGeometry for Geom<'_> {
 
 /// The FlatGeobuf bytes of a layer whose geometry is already in `crs`.
 pub fn bytes(layer: &Layer, crs: &Crs) -> Result<Vec<u8>, String> {
+    bytes_with(layer, crs, false)
+}
+
+/// [`bytes`] with a packed Hilbert R-tree spatial index (features re-sorted along the
+/// curve), as GDAL writes by default: for the reader's tests.
+#[cfg(test)]
+pub(crate) fn bytes_with_index(layer: &Layer, crs: &Crs) -> Result<Vec<u8>, String> {
+    bytes_with(layer, crs, true)
+}
+
+fn bytes_with(layer: &Layer, crs: &Crs, write_index: bool) -> Result<Vec<u8>, String> {
     let points = layer.is_points();
     let multi = layer.is_multipolygons();
     let kind = match (points, multi) {
@@ -61,7 +72,7 @@ pub fn bytes(layer: &Layer, crs: &Crs) -> Result<Vec<u8>, String> {
     };
     let name = crs.name().to_string();
     let options = FgbWriterOptions {
-        write_index: false,
+        write_index,
         detect_type: false,
         promote_to_multi: multi,
         crs: FgbCrs {

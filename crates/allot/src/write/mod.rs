@@ -28,6 +28,9 @@ pub use self::atomic::{
     OutputError, check_not_input, check_outputs, remove_temporaries, resolve_output, write_atomic,
     write_atomic_file, write_atomic_with,
 };
+/// The FlatGeobuf writer, with and without a spatial index, for the reader's tests.
+#[cfg(test)]
+pub(crate) use self::fgb::{bytes as fgb_bytes, bytes_with_index as fgb_bytes_with_index};
 pub use self::format::{OUTPUT_EXTENSIONS, OutFormat, UnknownFormat, layer_path};
 pub(crate) use self::geojson::collection_text;
 pub use self::geojson::{OutFeature, write_feature_collection};

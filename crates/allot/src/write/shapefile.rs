@@ -6,7 +6,10 @@
 //! - Field names are at most 10 bytes: longer names are cut at a character boundary and made
 //!   unique with a numeric tail (`description` → `descriptio`, a second one `descript_1`), as
 //!   GDAL does; the mapping is returned so it can be reported.
-//! - Booleans are `L` fields, integers `N(20,0)` (any i64 fits), reals `N(24,15)` (`F`-style), text `C(254)`
+//! - Booleans are `L` fields, integers `N(9,0)` when every value fits in 9 characters,
+//!   `N(18,0)` in 18, else `N(20,0)` (any i64 fits): GDAL reads `N` fields of under 10
+//!   characters as Integer, up to 18 as Integer64 and wider ones as Real, so a count written
+//!   20 wide came back as a Real in QGIS. Reals `N(24,15)` (`F`-style), text `C(254)`
 //!   with UTF-8 bytes cut at a character boundary past 254 bytes (the dBASE limit, as GDAL
 //!   does); lists are comma-joined (see [`super::layer`]).
 //! - The `.dbf` header's date is fixed (1970-01-01), so the same input gives the same bytes.
@@ -56,6 +59,23 @@ pub fn dbf_names(names: &[&str]) -> Vec<String> {
     out
 }
 
+/// The width of an integer field: 9 or 18 characters when every value fits (GDAL's Integer
+/// and Integer64), else 20 (any i64).
+fn integer_width(layer: &Layer, column: &Column) -> u8 {
+    let widest = layer
+        .features
+        .iter()
+        .filter_map(|f| cell(&f.properties, column))
+        .map(|v| v.as_i64().unwrap_or(0).to_string().len())
+        .max()
+        .unwrap_or(1);
+    match widest {
+        0..=9 => 9,
+        10..=18 => 18,
+        _ => 20,
+    }
+}
+
 fn fields(layer: &Layer) -> Vec<Field> {
     let columns = Column::infer(&layer.features);
     let names = dbf_names(&columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>());
@@ -67,7 +87,7 @@ fn fields(layer: &Layer) -> Vec<Field> {
             name[..n.len()].copy_from_slice(n.as_bytes());
             let (kind, width, decimals) = match column.kind {
                 ColumnType::Bool => (b'L', 1, 0),
-                ColumnType::Integer => (b'N', 20, 0),
+                ColumnType::Integer => (b'N', integer_width(layer, &column), 0),
                 ColumnType::Real => (b'N', 24, 15),
                 ColumnType::Text => (b'C', 254, 0),
             };
@@ -267,6 +287,34 @@ mod tests {
     use crate::write::layer::LayerFeature;
     use serde_json::json;
 
+    /// Integer fields are as wide as their values need, in GDAL's Integer (under 10) and
+    /// Integer64 (up to 18) widths, so GDAL reads them back as integers, not reals.
+    #[test]
+    fn integer_fields_take_gdal_integer_widths() {
+        let layer_of = |n: i64| Layer {
+            name: "t".into(),
+            features: vec![LayerFeature {
+                geometry: LayerGeometry::Point(geo::coord! { x: 1.0, y: 2.0 }),
+                properties: json!({"n": n}).as_object().unwrap().clone(),
+            }],
+        };
+        for (n, width) in [
+            (7, 9),
+            (-99_999_999, 9),
+            (1_000_000_000, 18),
+            (999_999_999_999_999_999, 18),
+            (i64::MIN, 20),
+        ] {
+            let layer = layer_of(n);
+            let f = fields(&layer);
+            assert_eq!((f[0].width, f[0].decimals), (width, 0), "{n}");
+            let bytes = dbf(&layer, &f);
+            let header_len = u16::from_le_bytes([bytes[8], bytes[9]]) as usize;
+            let cell = &bytes[header_len + 1..header_len + 1 + width as usize];
+            assert_eq!(std::str::from_utf8(cell).unwrap().trim(), n.to_string());
+        }
+    }
+
     #[test]
     fn dbf_records_have_the_declared_widths() {
         let layer = Layer {
@@ -283,20 +331,20 @@ mod tests {
         let bytes = dbf(&layer, &f);
         let header_len = u16::from_le_bytes([bytes[8], bytes[9]]) as usize;
         let record_len = u16::from_le_bytes([bytes[10], bytes[11]]) as usize;
-        assert_eq!(record_len, 1 + 254 + 20 + 24 + 1);
+        assert_eq!(record_len, 1 + 254 + 9 + 24 + 1);
         assert_eq!(bytes.len(), header_len + record_len + 1);
         let record = &bytes[header_len..header_len + record_len];
         // 127 two-byte characters fit in 254 bytes.
         let text = std::str::from_utf8(&record[1..255]).unwrap();
         assert_eq!(text.chars().count(), 127);
-        assert_eq!(std::str::from_utf8(&record[255..275]).unwrap().trim(), "7");
-        let x: f64 = std::str::from_utf8(&record[275..299])
+        assert_eq!(std::str::from_utf8(&record[255..264]).unwrap().trim(), "7");
+        let x: f64 = std::str::from_utf8(&record[264..288])
             .unwrap()
             .trim()
             .parse()
             .unwrap();
         assert_eq!(x, 0.5);
-        assert_eq!(record[299], b'F');
+        assert_eq!(record[288], b'F');
     }
 
     #[test]

@@ -31,6 +31,18 @@ pub(super) fn repair_band(st: &mut State, max_rounds: usize) -> bool {
     }
 }
 
+/// [`repair_band`] with the `pinned` nodes never moved (a member stays, a non-member stays out).
+pub(super) fn repair_band_pinned(st: &mut State, pinned: &[bool], max_rounds: usize) -> bool {
+    let mut pinned = pinned.to_vec();
+    match walk(st, &mut pinned, max_rounds, DEPTH) {
+        Some(done) => {
+            *st = done;
+            true
+        }
+        None => false,
+    }
+}
+
 /// Candidate moves from `st`: `(stays on this side of the band or lands in it, cost after, node)`.
 fn candidates(st: &State, pinned: &[bool]) -> Vec<(bool, f64, usize)> {
     let p = st.p;

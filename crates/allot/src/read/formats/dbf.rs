@@ -1,7 +1,8 @@
 //! dBASE tables (`.dbf`), the attribute half of a Shapefile, parsed here with every length
 //! checked (the `dbase` crate panicked on corrupt headers under fuzzing).
 //!
-//! Field types and their JSON: `C` text (right-trimmed), `N`/`F` numbers (integers when the
+//! Field types and their JSON: `C` text (right-trimmed; blank is null, as GDAL reads it: dBASE
+//! cannot store a null text, so writers, GDAL and allot's own included, write null as blanks), `N`/`F` numbers (integers when the
 //! field has no decimals, else floats; blank is null), `L` true/false (`?` or blank null),
 //! `D` `YYYY-MM-DD`, `I` 32-bit integers, `O`/`B` doubles; memo fields (`M`, kept in a separate
 //! `.dbt`) are null. Text is decoded with the `.cpg` encoding when there is one, else as UTF-8
@@ -121,7 +122,15 @@ fn number(f: f64) -> Value {
 fn value(f: &Field, raw: &[u8], encoding: Option<&'static encoding_rs::Encoding>) -> Value {
     let text = || decode(raw, encoding);
     match f.kind {
-        b'C' => Value::String(text().trim_end_matches([' ', '\0']).to_string()),
+        b'C' => {
+            let t = text();
+            let t = t.trim_end_matches([' ', '\0']);
+            if t.is_empty() {
+                Value::Null
+            } else {
+                Value::String(t.to_string())
+            }
+        }
         b'N' | b'F' => {
             let t = text();
             let t = t.trim_matches([' ', '\0']);
@@ -208,6 +217,19 @@ mod tests {
         assert!(!recs[0].deleted && recs[1].deleted);
         assert_eq!(recs[1].values["n"], Value::Null);
         assert_eq!(recs[1].values["ok"], Value::Null);
+    }
+
+    /// A blank text field is null, as GDAL (shapelib) reads it, not "": a Shapefile whose
+    /// `zone` or `id` column is empty for some parcels means "no zone" and "no id" there.
+    #[test]
+    fn blank_text_is_null() {
+        let fields = [("id", b'C', 5, 0), ("zone", b'C', 4, 0)];
+        let rows: [(&[u8], bool); 2] = [(b"P-1  mill", false), (b"     \0\0\0\0", false)];
+        let recs = parse(&table(&fields, &rows), None).unwrap();
+        assert_eq!(recs[0].values["id"], "P-1");
+        assert_eq!(recs[0].values["zone"], "mill");
+        assert_eq!(recs[1].values["id"], Value::Null);
+        assert_eq!(recs[1].values["zone"], Value::Null);
     }
 
     #[test]

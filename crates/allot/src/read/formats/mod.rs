@@ -199,9 +199,58 @@ pub fn read(
     opts: ReadOptions,
 ) -> Result<ParcelSet, ReadError> {
     let file = path.display().to_string();
-    let layer = read_layer(path, &file, format, source)?;
+    if format == Format::FlatGeobuf {
+        // Features decoded in parallel, straight into parcels.
+        let bytes = read_bytes(path, &file)?;
+        let fgb = fgb::Fgb::open(&bytes, &file)?;
+        let crs = resolve_or_first_bad(&fgb.crs, fgb.layer.as_deref(), &file, source, || {
+            (0..fgb.len()).try_for_each(|i| fgb.feature(i).map(drop))
+        })?;
+        let (layer, count) = (fgb.layer.clone(), fgb.len());
+        return sink::decode_into_parcels(layer, count, |i| fgb.feature(i), &file, &crs, opts);
+    }
+    let layer = match format {
+        Format::Parquet => match geoparquet::open(path, &file)? {
+            geoparquet::Opened::Columns(rows) => {
+                // Rows decoded from typed columns in parallel, straight into parcels.
+                let crs = resolve_or_first_bad(&rows.crs, None, &file, source, || {
+                    (0..rows.len()).try_for_each(|i| rows.feature(i).map(drop))
+                })?;
+                let count = rows.len();
+                return sink::decode_into_parcels(
+                    None,
+                    count,
+                    |i| rows.feature(i),
+                    &file,
+                    &crs,
+                    opts,
+                );
+            }
+            geoparquet::Opened::Rows(layer) => layer,
+        },
+        _ => read_layer(path, &file, format, source)?,
+    };
     let crs = resolve(&layer, &file, source)?;
     sink::into_parcels(layer, &file, &crs, opts)
+}
+
+/// The CRS of a reader that decodes its features later: as [`resolve`], except that when the
+/// CRS cannot be used, the first feature that cannot be decoded (`first_bad`) is reported
+/// instead, as it is when the whole layer is read before its CRS is resolved.
+fn resolve_or_first_bad(
+    declared: &DeclaredCrs,
+    layer: Option<&str>,
+    file: &str,
+    opts: &SourceOptions,
+    first_bad: impl FnOnce() -> Result<(), FormatError>,
+) -> Result<Crs, FormatError> {
+    declared
+        .resolve(file, opts.crs.as_deref())
+        .map_err(|e| match layer {
+            Some(l) => e.in_layer(l),
+            None => e,
+        })
+        .or_else(|e| first_bad().and(Err(e)))
 }
 
 /// The reference route from a non-GeoJSON file to parcels: its features reprojected and

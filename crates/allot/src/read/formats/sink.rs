@@ -17,14 +17,18 @@
 //! Coordinates are reprojected in place in the reader's own buffers
 //! ([`Crs::to_wgs84_in_place`]), and each ring's buffer becomes the parcel's ring without a
 //! copy. Features are converted in parallel (rayon), each into its slot of one exactly-sized
-//! `Vec`.
+//! `Vec`. Readers whose features can be decoded independently (FlatGeobuf, GeoParquet read by
+//! column) hand over a decoder instead of a list ([`decode_into_parcels`]): each feature is
+//! then decoded on the thread that turns it into a parcel, and no list of all decoded
+//! features is ever held.
 //!
 //! Errors are the ones the GeoJSON route gave (checked against [`super::to_geojson`] plus the
 //! GeoJSON reader, which stays as the reference): a geometry that is not a polygon, or a
 //! coordinate that is not finite or cannot be reprojected, is a [`FormatError`] naming the
 //! file, layer and feature (the earliest such feature wins, as it did when the conversion ran
 //! first); otherwise the earliest feature with a [`FeatureProblem`] is a
-//! [`ReadError::Feature`].
+//! [`ReadError::Feature`]. A feature the reader cannot decode outranks both, as it did when
+//! the reader stopped there before any conversion.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -43,12 +47,26 @@ use crate::read::serde_path::{access_of, build_polygon};
 use crate::read::{FeatureProblem, ReadError, ReadOptions};
 
 /// Why one feature did not become a parcel, in the order the GeoJSON route found them:
-/// conversion problems (all features) before parcel problems.
+/// decoding problems (the reader stops at the first), then conversion problems (all
+/// features), then parcel problems.
 enum Failure {
+    /// The reader could not decode the feature.
+    Decode(FormatError),
     /// A geometry that is not a polygon, or a coordinate that cannot be reprojected.
     Convert { id: Option<String>, message: String },
     /// What the GeoJSON reader would have said about the feature.
     Parcel(FeatureRef, FeatureProblem),
+}
+
+impl Failure {
+    /// Which kind outranks which: lower first.
+    fn rank(&self) -> u8 {
+        match self {
+            Failure::Decode(_) => 0,
+            Failure::Convert { .. } => 1,
+            Failure::Parcel(..) => 2,
+        }
+    }
 }
 
 /// The parcels of a layer read by one of the readers, reprojected from `crs` to WGS84.
@@ -67,40 +85,84 @@ pub(crate) fn into_parcels(
         features,
         ..
     } = layer;
+    build(
+        layer_name,
+        features.into_par_iter().map(Ok),
+        file,
+        crs,
+        opts,
+    )
+}
+
+/// [`into_parcels`] for a reader that decodes its `count` features one by one, by index
+/// (`decode(i)` for the 0-based feature `i`), so that decoding runs in parallel with the rest
+/// and no list of all decoded features is held. The result is exactly what [`into_parcels`]
+/// gives for the layer of the same features decoded in order, stopping at the first
+/// feature that cannot be decoded: that feature's error outranks every other problem, and the
+/// earliest one is reported.
+pub(crate) fn decode_into_parcels(
+    layer_name: Option<String>,
+    count: usize,
+    decode: impl Fn(usize) -> Result<SourceFeature, FormatError> + Sync + Send,
+    file: &str,
+    crs: &Crs,
+    opts: ReadOptions,
+) -> Result<ParcelSet, ReadError> {
+    build(
+        layer_name,
+        (0..count).into_par_iter().map(decode),
+        file,
+        crs,
+        opts,
+    )
+}
+
+/// The parcels of features decoded (or not) in file order; see [`decode_into_parcels`].
+fn build(
+    layer_name: Option<String>,
+    features: impl IndexedParallelIterator<Item = Result<SourceFeature, FormatError>>,
+    file: &str,
+    crs: &Crs,
+    opts: ReadOptions,
+) -> Result<ParcelSet, ReadError> {
     let source = match &layer_name {
         Some(l) => format!("{file}, layer {l:?}"),
         None => file.to_string(),
     };
-    // The earliest failing feature of each kind: features after the earliest failure of
-    // either kind cannot change the answer, except that a conversion failure anywhere beats a
-    // parcel failure, so only features after the earliest conversion failure are skipped.
+    // The earliest failing feature of each kind. A decoding failure anywhere beats the rest
+    // (the reader stops there); a conversion failure anywhere beats a parcel failure. So
+    // features after the earliest failure of any kind need not become parcels, but they are
+    // still decoded until the earliest decoding failure.
     let first_convert = AtomicUsize::new(usize::MAX);
     let failures: std::sync::Mutex<Vec<(usize, Failure)>> = std::sync::Mutex::new(Vec::new());
+    let fail = |i: usize, e: Failure| {
+        if matches!(e, Failure::Convert { .. } | Failure::Decode(_)) {
+            first_convert.fetch_min(i, Ordering::Relaxed);
+        }
+        failures
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push((i, e));
+        Parcel::placeholder(i)
+    };
     let mut parcels = Vec::new();
     features
-        .into_par_iter()
         .enumerate()
         .map(|(i, f)| {
+            let f = match f {
+                Ok(f) => f,
+                Err(e) => return fail(i, Failure::Decode(e)),
+            };
             if i > first_convert.load(Ordering::Relaxed) {
                 return Parcel::placeholder(i);
             }
-            parcel(i, f, crs, opts).unwrap_or_else(|e| {
-                if matches!(e, Failure::Convert { .. }) {
-                    first_convert.fetch_min(i, Ordering::Relaxed);
-                }
-                failures
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .push((i, e));
-                Parcel::placeholder(i)
-            })
+            parcel(i, f, crs, opts).unwrap_or_else(|e| fail(i, e))
         })
         .collect_into_vec(&mut parcels);
     let failures = failures.into_inner().unwrap_or_else(|p| p.into_inner());
-    let first = failures
-        .into_iter()
-        .min_by_key(|(i, e)| (matches!(e, Failure::Parcel(..)), *i));
+    let first = failures.into_iter().min_by_key(|(i, e)| (e.rank(), *i));
     match first {
+        Some((_, Failure::Decode(e))) => Err(e.into()),
         Some((i, Failure::Convert { id, message })) => Err(FormatError {
             file: file.to_string(),
             layer: layer_name,

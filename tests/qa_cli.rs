@@ -1,0 +1,189 @@
+//! Regression tests for what outside-data QA found (`scripts/qa/`): each test names the
+//! fixture in `tests/fixtures/qa/` (README there) and the wrong answer allot gave before.
+
+mod common;
+
+use common::{allot, repo};
+
+fn json(r: &common::Run) -> serde_json::Value {
+    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}\n{}", r.stdout, r.stderr))
+}
+
+/// The kinds and parcel lists of a `validate --format json` report, in order.
+fn findings(v: &serde_json::Value) -> Vec<(String, Vec<String>)> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let ids = f["parcels"].as_array().unwrap();
+            (
+                f["kind"].as_str().unwrap().to_string(),
+                ids.iter()
+                    .map(|p| p.as_str().unwrap().to_string())
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+/// `blank-fields.shp` (ogr2ogr of `blank-fields.geojson`): the last two records have a blank
+/// `id` and `zone`, which GDAL reads as null. allot read them as "" and reported a zone named
+/// "" in two pieces and the id "" used twice; it must read what the GeoJSON says: two unzoned
+/// parcels `#3` and `#4`, no duplicate id.
+#[test]
+fn blank_shapefile_text_is_null_like_the_geojson_it_came_from() {
+    let dir = repo("tests/fixtures/qa");
+    let shp = allot(&dir, &["validate", "blank-fields.shp", "--format", "json"]);
+    let geojson = allot(
+        &dir,
+        &["validate", "blank-fields.geojson", "--format", "json"],
+    );
+    assert_eq!(shp.code, 1, "{}", shp.stderr);
+    let (s, g) = (json(&shp), json(&geojson));
+    let expect = vec![
+        ("unzoned".to_string(), vec!["#3".to_string()]),
+        ("unzoned".to_string(), vec!["#4".to_string()]),
+    ];
+    assert_eq!(findings(&g), expect);
+    assert_eq!(findings(&s), expect);
+    assert_eq!(s["zones"], g["zones"]);
+    assert_eq!(s["zones"].as_object().unwrap().len(), 1, "{}", s["zones"]);
+}
+
+/// `plan --split` on `streets.geojson` (a street grid of house plots whose corners sit on the
+/// roads' and the other row's edges without being vertices there, so neighbours overlap by
+/// hairlines of a few mm², as real digitised land does). allot answered `cut: no parcel on the
+/// edge of a compact zone … can be cut` for most targets: it refused every cut whose pieces
+/// overlapped a neighbour by more than 1e-9 of their area, which the uncut plot already did,
+/// and it searched for whole-parcel zones within the 1-acre tolerance, farther from the target
+/// than one 0.2–1 acre plot can make up. Each target below must now plan, to 0.01 acre, and
+/// the plan must pass `allot validate` (no overlap, no gap, zone on target).
+#[test]
+fn split_plans_on_house_plots_with_t_junctions() {
+    let fixtures = repo("tests/fixtures/qa");
+    let dir = tempfile::tempdir().unwrap();
+    let input = fixtures.join("streets.geojson");
+    let input = input.to_str().unwrap();
+    for target in [3, 4, 5, 8, 15, 20] {
+        let zone = format!("big={target}");
+        let r = allot(
+            dir.path(),
+            &[
+                "plan",
+                input,
+                "-o",
+                "plan.geojson",
+                "--zone",
+                &zone,
+                "--split",
+                "--min-width",
+                "0",
+                "--schedule",
+                "s.json",
+                "-q",
+            ],
+        );
+        assert_eq!(r.code, 0, "target {target}: {}", r.stderr);
+        let s: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.path().join("s.json")).unwrap()).unwrap();
+        let acres = s["zones"][0]["acres"].as_f64().unwrap();
+        assert!(
+            (acres - target as f64).abs() <= 0.01,
+            "target {target}: {acres}"
+        );
+        assert_eq!(s["splits"].as_array().unwrap().len(), 1, "target {target}");
+        let v = allot(dir.path(), &["validate", "plan.geojson"]);
+        assert_eq!(v.code, 0, "target {target}: {}{}", v.stdout, v.stderr);
+    }
+}
+
+/// A zone smaller than the parcel it is cut from: two 0.001° cells (2.767635 acres each by
+/// pyproj `Geod(ellps="WGS84")`: 11,200.222274 m²), target 1.5 acres with `--split`. allot
+/// answered `cut: no parcel … can be cut`: completing a one-parcel zone by cutting that parcel
+/// left no other parcel for the piece to join, and it was refused for touching none.
+#[test]
+fn split_cuts_a_zone_out_of_a_single_parcel() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("two.geojson"),
+        common::fc(&[
+            &common::square("A", 67.30, 24.80, 0.001, "{}"),
+            &common::square("B", 67.301, 24.80, 0.001, "{}"),
+        ]),
+    )
+    .unwrap();
+    let r = allot(
+        dir.path(),
+        &[
+            "plan",
+            "two.geojson",
+            "-o",
+            "plan.geojson",
+            "--zone",
+            "a=1.5",
+            "--split",
+            "--min-width",
+            "0",
+            "--schedule",
+            "s.json",
+            "-q",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let s: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("s.json")).unwrap()).unwrap();
+    assert!(
+        (s["zones"][0]["acres"].as_f64().unwrap() - 1.5).abs() <= 0.01,
+        "{s}"
+    );
+    assert_eq!(s["zones"][0]["parcels"], 1, "{s}");
+    assert_eq!(s["splits"].as_array().unwrap().len(), 1, "{s}");
+    let v = allot(dir.path(), &["validate", "plan.geojson"]);
+    assert_eq!(v.code, 0, "{}{}", v.stdout, v.stderr);
+    let plan: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("plan.geojson")).unwrap()).unwrap();
+    let pieces: Vec<f64> = plan["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["properties"]["split_from"] == "A" || f["properties"]["split_from"] == "B")
+        .map(|f| f["properties"]["area_acres"].as_f64().unwrap())
+        .collect();
+    assert_eq!(pieces.len(), 2);
+    let parent = 11_200.222_274_065 / 4_046.856_422_4;
+    assert!(
+        (pieces.iter().sum::<f64>() - parent).abs() <= 2e-6,
+        "{pieces:?} vs {parent}"
+    );
+}
+
+/// Integer columns of a Shapefile allot writes (the findings' `parcel_count`, a plan's integer
+/// properties) were `N(20,0)`, which GDAL, and so QGIS, reads as Real (GDAL: under 10 characters
+/// Integer, up to 18 Integer64, wider Real). `ogrinfo` must now call `parcel_count` an Integer.
+#[test]
+fn shapefile_integer_columns_read_back_as_integers_in_gdal() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = repo("tests/fixtures/qa/blank-fields.geojson");
+    let r = allot(
+        dir.path(),
+        &[
+            "validate",
+            input.to_str().unwrap(),
+            "--findings",
+            "f.shp",
+            "-q",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    // CI installs gdal-bin; a missing ogrinfo is a failure, not a skip.
+    let o = std::process::Command::new("ogrinfo")
+        .args(["-al", "-so", "f_points.shp"])
+        .current_dir(dir.path())
+        .output()
+        .expect("ogrinfo (Debian gdal-bin) must be installed to run this test");
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{text}");
+    assert!(text.contains("Feature Count: 2"), "{text}");
+    assert!(text.contains("parcel_cou: Integer ("), "{text}");
+}
