@@ -485,12 +485,13 @@ pub const PLAN_MEMORY_BYTES: u64 = 6 << 30;
 
 /// Peak memory of a plan per parcel, rounded up from measurements (`/usr/bin/time -v`, peak
 /// RSS of `allot plan` with zones of 5 % and 20 % of `allot generate --seed 7` fabrics:
-/// 100k parcels 363 MB, 200k 674 MB, 1M PLAN_1M_MB; BENCHMARKS.md).
+/// 100,895 parcels 363 MB, 201,659 parcels 674 MB, 1,007,158 parcels 3,297 MB, i.e. 3.7, 3.4
+/// and 3.4 KB a parcel; BENCHMARKS.md).
 pub const PLAN_BYTES_PER_PARCEL: u64 = 4_000;
 
-/// Peak memory of a plan per input byte, rounded up from the same measurements (the generated
-/// fabrics have about 334 bytes of GeoJSON a parcel, the most parcels a byte of the fabrics
-/// measured; non-convex ones have 496).
+/// Peak memory of a plan per input byte, rounded up from the same measurements (11.1, 10.3 and
+/// 10.1; the generated fabrics have about 334 bytes of GeoJSON a parcel, the most parcels a
+/// byte of the fabrics measured; non-convex ones have 496).
 pub const PLAN_BYTES_PER_INPUT_BYTE: u64 = 12;
 
 /// Largest input file `allot plan` reads: [`PLAN_MEMORY_BYTES`] / [`PLAN_BYTES_PER_INPUT_BYTE`].
