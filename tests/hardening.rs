@@ -594,7 +594,8 @@ fn plan_of_a_large_input_ran_out_of_memory() {
     // size, before reading it (sparse file: the test finishing shows it was not read).
     let dir = tempfile::tempdir().unwrap();
     let f = std::fs::File::create(dir.path().join("big.geojson")).unwrap();
-    f.set_len((256 << 20) + 1).unwrap();
+    let limit = allot::plan::MAX_INPUT_BYTES;
+    f.set_len(limit + 1).unwrap();
     drop(f);
     let r = allot(
         dir.path(),
@@ -610,8 +611,13 @@ fn plan_of_a_large_input_ran_out_of_memory() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert_eq!(
         r.stderr.trim(),
-        "allot: big.geojson: 268435457 bytes is more than allot plan reads (268435456 bytes: \
-         planning needs about 60 bytes of memory per input byte); plan part of the site at a time"
+        format!(
+            "allot: big.geojson: {} bytes is more than allot plan reads ({limit} bytes: \
+             planning needs about {} bytes of memory per input byte, and is sized for 6 GiB); \
+             plan part of the site at a time",
+            limit + 1,
+            allot::plan::PLAN_BYTES_PER_INPUT_BYTE
+        )
     );
     assert_eq!(files_in(dir.path()), ["big.geojson"]);
 }

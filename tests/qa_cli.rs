@@ -151,7 +151,7 @@ fn split_cuts_a_zone_out_of_a_single_parcel() {
         .map(|f| f["properties"]["area_acres"].as_f64().unwrap())
         .collect();
     assert_eq!(pieces.len(), 2);
-    let parent = 11_200.222_274_065 / 4046.856_422_4;
+    let parent = 11_200.222_274_065 / 4_046.856_422_4;
     assert!(
         (pieces.iter().sum::<f64>() - parent).abs() <= 2e-6,
         "{pieces:?} vs {parent}"

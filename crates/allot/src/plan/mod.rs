@@ -438,7 +438,9 @@ pub enum PlanError {
     },
     /// The input file is larger than planning can hold in memory.
     #[error(
-        "{file}: {bytes} bytes is more than allot plan reads ({limit} bytes: planning needs about 60 bytes of memory per input byte); plan part of the site at a time"
+        "{file}: {bytes} bytes is more than allot plan reads ({limit} bytes: planning needs about {per_byte} bytes of memory per input byte, and is sized for {budget_gib} GiB); plan part of the site at a time",
+        per_byte = PLAN_BYTES_PER_INPUT_BYTE,
+        budget_gib = PLAN_MEMORY_BYTES >> 30
     )]
     InputTooLarge {
         /// The input's name.
@@ -456,7 +458,9 @@ pub enum PlanError {
     },
     /// The input has more parcels than planning can hold in memory.
     #[error(
-        "{file}: {parcels} parcels is more than allot plan takes ({limit}: planning needs about 20 KB of memory per parcel); plan part of the site at a time"
+        "{file}: {parcels} parcels is more than allot plan takes ({limit}: planning needs about {per_parcel} bytes of memory per parcel, and is sized for {budget_gib} GiB); plan part of the site at a time",
+        per_parcel = PLAN_BYTES_PER_PARCEL,
+        budget_gib = PLAN_MEMORY_BYTES >> 30
     )]
     TooManyParcels {
         /// The input's name.
@@ -475,15 +479,26 @@ impl PlanError {
     }
 }
 
-/// Largest input file `allot plan` reads. Planning holds about 57 bytes of memory per input
-/// byte (measured with `/usr/bin/time -v` on synthetic fabrics: 10k, 30k and 100k parcels all
-/// 56-62 bytes per byte; 100k parcels, 34.5 MB → 1.95 GB peak), against about 3 for `summary`,
-/// `validate` and `map`; 256 MiB keeps a plan within ~15 GB.
-pub const MAX_INPUT_BYTES: u64 = 256 << 20;
+/// The memory `allot plan` is sized for: [`MAX_PARCELS`] and [`MAX_INPUT_BYTES`] are this
+/// divided by the measured cost of a parcel and of an input byte.
+pub const PLAN_MEMORY_BYTES: u64 = 6 << 30;
+
+/// Peak memory of a plan per parcel, rounded up from measurements (`/usr/bin/time -v`, peak
+/// RSS of `allot plan` with zones of 5 % and 20 % of `allot generate --seed 7` fabrics:
+/// 100k parcels 363 MB, 200k 674 MB, 1M PLAN_1M_MB; BENCHMARKS.md).
+pub const PLAN_BYTES_PER_PARCEL: u64 = 4_000;
+
+/// Peak memory of a plan per input byte, rounded up from the same measurements (the generated
+/// fabrics have about 334 bytes of GeoJSON a parcel, the most parcels a byte of the fabrics
+/// measured; non-convex ones have 496).
+pub const PLAN_BYTES_PER_INPUT_BYTE: u64 = 12;
+
+/// Largest input file `allot plan` reads: [`PLAN_MEMORY_BYTES`] / [`PLAN_BYTES_PER_INPUT_BYTE`].
+pub const MAX_INPUT_BYTES: u64 = PLAN_MEMORY_BYTES / PLAN_BYTES_PER_INPUT_BYTE;
 
 /// Most parcels `allot plan` takes (the same bound for standard input, whose size is not known
-/// beforehand: 256 MiB of synthetic fabric is about 780,000 parcels).
-pub const MAX_PARCELS: usize = 750_000;
+/// beforehand): [`PLAN_MEMORY_BYTES`] / [`PLAN_BYTES_PER_PARCEL`].
+pub const MAX_PARCELS: usize = (PLAN_MEMORY_BYTES / PLAN_BYTES_PER_PARCEL) as usize;
 
 /// Refuses, before reading it, an input file larger than [`MAX_INPUT_BYTES`] (`-`, standard
 /// input, and files whose size cannot be read pass; [`check_parcel_count`] bounds them).

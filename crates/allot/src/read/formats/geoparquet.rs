@@ -540,9 +540,15 @@ mod tests {
             let idx: Vec<usize> = (first..first + rows).collect();
             // Row i is null in column k when (i + k) % 5 == 0.
             let defs = |k: usize| -> Vec<i16> {
-                idx.iter().map(|i| i16::from((i + k) % 5 != 0)).collect()
+                idx.iter()
+                    .map(|i| i16::from(!(i + k).is_multiple_of(5)))
+                    .collect()
             };
-            let present = |k: usize| idx.iter().copied().filter(move |i| (i + k) % 5 != 0);
+            let present = |k: usize| {
+                idx.iter()
+                    .copied()
+                    .filter(move |i| !(i + k).is_multiple_of(5))
+            };
             let mut g = w.next_row_group().unwrap();
             let mut k = 0;
             while let Some(mut col) = g.next_column().unwrap() {
