@@ -86,7 +86,7 @@ mod exact {
             excluded: set
                 .parcels
                 .iter()
-                .map(|p| p.land_use.as_deref() == Some("water_reservoir"))
+                .map(|p| p.land_use() == Some("water_reservoir"))
                 .collect(),
         }
     }
