@@ -611,12 +611,6 @@ fn prefilter_loses_no_overlap_and_changes_no_finding() {
 }
 
 #[test]
-fn morton_interleaves_bits() {
-    assert_eq!(morton(0b11, 0b00), 0b0101);
-    assert_eq!(morton(0b00, 0b11), 0b1010);
-}
-
-#[test]
 fn findings_sort_by_kind_then_area_then_ids() {
     let f = |kind, acres: Option<f64>, id: &str| Finding {
         kind,
