@@ -89,14 +89,7 @@ pub fn run(args: Args) -> Result<Outcome> {
             spec.cols * spec.rows
         );
     }
-    let output = super::output_path(&args.output, None, "geojson")?;
-    let truth_path = match &args.truth {
-        Some(p) => Some(super::output_path(p, None, "json")?),
-        None => None,
-    };
-    if let Some(path) = &truth_path {
-        super::check_outputs(&[output.as_path(), path.as_path()], &[])?;
-    }
+    let (output, truth_path) = output_paths(&args)?;
     let format = super::out_format(&output)?;
     let mut truth = None;
     if format == allot::write::OutFormat::GeoJson && !super::out_crs_given() {
@@ -133,14 +126,7 @@ fn run_cadastral(args: &Args) -> Result<Outcome> {
         gaps: args.gaps,
         invalid: args.invalid,
     };
-    let output = super::output_path(&args.output, None, "geojson")?;
-    let truth_path = match &args.truth {
-        Some(p) => Some(super::output_path(p, None, "json")?),
-        None => None,
-    };
-    if let Some(path) = &truth_path {
-        super::check_outputs(&[output.as_path(), path.as_path()], &[])?;
-    }
+    let (output, truth_path) = output_paths(args)?;
     let (text, truth) = if defects == Default::default() && truth_path.is_none() {
         let fabric = allot::synth::cadastral::generate_cadastral(&spec);
         (fabric.geojson, None)
@@ -159,6 +145,19 @@ fn run_cadastral(args: &Args) -> Result<Outcome> {
         super::write_output(path, &[output.as_path()], json.as_bytes())?;
     }
     Ok(Outcome::Clean)
+}
+
+/// The fabric's path and the `--truth` file's, checked to be two different files.
+fn output_paths(args: &Args) -> Result<(PathBuf, Option<PathBuf>)> {
+    let output = super::output_path(&args.output, None, "geojson")?;
+    let truth_path = match &args.truth {
+        Some(p) => Some(super::output_path(p, None, "json")?),
+        None => None,
+    };
+    if let Some(path) = &truth_path {
+        super::check_outputs(&[output.as_path(), path.as_path()], &[])?;
+    }
+    Ok((output, truth_path))
 }
 
 /// Writes a generated fabric (GeoJSON text, WGS84) in `format`, in `--out-crs` when given.

@@ -1,6 +1,6 @@
 //! Bounding boxes: of a multipolygon, the union of two rectangles, a rectangle around a point.
 
-use geo::{Coord, MultiPolygon, Polygon, Rect};
+use geo::{Coord, LineString, MultiPolygon, Polygon, Rect};
 
 /// The bounding rectangle of a non-empty multipolygon (a degenerate one at 0,0 when empty).
 pub fn bbox_of(geometry: &MultiPolygon<f64>) -> Rect<f64> {
@@ -12,6 +12,17 @@ pub fn bbox_of(geometry: &MultiPolygon<f64>) -> Rect<f64> {
 pub(crate) fn bbox_of_polygons<'a>(
     polygons: impl IntoIterator<Item = &'a Polygon<f64>>,
 ) -> Rect<f64> {
+    bbox_of_rings(polygons.into_iter().map(Polygon::exterior))
+}
+
+/// The bounding rectangle of one ring (a degenerate one at 0,0 when it has no finite extent),
+/// as [`bbox_of`] gives for the ring as a polygon, without copying it.
+pub(crate) fn ring_box(ring: &LineString<f64>) -> Rect<f64> {
+    bbox_of_rings(std::iter::once(ring))
+}
+
+/// The bounding rectangle of `rings` (a degenerate one at 0,0 when they hold no point).
+fn bbox_of_rings<'a>(rings: impl IntoIterator<Item = &'a LineString<f64>>) -> Rect<f64> {
     let mut min = Coord {
         x: f64::INFINITY,
         y: f64::INFINITY,
@@ -20,8 +31,8 @@ pub(crate) fn bbox_of_polygons<'a>(
         x: f64::NEG_INFINITY,
         y: f64::NEG_INFINITY,
     };
-    for p in polygons {
-        for c in &p.exterior().0 {
+    for ring in rings {
+        for c in &ring.0 {
             min.x = min.x.min(c.x);
             min.y = min.y.min(c.y);
             max.x = max.x.max(c.x);

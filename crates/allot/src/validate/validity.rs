@@ -9,6 +9,7 @@ use geo::{Coord, CoordinatePosition, Line, LineString, MultiPolygon, Polygon, Re
 use rayon::prelude::*;
 
 use super::*;
+pub(crate) use crate::geom::bbox::ring_box;
 use crate::geom::ring::distinct_vertices;
 use crate::model::Parcel;
 
@@ -450,31 +451,6 @@ fn locate_in_polygon(
             }
         }
     }
-}
-
-/// The bounding rectangle of a ring (a degenerate one at 0,0 when it has no finite extent),
-/// as `bbox_of` gives for the ring as a polygon, without copying it.
-pub(crate) fn ring_box(r: &LineString<f64>) -> Rect<f64> {
-    let (mut min, mut max) = (
-        Coord {
-            x: f64::INFINITY,
-            y: f64::INFINITY,
-        },
-        Coord {
-            x: f64::NEG_INFINITY,
-            y: f64::NEG_INFINITY,
-        },
-    );
-    for c in &r.0 {
-        min.x = min.x.min(c.x);
-        min.y = min.y.min(c.y);
-        max.x = max.x.max(c.x);
-        max.y = max.y.max(c.y);
-    }
-    if min.x > max.x {
-        return Rect::new(Coord { x: 0.0, y: 0.0 }, Coord { x: 0.0, y: 0.0 });
-    }
-    Rect::new(min, max)
 }
 
 pub(crate) fn rects_meet(a: &Rect<f64>, b: &Rect<f64>) -> bool {
