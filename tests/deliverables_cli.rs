@@ -23,23 +23,6 @@ const BLOCK_M2: f64 = 1_126_941.725_120_067_6;
 const BLOCK_PERIMETER_M: f64 = 4_250.122_683_191_868;
 const M2_PER_ACRE: f64 = 4_046.856_422_4;
 
-fn grid(dir: &Path) {
-    let mut cells = Vec::new();
-    for r in 0..2 {
-        for c in 0..3 {
-            cells.push(square(
-                &format!("C{r}{c}"),
-                67.0 + 0.005 * c as f64,
-                24.0 + 0.005 * r as f64,
-                0.005,
-                r#"{"land_use":"industrial"}"#,
-            ));
-        }
-    }
-    let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
-    std::fs::write(dir.join("grid.geojson"), fc(&refs)).unwrap();
-}
-
 fn json(path: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
@@ -66,7 +49,7 @@ const PLAN: &[&str] = &[
 #[test]
 fn plan_writes_parcel_areas_zone_outlines_and_corners() {
     let dir = tempfile::tempdir().unwrap();
-    grid(dir.path());
+    common::industrial_grid(dir.path());
     let r = allot(dir.path(), PLAN);
     assert_eq!(r.code, 0, "{}", r.stderr);
     // The schedule is in hectares first: 112.69 ha is the block.
@@ -193,7 +176,7 @@ fn plan_writes_parcel_areas_zone_outlines_and_corners() {
 fn deliverables_are_byte_identical_run_to_run() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     for d in [&a, &b] {
-        grid(d.path());
+        common::industrial_grid(d.path());
         let r = allot(d.path(), PLAN);
         assert_eq!(r.code, 0, "{}", r.stderr);
     }
@@ -207,7 +190,7 @@ fn deliverables_are_byte_identical_run_to_run() {
 #[test]
 fn bad_outline_format_unit_or_target_exit_2_and_write_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    grid(dir.path());
+    common::industrial_grid(dir.path());
     let cases: &[(&[&str], &str)] = &[
         (&["--zones-out", "zones.dxf"], ".dxf"),
         (&["--units", "acers"], "did you mean \"acres\"?"),
@@ -234,7 +217,7 @@ fn targets_in_other_units_plan_the_same_zone() {
     let mut outs = Vec::new();
     for target in ["mill=278.47", "mill=2227.76kanal", "mill=1347794.8sqyd"] {
         let dir = tempfile::tempdir().unwrap();
-        grid(dir.path());
+        common::industrial_grid(dir.path());
         let r = allot(
             dir.path(),
             &[
@@ -259,7 +242,7 @@ fn targets_in_other_units_plan_the_same_zone() {
 #[test]
 fn summary_validate_and_map_speak_every_unit() {
     let dir = tempfile::tempdir().unwrap();
-    grid(dir.path());
+    common::industrial_grid(dir.path());
     // The grid (pyproj, all cell vertices on its outline): 1,690,412.5876791477 m² =
     // 417.710047 acres = 16,708.40 ghunta (417-28 in acre-ghunta) = 80,868.6652 marla of
     // 225 sq ft (20.903184 m²) = 2,021,716.629 sq yd = 3,341.68 kanal.
@@ -316,7 +299,7 @@ fn summary_validate_and_map_speak_every_unit() {
 #[test]
 fn tolerance_takes_a_unit_suffix() {
     let dir = tempfile::tempdir().unwrap();
-    grid(dir.path());
+    common::industrial_grid(dir.path());
     let run = |tol: &str, units: &str| {
         allot(
             dir.path(),
@@ -355,7 +338,7 @@ fn tolerance_takes_a_unit_suffix() {
 #[test]
 fn infeasibility_messages_are_in_the_chosen_unit() {
     let dir = tempfile::tempdir().unwrap();
-    grid(dir.path());
+    common::industrial_grid(dir.path());
     let run = |units: &str| {
         allot(
             dir.path(),

@@ -49,6 +49,20 @@ fn map_to(dir: &Path, fixture_name: &str, out: &str, extra: &[&str]) -> Vec<u8> 
     std::fs::read(&out).unwrap()
 }
 
+/// The text of each entry of a map's call-out table (SVG elements of class `callout-entry`).
+fn callout_entries<'a>(doc: &'a Document) -> impl Iterator<Item = String> + 'a {
+    doc.descendants()
+        .filter(|n| n.attribute("class") == Some("callout-entry"))
+        .map(|n| {
+            n.children()
+                .filter(|c| c.is_text())
+                .map(|c| c.text().unwrap())
+                .collect::<String>()
+                .trim()
+                .to_string()
+        })
+}
+
 /// Decoded RGB pixels of a PNG.
 struct Image {
     w: u32,
@@ -784,18 +798,7 @@ fn psm_plan_at_a3_every_parcel_labelled_on_the_map_or_in_the_table_without_overl
             );
         }
     }
-    let table: Vec<String> = doc
-        .descendants()
-        .filter(|n| n.attribute("class") == Some("callout-entry"))
-        .map(|n| {
-            n.children()
-                .filter(|c| c.is_text())
-                .map(|c| c.text().unwrap())
-                .collect::<String>()
-                .trim()
-                .to_string()
-        })
-        .collect();
+    let table: Vec<String> = callout_entries(&doc).collect();
     let numbers: BTreeMap<usize, ()> = doc
         .descendants()
         .filter(|n| n.attribute("class") == Some("callout"))
@@ -924,18 +927,7 @@ fn psm_plan_pdf_at_a3_lists_every_parcel_on_the_map_or_in_its_call_out_table() {
         "the SVG's footer differs from the PDF's {footer:?}"
     );
     let doc = Document::parse(&svg).unwrap();
-    let svg_table: BTreeSet<String> = doc
-        .descendants()
-        .filter(|n| n.attribute("class") == Some("callout-entry"))
-        .map(|n| {
-            n.children()
-                .filter(|c| c.is_text())
-                .map(|c| c.text().unwrap())
-                .collect::<String>()
-                .trim()
-                .to_string()
-        })
-        .collect();
+    let svg_table: BTreeSet<String> = callout_entries(&doc).collect();
     assert_eq!(svg_table, table);
 }
 

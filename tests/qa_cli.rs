@@ -27,6 +27,28 @@ fn findings(v: &serde_json::Value) -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
+/// `allot plan INPUT --zone ZONE --split --min-width 0` in `dir`, writing `plan.geojson` and
+/// the schedule `s.json`; asserts exit 0 and returns the schedule.
+fn split_plan(dir: &std::path::Path, input: &str, zone: &str) -> serde_json::Value {
+    let args = [
+        "plan",
+        input,
+        "-o",
+        "plan.geojson",
+        "--zone",
+        zone,
+        "--split",
+        "--min-width",
+        "0",
+        "--schedule",
+        "s.json",
+        "-q",
+    ];
+    let r = allot(dir, &args);
+    assert_eq!(r.code, 0, "{zone}: {}", r.stderr);
+    serde_json::from_slice(&std::fs::read(dir.join("s.json")).unwrap()).unwrap()
+}
+
 /// `blank-fields.shp` (ogr2ogr of `blank-fields.geojson`): the last two records have a blank
 /// `id` and `zone`, which GDAL reads as null. allot read them as "" and reported a zone named
 /// "" in two pieces and the id "" used twice; it must read what the GeoJSON says: two unzoned
@@ -67,26 +89,7 @@ fn split_plans_on_house_plots_with_t_junctions() {
     let input = input.to_str().unwrap();
     for target in [3, 4, 5, 8, 15, 20] {
         let zone = format!("big={target}");
-        let r = allot(
-            dir.path(),
-            &[
-                "plan",
-                input,
-                "-o",
-                "plan.geojson",
-                "--zone",
-                &zone,
-                "--split",
-                "--min-width",
-                "0",
-                "--schedule",
-                "s.json",
-                "-q",
-            ],
-        );
-        assert_eq!(r.code, 0, "target {target}: {}", r.stderr);
-        let s: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(dir.path().join("s.json")).unwrap()).unwrap();
+        let s = split_plan(dir.path(), input, &zone);
         let acres = s["zones"][0]["acres"].as_f64().unwrap();
         assert!(
             (acres - target as f64).abs() <= 0.01,
@@ -113,26 +116,7 @@ fn split_cuts_a_zone_out_of_a_single_parcel() {
         ]),
     )
     .unwrap();
-    let r = allot(
-        dir.path(),
-        &[
-            "plan",
-            "two.geojson",
-            "-o",
-            "plan.geojson",
-            "--zone",
-            "a=1.5",
-            "--split",
-            "--min-width",
-            "0",
-            "--schedule",
-            "s.json",
-            "-q",
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let s: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.path().join("s.json")).unwrap()).unwrap();
+    let s = split_plan(dir.path(), "two.geojson", "a=1.5");
     assert!(
         (s["zones"][0]["acres"].as_f64().unwrap() - 1.5).abs() <= 0.01,
         "{s}"

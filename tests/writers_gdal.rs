@@ -576,20 +576,7 @@ fn an_input_is_never_overwritten_by_an_output_of_another_format() {
 #[test]
 fn zone_outlines_are_written_in_every_format() {
     let dir = tempfile::tempdir().unwrap();
-    let mut cells = Vec::new();
-    for r in 0..2 {
-        for c in 0..3 {
-            cells.push(common::square(
-                &format!("C{r}{c}"),
-                67.0 + 0.005 * c as f64,
-                24.0 + 0.005 * r as f64,
-                0.005,
-                r#"{"land_use":"industrial"}"#,
-            ));
-        }
-    }
-    let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
-    std::fs::write(dir.path().join("grid.geojson"), common::fc(&refs)).unwrap();
+    common::industrial_grid(dir.path());
     let outputs = [
         "zones.geojson",
         "zones.gpkg",

@@ -60,6 +60,25 @@ pub fn square(id: &str, lon: f64, lat: f64, d: f64, props: &str) -> String {
     )
 }
 
+/// Writes `grid.geojson` in `dir`: two rows of three 0.005° squares `C{row}{col}` from
+/// (67.0, 24.0), each with `land_use` `industrial`.
+pub fn industrial_grid(dir: &Path) {
+    let mut cells = Vec::new();
+    for r in 0..2 {
+        for c in 0..3 {
+            cells.push(square(
+                &format!("C{r}{c}"),
+                67.0 + 0.005 * c as f64,
+                24.0 + 0.005 * r as f64,
+                0.005,
+                r#"{"land_use":"industrial"}"#,
+            ));
+        }
+    }
+    let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
+    std::fs::write(dir.join("grid.geojson"), fc(&refs)).unwrap();
+}
+
 /// Lists the files of a directory (names, sorted).
 pub fn files_in(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)

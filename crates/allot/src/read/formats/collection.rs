@@ -184,17 +184,8 @@ fn list_of_text(v: &Value) -> Option<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::read::formats::sink::tests::square;
     use serde_json::json;
-
-    fn square(x0: f64, y0: f64, d: f64) -> Vec<Coord<f64>> {
-        [(0., 0.), (d, 0.), (d, d), (0., d), (0., 0.)]
-            .iter()
-            .map(|(a, b)| Coord {
-                x: x0 + a,
-                y: y0 + b,
-            })
-            .collect()
-    }
 
     #[test]
     fn utm_squares_come_out_as_lon_lat_near_karachi() {

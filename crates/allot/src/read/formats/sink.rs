@@ -319,14 +319,14 @@ fn reproject(rings: &mut Rings, crs: &Crs) -> Result<(), String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::read::formats::{DeclaredCrs, to_geojson};
     use crate::read::parse_parcels_with;
     use serde_json::json;
 
     /// A square ring of side `d` at (`x0`, `y0`), closed.
-    fn square(x0: f64, y0: f64, d: f64) -> Vec<Coord<f64>> {
+    pub(in crate::read::formats) fn square(x0: f64, y0: f64, d: f64) -> Vec<Coord<f64>> {
         [(0., 0.), (d, 0.), (d, d), (0., d), (0., 0.)]
             .iter()
             .map(|(a, b)| Coord {
