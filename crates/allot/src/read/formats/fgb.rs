@@ -464,6 +464,7 @@ mod tests {
         Layer {
             name: "parcels".into(),
             features,
+            declared: Vec::new(),
         }
     }
 
