@@ -1184,8 +1184,18 @@ fn zone_options(
     }
     // Split: find compact zones near the target, then complete the best with one cut.
     let wide = wide_tolerance(&work.graph, &data.avail);
+    let searched = search::solve(&problem(wide));
+    // A target smaller than every parcel that may be cut is a piece of one parcel: the
+    // whole-parcel search near it finds nothing, or only parcels never cut (a 3-acre road
+    // corridor near a 1-acre target), so the smallest cuttable parcels are tried first.
+    let singles = one_parcel_zones(rules, k, work, &data);
+    let searched = match searched {
+        Ok(sols) => Ok(singles.into_iter().chain(sols).collect()),
+        Err(_) if !singles.is_empty() => Ok(singles),
+        Err(e) => Err(e),
+    };
     // The wide band is internal: say what the user asked for, not the band searched.
-    let sols = search::solve(&problem(wide)).map_err(|e| {
+    let sols = searched.map_err(|e| {
         let reason = match e {
             search::Infeasible::NoWholeParcelSet { .. } => format!(
                 "area: no contiguous set of whole parcels comes near enough to {} for one cut on its edge to complete it",
@@ -1196,6 +1206,47 @@ fn zone_options(
         infeasible(rules, k, reason)
     })?;
     Ok((data, sols))
+}
+
+/// How many one-parcel zones [`one_parcel_zones`] offers.
+const ONE_PARCEL_ZONES: usize = 3;
+
+/// When zone `k`'s target is smaller than every available parcel [`cuttable`] (and with the
+/// zone's access), the few smallest of them as one-parcel zones for
+/// [`complete_with_cut`] to cut the zone out of; otherwise none.
+fn one_parcel_zones(rules: &Rules, k: usize, work: &Work, data: &ZoneData) -> Vec<Solution> {
+    let target = rules.zones[k].1;
+    let g = &work.graph;
+    let mut cands: Vec<usize> = (0..g.len())
+        .filter(|&v| data.avail[v] && cuttable(rules, work, v))
+        .filter(|&v| data.access.as_ref().is_none_or(|a| a[v]))
+        .collect();
+    if cands.is_empty() || cands.iter().any(|&v| g.area[v] <= target) || !data.required.is_empty() {
+        return Vec::new();
+    }
+    cands.sort_by(|&a, &b| g.area[a].total_cmp(&g.area[b]).then(a.cmp(&b)));
+    cands
+        .into_iter()
+        .take(ONE_PARCEL_ZONES)
+        .map(|v| Solution {
+            members: vec![v],
+            area: g.area[v],
+            perim: g.perim[v],
+            cost: g.perim[v],
+        })
+        .collect()
+}
+
+/// Whether node `v` may be cut: an input parcel not yet cut, alive, not locked, not of a
+/// no-cut land use, one polygon without holes.
+fn cuttable(rules: &Rules, work: &Work, v: usize) -> bool {
+    v < work.origin.len()
+        && work.piece[v].is_none()
+        && work.alive[v]
+        && rules.lock(work, v).is_none()
+        && !rules.no_cut[work.origin[v]]
+        && work.geoms[v].0.len() == 1
+        && work.geoms[v].0[0].interiors().is_empty()
 }
 
 /// The rule a search's own binding-constraint message is about, named first.
@@ -1487,15 +1538,7 @@ fn complete_with_cut(
             .as_ref()
             .is_none_or(|a| members.iter().any(|&v| a[v]))
     };
-    let cuttable = |v: usize| {
-        v < work.origin.len()
-            && work.piece[v].is_none()
-            && work.alive[v]
-            && rules.lock(work, v).is_none()
-            && !rules.no_cut[work.origin[v]]
-            && work.geoms[v].0.len() == 1
-            && work.geoms[v].0[0].interiors().is_empty()
-    };
+    let cuttable = |v: usize| cuttable(rules, work, v);
     // Candidates: (base set, parcel to cut, wanted piece acres).
     let mut cands: Vec<(f64, Vec<usize>, usize, f64)> = Vec::new();
     let frontier: BTreeSet<usize> = s
@@ -1504,7 +1547,11 @@ fn complete_with_cut(
         .flat_map(|&m| g.adj[m].iter().map(|e| e.0))
         .filter(|&w| !inset.contains(&w) && data.avail[w])
         .collect();
-    let fraction_ok = |x: f64, a: f64| x >= 0.03 * a && x <= 0.97 * a;
+    // A piece of 3% to 97% of a zone-edge parcel; a zone of one parcel (a target smaller than
+    // the parcels) may be any piece of it that is not a sliver, which the cut's
+    // Polsby-Popper bound decides.
+    let piece_alone = s.members.len() == 1 && s.area > target;
+    let fraction_ok = |x: f64, a: f64| piece_alone || (x >= 0.03 * a && x <= 0.97 * a);
     if s.area < target {
         let x = target - s.area;
         for &c in &frontier {
