@@ -190,6 +190,36 @@ fn split_cuts_a_target_smaller_than_every_parcel_out_of_one_parcel() {
     }
 }
 
+/// `voronoi.geojson` (`scripts/qa/make_fabrics.py --seed 1`), zones `a=100` and `b=150` with
+/// `--split` and two locks: zone b's cut left the rest of its parcel (0.05 acre) closed in by
+/// the zones, so the plan's retained land was in two pieces and `validate` of the plan exited
+/// 1 (`not_contiguous`). A cut whose rest would touch no open land is now passed over.
+#[test]
+fn a_cut_never_leaves_its_rest_closed_in_by_the_zones() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = repo("tests/fixtures/qa/voronoi.geojson");
+    let args = [
+        "plan",
+        input.to_str().unwrap(),
+        "-o",
+        "plan.geojson",
+        "--zone",
+        "a=100",
+        "--zone",
+        "b=150",
+        "--split",
+        "--lock",
+        "V100=b",
+        "--lock",
+        "V000=retained",
+        "-q",
+    ];
+    let r = allot(dir.path(), &args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v = allot(dir.path(), &["validate", "plan.geojson"]);
+    assert_eq!(v.code, 0, "{}{}", v.stdout, v.stderr);
+}
+
 /// Integer columns of a Shapefile allot writes (the findings' `parcel_count`, a plan's integer
 /// properties) were `N(20,0)`, which GDAL, and so QGIS, reads as Real (GDAL: under 10 characters
 /// Integer, up to 18 Integer64, wider Real). `ogrinfo` must now call `parcel_count` an Integer.

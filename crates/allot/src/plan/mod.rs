@@ -1602,9 +1602,10 @@ fn complete_with_cut(
             .total_cmp(&evals[b].1.zone_perim)
             .then(a.cmp(&b))
     });
-    let pick = order
-        .into_iter()
-        .find(|&i| cut_is_exact(work, &evals[i].1, evals[i].2))?;
+    let pick = order.into_iter().find(|&i| {
+        rest_touches_open_land(data, &evals[i].0, &evals[i].1)
+            && cut_is_exact(work, &evals[i].1, evals[i].2)
+    })?;
     let (base, e, _) = evals.swap_remove(pick);
     let mut w = work.clone();
     apply_cut(&mut w, e);
@@ -1673,6 +1674,17 @@ fn evaluate_cut(
         shared_ab,
         zone_perim,
     })
+}
+
+/// Whether the rest of a cut, which stays unzoned, shares boundary with the open land left
+/// outside the zone (`base` and the cut parcel taken out), when any is left: a rest closed in
+/// by zones would be retained land apart from the rest of it (on `scripts/qa`'s Voronoi fabric,
+/// zones `a=100`, `b=150` with `--split` left a 0.05-acre rest of V192 alone, and `validate`
+/// of the plan found the retained land in two pieces).
+fn rest_touches_open_land(data: &ZoneData, base: &[usize], e: &CutEval) -> bool {
+    let outside = |v: usize| data.open[v] && v != e.c && !base.contains(&v);
+    let any_open = (0..data.open.len()).any(outside);
+    !any_open || e.links.iter().any(|&(nb, _, sb)| sb > 1e-3 && outside(nb))
 }
 
 /// The exact checks of a cut (slow: boolean operations): the pieces tile the parent and
