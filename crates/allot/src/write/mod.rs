@@ -123,6 +123,7 @@ fn reprojected(layer: &Layer, crs: &Crs, path: &Path) -> Result<Layer, OutputErr
     Ok(Layer {
         name: layer.name.clone(),
         features,
+        declared: layer.declared.clone(),
     })
 }
 
@@ -330,6 +331,7 @@ pub fn parcel_layer(name: &str, features: &[OutFeature]) -> Layer {
                 }
             })
             .collect(),
+        declared: Vec::new(),
     }
 }
 
