@@ -126,6 +126,7 @@ fn reprojected(layer: &Layer, crs: &Crs, path: &Path) -> Result<Layer, OutputErr
     Ok(Layer {
         name: layer.name.clone(),
         features,
+        declared: layer.declared.clone(),
     })
 }
 
@@ -394,6 +395,7 @@ fn write_parcels_from<'f, E>(
     let layer = Layer {
         name: stem.to_string(),
         features,
+        declared: Vec::new(),
     };
     Ok(write_layers(path, format, &[layer], opts)?)
 }
@@ -411,6 +413,7 @@ pub fn parcel_layer(name: &str, features: &[OutFeature]) -> Layer {
     Layer {
         name: name.to_string(),
         features: features.iter().map(layer_feature).collect(),
+        declared: Vec::new(),
     }
 }
 
