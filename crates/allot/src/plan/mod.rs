@@ -1960,32 +1960,44 @@ pub fn output_features_in(
     plan: &Plan,
     unit: crate::AreaUnit,
 ) -> Result<Vec<OutFeature>, crate::read::PropertiesError> {
-    plan.parcels
-        .iter()
-        .map(|p| {
-            let parent = &set.parcels[p.source];
-            let mut props = parent.properties_map()?;
-            props.insert("zone".into(), serde_json::Value::String(p.zone.clone()));
-            outline::area_properties(&mut props, p.acres * M2_PER_ACRE, unit);
-            let mut id = parent.feature_id();
-            if let Some(from) = &p.split_from {
-                props.insert(
-                    "split_from".into(),
-                    serde_json::Value::String(from.0.to_string()),
-                );
-                if props.contains_key("id") {
-                    props.insert("id".into(), serde_json::Value::String(p.id.0.to_string()));
-                }
-                id = Some(serde_json::Value::String(p.id.0.to_string()));
-            }
-            Ok(OutFeature {
-                id,
-                geometry: p.geometry.clone(),
-                multi: parent.multi,
-                properties: props,
-            })
-        })
+    (0..plan.parcels.len())
+        .map(|i| output_feature(set, plan, i, unit))
         .collect()
+}
+
+/// Feature `i` of [`output_features_in`] alone, for writing a plan one feature at a time
+/// ([`crate::write::write_parcels_streamed`]): a large plan's features, each with its own
+/// property map, take several times the memory of its parcels when held all at once.
+///
+/// Panics when `i` is not below `plan.parcels.len()`.
+pub fn output_feature(
+    set: &ParcelSet,
+    plan: &Plan,
+    i: usize,
+    unit: crate::AreaUnit,
+) -> Result<OutFeature, crate::read::PropertiesError> {
+    let p = &plan.parcels[i];
+    let parent = &set.parcels[p.source];
+    let mut props = parent.properties_map()?;
+    props.insert("zone".into(), serde_json::Value::String(p.zone.clone()));
+    outline::area_properties(&mut props, p.acres * M2_PER_ACRE, unit);
+    let mut id = parent.feature_id();
+    if let Some(from) = &p.split_from {
+        props.insert(
+            "split_from".into(),
+            serde_json::Value::String(from.0.to_string()),
+        );
+        if props.contains_key("id") {
+            props.insert("id".into(), serde_json::Value::String(p.id.0.to_string()));
+        }
+        id = Some(serde_json::Value::String(p.id.0.to_string()));
+    }
+    Ok(OutFeature {
+        id,
+        geometry: p.geometry.clone(),
+        multi: parent.multi,
+        properties: props,
+    })
 }
 
 #[cfg(test)]
