@@ -143,6 +143,10 @@ fn same_parcels_as(
     let got = read_parcels_from(path, ReadOptions::default(), opts)
         .unwrap_or_else(|e| panic!("{what}: {e}"));
     assert_eq!(got.parcels.len(), truth.parcels.len(), "{what}");
+    // Real metres (or degrees declared as such) never get the looks-like-degrees warning.
+    if let Some(w) = allot::read::degrees_in_projected_crs(&got) {
+        panic!("{what}: {}", w.message);
+    }
     if in_order {
         let ids = |s: &allot::ParcelSet| s.parcels.iter().map(|p| p.id.clone()).collect::<Vec<_>>();
         assert!(ids(&got) == ids(truth), "{what}: parcels in another order");

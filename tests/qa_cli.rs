@@ -249,3 +249,75 @@ fn shapefile_integer_columns_read_back_as_integers_in_gdal() {
     assert!(text.contains("Feature Count: 2"), "{text}");
     assert!(text.contains("parcel_cou: Integer ("), "{text}");
 }
+
+/// `degrees-as-utm.shp` holds `blank-fields.geojson`'s longitude/latitude degrees under a
+/// `.prj` declaring WGS 84 / UTM zone 42N (`ogr2ogr -a_srs EPSG:32642`). allot read the
+/// degrees as metres: `summary` said 0.00 acres, exit 0, with no warning. Now a warning names
+/// the file, the declared CRS and that the coordinates look like degrees, and suggests
+/// `--crs EPSG:4326`; the same from `--crs EPSG:32642` on the GeoJSON. `utm.shp`, the same
+/// cells really in UTM 42N metres (`ogr2ogr -t_srs EPSG:32642`), reads without a warning and
+/// gives the GeoJSON's acres.
+#[test]
+fn degrees_declared_as_a_projected_crs_are_warned_about() {
+    let dir = repo("tests/fixtures/qa");
+    let acres = |r: &common::Run| -> String {
+        r.stdout
+            .lines()
+            .find(|l| l.contains(" parcels, "))
+            .unwrap_or_else(|| panic!("no total line: {}", r.stdout))
+            .to_string()
+    };
+    let truth = allot(&dir, &["summary", "blank-fields.geojson"]);
+    assert_eq!(truth.code, 0, "{}", truth.stderr);
+    assert_eq!(acres(&truth), "4 parcels, 11.07 acres");
+    for (args, file) in [
+        (vec!["summary", "degrees-as-utm.shp"], "degrees-as-utm.shp"),
+        (
+            vec!["summary", "blank-fields.geojson", "--crs", "EPSG:32642"],
+            "blank-fields.geojson",
+        ),
+        // A warning says the run may not be what was meant: shown with --quiet too.
+        (
+            vec!["summary", "degrees-as-utm.shp", "-q"],
+            "degrees-as-utm.shp",
+        ),
+    ] {
+        let r = allot(&dir, &args);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        assert_eq!(acres(&r), "4 parcels, 0.00 acres", "{args:?}");
+        let warning = r
+            .stderr
+            .lines()
+            .find(|l| l.starts_with("allot: warning: "))
+            .unwrap_or_else(|| panic!("{args:?}: no warning: {}", r.stderr));
+        for part in [
+            file,
+            "EPSG:32642 (WGS 84 / UTM zone 42N)",
+            "projected",
+            "look like longitude/latitude degrees",
+            "--crs EPSG:4326",
+        ] {
+            assert!(warning.contains(part), "{args:?}: {part}: {warning}");
+        }
+    }
+    // The suggested fix gives the GeoJSON's acres, with no warning.
+    let fixed = allot(
+        &dir,
+        &["summary", "degrees-as-utm.shp", "--crs", "EPSG:4326"],
+    );
+    assert_eq!(fixed.code, 0, "{}", fixed.stderr);
+    assert_eq!(acres(&fixed), acres(&truth));
+    assert!(!fixed.stderr.contains("warning"), "{}", fixed.stderr);
+    // Real metres in the same projected CRS: no warning, the same acres.
+    for args in [
+        vec!["summary", "utm.shp"],
+        vec!["summary", "utm.shp", "--crs", "EPSG:32642"],
+        vec!["validate", "utm.shp"],
+    ] {
+        let r = allot(&dir, &args);
+        assert!(!r.stderr.contains("warning"), "{args:?}: {}", r.stderr);
+        if args[0] == "summary" {
+            assert_eq!(acres(&r), acres(&truth), "{args:?}");
+        }
+    }
+}

@@ -246,18 +246,19 @@ fn source() -> allot::read::SourceOptions {
 /// Reads the input parcels (any format allot reads), with the file named in any error.
 pub fn read(path: &std::path::Path) -> Result<allot::ParcelSet> {
     let opts = allot::read::ReadOptions::default();
-    allot::read::read_parcels_from(path, opts, &source()).map_err(anyhow::Error::from)
+    checked(allot::read::read_parcels_from(path, opts, &source())?)
 }
 
 /// [`read`] that also returns the input's bytes (to record its SHA-256 in a plan).
 pub fn read_with_bytes(path: &std::path::Path) -> Result<(allot::ParcelSet, Vec<u8>)> {
     let opts = allot::read::ReadOptions::default();
-    allot::read::read_parcels_and_bytes(path, opts, &source()).map_err(anyhow::Error::from)
+    let (set, bytes) = allot::read::read_parcels_and_bytes(path, opts, &source())?;
+    Ok((checked(set)?, bytes))
 }
 
 /// Reads a secondary input (a `--site` boundary): any format, its CRS from the file itself.
 pub fn read_other(path: &std::path::Path) -> Result<allot::ParcelSet> {
-    allot::read_parcels(path).map_err(anyhow::Error::from)
+    checked(allot::read_parcels(path)?)
 }
 
 /// Reads the input parcels without keeping their raw properties (for commands that write no
@@ -266,7 +267,16 @@ pub fn read_lean(path: &std::path::Path) -> Result<allot::ParcelSet> {
     let opts = allot::read::ReadOptions {
         keep_properties: false,
     };
-    allot::read::read_parcels_from(path, opts, &source()).map_err(anyhow::Error::from)
+    checked(allot::read::read_parcels_from(path, opts, &source())?)
+}
+
+/// The input parcels, after printing the warning for a projected CRS declared for
+/// coordinates that look like degrees ([`allot::read::degrees_in_projected_crs`]).
+fn checked(set: allot::ParcelSet) -> Result<allot::ParcelSet> {
+    if let Some(w) = allot::read::degrees_in_projected_crs(&set) {
+        messages::warnings(&[w]);
+    }
+    Ok(set)
 }
 
 /// Writes an output file atomically after checking it is not one of the inputs.

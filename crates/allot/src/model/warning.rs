@@ -1,5 +1,6 @@
 //! Warnings: things that do not stop a run but probably are not what the user meant (a land
-//! use no parcel has, a target zone the file does not list, zone names differing only by case).
+//! use no parcel has, a target zone the file does not list, zone names differing only by case,
+//! a projected CRS declared for coordinates that look like degrees).
 //! Commands print them to stderr and put them under `warnings` in JSON output.
 
 use serde_json::{Value, json};
@@ -16,6 +17,8 @@ pub enum WarningKind {
     UnknownZone,
     /// Zone names that differ only by case or surrounding spaces.
     ZoneNameVariants,
+    /// A CRS declared projected (metres) for coordinates that all look like degrees.
+    DegreesInProjectedCrs,
 }
 
 impl WarningKind {
@@ -25,6 +28,7 @@ impl WarningKind {
             WarningKind::UnknownLandUse => "unknown_land_use",
             WarningKind::UnknownZone => "unknown_zone",
             WarningKind::ZoneNameVariants => "zone_name_variants",
+            WarningKind::DegreesInProjectedCrs => "degrees_in_projected_crs",
         }
     }
 }

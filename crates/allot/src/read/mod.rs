@@ -33,6 +33,7 @@
 //! - Properties are kept verbatim (raw JSON) and written back unchanged.
 
 pub mod coords;
+mod degrees_check;
 mod error;
 mod fast;
 pub mod formats;
@@ -48,6 +49,7 @@ use std::path::Path;
 use rayon::prelude::*;
 use serde_json::Value;
 
+pub use self::degrees_check::degrees_in_projected_crs;
 pub use self::error::{FeatureProblem, ReadError};
 pub use self::formats::{FormatError, SourceOptions};
 pub use self::sniff::{Format, sniff, sniff_path};
