@@ -10,7 +10,8 @@ use super::{Outcome, read, write_output};
 /// Arguments of `allot map`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Parcels as a GeoJSON FeatureCollection (`-` reads stdin).
+    /// The parcels: GeoJSON, Shapefile, GeoPackage, KML/KMZ, FlatGeobuf, GeoParquet or CSV
+    /// with WKT (`-` reads GeoJSON from stdin).
     pub file: PathBuf,
     /// Where to write the map; the extension picks the format: .svg, .png, .pdf or .html.
     #[arg(short = 'o', long = "output", value_name = "MAP.svg|png|pdf|html")]
@@ -60,7 +61,7 @@ pub fn zone_options(
     .with_zones_of(&set.parcels, &choice, tolerance))
 }
 
-/// Runs `allot map`: draws the parcels and findings to an SVG. Findings come from `--findings`,
+/// Runs `allot map`: draws the parcels and findings to a map (SVG, PNG, PDF or HTML). Findings come from `--findings`,
 /// else from validating the parcels when they carry zones (zones and tolerances from
 /// `--target`/`--tolerance`, else the data's `metadata.zones`, exactly as `allot validate`).
 /// Exit 0 when the map was written, findings or not: drawing them is the point (`allot

@@ -18,7 +18,12 @@ pub mod plan;
 pub mod summary;
 pub mod validate;
 
-/// allot: plan, validate and map land allocations from GeoJSON parcels.
+/// allot: plan, validate and map land allocations from parcel files.
+///
+/// Reads parcels from GeoJSON, Shapefile (.shp, .shp.zip), GeoPackage, KML/KMZ, FlatGeobuf,
+/// GeoParquet and CSV with a WKT column (the format told by the file's content); writes plans
+/// as GeoJSON, GeoPackage, Shapefile, KML, FlatGeobuf or GeoParquet, and maps as SVG, PNG, PDF
+/// or HTML.
 ///
 /// Built for the Pakistan Steel Mills site at Bin Qasim, Karachi: 700 acres for a new Sindh
 /// steel mill, an industrial park, and land retained. Areas are geodesic on WGS84.
@@ -60,7 +65,7 @@ pub enum Command {
     /// Partition parcels into contiguous, compact zones of target areas (default: a 700-acre
     /// sindh_mill and a 3,200-acre industrial_park), the rest retained.
     Plan(plan::Args),
-    /// Draw parcels, zones and findings to an SVG map.
+    /// Draw parcels, zones and findings to a map: SVG, PNG, PDF or HTML by the extension.
     Map(map::Args),
     /// Compare two zonings of the same site: parcels that changed zone, area moved between
     /// zones, zone metrics side by side, findings in only one. Exit 0 identical zoning, 1
@@ -362,6 +367,56 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         Opts::command().debug_assert();
+    }
+
+    /// The help names every input format the library reads and every map format, not only
+    /// GeoJSON and SVG (the top-level help said "from GeoJSON parcels" and "to an SVG map").
+    #[test]
+    fn help_names_the_formats_read_and_written() {
+        use allot::read::Format;
+        let top = Opts::command().render_long_help().to_string();
+        let read = [
+            Format::GeoJson,
+            Format::Shapefile,
+            Format::GeoPackage,
+            Format::Kml,
+            Format::FlatGeobuf,
+            Format::Csv,
+        ];
+        let mut names: Vec<&str> = read.iter().map(|f| f.name()).collect();
+        names.extend(["KMZ", "GeoParquet", "WKT", "SVG", "PNG", "PDF", "HTML"]);
+        for name in &names {
+            assert!(top.contains(name), "top-level help lacks {name}:\n{top}");
+        }
+        assert!(!top.contains("from GeoJSON parcels"), "{top}");
+        assert!(!top.contains("to an SVG map"), "{top}");
+        // Each command reading parcels names the formats for its FILE.
+        for cmd in ["summary", "validate", "plan", "map"] {
+            let mut c = Opts::command();
+            let help = c
+                .find_subcommand_mut(cmd)
+                .unwrap()
+                .render_long_help()
+                .to_string();
+            for name in [
+                "GeoJSON",
+                "Shapefile",
+                "GeoPackage",
+                "KML/KMZ",
+                "FlatGeobuf",
+                "GeoParquet",
+                "CSV",
+            ] {
+                assert!(
+                    help.contains(name),
+                    "allot {cmd} --help lacks {name}:\n{help}"
+                );
+            }
+            assert!(
+                !help.contains("as a GeoJSON FeatureCollection"),
+                "{cmd}: {help}"
+            );
+        }
     }
 
     #[test]

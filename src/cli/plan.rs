@@ -24,14 +24,15 @@ pub enum Access {
 /// Arguments of `allot plan`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The site's parcels as a GeoJSON FeatureCollection (`-` reads stdin).
+    /// The site's parcels: GeoJSON, Shapefile, GeoPackage, KML/KMZ, FlatGeobuf, GeoParquet or
+    /// CSV with WKT (`-` reads GeoJSON from stdin).
     pub file: PathBuf,
     /// Where to write the plan: every parcel with its `zone`, as GeoJSON, GeoPackage,
-    /// Shapefile (.shp or .shp.zip), KML or FlatGeobuf by the extension.
+    /// Shapefile (.shp or .shp.zip), KML, FlatGeobuf or GeoParquet (.parquet) by the extension.
     #[arg(
         short = 'o',
         long = "output",
-        value_name = "PLAN.geojson|gpkg|shp|shp.zip|kml|fgb"
+        value_name = "PLAN.geojson|gpkg|shp|shp.zip|kml|fgb|parquet"
     )]
     pub output: PathBuf,
     /// A zone and its target area, in priority order (repeatable; `--zone` is an alias), in

@@ -9,7 +9,8 @@ use super::{Format, Outcome, UnitArgs, print};
 /// Arguments of `allot summary`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Parcels as a GeoJSON FeatureCollection (`-` reads standard input).
+    /// The parcels: GeoJSON, Shapefile, GeoPackage, KML/KMZ, FlatGeobuf, GeoParquet or CSV
+    /// with WKT (`-` reads GeoJSON from standard input).
     pub file: PathBuf,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]

@@ -16,10 +16,11 @@ use super::{
 /// Arguments of `allot validate`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Parcels as a GeoJSON FeatureCollection, optionally with a `zone` on each (`-` reads stdin).
+    /// The parcels, optionally with a `zone` on each: GeoJSON, Shapefile, GeoPackage, KML/KMZ,
+    /// FlatGeobuf, GeoParquet or CSV with WKT (`-` reads GeoJSON from stdin).
     pub file: PathBuf,
-    /// The site boundary (GeoJSON): report land of the site no parcel covers, and parcel land
-    /// outside the site.
+    /// The site boundary (any format allot reads, in the CRS its own file declares): report
+    /// land of the site no parcel covers, and parcel land outside the site.
     #[arg(long, value_name = "SITE.geojson")]
     pub site: Option<PathBuf>,
     /// A zone's target area (repeatable), in acres or with a unit suffix: `--target
