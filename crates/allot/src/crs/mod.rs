@@ -23,6 +23,7 @@
 //! 24311, 24313 and 24376, whose areas lie elsewhere, the country-wide shift is used
 //! everywhere.
 
+mod esri_params;
 mod wkt;
 
 pub use wkt::{epsg_from_wkt, root_name};

@@ -6,6 +6,9 @@
 //! underscores and punctuation are ignored, ESRI's `WGS_1984`/`GCS_` forms are read as
 //! EPSG's `WGS 84`, and ESRI's full datum years at the start of a name as EPSG's short ones
 //! (`NAD_1983_…` as `NAD83 …`, `ETRS_1989`, `ED_1950`, `GDA_1994`, `OSGB_1936`). A name shared by several codes resolves to the lowest one.
+//! A third rule for ESRI projected systems whose names share nothing with EPSG's
+//! (`British_National_Grid`): their definition, compared parameter by parameter
+//! ([`super::esri_params`]).
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -39,7 +42,10 @@ pub fn epsg_from_wkt(wkt: &str) -> Option<u32> {
         return Some(code);
     }
     let name = root_name(wkt)?;
-    names().get(&normalise(&name)).copied()
+    names()
+        .get(&normalise(&name))
+        .copied()
+        .or_else(|| super::esri_params::epsg_from_esri_params(wkt))
 }
 
 /// The authority code among the root's direct children, if it is EPSG's.
@@ -83,7 +89,7 @@ fn root_authority(wkt: &str) -> Option<u32> {
 }
 
 /// Lower-case letters and digits only, with ESRI's spellings mapped to EPSG's.
-fn normalise(name: &str) -> String {
+pub(super) fn normalise(name: &str) -> String {
     let mut n: String = name
         .chars()
         .filter(char::is_ascii_alphanumeric)
