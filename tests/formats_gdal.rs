@@ -437,12 +437,13 @@ fn geoparquet_in_each_crs_reads_as_the_geojson() {
 }
 
 /// A fabric large enough to be decoded in many parallel pieces (12,000 non-convex parcels,
-/// in UTM 42N), as FlatGeobuf without and with GDAL's spatial index and as GeoParquet in 12
-/// row groups of 1,000 rows with plain columns (which allot reads column by column): allot's
+/// in UTM 42N), as FlatGeobuf without and with GDAL's spatial index, as a GeoPackage written
+/// by GDAL (read in several chunks of rows), and as GeoParquet in 12 row groups of 1,000 rows
+/// and in one row group, with plain columns (which allot reads column by column): allot's
 /// parcels equal the reference route's exactly, and the GeoJSON's, in the same order where
 /// the file keeps it.
 #[test]
-fn a_large_fabric_as_flatgeobuf_and_multi_row_group_geoparquet_reads_as_the_geojson() {
+fn a_large_fabric_as_flatgeobuf_geopackage_and_geoparquet_reads_as_the_geojson() {
     let dir = tempfile::tempdir().unwrap();
     let run = common::allot(
         dir.path(),
@@ -475,7 +476,24 @@ fn a_large_fabric_as_flatgeobuf_and_multi_row_group_geoparquet_reads_as_the_geoj
     let indexed = fgb("indexed.fgb", &[]);
     let parquet = dir.path().join("groups.parquet");
     geoparquet_of(&src, &parquet, 32642, 1000);
-    for (path, in_order) in [(&plain, true), (&indexed, false), (&parquet, true)] {
+    let one_group = dir.path().join("one-group.parquet");
+    geoparquet_of(&src, &one_group, 32642, 1_000_000);
+    let gpkg = dir.path().join("fabric.gpkg");
+    ogr2ogr(&[
+        "-f",
+        "GPKG",
+        "-t_srs",
+        "EPSG:32642",
+        gpkg.to_str().unwrap(),
+        src.to_str().unwrap(),
+    ]);
+    for (path, in_order) in [
+        (&plain, true),
+        (&indexed, false),
+        (&parquet, true),
+        (&one_group, true),
+        (&gpkg, true),
+    ] {
         let what = path.file_name().unwrap().to_string_lossy().to_string();
         same_as_reference(path, &SourceOptions::default(), &what);
         same_parcels_as(path, &SourceOptions::default(), &truth, in_order, &what);

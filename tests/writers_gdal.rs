@@ -433,6 +433,78 @@ fn findings_write_to_every_format_as_polygon_and_point_layers() {
     assert!(dir.path().join("f_points.parquet").exists());
 }
 
+/// The field types `ogrinfo -al -so` lists for `layer`, by field name.
+fn ogr_field_types(path: &str, layer: &str) -> BTreeMap<String, String> {
+    let text = gdal("ogrinfo", &["-so", path, layer]);
+    text.lines()
+        .filter_map(|l| l.split_once(": "))
+        .filter_map(|(k, v)| Some((k, v.split_once(" (")?.0)))
+        .filter(|(k, t)| !k.contains(' ') && !t.is_empty() && t.chars().all(char::is_alphanumeric))
+        .map(|(k, t)| (k.to_string(), t.to_string()))
+        .collect()
+}
+
+#[test]
+fn findings_columns_keep_their_types_when_every_value_is_null_or_the_layer_is_empty() {
+    // `invalid.geojson` has only invalid-geometry findings: points, no zone, no acres. The
+    // `acres` column was typed String (GeoPackage, FlatGeobuf, Shapefile) because no value
+    // said otherwise, and the empty `polygons` table had no columns at all.
+    let dir = tempfile::tempdir().unwrap();
+    let input = common::repo("tests/fixtures/validate/invalid.geojson");
+    let input = input.to_str().unwrap();
+    let want = |dbf: bool| {
+        let count = if dbf { "parcel_cou" } else { "parcel_count" };
+        let (int, real) = if dbf {
+            ("Integer", "Real")
+        } else {
+            ("Integer64", "Real")
+        };
+        BTreeMap::from([
+            ("kind".to_string(), "String".to_string()),
+            ("parcels".into(), "String".into()),
+            (count.into(), int.into()),
+            ("zone".into(), "String".into()),
+            ("acres".into(), real.into()),
+            ("at_lon".into(), real.into()),
+            ("at_lat".into(), real.into()),
+            ("message".into(), "String".into()),
+        ])
+    };
+    let gpkg = dir.path().join("f.gpkg");
+    let run = common::allot(
+        dir.path(),
+        &[
+            "validate",
+            input,
+            "--findings",
+            gpkg.to_str().unwrap(),
+            "-q",
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    for layer in ["points", "polygons"] {
+        assert_eq!(
+            ogr_field_types(gpkg.to_str().unwrap(), layer),
+            want(false),
+            "{layer}"
+        );
+    }
+    for (name, file, layer, dbf) in [
+        ("f.fgb", "f_points.fgb", "points", false),
+        ("f.shp", "f_points.shp", "f_points", true),
+    ] {
+        let out = dir.path().join(name);
+        let run = common::allot(
+            dir.path(),
+            &["validate", input, "--findings", out.to_str().unwrap(), "-q"],
+        );
+        assert_eq!(run.code, 1, "{name}: {}", run.stderr);
+        let path = dir.path().join(file);
+        let got = ogr_field_types(path.to_str().unwrap(), layer);
+        assert_eq!(got, want(dbf), "{name}");
+    }
+}
+
 #[test]
 fn kml_fills_zones_with_the_map_colours_and_names_area_in_the_balloon() {
     let dir = tempfile::tempdir().unwrap();

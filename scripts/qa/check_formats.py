@@ -99,7 +99,9 @@ def main():
             jobs = [
                 ("shp", ["ogr2ogr", "-f", "ESRI Shapefile", base + ".shp", zsrc] + srs),
                 ("gpkg", ["ogr2ogr", "-f", "GPKG", base + ".gpkg", zsrc] + srs),
-                ("fgb", ["ogr2ogr", "-f", "FlatGeobuf", base + ".fgb", zsrc] + srs),
+                # GDAL's FlatGeobuf driver cannot write a list (the PSM site's `access`).
+                ("fgb", ["ogr2ogr", "-f", "FlatGeobuf", base + ".fgb", zsrc,
+                         "-mapFieldType", "StringList=String"] + srs),
                 ("csv", ["ogr2ogr", "-f", "CSV", base + ".csv", zsrc, "-lco", "GEOMETRY=AS_WKT"] + srs),
             ]
             if epsg == 4326:

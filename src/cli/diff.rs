@@ -10,7 +10,8 @@ use super::{Format, Outcome, UnitArgs, read, write_output};
 /// Arguments of `allot diff`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The first zoning (a plan or a proposal, GeoJSON).
+    /// The first zoning (a plan, a proposal, or the parcels before planning: any format allot
+    /// reads; parcels without a zone are retained land, as a plan writes it).
     pub a: PathBuf,
     /// The second zoning of the same site.
     pub b: PathBuf,

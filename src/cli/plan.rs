@@ -236,7 +236,8 @@ type Files = Vec<(PathBuf, Vec<u8>)>;
 /// Everything a plan's outputs are made from besides the plan itself.
 struct Context<'a> {
     set: &'a allot::ParcelSet,
-    bytes: &'a [u8],
+    /// SHA-256 of the input file's bytes (hex), for the plan's provenance.
+    input_sha256: &'a str,
     opts: &'a allot::PlanOptions,
     choice: &'a allot::ZoneChoice,
     warnings: &'a [allot::Warning],
@@ -259,11 +260,15 @@ fn outputs(
     let unit = cx.units.unit();
     let plan_format = super::out_format(&paths.plan)?;
     let plan_crs = super::out_crs(&paths.plan, plan_format, set.crs)?;
-    let features = allot::plan::output_features_in(set, plan, unit)
-        .map_err(|e| anyhow::anyhow!("{}: {e}; the plan was not written", set.source))?;
+    // One feature at a time: a large plan's features held whole (a property map each) were
+    // most of its peak memory.
+    let feature = |i: usize| allot::plan::output_feature(set, plan, i, unit);
+    let not_written = |e: allot::read::PropertiesError| {
+        anyhow::anyhow!("{}: {e}; the plan was not written", set.source)
+    };
     let how = allot::plan::Provenance {
         input: set.source.clone(),
-        input_sha256: allot::plan::sha256_hex(cx.bytes),
+        input_sha256: cx.input_sha256.to_string(),
         seed: cx.opts.seed,
         flags: std::env::args().skip(1).collect(),
     };
@@ -281,7 +286,6 @@ fn outputs(
     } else {
         planned
     };
-    let geojson = allot::write::write_feature_collection(&features, &members);
     // Drawn from the plan's GeoJSON text, parsed back in memory (no file) under the plan file's
     // name, with its zones from the metadata the plan carries and the findings `allot map`
     // computes: the map `allot map PLAN.geojson` draws with the same flags (and the KML writer's
@@ -293,6 +297,8 @@ fn outputs(
     };
     let kml = allot::write::OutFormat::Kml;
     let planned = if paths.map.is_some() || plan_format == kml || zones_format == Some(kml) {
+        let geojson = allot::write::feature_collection_text(&members, plan.parcels.len(), &feature)
+            .map_err(not_written)?;
         Some(allot::parse_parcels(
             geojson.as_bytes(),
             &paths.plan.display().to_string(),
@@ -343,7 +349,18 @@ fn outputs(
         inputs: cx.inputs,
         title: &set.source,
     };
-    allot::write::write_parcels(&paths.plan, plan_format, &features, &members, &write_opts)?;
+    allot::write::write_parcels_streamed(
+        &paths.plan,
+        plan_format,
+        plan.parcels.len(),
+        &feature,
+        &members,
+        &write_opts,
+    )
+    .map_err(|e| match e {
+        allot::write::StreamError::Feature(e) => not_written(e),
+        allot::write::StreamError::Output(e) => e.into(),
+    })?;
     // Zone outlines by extension, like the plan: GeoJSON in WGS84, the GIS formats in the
     // plan's CRS rules (`--out-crs`, else the input's), KML with the map's zone fills.
     if let (Some(path), Some(format)) = (&paths.zones, zones_format) {
@@ -415,6 +432,9 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     };
     allot::plan::check_input_file(&args.file)?;
     let (set, bytes) = super::read_with_bytes(&args.file)?;
+    // The bytes are only hashed: not held through the plan.
+    let input_sha256 = allot::plan::sha256_hex(&bytes);
+    drop(bytes);
     allot::plan::check_parcel_count(&set)?;
     let defaults = allot::PlanOptions::default().zones;
     let targets = args.units.targets_acres(&args.targets);
@@ -440,7 +460,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     let opts = args.options(&choice, &corridors);
     let cx = Context {
         set: &set,
-        bytes: &bytes,
+        input_sha256: &input_sha256,
         opts: &opts,
         choice: &choice,
         warnings: &warnings,

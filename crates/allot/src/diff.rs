@@ -3,7 +3,8 @@
 //! side, and the findings only one of the two has.
 //!
 //! Parcels are matched by id; a split piece (a parcel with a `split_from` property) is matched
-//! to its parent, so a unit of comparison is an input parcel and the zones its land is in. The
+//! to its parent, so a unit of comparison is an input parcel and the zones its land is in. A
+//! parcel without a `zone` is in [`NO_ZONE`], `retained`, as a plan writes the land it leaves. The
 //! area moved within a unit is its gain in some zones against its loss in others, paired in
 //! zone-name order; differences under [`SAME_ACRES`] are noise from cutting and are ignored.
 
@@ -18,8 +19,10 @@ use crate::model::{MetadataError, ParcelSet, resolve_zones};
 use crate::report::grouped;
 use crate::validate::{ValidateOptions, validate};
 
-/// The zone shown for parcels without a `zone`.
-pub const NO_ZONE: &str = "(none)";
+/// The zone of parcels without a `zone`: `retained`, the land no zone takes, as `allot plan`
+/// writes it. So an input before planning (no zones at all) compared with its plan shows only
+/// the land the plan's zones took, not every retained parcel as changed.
+pub const NO_ZONE: &str = crate::plan::RETAINED;
 
 /// Area differences within one parcel smaller than this (acres, about 0.4 m²) are ignored.
 pub const SAME_ACRES: f64 = 1e-4;
@@ -681,6 +684,46 @@ mod tests {
             (d.moved[0].from.as_str(), d.moved[0].to.as_str()),
             ("mill", "park")
         );
+    }
+
+    /// An input before planning has no zones; its plan writes the land it leaves as
+    /// `retained`. Only the parcel the plan's zone took changed zone.
+    #[test]
+    fn an_unzoned_input_against_its_plan_counts_only_the_zoned_land_as_changed() {
+        let input = set(
+            "in",
+            &[
+                cell("P1", 67.00, 67.01, ""),
+                cell("P2", 67.01, 67.02, r#""land_use":"open_land""#),
+                cell("P3", 67.02, 67.03, r#""zone":null"#),
+            ],
+        );
+        let plan = set(
+            "plan",
+            &[
+                cell("P1", 67.00, 67.01, r#""zone":"mill""#),
+                cell("P2", 67.01, 67.02, r#""zone":"retained""#),
+                cell("P3", 67.02, 67.03, r#""zone":"retained""#),
+            ],
+        );
+        let d = diff(&input, &plan).unwrap();
+        let changed: Vec<(&str, &str, &str)> = d
+            .changes
+            .iter()
+            .map(|c| (c.id.as_str(), c.from.as_str(), c.to.as_str()))
+            .collect();
+        assert_eq!(changed, [("P1", "retained", "mill")]);
+        assert_eq!(d.moved.len(), 1);
+        assert!((d.moved[0].acres - acres_of(67.00, 67.01)).abs() < 1e-9);
+        let retained = d.zones.iter().find(|z| z.name == "retained").unwrap();
+        assert_eq!(
+            (
+                retained.a.as_ref().unwrap().parcels,
+                retained.b.as_ref().unwrap().parcels
+            ),
+            (3, 2)
+        );
+        assert_eq!(d.zones.len(), 2, "{:?}", d.zones);
     }
 
     #[test]

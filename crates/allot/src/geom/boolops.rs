@@ -55,6 +55,18 @@ where
     guarded(|| a.union(b))
 }
 
+/// The part of `a` outside every one of `parts` (their union taken by the non-zero winding
+/// rule, so overlapping parts add up rather than cancel; every ring must be oriented the
+/// default way, shells counter-clockwise and holes clockwise), in one call of the engine;
+/// `None` if the engine panicked.
+pub(crate) fn difference_of_all(
+    a: &Polygon<f64>,
+    parts: &MultiPolygon<f64>,
+) -> Option<MultiPolygon<f64>> {
+    use geo::algorithm::bool_ops::{FillRule, OpType};
+    guarded(|| a.boolean_op_with_fill_rule(parts, OpType::Difference, FillRule::NonZero))
+}
+
 /// The union of all `polys` (geo's `unary_union`); `None` if the engine panicked.
 pub(crate) fn unary_union<'a>(
     polys: impl IntoIterator<Item = &'a Polygon<f64>>,

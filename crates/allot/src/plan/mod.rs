@@ -1186,8 +1186,18 @@ fn zone_options(
     }
     // Split: find compact zones near the target, then complete the best with one cut.
     let wide = wide_tolerance(&work.graph, &data.avail);
+    let searched = search::solve(&problem(wide));
+    // A target smaller than every parcel that may be cut is a piece of one parcel: the
+    // whole-parcel search near it finds nothing, or only parcels never cut (a 3-acre road
+    // corridor near a 1-acre target), so the smallest cuttable parcels are tried first.
+    let singles = one_parcel_zones(rules, k, work, &data);
+    let searched = match searched {
+        Ok(sols) => Ok(singles.into_iter().chain(sols).collect()),
+        Err(_) if !singles.is_empty() => Ok(singles),
+        Err(e) => Err(e),
+    };
     // The wide band is internal: say what the user asked for, not the band searched.
-    let sols = search::solve(&problem(wide)).map_err(|e| {
+    let sols = searched.map_err(|e| {
         let reason = match e {
             search::Infeasible::NoWholeParcelSet { .. } => format!(
                 "area: no contiguous set of whole parcels comes near enough to {} for one cut on its edge to complete it",
@@ -1198,6 +1208,47 @@ fn zone_options(
         infeasible(rules, k, reason)
     })?;
     Ok((data, sols))
+}
+
+/// How many one-parcel zones [`one_parcel_zones`] offers.
+const ONE_PARCEL_ZONES: usize = 3;
+
+/// When zone `k`'s target is smaller than every available parcel [`cuttable`] (and with the
+/// zone's access), the few smallest of them as one-parcel zones for
+/// [`complete_with_cut`] to cut the zone out of; otherwise none.
+fn one_parcel_zones(rules: &Rules, k: usize, work: &Work, data: &ZoneData) -> Vec<Solution> {
+    let target = rules.zones[k].1;
+    let g = &work.graph;
+    let mut cands: Vec<usize> = (0..g.len())
+        .filter(|&v| data.avail[v] && cuttable(rules, work, v))
+        .filter(|&v| data.access.as_ref().is_none_or(|a| a[v]))
+        .collect();
+    if cands.is_empty() || cands.iter().any(|&v| g.area[v] <= target) || !data.required.is_empty() {
+        return Vec::new();
+    }
+    cands.sort_by(|&a, &b| g.area[a].total_cmp(&g.area[b]).then(a.cmp(&b)));
+    cands
+        .into_iter()
+        .take(ONE_PARCEL_ZONES)
+        .map(|v| Solution {
+            members: vec![v],
+            area: g.area[v],
+            perim: g.perim[v],
+            cost: g.perim[v],
+        })
+        .collect()
+}
+
+/// Whether node `v` may be cut: an input parcel not yet cut, alive, not locked, not of a
+/// no-cut land use, one polygon without holes.
+fn cuttable(rules: &Rules, work: &Work, v: usize) -> bool {
+    v < work.origin.len()
+        && work.piece[v].is_none()
+        && work.alive[v]
+        && rules.lock(work, v).is_none()
+        && !rules.no_cut[work.origin[v]]
+        && work.geoms[v].0.len() == 1
+        && work.geoms[v].0[0].interiors().is_empty()
 }
 
 /// The rule a search's own binding-constraint message is about, named first.
@@ -1536,15 +1587,7 @@ fn complete_with_cut(
             .as_ref()
             .is_none_or(|a| members.iter().any(|&v| a[v]))
     };
-    let cuttable = |v: usize| {
-        v < work.origin.len()
-            && work.piece[v].is_none()
-            && work.alive[v]
-            && rules.lock(work, v).is_none()
-            && !rules.no_cut[work.origin[v]]
-            && work.geoms[v].0.len() == 1
-            && work.geoms[v].0[0].interiors().is_empty()
-    };
+    let cuttable = |v: usize| cuttable(rules, work, v);
     // Candidates: (base set, parcel to cut, wanted piece acres).
     let mut cands: Vec<(f64, Vec<usize>, usize, f64)> = Vec::new();
     let frontier: BTreeSet<usize> = s
@@ -1553,7 +1596,11 @@ fn complete_with_cut(
         .flat_map(|&m| g.adj[m].iter().map(|e| e.0))
         .filter(|&w| !inset.contains(&w) && data.avail[w])
         .collect();
-    let fraction_ok = |x: f64, a: f64| x >= 0.03 * a && x <= 0.97 * a;
+    // A piece of 3% to 97% of a zone-edge parcel; a zone of one parcel (a target smaller than
+    // the parcels) may be any piece of it that is not a sliver, which the cut's
+    // Polsby-Popper bound decides.
+    let piece_alone = s.members.len() == 1 && s.area > target;
+    let fraction_ok = |x: f64, a: f64| piece_alone || (x >= 0.03 * a && x <= 0.97 * a);
     if s.area < target {
         let x = target - s.area;
         for &c in &frontier {
@@ -1604,9 +1651,10 @@ fn complete_with_cut(
             .total_cmp(&evals[b].1.zone_perim)
             .then(a.cmp(&b))
     });
-    let pick = order
-        .into_iter()
-        .find(|&i| cut_is_exact(work, &evals[i].1, evals[i].2))?;
+    let pick = order.into_iter().find(|&i| {
+        rest_touches_open_land(data, &evals[i].0, &evals[i].1)
+            && cut_is_exact(work, &evals[i].1, evals[i].2)
+    })?;
     let (base, e, _) = evals.swap_remove(pick);
     let mut w = work.clone();
     apply_cut(&mut w, e);
@@ -1675,6 +1723,17 @@ fn evaluate_cut(
         shared_ab,
         zone_perim,
     })
+}
+
+/// Whether the rest of a cut, which stays unzoned, shares boundary with the open land left
+/// outside the zone (`base` and the cut parcel taken out), when any is left: a rest closed in
+/// by zones would be retained land apart from the rest of it (on `scripts/qa`'s Voronoi fabric,
+/// zones `a=100`, `b=150` with `--split` left a 0.05-acre rest of V192 alone, and `validate`
+/// of the plan found the retained land in two pieces).
+fn rest_touches_open_land(data: &ZoneData, base: &[usize], e: &CutEval) -> bool {
+    let outside = |v: usize| data.open[v] && v != e.c && !base.contains(&v);
+    let any_open = (0..data.open.len()).any(outside);
+    !any_open || e.links.iter().any(|&(nb, _, sb)| sb > 1e-3 && outside(nb))
 }
 
 /// The exact checks of a cut (slow: boolean operations): the pieces tile the parent and
@@ -1950,32 +2009,44 @@ pub fn output_features_in(
     plan: &Plan,
     unit: crate::AreaUnit,
 ) -> Result<Vec<OutFeature>, crate::read::PropertiesError> {
-    plan.parcels
-        .iter()
-        .map(|p| {
-            let parent = &set.parcels[p.source];
-            let mut props = parent.properties_map()?;
-            props.insert("zone".into(), serde_json::Value::String(p.zone.clone()));
-            outline::area_properties(&mut props, p.acres * M2_PER_ACRE, unit);
-            let mut id = parent.feature_id();
-            if let Some(from) = &p.split_from {
-                props.insert(
-                    "split_from".into(),
-                    serde_json::Value::String(from.0.to_string()),
-                );
-                if props.contains_key("id") {
-                    props.insert("id".into(), serde_json::Value::String(p.id.0.to_string()));
-                }
-                id = Some(serde_json::Value::String(p.id.0.to_string()));
-            }
-            Ok(OutFeature {
-                id,
-                geometry: p.geometry.clone(),
-                multi: parent.multi,
-                properties: props,
-            })
-        })
+    (0..plan.parcels.len())
+        .map(|i| output_feature(set, plan, i, unit))
         .collect()
+}
+
+/// Feature `i` of [`output_features_in`] alone, for writing a plan one feature at a time
+/// ([`crate::write::write_parcels_streamed`]): a large plan's features, each with its own
+/// property map, take several times the memory of its parcels when held all at once.
+///
+/// Panics when `i` is not below `plan.parcels.len()`.
+pub fn output_feature(
+    set: &ParcelSet,
+    plan: &Plan,
+    i: usize,
+    unit: crate::AreaUnit,
+) -> Result<OutFeature, crate::read::PropertiesError> {
+    let p = &plan.parcels[i];
+    let parent = &set.parcels[p.source];
+    let mut props = parent.properties_map()?;
+    props.insert("zone".into(), serde_json::Value::String(p.zone.clone()));
+    outline::area_properties(&mut props, p.acres * M2_PER_ACRE, unit);
+    let mut id = parent.feature_id();
+    if let Some(from) = &p.split_from {
+        props.insert(
+            "split_from".into(),
+            serde_json::Value::String(from.0.to_string()),
+        );
+        if props.contains_key("id") {
+            props.insert("id".into(), serde_json::Value::String(p.id.0.to_string()));
+        }
+        id = Some(serde_json::Value::String(p.id.0.to_string()));
+    }
+    Ok(OutFeature {
+        id,
+        geometry: p.geometry.clone(),
+        multi: parent.multi,
+        properties: props,
+    })
 }
 
 #[cfg(test)]

@@ -590,7 +590,8 @@ impl<'p, 'a> State<'p, 'a> {
         (!pool.is_empty()).then(|| pool[rng.below(pool.len())])
     }
 
-    /// True when the zone stays connected without `v`.
+    /// True when the zone stays connected without `v`: its members around `v` are joined
+    /// through the zone's other members ([`State::joined_without`]).
     fn stays_connected_without(&mut self, v: usize) -> bool {
         let g = self.p.graph;
         let targets: Vec<usize> = g.adj[v]
@@ -598,80 +599,31 @@ impl<'p, 'a> State<'p, 'a> {
             .filter(|e| self.inset[e.0])
             .map(|e| e.0)
             .collect();
-        if targets.len() <= 1 {
-            return true;
-        }
-        let now = self.next_stamp();
-        let mut remaining = targets.len() - 1;
-        let mut queue = VecDeque::new();
-        self.stamp[v] = now;
-        self.stamp[targets[0]] = now;
-        queue.push_back(targets[0]);
-        // Targets are marked by membership in the list; the list is short.
-        while let Some(x) = queue.pop_front() {
-            for &(w, _) in &g.adj[x] {
-                if self.inset[w] && self.stamp[w] != now {
-                    self.stamp[w] = now;
-                    if targets[1..].contains(&w) {
-                        remaining -= 1;
-                        if remaining == 0 {
-                            return true;
-                        }
-                    }
-                    queue.push_back(w);
-                }
-            }
-        }
-        false
+        self.joined_without(v, &targets, |st, w| st.inset[w])
     }
 
-    fn next_stamp(&mut self) -> u32 {
-        self.stamp_now = self.stamp_now.wrapping_add(1);
-        if self.stamp_now == 0 {
-            self.stamp.iter_mut().for_each(|s| *s = 0);
-            self.stamp_now = 1;
-        }
-        self.stamp_now
-    }
-
-    /// Makes a move (`rem` leaves the zone, then `add` joins it) unless taking `add` would cut
-    /// the open land around it in two; true when the move was made.
-    fn apply_move(&mut self, add: Option<usize>, rem: Option<usize>) -> bool {
-        if let Some(j) = add
-            && !self.keeps_open_connected(j, rem)
-        {
-            return false;
-        }
-        if let Some(i) = rem {
-            self.remove(i);
-        }
-        if let Some(j) = add {
-            self.add(j);
-        }
-        true
-    }
-
-    /// True when taking `j` into the zone (with `freed` leaving it, if any) keeps the open land
-    /// around `j` in one piece: a BFS from each open neighbour of `j` in lockstep, merging
-    /// when they meet, stopping as soon as all have met or one is closed off.
-    fn keeps_open_connected(&mut self, j: usize, freed: Option<usize>) -> bool {
-        let g = self.p.graph;
-        let open =
-            |st: &Self, v: usize| v != j && st.p.open[v] && (!st.inset[v] || Some(v) == freed);
-        let starts: Vec<usize> = g.adj[j]
-            .iter()
-            .map(|e| e.0)
-            .filter(|&v| open(self, v))
-            .collect();
+    /// True when the nodes `starts` (each `allowed`, none `centre`) are joined through
+    /// `allowed` nodes other than `centre`: a BFS from each start in lockstep, merging when
+    /// they meet, stopping as soon as all have met or one group is closed off. A cut thus costs
+    /// the smaller side's nodes, not the whole of the larger side (a single BFS from one start
+    /// explored the whole zone whenever `centre` was a cut vertex with that start on the large
+    /// side, which made a move's check cost grow with the zone).
+    fn joined_without(
+        &mut self,
+        centre: usize,
+        starts: &[usize],
+        allowed: impl Fn(&Self, usize) -> bool,
+    ) -> bool {
         if starts.len() <= 1 {
             return true;
         }
+        let g = self.p.graph;
         let now = self.next_stamp();
         let k = starts.len();
         let mut parent = Dsu::new(k);
         let mut groups = k;
         let mut queues: Vec<VecDeque<usize>> = vec![VecDeque::new(); k];
-        self.stamp[j] = now;
+        self.stamp[centre] = now;
         for (l, &v) in starts.iter().enumerate() {
             if self.stamp[v] == now {
                 let other = self.owner[v] as usize;
@@ -692,7 +644,7 @@ impl<'p, 'a> State<'p, 'a> {
                 };
                 progressed = true;
                 for &(w, _) in &g.adj[v] {
-                    if !open(self, w) {
+                    if w == centre || !allowed(self, w) {
                         continue;
                     }
                     if self.stamp[w] == now {
@@ -726,12 +678,62 @@ impl<'p, 'a> State<'p, 'a> {
         true
     }
 
+    fn next_stamp(&mut self) -> u32 {
+        self.stamp_now = self.stamp_now.wrapping_add(1);
+        if self.stamp_now == 0 {
+            self.stamp.iter_mut().for_each(|s| *s = 0);
+            self.stamp_now = 1;
+        }
+        self.stamp_now
+    }
+
+    /// Makes a move (`rem` leaves the zone, then `add` joins it) unless taking `add` would cut
+    /// the open land around it in two; true when the move was made.
+    fn apply_move(&mut self, add: Option<usize>, rem: Option<usize>) -> bool {
+        if let Some(j) = add
+            && !self.keeps_open_connected(j, rem)
+        {
+            return false;
+        }
+        if let Some(i) = rem {
+            self.remove(i);
+        }
+        if let Some(j) = add {
+            self.add(j);
+        }
+        true
+    }
+
+    /// True when taking `j` into the zone (with `freed` leaving it, if any) keeps the open land
+    /// around `j` in one piece ([`State::joined_without`] from `j`'s open neighbours).
+    fn keeps_open_connected(&mut self, j: usize, freed: Option<usize>) -> bool {
+        let g = self.p.graph;
+        let open =
+            |st: &Self, v: usize| v != j && st.p.open[v] && (!st.inset[v] || Some(v) == freed);
+        let starts: Vec<usize> = g.adj[j]
+            .iter()
+            .map(|e| e.0)
+            .filter(|&v| open(self, v))
+            .collect();
+        self.joined_without(j, &starts, open)
+    }
+
     /// The open land `j` would close off from the rest if it joined the zone: every piece of
     /// the open land around `j` but one, explored from `j`'s open neighbours, when each such
     /// piece has at most `max_nodes` nodes, all available to the zone, and together at most
     /// `max_area` acres. `None` when no piece or more than one is larger (the open land would
     /// be cut in two whatever joins), or a piece is not available or too large.
-    fn pocket(&mut self, j: usize, max_area: f64, max_nodes: usize) -> Option<Vec<usize>> {
+    ///
+    /// `open_whole` says the open land outside the zone is known to be in one piece: then the
+    /// one large piece is told by counting ([`State::large_piece_starts`]) and explored only
+    /// until its other starts are reached, not to `max_nodes` nodes; the answer is the same.
+    fn pocket(
+        &mut self,
+        j: usize,
+        max_area: f64,
+        max_nodes: usize,
+        open_whole: bool,
+    ) -> Option<Vec<usize>> {
         let g = self.p.graph;
         let open = |st: &Self, v: usize| v != j && st.p.open[v] && !st.inset[v];
         let starts: Vec<usize> = g.adj[j]
@@ -739,6 +741,14 @@ impl<'p, 'a> State<'p, 'a> {
             .map(|e| e.0)
             .filter(|&v| open(self, v))
             .collect();
+        // The starts in the one large piece, when certain: exploring it from its first start
+        // stamps nothing the answer depends on once its other starts are stamped (they are
+        // then skipped, as the full exploration would leave them).
+        let mut large_left: Vec<usize> = match open_whole {
+            true => self.large_piece_starts(j, &starts, max_nodes),
+            false => None,
+        }
+        .unwrap_or_default();
         let now = self.next_stamp();
         self.stamp[j] = now;
         let mut pocket: Vec<usize> = Vec::new();
@@ -755,7 +765,16 @@ impl<'p, 'a> State<'p, 'a> {
             // Whether the piece is closed off, too large, or part of an earlier large one.
             let mut closed = true;
             let mut joins_large = false;
-            'bfs: while k < piece.len() {
+            // The large piece's first start: its other starts not yet stamped. (Any start of
+            // it still unstamped after this exploration is explored as it comes.)
+            let in_large = large_left.first() == Some(&s);
+            if in_large {
+                large_left.remove(0);
+                if large_left.is_empty() {
+                    closed = false;
+                }
+            }
+            'bfs: while closed && k < piece.len() {
                 if piece.len() > max_nodes {
                     closed = false;
                     break;
@@ -778,16 +797,33 @@ impl<'p, 'a> State<'p, 'a> {
                     self.stamp[w] = now;
                     self.owner[w] = l as u32;
                     piece.push(w);
+                    if in_large {
+                        large_left.retain(|&x| x != w);
+                        if large_left.is_empty() {
+                            closed = false;
+                            break 'bfs;
+                        }
+                    }
                 }
+            }
+            if in_large {
+                large_left.clear();
             }
             if closed {
                 if piece.iter().any(|&v| !self.p.avail[v]) {
                     return None;
                 }
                 area += piece.iter().map(|&v| g.area[v]).sum::<f64>();
+                if area > max_area {
+                    // The area only grows: no need to explore the other pieces.
+                    return None;
+                }
                 pocket.extend(piece);
             } else if !joins_large {
                 large += 1;
+                if large > 1 {
+                    return None;
+                }
             }
         }
         if large != 1 || area > max_area || pocket.is_empty() {
@@ -795,6 +831,96 @@ impl<'p, 'a> State<'p, 'a> {
         }
         pocket.sort_unstable();
         Some(pocket)
+    }
+
+    /// For [`State::pocket`], when the open land outside the zone is in one piece: the starts
+    /// (open neighbours of `j`, in order) in the one piece of the open land without `j` that has
+    /// more than `max_nodes` nodes, when every other piece is explored whole within a budget of
+    /// `max_nodes` nodes and has at most `max_nodes`. A BFS from each start in lockstep,
+    /// merging when they meet, until at most one group is still growing: with the open land in
+    /// one piece, every piece of it without `j` touches `j`, so the growing group's piece has
+    /// all the open nodes the others do not. `None` when that is not certain (the caller then
+    /// explores every piece as it comes).
+    fn large_piece_starts(
+        &mut self,
+        j: usize,
+        starts: &[usize],
+        max_nodes: usize,
+    ) -> Option<Vec<usize>> {
+        let g = self.p.graph;
+        let k = starts.len();
+        if k < 2 {
+            return None;
+        }
+        let open = |st: &Self, v: usize| v != j && st.p.open[v] && !st.inset[v];
+        let now = self.next_stamp();
+        let mut parent = Dsu::new(k);
+        let mut queues: Vec<VecDeque<usize>> = vec![VecDeque::new(); k];
+        let mut seen = vec![0usize; k];
+        self.stamp[j] = now;
+        for (l, &v) in starts.iter().enumerate() {
+            self.stamp[v] = now;
+            self.owner[v] = l as u32;
+            queues[l].push_back(v);
+            seen[l] = 1;
+        }
+        let mut visited = k;
+        // Which groups grow changes only when a queue runs dry or two groups merge.
+        let mut changed = true;
+        loop {
+            if changed {
+                changed = false;
+                // The groups still growing, and the nodes in the others (explored whole).
+                let roots: Vec<usize> = (0..k).map(|l| parent.find_mut(l)).collect();
+                let mut growing: Vec<usize> = Vec::new();
+                let mut closed_nodes = 0;
+                let mut closed_ok = true;
+                for r in (0..k).filter(|&r| roots[r] == r) {
+                    let size: usize = (0..k).filter(|&l| roots[l] == r).map(|l| seen[l]).sum();
+                    if (0..k).any(|l| roots[l] == r && !queues[l].is_empty()) {
+                        growing.push(r);
+                    } else {
+                        closed_nodes += size;
+                        closed_ok &= size <= max_nodes;
+                    }
+                }
+                if growing.len() <= 1 {
+                    let &[r] = growing.as_slice() else {
+                        return None;
+                    };
+                    let large = self.open_out.checked_sub(1 + closed_nodes)?;
+                    return (closed_ok && large > max_nodes).then(|| {
+                        (0..k)
+                            .filter(|&l| roots[l] == r)
+                            .map(|l| starts[l])
+                            .collect()
+                    });
+                }
+            }
+            if visited > max_nodes {
+                return None;
+            }
+            for l in 0..k {
+                let Some(v) = queues[l].pop_front() else {
+                    continue;
+                };
+                for &(w, _) in &g.adj[v] {
+                    if !open(self, w) {
+                        continue;
+                    }
+                    if self.stamp[w] == now {
+                        changed |= parent.union(l, self.owner[w] as usize);
+                    } else {
+                        self.stamp[w] = now;
+                        self.owner[w] = l as u32;
+                        queues[l].push_back(w);
+                        seen[l] += 1;
+                        visited += 1;
+                    }
+                }
+                changed |= queues[l].is_empty();
+            }
+        }
     }
 
     fn solution(&self) -> Solution {
@@ -836,15 +962,25 @@ fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
 
 /// Grows a zone from `start` by repeatedly adding the frontier parcel that adds least
 /// perimeter per unit of size, steered toward `center`, until the area reaches the band.
+///
+/// `open_whole` says the open land is in one piece before the zone starts: then, when the start
+/// is one parcel whose taking keeps it so, growth keeps it so too (a parcel joins only when the
+/// open land stays in one piece, or with every piece it would close off), which lets
+/// [`State::pocket`] count instead of explore.
 fn grow<'p, 'a>(
     p: &'p ZoneProblem<'a>,
     sc: Scale,
     start: &[usize],
     center: [f64; 2],
     alpha: f64,
+    open_whole: bool,
 ) -> State<'p, 'a> {
     let g = p.graph;
     let mut st = State::new(p, sc);
+    let open_whole = open_whole
+        && start.len() == 1
+        && p.open[start[0]]
+        && st.keeps_open_connected(start[0], None);
     for &v in start {
         if !st.inset[v] {
             st.add(v);
@@ -888,7 +1024,7 @@ fn grow<'p, 'a>(
             // small, available and fits under the band's top, or leave j (a pocket left open
             // keeps a channel to the rest of the land, and growth around it would leave a
             // slit through the zone).
-            match st.pocket(j, p.hi() - st.area - g.area[j], pocket_nodes) {
+            match st.pocket(j, p.hi() - st.area - g.area[j], pocket_nodes, open_whole) {
                 Some(pocket) => joining.extend(pocket),
                 None => continue,
             }
@@ -1512,11 +1648,13 @@ pub fn solve(p: &ZoneProblem) -> Result<Vec<Solution>, Infeasible> {
     // rail corridors) perimeter-led growth follows a strip and leaves a tail that annealing
     // cannot trade back, while the disc stays compact.
     let small = sc.m_est <= 150.0;
+    // Whether the open land is in one piece (growth can then count pieces, see `grow`).
+    let open_whole = components(g, p.open).len() <= 1;
     let mut grown: Vec<(f64, usize, usize)> = Vec::new();
     let alphas = [0.0, 0.5, 2.0, DISC_STEERING];
     let grow_polished = |s: usize, ai: usize| {
         let center = centroid(g, &starts[s]);
-        let mut st = grow(p, sc, &starts[s], center, alphas[ai]);
+        let mut st = grow(p, sc, &starts[s], center, alphas[ai], open_whole);
         if small {
             polish(&mut st, 4 * sc.m_est as usize + 20);
         }
@@ -1952,5 +2090,102 @@ mod tests {
         st.remove(4);
         assert!((st.perim - 1000.0).abs() < 1e-9);
         assert_eq!(st.frontier.items, vec![4]);
+    }
+
+    /// Pieces of the nodes `keep` marks, by a plain BFS (the brute force the lockstep checks
+    /// are compared with).
+    fn pieces(g: &Graph, keep: &[bool]) -> usize {
+        let mut seen = vec![false; g.len()];
+        let mut count = 0;
+        for s in (0..g.len()).filter(|&s| keep[s]) {
+            if seen[s] {
+                continue;
+            }
+            count += 1;
+            seen[s] = true;
+            let mut queue = vec![s];
+            while let Some(v) = queue.pop() {
+                for &(w, _) in &g.adj[v] {
+                    if keep[w] && !seen[w] {
+                        seen[w] = true;
+                        queue.push(w);
+                    }
+                }
+            }
+        }
+        count
+    }
+
+    #[test]
+    fn connectivity_checks_agree_with_brute_force_on_ragged_zones() {
+        // Seeded random zones on a 14 × 14 grid, with holes in the open land: every member's
+        // removal and every frontier node's joining is checked against whole-graph BFS.
+        let g = grid(14, 14);
+        let labels = vec![String::new(); g.len()];
+        let mut rng = Rng::new(7);
+        let (mut cuts, mut closes) = (0, 0);
+        for _ in 0..40 {
+            let avail: Vec<bool> = (0..g.len()).map(|_| rng.unit() > 0.15).collect();
+            let p = ZoneProblem {
+                target: 1.0,
+                tol: 1.0,
+                ..ZoneProblem::for_tests(&g, &avail, &labels)
+            };
+            let mut st = State::new(&p, scale_of(&p));
+            let Some(start) = (0..g.len()).find(|&v| avail[v]) else {
+                continue;
+            };
+            st.add(start);
+            // Random growth through the frontier: ragged, with spurs and cut vertices.
+            for _ in 0..60 {
+                if st.frontier.items.is_empty() {
+                    break;
+                }
+                let j = st.frontier.items[rng.below(st.frontier.items.len())];
+                st.add(j);
+            }
+            let members = st.members.items.clone();
+            for &v in &members {
+                let mut keep = st.inset.clone();
+                keep[v] = false;
+                let want = pieces(&g, &keep) <= 1;
+                cuts += usize::from(!want);
+                assert_eq!(st.stays_connected_without(v), want, "member {v}");
+            }
+            for j in st.frontier.items.clone() {
+                let open_now: Vec<bool> = (0..g.len()).map(|v| avail[v] && !st.inset[v]).collect();
+                let mut open_after = open_now.clone();
+                open_after[j] = false;
+                // Only the open land around j counts: its pieces touching j's neighbours.
+                let around: Vec<usize> = g.adj[j]
+                    .iter()
+                    .map(|e| e.0)
+                    .filter(|&v| open_after[v])
+                    .collect();
+                let mut seen = vec![false; g.len()];
+                let mut groups = 0;
+                for &s in &around {
+                    if seen[s] {
+                        continue;
+                    }
+                    groups += 1;
+                    seen[s] = true;
+                    let mut queue = vec![s];
+                    while let Some(v) = queue.pop() {
+                        for &(w, _) in &g.adj[v] {
+                            if open_after[w] && !seen[w] {
+                                seen[w] = true;
+                                queue.push(w);
+                            }
+                        }
+                    }
+                }
+                let want = groups <= 1;
+                closes += usize::from(!want);
+                assert_eq!(st.keeps_open_connected(j, None), want, "frontier {j}");
+            }
+        }
+        // The fabrics exercise both answers of both checks.
+        assert!(cuts > 50 && closes > 20, "{cuts} cuts, {closes} closings");
     }
 }

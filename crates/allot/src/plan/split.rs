@@ -83,19 +83,31 @@ fn cut_at(ring: &[Coord<f64>], n: [f64; 2], d: f64) -> Option<Sides> {
 }
 
 /// Directions to try, as normals in the lon/lat plane: parallel and perpendicular to each
-/// exterior edge (perpendicular measured on the ground, not in degrees).
+/// exterior edge (perpendicular measured on the ground, not in degrees), then parallel to the
+/// chord across each corner (from the vertex before it to the vertex after it), which cuts
+/// the corner off as a triangle: the compact piece when the wanted area is a small share of
+/// the parcel, where a cut parallel to an edge leaves a thin strip.
 fn directions(ring: &[Coord<f64>]) -> Vec<[f64; 2]> {
     let lat0 = ring.iter().map(|c| c.y).sum::<f64>() / ring.len().max(1) as f64;
     let kx = lat0.to_radians().cos();
     let mut out: Vec<[f64; 2]> = Vec::new();
-    for w in ring.windows(2) {
+    let m = ring.len().saturating_sub(1);
+    let edges = ring.windows(2).map(|w| [w[0], w[1]]);
+    let chords = (0..m).map(|k| [ring[(k + m - 1) % m], ring[(k + 1) % m]]);
+    for (i, w) in edges.chain(chords).enumerate() {
+        let corner = i >= m;
         let e = [(w[1].x - w[0].x) * kx, w[1].y - w[0].y];
         let len = (e[0] * e[0] + e[1] * e[1]).sqrt();
         if len == 0.0 {
             continue;
         }
         let e = [e[0] / len, e[1] / len];
-        for nm in [[-e[1], e[0]], e] {
+        let normals: &[[f64; 2]] = if corner {
+            &[[-e[1], e[0]]]
+        } else {
+            &[[-e[1], e[0]], e]
+        };
+        for &nm in normals {
             // Normal in metric space → lon/lat coefficients.
             let mut n = [nm[0] * kx, nm[1]];
             if n[0] < 0.0 || (n[0] == 0.0 && n[1] < 0.0) {

@@ -11,7 +11,9 @@ use crate::geodesy::{AreaUnit, M2_PER_ACRE};
 pub(crate) fn number(unit: AreaUnit, acres: f64, decimals: Option<usize>) -> String {
     match (unit, decimals) {
         (AreaUnit::Acres, Some(d)) => format!("{acres:.d$}"),
-        (AreaUnit::Acres, None) => format!("{acres}"),
+        // As typed for a target in acres (`700`, `3.5`); to 4 decimals for one converted from
+        // another unit (`=283.3ha` is 700.0495 acres, not 700.0495456…).
+        (AreaUnit::Acres, None) => format!("{}", (acres * 1e4).round() / 1e4),
         (u, _) => u.cell(acres * M2_PER_ACRE),
     }
 }
@@ -39,6 +41,11 @@ mod tests {
     #[test]
     fn acres_read_as_before_and_other_units_as_table_cells() {
         assert_eq!(band(AreaUnit::Acres, 700.0, 1.0, None), "700 ± 1 acres");
+        assert_eq!(
+            area(AreaUnit::Acres, 283.3 * 10_000.0 / M2_PER_ACRE, None),
+            "700.0495 acres"
+        );
+        assert_eq!(area(AreaUnit::Acres, 3.5, None), "3.5 acres");
         assert_eq!(area(AreaUnit::Acres, 29.654, Some(2)), "29.65 acres");
         // 700 acres × 0.40468564224 ha/acre = 283.279949568 ha; 1 acre = 0.40468564224 ha.
         assert_eq!(

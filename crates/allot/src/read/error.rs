@@ -120,13 +120,12 @@ pub enum ReadError {
         found: String,
     },
     /// A legacy `crs` member (or `--crs`) naming a system allot cannot reproject from.
-    #[error(
-        "{file}: the legacy \"crs\" member names {name}, which allot cannot reproject from; reproject first, e.g. `ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson`"
-    )]
+    #[error("{file}: {name}")]
     Crs {
         /// The input's name.
         file: String,
-        /// The named CRS and why it cannot be used.
+        /// Who named the CRS (the legacy `crs` member, or `--crs`), the CRS, and why it
+        /// cannot be used, with a way out.
         name: String,
     },
     /// A file in another format that could not be read (see [`super::formats`]).

@@ -319,24 +319,28 @@ pub fn parse_parcels_from(
         None => return Err(not_fc("the top-level object has no \"type\"".into())),
     }
     let declared = match crs {
-        Some(user) => Some(user.to_string()),
+        Some(user) => Some((user.to_string(), "--crs")),
         None => match &top.crs {
-            Some(c) if check_crs(c).is_err() => {
-                Some(geojson_crs::legacy_crs_name(c).map_or_else(|| c.to_string(), str::to_string))
-            }
+            Some(c) if check_crs(c).is_err() => Some((
+                geojson_crs::legacy_crs_name(c).map_or_else(|| c.to_string(), str::to_string),
+                "the legacy \"crs\" member",
+            )),
             _ => None,
         },
     };
-    if let Some(declared) = declared {
+    if let Some((declared, by)) = declared {
         let crs_err = |why: String| ReadError::Crs {
             file: name.to_string(),
             name: why,
         };
         let target = crate::crs::Crs::from_name(&declared)
-            .map_err(|e| crs_err(format!("{declared} ({e})")))?;
+            .map_err(|e| crs_err(format!("{by} names a CRS allot cannot use: {e}")))?;
         if !target.is_wgs84() || top.crs.is_some() {
-            let text = geojson_crs::reproject(text, &target)
-                .map_err(|e| crs_err(format!("{target}: {e}")))?;
+            let text = geojson_crs::reproject(text, &target).map_err(|e| {
+                crs_err(format!(
+                    "cannot reproject from {target}, which {by} names: {e}"
+                ))
+            })?;
             let mut set = parse_parcels_from(text.as_bytes(), name, opts, None)?;
             set.crs = (!target.is_wgs84()).then_some(target.code());
             return Ok(set);

@@ -45,8 +45,13 @@ pub enum Format {
     Pdf,
     /// Not read: a raster image (TIFF/GeoTIFF, PNG, JPEG).
     Raster,
-    /// Not read: a Microsoft Office document (Excel).
+    /// Not read: an office document (Excel, OpenDocument spreadsheet).
     Office,
+    /// Not read: MapInfo TAB (`.tab` with `.map`, `.id`, `.dat`) or MIF/MID.
+    MapInfo,
+    /// Not read: a GeoJSON text sequence (RFC 8142) or newline-delimited GeoJSON, one
+    /// Feature a line.
+    GeoJsonSeq,
 }
 
 impl Format {
@@ -70,7 +75,9 @@ impl Format {
             Format::Dbf => "dBASE table (.dbf)",
             Format::Pdf => "PDF",
             Format::Raster => "raster image",
-            Format::Office => "Microsoft Office document",
+            Format::Office => "spreadsheet or office document (Excel, OpenDocument)",
+            Format::MapInfo => "MapInfo (TAB or MIF)",
+            Format::GeoJsonSeq => "GeoJSON text sequence (one Feature a line)",
         }
     }
 
@@ -91,6 +98,25 @@ impl Format {
                 "this is a {}; export the parcel table as CSV with a WKT geometry column, or as GeoJSON",
                 self.name()
             ),
+            Format::MapInfo => {
+                // GDAL opens a TAB by its .tab, a MIF by its .mif.
+                let lower = file.to_ascii_lowercase();
+                let main = [
+                    (".map", ".tab"),
+                    (".id", ".tab"),
+                    (".dat", ".tab"),
+                    (".mid", ".mif"),
+                ]
+                .iter()
+                .find(|(part, _)| lower.ends_with(part))
+                .map_or(file.to_string(), |(part, main)| {
+                    format!("{}{main}", &file[..file.len() - part.len()])
+                });
+                format!(
+                    "this is a {} file; {READS}; convert it with: ogr2ogr -f GeoJSON out.geojson {main}",
+                    self.name()
+                )
+            }
             _ => format!("this is a {} file; {READS}; {convert}", self.name()),
         }
     }
@@ -156,12 +182,21 @@ pub fn sniff(head: &[u8], path: &Path) -> Format {
     let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
     let text = String::from_utf8_lossy(body);
     let t = text.trim_start();
+    if t.starts_with('\u{1e}') || is_feature_per_line(t) {
+        return Format::GeoJsonSeq;
+    }
     if t.starts_with('{') || t.starts_with('[') {
         return if t.contains("\"Topology\"") {
             Format::TopoJson
         } else {
             Format::GeoJson
         };
+    }
+    let lower = t.to_ascii_lowercase();
+    if lower.starts_with("!table")
+        || (lower.starts_with("version") && matches!(ext.as_str(), "mif" | "mid"))
+    {
+        return Format::MapInfo;
     }
     if t.starts_with('<') {
         let lower = t.to_ascii_lowercase();
@@ -177,6 +212,10 @@ pub fn sniff(head: &[u8], path: &Path) -> Format {
     }
     if is_dxf(t) {
         return Format::Dxf;
+    }
+    // MapInfo's binary parts (the .map geometry, the .id index) have no magic number.
+    if matches!(ext.as_str(), "map" | "id" | "mid") {
+        return Format::MapInfo;
     }
     if ext == "dbf"
         && matches!(
@@ -207,9 +246,27 @@ fn is_dxf(t: &str) -> bool {
 }
 
 /// An Office Open XML document (xlsx, docx) is a zip whose first entry is
-/// `[Content_Types].xml`.
+/// `[Content_Types].xml`; an OpenDocument one (ods, odt) a zip whose first entry is
+/// `mimetype`, stored, holding `application/vnd.oasis.opendocument…`.
 fn zip_is_office(head: &[u8]) -> bool {
-    head.len() > 30 && head[30..].starts_with(b"[Content_Types].xml")
+    head.len() > 30
+        && (head[30..].starts_with(b"[Content_Types].xml")
+            || (head[30..].starts_with(b"mimetype")
+                && head[38..]
+                    .windows(34)
+                    .take(64)
+                    .any(|w| w == b"application/vnd.oasis.opendocument")))
+}
+
+/// Newline-delimited GeoJSON: the first line is a whole JSON object, a Feature, and more
+/// text follows it (a FeatureCollection's first line is never a whole Feature).
+fn is_feature_per_line(t: &str) -> bool {
+    let Some((first, rest)) = t.split_once('\n') else {
+        return false;
+    };
+    !rest.trim().is_empty()
+        && serde_json::from_str::<serde_json::Value>(first.trim())
+            .is_ok_and(|v| v.get("type").and_then(|t| t.as_str()) == Some("Feature"))
 }
 
 /// The format of a file on disk, by content (see [`sniff()`]).
@@ -260,6 +317,31 @@ mod tests {
             sniff(b"\x03\x7c\x0b\x1e\x01\0\0\0", Path::new("a.dbf")),
             Format::Dbf
         );
+        assert_eq!(
+            sniff(b"!table\n!version 300\n!charset WindowsLatin1\n", p),
+            Format::MapInfo
+        );
+        assert_eq!(
+            sniff(b"Version 300\nCharset \"Neutral\"\n", Path::new("a.MIF")),
+            Format::MapInfo
+        );
+        assert_eq!(sniff(b"\x01\x02\x03", Path::new("a.map")), Format::MapInfo);
+        let feature = r#"{"type":"Feature","properties":{},"geometry":null}"#;
+        let seq = format!("{feature}\n{feature}\n");
+        assert_eq!(sniff(seq.as_bytes(), p), Format::GeoJsonSeq);
+        assert_eq!(
+            sniff(format!("\u{1e}{feature}\n").as_bytes(), p),
+            Format::GeoJsonSeq
+        );
+        // allot's own GeoJSON: one feature a line, inside a FeatureCollection.
+        let fc = format!(
+            "{{\"type\":\"FeatureCollection\",\"features\":[\n{feature},\n{feature}\n]}}\n"
+        );
+        assert_eq!(sniff(fc.as_bytes(), p), Format::GeoJson);
+        let mut ods = b"PK\x03\x04".to_vec();
+        ods.resize(30, 0);
+        ods.extend_from_slice(b"mimetypeapplication/vnd.oasis.opendocument.spreadsheetPK");
+        assert_eq!(sniff(&ods, p), Format::Office);
         // Unknown bytes go to the GeoJSON reader, which names the first byte that is not UTF-8.
         assert_eq!(sniff(b"\xFF\xFE{\x00", p), Format::GeoJson);
         assert_eq!(
@@ -282,6 +364,16 @@ mod tests {
             Format::ShapefileIndex
                 .refusal("a.shx")
                 .contains("give allot the .shp")
+        );
+        assert!(
+            Format::MapInfo
+                .refusal("site.map")
+                .ends_with("convert it with: ogr2ogr -f GeoJSON out.geojson site.tab")
+        );
+        assert!(
+            Format::Office
+                .refusal("a.ods")
+                .starts_with("this is a spreadsheet or office document")
         );
     }
 }

@@ -83,8 +83,8 @@ pub const MOVE_NOTES: [&str; 2] = [
 
 /// The fill and hatching of each move class `from → to` of `d`: the fill is `to`'s colour,
 /// the hatching `from`'s, as `allot map` colours B's zones. Zones B has no parcel of (only A
-/// has them) take the palette's next colours after B's zones, by name; [`NO_ZONE`] the grey
-/// of parcels without a zone.
+/// has them) take the palette's next colours after B's zones, by name; retained land
+/// ([`NO_ZONE`], also the zone of parcels without one) the grey `allot map` gives it.
 pub fn move_styles(b: &ParcelSet, d: &Diff) -> BTreeMap<String, ClassStyle> {
     let mut colours: BTreeMap<String, [u8; 3]> = zone_fills(b, &[]).into_iter().collect();
     let mut next = colours.keys().filter(|z| *z != RETAINED_ZONE).count();
@@ -92,7 +92,7 @@ pub fn move_styles(b: &ParcelSet, d: &Diff) -> BTreeMap<String, ClassStyle> {
         .changes
         .iter()
         .flat_map(|c| [c.from.as_str(), c.to.as_str()])
-        .filter(|z| *z != NO_ZONE && !colours.contains_key(*z))
+        .filter(|z| !colours.contains_key(*z))
         .collect();
     for z in missing {
         let c = if z == RETAINED_ZONE {
@@ -262,12 +262,11 @@ mod tests {
         };
         let want: BTreeMap<String, ClassStyle> = [
             ("mill → park", style(0xEE8866, 0x77AADD)),
+            // `retained` is the land no zone takes, also the zone of a parcel without one (P4
+            // in B): the retained grey of `allot map`.
             ("retained → mill", style(0x77AADD, 0xBBBBBB)),
             ("gone → park", style(0xEE8866, 0xEEDD88)),
-            (
-                &format!("park → {NO_ZONE}") as &str,
-                style(0xDDDDDD, 0xEE8866),
-            ),
+            ("park → retained", style(0xBBBBBB, 0xEE8866)),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))

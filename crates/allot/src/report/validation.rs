@@ -24,7 +24,7 @@ use crate::geodesy::{AreaUnit, M2_PER_ACRE};
 use crate::model::ParcelId;
 use crate::report::round_to;
 use crate::validate::{Finding, FindingKind, Report};
-use crate::write::{Layer, LayerFeature, LayerGeometry, collection_text};
+use crate::write::{Column, ColumnType, Layer, LayerFeature, LayerGeometry, collection_text};
 
 fn finding_json(f: &Finding) -> Value {
     let mut m = Map::new();
@@ -329,14 +329,34 @@ pub fn findings_layers(findings: &[Finding]) -> Vec<Layer> {
             }),
         }
     }
+    // Declared, so that a column whose values are all null (`acres` of point findings, `zone`)
+    // and an empty layer still have their columns, typed.
+    let declared: Vec<Column> = [
+        ("kind", ColumnType::Text),
+        ("parcels", ColumnType::Text),
+        ("parcel_count", ColumnType::Integer),
+        ("zone", ColumnType::Text),
+        ("acres", ColumnType::Real),
+        ("at_lon", ColumnType::Real),
+        ("at_lat", ColumnType::Real),
+        ("message", ColumnType::Text),
+    ]
+    .into_iter()
+    .map(|(name, kind)| Column {
+        name: name.into(),
+        kind,
+    })
+    .collect();
     vec![
         Layer {
             name: "polygons".into(),
             features: polygons,
+            declared: declared.clone(),
         },
         Layer {
             name: "points".into(),
             features: points,
+            declared,
         },
     ]
 }

@@ -249,6 +249,34 @@ fn metres_per_degree(lat: f64) -> (f64, f64) {
     ((n * cos).to_radians(), (n * (1.0 - e2) / w).to_radians())
 }
 
+/// The part `[t0, t1]` of segment `p0 → p1` inside the closed box `r` (`[min_x, min_y, max_x,
+/// max_y]`), as fractions of the way from `p0` (Liang–Barsky), grown by a relative 1e-9 on
+/// each side for rounding; `None` when the segment misses the box.
+fn clip_to_box(p0: Coord<f64>, p1: Coord<f64>, r: [f64; 4]) -> Option<(f64, f64)> {
+    let (dx, dy) = (p1.x - p0.x, p1.y - p0.y);
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    for (p, q) in [
+        (-dx, p0.x - r[0]),
+        (dx, r[2] - p0.x),
+        (-dy, p0.y - r[1]),
+        (dy, r[3] - p0.y),
+    ] {
+        if p == 0.0 {
+            if q < 0.0 {
+                return None;
+            }
+        } else {
+            let t = q / p;
+            if p < 0.0 {
+                t0 = t0.max(t);
+            } else {
+                t1 = t1.min(t);
+            }
+        }
+    }
+    (t0 <= t1).then(|| ((t0 - 1e-9).max(0.0), (t1 + 1e-9).min(1.0)))
+}
+
 /// An upper bound, in m², of the geodesic area allot's exact path would give the overlap of
 /// the valid polygons `a` and `b` (any shapes), whose shells' boxes have the common part `r`;
 /// infinite when no bound is found.
@@ -260,12 +288,15 @@ fn metres_per_degree(lat: f64) -> (f64, f64) {
 /// geodesic one by a factor within 1 ± 1e-3 for parcels under 5 km (the note in
 /// `overlaps.rs`), counted here as 1 %, and each edge of the shape, a piece of an edge of `a`
 /// or `b` inside `r`, bows away from its straight lon/lat line by at most L²·|tan φ| / (8 R)
-/// over a length L, which encloses at most L³·|tan φ| / (12 R); the pieces of one edge have
-/// lengths summing to at most its own, so the sum over the edges of `a` and `b` meeting `r` of
-/// L³·|tan φ| / (4 R), with R = 6,300 km and φ the box's largest latitude, is three times that
-/// margin. Snapping to the engine's grid (at most a 2²⁸th of the pair's extent) moves each
-/// vertex by at most that, so the area by at most that times the perimeter, counted as the sum
-/// of those edges' lengths (the shape's edges lie on them).
+/// over a length L, which encloses at most L³·|tan φ| / (12 R); the pieces of one edge lie in
+/// its part inside `r` (the shape lies in `r`), so their lengths sum to at most that part's
+/// length L_r, and the sum over the edges of `a` and `b` meeting `r` of L_r³·|tan φ| / (4 R),
+/// with R = 6,300 km and φ the box's largest latitude, is three times that margin. (An
+/// estate's edge of 500 m beside a plot 20 m wide counts 20 m, not 500 m: its full length
+/// made the margin alone exceed the sliver threshold.) Snapping to the engine's grid (at most
+/// a 2²⁸th of the pair's extent) moves each vertex by at most that, so the area by at most
+/// that times the perimeter, counted as the sum of those parts' lengths (the shape's edges
+/// lie on them).
 pub(crate) fn overlap_bound_m2(
     a: &MultiPolygon<f64>,
     b: &MultiPolygon<f64>,
@@ -285,19 +316,25 @@ pub(crate) fn overlap_bound_m2(
     let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
     for g in [a, b] {
         for p in &g.0 {
+            for c in &p.exterior().0 {
+                lo = [lo[0].min(c.x), lo[1].min(c.y)];
+                hi = [hi[0].max(c.x), hi[1].max(c.y)];
+            }
+        }
+    }
+    // The shape lies inside r (both boxes hold it), up to snapping (a vertex moves by at most
+    // a 2²⁸th of the extent): only the part of an edge inside r, so grown, carries its edges.
+    let grow = (hi[0] - lo[0]).max(hi[1] - lo[1]) / (1u64 << 27) as f64;
+    let rg = [r[0] - grow, r[1] - grow, r[2] + grow, r[3] + grow];
+    for g in [a, b] {
+        for p in &g.0 {
             for ring in rings(p) {
                 for w in ring.0.windows(2) {
                     let (p0, p1) = (w[0], w[1]);
-                    lo = [lo[0].min(p0.x), lo[1].min(p0.y)];
-                    hi = [hi[0].max(p0.x), hi[1].max(p0.y)];
-                    if p0.x.max(p1.x) < r[0]
-                        || p0.x.min(p1.x) > r[2]
-                        || p0.y.max(p1.y) < r[1]
-                        || p0.y.min(p1.y) > r[3]
-                    {
+                    let Some((t0, t1)) = clip_to_box(p0, p1, rg) else {
                         continue;
-                    }
-                    let l = ((p1.x - p0.x) * kx).hypot((p1.y - p0.y) * ky);
+                    };
+                    let l = ((p1.x - p0.x) * kx).hypot((p1.y - p0.y) * ky) * (t1 - t0);
                     bow += l * l * l * tan / (4.0 * 6.3e6);
                     perimeter += l;
                 }
@@ -319,4 +356,49 @@ pub(crate) fn overlap_bound_m2(
         return f64::INFINITY;
     }
     planar * 1.01 + bow + snapping
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{BooleanOps, polygon};
+
+    #[test]
+    fn clip_to_box_is_the_part_inside() {
+        let c = |x: f64, y: f64| Coord { x, y };
+        let (t0, t1) = clip_to_box(c(0.0, 0.0), c(10.0, 0.0), [2.0, -1.0, 5.0, 1.0]).unwrap();
+        assert!(
+            (t0 - 0.2).abs() < 1e-8 && (t1 - 0.5).abs() < 1e-8,
+            "{t0} {t1}"
+        );
+        // Diagonal through a corner region, and a miss.
+        let (t0, t1) = clip_to_box(c(0.0, 0.0), c(4.0, 4.0), [1.0, 2.0, 3.0, 5.0]).unwrap();
+        assert!(
+            (t0 - 0.5).abs() < 1e-8 && (t1 - 0.75).abs() < 1e-8,
+            "{t0} {t1}"
+        );
+        assert!(clip_to_box(c(0.0, 3.0), c(10.0, 3.0), [2.0, -1.0, 5.0, 1.0]).is_none());
+    }
+
+    /// A 20 m plot overlapping an estate's 500 m edge by a hairline (1e-9° ≈ 0.1 mm): the bound
+    /// counts the 20 m of the edge inside the common box, not its 500 m, whose bow margin alone
+    /// (500³·tan 24.8° / 4R ≈ 2.3 m²) was over the sliver threshold; and it still holds the
+    /// exact overlap.
+    #[test]
+    fn a_long_edge_counts_only_its_part_in_the_common_box() {
+        let a = MultiPolygon(vec![polygon![
+            (x: 67.300, y: 24.8000), (x: 67.305, y: 24.8000),
+            (x: 67.305, y: 24.8027), (x: 67.300, y: 24.8027)
+        ]]);
+        let lo = 24.8027 - 1e-9;
+        let b = MultiPolygon(vec![polygon![
+            (x: 67.3010, y: lo), (x: 67.3012, y: lo),
+            (x: 67.3012, y: 24.8029), (x: 67.3010, y: 24.8029)
+        ]]);
+        let r = [67.3010, lo, 67.3012, 24.8027];
+        let bound = overlap_bound_m2(&a, &b, r, &mut BoundBuffers::default());
+        let exact = crate::geodesy::area_m2(&a.intersection(&b));
+        assert!(exact > 0.001 && exact < 0.01, "{exact}");
+        assert!(bound >= exact && bound < 0.05, "{bound} vs {exact}");
+    }
 }

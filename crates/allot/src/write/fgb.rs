@@ -9,7 +9,7 @@ use flatgeobuf::geozero::{ColumnValue, GeomProcessor, GeozeroGeometry};
 use flatgeobuf::{ColumnType as FgbType, FgbCrs, FgbWriter, FgbWriterOptions, GeometryType};
 use serde_json::Value;
 
-use super::layer::{Column, ColumnType, Layer, LayerGeometry, cell};
+use super::layer::{ColumnType, Layer, LayerGeometry, cell};
 use crate::crs::Crs;
 
 /// A geometry as geozero's processors walk it.
@@ -86,7 +86,7 @@ fn bytes_with(layer: &Layer, crs: &Crs, write_index: bool) -> Result<Vec<u8>, St
     };
     let err = |e: flatgeobuf::Error| e.to_string();
     let mut w = FgbWriter::create_with_options(&layer.name, kind, options).map_err(err)?;
-    let columns = Column::infer(&layer.features);
+    let columns = layer.columns();
     for c in &columns {
         let t = match c.kind {
             ColumnType::Bool => FgbType::Bool,

@@ -18,7 +18,7 @@ use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::Type;
 use serde_json::{Value, json};
 
-use super::layer::{Column, ColumnType, Layer, cell};
+use super::layer::{ColumnType, Layer, cell};
 use super::wkb::{envelope, wkb};
 use crate::crs::Crs;
 
@@ -69,7 +69,7 @@ fn geo_metadata(layer: &Layer, crs: &Crs, multi: bool) -> String {
 /// The GeoParquet bytes of a layer whose geometry is already in `crs`.
 pub fn bytes(layer: &Layer, crs: &Crs) -> Result<Vec<u8>, parquet::errors::ParquetError> {
     let multi = layer.is_multipolygons();
-    let columns = Column::infer(&layer.features);
+    let columns = layer.columns();
     let mut fields = Vec::new();
     for c in &columns {
         let t = match c.kind {
@@ -185,6 +185,7 @@ mod tests {
                     properties: json!({"id": "B", "n": null}).as_object().unwrap().clone(),
                 },
             ],
+            declared: Vec::new(),
         };
         let crs = Crs::from_epsg(24312).unwrap();
         let dir = tempfile::tempdir().unwrap();

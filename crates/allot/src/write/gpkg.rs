@@ -13,7 +13,7 @@ use std::path::Path;
 use rusqlite::{Connection, params_from_iter, types::Value as Sql};
 use serde_json::Value;
 
-use super::layer::{Column, ColumnType, Layer, cell};
+use super::layer::{ColumnType, Layer, cell};
 use super::wkb::{envelope, gpkg_blob};
 use crate::crs::Crs;
 
@@ -73,7 +73,7 @@ pub fn write(tmp: &Path, layers: &[Layer], crs: &Crs) -> rusqlite::Result<()> {
         )?;
     }
     for layer in layers {
-        let columns = Column::infer(&layer.features);
+        let columns = layer.columns();
         let points = layer.is_points();
         let multi = layer.is_multipolygons();
         let kind = match (points, multi) {

@@ -69,8 +69,7 @@ pub fn document(title: &str, layers: &[Layer], fills: &[(String, [u8; 3])]) -> S
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<kml xmlns=\"http://www.opengis.net/kml/2.2\">\n<Document>\n",
     );
     let _ = writeln!(out, "<name>{}</name>", esc(title));
-    let layer_columns: Vec<Vec<Column>> =
-        layers.iter().map(|l| Column::infer(&l.features)).collect();
+    let layer_columns: Vec<Vec<Column>> = layers.iter().map(Layer::columns).collect();
     for (layer, columns) in layers.iter().zip(&layer_columns) {
         let _ = writeln!(out, "<Schema name=\"{0}\" id=\"{0}\">", esc(&layer.name));
         for c in columns {
@@ -194,6 +193,7 @@ mod tests {
                     .unwrap()
                     .clone(),
             }],
+            declared: Vec::new(),
         };
         let doc = document("t&t", &[layer], &[("\"z\"".into(), [1, 2, 3])]);
         let parsed = roxmltree::Document::parse(&doc).unwrap();

@@ -3,9 +3,12 @@
 //!
 //! GeoPackage, Shapefile, KML and FlatGeobuf have no list or object values, and Shapefile and
 //! FlatGeobuf hold one geometry type per file. So a [`Layer`] holds features of one kind
-//! (polygons or points), and [`Column::infer`] turns the properties of all its features into
+//! (polygons or points), and [`Layer::columns`] turns the properties of all its features into
 //! typed columns: a column whose non-null values are all booleans is boolean, all integers is
-//! integer, all numbers is real, and anything else is text. Values are made scalar by
+//! integer, all numbers is real, and anything else is text. A layer whose schema is known
+//! before its values (the findings) declares its columns ([`Layer::declared`]): they are
+//! written with their type even when every value is null or the layer is empty, where
+//! inference alone would have no value to go by. Values are made scalar by
 //! [`scalar`]: a list becomes its items joined with commas (`["port","rail"]` → `port,rail`,
 //! which allot reads back as the same list), an object its JSON text.
 
@@ -37,9 +40,28 @@ pub struct Layer {
     pub name: String,
     /// The features, in output order.
     pub features: Vec<LayerFeature>,
+    /// Columns known before the values, in order: each is written with its type whatever
+    /// the values (all null, no feature at all); other properties follow as inferred. Empty
+    /// for layers whose columns come from the data (parcels).
+    pub declared: Vec<Column>,
 }
 
 impl Layer {
+    /// A layer of `features` whose columns are inferred from their properties.
+    pub fn new(name: impl Into<String>, features: Vec<LayerFeature>) -> Layer {
+        Layer {
+            name: name.into(),
+            features,
+            declared: Vec::new(),
+        }
+    }
+
+    /// The layer's columns: the [declared](Layer::declared) ones first, then every other
+    /// property in first-seen order, typed by [`Column::infer_with`].
+    pub fn columns(&self) -> Vec<Column> {
+        Column::infer_with(&self.declared, &self.features)
+    }
+
     /// True when every feature is a point (an empty layer counts as polygons).
     pub fn is_points(&self) -> bool {
         !self.features.is_empty()
@@ -99,8 +121,37 @@ impl Column {
     ///                    ("ok", ColumnType::Bool), ("access", ColumnType::Text)]);
     /// ```
     pub fn infer(features: &[LayerFeature]) -> Vec<Column> {
-        let mut cols: Vec<(String, Option<ColumnType>)> = Vec::new();
-        let mut index: std::collections::HashMap<String, usize> = Default::default();
+        Column::infer_with(&[], features)
+    }
+
+    /// The columns of features whose schema starts with `declared`: the declared columns
+    /// first, in order, each of its declared type unless a value does not fit it (an integer
+    /// in a real column fits; text in a number column makes it text); then the other
+    /// properties as [`Column::infer`] types them. A declared column with no value keeps its
+    /// type.
+    ///
+    /// ```
+    /// use allot::write::{Column, ColumnType, LayerFeature, LayerGeometry};
+    /// let f = LayerFeature {
+    ///     geometry: LayerGeometry::Point(geo::coord! { x: 0.0, y: 0.0 }),
+    ///     properties: serde_json::json!({"acres": null, "n": 1}).as_object().unwrap().clone(),
+    /// };
+    /// let declared = [Column { name: "acres".into(), kind: ColumnType::Real }];
+    /// let cols = Column::infer_with(&declared, &[f]);
+    /// assert_eq!(cols[0], Column { name: "acres".into(), kind: ColumnType::Real });
+    /// assert_eq!(cols[1], Column { name: "n".into(), kind: ColumnType::Integer });
+    /// assert_eq!(Column::infer_with(&declared, &[]), declared);
+    /// ```
+    pub fn infer_with(declared: &[Column], features: &[LayerFeature]) -> Vec<Column> {
+        let mut cols: Vec<(String, Option<ColumnType>)> = declared
+            .iter()
+            .map(|c| (c.name.clone(), Some(c.kind)))
+            .collect();
+        let mut index: std::collections::HashMap<String, usize> = cols
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.0.clone(), i))
+            .collect();
         for f in features {
             for (k, v) in &f.properties {
                 let i = *index.entry(k.clone()).or_insert_with(|| {

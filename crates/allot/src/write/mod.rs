@@ -20,6 +20,7 @@ mod layer;
 mod shapefile;
 mod wkb;
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
@@ -32,8 +33,10 @@ pub use self::atomic::{
 #[cfg(test)]
 pub(crate) use self::fgb::{bytes as fgb_bytes, bytes_with_index as fgb_bytes_with_index};
 pub use self::format::{OUTPUT_EXTENSIONS, OutFormat, UnknownFormat, layer_path};
-pub(crate) use self::geojson::collection_text;
-pub use self::geojson::{OutFeature, write_feature_collection};
+pub use self::geojson::{
+    OutFeature, feature_collection_text, feature_text, write_feature_collection,
+};
+pub(crate) use self::geojson::{Stopped, collection_text, write_collection};
 pub use self::layer::{Column, ColumnType, Layer, LayerFeature, LayerGeometry, cell, scalar};
 pub use self::shapefile::dbf_names;
 use crate::crs::Crs;
@@ -123,6 +126,7 @@ fn reprojected(layer: &Layer, crs: &Crs, path: &Path) -> Result<Layer, OutputErr
     Ok(Layer {
         name: layer.name.clone(),
         features,
+        declared: layer.declared.clone(),
     })
 }
 
@@ -276,18 +280,103 @@ pub fn write_parcels(
     members: &Map<String, Value>,
     opts: &WriteOptions<'_>,
 ) -> Result<Vec<PathBuf>, OutputError> {
+    let feature = |i: usize| Ok::<_, std::convert::Infallible>(Cow::Borrowed(&features[i]));
+    write_parcels_from(path, format, features.len(), &feature, members, opts).map_err(|e| match e {
+        StreamError::Output(e) => e,
+        StreamError::Feature(never) => match never {},
+    })
+}
+
+/// Why [`write_parcels_streamed`] wrote nothing: a feature could not be made, or the output
+/// could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum StreamError<E> {
+    /// Making a feature failed (the error of the caller's `feature`).
+    #[error("{0}")]
+    Feature(E),
+    /// Writing failed.
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}
+
+/// [`write_parcels`] with the features made one at a time by `feature` (positions
+/// `0..count`), for outputs too large to hold whole: GeoJSON is streamed to the file, so one
+/// feature is held at a time and the bytes are those [`write_parcels`] writes; the other formats
+/// turn each feature into its layer row as it is made (their writers take a whole layer). The
+/// first feature that cannot be made stops the write, and no file is left behind.
+///
+/// ```
+/// use allot::write::{write_parcels_streamed, OutFeature, OutFormat, StreamError, WriteOptions};
+/// let square = geo::MultiPolygon(vec![geo::Polygon::new(
+///     vec![(67.0, 24.0), (67.01, 24.0), (67.01, 24.01), (67.0, 24.0)].into(), vec![])]);
+/// let feature = |i: usize| {
+///     let mut properties = serde_json::Map::new();
+///     properties.insert("n".into(), i.into());
+///     Ok::<_, String>(OutFeature { id: None, geometry: square.clone(), multi: false, properties })
+/// };
+/// let crs = allot::crs::Crs::wgs84();
+/// let opts = WriteOptions { crs: &crs, fills: &[], inputs: &[], title: "t" };
+/// let path = std::env::temp_dir().join("allot-doc-streamed.geojson");
+/// write_parcels_streamed(&path, OutFormat::GeoJson, 3, &feature, &Default::default(), &opts).unwrap();
+/// let set = allot::read_parcels(&path).unwrap();
+/// assert_eq!(set.parcels.len(), 3);
+/// let failing = |i: usize| if i < 2 { feature(i) } else { Err("bad".to_string()) };
+/// let gone = std::env::temp_dir().join("allot-doc-streamed-fails.geojson");
+/// let e = write_parcels_streamed(&gone, OutFormat::GeoJson, 3, &failing, &Default::default(), &opts);
+/// assert!(matches!(e, Err(StreamError::Feature(m)) if m == "bad"));
+/// assert!(!gone.exists());
+/// ```
+pub fn write_parcels_streamed<E>(
+    path: &Path,
+    format: OutFormat,
+    count: usize,
+    feature: &dyn Fn(usize) -> Result<OutFeature, E>,
+    members: &Map<String, Value>,
+    opts: &WriteOptions<'_>,
+) -> Result<Vec<PathBuf>, StreamError<E>> {
+    let owned = |i: usize| feature(i).map(Cow::Owned);
+    write_parcels_from(path, format, count, &owned, members, opts)
+}
+
+/// The one parcel writer behind [`write_parcels`] (borrowed features) and
+/// [`write_parcels_streamed`] (features made one at a time).
+fn write_parcels_from<'f, E>(
+    path: &Path,
+    format: OutFormat,
+    count: usize,
+    feature: &dyn Fn(usize) -> Result<Cow<'f, OutFeature>, E>,
+    members: &Map<String, Value>,
+    opts: &WriteOptions<'_>,
+) -> Result<Vec<PathBuf>, StreamError<E>> {
     if format == OutFormat::GeoJson {
-        let text = if opts.crs.is_wgs84() {
-            write_feature_collection(features, members)
-        } else {
-            let moved = reproject_features(features, opts.crs, path)?;
-            let mut members = members.clone();
-            members.insert("crs".into(), crs_member(opts.crs));
-            write_feature_collection(&moved, &members)
-        };
+        let mut members = Cow::Borrowed(members);
+        if !opts.crs.is_wgs84() {
+            members.to_mut().insert("crs".into(), crs_member(opts.crs));
+        }
         check_not_input(path, opts.inputs)?;
-        write_atomic(path, text.as_bytes())?;
-        return Ok(vec![path.to_path_buf()]);
+        let texts = (0..count).map(|i| {
+            let f = feature(i).map_err(StreamError::Feature)?;
+            if opts.crs.is_wgs84() {
+                return Ok(feature_text(&f));
+            }
+            Ok(feature_text(&reproject_feature(&f, i, opts.crs, path)?))
+        });
+        // The first failure, kept whole: the atomic write sees a stand-in I/O error, which
+        // removes the temporary file.
+        let mut failed: Option<StreamError<E>> = None;
+        let written = write_atomic_with(path, |w| match write_collection(w, &members, texts) {
+            Ok(()) => Ok(()),
+            Err(Stopped::Io(e)) => Err(e),
+            Err(Stopped::Feature(e)) => {
+                failed = Some(e);
+                Err(std::io::Error::other("a feature could not be written"))
+            }
+        });
+        return match (failed, written) {
+            (Some(e), _) => Err(e),
+            (None, Err(e)) => Err(e.into()),
+            (None, Ok(())) => Ok(vec![path.to_path_buf()]),
+        };
     }
     let name = path
         .file_name()
@@ -299,7 +388,16 @@ pub fn write_parcels(
     } else {
         name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s)
     };
-    write_layers(path, format, &[parcel_layer(stem, features)], opts)
+    let features = (0..count)
+        .map(|i| feature(i).map(|f| layer_feature(&f)))
+        .collect::<Result<Vec<_>, E>>()
+        .map_err(StreamError::Feature)?;
+    let layer = Layer {
+        name: stem.to_string(),
+        features,
+        declared: Vec::new(),
+    };
+    Ok(write_layers(path, format, &[layer], opts)?)
 }
 
 /// The legacy GeoJSON `crs` member naming `crs` (`urn:ogc:def:crs:EPSG::N`), which GDAL and
@@ -314,22 +412,23 @@ pub fn crs_member(crs: &Crs) -> Value {
 pub fn parcel_layer(name: &str, features: &[OutFeature]) -> Layer {
     Layer {
         name: name.to_string(),
-        features: features
-            .iter()
-            .map(|f| {
-                let mut properties = Map::new();
-                if let Some(id) = &f.id
-                    && !f.properties.contains_key("id")
-                {
-                    properties.insert("id".into(), id.clone());
-                }
-                properties.extend(f.properties.clone());
-                LayerFeature {
-                    geometry: LayerGeometry::Polygons(f.geometry.clone()),
-                    properties,
-                }
-            })
-            .collect(),
+        features: features.iter().map(layer_feature).collect(),
+        declared: Vec::new(),
+    }
+}
+
+/// One parcel's row of [`parcel_layer`].
+fn layer_feature(f: &OutFeature) -> LayerFeature {
+    let mut properties = Map::new();
+    if let Some(id) = &f.id
+        && !f.properties.contains_key("id")
+    {
+        properties.insert("id".into(), id.clone());
+    }
+    properties.extend(f.properties.clone());
+    LayerFeature {
+        geometry: LayerGeometry::Polygons(f.geometry.clone()),
+        properties,
     }
 }
 
@@ -342,17 +441,25 @@ pub fn reproject_features(
     features
         .iter()
         .enumerate()
-        .map(|(i, f)| {
-            let geometry =
-                crs.multipolygon_from_wgs84(&f.geometry)
-                    .map_err(|e| OutputError::Crs {
-                        path: path.display().to_string(),
-                        message: format!("feature {}: {e}", i + 1),
-                    })?;
-            Ok(OutFeature {
-                geometry,
-                ..f.clone()
-            })
-        })
+        .map(|(i, f)| reproject_feature(f, i, crs, path))
         .collect()
+}
+
+/// Feature `i` (0-based) of [`reproject_features`].
+fn reproject_feature(
+    f: &OutFeature,
+    i: usize,
+    crs: &Crs,
+    path: &Path,
+) -> Result<OutFeature, OutputError> {
+    let geometry = crs
+        .multipolygon_from_wgs84(&f.geometry)
+        .map_err(|e| OutputError::Crs {
+            path: path.display().to_string(),
+            message: format!("feature {}: {e}", i + 1),
+        })?;
+    Ok(OutFeature {
+        geometry,
+        ..f.clone()
+    })
 }

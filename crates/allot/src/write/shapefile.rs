@@ -77,7 +77,7 @@ fn integer_width(layer: &Layer, column: &Column) -> u8 {
 }
 
 fn fields(layer: &Layer) -> Vec<Field> {
-    let columns = Column::infer(&layer.features);
+    let columns = layer.columns();
     let names = dbf_names(&columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>());
     columns
         .into_iter()
@@ -297,6 +297,7 @@ mod tests {
                 geometry: LayerGeometry::Point(geo::coord! { x: 1.0, y: 2.0 }),
                 properties: json!({"n": n}).as_object().unwrap().clone(),
             }],
+            declared: Vec::new(),
         };
         for (n, width) in [
             (7, 9),
@@ -326,6 +327,7 @@ mod tests {
                     .unwrap()
                     .clone(),
             }],
+            declared: Vec::new(),
         };
         let f = fields(&layer);
         let bytes = dbf(&layer, &f);

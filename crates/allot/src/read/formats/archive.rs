@@ -65,7 +65,8 @@ pub fn read_zip(path: &Path, file: &str, opts: &SourceOptions) -> Result<SourceL
             let mut features = Vec::new();
             for k in order {
                 let bytes = entry(&k)?;
-                features.extend(kml::read_features(&bytes, &format!("{file}/{k}"))?);
+                let before = features.len();
+                features.extend(kml::read_features(&bytes, &format!("{file}/{k}"), before)?);
             }
             kml::check_some(&features, file)?;
             return Ok(SourceLayer {

@@ -33,8 +33,12 @@ pub struct Fgb<'a> {
     kind: GeometryType,
     /// Each feature's bytes, with their 4-byte size prefix: `bytes[start..end]`.
     spans: Vec<(usize, usize)>,
-    /// Why the feature after the last span cannot be read, when the file ends inside it.
+    /// Why the feature after the last span cannot be read, when the file ends inside it or
+    /// before it (fewer features than the header declares).
     truncated: Option<String>,
+    /// The header's count of features (0: not given).
+    #[cfg(test)]
+    declared: usize,
 }
 
 impl<'a> Fgb<'a> {
@@ -103,6 +107,8 @@ impl<'a> Fgb<'a> {
             kind,
             spans,
             truncated,
+            #[cfg(test)]
+            declared: count,
         })
     }
 
@@ -178,15 +184,21 @@ fn index_size(count: u64, node_size: u16) -> Option<u64> {
 }
 
 /// The byte spans of the features from offset `first` on: at most `count` of them when
-/// `count` is not 0, else until the end. Stops quietly where fewer than 4 bytes are left for
-/// a size prefix (as the `flatgeobuf` reader does); a feature whose stated size runs past the
-/// end gives the reader's read error as the second value.
+/// `count` is not 0, else until the end. Where fewer than 4 bytes are left for a size prefix
+/// it stops, quietly (as the `flatgeobuf` reader does) when the header gives no count, else
+/// with [`fewer_than_declared`] as the second value: a file cut between two features must
+/// not read as fewer parcels. A feature whose stated size runs past the end gives the
+/// reader's read error as the second value.
 fn spans(bytes: &[u8], first: u64, count: usize) -> (Vec<(usize, usize)>, Option<String>) {
     let limit = if count > 0 { count } else { usize::MAX };
     let mut out = Vec::with_capacity(count.min(bytes.len() / 8));
     let mut at = usize::try_from(first).unwrap_or(usize::MAX);
     while out.len() < limit {
         let Some(prefix) = at.checked_add(4).and_then(|end| bytes.get(at..end)) else {
+            if count > 0 {
+                let found = out.len();
+                return (out, Some(fewer_than_declared(count, found)));
+            }
             break;
         };
         let size = u32::from_le_bytes([prefix[0], prefix[1], prefix[2], prefix[3]]) as usize;
@@ -199,6 +211,11 @@ fn spans(bytes: &[u8], first: u64, count: usize) -> (Vec<(usize, usize)>, Option
         at = end;
     }
     (out, None)
+}
+
+/// Why a file whose header declares `count` features ends after `found` of them.
+fn fewer_than_declared(count: usize, found: usize) -> String {
+    format!("the header declares {count} features, the file ends after {found}")
 }
 
 /// Reads every feature of a FlatGeobuf file held in memory, in order, stopping at the first
@@ -394,6 +411,14 @@ mod tests {
             };
             let f = match iter.next() {
                 Ok(Some(f)) => f,
+                // The crate stops quietly at the end of the file; allot names a file that ends
+                // before the header's count of features (see `spans`).
+                Ok(None) if fgb.declared > features.len() => {
+                    return Err(at(format!(
+                        "cannot be read ({}); the file may be truncated",
+                        fewer_than_declared(fgb.declared, features.len())
+                    )));
+                }
                 Ok(None) => break,
                 Err(e) => {
                     return Err(at(format!(
@@ -464,6 +489,7 @@ mod tests {
         Layer {
             name: "parcels".into(),
             features,
+            declared: Vec::new(),
         }
     }
 
@@ -525,6 +551,15 @@ mod tests {
         assert_eq!(e.feature, Some((2, None)), "{e}");
         assert_eq!(e.layer.as_deref(), Some("parcels"), "{e}");
         assert_eq!(read_with_iterator(&bad, "f.fgb").unwrap_err(), e);
+        // Cut between two features (the crate's iterator reads 2 of 3 without a word): the
+        // header's count names the missing third.
+        let e = read(&bytes[..end], "f.fgb").unwrap_err();
+        assert_eq!(e.feature, Some((3, None)), "{e}");
+        assert!(
+            e.message
+                .contains("the header declares 3 features, the file ends after 2"),
+            "{e}"
+        );
         // Bytes after the header's count of features are not read, as by the crate.
         let mut extra = bytes.clone();
         extra.extend_from_slice(&bytes[fgb.spans[0].0..fgb.spans[0].1]);

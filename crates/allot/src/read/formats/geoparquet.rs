@@ -3,7 +3,10 @@
 //!
 //! Read with the `parquet` crate's low-level API (no Arrow). A file whose columns are all
 //! plain top-level values (booleans, integers, floats, UTF-8 text, binary) is read column by
-//! column, every row group, into typed arrays ([`Columns`]); its rows then become features
+//! column, every row group, into typed arrays ([`Columns`]; the columns in parallel, each
+//! through its own reader of the file, so one large row group is not read on one thread
+//! alone, though the geometry column, most of the bytes, is still one task); its rows then
+//! become features
 //! independently, in parallel ([`Columns::feature`]). Any other file (lists, dates,
 //! decimals, nested groups, a column that cannot be decoded) is read with the row API
 //! ([`read_rows`]), which stays the reference: both give the same features. The geometry
@@ -23,6 +26,7 @@ use parquet::data_type::{ByteArray, DataType};
 use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::record::Field;
 use parquet::schema::types::ColumnDescriptor;
+use rayon::prelude::*;
 use serde_json::{Map, Value};
 
 use super::{DeclaredCrs, FormatError, SourceFeature, SourceGeometry, SourceLayer, wkb};
@@ -118,7 +122,7 @@ pub enum Opened {
 /// the row API (see the module docs).
 pub fn open(path: &Path, file: &str) -> Result<Opened, FormatError> {
     let (reader, geo) = open_reader(path, file)?;
-    match Columns::read(&reader, &geo, file) {
+    match Columns::read(path, &reader, &geo, file) {
         Some(columns) => Ok(Opened::Columns(columns)),
         None => read_rows(&reader, &geo, file).map(Opened::Rows),
     }
@@ -333,6 +337,7 @@ impl Columns {
     /// of a type the column route reads, or cannot be read (the row API then reads the file
     /// and names the problem).
     fn read(
+        path: &Path,
         reader: &SerializedFileReader<std::fs::File>,
         geo: &GeoColumn,
         file: &str,
@@ -358,12 +363,18 @@ impl Columns {
             cells.push((d.name().to_string(), c, d.max_def_level() == 1));
         }
         let geometry_at = geometry_at?;
-        for g in 0..reader.num_row_groups() {
-            let group = reader.get_row_group(g).ok()?;
-            let rows = usize::try_from(group.metadata().num_rows()).ok()?;
-            for (j, (_, c, optional)) in cells.iter_mut().enumerate() {
+        // Each column on its own thread, through its own reader of the file (one shared
+        // `File` would share one file position), so that even one large row group is read
+        // on every core.
+        let read_column = |j: usize, c: &mut Cells, o: bool| -> Option<()> {
+            let own = SerializedFileReader::new(std::fs::File::open(path).ok()?).ok()?;
+            if own.num_row_groups() != reader.num_row_groups() {
+                return None;
+            }
+            for g in 0..own.num_row_groups() {
+                let group = own.get_row_group(g).ok()?;
+                let rows = usize::try_from(group.metadata().num_rows()).ok()?;
                 let r = group.get_column_reader(j).ok()?;
-                let o = *optional;
                 match c {
                     Cells::Bool(v) => read_chunk::<BoolType>(r, rows, o, v)?,
                     Cells::Int32(v, _) => read_chunk::<Int32Type>(r, rows, o, v)?,
@@ -375,20 +386,28 @@ impl Columns {
                     }
                 }
             }
-        }
-        let mut properties = Vec::with_capacity(cells.len());
-        let mut geometry = Vec::new();
-        for (j, (name, c, _)) in cells.into_iter().enumerate() {
+            // Text the row API could not read as a string: it names the row.
             match c {
-                Cells::Binary(v) if j == geometry_at => geometry = v,
-                // Text the row API could not read as a string: it names the row.
                 Cells::Text(v)
                     if v.iter()
                         .flatten()
                         .any(|b| std::str::from_utf8(b.data()).is_err()) =>
                 {
-                    return None;
+                    None
                 }
+                _ => Some(()),
+            }
+        };
+        cells
+            .par_iter_mut()
+            .enumerate()
+            .map(|(j, (_, c, o))| read_column(j, c, *o))
+            .collect::<Option<Vec<()>>>()?;
+        let mut properties = Vec::with_capacity(cells.len());
+        let mut geometry = Vec::new();
+        for (j, (name, c, _)) in cells.into_iter().enumerate() {
+            match c {
+                Cells::Binary(v) if j == geometry_at => geometry = v,
                 c => properties.push((name, c)),
             }
         }
@@ -654,7 +673,7 @@ mod tests {
         write(&p, &[1, 40, 0, 123, 7], "", None);
         let (reader, geo) = open_reader(&p, "t.parquet").unwrap();
         let rows = read_rows(&reader, &geo, "t.parquet").unwrap();
-        let columns = Columns::read(&reader, &geo, "t.parquet").expect("the column route");
+        let columns = Columns::read(&p, &reader, &geo, "t.parquet").expect("the column route");
         assert_eq!(columns.len(), 171);
         assert_eq!(rows.features.len(), 171);
         assert_eq!(columns.crs, DeclaredCrs::Epsg(32642));
@@ -685,7 +704,7 @@ mod tests {
         let (reader, geo) = open_reader(&p, "t.parquet").unwrap();
         let want = read_rows(&reader, &geo, "t.parquet").unwrap_err();
         assert_eq!(want.feature, Some((46, None)), "{want}");
-        let columns = Columns::read(&reader, &geo, "t.parquet").expect("the column route");
+        let columns = Columns::read(&p, &reader, &geo, "t.parquet").expect("the column route");
         assert_eq!(columns.feature(45).unwrap_err(), want);
         assert_eq!(read(&p, "t.parquet").unwrap_err(), want);
     }
@@ -697,7 +716,7 @@ mod tests {
         let p = dir.path().join("t.parquet");
         write(&p, &[10, 5], "optional int32 day (DATE);", None);
         let (reader, geo) = open_reader(&p, "t.parquet").unwrap();
-        assert!(Columns::read(&reader, &geo, "t.parquet").is_none());
+        assert!(Columns::read(&p, &reader, &geo, "t.parquet").is_none());
         let Opened::Rows(layer) = open(&p, "t.parquet").unwrap() else {
             panic!("not read by rows")
         };

@@ -3,7 +3,11 @@
 //!
 //! Every `Placemark` in the document (folders included, in document order) is one feature.
 //! Its geometry is a `Polygon` or a `MultiGeometry` of polygons (nested MultiGeometry is
-//! flattened); a Placemark with any other geometry is an error naming it. Properties: `name`
+//! flattened). A `Point` beside the polygons in a MultiGeometry is the parcel's label (Google
+//! Earth and GDAL's LIBKML driver write one) and is left out; a Placemark with no polygon but
+//! another geometry, or with a line beside its polygons, is an error naming it. Errors name a
+//! Placemark as every reader names a feature: its 1-based position among the document's
+//! Placemarks and its id (`properties.id`, the id the parcel gets), never its `name`. Properties: `name`
 //! and `description` from their elements, then `ExtendedData` (`Data`/`value` pairs and
 //! `SchemaData`/`SimpleData`), typed by the document's `Schema` (`int`, `uint`, `short`,
 //! `ushort` → integer, `float`, `double` → number, `bool` → true/false) or kept as text.
@@ -14,6 +18,7 @@ use geo::Coord;
 use roxmltree::{Document, Node};
 use serde_json::{Map, Value};
 
+use super::collection::feature_id;
 use super::{DeclaredCrs, FormatError, Rings, SourceFeature, SourceGeometry, SourceLayer};
 
 fn child<'a, 'i>(n: Node<'a, 'i>, name: &str) -> Option<Node<'a, 'i>> {
@@ -29,7 +34,7 @@ fn text_of(n: Node<'_, '_>) -> String {
 
 /// Reads the Placemarks of a KML document; a document without polygon Placemarks is an error.
 pub fn read(bytes: &[u8], file: &str) -> Result<SourceLayer, FormatError> {
-    let features = read_features(bytes, file)?;
+    let features = read_features(bytes, file, 0)?;
     check_some(&features, file)?;
     Ok(SourceLayer {
         layer: None,
@@ -55,8 +60,14 @@ pub fn check_some(features: &[SourceFeature], file: &str) -> Result<(), FormatEr
     Ok(())
 }
 
-/// The Placemarks of a KML document, possibly none.
-pub fn read_features(bytes: &[u8], file: &str) -> Result<Vec<SourceFeature>, FormatError> {
+/// The Placemarks of a KML document, possibly none. `before` is the number of Placemarks read
+/// before this document (the other documents of a KMZ), so that errors give the feature's
+/// position among all of them, as the parcels are numbered.
+pub fn read_features(
+    bytes: &[u8],
+    file: &str,
+    before: usize,
+) -> Result<Vec<SourceFeature>, FormatError> {
     let text =
         std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).map_err(|e| {
             FormatError::file(
@@ -108,27 +119,29 @@ pub fn read_features(bytes: &[u8], file: &str) -> Result<Vec<SourceFeature>, For
                 }
             }
         }
-        let fail = |m: String| {
-            let id = properties
-                .get("id")
-                .or(properties.get("name"))
-                .and_then(Value::as_str)
-                .map(str::to_string);
-            FormatError {
-                file: file.to_string(),
-                layer: None,
-                feature: Some((i + 1, id)),
-                message: m,
-            }
+        let fail = |m: String| FormatError {
+            file: file.to_string(),
+            layer: None,
+            feature: Some((before + i + 1, feature_id(&properties))),
+            message: m,
         };
         let mut polys = Vec::new();
         let mut others = Vec::new();
         for g in pm.children().filter(Node::is_element) {
             collect(g, &mut polys, &mut others).map_err(&fail)?;
         }
+        // A Point beside polygons is a label; anything else beside them, or alone, is refused.
+        if !polys.is_empty() {
+            others.retain(|o| o != "Point");
+        }
         let geometry = if let Some(other) = others.first() {
+            let beside = if polys.is_empty() {
+                ""
+            } else {
+                " beside its Polygon"
+            };
             return Err(fail(format!(
-                "Placemark geometry is a {other}; parcels must be Polygon or MultiGeometry of polygons"
+                "Placemark geometry is a {other}{beside}; parcels must be Polygon or MultiGeometry of polygons"
             )));
         } else {
             match polys.len() {
@@ -256,8 +269,10 @@ mod tests {
     fn points_and_polygon_free_documents_are_named() {
         let pt = r#"<kml><Placemark><name>pin</name><Point><coordinates>67,24</coordinates></Point></Placemark></kml>"#;
         let e = read(pt.as_bytes(), "t.kml").unwrap_err();
-        assert!(e.to_string().contains("feature 1 (id \"pin\")"), "{e}");
-        assert!(e.to_string().contains("Point"), "{e}");
+        assert_eq!(
+            e.to_string(),
+            "t.kml: feature 1 (no id): Placemark geometry is a Point; parcels must be Polygon or MultiGeometry of polygons"
+        );
         let empty = r#"<kml><Document><name>x</name></Document></kml>"#;
         assert!(
             read(empty.as_bytes(), "t.kml")
@@ -278,5 +293,55 @@ mod tests {
                 .message
                 .contains("not well-formed")
         );
+    }
+
+    const SQUARE: &str = "<Polygon><outerBoundaryIs><LinearRing><coordinates>67,24 67.01,24 67.01,24.01 67,24</coordinates></LinearRing></outerBoundaryIs></Polygon>";
+
+    #[test]
+    fn a_label_point_beside_the_polygon_is_left_out() {
+        // Google Earth and GDAL's LIBKML driver put a label Point in the Placemark's
+        // MultiGeometry; the parcel is the polygon.
+        let doc = format!(
+            "<kml><Placemark><name>Plot 7</name><MultiGeometry><Point><coordinates>67.005,24.005</coordinates></Point>{SQUARE}</MultiGeometry></Placemark></kml>"
+        );
+        let layer = read(doc.as_bytes(), "t.kml").unwrap();
+        let SourceGeometry::Polygon(rings) = &layer.features[0].geometry else {
+            panic!("{:?}", layer.features[0].geometry)
+        };
+        assert_eq!(rings[0][1], Coord { x: 67.01, y: 24.0 });
+        // A line beside the polygon is not a label: refused, named.
+        let line = format!(
+            "<kml><Placemark><MultiGeometry>{SQUARE}<LineString><coordinates>67,24 67.1,24.1</coordinates></LineString></MultiGeometry></Placemark></kml>"
+        );
+        let e = read(line.as_bytes(), "t.kml").unwrap_err();
+        assert!(
+            e.message
+                .starts_with("Placemark geometry is a LineString beside its Polygon;"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn errors_name_the_placemark_by_position_and_id_not_name() {
+        // The house form, as the feature sink names the same Placemark: position among all
+        // Placemarks and `properties.id`; a Placemark's `name` is not its id.
+        let bad = "<Polygon><outerBoundaryIs><LinearRing><coordinates>67,24 67.01,x</coordinates></LinearRing></outerBoundaryIs></Polygon>";
+        let doc =
+            |pm: &str| format!("<kml><Placemark><name>A</name>{SQUARE}</Placemark>{pm}</kml>");
+        let named = doc(&format!("<Placemark><name>Plot 9</name>{bad}</Placemark>"));
+        assert_eq!(
+            read(named.as_bytes(), "t.kml").unwrap_err().feature,
+            Some((2, None))
+        );
+        let with_id = doc(&format!(
+            "<Placemark><name>Plot 9</name><ExtendedData><Data name=\"id\"><value>P-9</value></Data></ExtendedData>{bad}</Placemark>"
+        ));
+        assert_eq!(
+            read(with_id.as_bytes(), "t.kml").unwrap_err().feature,
+            Some((2, Some("P-9".to_string())))
+        );
+        // In a KMZ's second document the position counts the first document's Placemarks.
+        let e = read_features(named.as_bytes(), "t.kmz/b.kml", 3).unwrap_err();
+        assert_eq!(e.feature, Some((5, None)));
     }
 }

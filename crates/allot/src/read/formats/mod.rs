@@ -209,6 +209,19 @@ pub fn read(
         let (layer, count) = (fgb.layer.clone(), fgb.len());
         return sink::decode_into_parcels(layer, count, |i| fgb.feature(i), &file, &crs, opts);
     }
+    if format == Format::GeoPackage {
+        // Rows stepped on one thread, decoded in parallel chunk by chunk, straight into parcels.
+        let layer = gpkg::open(path, &file, source.layer.as_deref())?;
+        let table = layer.table().to_string();
+        let crs = resolve_or_first_bad(&layer.crs, Some(&table), &file, source, || {
+            layer.for_each_feature(drop)
+        })?;
+        return std::thread::scope(|s| {
+            let (tx, rx) = std::sync::mpsc::sync_channel(2);
+            s.spawn(move || layer.read_chunks(|chunk| tx.send(chunk).is_ok()));
+            sink::decode_chunks_into_parcels(Some(table), rx, &file, &crs, opts)
+        });
+    }
     let layer = match format {
         Format::Parquet => match geoparquet::open(path, &file)? {
             geoparquet::Opened::Columns(rows) => {

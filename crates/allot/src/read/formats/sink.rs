@@ -20,7 +20,9 @@
 //! `Vec`. Readers whose features can be decoded independently (FlatGeobuf, GeoParquet read by
 //! column) hand over a decoder instead of a list ([`decode_into_parcels`]): each feature is
 //! then decoded on the thread that turns it into a parcel, and no list of all decoded
-//! features is ever held.
+//! features is ever held. A reader that must read its file in order (GeoPackage rows)
+//! hands over chunks of raw features as it reads them ([`decode_chunks_into_parcels`]):
+//! each chunk is decoded in parallel while the reader reads the next.
 //!
 //! Errors are the ones the GeoJSON route gave (checked against [`super::to_geojson`] plus the
 //! GeoJSON reader, which stays as the reference): a geometry that is not a polygon, or a
@@ -117,6 +119,55 @@ pub(crate) fn decode_into_parcels(
     )
 }
 
+/// A run of consecutive features read by a reader that reads its file in order (GeoPackage
+/// rows), kept raw until each feature is decoded on the thread that turns it into a parcel.
+pub(crate) trait FeatureChunk: Sync {
+    /// The number of features in the chunk.
+    fn len(&self) -> usize;
+    /// Feature `i` of the chunk (0-based within the chunk), decoded.
+    fn feature(&self, i: usize) -> Result<SourceFeature, FormatError>;
+}
+
+/// [`decode_into_parcels`] for a reader that hands over its features in chunks, in file
+/// order, as it reads them (on another thread, say): each chunk's features are decoded and
+/// turned into parcels in parallel while the reader reads the next one, and no chunk is
+/// held longer than that. A chunk that cannot be read (`Err`) is a decoding failure of the
+/// feature that would have come next, so it stops the reading there as it stopped the
+/// reader. The result is exactly what [`into_parcels`] gives for the same features decoded
+/// in order.
+pub(crate) fn decode_chunks_into_parcels<C: FeatureChunk>(
+    layer_name: Option<String>,
+    chunks: impl IntoIterator<Item = Result<C, FormatError>>,
+    file: &str,
+    crs: &Crs,
+    opts: ReadOptions,
+) -> Result<ParcelSet, ReadError> {
+    let c = Collector::default();
+    let mut parcels: Vec<Parcel> = Vec::new();
+    let mut part = Vec::new();
+    let mut start = 0;
+    for chunk in chunks {
+        let chunk = match chunk {
+            Ok(chunk) => chunk,
+            Err(e) => {
+                c.fail(start, Failure::Decode(e));
+                break;
+            }
+        };
+        (0..chunk.len())
+            .into_par_iter()
+            .map(|i| c.one(start + i, chunk.feature(i), crs, opts))
+            .collect_into_vec(&mut part);
+        parcels.append(&mut part);
+        start += chunk.len();
+        if c.first_decode.load(Ordering::Relaxed) != usize::MAX {
+            // The reader stops at the first feature it cannot decode.
+            break;
+        }
+    }
+    c.finish(parcels, layer_name, file, crs)
+}
+
 /// The parcels of features decoded (or not) in file order; see [`decode_into_parcels`].
 fn build(
     layer_name: Option<String>,
@@ -125,67 +176,115 @@ fn build(
     crs: &Crs,
     opts: ReadOptions,
 ) -> Result<ParcelSet, ReadError> {
-    let source = match &layer_name {
-        Some(l) => format!("{file}, layer {l:?}"),
-        None => file.to_string(),
-    };
-    // The earliest failing feature of each kind. A decoding failure anywhere beats the rest
-    // (the reader stops there); a conversion failure anywhere beats a parcel failure. So
-    // features after the earliest failure of any kind need not become parcels, but they are
-    // still decoded until the earliest decoding failure.
-    let first_convert = AtomicUsize::new(usize::MAX);
-    let failures: std::sync::Mutex<Vec<(usize, Failure)>> = std::sync::Mutex::new(Vec::new());
-    let fail = |i: usize, e: Failure| {
-        if matches!(e, Failure::Convert { .. } | Failure::Decode(_)) {
-            first_convert.fetch_min(i, Ordering::Relaxed);
+    let c = Collector::default();
+    let mut parcels = Vec::new();
+    features
+        .enumerate()
+        .map(|(i, f)| c.one(i, f, crs, opts))
+        .collect_into_vec(&mut parcels);
+    c.finish(parcels, layer_name, file, crs)
+}
+
+/// The failures met while features become parcels, in any order, on any thread.
+///
+/// The earliest failing feature of each kind is reported. A decoding failure anywhere beats
+/// the rest (the reader stops there); a conversion failure anywhere beats a parcel failure.
+/// So features after the earliest failure of any kind need not become parcels, but they are
+/// still decoded until the earliest decoding failure.
+struct Collector {
+    /// The earliest feature with a conversion or decoding failure.
+    first_convert: AtomicUsize,
+    /// The earliest feature with a decoding failure.
+    first_decode: AtomicUsize,
+    failures: std::sync::Mutex<Vec<(usize, Failure)>>,
+}
+
+impl Default for Collector {
+    fn default() -> Self {
+        Collector {
+            first_convert: AtomicUsize::new(usize::MAX),
+            first_decode: AtomicUsize::new(usize::MAX),
+            failures: std::sync::Mutex::new(Vec::new()),
         }
-        failures
+    }
+}
+
+impl Collector {
+    fn fail(&self, i: usize, e: Failure) -> Parcel {
+        if matches!(e, Failure::Convert { .. } | Failure::Decode(_)) {
+            self.first_convert.fetch_min(i, Ordering::Relaxed);
+        }
+        if matches!(e, Failure::Decode(_)) {
+            self.first_decode.fetch_min(i, Ordering::Relaxed);
+        }
+        self.failures
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push((i, e));
         Parcel::placeholder(i)
-    };
-    let mut parcels = Vec::new();
-    features
-        .enumerate()
-        .map(|(i, f)| {
-            let f = match f {
-                Ok(f) => f,
-                Err(e) => return fail(i, Failure::Decode(e)),
-            };
-            if i > first_convert.load(Ordering::Relaxed) {
-                return Parcel::placeholder(i);
-            }
-            parcel(i, f, crs, opts).unwrap_or_else(|e| fail(i, e))
-        })
-        .collect_into_vec(&mut parcels);
-    let failures = failures.into_inner().unwrap_or_else(|p| p.into_inner());
-    let first = failures.into_iter().min_by_key(|(i, e)| (e.rank(), *i));
-    match first {
-        Some((_, Failure::Decode(e))) => Err(e.into()),
-        Some((i, Failure::Convert { id, message })) => Err(FormatError {
-            file: file.to_string(),
-            layer: layer_name,
-            feature: Some((i + 1, id)),
-            message,
+    }
+
+    /// Feature `i`, decoded (or not), as a parcel or a placeholder for a failure.
+    fn one(
+        &self,
+        i: usize,
+        f: Result<SourceFeature, FormatError>,
+        crs: &Crs,
+        opts: ReadOptions,
+    ) -> Parcel {
+        let f = match f {
+            Ok(f) => f,
+            Err(e) => return self.fail(i, Failure::Decode(e)),
+        };
+        if i > self.first_convert.load(Ordering::Relaxed) {
+            return Parcel::placeholder(i);
         }
-        .into()),
-        Some((_, Failure::Parcel(feature, problem))) => Err(ReadError::Feature {
-            file: source,
-            feature,
-            problem,
-        }),
-        None => {
-            let mut members = Map::new();
-            if let Some(l) = layer_name {
-                members.insert("name".into(), Value::String(l));
+        parcel(i, f, crs, opts).unwrap_or_else(|e| self.fail(i, e))
+    }
+
+    /// The parcel set, or the failure that outranks the others.
+    fn finish(
+        self,
+        parcels: Vec<Parcel>,
+        layer_name: Option<String>,
+        file: &str,
+        crs: &Crs,
+    ) -> Result<ParcelSet, ReadError> {
+        let source = match &layer_name {
+            Some(l) => format!("{file}, layer {l:?}"),
+            None => file.to_string(),
+        };
+        let failures = self
+            .failures
+            .into_inner()
+            .unwrap_or_else(|p| p.into_inner());
+        let first = failures.into_iter().min_by_key(|(i, e)| (e.rank(), *i));
+        match first {
+            Some((_, Failure::Decode(e))) => Err(e.into()),
+            Some((i, Failure::Convert { id, message })) => Err(FormatError {
+                file: file.to_string(),
+                layer: layer_name,
+                feature: Some((i + 1, id)),
+                message,
             }
-            Ok(ParcelSet {
-                source,
-                parcels,
-                members,
-                crs: (!crs.is_wgs84()).then_some(crs.code()),
-            })
+            .into()),
+            Some((_, Failure::Parcel(feature, problem))) => Err(ReadError::Feature {
+                file: source,
+                feature,
+                problem,
+            }),
+            None => {
+                let mut members = Map::new();
+                if let Some(l) = layer_name {
+                    members.insert("name".into(), Value::String(l));
+                }
+                Ok(ParcelSet {
+                    source,
+                    parcels,
+                    members,
+                    crs: (!crs.is_wgs84()).then_some(crs.code()),
+                })
+            }
         }
     }
 }
