@@ -153,7 +153,7 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Vec<&'static str>)> {
         (
             "unknown legacy crs",
             br#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::99999"}},"features":[]}"#.to_vec(),
-            vec!["crs", "EPSG::99999", "cannot reproject"],
+            vec!["legacy \"crs\" member names", "EPSG::99999", "not a CRS allot knows"],
         ),
         (
             "features is an object",

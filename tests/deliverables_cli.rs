@@ -368,12 +368,13 @@ fn infeasibility_messages_are_in_the_chosen_unit() {
     assert!(r.stderr.contains("112.50 ± 0.10 hectares"), "{}", r.stderr);
     assert!(r.stderr.contains("112.69 hectares"), "{}", r.stderr);
     assert!(!r.stderr.contains("acres"), "{}", r.stderr);
-    // 0.1 ha = 0.24710538146716532 acres (÷ 0.40468564224), printed as the number it is.
+    // 0.1 ha = 0.24710538146716532 acres (÷ 0.40468564224), printed to 4 decimals of an acre
+    // (0.2471, not the 17 digits of the float).
     let r = run("acres");
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
         r.stderr
-            .contains("cannot plan zone \"mill\" (278 acres ± 0.24710538146716532)"),
+            .contains("cannot plan zone \"mill\" (278 acres ± 0.2471)"),
         "{}",
         r.stderr
     );

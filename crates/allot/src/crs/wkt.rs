@@ -3,8 +3,9 @@
 //! Two rules, in order: the root's own EPSG authority (`AUTHORITY["EPSG","24312"]` or WKT2
 //! `ID["EPSG",24312]` as the root's last element), else the root's name compared with the
 //! names of every system in the EPSG table after normalising spelling: case, spaces,
-//! underscores and punctuation are ignored and ESRI's `WGS_1984`/`GCS_` forms are read as
-//! EPSG's `WGS 84`. A name shared by several codes resolves to the lowest one.
+//! underscores and punctuation are ignored, ESRI's `WGS_1984`/`GCS_` forms are read as
+//! EPSG's `WGS 84`, and ESRI's full datum years at the start of a name as EPSG's short ones
+//! (`NAD_1983_…` as `NAD83 …`, `ETRS_1989`, `ED_1950`, `GDA_1994`, `OSGB_1936`). A name shared by several codes resolves to the lowest one.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -92,6 +93,24 @@ fn normalise(name: &str) -> String {
         n = rest.to_string();
     }
     n = n.replace("wgs1984", "wgs84");
+    // ESRI writes a datum's year in full where EPSG's names abbreviate it
+    // (`NAD_1983_UTM_Zone_18N` is `NAD83 / UTM zone 18N`); its geographic system
+    // `GCS_North_American_1983` is EPSG's `NAD83`.
+    for (esri, epsg) in [
+        ("northamerican1983", "nad83"),
+        ("northamerican1927", "nad27"),
+        ("european1950", "ed50"),
+        ("nad1983", "nad83"),
+        ("nad1927", "nad27"),
+        ("etrs1989", "etrs89"),
+        ("ed1950", "ed50"),
+        ("gda1994", "gda94"),
+        ("osgb1936", "osgb36"),
+    ] {
+        if let Some(rest) = n.strip_prefix(esri) {
+            n = format!("{epsg}{rest}");
+        }
+    }
     if n == "wgs84webmercatorauxiliarysphere" {
         n = "wgs84pseudomercator".into();
     }
@@ -142,6 +161,28 @@ mod tests {
                 r#"PROJCS["WGS_1984_Web_Mercator_Auxiliary_Sphere",GEOGCS["GCS_WGS_1984"]]"#,
             ),
             (28992, r#"PROJCS["RD_New",GEOGCS["GCS_Amersfoort"]]"#),
+            // ESRI's full datum years (names as GDAL 3.6 writes them in a .prj).
+            (
+                26918,
+                r#"PROJCS["NAD_1983_UTM_Zone_18N",GEOGCS["GCS_North_American_1983"]]"#,
+            ),
+            (
+                26718,
+                r#"PROJCS["NAD_1927_UTM_Zone_18N",GEOGCS["GCS_North_American_1927"]]"#,
+            ),
+            (
+                4269,
+                r#"GEOGCS["GCS_North_American_1983",DATUM["D_North_American_1983"]]"#,
+            ),
+            (
+                25832,
+                r#"PROJCS["ETRS_1989_UTM_Zone_32N",GEOGCS["GCS_ETRS_1989"]]"#,
+            ),
+            (
+                23031,
+                r#"PROJCS["ED_1950_UTM_Zone_31N",GEOGCS["GCS_European_1950"]]"#,
+            ),
+            (4283, r#"GEOGCS["GCS_GDA_1994",DATUM["D_GDA_1994"]]"#),
         ];
         for (code, wkt) in cases {
             assert_eq!(epsg_from_wkt(wkt), Some(code), "{wkt}");

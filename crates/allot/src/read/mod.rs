@@ -334,7 +334,7 @@ pub fn parse_parcels_from(
             name: why,
         };
         let target = crate::crs::Crs::from_name(&declared)
-            .map_err(|e| crs_err(format!("{by} names a CRS allot cannot use: {e}")))?;
+            .map_err(|e| crs_err(format!("{by} names {declared:?}: {e}")))?;
         if !target.is_wgs84() || top.crs.is_some() {
             let text = geojson_crs::reproject(text, &target).map_err(|e| {
                 crs_err(format!(

@@ -436,7 +436,7 @@ impl Columns {
             message: m,
         };
         let num = |x: f64| serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number);
-        let mut properties = Map::new();
+        let mut properties = Map::with_capacity(self.properties.len());
         for (name, c) in &self.properties {
             let v = match c {
                 Cells::Bool(v) => v[i].map(Value::Bool),
@@ -459,7 +459,7 @@ impl Columns {
                 Cells::Double(v) => v[i].map(num),
                 Cells::Text(v) => v[i]
                     .as_ref()
-                    .map(|b| Value::String(String::from_utf8_lossy(b.data()).into_owned())),
+                    .map(|b| Value::String(super::text_of(b.data()))),
                 Cells::Binary(v) => match &v[i] {
                     Some(_) => continue,
                     None => None,

@@ -401,16 +401,14 @@ impl FeatureChunk for Chunk {
         let meta = &*self.meta;
         let width = meta.properties.len() + 1;
         let row = &self.cells[i * width..(i + 1) * width];
-        let mut properties = Map::new();
+        let mut properties = Map::with_capacity(meta.properties.len());
         for ((name, boolean), cell) in meta.properties.iter().zip(&row[1..]) {
             let value = match *cell {
                 Cell::Null => Value::Null,
                 Cell::Int(i) if *boolean => Value::Bool(i != 0),
                 Cell::Int(i) => Value::from(i),
                 Cell::Real(f) => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
-                Cell::Text(a, b) => {
-                    Value::String(String::from_utf8_lossy(&self.bytes[a..b]).into_owned())
-                }
+                Cell::Text(a, b) => Value::String(super::text_of(&self.bytes[a..b])),
                 Cell::Blob(..) => continue,
             };
             properties.insert(name.clone(), value);

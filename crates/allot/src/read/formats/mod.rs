@@ -346,6 +346,15 @@ fn resolve(layer: &SourceLayer, file: &str, opts: &SourceOptions) -> Result<Crs,
         })
 }
 
+/// Text bytes as a string, invalid UTF-8 replaced by U+FFFD (as `String::from_utf8_lossy`,
+/// checked faster when the text is valid, as it almost always is).
+fn text_of(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
 fn read_bytes(path: &Path, file: &str) -> Result<Vec<u8>, FormatError> {
     let meta = std::fs::metadata(path)
         .map_err(|e| FormatError::file(file, format!("cannot read: {e}")))?;

@@ -56,6 +56,15 @@ impl Cursor<'_> {
     }
 }
 
+/// The number in the first 8 bytes of `p` (at least 8 long).
+fn f64_at(p: &[u8], le: bool) -> f64 {
+    match p.first_chunk::<8>() {
+        Some(b) if le => f64::from_le_bytes(*b),
+        Some(b) => f64::from_be_bytes(*b),
+        None => f64::NAN,
+    }
+}
+
 /// Splits a WKB type code into the base type (1–7…) and the number of ordinates per point.
 fn split_type(code: u32) -> (u32, usize) {
     let (mut z, mut m) = (code & 0x8000_0000 != 0, code & 0x4000_0000 != 0);
@@ -95,6 +104,21 @@ fn polygon_body(c: &mut Cursor<'_>, le: bool, dims: usize) -> Result<Rings, Stri
         if n > c.bytes.len() / (8 * dims) {
             return Err(format!("WKB ring claims {n} points; the blob is too short"));
         }
+        let point = 8 * dims;
+        if c.bytes.len() - c.pos >= n * point {
+            // Every point is there: read them from one slice, without a check per number.
+            let body = c.take(n * point)?;
+            rings.push(
+                body.chunks_exact(point)
+                    .map(|p| Coord {
+                        x: f64_at(p, le),
+                        y: f64_at(&p[8..], le),
+                    })
+                    .collect(),
+            );
+            continue;
+        }
+        // A ring cut short: read up to the cut, which names it.
         let mut ring = Vec::with_capacity(n);
         for _ in 0..n {
             let x = c.f64(le)?;
