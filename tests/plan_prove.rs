@@ -348,12 +348,7 @@ mod exact {
         for (seed, pcts) in [(2u64, &[30u32, 45][..])] {
             let f = generate_cadastral(&CadastralSpec::with_parcels(300, seed));
             let set = allot::parse_parcels(f.geojson.as_bytes(), "cadastral").unwrap();
-            let total: f64 = set
-                .parcels
-                .iter()
-                .map(|p| area_m2(&p.geometry))
-                .sum::<f64>()
-                / M2_PER_ACRE;
+            let total = crate::common::total_acres(&set);
             for &pct in pcts {
                 let target = (total * pct as f64 / 100.0 * 100.0).round() / 100.0;
                 let mut opts = PlanOptions {
