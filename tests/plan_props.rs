@@ -127,12 +127,7 @@ fn plans_on_random_fabrics_satisfy_every_invariant() {
     let mut planned = 0;
     for seed in 0..12u64 {
         let set = fabric(seed, &mut rng);
-        let total: f64 = set
-            .parcels
-            .iter()
-            .map(|p| area_m2(&p.geometry))
-            .sum::<f64>()
-            / M2_PER_ACRE;
+        let total = common::total_acres(&set);
         let t1 = (total * (0.05 + 0.1 * rng.unit()) * 10.0).round() / 10.0;
         let t2 = (total * (0.15 + 0.2 * rng.unit()) * 10.0).round() / 10.0;
         let split = seed % 2 == 1;

@@ -38,6 +38,16 @@ pub fn output(args: &[&str]) -> Output {
     Command::new(BIN).args(args).output().expect("run allot")
 }
 
+/// The total geodesic area of a parcel set, in acres.
+pub fn total_acres(set: &allot::ParcelSet) -> f64 {
+    use allot::geodesy::{M2_PER_ACRE, area_m2};
+    set.parcels
+        .iter()
+        .map(|p| area_m2(&p.geometry))
+        .sum::<f64>()
+        / M2_PER_ACRE
+}
+
 /// Path of a file in the repository.
 pub fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)

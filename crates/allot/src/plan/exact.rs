@@ -90,8 +90,8 @@ impl Vars {
     }
 }
 
-/// Solves zone problem `p` exactly, from the heuristic's zone `incumbent`, within `limits`
-/// and before `deadline`. `Err` when HiGHS refuses the model (a bug, reported as such).
+/// Solves zone problem `p` exactly, from the heuristic's zone `incumbent` (no members: none),
+/// within `limits` and before `deadline`. `Err` when HiGHS refuses the model (a bug, reported as such).
 pub(crate) fn solve_zone(
     p: &ZoneProblem,
     incumbent: &Solution,
@@ -221,6 +221,7 @@ pub(crate) fn solve_zone(
     let mut model = pb.try_optimise(Sense::Minimise).map_err(highs_err)?;
     let mut best_set = breach.is_none().then(|| inc_set.clone());
     let mut note: Option<String> = None;
+    let mut infeasible = false;
     while rounds < limits.max_rounds {
         set_opt(&mut model, "mip_rel_gap", PROVEN_REL_GAP / 2.0)?;
         set_opt(&mut model, "random_seed", 0i32)?;
@@ -249,6 +250,7 @@ pub(crate) fn solve_zone(
         let status = solved.status();
         let dual = solved.double_info_value(c"mip_dual_bound").unwrap_or(0.0);
         if status == HighsModelStatus::Infeasible {
+            infeasible = best_set.is_none();
             note = Some(match &best_set {
                 Some(_) => "the model is infeasible although the heuristic zone meets it (numerical trouble)".into(),
                 None => "no zone meets the modelled rules".into(),
@@ -325,7 +327,8 @@ pub(crate) fn solve_zone(
         proven = true;
         note = None;
     }
-    if let Some(why) = breach {
+    // An empty incumbent means "none" (the search found no zone): nothing to explain.
+    if let Some(why) = breach.filter(|_| !incumbent.members.is_empty()) {
         let then = if better.is_some() {
             "the plan takes the exact model's zone instead"
         } else {
@@ -343,6 +346,7 @@ pub(crate) fn solve_zone(
         proven,
         rounds,
         note,
+        infeasible,
     })
 }
 

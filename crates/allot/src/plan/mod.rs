@@ -1170,16 +1170,18 @@ fn zone_options(
     let tol = rules.tols[k];
     let problem = |tol: f64| zone_problem(rules, k, work, &data, &data.open, tol);
     if !rules.split {
-        let sols = search::solve(&problem(tol)).map_err(|e| match e {
-            search::Infeasible::NoWholeParcelSet { .. } => {
-                infeasible(rules, k, why_no_whole_set(rules, k, work, &data))
+        let sols = match search::solve(&problem(tol)) {
+            Ok(sols) => sols,
+            Err(e) => {
+                let reason = match e {
+                    search::Infeasible::NoWholeParcelSet { .. } => {
+                        why_no_whole_set(rules, k, work, &data)
+                    }
+                    other => name_binding_rule(&other.text_in(rules.unit, true)),
+                };
+                exact_when_search_fails(rules, k, &problem(tol), reason)?
             }
-            other => infeasible(
-                rules,
-                k,
-                name_binding_rule(&other.text_in(rules.unit, true)),
-            ),
-        })?;
+        };
         return Ok((data, sols));
     }
     // Split: find compact zones near the target, then complete the best with one cut.
@@ -1370,6 +1372,53 @@ fn run_exact(
     _: Option<std::time::Instant>,
 ) -> Result<proof::ExactOutcome, String> {
     Err(PlanError::ProveUnavailable.to_string())
+}
+
+/// The search found no zone for zone `k` (for `reason`). With `--prove` the exact model is
+/// solved from no incumbent: a zone it finds that keeps every rule is planned (the search
+/// missed it), and when it proves that none exists the message says so; otherwise (or without
+/// `--prove`) the zone is infeasible for `reason`, with what the exact model reached.
+fn exact_when_search_fails(
+    rules: &Rules,
+    k: usize,
+    problem: &ZoneProblem,
+    reason: String,
+) -> Result<Vec<Solution>, PlanError> {
+    let Some(limits) = &rules.prove else {
+        return Err(infeasible(rules, k, reason));
+    };
+    let none = Solution {
+        members: Vec::new(),
+        area: 0.0,
+        perim: f64::INFINITY,
+        cost: f64::INFINITY,
+    };
+    let outcome =
+        run_exact(problem, &none, limits, rules.deadline).map_err(|reason| PlanError::Solver {
+            zone: rules.zones[k].0.clone(),
+            reason,
+        })?;
+    if let Some((members, perim)) = outcome.better {
+        let area = members.iter().map(|&v| problem.graph.area[v]).sum();
+        let found = Solution {
+            members,
+            area,
+            perim,
+            cost: perim,
+        };
+        if search::broken_rule(problem, &found).is_none() {
+            return Ok(vec![found]);
+        }
+    }
+    let verdict = if outcome.infeasible {
+        "the exact model (--prove) proves that no zone meets these rules".to_string()
+    } else {
+        format!(
+            "the exact model (--prove) found no zone either, without proving that none exists ({})",
+            outcome.note.as_deref().unwrap_or("it stopped")
+        )
+    };
+    Err(infeasible(rules, k, format!("{reason}; {verdict}")))
 }
 
 /// Why no contiguous set of whole parcels was found for zone `k`: the rule that binds, found

@@ -156,6 +156,9 @@ pub struct ExactOutcome {
     pub rounds: usize,
     /// Why it stopped short of a proof, if it did.
     pub note: Option<String>,
+    /// True when the solver proved that no zone meets the modelled rules (a round's model is a
+    /// relaxation of the planner's problem, so none meets the planner's either).
+    pub infeasible: bool,
 }
 
 /// The proofs as JSON for a plan's GeoJSON `metadata.proof`: one object per planned zone, in
