@@ -14,7 +14,7 @@
 //! The plans found are ranked by the first zone's Polsby-Popper compactness (best first; ties
 //! keep the order found). Same input and options give the same plans, byte for byte.
 
-use super::{Plan, PlanError, PlanOptions, check_input, plan_checked, rules};
+use super::{Plan, PlanError, PlanOptions, canonical, check_input, plan_checked, rules};
 use crate::model::ParcelSet;
 
 /// How many alternatives to find, and how different they must be.
@@ -125,6 +125,9 @@ pub fn plan_alternatives(
         )));
     }
     check_input(set)?;
+    // Planned on the parcels in canonical order (see `super::plan`); mapped back at the end.
+    let order = canonical::canonical_order(set);
+    let set = &*canonical::reordered(set, &order);
     let base = rules(set, opts)?;
     let first = base.zones[0].0.clone();
     let share = 1.0 - alt.min_difference_pct / 100.0;
@@ -172,10 +175,14 @@ pub fn plan_alternatives(
         }
     }
     let pp = |p: &Plan| p.zones[0].polsby_popper;
-    let mut order: Vec<usize> = (0..found.len()).collect();
-    order.sort_by(|&a, &b| pp(&found[b]).total_cmp(&pp(&found[a])).then(a.cmp(&b)));
+    let mut ranked: Vec<usize> = (0..found.len()).collect();
+    ranked.sort_by(|&a, &b| pp(&found[b]).total_cmp(&pp(&found[a])).then(a.cmp(&b)));
     let mut slots: Vec<Option<Plan>> = found.into_iter().map(Some).collect();
-    let plans = order.iter().filter_map(|&i| slots[i].take()).collect();
+    let plans = ranked
+        .iter()
+        .filter_map(|&i| slots[i].take())
+        .map(|p| canonical::restore(p, &order))
+        .collect();
     Ok(Alternatives { plans, shortfall })
 }
 

@@ -17,10 +17,13 @@
 //! zones pay a penalty for bordering more than half of an earlier zone's boundary, so the
 //! industrial park does not wrap around the mill. With `split`, one parcel on a zone's edge is
 //! cut by a straight line ([`split`]) so the zone's area is within 0.01 acre of its target.
-//! Same input and options give the same plan, byte for byte.
+//! Same input and options give the same plan, byte for byte; the same parcels in another
+//! feature order give the same zones (the planner works on them sorted by id, then maps the
+//! plan back to the input's order).
 
 pub mod alternatives;
 pub mod bound;
+mod canonical;
 pub mod corners;
 #[cfg(feature = "exact")]
 mod exact;
@@ -333,7 +336,7 @@ pub struct Plan {
 
 /// The parcel that gives a zone its access: of the zone's parcels carrying an accepted access
 /// tag and joined to the rest of the zone by at least the minimum frontage (or forming the
-/// zone alone), the one with the longest frontage (ties: the first in output order).
+/// zone alone), the one with the longest frontage (ties: the first by id).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZoneAccess {
     /// The zone.
@@ -718,7 +721,8 @@ fn rules(set: &ParcelSet, opts: &PlanOptions) -> Result<Rules, PlanError> {
     let by_id: BTreeMap<&str, usize> = set
         .parcels
         .iter()
-        .map(|p| (p.id.as_str(), p.index as usize))
+        .enumerate()
+        .map(|(i, p)| (p.id.as_str(), i))
         .collect();
     let mut lock: Vec<Option<usize>> = vec![None; set.parcels.len()];
     for (id, zone) in &opts.locks {
@@ -755,7 +759,7 @@ fn rules(set: &ParcelSet, opts: &PlanOptions) -> Result<Rules, PlanError> {
         if z < opts.zones.len() && excluded[i] {
             return Err(bad(format!(
                 "parcel {id} (feature {}) has land_use {:?}, which is excluded; lock it to `retained`, or allow the use with --no-default-excludes",
-                i + 1,
+                set.parcels[i].index as usize + 1,
                 set.parcels[i].land_use().unwrap_or("")
             )));
         }
@@ -940,7 +944,11 @@ impl Rules {
 /// ```
 pub fn plan(set: &ParcelSet, opts: &PlanOptions) -> Result<Plan, PlanError> {
     check_input(set)?;
-    plan_checked(set, rules(set, opts)?)
+    // Planned on the parcels in canonical order, so the plan does not depend on the input's.
+    let order = canonical::canonical_order(set);
+    let set = canonical::reordered(set, &order);
+    let plan = plan_checked(&set, rules(&set, opts)?)?;
+    Ok(canonical::restore(plan, &order))
 }
 
 /// [`plan`] on an input already checked, under `rules`.
