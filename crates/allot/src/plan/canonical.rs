@@ -103,7 +103,7 @@ mod tests {
             r#"{{"type":"FeatureCollection","features":[{}]}}"#,
             features.join(",")
         );
-        crate::parse_parcels(text.as_bytes(), "t").unwrap()
+        crate::read::parse_parcels(text.as_bytes(), "t").unwrap()
     }
 
     fn square(id: Option<&str>, x: f64, clockwise: bool) -> String {
