@@ -2095,9 +2095,15 @@ mod tests {
     /// Pieces of the nodes `keep` marks, by a plain BFS (the brute force the lockstep checks
     /// are compared with).
     fn pieces(g: &Graph, keep: &[bool]) -> usize {
+        let starts: Vec<usize> = (0..g.len()).filter(|&s| keep[s]).collect();
+        pieces_from(g, keep, &starts)
+    }
+
+    /// Pieces of the nodes `keep` marks that hold one of `starts` (each a kept node).
+    fn pieces_from(g: &Graph, keep: &[bool], starts: &[usize]) -> usize {
         let mut seen = vec![false; g.len()];
         let mut count = 0;
-        for s in (0..g.len()).filter(|&s| keep[s]) {
+        for &s in starts {
             if seen[s] {
                 continue;
             }
@@ -2162,25 +2168,7 @@ mod tests {
                     .map(|e| e.0)
                     .filter(|&v| open_after[v])
                     .collect();
-                let mut seen = vec![false; g.len()];
-                let mut groups = 0;
-                for &s in &around {
-                    if seen[s] {
-                        continue;
-                    }
-                    groups += 1;
-                    seen[s] = true;
-                    let mut queue = vec![s];
-                    while let Some(v) = queue.pop() {
-                        for &(w, _) in &g.adj[v] {
-                            if open_after[w] && !seen[w] {
-                                seen[w] = true;
-                                queue.push(w);
-                            }
-                        }
-                    }
-                }
-                let want = groups <= 1;
+                let want = pieces_from(&g, &open_after, &around) <= 1;
                 closes += usize::from(!want);
                 assert_eq!(st.keeps_open_connected(j, None), want, "frontier {j}");
             }
