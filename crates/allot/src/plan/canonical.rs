@@ -49,7 +49,14 @@ pub(crate) fn canonical_order(set: &ParcelSet) -> Vec<usize> {
 
 /// True when `p`'s id is only its position in the file (`#N`): no `id` member was given.
 fn positional_id(p: &Parcel) -> bool {
-    p.feature_id == FeatureIdKind::Absent && p.id.as_str() == format!("#{}", p.index + 1)
+    // The id `#N` exactly as the reader writes it (no sign, no leading zero), without building
+    // the string for every parcel.
+    p.feature_id == FeatureIdKind::Absent
+        && p.id.as_str().strip_prefix('#').is_some_and(|n| {
+            !n.starts_with('0')
+                && n.bytes().all(|b| b.is_ascii_digit())
+                && n.parse::<u64>().ok() == Some(u64::from(p.index) + 1)
+        })
 }
 
 /// A key of a geometry that does not change with ring direction or starting vertex: its
