@@ -1036,11 +1036,16 @@ fn plan_from(rules: &Rules, k: usize, work: &Work, budget: &mut usize) -> Result
     let (data, mut sols) = zone_options(rules, k, work)?;
     let exact = prove_zone(rules, k, work, &data, &mut sols)?;
     let mut first_err = None;
+    let mut parts_err = None;
     let mut realized = 0;
-    for s in sols.iter().take(3) {
-        if *budget == 0 {
+    // The best three solutions are tried; one the parts of a multi-part parcel hold together
+    // (below) does not count, so the next one is tried instead.
+    let mut tried = 0;
+    for s in &sols {
+        if *budget == 0 || tried == 3 {
             break;
         }
+        tried += 1;
         let w = if rules.split {
             match complete_with_cut(rules, k, work, &data, s) {
                 // The cut can leave a narrow piece hanging off the zone: check the zone again.
@@ -1054,6 +1059,13 @@ fn plan_from(rules: &Rules, k: usize, work: &Work, budget: &mut usize) -> Result
             }
             w
         };
+        // The search joins parcels on the parcel graph, where a multi-part parcel is one node:
+        // a zone (or the land left open) joined only through its parts lies in pieces.
+        if let Some(why) = split_by_parts(&w, k) {
+            parts_err.get_or_insert(why);
+            tried -= 1;
+            continue;
+        }
         realized += 1;
         *budget -= 1;
         let mut w = w;
@@ -1078,6 +1090,11 @@ fn plan_from(rules: &Rules, k: usize, work: &Work, budget: &mut usize) -> Result
             }
         }
     }
+    if realized == 0
+        && let Some(why) = parts_err
+    {
+        return Err(infeasible(rules, k, why));
+    }
     if realized == 0 && rules.split {
         let (name, target) = (&rules.zones[k].0, rules.zones[k].1);
         let within = match rules.unit {
@@ -1095,6 +1112,39 @@ fn plan_from(rules: &Rules, k: usize, work: &Work, budget: &mut usize) -> Result
         ));
     }
     Err(first_err.unwrap_or_else(|| infeasible(rules, k, "search budget exhausted".into())))
+}
+
+/// Why zone `k` of `w`, or the land `w` leaves open (no zone yet), is in more pieces of land
+/// than the parcel graph says: a multi-part parcel whose parts lie apart joins them there and
+/// not on the ground ([`crate::graph::parts`], the rule `allot validate` applies). None when
+/// neither is.
+fn split_by_parts(w: &Work, k: usize) -> Option<String> {
+    let n = w.graph.len();
+    let multi = |v: usize| w.alive[v] && w.geoms[v].0.len() > 1;
+    if !(0..n).any(multi) {
+        return None;
+    }
+    let refs: Vec<&MultiPolygon<f64>> = w.geoms.iter().collect();
+    let zone: Vec<bool> = (0..n).map(|v| w.alive[v] && w.zone[v] == Some(k)).collect();
+    let open: Vec<bool> = (0..n).map(|v| w.alive[v] && w.zone[v].is_none()).collect();
+    for (what, mask) in [("is", &zone), ("leaves the land left over", &open)] {
+        let through: Vec<&str> = (0..n)
+            .filter(|&v| mask[v] && multi(v))
+            .map(|v| w.labels[v].as_str())
+            .collect();
+        if through.is_empty() {
+            continue;
+        }
+        let on_graph = search::components(&w.graph, mask).len();
+        let on_ground = crate::graph::parts::piece_count(&refs, &w.graph.adj, mask);
+        if on_ground > on_graph {
+            return Some(format!(
+                "contiguity: every zone the search found {what} in {on_ground} pieces of land, joined only through the separate parts of multi-part parcel(s) {}",
+                first_few(&through.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+            ));
+        }
+    }
+    None
 }
 
 /// The first spur or neck of zone `k` in `w` narrower than its minimum width (after a cut).

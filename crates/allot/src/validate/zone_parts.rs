@@ -9,9 +9,10 @@
 
 use std::collections::HashMap;
 
-use geo::{Area, BooleanOps, BoundingRect, Intersects, MultiPolygon, Polygon, Rect};
+use geo::{BoundingRect, Rect};
 
 use crate::geodesy::polygon_area_m2;
+use crate::graph::parts::parts_join;
 use crate::model::Parcel;
 
 /// One piece of a zone: the parcel parts in it and its geodesic area.
@@ -30,25 +31,6 @@ impl Piece {
         v.dedup();
         v
     }
-}
-
-/// Whether two polygons join: a shared boundary of positive length, or overlapping interiors.
-/// The same relation as [`zone_pieces`](super::zone_pieces) applies to whole parcels (shared
-/// boundary within the adjacency module's collinear tolerance). `ra`, `rb`: their bounding
-/// boxes; parts whose boxes stay further apart than the tolerance cannot join and are not
-/// compared.
-fn parts_join(a: &Polygon<f64>, ra: &Rect<f64>, b: &Polygon<f64>, rb: &Rect<f64>) -> bool {
-    let tol = crate::graph::adjacency::COLLINEAR_TOLERANCE_DEG;
-    if ra.min().x > rb.max().x + tol
-        || rb.min().x > ra.max().x + tol
-        || ra.min().y > rb.max().y + tol
-        || rb.min().y > ra.max().y + tol
-    {
-        return false;
-    }
-    let (ma, mb) = (MultiPolygon(vec![a.clone()]), MultiPolygon(vec![b.clone()]));
-    crate::graph::adjacency::shared_boundary_m(&ma, &mb) > 0.0
-        || (a.intersects(b) && ma.intersection(&mb).unsigned_area() > 0.0)
 }
 
 /// Union-find over dense node numbers.
