@@ -22,7 +22,8 @@ parcel has an `access` property, runs `allot plan` (seed 1) and classifies the a
   then, when none exists, within ±1 acre (`unresolved`: a cut would be needed);
 - `error` for any other exit.
 
-The model: x_i (parcel i in the zone) for parcels of land uses not excluded, y_ij ≤ x_i, x_j on
+The model: x_i (part i in the zone: each part of a MultiPolygon parcel is a node, the parts of
+one parcel in or out together) for parcels of land uses not excluded, y_ij ≤ x_i, x_j on
 neighbouring pairs, minimise Σ p_i x_i − 2 Σ s_ij y_ij (the zone's perimeter) with the area in
 the band, Σ x_i ≥ 1 over port-access parcels when access is required, zone b's border with zone
 a at most half of a's perimeter, contiguity by separator cuts and the retained land in one piece
@@ -122,10 +123,11 @@ class Fabric:
         return sum(self.perim[i] for i in s) - 2 * sum(v for (i, j), v in self.shared.items() if i in s and j in s)
 
 
-def model(fab, avail, lo, hi, access, fixed_a, time_limit):
+def model(fab, avail, lo, hi, access, fixed_a, time_limit, groups=()):
     """Whole-parcel zone in [lo, hi] acres over `avail`, contiguous, retained land (everything
     not in the zone nor in fixed_a) one piece, an access parcel when `access`, at most half of
-    fixed_a's boundary. Returns (status, members)."""
+    fixed_a's boundary. `fab`'s nodes may be the parts of MultiPolygon parcels: each of `groups`
+    (the parts of one parcel) is in the zone or out of it together. Returns (status, members)."""
     idx = [i for i in range(len(fab.ids)) if avail[i]]
     pos = {v: k for k, v in enumerate(idx)}
     n = len(idx)
@@ -145,6 +147,10 @@ def model(fab, avail, lo, hi, access, fixed_a, time_limit):
         h.addRow(lo_, hi_, len(cols), np.array(cols, dtype=np.int32), np.array(vals, dtype=float))
 
     row(lo, hi, list(range(n)), [fab.acres[idx[k]] for k in range(n)])
+    for g in groups:
+        g = [pos[v] for v in g if v in pos]
+        for a_, b_ in zip(g, g[1:]):
+            row(0, 0, [a_, b_], [1, -1])
     for e, (a, b, _) in enumerate(E):
         row(-inf, 0, [n + e, a], [1, -1])
         row(-inf, 0, [n + e, b], [1, -1])
@@ -219,6 +225,23 @@ def model(fab, avail, lo, hi, access, fixed_a, time_limit):
             return "time limit", []
 
 
+_EXPLODED = {}
+
+
+def exploded(feats):
+    """A Fabric of every polygon part of `feats` (cached) and each part's feature index."""
+    key = id(feats)
+    if key not in _EXPLODED:
+        parts = []
+        for i, f in enumerate(feats):
+            g = f["geometry"]
+            polys_ = [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]
+            parts.extend((i, {"type": "Feature", "properties": f.get("properties"),
+                              "geometry": {"type": "Polygon", "coordinates": c}}) for c in polys_)
+        _EXPLODED[key] = (Fabric([q for _, q in parts]), [i for i, _ in parts])
+    return _EXPLODED[key]
+
+
 def check_plan(binary, fab, src, plan_path, zones, access, before):
     """Problems of a written plan (list of strings)."""
     d = json.load(open(plan_path))
@@ -247,14 +270,7 @@ def check_plan(binary, fab, src, plan_path, zones, access, before):
     # Adjacency of the plan's parcels, each part of a MultiPolygon its own node (its parts are
     # separate pieces of land unless other parcels join them).
     pfab = Fabric(feats)
-    parts = []
-    for i, f in enumerate(feats):
-        g = f["geometry"]
-        polys_ = [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]
-        parts.extend((i, {"type": "Feature", "properties": f.get("properties"),
-                          "geometry": {"type": "Polygon", "coordinates": c}}) for c in polys_)
-    xfab = Fabric([q for _, q in parts])
-    owner = [i for i, _ in parts]
+    xfab, owner = exploded(feats)
 
     def pieces(ms):
         ms = set(ms)
@@ -304,10 +320,18 @@ def check_plan(binary, fab, src, plan_path, zones, access, before):
 def witness(binary, fab, src, work, name, zones, access, time_limit, lo_hi, fixed_a):
     """Runs the model for the last zone of `zones` (zone a fixed to fixed_a when two) and checks
     its zone as a plan. Returns (class, note)."""
-    avail = [fab.use[i] not in EXCLUDES and i not in set(fixed_a or []) for i in range(len(fab.ids))]
+    # The model runs on the parts of MultiPolygon parcels (a part is a piece of land of its own).
+    xfab, owner = exploded(src["features"])
+    fa = set(fixed_a or [])
+    avail = [xfab.use[k] not in EXCLUDES and owner[k] not in fa for k in range(len(owner))]
+    groups = {}
+    for k, i in enumerate(owner):
+        groups.setdefault(i, []).append(k)
     lo, hi = lo_hi
     acc = access if len(zones) == 1 else None
-    st, chosen = model(fab, avail, lo, hi, acc, fixed_a, time_limit)
+    xfixed = [k for k, i in enumerate(owner) if i in fa] if fixed_a else None
+    st, parts = model(xfab, avail, lo, hi, acc, xfixed, time_limit, [g for g in groups.values() if len(g) > 1])
+    chosen = sorted({owner[k] for k in parts})
     if st == "infeasible":
         return "justified", "model: no zone"
     if st == "time limit":
