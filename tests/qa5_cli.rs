@@ -82,3 +82,24 @@ fn a_plan_records_the_access_and_frontage_it_was_planned_with() {
         .unwrap();
     assert_eq!(c30["properties"]["zone"], "a");
 }
+
+/// `bare-word.geojson`: the features array holds the bare word `oops` on line 3, column 3,
+/// which is not JSON. allot said `feature 1 (no id): not a GeoJSON Feature (found a number)`:
+/// wrong (it is no number) and without the line and column issue 2 promises for text that is
+/// not JSON.
+#[test]
+fn a_bare_word_among_the_features_is_not_json_with_its_line_and_column() {
+    let fixtures = repo("tests/fixtures/qa5");
+    for cmd in ["summary", "validate"] {
+        let r = allot(&fixtures, &[cmd, "bare-word.geojson"]);
+        assert_eq!(r.code, 2, "{cmd}: {}", r.stderr);
+        assert!(
+            r.stderr
+                .starts_with("allot: bare-word.geojson: feature 1 (no id): line 3, column 3: not valid JSON"),
+            "{cmd}: {}",
+            r.stderr
+        );
+        assert!(!r.stderr.contains("a number"), "{}", r.stderr);
+    }
+}
+
