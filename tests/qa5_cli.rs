@@ -103,3 +103,45 @@ fn a_bare_word_among_the_features_is_not_json_with_its_line_and_column() {
     }
 }
 
+/// `bidi-zones.geojson`: zone names `mill` + U+202E and `park` + U+007F U+0085, and an id with
+/// U+202E. The text reports escape them as `\u{202e}` (so a terminal line cannot be reordered),
+/// and so did the JSON reports, which made them invalid JSON (`"mill\u{202e}": {…}`). JSON
+/// output must parse, give back the very names, and still hold no raw bidirectional or control
+/// character.
+#[test]
+fn json_reports_stay_json_when_names_hold_bidirectional_or_control_characters() {
+    let fixtures = repo("tests/fixtures/qa5");
+    let mill = "mill\u{202e}";
+    let park = "park\u{7f}\u{85}";
+    let raw = |s: &str| s.contains(|c: char| c.is_control() && c != '\n' || c == '\u{202e}');
+    let parse = |args: &[&str], code: i32| {
+        let r = allot(&fixtures, args);
+        assert_eq!(r.code, code, "{args:?}: {}", r.stderr);
+        assert!(!raw(&r.stdout), "{args:?}: raw control characters in {}", r.stdout);
+        serde_json::from_str::<serde_json::Value>(&r.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: not JSON: {e}\n{}", r.stdout))
+    };
+    let v = parse(&["validate", "bidi-zones.geojson", "--format", "json"], 0);
+    assert_eq!(v["zones"][mill]["parcels"], 8, "{v}");
+    assert_eq!(v["zones"][park]["parcels"], 8, "{v}");
+    let s = parse(&["summary", "bidi-zones.geojson", "--format", "json"], 0);
+    assert_eq!(s["by_zone"][mill]["parcels"], 8, "{s}");
+    assert_eq!(s["by_zone"][park]["parcels"], 8, "{s}");
+    let d = parse(
+        &[
+            "diff",
+            "bidi-zones.geojson",
+            "grid-zones.geojson",
+            "--format",
+            "json",
+        ],
+        1,
+    );
+    let changes = d["changes"].as_array().unwrap();
+    assert!(
+        changes
+            .iter()
+            .any(|c| c["id"] == "C\u{202e}00" || c["from"] == mill),
+        "{d}"
+    );
+}
