@@ -145,3 +145,82 @@ fn json_reports_stay_json_when_names_hold_bidirectional_or_control_characters() 
         "{d}"
     );
 }
+
+/// Runs `plan grid-zones.geojson --tolerance 2 --min-width 0` with `extra` in a temp dir and
+/// returns the exit code, stderr and (on success) the written plan.
+fn plan_grid(extra: &[&str]) -> (i32, String, Option<serde_json::Value>) {
+    let fixtures = repo("tests/fixtures/qa5");
+    let tmp = tempfile::tempdir().unwrap();
+    let plan = tmp.path().join("plan.geojson");
+    let mut args = vec![
+        "plan",
+        "grid-zones.geojson",
+        "-o",
+        plan.to_str().unwrap(),
+        "--tolerance",
+        "2",
+        "--min-width",
+        "0",
+        "-q",
+    ];
+    args.extend_from_slice(extra);
+    let r = allot(&fixtures, &args);
+    let doc = (r.code == 0).then(|| json_file(&plan));
+    (r.code, r.stderr, doc)
+}
+
+/// The zone of parcel `id` in a written plan.
+fn zone_of(doc: &serde_json::Value, id: &str) -> String {
+    doc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["id"] == id)
+        .unwrap()["properties"]["zone"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// Issue 12: each zone can require access, `--target sindh_mill=700:access=port|rail` or
+/// `--require-access ZONE=KIND[|KIND]`. allot took only `--require-access port|rail|highway`
+/// for the first zone and refused both forms (exit 2: `unknown unit ":access=port|rail"`;
+/// `invalid value 'a=rail'`). On `grid-zones.geojson` the only rail parcel is `C30` and the
+/// only port parcel `C00`, at opposite ends of the bottom row: rail access puts `C30` in zone a.
+#[test]
+fn access_per_zone_from_the_target_or_require_access() {
+    for extra in [
+        &["--target", "a=10:access=rail"][..],
+        &["--require-access", "a=rail"][..],
+        &["--require-access", "rail"][..],
+    ] {
+        let (code, err, doc) = plan_grid(extra);
+        assert_eq!(code, 0, "{extra:?}: {err}");
+        let doc = doc.unwrap();
+        assert_eq!(zone_of(&doc, "C30"), "a", "{extra:?}");
+        assert_eq!(zone_of(&doc, "C00"), "retained", "{extra:?}");
+        assert_eq!(
+            doc["metadata"]["zones"][0]["access"],
+            serde_json::json!(["rail"]),
+            "{extra:?}"
+        );
+    }
+    let (code, err, doc) = plan_grid(&["--target", "a=10:access=PORT|rail"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        doc.unwrap()["metadata"]["zones"][0]["access"],
+        serde_json::json!(["port", "rail"])
+    );
+    // A zone that is not planned, or an access kind allot does not know: exit 2, named.
+    let (code, err, _) = plan_grid(&["--require-access", "b=rail"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no zone \"b\" is planned (zones: a)"), "{err}");
+    for bad in [
+        &["--require-access", "ferry"][..],
+        &["--target", "a=10:access=ferry"][..],
+    ] {
+        let (code, err, _) = plan_grid(bad);
+        assert_eq!(code, 2, "{bad:?}");
+        assert!(err.contains("unknown access \"ferry\""), "{bad:?}: {err}");
+    }
+}
