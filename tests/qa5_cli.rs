@@ -38,7 +38,10 @@ fn a_plan_records_the_tolerance_it_was_planned_with() {
     let zones = json_file(&plan)["metadata"]["zones"].clone();
     assert_eq!(zones[0]["name"], "a");
     assert_eq!(zones[0]["tolerance_acres"], 2.0, "{zones}");
-    let v = allot(tmp.path(), &["validate", "plan.geojson", "--format", "json"]);
+    let v = allot(
+        tmp.path(),
+        &["validate", "plan.geojson", "--format", "json"],
+    );
     assert_eq!(v.code, 0, "{}{}", v.stdout, v.stderr);
 }
 
@@ -94,8 +97,9 @@ fn a_bare_word_among_the_features_is_not_json_with_its_line_and_column() {
         let r = allot(&fixtures, &[cmd, "bare-word.geojson"]);
         assert_eq!(r.code, 2, "{cmd}: {}", r.stderr);
         assert!(
-            r.stderr
-                .starts_with("allot: bare-word.geojson: feature 1 (no id): line 3, column 3: not valid JSON"),
+            r.stderr.starts_with(
+                "allot: bare-word.geojson: feature 1 (no id): line 3, column 3: not valid JSON"
+            ),
             "{cmd}: {}",
             r.stderr
         );
@@ -117,7 +121,11 @@ fn json_reports_stay_json_when_names_hold_bidirectional_or_control_characters() 
     let parse = |args: &[&str], code: i32| {
         let r = allot(&fixtures, args);
         assert_eq!(r.code, code, "{args:?}: {}", r.stderr);
-        assert!(!raw(&r.stdout), "{args:?}: raw control characters in {}", r.stdout);
+        assert!(
+            !raw(&r.stdout),
+            "{args:?}: raw control characters in {}",
+            r.stdout
+        );
         serde_json::from_str::<serde_json::Value>(&r.stdout)
             .unwrap_or_else(|e| panic!("{args:?}: not JSON: {e}\n{}", r.stdout))
     };

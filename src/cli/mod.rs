@@ -443,7 +443,10 @@ mod tests {
         let safe = escape_json(&json);
         assert!(!safe.contains(|c: char| c.is_control() || is_bidi_control(c)));
         let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
-        assert_eq!(back, serde_json::json!({"z\u{202e}": "a\u{7f}\u{85}\u{1b}"}));
+        assert_eq!(
+            back,
+            serde_json::json!({"z\u{202e}": "a\u{7f}\u{85}\u{1b}"})
+        );
         assert_eq!(escape_json("\"\u{202e}\""), "\"\\u202e\"");
         assert_eq!(escape_controls("B\u{0}\u{1b}[31m"), "B\\u{0}\\u{1b}[31m");
         assert_eq!(escape_controls("x\u{7f}\r"), "x\\u{7f}\\u{d}");

@@ -217,7 +217,9 @@ impl Args {
         for (zone, kinds) in rules {
             let names: Vec<&str> = choice.zones.iter().map(|z| z.name.as_str()).collect();
             let k = match &zone {
-                None if names.is_empty() => anyhow::bail!("--require-access: there is no zone to plan"),
+                None if names.is_empty() => {
+                    anyhow::bail!("--require-access: there is no zone to plan")
+                }
                 None => 0,
                 Some(zone) => names.iter().position(|n| n == zone).ok_or_else(|| {
                     anyhow::anyhow!(
@@ -523,7 +525,11 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     drop(bytes);
     allot::plan::check_parcel_count(&set)?;
     let defaults = allot::PlanOptions::default().zones;
-    let choice = args.with_access(allot::resolve_zones(&set, &args.targets_acres(), &defaults)?)?;
+    let choice = args.with_access(allot::resolve_zones(
+        &set,
+        &args.targets_acres(),
+        &defaults,
+    )?)?;
     let mut warnings = choice.warnings.clone();
     warnings.extend(allot::unknown_land_uses(
         &set,
