@@ -62,7 +62,7 @@ pub fn run(args: Args) -> Result<Outcome> {
     super::print_report(
         &match args.format {
             Format::Text => d.to_text_in(args.units.unit()),
-            Format::Json => d.to_json(),
+            Format::Json => super::escape_json(&d.to_json()).into_owned(),
         },
         &outputs,
     )?;

@@ -193,10 +193,25 @@ fn is_bidi_control(c: char) -> bool {
 
 /// Control characters other than newline and tab, and bidirectional formatting characters,
 /// shown as `\u{..}` escapes, so that an id or zone name taken from the input cannot move the
-/// cursor, recolour a terminal or reorder a line (JSON output never has control characters:
-/// serde_json escapes them; it keeps bidirectional characters verbatim, as data). This is the
-/// one place text output is escaped: reports on stdout, and errors and notes on stderr.
+/// cursor, recolour a terminal or reorder a line (JSON reports go through [`escape_json`]
+/// first, which writes the same characters as JSON escapes). This is the one place text
+/// output is escaped: reports on stdout, and errors and notes on stderr.
 pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    escape_with(text, |c| c.escape_unicode().to_string())
+}
+
+/// JSON text with the characters [`escape_controls`] escapes written as JSON `\uXXXX` escapes
+/// instead: the same data to a JSON parser, and nothing that can reorder a terminal line
+/// (`\u{202e}` is not JSON). serde_json leaves U+007F, the C1 controls and the bidirectional
+/// characters verbatim; they only occur inside strings, and all lie in the Basic Multilingual
+/// Plane, so one `\uXXXX` each is exact.
+pub fn escape_json(json: &str) -> std::borrow::Cow<'_, str> {
+    escape_with(json, |c| format!("\\u{:04x}", c as u32))
+}
+
+/// `text` with each control character other than newline and tab, and each bidirectional
+/// formatting character, replaced by `escape(c)`.
+fn escape_with(text: &str, escape: impl Fn(char) -> String) -> std::borrow::Cow<'_, str> {
     let bad = |c: char| (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c);
     if !text.contains(bad) {
         return std::borrow::Cow::Borrowed(text);
@@ -204,7 +219,7 @@ pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
     let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
         if bad(c) {
-            out.push_str(&c.escape_unicode().to_string());
+            out.push_str(&escape(c));
         } else {
             out.push(c);
         }
@@ -422,6 +437,17 @@ mod tests {
     #[test]
     fn control_characters_are_escaped_but_newlines_and_tabs_kept() {
         assert_eq!(escape_controls("a\tb\nc"), "a\tb\nc");
+        // JSON output keeps its data: a parser reads back the very characters.
+        let json = serde_json::to_string(&serde_json::json!({"z\u{202e}": "a\u{7f}\u{85}\u{1b}"}))
+            .unwrap();
+        let safe = escape_json(&json);
+        assert!(!safe.contains(|c: char| c.is_control() || is_bidi_control(c)));
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(
+            back,
+            serde_json::json!({"z\u{202e}": "a\u{7f}\u{85}\u{1b}"})
+        );
+        assert_eq!(escape_json("\"\u{202e}\""), "\"\\u202e\"");
         assert_eq!(escape_controls("B\u{0}\u{1b}[31m"), "B\\u{0}\\u{1b}[31m");
         assert_eq!(escape_controls("x\u{7f}\r"), "x\\u{7f}\\u{d}");
         // Every bidirectional formatting character, and nothing else near them.

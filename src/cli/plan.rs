@@ -10,15 +10,67 @@ use super::{
     write_output,
 };
 
-/// Access a zone can be required to include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Access {
-    /// Fronts Port Qasim (raw materials arrive by sea).
-    Port,
-    /// Fronts the rail line (Pipri marshalling yard).
-    Rail,
-    /// Fronts the N-5 highway.
-    Highway,
+/// The access kinds a zone can be required to include.
+const ACCESS_KINDS: [&str; 3] = ["port", "rail", "highway"];
+
+/// Parses access kinds joined by `|` (any one of them will do): `port`, `port|rail`.
+fn parse_access_kinds(s: &str) -> Result<Vec<String>, String> {
+    let mut kinds = Vec::new();
+    for k in s.split('|') {
+        let k = k.trim().to_lowercase();
+        if !ACCESS_KINDS.contains(&k.as_str()) {
+            return Err(format!(
+                "unknown access {k:?} in {s:?}: expected port, rail or highway, or several joined by | (port|rail)"
+            ));
+        }
+        if !kinds.contains(&k) {
+            kinds.push(k);
+        }
+    }
+    Ok(kinds)
+}
+
+/// An access rule: `KIND[|KIND]` for the first zone, or `ZONE=KIND[|KIND]`.
+pub type AccessRule = (Option<String>, Vec<String>);
+
+/// Parses `--require-access`: `port`, `port|rail` (the first zone) or `industrial_park=highway`.
+fn parse_access_rule(s: &str) -> Result<AccessRule, String> {
+    match s.split_once('=') {
+        Some((zone, kinds)) => {
+            let zone = zone.trim();
+            if zone.is_empty() {
+                return Err(format!("missing zone name before '=' in {s:?}"));
+            }
+            Ok((Some(zone.to_string()), parse_access_kinds(kinds)?))
+        }
+        None => Ok((None, parse_access_kinds(s)?)),
+    }
+}
+
+/// A `--target`: `NAME=AREA`, optionally with the access the zone must include,
+/// `NAME=AREA:access=KIND[|KIND]` (`sindh_mill=700:access=port|rail`).
+#[derive(Debug, Clone)]
+pub struct PlanTarget {
+    name: String,
+    amount: Amount,
+    access: Option<Vec<String>>,
+}
+
+/// Parses a plan `--target` ([`PlanTarget`]).
+fn parse_plan_target(s: &str) -> Result<PlanTarget, String> {
+    let (target, access) = match s.split_once(":access=") {
+        Some((t, kinds)) => (
+            t,
+            Some(parse_access_kinds(kinds).map_err(|e| format!("{e} (in {s:?})"))?),
+        ),
+        None => (s, None),
+    };
+    let (name, amount) = parse_target(target)?;
+    Ok(PlanTarget {
+        name,
+        amount,
+        access,
+    })
 }
 
 /// Arguments of `allot plan`.
@@ -39,9 +91,10 @@ pub struct Args {
     /// acres or with a unit suffix (`sindh_mill=700`, `=700ac`, `=283.3ha`, `=5600kanal`,
     /// `=3388000sqyd`). Any `--target` replaces the default zones: those of the input's
     /// `metadata.zones`, else `sindh_mill=700` and `industrial_park=3200` (a zone the metadata
-    /// lists keeps its tolerance and access). Land left over is zone `retained`.
-    #[arg(long = "target", visible_alias = "zone", value_name = "NAME=AREA", value_parser = parse_target)]
-    pub targets: Vec<(String, Amount)>,
+    /// lists keeps its tolerance and access). Land left over is zone `retained`. A zone that
+    /// must include a parcel with some access: `sindh_mill=700:access=port|rail`.
+    #[arg(long = "target", visible_alias = "zone", value_name = "NAME=AREA[:access=KIND|KIND]", value_parser = parse_plan_target)]
+    pub targets: Vec<PlanTarget>,
     /// How far each zone's area may be from its target: acres, or a unit suffix (`0.5ha`,
     /// `8kanal`, `2000sqyd`); replaces the tolerances of the input's `metadata.zones`.
     /// Default: the metadata's, else 1 acre.
@@ -67,9 +120,13 @@ pub struct Args {
     /// Allow every land use (clears the default exclusions).
     #[arg(long)]
     pub no_default_excludes: bool,
-    /// The first zone (the mill) must include a parcel with this access.
-    #[arg(long, value_enum)]
-    pub require_access: Option<Access>,
+    /// A zone must include a parcel with this access (repeatable): `port`, `rail` or
+    /// `highway` (port: fronts Port Qasim, where raw materials arrive by sea; rail: the rail
+    /// line, Pipri marshalling yard; highway: the N-5), several joined by `|` for any one of
+    /// them (`port|rail`). For the first zone (the mill), or for the zone named:
+    /// `industrial_park=highway`. Replaces that zone's access in the input's `metadata.zones`.
+    #[arg(long = "require-access", value_name = "[ZONE=]KIND[|KIND]", value_parser = parse_access_rule)]
+    pub require_access: Vec<AccessRule>,
     /// A zone's access parcel counts only when it shares at least this many metres of boundary
     /// with the rest of the zone (replaces the `min_frontage_m` of the input's
     /// `metadata.zones`). Default: the metadata's, else 50 (wider than a 40 m road spur).
@@ -137,13 +194,44 @@ pub struct Args {
     pub map_args: MapArgs,
 }
 
-impl Access {
-    fn name(self) -> &'static str {
-        match self {
-            Access::Port => "port",
-            Access::Rail => "rail",
-            Access::Highway => "highway",
+impl Args {
+    /// The targets' names and areas in acres (for [`allot::resolve_zones`]).
+    fn targets_acres(&self) -> Vec<(String, f64)> {
+        let targets: Vec<(String, Amount)> = self
+            .targets
+            .iter()
+            .map(|t| (t.name.clone(), t.amount))
+            .collect();
+        self.units.targets_acres(&targets)
+    }
+
+    /// `choice` with the access rules of `--target NAME=AREA:access=…` and then
+    /// `--require-access` (a rule without a zone is the first zone's), each replacing its zone's
+    /// access; a rule naming a zone that is not planned is an error.
+    fn with_access(&self, mut choice: allot::ZoneChoice) -> Result<allot::ZoneChoice> {
+        let rules = self
+            .targets
+            .iter()
+            .filter_map(|t| Some((Some(t.name.clone()), t.access.clone()?)))
+            .chain(self.require_access.iter().cloned());
+        for (zone, kinds) in rules {
+            let names: Vec<&str> = choice.zones.iter().map(|z| z.name.as_str()).collect();
+            let k = match &zone {
+                None if names.is_empty() => {
+                    anyhow::bail!("--require-access: there is no zone to plan")
+                }
+                None => 0,
+                Some(zone) => names.iter().position(|n| n == zone).ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "--require-access {zone}={}: no zone {zone:?} is planned (zones: {})",
+                        kinds.join("|"),
+                        names.join(", ")
+                    )
+                })?,
+            };
+            choice.zones[k].access = kinds;
         }
+        Ok(choice)
     }
 }
 
@@ -166,7 +254,6 @@ impl Args {
             split: self.split,
             locks: self.locks.clone(),
             exclude_uses,
-            require_access: self.require_access.map(|a| a.name().to_string()),
             seed: self.seed,
             units: self.units.unit(),
             prove: self.prove.then(|| allot::plan::proof::ProveOptions {
@@ -438,8 +525,11 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     drop(bytes);
     allot::plan::check_parcel_count(&set)?;
     let defaults = allot::PlanOptions::default().zones;
-    let targets = args.units.targets_acres(&args.targets);
-    let choice = allot::resolve_zones(&set, &targets, &defaults)?;
+    let choice = args.with_access(allot::resolve_zones(
+        &set,
+        &args.targets_acres(),
+        &defaults,
+    )?)?;
     let mut warnings = choice.warnings.clone();
     warnings.extend(allot::unknown_land_uses(
         &set,

@@ -30,7 +30,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     progress.finish();
     print(&match args.format {
         Format::Text => summary.to_text(),
-        Format::Json => summary.to_json(),
+        Format::Json => super::escape_json(&summary.to_json()).into_owned(),
     })?;
     Ok(Outcome::Clean)
 }

@@ -195,7 +195,11 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     super::print_report(
         &match args.format {
             Format::Text => validation::to_text(&report, &set.source, args.units.unit()),
-            Format::Json => validation::to_json_with_warnings(&report, &choice.warnings),
+            Format::Json => super::escape_json(&validation::to_json_with_warnings(
+                &report,
+                &choice.warnings,
+            ))
+            .into_owned(),
         },
         &outputs,
     )?;

@@ -211,19 +211,82 @@ impl PlanOptions {
     }
 
     /// `zones` (from [`crate::model::resolve_zones`]) as these options plan them, for the
-    /// written plan's `metadata.zones`: each with the minimum width it was planned with, so
-    /// that `allot validate PLAN` checks the same rule.
+    /// written plan's `metadata.zones`: each with the tolerance, access, minimum frontage and
+    /// minimum width it was planned with (a command-line `--tolerance`, `--require-access`,
+    /// `--min-frontage` or `--min-width` replaces the metadata's), so that `allot validate
+    /// PLAN` checks the same rules.
     pub fn zones_as_planned(
         &self,
         zones: &[crate::model::ZoneSpec],
     ) -> Vec<crate::model::ZoneSpec> {
         zones
             .iter()
-            .map(|z| crate::model::ZoneSpec {
+            .enumerate()
+            .map(|(k, z)| crate::model::ZoneSpec {
+                tolerance_acres: Some(self.tolerance_of(&z.name)),
+                access: self.access_of(k, &z.name),
+                // Recorded when the zone had one or the plan used another than the default.
+                min_frontage_m: Some(self.min_frontage_of(&z.name))
+                    .filter(|&m| z.min_frontage_m.is_some() || m != DEFAULT_MIN_FRONTAGE_M),
                 min_width_m: Some(self.min_width_of(&z.name)),
                 ..z.clone()
             })
             .collect()
+    }
+
+    /// The tolerance (acres) zone `zone` is planned with: its entry in `zone_tolerances`, else
+    /// `tolerance_acres`.
+    ///
+    /// ```
+    /// let o = allot::PlanOptions {
+    ///     zone_tolerances: vec![("mill".into(), 0.5)],
+    ///     ..Default::default()
+    /// };
+    /// assert_eq!(o.tolerance_of("mill"), 0.5);
+    /// assert_eq!(o.tolerance_of("park"), 1.0);
+    /// ```
+    pub fn tolerance_of(&self, zone: &str) -> f64 {
+        self.zone_tolerances
+            .iter()
+            .rev()
+            .find(|(z, _)| z == zone)
+            .map_or(self.tolerance_acres, |t| t.1)
+    }
+
+    /// The minimum frontage (metres) zone `zone` is planned with: its entry in
+    /// `zone_min_frontages`, else `min_frontage_m`.
+    pub fn min_frontage_of(&self, zone: &str) -> f64 {
+        self.zone_min_frontages
+            .iter()
+            .rev()
+            .find(|(z, _)| z == zone)
+            .map_or(self.min_frontage_m, |f| f.1)
+    }
+
+    /// The access tags zone `zone`, the `k`-th in priority order, is planned with:
+    /// `require_access` for the first zone when given, else its entry in `zone_access`
+    /// (none: no access rule).
+    ///
+    /// ```
+    /// let o = allot::PlanOptions {
+    ///     zone_access: vec![("mill".into(), vec!["port".into(), "rail".into()])],
+    ///     require_access: Some("port".into()),
+    ///     ..Default::default()
+    /// };
+    /// assert_eq!(o.access_of(0, "mill"), vec!["port".to_string()]);
+    /// assert_eq!(o.access_of(1, "park"), Vec::<String>::new());
+    /// ```
+    pub fn access_of(&self, k: usize, zone: &str) -> Vec<String> {
+        match (&self.require_access, k) {
+            (Some(a), 0) => vec![a.clone()],
+            _ => self
+                .zone_access
+                .iter()
+                .rev()
+                .find(|(n, _)| n == zone)
+                .map(|(_, kinds)| kinds.clone())
+                .unwrap_or_default(),
+        }
     }
 
     /// The minimum width (metres) zone `zone` is planned with: its entry in
@@ -772,12 +835,7 @@ fn rules(set: &ParcelSet, opts: &PlanOptions) -> Result<Rules, PlanError> {
     }
     let mut tols = Vec::with_capacity(opts.zones.len());
     for (name, _) in &opts.zones {
-        let t = opts
-            .zone_tolerances
-            .iter()
-            .rev()
-            .find(|(n, _)| n == name)
-            .map_or(opts.tolerance_acres, |t| t.1);
+        let t = opts.tolerance_of(name);
         if !(t.is_finite() && t >= 0.0) {
             return Err(PlanError::BadZone {
                 zone: name.clone(),
@@ -790,12 +848,7 @@ fn rules(set: &ParcelSet, opts: &PlanOptions) -> Result<Rules, PlanError> {
     }
     let mut frontages = Vec::with_capacity(opts.zones.len());
     for (name, _) in &opts.zones {
-        let f = opts
-            .zone_min_frontages
-            .iter()
-            .rev()
-            .find(|(n, _)| n == name)
-            .map_or(opts.min_frontage_m, |f| f.1);
+        let f = opts.min_frontage_of(name);
         if !(f.is_finite() && f >= 0.0) {
             return Err(PlanError::BadZone {
                 zone: name.clone(),
@@ -824,16 +877,7 @@ fn rules(set: &ParcelSet, opts: &PlanOptions) -> Result<Rules, PlanError> {
         .iter()
         .enumerate()
         .map(|(k, (name, _))| {
-            let kinds: Vec<String> = match (&opts.require_access, k) {
-                (Some(a), 0) => vec![norm(a)],
-                _ => opts
-                    .zone_access
-                    .iter()
-                    .rev()
-                    .find(|(n, _)| n == name)
-                    .map(|(_, kinds)| kinds.iter().map(|a| norm(a)).collect())
-                    .unwrap_or_default(),
-            };
+            let kinds: Vec<String> = opts.access_of(k, name).iter().map(|a| norm(a)).collect();
             if kinds.is_empty() {
                 return None;
             }

@@ -276,6 +276,13 @@ pub(crate) fn parse_feature_serde(
     // A feature that is not even an object is "not a feature" (checked on the first byte, so
     // a deeply nested array is not parsed at all).
     if let Some(kind) = raw_kind(raw) {
+        // A bare word (`oops`, `tru`) is not JSON at all: say so, with its line and column,
+        // rather than calling it by its first byte "a number" or "a boolean".
+        if kind != "an array"
+            && let Err(e) = serde_json::from_str::<de::IgnoredAny>(raw)
+        {
+            return Err(anon(json_err(e, offset)));
+        }
         return Err(anon(FeatureProblem::NotAFeature(format!("found {kind}"))));
     }
     let f: FeatureIn = serde_json::from_str(raw).map_err(|e| {
