@@ -97,10 +97,10 @@ pub fn piece_count(
                 continue;
             }
             let (rv, rw) = (rects(v), rects(w));
-            for a in 0..parts(v) {
-                for b in 0..parts(w) {
+            for (a, (pa, ra)) in geoms[v].0.iter().zip(rv.iter()).enumerate() {
+                for (b, (pb, rb)) in geoms[w].0.iter().zip(rw.iter()).enumerate() {
                     if dsu.find_mut(first[v] + a) != dsu.find_mut(first[w] + b)
-                        && parts_join(&geoms[v].0[a], &rv[a], &geoms[w].0[b], &rw[b])
+                        && parts_join(pa, ra, pb, rb)
                     {
                         dsu.union(first[v] + a, first[w] + b);
                     }
