@@ -22,8 +22,17 @@
 //! overlaps the Karachi licence area: 4145, 24312 (UTM 42N) and 24377 (India zone IIa). For
 //! 24311, 24313 and 24376, whose areas lie elsewhere, the country-wide shift is used
 //! everywhere.
+//!
+//! UTM systems (WGS84 326xx/327xx, GRS80, Kalianpur 1962 24312/24313 and others whose
+//! definitions [`utm`] reproduces) are moved to WGS84 by [`utm`]'s direct route, which gives
+//! every point the same `f64`s as proj4rs without its per-stage dispatch, and projects a
+//! Kalianpur point once for both candidate datum shifts. A system uses it only after it
+//! agreed with proj4rs bit for bit on probe points across its zone; any point it cannot move
+//! goes through proj4rs, which names the problem.
 
 mod esri_params;
+mod memo;
+mod utm;
 mod wkt;
 
 pub use wkt::{epsg_from_wkt, root_name};
@@ -130,6 +139,19 @@ impl DatumShift {
 /// How many points [`Crs::to_wgs84_in_place`] hands proj4rs at a time.
 const BATCH: usize = 64;
 
+/// How far (degrees) inside the regional area a point moved with the regional shift must be
+/// for the country-wide shift to be skipped: the two Kalianpur shifts differ by a fixed
+/// geocentric translation of 16.7 m, so the country-wide result of the same point lies within
+/// about 2e-4° of the regional one (tested), and is inside the area too.
+const REGIONAL_MARGIN_DEG: f64 = 1e-3;
+
+/// [`utm`]'s direct route for a UTM system: the projection with its own (country-wide) datum
+/// shift, and the regional shift with its area, if any.
+struct Fast {
+    utm: utm::Utm,
+    regional: Option<(DatumShift, utm::Helmert)>,
+}
+
 /// Points for one proj4rs call: each stage is applied to every point in turn, with the third
 /// coordinate zero (as proj4rs' own `(f64, f64)` adaptor does for a single point). Stops at
 /// the first point a stage fails on.
@@ -158,7 +180,14 @@ pub struct Crs {
     /// A regional datum shift that replaces the default inside its area, with its own setup.
     regional: Option<(DatumShift, Proj)>,
     wgs84: Proj,
+    /// The direct route to WGS84, for systems it reproduces exactly.
+    fast: Option<Fast>,
+    /// Unique among the `Crs` values of this process: names it to [`memo`].
+    id: u64,
 }
+
+/// The next [`Crs::id`].
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl fmt::Debug for Crs {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -207,15 +236,24 @@ impl Crs {
         let proj = setup(code, &definition)?;
         let latlong = proj.is_latlong();
         let default_shift = KALIANPUR_1962_PAKISTAN.towgs84_param();
-        let regional =
-            if definition.contains(&default_shift) && KARACHI_AREA_SYSTEMS.contains(&code) {
-                let regional_def =
-                    definition.replace(&default_shift, &KALIANPUR_1962_KARACHI.towgs84_param());
-                Some((KALIANPUR_1962_KARACHI, setup(code, &regional_def)?))
-            } else {
-                None
+        let regional_def = (definition.contains(&default_shift)
+            && KARACHI_AREA_SYSTEMS.contains(&code))
+        .then(|| definition.replace(&default_shift, &KALIANPUR_1962_KARACHI.towgs84_param()));
+        let regional = match &regional_def {
+            Some(d) => Some((KALIANPUR_1962_KARACHI, setup(code, d)?)),
+            None => None,
+        };
+        let fast = utm::Utm::from_definition(&definition).and_then(|utm| {
+            let regional = match &regional_def {
+                Some(d) => {
+                    let r = utm::Utm::from_definition(d)?;
+                    Some((KALIANPUR_1962_KARACHI, *r.shift()?))
+                }
+                None => None,
             };
-        Ok(Crs {
+            Some(Fast { utm, regional })
+        });
+        let mut crs = Crs {
             code,
             name,
             definition,
@@ -223,7 +261,78 @@ impl Crs {
             latlong,
             regional,
             wgs84: setup(4326, WGS84_PROJ)?,
+            fast,
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        };
+        if crs.fast.is_some() && !crs.fast_agrees_on_probes() {
+            crs.fast = None;
+        }
+        Ok(crs)
+    }
+
+    /// True when the direct route gives exactly proj4rs' result (or fails where it fails) on
+    /// a grid across the zone and, for a regional shift, on both sides of each edge of its area.
+    fn fast_agrees_on_probes(&self) -> bool {
+        let mut probes: Vec<Coord<f64>> = (0..5)
+            .flat_map(|i| {
+                (0..6).map(move |j| Coord {
+                    x: 160_000.0 + 170_000.0 * f64::from(i) + 0.37,
+                    y: 100_000.0 + 1_840_000.0 * f64::from(j) + 0.61,
+                })
+            })
+            .collect();
+        if let Some((area, _)) = &self.regional {
+            let [w, s, e, n] = area.bounds;
+            let (mx, my) = ((w + e) / 2.0, (s + n) / 2.0);
+            for (lon, lat) in [(w, my), (e, my), (mx, s), (mx, n), (mx, my)] {
+                for d in [-2e-4, -1e-5, 0.0, 1e-5, 2e-4] {
+                    for p in [(lon + d, lat), (lon, lat + d)] {
+                        if let Ok(c) = self.from_wgs84(Coord { x: p.0, y: p.1 }) {
+                            probes.push(c);
+                        }
+                    }
+                }
+            }
+        }
+        probes.iter().all(|&c| {
+            let fast = self.fast_one(c).map(|p| (p.x.to_bits(), p.y.to_bits()));
+            let slow = self
+                .slow_to_wgs84(c)
+                .ok()
+                .map(|p| (p.x.to_bits(), p.y.to_bits()));
+            fast == slow
         })
+    }
+
+    /// One point by the direct route, or `None` when the system has none or the point
+    /// cannot be moved by it (proj4rs then decides).
+    #[inline]
+    fn fast_one(&self, c: Coord<f64>) -> Option<Coord<f64>> {
+        let f = self.fast.as_ref()?;
+        let (lam, phi) = f.utm.geographic(c.x, c.y)?;
+        let country = || match f.utm.shift() {
+            Some(h) => utm::degrees(h.apply(lam, phi)?),
+            None => utm::degrees((lam, phi)),
+        };
+        let (x, y) = match &f.regional {
+            None => country()?,
+            Some((area, h)) => {
+                // As `slow_to_wgs84`: the regional shift where the country-wide one lands
+                // inside its area. Deep inside, the country-wide result need not be computed.
+                let regional = utm::degrees(h.apply(lam, phi)?)?;
+                let [w, s, e, n] = area.bounds;
+                let m = REGIONAL_MARGIN_DEG;
+                let deep =
+                    (w + m..=e - m).contains(&regional.0) && (s + m..=n - m).contains(&regional.1);
+                if deep {
+                    regional
+                } else {
+                    let c = country()?;
+                    if area.contains(c.0, c.1) { regional } else { c }
+                }
+            }
+        };
+        Some(Coord { x, y })
     }
 
     /// The CRS a WKT text (a `.prj` file, a GeoPackage `definition`) describes: its EPSG
@@ -328,6 +437,14 @@ impl Crs {
         if self.is_wgs84() {
             return Ok(c);
         }
+        match self.fast_one(c) {
+            Some(p) => Ok(p),
+            None => self.slow_to_wgs84(c),
+        }
+    }
+
+    /// [`Crs::to_wgs84`] through proj4rs alone: the reference the direct route must equal.
+    fn slow_to_wgs84(&self, c: Coord<f64>) -> Result<Coord<f64>, CrsError> {
         let p = self.one(&self.proj, &self.wgs84, c)?;
         match &self.regional {
             Some((shift, proj)) if shift.contains(p.x, p.y) => self.one(proj, &self.wgs84, c),
@@ -349,6 +466,13 @@ impl Crs {
     pub fn to_wgs84_in_place(&self, coords: &mut [Coord<f64>]) -> Result<(), (usize, CrsError)> {
         if self.is_wgs84() {
             return Ok(());
+        }
+        if self.fast.is_some() {
+            // Shared vertices are moved once ([`memo`]), each by the direct route.
+            return memo::move_all(self.id, coords, |k, c| match self.fast_one(c) {
+                Some(p) => Ok(p),
+                None => self.slow_to_wgs84(c).map_err(|e| (k, e)),
+            });
         }
         for (b, chunk) in coords.chunks_mut(BATCH).enumerate() {
             if self.batch_to_wgs84(chunk).is_none() {
@@ -533,6 +657,73 @@ mod tests {
         pts[70] = Coord { x: 1e30, y: 1e30 };
         let want = utm.to_wgs84(pts[70]).unwrap_err();
         assert_eq!(utm.to_wgs84_in_place(&mut pts), Err((70, want)));
+    }
+
+    /// The direct route is taken for the UTM systems allot's users have, and gives exactly
+    /// proj4rs' result on a dense grid over the Karachi licence area's edges (where the
+    /// Kalianpur shift switches) and across Pakistan, or fails where proj4rs fails.
+    #[test]
+    fn the_direct_route_equals_proj4rs_across_the_regional_border() {
+        for code in [32642, 32742, 24312, 24313] {
+            assert!(Crs::from_epsg(code).unwrap().fast.is_some(), "EPSG:{code}");
+        }
+        for code in [4326, 4145, 3857, 28992, 24376, 24377] {
+            assert!(Crs::from_epsg(code).unwrap().fast.is_none(), "EPSG:{code}");
+        }
+        let wgs84 = Crs::wgs84();
+        for code in [24312, 24313, 32642] {
+            let crs = Crs::from_epsg(code).unwrap();
+            let [w, s, e, n] = KALIANPUR_1962_KARACHI.bounds;
+            let mut lonlat = Vec::new();
+            // Across each edge of the regional area, 2 m apart, and over all of Pakistan.
+            for k in 0..400 {
+                let t = f64::from(k) / 400.0;
+                let d = (f64::from(k % 41) - 20.0) * 2e-5;
+                lonlat.push((w + d, s + (n - s) * t));
+                lonlat.push((e + d, s + (n - s) * t));
+                lonlat.push((w + (e - w) * t, s + d));
+                lonlat.push((w + (e - w) * t, n + d));
+            }
+            for i in 0..60 {
+                for j in 0..40 {
+                    lonlat.push((60.9 + 0.28 * f64::from(i), 23.7 + 0.33 * f64::from(j)));
+                }
+            }
+            for (lon, lat) in lonlat {
+                let p = wgs84.to_wgs84(Coord { x: lon, y: lat }).unwrap();
+                let Ok(c) = crs.from_wgs84(p) else { continue };
+                let fast = crs.to_wgs84(c);
+                let slow = crs.slow_to_wgs84(c);
+                assert_eq!(
+                    fast.map(|p| (p.x.to_bits(), p.y.to_bits())),
+                    slow.map(|p| (p.x.to_bits(), p.y.to_bits())),
+                    "EPSG:{code} at {lon}, {lat}"
+                );
+            }
+        }
+    }
+
+    /// The premise of [`REGIONAL_MARGIN_DEG`]: the country-wide and the regional Kalianpur
+    /// results of the same point lie well within the margin of each other, over all of
+    /// Pakistan and beyond.
+    #[test]
+    fn the_two_kalianpur_shifts_differ_by_far_less_than_the_margin() {
+        let k = Crs::from_epsg(24312).unwrap();
+        let fast = k.fast.as_ref().unwrap();
+        let (_, regional) = fast.regional.unwrap();
+        let country = *fast.utm.shift().unwrap();
+        let mut worst: f64 = 0.0;
+        for i in 0..=50 {
+            for j in 0..=50 {
+                let lon = (58.0 + 22.0 * f64::from(i) / 50.0).to_radians();
+                let lat = (20.0 + 20.0 * f64::from(j) / 50.0).to_radians();
+                let a = country.apply(lon, lat).unwrap();
+                let b = regional.apply(lon, lat).unwrap();
+                worst = worst.max((a.0 - b.0).abs().max((a.1 - b.1).abs()).to_degrees());
+            }
+        }
+        assert!(worst < REGIONAL_MARGIN_DEG / 4.0, "{worst}°");
+        assert!(worst > 1e-5, "{worst}°: the shifts should differ by metres");
     }
 
     #[test]
