@@ -18,6 +18,7 @@
 //! full for small zones and from a shortlist (neighbouring pairs, the best single moves paired)
 //! for large ones.
 
+use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::collections::{BTreeSet, BinaryHeap, VecDeque};
 
@@ -25,11 +26,13 @@ use crate::geodesy::M2_PER_ACRE;
 use crate::graph::narrow::{NarrowPart, narrow_parts};
 use crate::graph::union_find::Dsu;
 use crate::util::Rng;
+use width_watch::WidthWatch;
 
 mod repair;
 mod rules;
 mod trade;
 mod width;
+mod width_watch;
 
 /// The parcel graph the search runs on.
 #[derive(Debug, Clone, Default)]
@@ -287,6 +290,8 @@ struct Scale {
     t1: f64,
     /// Estimated number of members.
     m_est: f64,
+    /// Whether any node is narrower than the minimum width (else the width rule never binds).
+    narrow_any: bool,
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -308,6 +313,7 @@ fn scale_of(p: &ZoneProblem) -> Scale {
         t0: 0.4 * med_p,
         t1: 0.004 * med_p,
         m_est: (p.target / med_a).max(1.0),
+        narrow_any: (0..g.len()).any(|v| p.narrow(v)),
     }
 }
 
@@ -340,6 +346,9 @@ struct State<'p, 'a> {
     open_out: usize,
     /// Members narrower than the minimum width.
     narrow_in: usize,
+    /// The minimum-width verdict, recomputed only where moves changed the zone
+    /// ([`width_watch`]).
+    watch: RefCell<WidthWatch>,
 }
 
 impl<'p, 'a> State<'p, 'a> {
@@ -370,6 +379,7 @@ impl<'p, 'a> State<'p, 'a> {
             owner: vec![0; n],
             open_out: p.open.iter().filter(|&&o| o).count(),
             narrow_in: 0,
+            watch: RefCell::new(WidthWatch::new(n, sc.narrow_any)),
         }
     }
 
@@ -381,6 +391,7 @@ impl<'p, 'a> State<'p, 'a> {
         let g = self.p.graph;
         debug_assert!(!self.inset[v]);
         self.inset[v] = true;
+        self.watch.get_mut().moved(v);
         self.open_out -= usize::from(self.p.open[v]);
         self.members.insert(v);
         self.frontier.remove(v);
@@ -417,6 +428,7 @@ impl<'p, 'a> State<'p, 'a> {
         let g = self.p.graph;
         debug_assert!(self.inset[v]);
         self.inset[v] = false;
+        self.watch.get_mut().moved(v);
         self.open_out += usize::from(self.p.open[v]);
         self.members.remove(v);
         self.rim.remove(v);
@@ -504,13 +516,17 @@ impl<'p, 'a> State<'p, 'a> {
     }
 
     /// True when the zone has no spur or neck narrower than [`ZoneProblem::min_width_m`]
-    /// (free when no member is narrow).
+    /// (free when no member is narrow; else the answer of [`narrow_parts`], checked only
+    /// where the moves since the last answer could change it: [`width_watch`]).
     fn width_met(&self) -> bool {
         self.narrow_in == 0
-            || self
-                .p
-                .narrow_parts(&self.members.items, &self.inset)
-                .is_empty()
+            || self.watch.borrow_mut().met(&width_watch::View {
+                adj: &self.p.graph.adj,
+                inset: &self.inset,
+                members: self.members.items.len(),
+                width_m: self.p.width_m,
+                min_width_m: self.p.min_width_m,
+            })
     }
 
     /// True when the zone meets every rule: area band, access (with its frontage), the
