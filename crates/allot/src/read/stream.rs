@@ -1,5 +1,5 @@
-//! Streaming a GeoJSON file: read in chunks on one thread while the features already read are
-//! parsed on the others, so the file is never held whole (at a million parcels the file is
+//! Streaming a GeoJSON file: read in chunks on one thread, cut into whole features on a second
+//! while the features already cut are parsed on the others, so the file is never held whole (at a million parcels the file is
 //! ~320 MB, a third of what reading it whole peaked at).
 //!
 //! The stream handles only what the fast path handles: a FeatureCollection whose `features`
@@ -15,6 +15,7 @@
 
 use std::io::Read;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::sync_channel;
 
 use super::*;
@@ -56,6 +57,8 @@ pub(crate) fn stream_parcels(path: &Path, opts: ReadOptions, chunk: usize) -> Op
     let mut file = std::fs::File::open(path).ok()?;
     let total = meta.len() as usize;
     let (tx, rx) = sync_channel::<std::io::Result<Vec<u8>>>(1);
+    // Set by the parser when a feature is not one the fast path reads.
+    let failed = &AtomicBool::new(false);
     std::thread::scope(|s| {
         s.spawn(move || {
             loop {
@@ -74,16 +77,56 @@ pub(crate) fn stream_parcels(path: &Path, opts: ReadOptions, chunk: usize) -> Op
                 }
             }
         });
+        // Whole elements are parsed on another thread (and from there on rayon's pool) while
+        // this one looks for the next chunk's element boundaries, a scan of every byte that
+        // would otherwise leave the pool idle between chunks. One chunk waits at most.
+        let (jobs, queue) = sync_channel::<(Vec<u8>, ByteRanges, usize)>(1);
+        let parser = s.spawn(move || {
+            let mut parcels: Vec<Parcel> = Vec::new();
+            for (bytes, ranges, estimate) in queue {
+                if failed.load(Ordering::Relaxed) {
+                    continue; // drained, so that the sender is never blocked
+                }
+                let base = parcels.len();
+                let parsed = std::str::from_utf8(&bytes).ok().and_then(|text| {
+                    ranges
+                        .par_iter()
+                        .enumerate()
+                        .map(|(k, &(a, b))| {
+                            let index = base + k;
+                            if index >= MAX_FEATURES {
+                                return None;
+                            }
+                            fast_parcel(index, &text[a..b], opts.keep_properties)
+                        })
+                        .collect::<Option<Vec<Parcel>>>()
+                });
+                match parsed {
+                    Some(p) => {
+                        if parcels.capacity() == 0 {
+                            parcels.reserve(estimate);
+                        }
+                        parcels.extend(p);
+                    }
+                    None => failed.store(true, Ordering::Relaxed),
+                }
+            }
+            parcels
+        });
         // Owned here, so that returning early drops the receiver and the reader, blocked on a
-        // full channel, stops instead of being waited for forever.
+        // full channel, stops instead of being waited for forever (and drops the job sender,
+        // which ends the parser).
         let rx = rx;
         let mut buf: Vec<u8> = Vec::new();
-        let mut parcels: Vec<Parcel> = Vec::new();
         let mut phase = Phase::Prefix;
         let mut first = true;
         let mut read_so_far = 0usize;
         let mut eof = false;
+        let mut first_job = true;
         while !eof {
+            if failed.load(Ordering::Relaxed) {
+                return None;
+            }
             match rx.recv() {
                 Ok(Ok(piece)) => {
                     read_so_far += piece.len();
@@ -116,37 +159,32 @@ pub(crate) fn stream_parcels(path: &Path, opts: ReadOptions, chunk: usize) -> Op
                     Phase::Elements { prefix, after } => {
                         let (ranges, consumed, closed) = complete_elements(&buf, *after)?;
                         *after |= !ranges.is_empty();
+                        // The consumed bytes go (they are the job's); the rest stays.
+                        let bytes = if consumed > 0 {
+                            let rest = buf.split_off(consumed);
+                            std::mem::replace(&mut buf, rest)
+                        } else {
+                            Vec::new()
+                        };
                         if !ranges.is_empty() {
-                            let text = std::str::from_utf8(&buf[..consumed]).ok()?;
-                            let base = parcels.len();
-                            if parcels.capacity() == 0 && read_so_far > 0 {
-                                // Room for the whole file at this chunk's density (+5 %), so the
-                                // parcels are not moved as they grow; no feature is shorter than
-                                // 64 bytes, which bounds the guess.
-                                let estimate =
+                            // Room for the whole file at this chunk's density (+5 %), so the
+                            // parcels are not moved as they grow; no feature is shorter than
+                            // 64 bytes, which bounds the guess.
+                            let estimate = if first_job && read_so_far > 0 {
+                                let e =
                                     ranges.len() as f64 * total as f64 / read_so_far as f64 * 1.05;
-                                parcels.reserve((estimate as usize).min(total / 64 + 1));
-                            }
-                            let parsed: Option<Vec<Parcel>> = ranges
-                                .par_iter()
-                                .enumerate()
-                                .map(|(k, &(a, b))| {
-                                    let index = base + k;
-                                    if index >= MAX_FEATURES {
-                                        return None;
-                                    }
-                                    fast_parcel(index, &text[a..b], opts.keep_properties)
-                                })
-                                .collect();
-                            parcels.extend(parsed?);
+                                (e as usize).min(total / 64 + 1)
+                            } else {
+                                0
+                            };
+                            first_job = false;
+                            jobs.send((bytes, ranges, estimate)).ok()?;
                         }
                         if closed {
                             let prefix = std::mem::take(prefix);
-                            buf.drain(..consumed);
                             phase = Phase::Suffix { prefix };
                             continue;
                         }
-                        buf.drain(..consumed);
                         if eof {
                             return None; // the array never closed
                         }
@@ -155,6 +193,11 @@ pub(crate) fn stream_parcels(path: &Path, opts: ReadOptions, chunk: usize) -> Op
                     Phase::Suffix { .. } => break,
                 }
             }
+        }
+        drop(jobs);
+        let parcels = parser.join().ok()?;
+        if failed.load(Ordering::Relaxed) {
+            return None;
         }
         let Phase::Suffix { mut prefix } = phase else {
             return None;
@@ -383,6 +426,15 @@ mod tests {
             (
                 format!(
                     r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+                    poly.replace("67.01,24.01", "67.01,\"x\"")
+                ),
+                false,
+            ),
+            // A feature the fast path declines after others were parsed (a later job of the
+            // parser thread at small chunks).
+            (
+                format!(
+                    r#"{{"type":"FeatureCollection","features":[{poly},{poly},{},{poly}]}}"#,
                     poly.replace("67.01,24.01", "67.01,\"x\"")
                 ),
                 false,

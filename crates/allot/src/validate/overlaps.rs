@@ -44,7 +44,8 @@ pub(crate) fn exact_overlap(parcels: &[Parcel], i: usize, j: usize) -> Option<Ov
     })
 }
 
-/// Pairs of non-convex parcels whose overlap is bounded ([`overlap_bound_m2`]) below this many
+/// Pairs whose overlap is bounded ([`overlap_bound_m2`], or the convex clip plus
+/// [`overlap_margins_m2`]) below this many
 /// times the prefilter's threshold `eps` (a thousandth of the reporting threshold, at most
 /// 0.001 m²) are slivers: below half the reporting threshold (at most 0.5 m²), so never
 /// reported.
@@ -84,8 +85,10 @@ pub(crate) fn prefilter_eps_m2(min_overlap_m2: f64) -> f64 {
 /// convex one (Sutherland–Hodgman) and, when the clipped area is below `eps` m², the pair is
 /// dropped as a sliver (listed in [`OverlapScan::slivers`]). Every other pair gets the exact
 /// intersection, unless coverage-style edge matching ([`proven_disjoint_within`]) proves the two
-/// interiors disjoint or, for two non-convex parcels, their overlap is bounded below half the
-/// reporting threshold ([`overlap_bound_m2`]; a sliver). With `None`, every pair gets the exact
+/// interiors disjoint or their overlap is bounded below half the reporting threshold (a
+/// sliver): the convex clip, or for two non-convex parcels the area found by cutting one into
+/// triangles ([`overlap_bound_m2`]), plus the margins for geodesic edges and the engine's
+/// snapping ([`overlap_margins_m2`]). With `None`, every pair gets the exact
 /// intersection. Either way, pairs whose boxes share no area (apart, or meeting along an edge
 /// or at a corner) are dropped first: their interiors cannot meet. `convex` is each
 /// parcel's [`convexity`] (read only with a prefilter, and only for parcels not skipped).
@@ -141,24 +144,27 @@ pub(crate) fn overlap_scan(
                     }
                     (None, None) => None,
                 };
-                if let Some((c, ccw, subject)) = clip
-                    && convex_clip_area_m2(c, ccw, subject, buf).abs() < eps
-                {
+                let clipped =
+                    clip.map(|(c, ccw, subject)| convex_clip_area_m2(c, ccw, subject, buf));
+                if clipped.is_some_and(|area| area.abs() < eps) {
                     return Some(Outcome::Sliver(i, j));
                 }
                 if prefilter.is_some() && proven_disjoint_within(a, b, common, cov) {
                     return None;
                 }
-                // Two non-convex neighbours whose boundaries do not match exactly (rounded
-                // differently, T-junctions): an overlap bounded below half the threshold is
-                // never reported, so it is a sliver too (settled exactly only if a zone
-                // needs it).
-                if clip.is_none()
-                    && prefilter.is_some()
-                    && eps > 0.0
-                    && overlap_bound_m2(a, b, common, bound) < SLIVER_BOUND_PER_EPS * eps
-                {
-                    return Some(Outcome::Sliver(i, j));
+                // Neighbours whose boundaries do not match exactly (rounded differently,
+                // T-junctions): an overlap bounded below half the threshold is never reported,
+                // so it is a sliver too (settled exactly only if a zone needs it). With a convex
+                // parcel the clip above is the overlap's planar area; otherwise it is found by
+                // cutting one parcel into triangles (or bounded through the convex hulls).
+                if prefilter.is_some() && eps > 0.0 {
+                    let bound = match clipped {
+                        Some(area) => area.abs() * 1.01 + overlap_margins_m2(a, b, common),
+                        None => overlap_bound_m2(a, b, common, bound),
+                    };
+                    if bound < SLIVER_BOUND_PER_EPS * eps {
+                        return Some(Outcome::Sliver(i, j));
+                    }
                 }
                 exact_overlap(parcels, i, j).map(Outcome::Overlap)
             },
