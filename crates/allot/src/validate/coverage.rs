@@ -119,6 +119,37 @@ fn edge_pair(e: &[f64; 4], f: &[f64; 4]) -> Result<bool, ()> {
     if e0 == f0 && e1 == f1 {
         return Err(()); // the same edge, interiors on the same side
     }
+    // Sharing exactly one endpoint q (consecutive edges along a shared boundary, the common
+    // case): two segments from q meet again only when they run along one another, collinear
+    // and the same way from q; then the nearer far end lies inside the other (which
+    // [`meet_apart`] would find), and otherwise nothing does (no proper crossing from a
+    // common endpoint). The same way: the differences from q have the same signs (a difference of
+    // two floats is zero only when they are equal, and rounding keeps its sign).
+    let shared = if e0 == f0 {
+        Some((e0, e1, f1))
+    } else if e0 == f1 {
+        Some((e0, e1, f0))
+    } else if e1 == f0 {
+        Some((e1, e0, f1))
+    } else if e1 == f1 {
+        Some((e1, e0, f0))
+    } else {
+        None
+    };
+    if let Some((q, u, v)) = shared {
+        let sign = |x: f64| (x > 0.0) as i8 - (x < 0.0) as i8;
+        let along = orient(q, u, v) == Orientation::Collinear
+            && sign(u[0] - q[0]) == sign(v[0] - q[0])
+            && sign(u[1] - q[1]) == sign(v[1] - q[1]);
+        return if along { Err(()) } else { Ok(false) };
+    }
+    meet_apart(e, f)
+}
+
+/// Condition 1 for two edges that are not the same segment: `Ok(false)` when they meet at most
+/// in a common endpoint, `Err(())` otherwise (the general test, for any two such edges).
+fn meet_apart(e: &[f64; 4], f: &[f64; 4]) -> Result<bool, ()> {
+    let (e0, e1, f0, f1) = ([e[0], e[1]], [e[2], e[3]], [f[0], f[1]], [f[2], f[3]]);
     if e[0].max(e[2]) < f[0].min(f[2])
         || f[0].max(f[2]) < e[0].min(e[2])
         || e[1].max(e[3]) < f[1].min(f[3])
@@ -356,6 +387,39 @@ mod tests {
         // The same two with the upper one's dent pushed through the lower one: not proven.
         let deep = poly(&[&[zig[0], (67.5, 23.5), zig[2], (68., 25.), (67., 25.), zig[0]]]);
         assert!(!proven(&lower, &deep) && overlaps_exactly(&lower, &deep));
+    }
+
+    /// The shortcut for edges sharing one endpoint gives what the general test gives: every
+    /// pair of segments between points of a 4 × 4 grid of exactly representable coordinates
+    /// (many exactly collinear) that share exactly one endpoint.
+    #[test]
+    fn shared_endpoint_shortcut_equals_the_general_test() {
+        let pts: Vec<[f64; 2]> = (0..16)
+            .map(|k| [67.0 + (k % 4) as f64 * 0.25, 24.5 + (k / 4) as f64 * 0.25])
+            .collect();
+        let mut segs = Vec::new();
+        for p in &pts {
+            for q in &pts {
+                if p != q {
+                    segs.push([p[0], p[1], q[0], q[1]]);
+                }
+            }
+        }
+        let (mut checked, mut along) = (0, 0);
+        for e in &segs {
+            for f in &segs {
+                let ends = |s: &[f64; 4]| [[s[0], s[1]], [s[2], s[3]]];
+                let common = ends(e).iter().filter(|p| ends(f).contains(p)).count();
+                if common != 1 {
+                    continue;
+                }
+                checked += 1;
+                let general = meet_apart(e, f);
+                along += general.is_err() as usize;
+                assert_eq!(edge_pair(e, f), general, "{e:?} {f:?}");
+            }
+        }
+        assert!(checked > 10_000 && along > 500, "{checked} {along}");
     }
 
     /// Differential test: on every candidate pair of seeded fabrics (non-convex and quadrilateral,

@@ -14,6 +14,8 @@ use crate::geom::boolops;
 use crate::index::ParcelIndex;
 use crate::model::{Parcel, ParcelId};
 
+use super::gap_tiles::{Tiling, enclosed_tiled, frame_of};
+
 pub(crate) fn oriented_polygons<'a>(
     geoms: impl IntoIterator<Item = &'a MultiPolygon<f64>>,
 ) -> Vec<Polygon<f64>> {
@@ -91,7 +93,7 @@ fn enclosed_by(union: &MultiPolygon<f64>) -> Option<Vec<Polygon<f64>>> {
 /// each vertex to the union's grid and then to the frame's: the same grid at the end, so the
 /// pieces agree with the two-call path up to hairline detail, and every reported gap, snapped
 /// back onto the input vertices, is the same (the unit tests compare the two paths).
-fn enclosed_by_parcels(
+pub(super) fn enclosed_by_parcels(
     parcels: &[Parcel],
     skip: &[bool],
 ) -> Option<(Vec<Polygon<f64>>, Rect<f64>)> {
@@ -109,21 +111,10 @@ fn enclosed_by_parcels(
     Some((rest.0.into_iter().filter(|p| !outside(p)).collect(), b))
 }
 
-/// A frame around the box `b` (grown by a hundredth of its extent, which keeps the engine's
-/// grid as fine as for `b` alone; nothing enclosed reaches the margin), and the test telling
-/// the piece of the frame that holds the outside.
+/// A frame around the box `b` ([`frame_of`]), and the test telling the piece of the frame that
+/// holds the outside.
 fn frame_around(b: Rect<f64>) -> (Rect<f64>, impl Fn(&Polygon<f64>) -> bool) {
-    let m = b.width().max(b.height()).max(1e-9) / 100.0;
-    let frame = Rect::new(
-        Coord {
-            x: b.min().x - m,
-            y: b.min().y - m,
-        },
-        Coord {
-            x: b.max().x + m,
-            y: b.max().y + m,
-        },
-    );
+    let (frame, m) = frame_of(b);
     // Every enclosed piece lies within the box; the outside reaches the frame.
     let outside = move |p: &Polygon<f64>| ring_box(p.exterior()).min().x < b.min().x - m / 2.0;
     (frame, outside)
@@ -240,6 +231,32 @@ pub(crate) fn gaps_impl(
     matched: Option<&[bool]>,
     units: AreaUnit,
 ) -> Vec<Finding> {
+    gaps_with(
+        parcels,
+        index,
+        skip,
+        site,
+        min_gap_m2,
+        matched,
+        units,
+        Some(Tiling::default()),
+    )
+}
+
+/// [`gaps_impl`], with the enclosed land (without a site) found tile by tile as `tiling` says
+/// ([`enclosed_tiled`]), or, with `None`, in one call of the engine over every parcel (the
+/// reference the tests compare the tiles against).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn gaps_with(
+    parcels: &[Parcel],
+    index: &ParcelIndex,
+    skip: &[bool],
+    site: Option<&MultiPolygon<f64>>,
+    min_gap_m2: f64,
+    matched: Option<&[bool]>,
+    units: AreaUnit,
+    tiling: Option<Tiling>,
+) -> Vec<Finding> {
     // Only parcels with some boundary not matched edge-for-edge by a neighbour can border a
     // gap; the union of those alone has the same holes, plus holes that are entirely covered
     // by the left-out (fully matched) parcels, which are dropped below. On a clean fabric this
@@ -281,7 +298,11 @@ pub(crate) fn gaps_impl(
     match site {
         None => {
             // Without a site the union itself is not needed, only the land it encloses.
-            let Some((enclosed, b)) = enclosed_by_parcels(parcels, &boundary_skip) else {
+            let enclosed = match tiling {
+                Some(tiling) => enclosed_tiled(parcels, index, &boundary_skip, tiling),
+                None => enclosed_by_parcels(parcels, &boundary_skip),
+            };
+            let Some((enclosed, b)) = enclosed else {
                 return Vec::new();
             };
             extent = b;

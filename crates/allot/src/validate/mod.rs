@@ -11,7 +11,10 @@
 //!   parcel is a single convex ring, a sound prefilter drops pairs a separating edge proves
 //!   disjoint and pairs whose clipped overlap is below a thousandth of the threshold; for any
 //!   shapes, coverage-style edge matching (shared edges matched exactly, no crossing among the
-//!   rest, no vertex inside the other parcel) proves neighbours disjoint; the rest
+//!   rest, no vertex inside the other parcel) proves neighbours disjoint; neighbours whose
+//!   boundaries differ by rounding or T-junctions are settled as slivers when their overlap,
+//!   measured by clipping one against the other cut into triangles (`ear_clip.rs`) plus
+//!   margins, is below half the threshold; the rest
 //!   get a cheap `Intersects` filter, then the exact intersection (geo's `BooleanOps`,
 //!   i_overlay) and its geodesic area. Parcels sharing only an edge or a corner do not overlap.
 //! - `gap`: land enclosed by parcels but covered by none (the holes of the union of the
@@ -41,7 +44,9 @@
 //! so areas of shapes bounded by input vertices are exact to the input's precision.
 
 mod coverage;
+mod ear_clip;
 mod edges;
+mod gap_tiles;
 mod gaps;
 mod ids;
 mod overlaps;

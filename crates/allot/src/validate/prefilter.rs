@@ -3,6 +3,7 @@
 use geo::algorithm::kernels::{Kernel, Orientation, RobustKernel};
 use geo::{Coord, MultiPolygon};
 
+use super::ear_clip::ear_clip;
 use super::*;
 use crate::geom::ring::single_ring_vertices;
 
@@ -126,12 +127,21 @@ fn ring_clip_area_m2(
 ) -> f64 {
     let o = ring[0];
     // Local east/north metres at o (WGS84 radii of curvature).
-    let (a_axis, e2) = (crate::geodesy::WGS84_A, crate::geodesy::WGS84_E2);
-    let (sin, cos) = o.y.to_radians().sin_cos();
-    let w = 1.0 - e2 * sin * sin;
-    let n = a_axis / w.sqrt();
-    let kx = (n * cos).to_radians();
-    let ky = (n * (1.0 - e2) / w).to_radians();
+    let (kx, ky) = metres_per_degree(o.y);
+    clip_area_in_frame(o, kx, ky, ring, ccw, subject, buf)
+}
+
+/// [`ring_clip_area_m2`] in the local frame with origin `o` and `kx`, `ky` metres a degree
+/// east and north.
+fn clip_area_in_frame(
+    o: Coord<f64>,
+    kx: f64,
+    ky: f64,
+    ring: &[Coord<f64>],
+    ccw: bool,
+    subject: &MultiPolygon<f64>,
+    buf: &mut ClipBuffers,
+) -> f64 {
     let local = |c: &Coord<f64>| [(c.x - o.x) * kx, (c.y - o.y) * ky];
     buf.clip.clear();
     for c in ring {
@@ -139,6 +149,12 @@ fn ring_clip_area_m2(
         if buf.clip.last() != Some(&p) {
             buf.clip.push(p);
         }
+    }
+    // Closed, so that every edge clips (a triangle comes open).
+    if let Some(&first) = buf.clip.first()
+        && buf.clip.last() != Some(&first)
+    {
+        buf.clip.push(first);
     }
     // Inside is on the left of each edge for a counter-clockwise clip ring.
     let side = if ccw { 1.0 } else { -1.0 };
@@ -152,24 +168,7 @@ fn ring_clip_area_m2(
                 continue;
             }
             for e in buf.clip.windows(2) {
-                let (p, q) = (e[0], e[1]);
-                let (ux, uy) = (q[0] - p[0], q[1] - p[1]);
-                let d = |c: &[f64; 2]| side * (ux * (c[1] - p[1]) - uy * (c[0] - p[0]));
-                buf.b.clear();
-                let m = buf.a.len();
-                for t in 0..m {
-                    let (s, e) = (buf.a[(t + m - 1) % m], buf.a[t]);
-                    let (ds, de) = (d(&s), d(&e));
-                    if (ds < 0.0) != (de < 0.0) {
-                        let u = ds / (ds - de);
-                        buf.b
-                            .push([s[0] + (e[0] - s[0]) * u, s[1] + (e[1] - s[1]) * u]);
-                    }
-                    if de >= 0.0 {
-                        buf.b.push(e);
-                    }
-                }
-                std::mem::swap(&mut buf.a, &mut buf.b);
+                clip_to_edge(&mut buf.a, &mut buf.b, e[0], e[1], side);
                 if buf.a.is_empty() {
                     break;
                 }
@@ -180,6 +179,27 @@ fn ring_clip_area_m2(
         }
     }
     total
+}
+
+/// Clips the ring `a` (closed or open) to the closed half-plane on the left of `p → q` (on the
+/// right when `side` is -1), Sutherland–Hodgman; `b` is scratch space.
+fn clip_to_edge(a: &mut Vec<[f64; 2]>, b: &mut Vec<[f64; 2]>, p: [f64; 2], q: [f64; 2], side: f64) {
+    let (ux, uy) = (q[0] - p[0], q[1] - p[1]);
+    let d = |c: &[f64; 2]| side * (ux * (c[1] - p[1]) - uy * (c[0] - p[0]));
+    b.clear();
+    let m = a.len();
+    for t in 0..m {
+        let (s, e) = (a[(t + m - 1) % m], a[t]);
+        let (ds, de) = (d(&s), d(&e));
+        if (ds < 0.0) != (de < 0.0) {
+            let u = ds / (ds - de);
+            b.push([s[0] + (e[0] - s[0]) * u, s[1] + (e[1] - s[1]) * u]);
+        }
+        if de >= 0.0 {
+            b.push(e);
+        }
+    }
+    std::mem::swap(a, b);
 }
 
 /// Signed shoelace area of a ring (closed or open).
@@ -237,6 +257,13 @@ fn convex_hull(g: &MultiPolygon<f64>, pts: &mut Vec<Coord<f64>>, out: &mut Vec<C
 pub(crate) struct BoundBuffers {
     pts: Vec<Coord<f64>>,
     hull: Vec<Coord<f64>>,
+    tris: Vec<[Coord<f64>; 3]>,
+    all_tris: Vec<[Coord<f64>; 3]>,
+    work: Vec<u32>,
+    /// The subject's rings clipped to the common box, one after another, and each ring's
+    /// range and weight (+1 for a region counted, -1 for one taken away).
+    sub: Vec<[f64; 2]>,
+    sub_rings: Vec<(usize, usize, f64)>,
     clip: ClipBuffers,
 }
 
@@ -281,28 +308,58 @@ fn clip_to_box(p0: Coord<f64>, p1: Coord<f64>, r: [f64; 4]) -> Option<(f64, f64)
 /// the valid polygons `a` and `b` (any shapes), whose shells' boxes have the common part `r`;
 /// infinite when no bound is found.
 ///
-/// Why it bounds. `a` lies inside its convex hull, so `a ∩ b` lies inside `hull(a) ∩ b`, whose
-/// planar area (in the local metric) is the clip of `b` against the hull (as in
-/// [`convex_clip_area_m2`]); likewise with the roles swapped, and the smaller is taken. The
-/// exact path measures its shape with geodesic edges: the local metric differs from the
-/// geodesic one by a factor within 1 ± 1e-3 for parcels under 5 km (the note in
-/// `overlaps.rs`), counted here as 1 %, and each edge of the shape, a piece of an edge of `a`
-/// or `b` inside `r`, bows away from its straight lon/lat line by at most L²·|tan φ| / (8 R)
-/// over a length L, which encloses at most L³·|tan φ| / (12 R); the pieces of one edge lie in
-/// its part inside `r` (the shape lies in `r`), so their lengths sum to at most that part's
-/// length L_r, and the sum over the edges of `a` and `b` meeting `r` of L_r³·|tan φ| / (4 R),
-/// with R = 6,300 km and φ the box's largest latitude, is three times that margin. (An
-/// estate's edge of 500 m beside a plot 20 m wide counts 20 m, not 500 m: its full length
-/// made the margin alone exceed the sliver threshold.) Snapping to the engine's grid (at most
-/// a 2²⁸th of the pair's extent) moves each vertex by at most that, so the area by at most
-/// that times the perimeter, counted as the sum of those parts' lengths (the shape's edges
-/// lie on them).
+/// Why it bounds. The planar area (in the local metric) of `a ∩ b` is found exactly when the
+/// shells of one of them can be cut into triangles ([`triangulated_overlap_m2`]); otherwise
+/// `a` lies inside its convex hull, so `a ∩ b` lies inside `hull(a) ∩ b`, whose planar area is
+/// the clip of `b` against the hull (as in [`convex_clip_area_m2`]); likewise with the roles
+/// swapped, and the smaller is taken. That planar area, grown by 1 %, plus the margins of
+/// [`overlap_margins_m2`] for the geodesic edges and the engine's snapping, bounds the exact
+/// path's area.
 pub(crate) fn overlap_bound_m2(
     a: &MultiPolygon<f64>,
     b: &MultiPolygon<f64>,
     r: [f64; 4],
     buf: &mut BoundBuffers,
 ) -> f64 {
+    let margins = overlap_margins_m2(a, b, r);
+    if !margins.is_finite() {
+        return f64::INFINITY;
+    }
+    let planar = match triangulated_overlap_m2(a, b, r, buf) {
+        Some(area) => area,
+        None => {
+            let mut planar = f64::INFINITY;
+            for (g, other) in [(a, b), (b, a)] {
+                convex_hull(g, &mut buf.pts, &mut buf.hull);
+                if buf.hull.len() < 3 {
+                    return f64::INFINITY;
+                }
+                let clip = ring_clip_area_m2(&buf.hull, true, other, &mut buf.clip);
+                planar = planar.min(clip.abs());
+            }
+            planar
+        }
+    };
+    planar.abs() * 1.01 + margins
+}
+
+/// What the exact path's geodesic area of the overlap of the valid polygons `a` and `b`
+/// (shells' boxes meeting in `r`) can exceed the overlap's planar area in the local metric
+/// (grown by 1 %) by, in m²: infinite at latitudes above 80°.
+///
+/// The local metric differs from the geodesic one by a factor within 1 ± 1e-3 for parcels
+/// under 5 km (the note in `overlaps.rs`), counted as 1 % by the caller. Each edge of the
+/// shape, a piece of an edge of `a` or `b` inside `r`, bows away from its straight lon/lat
+/// line by at most L²·|tan φ| / (8 R) over a length L, which encloses at most
+/// L³·|tan φ| / (12 R); the pieces of one edge lie in its part inside `r` (the shape lies in
+/// `r`), so their lengths sum to at most that part's length L_r, and the sum over the edges of
+/// `a` and `b` meeting `r` of L_r³·|tan φ| / (4 R), with R = 6,300 km and φ the box's largest
+/// latitude, is three times that margin. (An estate's edge of 500 m beside a plot 20 m wide
+/// counts 20 m, not 500 m: its full length made the margin alone exceed the sliver
+/// threshold.) Snapping to the engine's grid (at most a 2²⁸th of the pair's extent) moves each
+/// vertex by at most that, so the area by at most that times the perimeter, counted as the sum
+/// of those parts' lengths (the shape's edges lie on them).
+pub(crate) fn overlap_margins_m2(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>, r: [f64; 4]) -> f64 {
     let lat = r[1].abs().max(r[3].abs());
     if lat > 80.0 {
         return f64::INFINITY;
@@ -341,21 +398,142 @@ pub(crate) fn overlap_bound_m2(
             }
         }
     }
-    let mut planar = f64::INFINITY;
-    for (g, other) in [(a, b), (b, a)] {
-        convex_hull(g, &mut buf.pts, &mut buf.hull);
-        if buf.hull.len() < 3 {
-            return f64::INFINITY;
-        }
-        let clip = ring_clip_area_m2(&buf.hull, true, other, &mut buf.clip);
-        planar = planar.min(clip.abs());
-    }
     let extent_m = ((hi[0] - lo[0]) * kx).max((hi[1] - lo[1]) * ky);
     let snapping = extent_m / (1u64 << 28) as f64 * perimeter;
-    if !(bow.is_finite() && snapping.is_finite()) {
-        return f64::INFINITY;
+    let margins = bow + snapping;
+    if margins.is_finite() {
+        margins
+    } else {
+        f64::INFINITY
     }
-    planar * 1.01 + bow + snapping
+}
+
+/// The planar area, in the local metric at `r`'s south-west corner, of `a ∩ b` for valid
+/// polygons whose shells' boxes meet in `r`: the shells of the one with fewer vertices (it
+/// must have no holes) are cut into triangles ([`triangles`]), which tile it (parts of a valid
+/// multipolygon have disjoint interiors, so their triangles tile it too); the other is clipped
+/// to `r` (which holds `a ∩ b`) and then against each triangle meeting `r`, as in
+/// [`convex_clip_area_m2`] (the clipped winding-number integral, exact for any valid
+/// subject), and the clipped areas are summed. `None` when neither polygon is hole-free with
+/// shells the ear clipping accepts.
+pub(crate) fn triangulated_overlap_m2(
+    a: &MultiPolygon<f64>,
+    b: &MultiPolygon<f64>,
+    r: [f64; 4],
+    buf: &mut BoundBuffers,
+) -> Option<f64> {
+    let size = |g: &MultiPolygon<f64>| g.0.iter().map(|p| p.exterior().0.len()).sum::<usize>();
+    let (first, second) = if size(a) <= size(b) { (a, b) } else { (b, a) };
+    let subject = [(first, second), (second, first)]
+        .into_iter()
+        .find_map(|(t, subject)| triangles(t, buf).then_some(subject))?;
+    let o = Coord { x: r[0], y: r[1] };
+    let (kx, ky) = metres_per_degree(0.5 * (r[1] + r[3]));
+    let local = |c: &Coord<f64>| [(c.x - o.x) * kx, (c.y - o.y) * ky];
+    let BoundBuffers {
+        all_tris,
+        sub,
+        sub_rings,
+        clip,
+        ..
+    } = buf;
+    // The subject clipped to the common box first (the overlap lies inside it, so this
+    // changes no triangle's clipped area), so that each triangle clips a few vertices, not an
+    // estate's hundreds.
+    let (w, h) = ((r[2] - r[0]) * kx, (r[3] - r[1]) * ky);
+    let corners = [[0.0, 0.0], [w, 0.0], [w, h], [0.0, h]];
+    sub.clear();
+    sub_rings.clear();
+    for part in &subject.0 {
+        for (k, ring) in rings(part).enumerate() {
+            clip.a.clear();
+            clip.a.extend(ring.0.iter().map(local));
+            let own = shoelace(&clip.a);
+            if own == 0.0 {
+                continue;
+            }
+            for e in 0..4 {
+                clip_to_edge(
+                    &mut clip.a,
+                    &mut clip.b,
+                    corners[e],
+                    corners[(e + 1) % 4],
+                    1.0,
+                );
+                if clip.a.is_empty() {
+                    break;
+                }
+            }
+            if clip.a.len() >= 3 {
+                let start = sub.len();
+                sub.extend_from_slice(&clip.a);
+                // A shell adds its region, a hole takes its region away, whatever their
+                // windings.
+                let weight = if k == 0 { own.signum() } else { -own.signum() };
+                sub_rings.push((start, sub.len(), weight));
+            }
+        }
+    }
+    let mut total = 0.0;
+    for tri in all_tris.iter() {
+        let meets = |k: usize, lo: f64, hi: f64| {
+            let v = |c: &Coord<f64>| if k == 0 { c.x } else { c.y };
+            tri.iter().map(v).fold(f64::INFINITY, f64::min) <= hi
+                && tri.iter().map(v).fold(f64::NEG_INFINITY, f64::max) >= lo
+        };
+        if !(meets(0, r[0], r[2]) && meets(1, r[1], r[3])) {
+            continue;
+        }
+        let t = [local(&tri[0]), local(&tri[1]), local(&tri[2])];
+        for &(start, end, weight) in sub_rings.iter() {
+            clip.a.clear();
+            clip.a.extend_from_slice(&sub[start..end]);
+            for e in 0..3 {
+                clip_to_edge(&mut clip.a, &mut clip.b, t[e], t[(e + 1) % 3], 1.0);
+                if clip.a.is_empty() {
+                    break;
+                }
+            }
+            total += weight * shoelace(&clip.a);
+        }
+    }
+    Some(total.max(0.0))
+}
+
+/// Cuts every shell of `g` into triangles ([`ear_clip`]) into `buf.all_tris`, each
+/// counter-clockwise; `false` when `g` has a hole or a shell the ear clipping refuses.
+fn triangles(g: &MultiPolygon<f64>, buf: &mut BoundBuffers) -> bool {
+    buf.all_tris.clear();
+    if g.0.iter().any(|p| !p.interiors().is_empty()) {
+        return false;
+    }
+    for p in &g.0 {
+        buf.pts.clear();
+        for &c in &p.exterior().0 {
+            if buf.pts.last() != Some(&c) {
+                buf.pts.push(c);
+            }
+        }
+        if buf.pts.len() > 1 && buf.pts.first() == buf.pts.last() {
+            buf.pts.pop();
+        }
+        // Counter-clockwise for the ear clipping (a clockwise ring is refused by it, so a
+        // wrong sign here can only give up, never mislead).
+        let twice: f64 = (0..buf.pts.len())
+            .map(|k| {
+                let (u, v) = (buf.pts[k], buf.pts[(k + 1) % buf.pts.len()]);
+                u.x * v.y - v.x * u.y
+            })
+            .sum();
+        if twice < 0.0 {
+            buf.pts.reverse();
+        }
+        if !ear_clip(&buf.pts, &mut buf.tris, &mut buf.work) {
+            return false;
+        }
+        buf.all_tris.extend_from_slice(&buf.tris);
+    }
+    true
 }
 
 #[cfg(test)]

@@ -557,14 +557,9 @@ fn prefilter_loses_no_overlap_and_changes_no_finding() {
             for o in &exact.pairs {
                 if kept.contains(&(o.i, o.j)) {
                 } else if slivers.contains(&(o.i, o.j)) {
-                    // Two non-convex parcels: the bound was below half the threshold.
-                    // Otherwise the clipped area was below eps; the exact path's own error on
-                    // a sliver (its snapping grid times the perimeter) is up to ~1e-3 m².
-                    let limit = if convex[o.i].is_none() && convex[o.j].is_none() {
-                        0.5 * min
-                    } else {
-                        (eps + 0.01).min(0.5 * min)
-                    };
+                    // The clipped area was below eps, or the bound (the clip or the
+                    // triangulated area, plus margins) below half the threshold.
+                    let limit = 0.5 * min;
                     assert!(o.area_m2 < limit, "seed {seed} min {min}: {o:?}");
                 } else {
                     // Proven disjoint by a separating edge: what the exact path found is
@@ -897,31 +892,80 @@ fn t_junction_neighbours_1e12_apart_do_not_overlap_and_a_true_overlap_is_found()
 }
 
 /// Differential test of the overlap bound: on every candidate pair of seeded cadastral fabrics
-/// (differently rounded boundaries, T-junctions, mixed vertex densities, L-shaped plots) and
-/// on the same pairs with one plot nudged by up to ~2 m, the bound is never below the area the
-/// exact path gives; and it settles most of the neighbours the edge matching cannot.
+/// (differently rounded boundaries, T-junctions, mixed vertex densities, L-shaped plots), of
+/// non-convex and of quadrilateral fabrics with injected overlaps, and on the same pairs with
+/// one plot nudged by up to ~2 m, the bound the overlap pass uses (the convex clip plus the
+/// margins where a parcel is convex, [`overlap_bound_m2`] otherwise) is never below the area
+/// the exact path gives; the triangulated planar area agrees with that exact area both ways
+/// (within the 1 % and the margins the bound allows); and it settles most of the neighbours
+/// the edge matching cannot.
 #[test]
 fn overlap_bound_is_never_below_the_exact_overlap() {
     use crate::synth::cadastral::{CadastralSpec, generate_cadastral};
+    use crate::synth::{FabricSpec, generate};
     use geo::MapCoords;
     let mut rng = crate::util::Rng::new(23);
-    let (mut tried, mut settled, mut nudged_overlaps) = (0, 0, 0);
-    for seed in [1, 2] {
-        let fabric = generate_cadastral(&CadastralSpec::with_parcels(700, seed));
-        let set = crate::read::parse_parcels(fabric.geojson.as_bytes(), "cad").unwrap();
+    let (mut tried, mut settled, mut nudged_overlaps, mut triangulated) = (0, 0, 0, 0);
+    let mut texts: Vec<String> = [1, 2]
+        .iter()
+        .map(|&seed| generate_cadastral(&CadastralSpec::with_parcels(700, seed)).geojson)
+        .collect();
+    for spec in [
+        FabricSpec {
+            overlaps: 9,
+            gaps: 4,
+            ..FabricSpec::nonconvex(900, 3)
+        },
+        FabricSpec {
+            overlaps: 6,
+            gaps: 4,
+            ..FabricSpec::with_parcels(900, 4)
+        },
+    ] {
+        texts.push(generate(&spec).unwrap().0);
+    }
+    // The bound the overlap pass applies to a pair (both valid) with common box r.
+    let pass_bound = |a: &MultiPolygon<f64>,
+                      b: &MultiPolygon<f64>,
+                      r: [f64; 4],
+                      buf: &mut BoundBuffers,
+                      clip: &mut ClipBuffers| {
+        let clip = match (convex_orientation(a), convex_orientation(b)) {
+            (Some(ca), _) => Some(convex_clip_area_m2(a, ca, b, clip)),
+            (None, Some(cb)) => Some(convex_clip_area_m2(b, cb, a, clip)),
+            (None, None) => None,
+        };
+        match clip {
+            Some(area) => area.abs() * 1.01 + overlap_margins_m2(a, b, r),
+            None => overlap_bound_m2(a, b, r, buf),
+        }
+    };
+    for text in &texts {
+        let set = crate::read::parse_parcels(text.as_bytes(), "fabric").unwrap();
         let mut parcels = set.parcels;
+        let valid: Vec<bool> = parcel_validity(&parcels)
+            .iter()
+            .map(|d| d.is_empty())
+            .collect();
         let index = ParcelIndex::build(parcels.iter().map(|p| &p.geometry));
-        let (mut buf, mut cov) = (BoundBuffers::default(), CoverageBuffers::default());
+        let (mut buf, mut cov, mut clip) = (
+            BoundBuffers::default(),
+            CoverageBuffers::default(),
+            ClipBuffers::default(),
+        );
         for (i, j) in index.candidate_pairs() {
             let Some(r) = index.shared_box(i, j) else {
                 continue;
             };
+            if !(valid[i] && valid[j]) {
+                continue;
+            }
             let (a, b) = (&parcels[i].geometry, &parcels[j].geometry);
             if proven_disjoint_within(a, b, r, &mut cov) {
                 continue;
             }
             tried += 1;
-            let bound = overlap_bound_m2(a, b, r, &mut buf);
+            let bound = pass_bound(a, b, r, &mut buf, &mut clip);
             let exact = exact_overlap(&parcels, i, j).map_or(0.0, |o| o.area_m2);
             assert!(
                 exact <= bound,
@@ -929,6 +973,16 @@ fn overlap_bound_is_never_below_the_exact_overlap() {
                 parcels[i].id,
                 parcels[j].id
             );
+            let margins = overlap_margins_m2(a, b, r);
+            if let Some(tri) = triangulated_overlap_m2(a, b, r, &mut buf) {
+                triangulated += 1;
+                assert!(
+                    tri <= exact * 1.01 + margins + 1e-9,
+                    "{} {}: triangulated {tri} vs exact {exact}",
+                    parcels[i].id,
+                    parcels[j].id
+                );
+            }
             settled += (bound < 0.5) as usize;
             // The same pair with plot j moved: a real overlap of up to a few hundred m².
             let (dx, dy) = ((rng.unit() - 0.5) * 4e-5, (rng.unit() - 0.5) * 4e-5);
@@ -946,14 +1000,22 @@ fn overlap_bound_is_never_below_the_exact_overlap() {
                 ba.max().y.min(bb.max().y),
             ];
             if r[0] < r[2] && r[1] < r[3] {
-                let bound = overlap_bound_m2(a, b, r, &mut buf);
+                let bound = pass_bound(a, b, r, &mut buf, &mut clip);
                 let exact = exact_overlap(&parcels, i, j).map_or(0.0, |o| o.area_m2);
                 assert!(exact <= bound, "nudged {i} {j}: {exact} > {bound}");
+                if let Some(tri) = triangulated_overlap_m2(a, b, r, &mut buf) {
+                    let margins = overlap_margins_m2(a, b, r);
+                    assert!(
+                        tri <= exact * 1.01 + margins + 1e-9,
+                        "nudged {i} {j}: triangulated {tri} vs exact {exact}"
+                    );
+                }
                 nudged_overlaps += (exact > 1.0) as usize;
             }
             parcels[j].geometry = original;
         }
     }
-    assert!(settled * 10 > tried * 6, "{settled} of {tried}");
-    assert!(nudged_overlaps > 50, "{nudged_overlaps}");
+    assert!(settled * 10 > tried * 9, "{settled} of {tried}");
+    assert!(triangulated * 10 > tried * 9, "{triangulated} of {tried}");
+    assert!(nudged_overlaps > 100, "{nudged_overlaps}");
 }
