@@ -103,6 +103,31 @@ fn a_fabric_on_the_wrong_datum_gets_a_datum_warning() {
     );
     assert!(wrong.stderr.contains("warning"), "{}", wrong.stderr);
     assert!(wrong.stderr.contains("Kalianpur 1962"), "{}", wrong.stderr);
+    // The same warning in the JSON report, typed.
+    let json = common::allot(
+        dir.path(),
+        &[
+            "validate",
+            shp.to_str().unwrap(),
+            "--crs",
+            "EPSG:24312",
+            "--site",
+            &boundary(),
+            "--format",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).expect(&json.stderr);
+    let ws = v["warnings"].as_array().unwrap();
+    assert_eq!(ws.len(), 1, "{ws:?}");
+    assert_eq!(ws[0]["kind"], "datum_shift");
+    assert!(
+        ws[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Kalianpur 1962"),
+        "{ws:?}"
+    );
     let right = common::allot(
         dir.path(),
         &["validate", shp.to_str().unwrap(), "--site", &boundary()],

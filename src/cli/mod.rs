@@ -55,6 +55,9 @@ pub struct Opts {
 }
 
 /// The subcommands.
+// Parsed once per run and moved into its command: boxing `plan`'s larger arguments would save
+// a few hundred bytes once, at the cost of clap's plain derive.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Count and measure parcels: total area, area by zone and by land use, bounding box.
@@ -291,12 +294,34 @@ pub fn read_lean(path: &std::path::Path) -> Result<allot::ParcelSet> {
 }
 
 /// The input parcels, after printing the warning for a projected CRS declared for
-/// coordinates that look like degrees ([`allot::read::degrees_in_projected_crs`]).
+/// coordinates that look like degrees ([`allot::read::degrees_in_projected_crs`]) and keeping
+/// it for the command's JSON report ([`read_warnings`]).
 fn checked(set: allot::ParcelSet) -> Result<allot::ParcelSet> {
     if let Some(w) = allot::read::degrees_in_projected_crs(&set) {
-        messages::warnings(&[w]);
+        messages::warnings(std::slice::from_ref(&w));
+        keep_warning(w);
     }
     Ok(set)
+}
+
+/// Warnings raised while reading the inputs, in the order they were raised.
+static READ_WARNINGS: std::sync::Mutex<Vec<allot::Warning>> = std::sync::Mutex::new(Vec::new());
+
+/// Keeps a warning that has been printed, for the command's JSON report.
+pub fn keep_warning(w: allot::Warning) {
+    READ_WARNINGS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(w);
+}
+
+/// The warnings kept by [`keep_warning`] (reading the inputs), to put first under `warnings`
+/// in a JSON report.
+pub fn read_warnings() -> Vec<allot::Warning> {
+    READ_WARNINGS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone()
 }
 
 /// Writes an output file atomically after checking it is not one of the inputs.

@@ -530,6 +530,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         &args.targets_acres(),
         &defaults,
     )?)?;
+    // The read warnings were printed as the file was read; the rest are printed here.
     let mut warnings = choice.warnings.clone();
     warnings.extend(allot::unknown_land_uses(
         &set,
@@ -547,6 +548,9 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         &args.corridor_uses,
     ));
     super::messages::warnings(&warnings);
+    let mut read = super::read_warnings();
+    read.append(&mut warnings);
+    let warnings = read;
     let corridors = allot::corridor_uses(&set)?;
     let opts = args.options(&choice, &corridors);
     let cx = Context {

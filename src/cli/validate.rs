@@ -117,7 +117,12 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
                     anyhow::bail!("{}: {why}", set.source);
                 }
                 if let Some(why) = placement::datum_shift(&fabric, &site_box) {
-                    super::messages::note(quiet, format_args!("warning: {}: {why}", set.source));
+                    let w = allot::Warning {
+                        kind: allot::WarningKind::DatumShift,
+                        message: format!("{}: {why}", set.source),
+                    };
+                    super::messages::warnings(std::slice::from_ref(&w));
+                    super::keep_warning(w);
                 }
             }
             Some(boundary)
@@ -126,6 +131,8 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     };
     let choice = allot::resolve_zones(&set, &args.units.targets_acres(&args.targets), &[])?;
     super::messages::warnings(&choice.warnings);
+    let mut warnings = super::read_warnings();
+    warnings.extend(choice.warnings.iter().cloned());
     let opts = ValidateOptions {
         min_overlap_m2: args.min_overlap,
         min_gap_m2: args.min_gap,
@@ -195,11 +202,10 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     super::print_report(
         &match args.format {
             Format::Text => validation::to_text(&report, &set.source, args.units.unit()),
-            Format::Json => super::escape_json(&validation::to_json_with_warnings(
-                &report,
-                &choice.warnings,
-            ))
-            .into_owned(),
+            Format::Json => {
+                super::escape_json(&validation::to_json_with_warnings(&report, &warnings))
+                    .into_owned()
+            }
         },
         &outputs,
     )?;

@@ -1,6 +1,7 @@
 //! Warnings: things that do not stop a run but probably are not what the user meant (a land
 //! use no parcel has, a target zone the file does not list, zone names differing only by case,
-//! a projected CRS declared for coordinates that look like degrees).
+//! a projected CRS declared for coordinates that look like degrees, a fabric a datum shift off
+//! its site).
 //! Commands print them to stderr and put them under `warnings` in JSON output.
 
 use serde_json::{Value, json};
@@ -19,6 +20,9 @@ pub enum WarningKind {
     ZoneNameVariants,
     /// A CRS declared projected (metres) for coordinates that all look like degrees.
     DegreesInProjectedCrs,
+    /// A fabric lying a near-constant 200–300 m off its `--site` boundary (a datum mismatch,
+    /// e.g. Kalianpur 1962 read as WGS84).
+    DatumShift,
 }
 
 impl WarningKind {
@@ -29,6 +33,7 @@ impl WarningKind {
             WarningKind::UnknownZone => "unknown_zone",
             WarningKind::ZoneNameVariants => "zone_name_variants",
             WarningKind::DegreesInProjectedCrs => "degrees_in_projected_crs",
+            WarningKind::DatumShift => "datum_shift",
         }
     }
 }
