@@ -24,7 +24,7 @@
 //! everywhere.
 //!
 //! UTM systems (WGS84 326xx/327xx, GRS80, Kalianpur 1962 24312/24313 and others whose
-//! definitions [`utm`] reproduces) are moved to WGS84 by [`utm`]'s direct route, which gives
+//! definitions the `utm` module reproduces) are moved to WGS84 by its direct route, which gives
 //! every point the same `f64`s as proj4rs without its per-stage dispatch, and projects a
 //! Kalianpur point once for both candidate datum shifts. A system uses it only after it
 //! agreed with proj4rs bit for bit on probe points across its zone; any point it cannot move
