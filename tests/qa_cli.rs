@@ -308,24 +308,37 @@ fn degrees_declared_as_a_projected_crs_are_warned_about() {
     assert_eq!(fixed.code, 0, "{}", fixed.stderr);
     assert_eq!(acres(&fixed), acres(&truth));
     assert!(!fixed.stderr.contains("warning"), "{}", fixed.stderr);
-    // The warning is also in validate's JSON report (a program reading the report sees it,
-    // not only a person reading stderr).
-    let r = allot(
-        &dir,
-        &["validate", "degrees-as-utm.shp", "--format", "json"],
-    );
-    let v: serde_json::Value =
-        serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stderr));
-    let ws = v["warnings"].as_array().expect("warnings list");
-    assert_eq!(ws.len(), 1, "{ws:?}");
-    assert_eq!(ws[0]["kind"], "degrees_in_projected_crs");
-    assert!(
-        ws[0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("look like longitude/latitude degrees"),
-        "{ws:?}"
-    );
+    // The warning is also in validate's and summary's JSON reports (a program reading the
+    // report sees it, not only a person reading stderr); the fixed run's list is empty.
+    for cmd in ["validate", "summary"] {
+        let r = allot(&dir, &[cmd, "degrees-as-utm.shp", "--format", "json"]);
+        let v: serde_json::Value =
+            serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{cmd}: {e}: {}", r.stderr));
+        let ws = v["warnings"].as_array().expect("warnings list");
+        assert_eq!(ws.len(), 1, "{cmd}: {ws:?}");
+        assert_eq!(ws[0]["kind"], "degrees_in_projected_crs", "{cmd}");
+        assert!(
+            ws[0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("look like longitude/latitude degrees"),
+            "{cmd}: {ws:?}"
+        );
+        let r = allot(
+            &dir,
+            &[
+                cmd,
+                "degrees-as-utm.shp",
+                "--crs",
+                "EPSG:4326",
+                "--format",
+                "json",
+            ],
+        );
+        let v: serde_json::Value =
+            serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{cmd}: {e}: {}", r.stderr));
+        assert_eq!(v["warnings"], serde_json::json!([]), "{cmd}");
+    }
     // Real metres in the same projected CRS: no warning, the same acres.
     for args in [
         vec!["summary", "utm.shp"],

@@ -30,7 +30,9 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     progress.finish();
     print(&match args.format {
         Format::Text => summary.to_text(),
-        Format::Json => super::escape_json(&summary.to_json()).into_owned(),
+        Format::Json => {
+            super::escape_json(&summary.to_json_with_warnings(&super::read_warnings())).into_owned()
+        }
     })?;
     Ok(Outcome::Clean)
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::geodesy::{AreaUnit, parcel_areas_m2};
 use crate::geom::bbox::rect_union;
-use crate::model::ParcelSet;
+use crate::model::{ParcelSet, Warning};
 use crate::report::round_to;
 
 /// Area and count of a group of parcels.
@@ -96,12 +96,40 @@ pub fn summarize(set: &ParcelSet, units: AreaUnit) -> Summary {
 impl Summary {
     /// The summary as pretty JSON with areas rounded to 4 decimals.
     pub fn to_json(&self) -> String {
+        self.to_json_with_warnings(&[])
+    }
+
+    /// [`Summary::to_json`] with the run's warnings (say, coordinates that look like degrees in
+    /// a file declared projected) under `warnings`, an empty list when there are none, as
+    /// `validate` and `plan` report theirs.
+    ///
+    /// ```
+    /// use allot::{Warning, WarningKind};
+    /// let text = br#"{"type":"FeatureCollection","features":[
+    ///   {"type":"Feature","properties":{},"geometry":{"type":"Polygon",
+    ///    "coordinates":[[[67,24],[67.01,24],[67.01,24.01],[67,24]]]}}]}"#;
+    /// let set = allot::parse_parcels(text, "t").unwrap();
+    /// let s = allot::report::summarize(&set, allot::AreaUnit::Acres);
+    /// let w = Warning { kind: WarningKind::DatumShift, message: "off by 265 m".into() };
+    /// let v: serde_json::Value = serde_json::from_str(&s.to_json_with_warnings(&[w])).unwrap();
+    /// assert_eq!(v["warnings"][0]["kind"], "datum_shift");
+    /// let v: serde_json::Value = serde_json::from_str(&s.to_json()).unwrap();
+    /// assert_eq!(v["warnings"], serde_json::json!([]));
+    /// ```
+    pub fn to_json_with_warnings(&self, warnings: &[Warning]) -> String {
         let mut s = self.clone();
         s.total_area = round_to(s.total_area, 4);
         for g in s.by_zone.values_mut().chain(s.by_land_use.values_mut()) {
             g.area = round_to(g.area, 4);
         }
-        serde_json::to_string_pretty(&s).unwrap_or_default() + "\n"
+        let mut v = serde_json::to_value(&s).unwrap_or_default();
+        if let Some(top) = v.as_object_mut() {
+            top.insert(
+                "warnings".into(),
+                warnings.iter().map(Warning::to_json).collect(),
+            );
+        }
+        serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
     }
 
     /// The summary as a text table.
