@@ -59,6 +59,20 @@ pub(crate) fn rect_union(a: Rect<f64>, b: Rect<f64>) -> Rect<f64> {
     )
 }
 
+/// `r` grown by `d` on every side.
+pub(crate) fn grown(r: Rect<f64>, d: f64) -> Rect<f64> {
+    Rect::new(
+        Coord {
+            x: r.min().x - d,
+            y: r.min().y - d,
+        },
+        Coord {
+            x: r.max().x + d,
+            y: r.max().y + d,
+        },
+    )
+}
+
 /// The rectangle centred on `c` reaching `half_w` either side in x and `half_h` in y.
 pub(crate) fn centred_rect(c: Coord<f64>, half_w: f64, half_h: f64) -> Rect<f64> {
     Rect::new(

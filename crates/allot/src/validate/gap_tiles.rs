@@ -41,7 +41,7 @@
 use geo::{Coord, MultiPolygon, Orient, Polygon, Rect, orient::Direction};
 use rayon::prelude::*;
 
-use crate::geom::bbox::{bbox_of_polygons, rect_union, ring_box};
+use crate::geom::bbox::{bbox_of_polygons, grown, rect_union, ring_box};
 use crate::geom::boolops::{self, Grid};
 use crate::index::ParcelIndex;
 use crate::model::Parcel;
@@ -68,16 +68,7 @@ impl Default for Tiling {
 /// grid as fine as for `b` alone; nothing enclosed reaches the margin), and the margin.
 pub(crate) fn frame_of(b: Rect<f64>) -> (Rect<f64>, f64) {
     let m = b.width().max(b.height()).max(1e-9) / 100.0;
-    let frame = Rect::new(
-        Coord {
-            x: b.min().x - m,
-            y: b.min().y - m,
-        },
-        Coord {
-            x: b.max().x + m,
-            y: b.max().y + m,
-        },
-    );
+    let frame = grown(b, m);
     (frame, m)
 }
 
@@ -97,19 +88,6 @@ fn strictly_inside(inner: Rect<f64>, outer: Rect<f64>) -> bool {
         && inner.min().y > outer.min().y
         && inner.max().x < outer.max().x
         && inner.max().y < outer.max().y
-}
-
-fn grow(r: Rect<f64>, d: f64) -> Rect<f64> {
-    Rect::new(
-        Coord {
-            x: r.min().x - d,
-            y: r.min().y - d,
-        },
-        Coord {
-            x: r.max().x + d,
-            y: r.max().y + d,
-        },
-    )
 }
 
 /// The tiles: `nx` × `ny` equal cells over the box `b` (the outer cells reach to infinity).
@@ -225,7 +203,7 @@ fn enclosed_counted(
     let one_window = |t: usize, window: Rect<f64>| -> Option<(Owned, Vec<Rect<f64>>)> {
         let window = reach_frame(window, b, frame);
         let near: Vec<usize> = index
-            .query(grow(window, 64.0 * step))
+            .query(grown(window, 64.0 * step))
             .into_iter()
             .filter(|&i| !skip[i])
             .collect();
@@ -233,7 +211,7 @@ fn enclosed_counted(
         // differently from the whole: they lie in the part of its box inside the window.
         let cuts = ParcelIndex::from_boxes(near.iter().filter_map(|&i| {
             let pb = parcels[i].bbox();
-            (!strictly_inside(pb, window)).then(|| grow(clip_to(pb, window), 64.0 * step))
+            (!strictly_inside(pb, window)).then(|| grown(clip_to(pb, window), 64.0 * step))
         }));
         let zone = trusted_zone(window, frame, 64.0 * step);
         let polys: Vec<Polygon<f64>> = near
@@ -267,7 +245,7 @@ fn enclosed_counted(
         Some((owned, open))
     };
     let run = |t: usize| -> Option<(Owned, usize)> {
-        let mut windows = vec![grow(tiles.cell(t), halo)];
+        let mut windows = vec![grown(tiles.cell(t), halo)];
         let mut out: Owned = Vec::new();
         let mut runs = 0;
         for level in 0u32.. {
@@ -290,7 +268,7 @@ fn enclosed_counted(
             };
             windows = merged(open.into_iter().map(|o| {
                 if reach.is_finite() {
-                    grow(o, reach)
+                    grown(o, reach)
                 } else {
                     frame
                 }

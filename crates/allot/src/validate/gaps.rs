@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use super::*;
 use crate::geodesy::{AreaUnit, M2_PER_ACRE, area_m2};
-use crate::geom::bbox::{bbox_of, centred_rect, rect_union};
+use crate::geom::bbox::{bbox_of, centred_rect, grown, rect_union};
 use crate::geom::boolops;
 use crate::index::ParcelIndex;
 use crate::model::{Parcel, ParcelId};
@@ -366,34 +366,15 @@ pub(crate) fn gaps_with(
                 return None;
             }
             let rb = ring_box(region.exterior());
-            let grown = Rect::new(
-                Coord {
-                    x: rb.min().x - tol,
-                    y: rb.min().y - tol,
-                },
-                Coord {
-                    x: rb.max().x + tol,
-                    y: rb.max().y + tol,
-                },
-            );
             let near: Vec<usize> = index
-                .query(grown)
+                .query(grown(rb, tol))
                 .into_iter()
                 .filter(|&i| !skip[i])
                 .collect();
             // Snapping looks at input vertices within 2 tol of the region's box (within tol
             // of a vertex moved by at most tol); the rest of a large neighbour's ring is not
             // needed.
-            let reach = Rect::new(
-                Coord {
-                    x: rb.min().x - 3.0 * tol,
-                    y: rb.min().y - 3.0 * tol,
-                },
-                Coord {
-                    x: rb.max().x + 3.0 * tol,
-                    y: rb.max().y + 3.0 * tol,
-                },
-            );
+            let reach = grown(rb, 3.0 * tol);
             let local = Vertices::of_within(near.iter().map(|&i| &parcels[i].geometry), reach);
             let shape = MultiPolygon(vec![snap_polygon(
                 &region.orient(Direction::Default),
