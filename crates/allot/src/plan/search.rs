@@ -1752,7 +1752,9 @@ pub fn solve(p: &ZoneProblem) -> Result<Vec<Solution>, Infeasible> {
         for &v in &sol.members {
             st.add(v);
         }
-        if feasible_state(&st) && trade::improve(&mut st, large_area, 4 * sc.m_est as usize + 20) {
+        if feasible_state(&st)
+            && trade::improve(&mut st, large_area, 4 * sc.m_est as usize + 20, false)
+        {
             moved.push(st.solution());
         }
     }
@@ -1791,7 +1793,10 @@ pub fn solve(p: &ZoneProblem) -> Result<Vec<Solution>, Infeasible> {
             }
         }
     }
-    // The best zone relinking found, when better than every zone before, gets the large moves.
+    // The best zone relinking found, when better than every zone before, gets the large moves
+    // and the strip leaves (`trade::improve`). Only there: offering strip leaves to the best
+    // four zones before relinking changed which zones relinking started from, and the PSM park
+    // came out longer (17,785 m against 17,061 m without them).
     relinked.sort_by(|a, b| a.cost.total_cmp(&b.cost).then(a.members.cmp(&b.members)));
     if let Some(top) = relinked.first()
         && sols.first().is_some_and(|b| top.cost < b.cost - 1e-6)
@@ -1800,7 +1805,9 @@ pub fn solve(p: &ZoneProblem) -> Result<Vec<Solution>, Infeasible> {
         for &v in &top.members {
             st.add(v);
         }
-        if feasible_state(&st) && trade::improve(&mut st, large_area, 4 * sc.m_est as usize + 20) {
+        if feasible_state(&st)
+            && trade::improve(&mut st, large_area, 4 * sc.m_est as usize + 20, true)
+        {
             relinked.push(st.solution());
         }
     }
