@@ -10,13 +10,16 @@
 //!   holds a block of plants and a long road strip on one side where the best park holds another
 //!   block and strips on the other) needs dozens of moves that each lengthen the boundary first.
 //!
-//! Two moves make those choices in one step:
+//! Two moves make those choices in one step, and a third is offered on request:
 //! - **trade**: a large plot on the zone's frontier joins (pinned), or a large member leaves
 //!   (barred from rejoining), and the zone gives back or takes as much land with plots on its
 //!   boundary, steered by the new zone's centre;
 //! - **shift**: the centre moves by a step in one of eight directions; the zone drops a share of
 //!   its land on the trailing side (members farthest from the new centre, barred from rejoining)
-//!   and takes as much back on the leading side (frontier plots nearest it).
+//!   and takes as much back on the leading side (frontier plots nearest it);
+//! - **strip leave** (only when asked, on the zone path relinking found): a rim member with one
+//!   of the longest boundaries outside the zone leaves, of any size, and the zone takes as much
+//!   back like after a trade.
 //!
 //! Each moved zone is brought into the band (with the band repair's walk when small plots cannot
 //! land in it), has its spurs and necks repaired when the minimum width asks, and is polished by
@@ -66,9 +69,14 @@ enum Move {
 }
 
 /// Improves `st` by trades of plots of at least `large` acres and by shifts (see the module
-/// documentation); polishes each moved zone with at most `polish_steps` descent steps. True
-/// when a move was made; `st` is left as it was when none improves it.
-pub(super) fn improve(st: &mut State, large: f64, polish_steps: usize) -> bool {
+/// documentation); polishes each moved zone with at most `polish_steps` descent steps. With
+/// `strips`, the [`TRIES`] rim members with the longest boundary outside the zone may leave too
+/// (barred from rejoining, the zone walked back into the band like after a large plot leaves),
+/// whatever their size: a road strip along the zone's edge costs kilometres of boundary, and
+/// trading it for plots elsewhere takes one move that single moves and swaps cannot make when
+/// the strip is larger than the band is wide. True when a move was made; `st` is left as it
+/// was when none improves it.
+pub(super) fn improve(st: &mut State, large: f64, polish_steps: usize, strips: bool) -> bool {
     let p = st.p;
     let g = p.graph;
     let mut improved = false;
@@ -93,6 +101,21 @@ pub(super) fn improve(st: &mut State, large: f64, polish_steps: usize) -> bool {
         };
         by_size(&mut joining);
         by_size(&mut leaving);
+        if strips {
+            // Members with the longest boundary on the zone's edge (strips along it), longest
+            // first, whatever their size.
+            let mut exposed: Vec<usize> = st
+                .rim
+                .items
+                .iter()
+                .copied()
+                .filter(|&i| !leaving.contains(&i) && st.removable(i))
+                .collect();
+            let edge_of = |i: usize| g.perim[i] - st.sh[i];
+            exposed.sort_by(|&a, &b| edge_of(b).total_cmp(&edge_of(a)).then(a.cmp(&b)));
+            exposed.truncate(TRIES);
+            leaving.extend(exposed);
+        }
         let mut moves: Vec<Move> = joining.iter().map(|&j| Move::Join(j)).collect();
         moves.extend(leaving.iter().map(|&i| Move::Leave(i)));
         if st.members.items.len() <= SHIFT_MEMBERS && st.open_out > 0 {
@@ -305,14 +328,57 @@ mod tests {
         let best = brute_force(&g, &p);
         assert!((best - 1200.0).abs() < 1e-6, "{best}");
         assert!(large_area(&p) <= g.area[e]);
-        assert!(improve(&mut st, large_area(&p), 50));
+        assert!(improve(&mut st, large_area(&p), 50, false));
         let mut members = st.members.items.clone();
         members.sort_unstable();
         assert_eq!(members, vec![e]);
         assert!((st.perim - best).abs() < 1e-6, "{}", st.perim);
         // From the best zone no move improves, and the zone is left as it was.
-        assert!(!improve(&mut st, large_area(&p), 50));
+        assert!(!improve(&mut st, large_area(&p), 50, false));
         assert_eq!(st.members.items, vec![e]);
+    }
+
+    /// A 6 × 4 grid of 100 m cells with a road strip (600 × 33.3 m, two cells' area, 1,267 m of
+    /// boundary) along its top row; band 9 cells ± 0.1 cell. The zone of the strip, the top row
+    /// and one cell below it (1,667 m) cannot drop the strip by single moves or swaps (each
+    /// leaves the band by a cell or two); the strip leave trades it for cells and the descent
+    /// makes the zone shorter.
+    #[test]
+    fn a_strip_along_the_edge_leaves_when_asked() {
+        let mut g = grid(6, 4);
+        let strip = g.len();
+        g.area.push(2.0 * g.area[0]);
+        g.perim.push(2.0 * (600.0 + 100.0 / 3.0));
+        g.xy.push([250.0, 300.0 + 50.0 + 50.0 / 3.0]);
+        g.adj.push((18..24).map(|c| (c, 100.0)).collect());
+        for c in 18..24 {
+            g.adj[c].push((strip, 100.0));
+        }
+        g.mark_edges();
+        let labels = vec![String::new(); g.len()];
+        let avail = vec![true; g.len()];
+        let cell = g.area[0];
+        let p = ZoneProblem {
+            target: 9.0 * cell,
+            tol: 0.1 * cell,
+            ..ZoneProblem::for_tests(&g, &avail, &labels)
+        };
+        let mut st = State::new(&p, scale_of(&p));
+        for v in [strip, 18, 19, 20, 21, 22, 23, 12] {
+            st.add(v);
+        }
+        assert!(st.feasible());
+        assert!(
+            (st.perim - (1600.0 + 200.0 / 3.0)).abs() < 1e-6,
+            "{}",
+            st.perim
+        );
+        let mut polished = st.clone();
+        polish(&mut polished, 50);
+        assert!(polished.inset[strip]);
+        assert!(improve(&mut st, large_area(&p), 50, true));
+        assert!(!st.inset[strip] && st.feasible());
+        assert!(st.perim <= 1600.0 + 1e-6, "{}", st.perim);
     }
 
     /// The shortest in-band contiguous set of `p` by enumeration (graphs of at most 20 nodes).
