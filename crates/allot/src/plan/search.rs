@@ -211,11 +211,7 @@ impl ZoneProblem<'_> {
     }
     /// True when node `v` is narrower than the minimum width (never when the rule is off).
     fn narrow(&self, v: usize) -> bool {
-        self.min_width_m > 0.0
-            && self
-                .width_m
-                .get(v)
-                .is_some_and(|&w| w < self.min_width_m - 1e-9)
+        narrower_than(self.width_m, self.min_width_m, v)
     }
     /// The spurs and necks of the zone `members` (`inset` marks them) narrower than the
     /// minimum width.
@@ -353,6 +349,15 @@ struct State<'p, 'a> {
 }
 
 impl<'p, 'a> State<'p, 'a> {
+    /// The state of the zone `members`, added in the order given.
+    fn with_members(p: &'p ZoneProblem<'a>, sc: Scale, members: &[usize]) -> Self {
+        let mut st = State::new(p, sc);
+        for &v in members {
+            st.add(v);
+        }
+        st
+    }
+
     fn new(p: &'p ZoneProblem<'a>, sc: Scale) -> Self {
         let n = p.graph.len();
         let mut fixed = vec![false; n];
@@ -971,6 +976,12 @@ impl Ord for Key {
             .then_with(|| other.1.cmp(&self.1))
             .then_with(|| other.2.cmp(&self.2))
     }
+}
+
+/// True when node `v`'s width in `width_m` is below `min_width_m` (never when the rule is off,
+/// `min_width_m` 0, or `v` has no width): the one minimum-width test of the search.
+fn narrower_than(width_m: &[f64], min_width_m: f64, v: usize) -> bool {
+    min_width_m > 0.0 && width_m.get(v).is_some_and(|&w| w < min_width_m - 1e-9)
 }
 
 fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
@@ -1711,13 +1722,9 @@ pub fn solve(p: &ZoneProblem) -> Result<Vec<Solution>, Infeasible> {
             // No zone of this run keeps every rule, but some break only the minimum width (a
             // spur or neck of narrow plots): steer them to a zone without one rather than only
             // rejecting them. Runs that found a zone are left as they were.
-            let annealed_state = annealed.best_but_width.map(|members| {
-                let mut from = State::new(p, sc);
-                for &v in &members {
-                    from.add(v);
-                }
-                from
-            });
+            let annealed_state = annealed
+                .best_but_width
+                .map(|members| State::with_members(p, sc, &members));
             for from in [grown_state, annealed_state].into_iter().flatten() {
                 if let Some(sol) = width_repaired(&from)
                     && !sols.iter().any(|x| x.members == sol.members)
@@ -1729,10 +1736,7 @@ pub fn solve(p: &ZoneProblem) -> Result<Vec<Solution>, Infeasible> {
         if let Some(sol) = annealed.best {
             // Polish the annealed best too (at every size: the descent prices large zones'
             // swaps from a shortlist).
-            let mut st2 = State::new(p, sc);
-            for &v in &sol.members {
-                st2.add(v);
-            }
+            let mut st2 = State::with_members(p, sc, &sol.members);
             polish(&mut st2, 4 * sc.m_est as usize + 20);
             for cand in [Some(sol), feasible_state(&st2).then(|| st2.solution())]
                 .into_iter()
@@ -1748,10 +1752,7 @@ pub fn solve(p: &ZoneProblem) -> Result<Vec<Solution>, Infeasible> {
     sols.sort_by(|a, b| a.cost.total_cmp(&b.cost).then(a.members.cmp(&b.members)));
     let mut moved: Vec<Solution> = Vec::new();
     for sol in sols.iter().take(IMPROVE_BEST) {
-        let mut st = State::new(p, sc);
-        for &v in &sol.members {
-            st.add(v);
-        }
+        let mut st = State::with_members(p, sc, &sol.members);
         if feasible_state(&st)
             && trade::improve(&mut st, large_area, 4 * sc.m_est as usize + 20, false)
         {
@@ -1784,10 +1785,7 @@ pub fn solve(p: &ZoneProblem) -> Result<Vec<Solution>, Infeasible> {
             .collect();
         for other in partners {
             for (a, b) in [(best, other), (other, best)] {
-                let mut st = State::new(p, sc);
-                for &v in &a.members {
-                    st.add(v);
-                }
+                let st = State::with_members(p, sc, &a.members);
                 let found = relink::relink(&st, &b.members, 4 * sc.m_est as usize + 20);
                 relinked.extend(found);
             }
@@ -1801,10 +1799,7 @@ pub fn solve(p: &ZoneProblem) -> Result<Vec<Solution>, Infeasible> {
     if let Some(top) = relinked.first()
         && sols.first().is_some_and(|b| top.cost < b.cost - 1e-6)
     {
-        let mut st = State::new(p, sc);
-        for &v in &top.members {
-            st.add(v);
-        }
+        let mut st = State::with_members(p, sc, &top.members);
         if feasible_state(&st)
             && trade::improve(&mut st, large_area, 4 * sc.m_est as usize + 20, true)
         {

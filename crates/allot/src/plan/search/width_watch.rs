@@ -87,11 +87,7 @@ pub(super) struct View<'a> {
 
 impl View<'_> {
     fn narrow(&self, v: usize) -> bool {
-        self.min_width_m > 0.0
-            && self
-                .width_m
-                .get(v)
-                .is_some_and(|&w| w < self.min_width_m - 1e-9)
+        super::narrower_than(self.width_m, self.min_width_m, v)
     }
 }
 
