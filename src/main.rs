@@ -9,6 +9,11 @@ use clap::Parser;
 
 mod cli;
 
+/// mimalloc instead of the system allocator: readers and the overlap pass allocate and free
+/// millions of small blocks (BENCHMARKS.md, "The allocator").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // Ctrl-C or a SIGTERM while an output is being written: remove the temporary file (the
     // destination is untouched until the rename) and exit 130, as shells do for SIGINT.

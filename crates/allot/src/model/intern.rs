@@ -4,10 +4,11 @@
 
 use std::borrow::Borrow;
 use std::cell::RefCell;
-use std::collections::HashSet;
 use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
+
+use rustc_hash::FxHashSet;
 
 /// An immutable string shared between the parcels that carry it; one pointer wide, so that
 /// `Option<SharedStr>` costs 8 bytes in a [`Parcel`](crate::Parcel). Compares, orders, hashes
@@ -93,7 +94,8 @@ const MAX_NAMES: usize = 1024;
 const MAX_LEN: usize = 64;
 
 thread_local! {
-    static NAMES: RefCell<HashSet<SharedStr>> = RefCell::new(HashSet::new());
+    // Fx, not SipHash: the keys are a file's zone names, hashed once a parcel on the read path.
+    static NAMES: RefCell<FxHashSet<SharedStr>> = RefCell::new(FxHashSet::default());
 }
 
 /// `text` as a shared string: the same allocation as an earlier call on this thread with equal

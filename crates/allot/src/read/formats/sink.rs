@@ -323,7 +323,21 @@ fn parcel(index: usize, f: SourceFeature, crs: &Crs, opts: ReadOptions) -> Resul
         unpack_list_in_place(v);
     }
     let position = index + 1;
-    let id = match properties.get("id") {
+    // The properties a parcel keeps apart, found in one pass (no key is hashed).
+    let mut named: [Option<&Value>; 5] = [None; 5];
+    for (key, value) in &properties {
+        let slot = match key.as_str() {
+            "id" => 0,
+            "zone" => 1,
+            "land_use" => 2,
+            "name" => 3,
+            "access" => 4,
+            _ => continue,
+        };
+        named[slot] = Some(value);
+    }
+    let [id_value, zone, land_use, name, access] = named;
+    let id = match id_value {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => Some(s.clone()),
         Some(Value::Number(n)) => Some(n.to_string()),
@@ -359,15 +373,20 @@ fn parcel(index: usize, f: SourceFeature, crs: &Crs, opts: ReadOptions) -> Resul
         let rings: Vec<LineString<f64>> = rings.into_iter().map(LineString).collect();
         polys.push(build_polygon(rings, multi.then_some(i + 1)).map_err(fail)?);
     }
-    let text = |key: &str| match properties.get(key)? {
-        Value::String(s) => Some(s.clone()),
-        v @ (Value::Number(_) | Value::Bool(_)) => Some(v.to_string()),
+    // A name as text: a string as it is, a number or boolean as JSON writes it.
+    let shared = |v: Option<&Value>| match v? {
+        Value::String(s) => Some(intern(s)),
+        v @ (Value::Number(_) | Value::Bool(_)) => Some(intern(&v.to_string())),
         Value::Null | Value::Array(_) | Value::Object(_) => None,
     };
-    let access = access_of(properties.get("access"));
-    let zone = text("zone");
-    let land_use = text("land_use");
-    let name = text("name").map(String::into_boxed_str);
+    let access = access_of(access);
+    let zone = shared(zone);
+    let land_use = shared(land_use);
+    let name = match name {
+        Some(Value::String(s)) => Some(s.as_str().into()),
+        Some(v @ (Value::Number(_) | Value::Bool(_))) => Some(v.to_string().into_boxed_str()),
+        _ => None,
+    };
     let properties = if opts.keep_properties {
         // Serialising a map of JSON values cannot fail, nor can reading it back as raw JSON;
         // should it ever, the properties are dropped rather than the parcel.
@@ -380,8 +399,8 @@ fn parcel(index: usize, f: SourceFeature, crs: &Crs, opts: ReadOptions) -> Resul
     Ok(Parcel::from_parts(
         ParcelId::from(id.unwrap_or_else(|| format!("#{position}"))),
         MultiPolygon(polys),
-        zone.as_deref().map(intern),
-        land_use.as_deref().map(intern),
+        zone,
+        land_use,
         index as u32,
         multi,
         FeatureIdKind::Absent,
