@@ -59,6 +59,21 @@ pub(crate) fn rect_union(a: Rect<f64>, b: Rect<f64>) -> Rect<f64> {
     )
 }
 
+/// The part of `a` inside `b`; `a` must meet `b` (else the result is not a rectangle of the
+/// two).
+pub(crate) fn rect_intersection(a: Rect<f64>, b: Rect<f64>) -> Rect<f64> {
+    Rect::new(
+        Coord {
+            x: a.min().x.max(b.min().x),
+            y: a.min().y.max(b.min().y),
+        },
+        Coord {
+            x: a.max().x.min(b.max().x),
+            y: a.max().y.min(b.max().y),
+        },
+    )
+}
+
 /// `r` grown by `d` on every side.
 pub(crate) fn grown(r: Rect<f64>, d: f64) -> Rect<f64> {
     Rect::new(
@@ -109,6 +124,23 @@ mod tests {
         assert_eq!(
             rect_union(r(1.0, 1.0, 2.0, 2.0), r(0.0, 0.0, 4.0, 4.0)),
             r(0.0, 0.0, 4.0, 4.0)
+        );
+    }
+
+    #[test]
+    fn intersection_is_the_common_part() {
+        assert_eq!(
+            rect_intersection(r(0.0, 0.0, 2.0, 2.0), r(1.0, -1.0, 3.0, 1.5)),
+            r(1.0, 0.0, 2.0, 1.5)
+        );
+        // One inside the other: the inner one, whichever comes first.
+        assert_eq!(
+            rect_intersection(r(0.0, 0.0, 4.0, 4.0), r(1.0, 1.0, 2.0, 2.0)),
+            r(1.0, 1.0, 2.0, 2.0)
+        );
+        assert_eq!(
+            rect_intersection(r(1.0, 1.0, 2.0, 2.0), r(0.0, 0.0, 4.0, 4.0)),
+            r(1.0, 1.0, 2.0, 2.0)
         );
     }
 

@@ -41,7 +41,7 @@
 use geo::{Coord, MultiPolygon, Orient, Polygon, Rect, orient::Direction};
 use rayon::prelude::*;
 
-use crate::geom::bbox::{bbox_of_polygons, grown, rect_union, ring_box};
+use crate::geom::bbox::{bbox_of_polygons, grown, rect_intersection, rect_union, ring_box};
 use crate::geom::boolops::{self, Grid};
 use crate::index::ParcelIndex;
 use crate::model::Parcel;
@@ -211,7 +211,8 @@ fn enclosed_counted(
         // differently from the whole: they lie in the part of its box inside the window.
         let cuts = ParcelIndex::from_boxes(near.iter().filter_map(|&i| {
             let pb = parcels[i].bbox();
-            (!strictly_inside(pb, window)).then(|| grown(clip_to(pb, window), 64.0 * step))
+            (!strictly_inside(pb, window))
+                .then(|| grown(rect_intersection(pb, window), 64.0 * step))
         }));
         let zone = trusted_zone(window, frame, 64.0 * step);
         let polys: Vec<Polygon<f64>> = near
@@ -336,20 +337,6 @@ fn meets(a: Rect<f64>, b: Rect<f64>) -> bool {
         && b.min().x <= a.max().x
         && a.min().y <= b.max().y
         && b.min().y <= a.max().y
-}
-
-/// The part of `r` inside `w` (`r` must meet `w`).
-fn clip_to(r: Rect<f64>, w: Rect<f64>) -> Rect<f64> {
-    Rect::new(
-        Coord {
-            x: r.min().x.max(w.min().x),
-            y: r.min().y.max(w.min().y),
-        },
-        Coord {
-            x: r.max().x.min(w.max().x),
-            y: r.max().y.min(w.max().y),
-        },
-    )
 }
 
 /// A tie-break between pieces with the same anchor (they meet at it): their shells' vertices.
