@@ -538,3 +538,119 @@ fn usage_errors_exit_2() {
         assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
     }
 }
+
+/// A zone given twice on the command line is refused before the file is read (which value was
+/// meant is not allot's to guess), as `metadata.zones` listing a zone twice is; and a zone in
+/// `metadata.zones` asking for an access kind allot does not know is bad input (exit 2, with
+/// the kinds it knows), as the same kind on the command line is, not an infeasible plan.
+#[test]
+fn a_zone_given_twice_and_an_unknown_access_kind_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let cells: Vec<String> = (0..3)
+        .map(|c| {
+            let access = if c == 0 { r#"["port"]"# } else { "[]" };
+            common::square(
+                &format!("C{c}"),
+                67.3 + 0.002 * c as f64,
+                24.8,
+                0.002,
+                &format!(r#"{{"access":{access}}}"#),
+            )
+        })
+        .collect();
+    let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
+    std::fs::write(dir.path().join("a.geojson"), fc(&refs)).unwrap();
+    for args in [
+        vec![
+            "plan",
+            "a.geojson",
+            "-o",
+            "p.geojson",
+            "--target",
+            "m=5",
+            "--target",
+            "m=10ha",
+        ],
+        vec![
+            "validate",
+            "a.geojson",
+            "--target",
+            "m=5",
+            "--target",
+            "m=10",
+        ],
+        vec![
+            "map",
+            "a.geojson",
+            "-o",
+            "m.svg",
+            "--target",
+            "m=5",
+            "--target",
+            "m=5",
+        ],
+    ] {
+        let r = allot(dir.path(), &args);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("--target m is given twice"),
+            "{}",
+            r.stderr
+        );
+        assert_eq!(files_in(dir.path()), ["a.geojson"], "{args:?}");
+    }
+    let r = allot(
+        dir.path(),
+        &[
+            "plan",
+            "a.geojson",
+            "-o",
+            "p.geojson",
+            "--target",
+            "m=5",
+            "--target",
+            "n=5",
+        ],
+    );
+    assert_ne!(r.code, 2, "{}", r.stderr);
+
+    let zones = |access: &str| {
+        let text = fc(&refs).replacen(
+            r#"{"type":"FeatureCollection","#,
+            &format!(
+                r#"{{"type":"FeatureCollection","metadata":{{"zones":[{{"name":"mill","target_acres":11.07,"access":{access}}}]}},"#
+            ),
+            1,
+        );
+        std::fs::write(dir.path().join("z.geojson"), text).unwrap();
+    };
+    let plan = [
+        "plan",
+        "z.geojson",
+        "-o",
+        "z-plan.geojson",
+        "--tolerance",
+        "0.5",
+        "--min-width",
+        "0",
+    ];
+    zones(r#"["airport"]"#);
+    let r = allot(dir.path(), &plan);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains(r#"zone "mill": unknown access "airport": expected port, rail, highway"#),
+        "{}",
+        r.stderr
+    );
+    assert!(!dir.path().join("z-plan.geojson").exists());
+    // Case is not a kind: `Port` is port.
+    zones(r#"["Port"]"#);
+    let r = allot(dir.path(), &plan);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("mill: port access by parcel C0"),
+        "{}",
+        r.stdout
+    );
+}

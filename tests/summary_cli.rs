@@ -44,6 +44,48 @@ fn measures_a_known_square_in_every_unit() {
     }
 }
 
+/// A marla is 272.25, 250 or 225 sq ft (1 sq ft = 0.09290304 m² exactly); the JSON says which
+/// beside `units`, and says nothing of marlas in other units.
+#[test]
+fn marla_areas_carry_their_size() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.geojson"),
+        fc(&[&square("A", 67.0, 24.0, 0.01, "{}")]),
+    )
+    .unwrap();
+    for sqft in ["272.25", "250", "225"] {
+        let r = allot(
+            dir.path(),
+            &[
+                "summary",
+                "a.geojson",
+                "--format",
+                "json",
+                "--units",
+                "marla",
+                "--marla-sqft",
+                sqft,
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let v = json(&r);
+        let size: f64 = sqft.parse().unwrap();
+        let expect = SQUARE_67_24_M2 / (size * 0.092_903_04);
+        let got = v["total_area"].as_f64().unwrap();
+        assert!(
+            (got - expect).abs() <= expect * 1e-9 + 1e-4,
+            "{sqft}: {got} vs {expect}"
+        );
+        assert_eq!(v["units"], "marla");
+        assert_eq!(v["marla_sqft"].as_f64(), Some(size), "{}", r.stdout);
+        let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+        assert_eq!(keys[1..3], ["units", "marla_sqft"]);
+    }
+    let r = allot(dir.path(), &["summary", "a.geojson", "--format", "json"]);
+    assert!(json(&r).get("marla_sqft").is_none(), "{}", r.stdout);
+}
+
 #[test]
 fn clockwise_holes_multipolygons_3d_bom_bbox_and_odd_names_are_accepted() {
     // Parcel H: a 0.02° square with a 0.01° hole (hole clockwise, shell clockwise too);

@@ -77,7 +77,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     let format = allot::render::format::MapFormat::from_path(&output)?;
     let set = read(&args.file)?;
     let unit = args.units.unit();
-    let targets = args.units.targets_acres(&args.targets);
+    let targets = args.units.targets_acres(&args.targets)?;
     let vopts = zone_options(&set, &targets, args.units.acres(args.tolerance), unit, true)?;
     let findings: Vec<allot::Finding> = match &args.findings {
         Some(path) => {

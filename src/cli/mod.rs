@@ -121,12 +121,23 @@ impl UnitArgs {
         amount.map(|a| a.acres(self.marla_sqft))
     }
 
-    /// Targets typed with unit suffixes, in acres (a marla of the chosen size).
-    pub fn targets_acres(&self, targets: &[(String, Amount)]) -> Vec<(String, f64)> {
-        targets
+    /// Targets typed with unit suffixes, in acres (a marla of the chosen size); a zone given
+    /// twice is an error (which value was meant is not for allot to guess).
+    pub fn targets_acres(&self, targets: &[(String, Amount)]) -> Result<Vec<(String, f64)>> {
+        for (k, (name, a)) in targets.iter().enumerate() {
+            if let Some((_, first)) = targets[..k].iter().find(|(n, _)| n == name) {
+                let typed = |a: &Amount| format!("{} {}", a.value, a.unit.name());
+                anyhow::bail!(
+                    "--target {name} is given twice ({} and {}); give each zone once",
+                    typed(first),
+                    typed(a)
+                );
+            }
+        }
+        Ok(targets
             .iter()
             .map(|(name, a)| (name.clone(), a.acres(self.marla_sqft)))
-            .collect()
+            .collect())
     }
 }
 

@@ -10,15 +10,12 @@ use super::{
     write_output,
 };
 
-/// The access kinds a zone can be required to include.
-const ACCESS_KINDS: [&str; 3] = ["port", "rail", "highway"];
-
 /// Parses access kinds joined by `|` (any one of them will do): `port`, `port|rail`.
 fn parse_access_kinds(s: &str) -> Result<Vec<String>, String> {
     let mut kinds = Vec::new();
     for k in s.split('|') {
         let k = k.trim().to_lowercase();
-        if !ACCESS_KINDS.contains(&k.as_str()) {
+        if !allot::ACCESS_KINDS.contains(&k.as_str()) {
             return Err(format!(
                 "unknown access {k:?} in {s:?}: expected port, rail or highway, or several joined by | (port|rail)"
             ));
@@ -196,7 +193,7 @@ pub struct Args {
 
 impl Args {
     /// The targets' names and areas in acres (for [`allot::resolve_zones`]).
-    fn targets_acres(&self) -> Vec<(String, f64)> {
+    fn targets_acres(&self) -> Result<Vec<(String, f64)>> {
         let targets: Vec<(String, Amount)> = self
             .targets
             .iter()
@@ -518,6 +515,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         Some(path) => Some(allot::render::format::MapFormat::from_path(path)?),
         None => None,
     };
+    let targets = args.targets_acres()?;
     allot::plan::check_input_file(&args.file)?;
     let (set, bytes) = super::read_with_bytes(&args.file)?;
     // The bytes are only hashed: not held through the plan.
@@ -525,11 +523,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
     drop(bytes);
     allot::plan::check_parcel_count(&set)?;
     let defaults = allot::PlanOptions::default().zones;
-    let choice = args.with_access(allot::resolve_zones(
-        &set,
-        &args.targets_acres(),
-        &defaults,
-    )?)?;
+    let choice = args.with_access(allot::resolve_zones(&set, &targets, &defaults)?)?;
     // The read warnings were printed as the file was read; the rest are printed here.
     let mut warnings = choice.warnings.clone();
     warnings.extend(allot::unknown_land_uses(

@@ -86,6 +86,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         .map(|p| p.as_path())
         .collect();
     // Refuse before doing the work.
+    let targets = args.units.targets_acres(&args.targets)?;
     args.map_args.check_used(map_path.as_deref())?;
     super::check_outputs(&outputs, &inputs)?;
     let findings_format = match &findings_path {
@@ -129,7 +130,7 @@ pub fn run(args: Args, quiet: bool) -> Result<Outcome> {
         }
         None => None,
     };
-    let choice = allot::resolve_zones(&set, &args.units.targets_acres(&args.targets), &[])?;
+    let choice = allot::resolve_zones(&set, &targets, &[])?;
     super::messages::warnings(&choice.warnings);
     let mut warnings = super::read_warnings();
     warnings.extend(choice.warnings.iter().cloned());

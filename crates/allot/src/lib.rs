@@ -94,9 +94,9 @@ pub use geodesy::AreaUnit;
 pub use graph::Adjacency;
 pub use index::ParcelIndex;
 pub use model::{
-    FeatureRef, MetadataError, Parcel, ParcelId, ParcelSet, PropertiesError, SharedStr, Warning,
-    WarningKind, ZoneChoice, ZoneSpec, corridor_uses, resolve_zones, unknown_land_uses,
-    zones_from_metadata,
+    ACCESS_KINDS, FeatureRef, MetadataError, Parcel, ParcelId, ParcelSet, PropertiesError,
+    SharedStr, Warning, WarningKind, ZoneChoice, ZoneSpec, corridor_uses, resolve_zones,
+    unknown_land_uses, zones_from_metadata,
 };
 pub use plan::{Plan, PlanError, PlanOptions, plan};
 pub use read::{

@@ -86,6 +86,14 @@ impl ZoneSpec {
     }
 }
 
+/// The access kinds a zone can require (`access` in `metadata.zones`, `--require-access`,
+/// `--target NAME=AREA:access=KIND`): a parcel's own `access` names which it has.
+///
+/// ```
+/// assert!(allot::ACCESS_KINDS.contains(&"port"));
+/// ```
+pub const ACCESS_KINDS: [&str; 3] = ["port", "rail", "highway"];
+
 /// A `metadata.zones` that cannot be read.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{file}: metadata.zones{}: {reason}", entry.map(|i| format!("[{i}]")).unwrap_or_default())]
@@ -175,6 +183,23 @@ pub fn zones_from_metadata(set: &ParcelSet) -> Result<Vec<ZoneSpec>, MetadataErr
         if access.iter().any(|k| k.is_empty()) {
             return Err(bad("`access` has an empty kind".into()));
         }
+        let mut kinds: Vec<String> = Vec::with_capacity(access.len());
+        for k in &access {
+            let kind = k.to_lowercase();
+            if !ACCESS_KINDS.contains(&kind.as_str()) {
+                let hint = closest(&kind, ACCESS_KINDS)
+                    .map(|c| format!("; did you mean {c}?"))
+                    .unwrap_or_default();
+                return Err(bad(format!(
+                    "unknown access {k:?}: expected {}{hint}",
+                    ACCESS_KINDS.join(", ")
+                )));
+            }
+            if !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
+        }
+        let access = kinds;
         let min_frontage_m = number("min_frontage_m")?;
         let min_width_m = number("min_width_m")?;
         let colour = match m.get("colour") {

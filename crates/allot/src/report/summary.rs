@@ -124,6 +124,17 @@ impl Summary {
         }
         let mut v = serde_json::to_value(&s).unwrap_or_default();
         if let Some(top) = v.as_object_mut() {
+            // A marla's size is part of the unit (272.25, 250 or 225 sq ft): said beside it.
+            if let AreaUnit::Marla(size) = self.unit {
+                let fields = std::mem::take(top);
+                for (k, value) in fields {
+                    let after_units = k == "units";
+                    top.insert(k, value);
+                    if after_units {
+                        top.insert("marla_sqft".into(), serde_json::json!(size.square_feet()));
+                    }
+                }
+            }
             top.insert(
                 "warnings".into(),
                 warnings.iter().map(Warning::to_json).collect(),
