@@ -694,3 +694,33 @@ fn bidirectional_controls_from_the_input_are_escaped_in_text_reports() {
     );
     assert!(!r.stdout.contains('\u{202E}') && !r.stdout.contains('\u{2066}'));
 }
+
+/// Two parcels of one zone whose corners overlap by 1e-8° (a millimetre each way) meet at a
+/// corner: two pieces (`not_contiguous`), as `plan` sees them. Two whose shared side was
+/// digitised 2e-7° (about 2 cm) into the other along all of its 0.002° overlap by a strip
+/// along the side: one piece, and the strip (4.5 m², below `--min-overlap 10`) no finding.
+#[test]
+fn a_corner_overlapping_by_a_millimetre_joins_nothing_a_strip_along_a_side_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, b: (f64, f64)| {
+        let a = common::square("A", 67.300, 24.800, 0.002, r#"{"zone":"m"}"#);
+        let b = common::square("B", b.0, b.1, 0.002, r#"{"zone":"m"}"#);
+        std::fs::write(dir.path().join(name), common::fc(&[&a, &b])).unwrap();
+    };
+    write("corner.geojson", (67.302 - 1e-8, 24.802 - 1e-8));
+    write("strip.geojson", (67.302 - 2e-7, 24.800));
+    let run = |name: &str| {
+        let args = ["validate", name, "--format", "json", "--min-overlap", "10"];
+        let r = common::allot(dir.path(), &args);
+        let v: Value =
+            serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stderr));
+        (r.code, v)
+    };
+    let (code, v) = run("corner.geojson");
+    assert_eq!(code, 1);
+    assert_eq!(v["zones"]["m"]["components"], 2, "{v}");
+    assert_eq!(findings_of(&v, "not_contiguous").len(), 1, "{v}");
+    let (code, v) = run("strip.geojson");
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["zones"]["m"]["components"], 1, "{v}");
+}

@@ -19,6 +19,19 @@ pub(crate) struct OverlapPair {
     shape: MultiPolygon<f64>,
 }
 
+impl OverlapPair {
+    /// Whether the overlap joins its two parcels into one piece of a zone: when it reaches
+    /// farther than [`COLLINEAR_TOLERANCE_DEG`](crate::graph::adjacency::COLLINEAR_TOLERANCE_DEG)
+    /// in longitude or latitude. Neighbours that overlap along a boundary they share (a sliver
+    /// between two roundings, a strip where one was digitised a few centimetres into the other)
+    /// are joined by it; two parcels whose corners overlap by a millimetre meet at a corner,
+    /// which joins nothing, as the planner's [`Adjacency`](crate::Adjacency) decides.
+    pub(crate) fn joins(&self) -> bool {
+        let b = bbox_of(&self.shape);
+        b.width().max(b.height()) > crate::graph::adjacency::COLLINEAR_TOLERANCE_DEG
+    }
+}
+
 /// The exact overlap of parcels `i` and `j`: the intersection (i_overlay), snapped back onto
 /// their vertices, with its geodesic area, when that area is positive.
 pub(crate) fn exact_overlap(parcels: &[Parcel], i: usize, j: usize) -> Option<OverlapPair> {

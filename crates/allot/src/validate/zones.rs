@@ -14,7 +14,8 @@ use crate::model::Parcel;
 
 /// Which piece of its zone each parcel is in, as a union-find root: two parcels of one zone
 /// are connected when they share a boundary of positive length or overlap (by any amount, a
-/// sliver the overlap prefilter skipped included), never by a corner alone.
+/// sliver the overlap prefilter skipped included) beyond a corner ([`OverlapPair::joins`]),
+/// never by a corner alone, nor by corners overlapping by a millimetre.
 ///
 /// The same relation as building the whole adjacency graph ([`Adjacency`](crate::Adjacency)) and taking each
 /// zone's components, computed cheaply: edges two parcels share exactly (the [`EdgeTable`]) and
@@ -42,7 +43,7 @@ pub(crate) fn zone_pieces(
     }
     let mut dsu = edges;
     for o in &scan.pairs {
-        if zone[o.i] != NONE && zone[o.i] == zone[o.j] {
+        if zone[o.i] != NONE && zone[o.i] == zone[o.j] && o.joins() {
             dsu.union(o.i, o.j);
         }
     }
@@ -92,11 +93,13 @@ pub(crate) fn zone_pieces(
             dsu.union(i, j);
         }
         // A sliver the prefilter skipped joins two parcels of one zone that share no edge only
-        // if it overlaps at all: settle those few pairs exactly.
+        // if it overlaps beyond a corner: settle those few pairs exactly.
         let joins: Vec<(usize, usize)> = scan
             .slivers
             .par_iter()
-            .filter(|&&(i, j)| apart(&dsu, i, j) && exact_overlap(parcels, i, j).is_some())
+            .filter(|&&(i, j)| {
+                apart(&dsu, i, j) && exact_overlap(parcels, i, j).is_some_and(|o| o.joins())
+            })
             .copied()
             .collect();
         for (i, j) in joins {
