@@ -583,3 +583,88 @@ fn written_plans_pass_the_validate_binary() {
         );
     }
 }
+
+/// A U-shaped parcel beside a notch parcel and a strip (the notch 22.14 acres, the strip 33.21,
+/// the U 77.49): 35 acres is the strip and a corner triangle of the U (1.79 acres, legs of 101
+/// and 143 m, validated by hand), or the notch and a compact piece of the U. `--split` used to
+/// find no cut: every line across the U's middle parallel to a corner's chord crosses both
+/// arms, and the cut search gave that direction up.
+#[test]
+fn split_cuts_a_corner_off_a_u_shaped_parcel() {
+    let dir = tempfile::tempdir().unwrap();
+    let poly = |id: &str, ring: &[(f64, f64)]| {
+        let mut pts: Vec<String> = ring.iter().map(|(x, y)| format!("[{x},{y}]")).collect();
+        pts.push(pts[0].clone());
+        format!(
+            r#"{{"type":"Feature","id":"{id}","properties":{{"id":"{id}"}},"geometry":{{"type":"Polygon","coordinates":[[{}]]}}}}"#,
+            pts.join(",")
+        )
+    };
+    let u = poly(
+        "U",
+        &[
+            (67.3, 24.8),
+            (67.306, 24.8),
+            (67.306, 24.806),
+            (67.304, 24.806),
+            (67.304, 24.802),
+            (67.302, 24.802),
+            (67.302, 24.806),
+            (67.3, 24.806),
+        ],
+    );
+    let n = poly(
+        "N",
+        &[
+            (67.302, 24.802),
+            (67.304, 24.802),
+            (67.304, 24.806),
+            (67.302, 24.806),
+        ],
+    );
+    let r = poly(
+        "R",
+        &[
+            (67.306, 24.8),
+            (67.308, 24.8),
+            (67.308, 24.806),
+            (67.306, 24.806),
+        ],
+    );
+    std::fs::write(dir.path().join("u.geojson"), common::fc(&[&u, &n, &r])).unwrap();
+    let plan = common::allot(
+        dir.path(),
+        &[
+            "plan",
+            "u.geojson",
+            "-o",
+            "p.geojson",
+            "--target",
+            "mill=35",
+            "--split",
+        ],
+    );
+    assert_eq!(plan.code, 0, "{}", plan.stderr);
+    assert!(
+        plan.stdout.contains("split parcels:\nU -> "),
+        "{}",
+        plan.stdout
+    );
+    let check = common::allot(
+        dir.path(),
+        &[
+            "validate",
+            "p.geojson",
+            "--target",
+            "mill=35",
+            "--tolerance",
+            "0.01",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(check.code, 0, "{}", check.stdout);
+    let v: serde_json::Value = serde_json::from_str(&check.stdout).unwrap();
+    let acres = v["zones"]["mill"]["acres"].as_f64().unwrap();
+    assert!((acres - 35.0).abs() <= 0.01, "{acres}");
+}

@@ -168,26 +168,55 @@ pub fn cuts_with_area(parent: &Polygon<f64>, area_m2: f64, min_pp: f64) -> Vec<C
                     },
                 ))
             };
-            let (mut a, mut b) = (fmin, fmax);
-            let mut found = None;
-            for _ in 0..200 {
-                let mid = 0.5 * (a + b);
-                if mid <= a || mid >= b {
-                    break;
+            // Bisection on the offset between `a` and `b`: the cut, or whether a line between
+            // them crossed the ring other than twice (a concave parcel).
+            let bisect = |mut a: f64, mut b: f64| -> (Option<Cut>, bool) {
+                for _ in 0..200 {
+                    let mid = 0.5 * (a + b);
+                    if mid <= a || mid >= b {
+                        break;
+                    }
+                    let Some((area, cut)) = side_area(mid) else {
+                        return (None, true);
+                    };
+                    let err = area - area_m2;
+                    if err.abs() < 0.05 {
+                        return (Some(cut), false);
+                    }
+                    if (err < 0.0) == want_low {
+                        a = mid;
+                    } else {
+                        b = mid;
+                    }
                 }
-                let Some((area, cut)) = side_area(mid) else {
-                    // Not exactly two crossings here (a concave parcel): give up this direction.
-                    break;
+                (None, false)
+            };
+            let (mut found, concave) = bisect(fmin, fmax);
+            if found.is_none() && concave {
+                // A line across the middle of a concave parcel (a U, an L) crosses it four
+                // times, but near the wanted side's end it crosses twice, and there the wanted
+                // piece grows steadily with the offset: bisect again over the offsets from that
+                // end up to the first sampled one that does not cut the parcel in two (a corner
+                // of a U cut off as a triangle).
+                const SAMPLES: usize = 64;
+                let at = |k: usize| {
+                    let t = k as f64 / SAMPLES as f64;
+                    if want_low {
+                        fmin + (fmax - fmin) * t
+                    } else {
+                        fmax - (fmax - fmin) * t
+                    }
                 };
-                let err = area - area_m2;
-                if err.abs() < 0.05 {
-                    found = Some(cut);
-                    break;
-                }
-                if (err < 0.0) == want_low {
-                    a = mid;
-                } else {
-                    b = mid;
+                let last = (1..SAMPLES)
+                    .take_while(|&k| cut_at(ring, n, at(k)).is_some())
+                    .last();
+                if let Some(k) = last {
+                    let (lo, hi) = if want_low {
+                        (fmin, at(k + 1))
+                    } else {
+                        (at(k + 1), fmax)
+                    };
+                    found = bisect(lo, hi).0;
                 }
             }
             if let Some(cut) = found {
@@ -365,6 +394,37 @@ mod tests {
             check_tiling(&l, &c.piece, &c.rest, c.points).unwrap();
             assert!((polygon_area_m2(&c.piece) - whole * 0.5).abs() < 0.05);
         }
+    }
+
+    /// A U-shaped parcel (0.006° square less a 0.002° × 0.004° notch from the top): a line
+    /// across its middle parallel to a corner's chord crosses both arms, four times, yet the
+    /// corner itself can be cut off as a compact triangle of 1.79 acres. The bisection used to
+    /// give up the direction at its first four-crossing line, leaving only thin strips.
+    #[test]
+    fn cuts_a_corner_off_a_u_shape() {
+        let u = polygon![
+            (x: 67.3, y: 24.8), (x: 67.306, y: 24.8), (x: 67.306, y: 24.806), (x: 67.304, y: 24.806),
+            (x: 67.304, y: 24.802), (x: 67.302, y: 24.802), (x: 67.302, y: 24.806), (x: 67.3, y: 24.806)
+        ];
+        let whole = polygon_area_m2(&u);
+        let want = 1.789032 * 4046.8564224;
+        let cuts = cuts_with_area(&u, want, 0.05);
+        let pp = |p: &Polygon<f64>| {
+            polsby_popper(
+                polygon_area_m2(p),
+                perimeter_m(&MultiPolygon(vec![p.clone()])),
+            )
+        };
+        for c in &cuts {
+            assert!((polygon_area_m2(&c.piece) - want).abs() < 0.05);
+            assert!(
+                (polygon_area_m2(&c.piece) + polygon_area_m2(&c.rest) - whole).abs() < 1e-6 * whole
+            );
+        }
+        let best = cuts.iter().map(|c| pp(&c.piece)).fold(0.0, f64::max);
+        // A right triangle with equal legs has Polsby-Popper 0.539; a strip of this area along
+        // an arm (0.002° by 0.00032°) about 0.2.
+        assert!(best > 0.5, "best piece {best} of {} cuts", cuts.len());
     }
 
     #[test]
