@@ -668,3 +668,56 @@ fn split_cuts_a_corner_off_a_u_shaped_parcel() {
     let acres = v["zones"]["mill"]["acres"].as_f64().unwrap();
     assert!((acres - 35.0).abs() <= 0.01, "{acres}");
 }
+
+/// Cells of 0.002° in a row: A, B, then MP (one MultiPolygon of the cells at columns 2 and 4,
+/// column 3 empty), C, E. Every three-cell zone ({B, MP} or {MP, C}) leaves MP's parts apart,
+/// so 33.21 acres (three cells) has no contiguous zone: the refusal names contiguity. It used
+/// to name the retained-land rule and claim "a zone of 33.21 acres exists without that rule",
+/// a zone joined only through MP's separate parts.
+#[test]
+fn a_zone_joined_only_through_a_multipart_parcel_is_refused_for_contiguity() {
+    let dir = tempfile::tempdir().unwrap();
+    let cell = |c: u32| {
+        let x = 67.3 + 0.002 * f64::from(c);
+        format!(
+            "[[[{x},24.8],[{},24.8],[{},24.802],[{x},24.802],[{x},24.8]]]",
+            x + 0.002,
+            x + 0.002
+        )
+    };
+    let mp = format!(
+        r#"{{"type":"Feature","id":"MP","properties":{{"id":"MP"}},"geometry":{{"type":"MultiPolygon","coordinates":[{},{}]}}}}"#,
+        cell(2),
+        cell(4)
+    );
+    let cells: Vec<String> = [("A", 0), ("B", 1), ("C", 5), ("E", 6)]
+        .iter()
+        .map(|&(id, c)| common::square(id, 67.3 + 0.002 * f64::from(c), 24.8, 0.002, "{}"))
+        .collect();
+    let mut all: Vec<&str> = cells.iter().map(String::as_str).collect();
+    all.insert(2, &mp);
+    std::fs::write(dir.path().join("row.geojson"), common::fc(&all)).unwrap();
+    for extra in [&[][..], &["--lock", "MP=mill"][..]] {
+        let mut args = vec![
+            "plan",
+            "row.geojson",
+            "-o",
+            "p.geojson",
+            "--target",
+            "mill=33.21",
+            "--tolerance",
+            "1",
+            "--min-width",
+            "0",
+        ];
+        args.extend_from_slice(extra);
+        let r = common::allot(dir.path(), &args);
+        assert_eq!(r.code, 1, "{extra:?}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("contiguity: every zone the search found is in 2 pieces of land, joined only through the separate parts of multi-part parcel(s) MP"),
+            "{extra:?}: {}",
+            r.stderr
+        );
+        assert!(!dir.path().join("p.geojson").exists());
+    }
+}

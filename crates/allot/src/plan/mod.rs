@@ -1163,6 +1163,11 @@ fn plan_from(rules: &Rules, k: usize, work: &Work, budget: &mut usize) -> Result
 /// not on the ground ([`crate::graph::parts`], the rule `allot validate` applies). None when
 /// neither is.
 fn split_by_parts(w: &Work, k: usize) -> Option<String> {
+    split_by_parts_of(w, k, true)
+}
+
+/// [`split_by_parts`], of zone `k` alone when `open_too` is false.
+fn split_by_parts_of(w: &Work, k: usize, open_too: bool) -> Option<String> {
     let n = w.graph.len();
     let multi = |v: usize| w.alive[v] && w.geoms[v].0.len() > 1;
     if !(0..n).any(multi) {
@@ -1171,7 +1176,9 @@ fn split_by_parts(w: &Work, k: usize) -> Option<String> {
     let refs: Vec<&MultiPolygon<f64>> = w.geoms.iter().collect();
     let zone: Vec<bool> = (0..n).map(|v| w.alive[v] && w.zone[v] == Some(k)).collect();
     let open: Vec<bool> = (0..n).map(|v| w.alive[v] && w.zone[v].is_none()).collect();
-    for (what, mask) in [("is", &zone), ("leaves the land left over", &open)] {
+    let checks = [("is", &zone), ("leaves the land left over", &open)];
+    for (what, mask) in &checks[..if open_too { 2 } else { 1 }] {
+        let (what, mask) = (*what, *mask);
         let through: Vec<&str> = (0..n)
             .filter(|&v| mask[v] && multi(v))
             .map(|v| w.labels[v].as_str())
@@ -1587,13 +1594,36 @@ fn why_no_whole_set(rules: &Rules, k: usize, work: &Work, data: &ZoneData) -> St
             );
         }
     }
-    // Retained land in one piece: the same search without that rule.
+    // Retained land in one piece: the same search without that rule. Its zones are joined on
+    // the parcel graph, where a multi-part parcel is one node: a zone in pieces on the ground
+    // does not show that rule binds; if every zone it found is, contiguity does.
     let no_open = vec![false; data.open.len()];
     if let Ok(s) = search::solve(&zone_problem(rules, k, work, data, &no_open, tol)) {
-        return format!(
-            "retained land in one piece: every contiguous set of whole parcels within {band} would cut the land left over into pieces (a zone of {} exists without that rule)",
-            area(closest(&s))
-        );
+        let mut apart = None;
+        let whole: Vec<Solution> = s
+            .into_iter()
+            .filter(|sol| {
+                let mut w = work.clone();
+                for &v in &sol.members {
+                    w.zone[v] = Some(k);
+                }
+                let why = split_by_parts_of(&w, k, false);
+                let keep = why.is_none();
+                if let Some(why) = why {
+                    apart.get_or_insert(why);
+                }
+                keep
+            })
+            .collect();
+        if !whole.is_empty() {
+            return format!(
+                "retained land in one piece: every contiguous set of whole parcels within {band} would cut the land left over into pieces (a zone of {} exists without that rule)",
+                area(closest(&whole))
+            );
+        }
+        if let Some(why) = apart {
+            return why;
+        }
     }
     // Granularity: a band as wide as a typical parcel.
     let wide = wide_tolerance(&work.graph, &data.avail);
