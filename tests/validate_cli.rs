@@ -724,3 +724,47 @@ fn a_corner_overlapping_by_a_millimetre_joins_nothing_a_strip_along_a_side_does(
     assert_eq!(code, 0, "{v}");
     assert_eq!(v["zones"]["m"]["components"], 1, "{v}");
 }
+
+/// A blank zone (`""`, spaces) is no zone, as a null is and as a blank dBASE field is when GDAL
+/// reads it: `unzoned`, not a zone named "" (what QGIS writes for an empty text field).
+#[test]
+fn a_blank_zone_is_no_zone() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = common::square("A", 67.300, 24.800, 0.001, r#"{"zone":"m"}"#);
+    let b = common::square("B", 67.301, 24.800, 0.001, r#"{"zone":""}"#);
+    let c = common::square("C", 67.302, 24.800, 0.001, r#"{"zone":"  ","land_use":""}"#);
+    std::fs::write(dir.path().join("z.geojson"), common::fc(&[&a, &b, &c])).unwrap();
+    // Through the streaming reader (a file) and the whole-text reader (stdin).
+    for args in [
+        vec!["validate", "z.geojson", "--format", "json"],
+        vec!["validate", "-", "--format", "json"],
+    ] {
+        let r = if args[1] == "-" {
+            let out = Command::new(env!("CARGO_BIN_EXE_allot"))
+                .args(&args)
+                .current_dir(dir.path())
+                .stdin(std::fs::File::open(dir.path().join("z.geojson")).unwrap())
+                .output()
+                .unwrap();
+            (
+                out.status.code().unwrap(),
+                String::from_utf8_lossy(&out.stdout).into_owned(),
+            )
+        } else {
+            let r = common::allot(dir.path(), &args);
+            (r.code, r.stdout)
+        };
+        assert_eq!(r.0, 1, "{args:?}: {}", r.1);
+        let v: Value = serde_json::from_str(&r.1).unwrap();
+        let zones: Vec<&String> = v["zones"].as_object().unwrap().keys().collect();
+        assert_eq!(zones, ["m"], "{args:?}");
+        let unzoned: Vec<&str> = findings_of(&v, "unzoned")
+            .iter()
+            .flat_map(|f| ids(f))
+            .collect();
+        assert_eq!(unzoned, ["B", "C"], "{args:?}");
+    }
+    let r = common::allot(dir.path(), &["summary", "z.geojson", "--format", "json"]);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert!(v["by_land_use"].get("").is_none(), "{}", r.stdout);
+}

@@ -118,6 +118,12 @@ pub(crate) fn intern(text: &str) -> SharedStr {
     })
 }
 
+/// A zone or land-use name as read: `None` for a blank one (`""`, spaces), which says "none"
+/// as a null does, as a blank dBASE field does when GDAL reads it; else [`intern`]ed.
+pub(crate) fn intern_label(text: &str) -> Option<SharedStr> {
+    (!text.trim().is_empty()).then(|| intern(text))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,6 +135,13 @@ mod tests {
         assert!(Arc::ptr_eq(&a.0, &b.0));
         assert_eq!(intern("park").as_str(), "park");
         assert!(!Arc::ptr_eq(&a.0, &intern("park").0));
+    }
+
+    #[test]
+    fn blank_labels_are_none() {
+        assert_eq!(intern_label(""), None);
+        assert_eq!(intern_label("  \t"), None);
+        assert_eq!(intern_label("mill").as_deref(), Some("mill"));
     }
 
     #[test]

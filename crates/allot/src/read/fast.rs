@@ -317,8 +317,8 @@ pub(crate) fn fast_parcel(index: usize, raw: &str, keep_properties: bool) -> Opt
             None => ParcelId::from(format!("#{}", index + 1)),
         },
         MultiPolygon(polys),
-        f.zone.map(intern),
-        f.land_use.map(intern),
+        f.zone.and_then(intern_label),
+        f.land_use.and_then(intern_label),
         index as u32,
         f.multi,
         match f.id {

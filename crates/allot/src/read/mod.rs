@@ -54,7 +54,7 @@ pub use self::error::{FeatureProblem, ReadError};
 pub use self::formats::{FormatError, SourceOptions};
 pub use self::sniff::{Format, sniff, sniff_path};
 use self::{fast::*, serde_path::*};
-use crate::model::{FeatureIdKind, Parcel, ParcelDetails, ParcelId, ParcelSet, intern};
+use crate::model::{FeatureIdKind, Parcel, ParcelDetails, ParcelId, ParcelSet, intern_label};
 pub use crate::model::{FeatureRef, PropertiesError};
 
 // `non_empty` lives here, not in `model/`, because its error is a `ReadError` (the read layer

@@ -392,8 +392,8 @@ pub(crate) fn parse_feature_serde(
     Ok(Parcel::from_parts(
         ParcelId::from(id.unwrap_or_else(|| format!("#{position}"))),
         geometry,
-        text_of(&props.zone).as_deref().map(intern),
-        text_of(&props.land_use).as_deref().map(intern),
+        text_of(&props.zone).as_deref().and_then(intern_label),
+        text_of(&props.land_use).as_deref().and_then(intern_label),
         index as u32,
         multi,
         match f.id {

@@ -44,7 +44,9 @@ use super::collection::unpack_list;
 use super::collection::{feature_id, unpack_list_in_place};
 use super::{FormatError, Rings, SourceFeature, SourceGeometry, SourceLayer};
 use crate::crs::Crs;
-use crate::model::{FeatureIdKind, FeatureRef, Parcel, ParcelDetails, ParcelId, ParcelSet, intern};
+use crate::model::{
+    FeatureIdKind, FeatureRef, Parcel, ParcelDetails, ParcelId, ParcelSet, intern, intern_label,
+};
 use crate::read::serde_path::{access_of, build_polygon};
 use crate::read::{FeatureProblem, ReadError, ReadOptions};
 
@@ -375,7 +377,7 @@ fn parcel(index: usize, f: SourceFeature, crs: &Crs, opts: ReadOptions) -> Resul
     }
     // A name as text: a string as it is, a number or boolean as JSON writes it.
     let shared = |v: Option<&Value>| match v? {
-        Value::String(s) => Some(intern(s)),
+        Value::String(s) => intern_label(s),
         v @ (Value::Number(_) | Value::Bool(_)) => Some(intern(&v.to_string())),
         Value::Null | Value::Array(_) | Value::Object(_) => None,
     };
