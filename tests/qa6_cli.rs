@@ -107,3 +107,89 @@ fn retained_land_split_within_one_piece_of_the_fabric_is_still_found() {
     assert!(msg.contains("falls into 2 pieces"), "{msg}");
     assert!(msg.contains("lies in 2 pieces of the fabric"), "{msg}");
 }
+
+/// `names-only.kml`: eight cells as Google Earth saves drawn polygons (Placemarks with only a
+/// `<name>`, `Plot 1`..`Plot 8` column by column, no id), so allot names them `#1`..`#8`.
+/// `plan --target a=4 --split` cuts one cell and inserts its two pieces into the plan; the
+/// plan did not write the whole parcels' ids, so reading it back numbered every parcel after
+/// the pieces one further on: `diff names-only.kml PLAN` called the zone's whole cell by its
+/// neighbour's id and listed `#5` only in A and `#9` only in B. Now every feature of the plan
+/// carries its id, and the diff names the parcels as the input does: the cut parcel and the
+/// one whole cell that moved to `a`, nothing only on one side.
+#[test]
+fn a_plan_of_parcels_without_ids_names_them_as_the_input_does() {
+    let dir = repo("tests/fixtures/qa6");
+    let tmp = tempfile::tempdir().unwrap();
+    let plan = tmp.path().join("plan.geojson");
+    let r = allot(
+        &dir,
+        &[
+            "plan",
+            "names-only.kml",
+            "-o",
+            plan.to_str().unwrap(),
+            "--target",
+            "a=4",
+            "--split",
+            "--min-width",
+            "0",
+            "-q",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc = json(&std::fs::read_to_string(&plan).unwrap());
+    // Each feature's id is the position of its name in the input (`Plot k` is `#k`), or the
+    // piece's.
+    let mut cut = None;
+    for f in doc["features"].as_array().unwrap() {
+        let name = f["properties"]["name"].as_str().unwrap();
+        let k = name.strip_prefix("Plot ").unwrap();
+        let id = f["id"].as_str().unwrap_or_else(|| panic!("{f}"));
+        match f["properties"]["split_from"].as_str() {
+            Some(from) => {
+                assert_eq!(from, format!("#{k}"), "{f}");
+                assert!(id == format!("#{k}-a") || id == format!("#{k}-b"), "{f}");
+                cut = Some(from.to_string());
+            }
+            None => assert_eq!(id, format!("#{k}"), "{f}"),
+        }
+    }
+    let cut = cut.expect("a parcel is cut");
+    let d = allot(
+        tmp.path(),
+        &[
+            "diff",
+            dir.join("names-only.kml").to_str().unwrap(),
+            "plan.geojson",
+            "--format",
+            "json",
+        ],
+    );
+    let j = json(&d.stdout);
+    assert_eq!(j["only_in_a"], serde_json::json!([]), "{}", d.stdout);
+    assert_eq!(j["only_in_b"], serde_json::json!([]), "{}", d.stdout);
+    let changes = j["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 2, "{}", d.stdout);
+    assert!(
+        changes
+            .iter()
+            .any(|c| c["id"] == cut.as_str() && c["split"] == true),
+        "{}",
+        d.stdout
+    );
+    // The whole cell that moved is a neighbour of the cut one, named as in the input: the
+    // zone's cells in the plan file carry the same ids.
+    let zone_a: Vec<String> = doc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["properties"]["zone"] == "a" && f["properties"]["split_from"].is_null())
+        .map(|f| f["id"].as_str().unwrap().to_string())
+        .collect();
+    let whole: Vec<&str> = changes
+        .iter()
+        .filter(|c| c["split"] == false)
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(whole, zone_a, "{}", d.stdout);
+}
