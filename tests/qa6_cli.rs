@@ -193,3 +193,20 @@ fn a_plan_of_parcels_without_ids_names_them_as_the_input_does() {
         .collect();
     assert_eq!(whole, zone_a, "{}", d.stdout);
 }
+
+/// `esri.json`: two cells as ArcGIS's Features To JSON writes them (Esri JSON, which GDAL's
+/// ESRIJSON driver reads). allot reads GeoJSON only; it said `not a GeoJSON FeatureCollection:
+/// the top-level object has no "type"`, which does not tell an ArcGIS user what is wrong. Now
+/// it names Esri JSON and the conversion.
+#[test]
+fn esri_json_is_named_with_the_conversion() {
+    let dir = repo("tests/fixtures/qa6");
+    let r = allot(&dir, &["summary", "esri.json"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("this is Esri JSON"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("ogr2ogr -f GeoJSON out.geojson in.json"),
+        "{}",
+        r.stderr
+    );
+}
