@@ -210,3 +210,21 @@ fn esri_json_is_named_with_the_conversion() {
         r.stderr
     );
 }
+
+/// `pins.kml`: the plots of `names-only.kml` and a pin, `Site gate`, as the 9th Placemark.
+/// allot refuses a Point Placemark (a parcel must be a polygon); it said only `feature 9 (no
+/// id)`, and Google Earth shows Placemarks by name, not by position. Now the message quotes the
+/// name and says how to leave the pin out.
+#[test]
+fn a_pin_in_a_google_earth_file_is_named_by_its_name() {
+    let dir = repo("tests/fixtures/qa6");
+    let r = allot(&dir, &["summary", "pins.kml"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("feature 9 (no id)"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("the Placemark named \"Site gate\""),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("Save Place As"), "{}", r.stderr);
+}
