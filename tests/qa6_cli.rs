@@ -228,3 +228,41 @@ fn a_pin_in_a_google_earth_file_is_named_by_its_name() {
     );
     assert!(r.stderr.contains("Save Place As"), "{}", r.stderr);
 }
+
+/// `cpg65001.shp` (UTF-8 `.dbf`, Urdu names) and `cpg88591.shp` (ISO 8859-1 `.dbf`, Latin
+/// names), whose `.cpg` say `65001` and `88591` as some Windows tools and ArcGIS write them.
+/// GDAL decodes both (`ogrinfo -al`: zones `صنعتی` and `Ä-zone`); allot refused them, exit 2,
+/// `the .cpg names the text encoding "windows-65001", which allot does not know`.
+#[test]
+fn cpg_code_page_numbers_are_read_as_gdal_reads_them() {
+    let dir = repo("tests/fixtures/qa6");
+    for (file, zone, owner) in [
+        ("cpg65001.shp", "صنعتی", "کراچی اسٹیل مل"),
+        ("cpg88591.shp", "Ä-zone", "Café Müller"),
+    ] {
+        let r = allot(&dir, &["summary", file, "--format", "json"]);
+        assert_eq!(r.code, 0, "{file}: {}", r.stderr);
+        let j = json(&r.stdout);
+        assert_eq!(j["by_zone"][zone]["parcels"], 2, "{file}: {}", r.stdout);
+        // The other text column decodes the same way: a plan carries it through.
+        let tmp = tempfile::tempdir().unwrap();
+        let plan = tmp.path().join("plan.geojson");
+        let p = allot(
+            &dir,
+            &[
+                "plan",
+                file,
+                "-o",
+                plan.to_str().unwrap(),
+                "--target",
+                "a=2.77",
+                "--min-width",
+                "0",
+                "-q",
+            ],
+        );
+        assert_eq!(p.code, 0, "{file}: {}", p.stderr);
+        let doc = json(&std::fs::read_to_string(&plan).unwrap());
+        assert_eq!(doc["features"][0]["properties"]["owner"], owner, "{file}");
+    }
+}
