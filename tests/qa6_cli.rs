@@ -266,3 +266,29 @@ fn cpg_code_page_numbers_are_read_as_gdal_reads_them() {
         assert_eq!(doc["features"][0]["properties"]["owner"], owner, "{file}");
     }
 }
+
+/// `renamed-utm.shp`: two cells in WGS 84 / UTM zone 42N whose `.prj` names the system
+/// `PSM_Site_Grid` (ArcGIS saves a projection under any name), with GDAL's datum and
+/// parameters for EPSG:32642. Was: exit 2, `unknown CRS`; now matched by its definition, 2
+/// parcels of 22,400.4445 m² together (pyproj), no warning.
+#[test]
+fn a_renamed_utm_prj_is_matched_by_its_definition() {
+    let dir = repo("tests/fixtures/qa6");
+    let r = allot(
+        &dir,
+        &[
+            "summary",
+            "renamed-utm.shp",
+            "--format",
+            "json",
+            "--units",
+            "m2",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j = json(&r.stdout);
+    assert_eq!(j["parcels"], 2);
+    let m2 = j["total_area"].as_f64().unwrap();
+    assert!((m2 - 22400.4445).abs() / 22400.4445 < 1e-6, "{m2}");
+    assert_eq!(j["warnings"], serde_json::json!([]), "{}", r.stdout);
+}
