@@ -4,9 +4,13 @@
 //! `ETRS_1989_LAEA` 3035, `NAD_1983_Contiguous_USA_Albers` 5070, `DHDN_3_Degree_Gauss_Zone_3`
 //! 31467, `Greek_Grid` 2100).
 //!
+//! The same rule matches a system the user renamed: ArcGIS lets a projection be saved under any
+//! name (`PSM_Site_Grid` for WGS 84 / UTM zone 42N), and its `.prj` then carries that name
+//! with the system's own parameters.
+//!
 //! A wrong match is worse than a refusal, so an EPSG system matches only when all of these hold:
 //! - the projection method is the same (ESRI's `Transverse_Mercator` or `Gauss_Kruger` is
-//!   PROJ's `tmerc`, `Lambert_Conformal_Conic` `lcc`, `Lambert_Azimuthal_Equal_Area` `laea`,
+//!   PROJ's `tmerc`, and so is PROJ's `utm` with its zone's parameters, `Lambert_Conformal_Conic` `lcc`, `Lambert_Azimuthal_Equal_Area` `laea`,
 //!   `Albers` `aea`; any other method matches nothing);
 //! - every parameter is equal (false easting and northing, central meridian, latitude of
 //!   origin, scale factor, standard parallels; one absent on either side is PROJ's default,
@@ -32,7 +36,10 @@ pub(super) fn epsg_from_esri_params(wkt: &str) -> Option<u32> {
         let Some(def) = crs_definitions::from_code(code) else {
             continue;
         };
-        if !def.proj4.starts_with(&format!("+proj={} ", esri.method)) || !esri.matches(&def) {
+        let utm = esri.method == "tmerc" && def.proj4.starts_with("+proj=utm ");
+        if !(utm || def.proj4.starts_with(&format!("+proj={} ", esri.method)))
+            || !esri.matches(&def)
+        {
             continue;
         }
         // Among equal definitions, a plain name before a qualified variant
@@ -153,11 +160,24 @@ impl Esri {
 /// axis order, a grid, …).
 fn proj_params(proj4: &str) -> Option<Vec<(&'static str, f64)>> {
     let mut out = Vec::new();
+    // A UTM zone is a transverse Mercator with the zone's parameters; its ellipsoid, given by
+    // `+a`/`+b` in some definitions, is compared from the WKT's SPHEROID.
+    let utm = proj4.starts_with("+proj=utm ");
+    let (mut zone, mut south) = (None, false);
     for token in proj4.split_whitespace() {
         let token = token.strip_prefix('+')?;
         let (key, value) = token.split_once('=').unwrap_or((token, ""));
         let key = match key {
             "proj" | "ellps" | "datum" | "towgs84" | "no_defs" | "type" => continue,
+            "zone" if utm => {
+                zone = Some(value.parse::<u8>().ok().filter(|z| (1..=60).contains(z))?);
+                continue;
+            }
+            "south" if utm => {
+                south = true;
+                continue;
+            }
+            "a" | "b" | "rf" if utm => continue,
             "units" if value == "m" => continue,
             "x_0" => "x_0",
             "y_0" => "y_0",
@@ -169,6 +189,16 @@ fn proj_params(proj4: &str) -> Option<Vec<(&'static str, f64)>> {
             _ => return None,
         };
         out.push((key, value.parse().ok()?));
+    }
+    if utm {
+        let zone = f64::from(zone?);
+        out.extend([
+            ("lon_0", 6.0 * zone - 183.0),
+            ("lat_0", 0.0),
+            ("k", 0.9996),
+            ("x_0", 500_000.0),
+            ("y_0", if south { 10_000_000.0 } else { 0.0 }),
+        ]);
     }
     Some(out)
 }
@@ -262,6 +292,40 @@ mod tests {
         for (code, prj) in GDAL_PRJ {
             assert_eq!(super::super::epsg_from_wkt(prj), Some(code), "{prj}");
             assert_eq!(epsg_from_esri_params(prj), Some(code), "{prj}");
+        }
+    }
+
+    /// UTM systems saved under a name of the user's (ArcGIS allows any), with the parameters
+    /// GDAL writes for 32642, 24312, 32735 and 32742: matched to those codes (by hand: zone 42
+    /// is central meridian 69, zone 35 is 27, a southern zone has false northing 10,000 km); a
+    /// central meridian off a zone's matches nothing.
+    #[test]
+    fn renamed_utm_systems_match_their_zone() {
+        let tm = |datum: &str, geog: &str, sph: &str, cm: f64, y0: f64| {
+            format!(
+                r#"PROJCS["PSM_Site_Grid",GEOGCS["{geog}",DATUM["{datum}",SPHEROID[{sph}]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],PARAMETER["False_Easting",500000.0],PARAMETER["False_Northing",{y0}],PARAMETER["Central_Meridian",{cm}],PARAMETER["Scale_Factor",0.9996],PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]]"#
+            )
+        };
+        let wgs = (
+            "D_WGS_1984",
+            "GCS_WGS_1984",
+            r#""WGS_1984",6378137.0,298.257223563"#,
+        );
+        let kal = (
+            "D_Kalianpur_1962",
+            "GCS_Kalianpur_1962",
+            r#""Everest_Definition_1962",6377301.243,300.8017255"#,
+        );
+        let cases = [
+            (wgs, 69.0, 0.0, Some(32642)),
+            (kal, 69.0, 0.0, Some(24312)),
+            (wgs, 27.0, 10_000_000.0, Some(32735)),
+            (wgs, 69.5, 0.0, None),
+            (wgs, 69.0, 10_000_000.0, Some(32742)),
+        ];
+        for ((datum, geog, sph), cm, y0, want) in cases {
+            let prj = tm(datum, geog, sph, cm, y0);
+            assert_eq!(super::super::epsg_from_wkt(&prj), want, "{prj}");
         }
     }
 

@@ -2125,7 +2125,8 @@ fn zone_proof(rules: &Rules, work: &Work, z: usize, summary: &ZoneSummary) -> pr
 
 /// The plan as GeoJSON features: every input property kept, `zone` and `area_acres` (the
 /// parcel's or piece's geodesic area, 6 decimals) set, and for split pieces `split_from` (and
-/// `id`, when the parent had an `id` property) set. Fails, naming the feature, rather than
+/// `id`, when the parent had an `id` property) set. A parcel the input gave no id (named by its
+/// position, `#5`) gets that name as its feature id. Fails, naming the feature, rather than
 /// drop properties that cannot be rewritten.
 pub fn output_features(
     set: &ParcelSet,
@@ -2163,6 +2164,18 @@ pub fn output_feature(
     props.insert("zone".into(), serde_json::Value::String(p.zone.clone()));
     outline::area_properties(&mut props, p.acres * M2_PER_ACRE, unit);
     let mut id = parent.feature_id();
+    if id.is_none()
+        && !matches!(
+            props.get("id"),
+            Some(serde_json::Value::String(_) | serde_json::Value::Number(_))
+        )
+    {
+        // A parcel without an id is named by its position (`#5`). The plan writes that name
+        // as the feature's id: split pieces inserted before it shift the positions, and
+        // reading the plan back (`validate`, `diff` against the input) would name it after
+        // another parcel.
+        id = Some(serde_json::Value::String(parent.id.0.to_string()));
+    }
     if let Some(from) = &p.split_from {
         props.insert(
             "split_from".into(),

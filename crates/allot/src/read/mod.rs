@@ -318,6 +318,12 @@ pub fn parse_parcels_from(
             )));
         }
         Some(other) => return Err(not_fc(format!("\"type\" is {other:?}"))),
+        None if text.contains("\"geometryType\"") && text.contains("\"esriGeometry") => {
+            // ArcGIS's Features To JSON, and ArcGIS REST queries without f=geojson.
+            return Err(not_fc(
+                "the top-level object has no \"type\": this is Esri JSON (\"geometryType\": \"esriGeometry…\", features of \"attributes\" and \"geometry\"), not GeoJSON; convert it with `ogr2ogr -f GeoJSON out.geojson in.json`, or export GeoJSON from ArcGIS Pro (Features To JSON, Output to GeoJSON)".into(),
+            ));
+        }
         None => return Err(not_fc("the top-level object has no \"type\"".into())),
     }
     let declared = match crs {

@@ -46,6 +46,7 @@
 mod coverage;
 mod ear_clip;
 mod edges;
+mod fabric_pieces;
 mod gap_tiles;
 mod gaps;
 mod ids;

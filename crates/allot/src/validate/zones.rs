@@ -1,11 +1,13 @@
-//! Zones: `unzoned`, `zone_area` and `not_contiguous` (the pieces of each zone); `zone_width`
-//! is in `zone_width.rs`.
+//! Zones: `unzoned`, `zone_area` and `not_contiguous` (the pieces of each zone; the retained
+//! land's within each piece of the fabric, `fabric_pieces.rs`); `zone_width` is in
+//! `zone_width.rs`.
 
 use std::collections::BTreeMap;
 
 use geo::MultiPolygon;
 use rayon::prelude::*;
 
+use super::fabric_pieces::{fabric_roots, split_within_fabric};
 use super::*;
 use crate::geodesy::{AreaUnit, M2_PER_ACRE};
 use crate::geom::bbox::bbox_of_polygons;
@@ -200,13 +202,15 @@ fn multi_part_split<'a>(
 }
 
 /// The `not_contiguous` finding of zone `z` in `pieces` (largest first): it names the
-/// parcels of every piece but the largest, and each piece's area in `units`.
+/// parcels of every piece but the largest, and each piece's area in `units`; `note` ends the
+/// message.
 fn not_contiguous(
     parcels: &[Parcel],
     skip: &[bool],
     z: &str,
     pieces: &[Piece],
     units: AreaUnit,
+    note: &str,
 ) -> Finding {
     const SHOWN: usize = 5;
     let names = |p: &Piece| {
@@ -253,7 +257,7 @@ fn not_contiguous(
                 .map(|p| format!("{} ({})", units.text(p.area_m2), names(p)))
                 .collect::<Vec<_>>()
                 .join("; ")
-        ),
+        ) + note,
         geometry: None,
     }
 }
@@ -315,6 +319,8 @@ pub(crate) fn zone_checks(
         [c.x, c.y]
     };
     let u = |acres: f64| opts.units.text(acres * M2_PER_ACRE);
+    // Each parcel's piece of the whole fabric, computed when the retained land is in pieces.
+    let mut fabric: Option<Vec<u32>> = None;
     let mut zones = BTreeMap::new();
     for (z, m) in &members {
         // `+ 0.0`: an empty sum is -0.0.
@@ -354,7 +360,28 @@ pub(crate) fn zone_checks(
             }
         }
         if pieces.len() > 1 {
-            findings.push(not_contiguous(parcels, skip, z, &pieces, opts.units));
+            match (pieces_of.as_deref(), *z == crate::plan::RETAINED) {
+                (Some(roots), true) => {
+                    // The retained land is counted within each piece of the fabric.
+                    let fabric =
+                        fabric.get_or_insert_with(|| fabric_roots(parcels, roots, index, scan));
+                    let mut spans: Vec<u32> = pieces.iter().map(|p| fabric[p.parts[0].0]).collect();
+                    spans.sort_unstable();
+                    spans.dedup();
+                    let note = if spans.len() > 1 {
+                        format!(
+                            "; counted within one piece of the fabric (the retained land lies in {} pieces of the fabric, which no parcel joins to each other)",
+                            spans.len()
+                        )
+                    } else {
+                        String::new()
+                    };
+                    for group in split_within_fabric(&pieces, fabric) {
+                        findings.push(not_contiguous(parcels, skip, z, &group, opts.units, &note));
+                    }
+                }
+                _ => findings.push(not_contiguous(parcels, skip, z, &pieces, opts.units, "")),
+            }
         }
         zones.insert(
             z.to_string(),

@@ -3,6 +3,10 @@
 //! The separator is the one of `,` `;` tab that occurs most in the header line. The geometry
 //! column is `--wkt-column NAME`, else the first column named `WKT`, then `geometry`, `geom`
 //! or `the_geom` (any case). Each row is a feature; its WKT must be a POLYGON or MULTIPOLYGON.
+//! PostGIS's extended WKT (`SRID=32642;POLYGON(...)`, what `ST_AsEWKT` writes) is read too:
+//! the SRID is the file's EPSG code (`--crs` still overrides it). Every row that carries one
+//! must carry the same (one file, one CRS); rows without one, or with `SRID=0` (PostGIS's
+//! "unknown"), are taken in it.
 //! CSV has no types, so other values are typed by their text: whole numbers without a leading
 //! zero become integers, other decimal numbers floats, empty cells null, everything else
 //! (ids such as `007` included) stays text.
@@ -60,6 +64,8 @@ pub fn read(
     };
     let id_col = find("id");
     let mut features = Vec::new();
+    // The first row's SRID (EWKT) and its row number.
+    let mut srid: Option<(u32, usize)> = None;
     for (i, row) in reader.records().enumerate() {
         let n = i + 1;
         let at = |id: Option<String>, m: String| FormatError {
@@ -78,8 +84,23 @@ pub fn read(
         }
         let text = row.get(geom).unwrap_or_default();
         let line = row.position().map_or(0, |p| p.line());
-        let geometry = parse_wkt(text)
-            .map_err(|m| at(id, format!("line {line}, column {:?}: {m}", headers[geom])))?;
+        let column = &headers[geom];
+        let (row_srid, text) = split_srid(text)
+            .map_err(|m| at(id.clone(), format!("line {line}, column {column:?}: {m}")))?;
+        match (row_srid, srid) {
+            (Some(s), None) => srid = Some((s, n)),
+            (Some(s), Some((first, first_row))) if s != first => {
+                return Err(at(
+                    id,
+                    format!(
+                        "line {line}, column {column:?}: SRID={s} differs from SRID={first} of feature {first_row}; the rows of one file must share one CRS (reproject them to one, e.g. with ST_Transform)"
+                    ),
+                ));
+            }
+            _ => {}
+        }
+        let geometry =
+            parse_wkt(text).map_err(|m| at(id, format!("line {line}, column {column:?}: {m}")))?;
         features.push(SourceFeature {
             properties,
             geometry,
@@ -87,9 +108,44 @@ pub fn read(
     }
     Ok(SourceLayer {
         layer: None,
-        crs: DeclaredCrs::Unstated,
+        crs: srid.map_or(DeclaredCrs::Unstated, |(s, _)| DeclaredCrs::Epsg(s)),
         features,
     })
+}
+
+/// The SRID of an extended WKT text (`SRID=32642;POLYGON(...)`, any case, spaces allowed
+/// around `=` and `;`) and the WKT after it; `None` without the prefix or with `SRID=0`.
+fn split_srid(text: &str) -> Result<(Option<u32>, &str), String> {
+    let t = text.trim_start();
+    let Some(rest) = t
+        .get(..4)
+        .filter(|p| p.eq_ignore_ascii_case("SRID"))
+        .map(|_| t[4..].trim_start())
+    else {
+        return Ok((None, text));
+    };
+    let Some(rest) = rest.strip_prefix('=') else {
+        return Ok((None, text));
+    };
+    let (code, wkt) = rest.split_once(';').ok_or_else(|| {
+        format!(
+            "extended WKT without the ';' after its SRID: {:?}",
+            shown(text)
+        )
+    })?;
+    let code: u32 = code.trim().parse().map_err(|_| {
+        format!(
+            "extended WKT whose SRID {:?} is not an EPSG code: {:?}",
+            code.trim(),
+            shown(text)
+        )
+    })?;
+    Ok(((code != 0).then_some(code), wkt))
+}
+
+/// The first 60 characters of a WKT text, for messages.
+fn shown(text: &str) -> String {
+    text.trim().chars().take(60).collect()
 }
 
 fn typed(s: &str) -> Value {
@@ -128,10 +184,8 @@ fn parse_wkt(text: &str) -> Result<SourceGeometry, String> {
     if t.is_empty() {
         return Ok(SourceGeometry::Null);
     }
-    let w = wkt::Wkt::<f64>::from_str(t).map_err(|e| {
-        let shown: String = t.chars().take(60).collect();
-        format!("not valid WKT ({e}): {shown:?}")
-    })?;
+    let w =
+        wkt::Wkt::<f64>::from_str(t).map_err(|e| format!("not valid WKT ({e}): {:?}", shown(t)))?;
     let g: geo::Geometry<f64> = w
         .try_into()
         .map_err(|e: wkt::conversion::Error| format!("WKT cannot be used: {e}"))?;
@@ -189,5 +243,29 @@ mod tests {
             pt.features[0].geometry,
             SourceGeometry::Other("Point".into())
         );
+    }
+
+    #[test]
+    fn extended_wkt_declares_its_srid_and_rows_must_agree() {
+        let text = "id,WKT\nA,\"SRID=32642;POLYGON((0 0,1 0,1 1,0 0))\"\nB,\"srid = 32642 ; POLYGON((0 0,1 0,1 1,0 0))\"\nC,\"POLYGON((0 0,1 0,1 1,0 0))\"\n";
+        let layer = read(text.as_bytes(), "t.csv", None).unwrap();
+        assert_eq!(layer.crs, DeclaredCrs::Epsg(32642));
+        assert_eq!(layer.features.len(), 3);
+        let unknown = "WKT\n\"SRID=0;POLYGON((0 0,1 0,1 1,0 0))\"\n";
+        assert_eq!(
+            read(unknown.as_bytes(), "t.csv", None).unwrap().crs,
+            DeclaredCrs::Unstated
+        );
+        let mixed = "id,WKT\nA,\"SRID=32642;POLYGON((0 0,1 0,1 1,0 0))\"\nB,\"SRID=4326;POLYGON((0 0,1 0,1 1,0 0))\"\n";
+        let e = read(mixed.as_bytes(), "t.csv", None).unwrap_err();
+        assert_eq!(e.feature, Some((2, Some("B".into()))));
+        assert!(
+            e.message
+                .contains("SRID=4326 differs from SRID=32642 of feature 1"),
+            "{e}"
+        );
+        let bad = "WKT\n\"SRID=EPSG:1;POLYGON((0 0,1 0,1 1,0 0))\"\n";
+        let e = read(bad.as_bytes(), "t.csv", None).unwrap_err();
+        assert!(e.message.contains("is not an EPSG code"), "{e}");
     }
 }

@@ -7,7 +7,8 @@
 //! Earth and GDAL's LIBKML driver write one) and is left out; a Placemark with no polygon but
 //! another geometry, or with a line beside its polygons, is an error naming it. Errors name a
 //! Placemark as every reader names a feature: its 1-based position among the document's
-//! Placemarks and its id (`properties.id`, the id the parcel gets), never its `name`. Properties: `name`
+//! Placemarks and its id (`properties.id`, the id the parcel gets), never its `name` (the
+//! message also quotes the `name`, which is how a Google Earth user finds it). Properties: `name`
 //! and `description` from their elements, then `ExtendedData` (`Data`/`value` pairs and
 //! `SchemaData`/`SimpleData`), typed by the document's `Schema` (`int`, `uint`, `short`,
 //! `ushort` → integer, `float`, `double` → number, `bool` → true/false) or kept as text.
@@ -119,11 +120,16 @@ pub fn read_features(
                 }
             }
         }
+        // The Placemark's `name` is not its id, but it is how a Google Earth user finds it.
+        let named = match properties.get("name") {
+            Some(Value::String(n)) if !n.is_empty() => format!("the Placemark named {n:?}: "),
+            _ => String::new(),
+        };
         let fail = |m: String| FormatError {
             file: file.to_string(),
             layer: None,
             feature: Some((before + i + 1, feature_id(&properties))),
-            message: m,
+            message: format!("{named}{m}"),
         };
         let mut polys = Vec::new();
         let mut others = Vec::new();
@@ -141,7 +147,7 @@ pub fn read_features(
                 " beside its Polygon"
             };
             return Err(fail(format!(
-                "Placemark geometry is a {other}{beside}; parcels must be Polygon or MultiGeometry of polygons"
+                "Placemark geometry is a {other}{beside}; parcels must be Polygon or MultiGeometry of polygons (remove it, or keep the parcels in a folder of their own and save that folder: Google Earth's Save Place As)"
             )));
         } else {
             match polys.len() {
@@ -271,7 +277,7 @@ mod tests {
         let e = read(pt.as_bytes(), "t.kml").unwrap_err();
         assert_eq!(
             e.to_string(),
-            "t.kml: feature 1 (no id): Placemark geometry is a Point; parcels must be Polygon or MultiGeometry of polygons"
+            "t.kml: feature 1 (no id): the Placemark named \"pin\": Placemark geometry is a Point; parcels must be Polygon or MultiGeometry of polygons (remove it, or keep the parcels in a folder of their own and save that folder: Google Earth's Save Place As)"
         );
         let empty = r#"<kml><Document><name>x</name></Document></kml>"#;
         assert!(

@@ -16,6 +16,7 @@
 
 mod archive;
 pub mod collection;
+mod cpg;
 mod csv_wkt;
 mod dbf;
 mod fgb;

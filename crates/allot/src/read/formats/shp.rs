@@ -92,18 +92,12 @@ pub fn read_parts(
     };
     let encoding = match parts.cpg.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(label) => {
-            let label = match label {
-                l if l.chars().all(|c| c.is_ascii_digit()) => format!("windows-{l}"),
-                l => l.to_string(),
-            };
-            Some(encoding_rs::Encoding::for_label(label.as_bytes()).ok_or_else(|| {
-                locate(FormatError::file(
-                    file,
-                    format!("the .cpg names the text encoding {label:?}, which allot does not know; re-save it as UTF-8"),
-                ))
-            })?)
-        }
+        Some(label) => Some(super::cpg::encoding_of_cpg(label).ok_or_else(|| {
+            locate(FormatError::file(
+                file,
+                format!("the .cpg names the text encoding {label:?}, which allot does not know; re-save it as UTF-8"),
+            ))
+        })?),
     };
     let shapes = parse_shp(&parts.shp).map_err(|e| bad("the .shp", &e))?;
     let records = dbf::parse(&parts.dbf, encoding).map_err(|e| bad("the .dbf", &e))?;
