@@ -86,6 +86,14 @@ impl ZoneSpec {
     }
 }
 
+/// The zone of land no target takes: what a plan calls the parcels it leaves over, and a name
+/// no zone in `metadata.zones` may take.
+///
+/// ```
+/// assert_eq!(allot::plan::RETAINED, "retained");
+/// ```
+pub const RETAINED: &str = "retained";
+
 /// The access kinds a zone can require (`access` in `metadata.zones`, `--require-access`,
 /// `--target NAME=AREA:access=KIND`): a parcel's own `access` names which it has.
 ///
@@ -148,7 +156,7 @@ pub fn zones_from_metadata(set: &ParcelSet) -> Result<Vec<ZoneSpec>, MetadataErr
             _ => return Err(bad("needs a non-empty string `name`".into())),
         };
         let bad = |reason: String| bad(format!("zone {name:?}: {reason}"));
-        if name == "retained" {
+        if name == RETAINED {
             return Err(bad("`retained` is the land no zone takes".into()));
         }
         if out.iter().any(|z| z.name == name) {

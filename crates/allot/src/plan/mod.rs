@@ -49,8 +49,9 @@ use crate::model::{ParcelId, ParcelSet};
 use crate::write::OutFeature;
 use search::{Earlier, Graph, Solution, ZoneProblem};
 
-/// The zone of land no target takes.
-pub const RETAINED: &str = "retained";
+/// The zone of land no target takes (defined with the zones, in `model`, so that `validate`
+/// counts it without depending on the planner).
+pub use crate::model::RETAINED;
 
 /// Land uses kept out of every zone unless `--no-default-excludes`.
 pub const DEFAULT_EXCLUDED_USES: [&str; 4] = [

@@ -59,7 +59,7 @@ pub const RAMP: [Rgb; 5] = [
 /// Retained land.
 pub const RETAINED: Rgb = Rgb::hex(0xBBBBBB);
 /// The zone name drawn in [`RETAINED`] grey.
-pub const RETAINED_ZONE: &str = "retained";
+pub const RETAINED_ZONE: &str = crate::model::RETAINED;
 /// Parcels without a value.
 pub const NO_VALUE: Rgb = Rgb::hex(0xDDDDDD);
 /// Classes merged by `max_classes`.

@@ -360,7 +360,7 @@ pub(crate) fn zone_checks(
             }
         }
         if pieces.len() > 1 {
-            match (pieces_of.as_deref(), *z == crate::plan::RETAINED) {
+            match (pieces_of.as_deref(), *z == crate::model::RETAINED) {
                 (Some(roots), true) => {
                     // The retained land is counted within each piece of the fabric.
                     let fabric =
