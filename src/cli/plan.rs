@@ -12,19 +12,12 @@ use super::{
 
 /// Parses access kinds joined by `|` (any one of them will do): `port`, `port|rail`.
 fn parse_access_kinds(s: &str) -> Result<Vec<String>, String> {
-    let mut kinds = Vec::new();
-    for k in s.split('|') {
-        let k = k.trim().to_lowercase();
-        if !allot::ACCESS_KINDS.contains(&k.as_str()) {
-            return Err(format!(
-                "unknown access {k:?} in {s:?}: expected port, rail or highway, or several joined by | (port|rail)"
-            ));
-        }
-        if !kinds.contains(&k) {
-            kinds.push(k);
-        }
-    }
-    Ok(kinds)
+    allot::access_kinds(s.split('|')).map_err(|k| {
+        format!(
+            "unknown access {:?} in {s:?}: expected port, rail or highway, or several joined by | (port|rail)",
+            k.to_lowercase()
+        )
+    })
 }
 
 /// An access rule: `KIND[|KIND]` for the first zone, or `ZONE=KIND[|KIND]`.

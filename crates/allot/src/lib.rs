@@ -95,8 +95,8 @@ pub use graph::Adjacency;
 pub use index::ParcelIndex;
 pub use model::{
     ACCESS_KINDS, FeatureRef, MetadataError, Parcel, ParcelId, ParcelSet, PropertiesError,
-    SharedStr, Warning, WarningKind, ZoneChoice, ZoneSpec, corridor_uses, resolve_zones,
-    unknown_land_uses, zones_from_metadata,
+    SharedStr, Warning, WarningKind, ZoneChoice, ZoneSpec, access_kinds, corridor_uses,
+    resolve_zones, unknown_land_uses, zones_from_metadata,
 };
 pub use plan::{Plan, PlanError, PlanOptions, plan};
 pub use read::{

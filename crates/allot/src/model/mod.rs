@@ -14,6 +14,6 @@ pub(crate) use self::parcel::{FeatureIdKind, ParcelDetails};
 pub use self::parcel::{Parcel, ParcelId, ParcelSet};
 pub use self::warning::{Warning, WarningKind, unknown_land_uses};
 pub use self::zones::{
-    ACCESS_KINDS, MetadataError, RETAINED, ZoneChoice, ZoneSpec, corridor_uses, resolve_zones,
-    zones_from_metadata,
+    ACCESS_KINDS, MetadataError, RETAINED, ZoneChoice, ZoneSpec, access_kinds, corridor_uses,
+    resolve_zones, zones_from_metadata,
 };

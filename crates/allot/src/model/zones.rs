@@ -102,6 +102,28 @@ pub const RETAINED: &str = "retained";
 /// ```
 pub const ACCESS_KINDS: [&str; 3] = ["port", "rail", "highway"];
 
+/// Access kinds as a zone requires them: each trimmed and lowercased, each once, in the order
+/// given; `Err` with the first that is not one of [`ACCESS_KINDS`], as given (trimmed).
+///
+/// ```
+/// assert_eq!(allot::access_kinds([" Port", "rail", "port"]), Ok(vec!["port".to_string(), "rail".into()]));
+/// assert_eq!(allot::access_kinds(["port", "airport "]), Err("airport"));
+/// ```
+pub fn access_kinds<'a>(kinds: impl IntoIterator<Item = &'a str>) -> Result<Vec<String>, &'a str> {
+    let mut out: Vec<String> = Vec::new();
+    for k in kinds {
+        let k = k.trim();
+        let kind = k.to_lowercase();
+        if !ACCESS_KINDS.contains(&kind.as_str()) {
+            return Err(k);
+        }
+        if !out.contains(&kind) {
+            out.push(kind);
+        }
+    }
+    Ok(out)
+}
+
 /// A `metadata.zones` that cannot be read.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{file}: metadata.zones{}: {reason}", entry.map(|i| format!("[{i}]")).unwrap_or_default())]
@@ -191,23 +213,15 @@ pub fn zones_from_metadata(set: &ParcelSet) -> Result<Vec<ZoneSpec>, MetadataErr
         if access.iter().any(|k| k.is_empty()) {
             return Err(bad("`access` has an empty kind".into()));
         }
-        let mut kinds: Vec<String> = Vec::with_capacity(access.len());
-        for k in &access {
-            let kind = k.to_lowercase();
-            if !ACCESS_KINDS.contains(&kind.as_str()) {
-                let hint = closest(&kind, ACCESS_KINDS)
-                    .map(|c| format!("; did you mean {c}?"))
-                    .unwrap_or_default();
-                return Err(bad(format!(
-                    "unknown access {k:?}: expected {}{hint}",
-                    ACCESS_KINDS.join(", ")
-                )));
-            }
-            if !kinds.contains(&kind) {
-                kinds.push(kind);
-            }
-        }
-        let access = kinds;
+        let access = access_kinds(access.iter().map(String::as_str)).map_err(|k| {
+            let hint = closest(&k.to_lowercase(), ACCESS_KINDS)
+                .map(|c| format!("; did you mean {c}?"))
+                .unwrap_or_default();
+            bad(format!(
+                "unknown access {k:?}: expected {}{hint}",
+                ACCESS_KINDS.join(", ")
+            ))
+        })?;
         let min_frontage_m = number("min_frontage_m")?;
         let min_width_m = number("min_width_m")?;
         let colour = match m.get("colour") {
