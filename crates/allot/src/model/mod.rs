@@ -9,7 +9,7 @@ mod zones;
 
 pub use self::feature::{FeatureRef, PropertiesError};
 pub use self::intern::SharedStr;
-pub(crate) use self::intern::{intern, intern_label};
+pub(crate) use self::intern::intern_label;
 pub(crate) use self::parcel::{FeatureIdKind, ParcelDetails};
 pub use self::parcel::{Parcel, ParcelId, ParcelSet};
 pub use self::warning::{Warning, WarningKind, unknown_land_uses};

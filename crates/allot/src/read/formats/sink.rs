@@ -32,6 +32,7 @@
 //! [`ReadError::Feature`]. A feature the reader cannot decode outranks both, as it did when
 //! the reader stopped there before any conversion.
 
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use geo::{Coord, LineString, MultiPolygon};
@@ -45,7 +46,7 @@ use super::collection::{feature_id, unpack_list_in_place};
 use super::{FormatError, Rings, SourceFeature, SourceGeometry, SourceLayer};
 use crate::crs::Crs;
 use crate::model::{
-    FeatureIdKind, FeatureRef, Parcel, ParcelDetails, ParcelId, ParcelSet, intern, intern_label,
+    FeatureIdKind, FeatureRef, Parcel, ParcelDetails, ParcelId, ParcelSet, intern_label,
 };
 use crate::read::serde_path::{access_of, build_polygon};
 use crate::read::{FeatureProblem, ReadError, ReadOptions};
@@ -375,20 +376,10 @@ fn parcel(index: usize, f: SourceFeature, crs: &Crs, opts: ReadOptions) -> Resul
         let rings: Vec<LineString<f64>> = rings.into_iter().map(LineString).collect();
         polys.push(build_polygon(rings, multi.then_some(i + 1)).map_err(fail)?);
     }
-    // A name as text: a string as it is, a number or boolean as JSON writes it.
-    let shared = |v: Option<&Value>| match v? {
-        Value::String(s) => intern_label(s),
-        v @ (Value::Number(_) | Value::Bool(_)) => Some(intern(&v.to_string())),
-        Value::Null | Value::Array(_) | Value::Object(_) => None,
-    };
     let access = access_of(access);
-    let zone = shared(zone);
-    let land_use = shared(land_use);
-    let name = match name {
-        Some(Value::String(s)) => Some(s.as_str().into()),
-        Some(v @ (Value::Number(_) | Value::Bool(_))) => Some(v.to_string().into_boxed_str()),
-        _ => None,
-    };
+    let zone = text(zone).and_then(|t| intern_label(&t));
+    let land_use = text(land_use).and_then(|t| intern_label(&t));
+    let name = text(name).map(|t| Box::<str>::from(t.as_ref()));
     let properties = if opts.keep_properties {
         // Serialising a map of JSON values cannot fail, nor can reading it back as raw JSON;
         // should it ever, the properties are dropped rather than the parcel.
@@ -412,6 +403,16 @@ fn parcel(index: usize, f: SourceFeature, crs: &Crs, opts: ReadOptions) -> Resul
             properties,
         },
     ))
+}
+
+/// A property naming something (a zone, a land use, a parcel) as text: a string as it is, a
+/// number or boolean as JSON writes it; `None` for anything else.
+fn text(v: Option<&Value>) -> Option<Cow<'_, str>> {
+    match v? {
+        Value::String(s) => Some(Cow::Borrowed(s.as_str())),
+        v @ (Value::Number(_) | Value::Bool(_)) => Some(Cow::Owned(v.to_string())),
+        Value::Null | Value::Array(_) | Value::Object(_) => None,
+    }
 }
 
 /// Reprojects a polygon's rings to WGS84 in place; the message names the first position, in
