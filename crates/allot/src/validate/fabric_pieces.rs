@@ -36,17 +36,19 @@ pub(super) fn fabric_roots(
 /// The pieces of a zone grouped by the piece of the fabric they lie in (`fabric`: each
 /// parcel's root from [`fabric_roots`]), keeping only the groups of two or more pieces:
 /// there the zone falls apart within land the fabric joins. Each group stays largest first.
-pub(super) fn split_within_fabric(pieces: &[Piece], fabric: &[u32]) -> Vec<Vec<Piece>> {
+/// Also how many pieces of the fabric the zone lies in (groups of one piece included).
+pub(super) fn split_within_fabric(pieces: &[Piece], fabric: &[u32]) -> (Vec<Vec<Piece>>, usize) {
     let mut groups: BTreeMap<u32, Vec<Piece>> = BTreeMap::new();
     for p in pieces {
         let root = p.parts.first().map_or(u32::MAX, |&(i, _)| fabric[i]);
         groups.entry(root).or_default().push(p.clone());
     }
+    let spans = groups.len();
     let mut out: Vec<Vec<Piece>> = groups.into_values().filter(|g| g.len() > 1).collect();
     out.sort_by(|a, b| {
         b[0].area_m2
             .total_cmp(&a[0].area_m2)
             .then(a[0].parts.cmp(&b[0].parts))
     });
-    out
+    (out, spans)
 }

@@ -365,18 +365,15 @@ pub(crate) fn zone_checks(
                     // The retained land is counted within each piece of the fabric.
                     let fabric =
                         fabric.get_or_insert_with(|| fabric_roots(parcels, roots, index, scan));
-                    let mut spans: Vec<u32> = pieces.iter().map(|p| fabric[p.parts[0].0]).collect();
-                    spans.sort_unstable();
-                    spans.dedup();
-                    let note = if spans.len() > 1 {
+                    let (groups, spans) = split_within_fabric(&pieces, fabric);
+                    let note = if spans > 1 {
                         format!(
-                            "; counted within one piece of the fabric (the retained land lies in {} pieces of the fabric, which no parcel joins to each other)",
-                            spans.len()
+                            "; counted within one piece of the fabric (the retained land lies in {spans} pieces of the fabric, which no parcel joins to each other)"
                         )
                     } else {
                         String::new()
                     };
-                    for group in split_within_fabric(&pieces, fabric) {
+                    for group in groups {
                         findings.push(not_contiguous(parcels, skip, z, &group, opts.units, &note));
                     }
                 }
