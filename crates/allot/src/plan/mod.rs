@@ -619,6 +619,17 @@ struct Work {
     exact: Vec<ExactZone>,
 }
 
+impl Work {
+    /// This state with `members` given to zone `k`.
+    fn with_zone(&self, k: usize, members: &[usize]) -> Work {
+        let mut w = self.clone();
+        for &v in members {
+            w.zone[v] = Some(k);
+        }
+        w
+    }
+}
+
 /// The exact model's result for a realised zone.
 #[derive(Debug, Clone)]
 struct ExactZone {
@@ -1098,11 +1109,7 @@ fn plan_from(rules: &Rules, k: usize, work: &Work, budget: &mut usize) -> Result
                 _ => continue,
             }
         } else {
-            let mut w = work.clone();
-            for &v in &s.members {
-                w.zone[v] = Some(k);
-            }
-            w
+            work.with_zone(k, &s.members)
         };
         // The search joins parcels on the parcel graph, where a multi-part parcel is one node:
         // a zone (or the land left open) joined only through its parts lies in pieces.
@@ -1178,8 +1185,7 @@ fn split_by_parts_of(w: &Work, k: usize, open_too: bool) -> Option<String> {
     let zone: Vec<bool> = (0..n).map(|v| w.alive[v] && w.zone[v] == Some(k)).collect();
     let open: Vec<bool> = (0..n).map(|v| w.alive[v] && w.zone[v].is_none()).collect();
     let checks = [("is", &zone), ("leaves the land left over", &open)];
-    for (what, mask) in &checks[..if open_too { 2 } else { 1 }] {
-        let (what, mask) = (*what, *mask);
+    for (what, mask) in checks.into_iter().take(if open_too { 2 } else { 1 }) {
         let through: Vec<&str> = (0..n)
             .filter(|&v| mask[v] && multi(v))
             .map(|v| w.labels[v].as_str())
@@ -1601,21 +1607,15 @@ fn why_no_whole_set(rules: &Rules, k: usize, work: &Work, data: &ZoneData) -> St
     let no_open = vec![false; data.open.len()];
     if let Ok(s) = search::solve(&zone_problem(rules, k, work, data, &no_open, tol)) {
         let mut apart = None;
-        let whole: Vec<Solution> = s
-            .into_iter()
-            .filter(|sol| {
-                let mut w = work.clone();
-                for &v in &sol.members {
-                    w.zone[v] = Some(k);
-                }
-                let why = split_by_parts_of(&w, k, false);
-                let keep = why.is_none();
-                if let Some(why) = why {
+        let mut whole: Vec<Solution> = Vec::new();
+        for sol in s {
+            match split_by_parts_of(&work.with_zone(k, &sol.members), k, false) {
+                None => whole.push(sol),
+                Some(why) => {
                     apart.get_or_insert(why);
                 }
-                keep
-            })
-            .collect();
+            }
+        }
         if !whole.is_empty() {
             return format!(
                 "retained land in one piece: every contiguous set of whole parcels within {band} would cut the land left over into pieces (a zone of {} exists without that rule)",
@@ -1704,13 +1704,7 @@ fn complete_with_cut(
     let g = &work.graph;
     let target = rules.zones[k].1;
     let tol = rules.tols[k].min(SPLIT_PRECISION_ACRES);
-    let assign = |members: &[usize]| {
-        let mut w = work.clone();
-        for &v in members {
-            w.zone[v] = Some(k);
-        }
-        w
-    };
+    let assign = |members: &[usize]| work.with_zone(k, members);
     if (s.area - target).abs() <= tol {
         return Some(assign(&s.members));
     }
