@@ -12,19 +12,34 @@ use rayon::prelude::*;
 
 use crate::geodesy::{WGS84_A, WGS84_E2, distance_m};
 use crate::geom::bbox::bbox_of;
-use crate::geom::segment::projection_t;
 use crate::index::ParcelIndex;
 
-/// Distance in degrees (about 1 cm at Karachi) within which a vertex counts as lying on
-/// another parcel's edge.
+/// Distance on the ground (2 cm) within which a vertex counts as lying on another parcel's
+/// edge: offsets are measured in metres (longitude scaled by the cosine of the latitude), so the
+/// tolerance is the same across an edge running north-south or east-west, at the equator or
+/// at Tromsø.
 ///
 /// Real fabrics round a shared boundary differently on its two sides: 7 decimals (what
 /// OpenStreetMap stores and GDAL's RFC 7946 GeoJSON writer writes by default) moves a vertex by
-/// up to 0.71e-7°, so a side rounded to 7 decimals and its neighbour's written with 9 lie up to
-/// that far apart. At 1e-8 (the earlier value) such neighbours were not neighbours (and two
-/// parcels meeting at a corner could share a few millimetres of one line), while
-/// shapely/GEOS, which intersect exactly, see only the half of them that happen to overlap.
-pub const COLLINEAR_TOLERANCE_DEG: f64 = 1e-7;
+/// up to 0.71e-7° (8 mm of latitude), so two sides rounded to 7 decimals lie up to 1.6 cm
+/// apart; a fabric kept on a 1 cm grid in a projected system and reprojected puts a T-junction's
+/// vertex up to a centimetre off its neighbour's edge. At 1e-7° (the earlier tolerance, 1 cm of
+/// latitude but 0.9 cm of longitude at Cape Town and 0.4 cm at Tromsø) such neighbours lost
+/// tens of metres of the boundary they share, or were not neighbours at all, and zones were
+/// planned longer than they are (and refused as in pieces). shapely/GEOS, which intersect
+/// exactly, see only the part of such a boundary that happens to overlap.
+pub const COLLINEAR_TOLERANCE_M: f64 = 0.02;
+
+/// [`COLLINEAR_TOLERANCE_M`] in degrees of latitude (a degree of latitude is at least
+/// 110,574 m), the tolerance of the offset test in the local frame.
+const TOLERANCE_LAT_DEG: f64 = COLLINEAR_TOLERANCE_M / 110_574.0;
+
+/// Reach in degrees within which bounding boxes are compared: two parcels (or edges) whose boxes
+/// stay further apart than this share no boundary. It covers [`COLLINEAR_TOLERANCE_M`] in
+/// longitude up to 80° of latitude (2 cm is 1.04e-6° of longitude there); beyond, neighbours
+/// whose shared side is an exactly north-south box edge with the two sides 1e-6° apart are
+/// not seen.
+pub const COLLINEAR_TOLERANCE_DEG: f64 = 1.05e-6;
 
 /// The parcel adjacency graph, with shared boundary lengths.
 #[derive(Debug, Clone, Default)]
@@ -93,41 +108,62 @@ fn piece_length_m(p: Coord<f64>, q: Coord<f64>) -> f64 {
     }
 }
 
-/// The part of segment `b` lying on segment `a` (within the collinear tolerance), if it has
-/// positive length.
+/// The part of segment `b` lying on segment `a` (within [`COLLINEAR_TOLERANCE_M`]), if it has
+/// a length above the tolerance.
 ///
-/// The shorter segment's ends are tested against the longer one's line: a short edge whose
+/// Of the two, the longer segment's line is the reference and the shorter one is clipped to
+/// the longer one's extent; the clipped ends are tested against the line. A short edge whose
 /// ends were rounded (say to 8 decimals) has a direction too uncertain to extend to the far end
-/// of a long neighbour's edge, while its own ends do lie on that edge.
+/// of a long neighbour's edge, while its own ends do lie on that edge; a long edge running on
+/// past a neighbour's slight bend (a 35 m side across a 50 m neighbour's vertex that stands a
+/// centimetre off the line) lies on each of the neighbour's edges only where they overlap.
+/// Offsets are computed with longitude scaled by the cosine of the latitude.
 fn collinear_overlap(
     a: (Coord<f64>, Coord<f64>),
     b: (Coord<f64>, Coord<f64>),
 ) -> Option<(Coord<f64>, Coord<f64>)> {
+    // The same scale whichever segment comes first (the result must not depend on the order).
+    let k = (0.25 * (a.0.y + a.1.y + b.0.y + b.1.y)).to_radians().cos();
     let norm2 = |s: &(Coord<f64>, Coord<f64>)| {
         let d = s.1 - s.0;
-        d.x * d.x + d.y * d.y
+        d.x * d.x * k * k + d.y * d.y
     };
-    let (a, b) = if norm2(&b) > norm2(&a) {
+    // The longer segment is the reference; of two as long, the one with the smaller end, so
+    // that either argument order gives the same piece.
+    let key = |s: &(Coord<f64>, Coord<f64>)| {
+        let (p, q) = (s.0.x_y(), s.1.x_y());
+        if p <= q { (p, q) } else { (q, p) }
+    };
+    let (na, nb) = (norm2(&a), norm2(&b));
+    let (a, b) = if nb > na || (nb == na && key(&b) < key(&a)) {
         (b, a)
     } else {
         (a, b)
     };
-    let d = a.1 - a.0;
-    let len2 = d.x * d.x + d.y * d.y;
-    if len2 == 0.0 {
+    let len2 = norm2(&a);
+    if len2 == 0.0 || !len2.is_finite() {
         return None;
     }
     let len = len2.sqrt();
-    let off = |p: Coord<f64>| ((p - a.0).x * d.y - (p - a.0).y * d.x).abs() / len;
-    if off(b.0) > COLLINEAR_TOLERANCE_DEG || off(b.1) > COLLINEAR_TOLERANCE_DEG {
-        return None;
-    }
-    // len2 > 0 here, so the projection exists.
-    let t = |p: Coord<f64>| projection_t(p, a.0, a.1).unwrap_or(0.0);
+    let d = a.1 - a.0;
+    // Offset from a's line, and position along it (0 at a.0, 1 at a.1), in the local frame.
+    let off = |p: Coord<f64>| {
+        let v = p - a.0;
+        (v.x * k * d.y - v.y * d.x * k).abs() / len
+    };
+    let t = |p: Coord<f64>| {
+        let v = p - a.0;
+        (v.x * d.x * k * k + v.y * d.y) / len2
+    };
     let (t0, t1) = (t(b.0), t(b.1));
     let lo = t0.min(t1).max(0.0);
     let hi = t0.max(t1).min(1.0);
-    if (hi - lo) * len <= COLLINEAR_TOLERANCE_DEG {
+    if (hi - lo) * len <= TOLERANCE_LAT_DEG {
+        return None;
+    }
+    // The points of b at a's positions lo and hi (t1 ≠ t0: hi > lo above).
+    let at = |tt: f64| b.0 + (b.1 - b.0) * ((tt - t0) / (t1 - t0));
+    if off(at(lo)) > TOLERANCE_LAT_DEG || off(at(hi)) > TOLERANCE_LAT_DEG {
         return None;
     }
     Some((a.0 + d * lo, a.0 + d * hi))
@@ -576,6 +612,102 @@ mod tests {
                 |i, j| if (i + j) % 2 == 0 { a } else { b },
                 |i, j| (i * j) % 4 == 1,
             );
+        }
+    }
+
+    /// Metres east of longitude `lon0` at latitude `lat` (the local metric's east-west scale).
+    fn east(lon0: f64, lat: f64, m: f64) -> f64 {
+        let one = local_distance_m(
+            Coord { x: lon0, y: lat },
+            Coord {
+                x: lon0 + 1e-3,
+                y: lat,
+            },
+        );
+        lon0 + 1e-3 * m / one
+    }
+
+    /// The tolerance is a distance on the ground: at Tromsø (69.65° N), where 1e-7° of
+    /// longitude is 3.9 mm, a north-south side whose neighbour's copy stands 1.5 cm east of it
+    /// is shared, and one 3 cm off is not; the same holds for an east-west side 1.5 and 3 cm
+    /// north. (The earlier tolerance of 1e-7° missed the first.)
+    #[test]
+    fn tolerance_is_two_centimetres_in_any_direction_and_latitude() {
+        let (x0, y0) = (18.95, 69.65);
+        let side = |dx: f64, dy: f64| {
+            (
+                Coord {
+                    x: x0 + dx,
+                    y: y0 + dy,
+                },
+                Coord {
+                    x: x0 + dx,
+                    y: y0 + dy + 1e-3,
+                },
+            )
+        };
+        let base = side(0.0, 0.0);
+        let len = piece_length_m(base.0, base.1);
+        for (off_m, shared) in [(0.015, true), (0.03, false)] {
+            let moved = side(east(x0, y0, off_m) - x0, 0.0);
+            let got = collinear_overlap(base, moved).map(|(p, q)| piece_length_m(p, q));
+            assert_eq!(got.is_some(), shared, "{off_m} m east: {got:?}");
+            if let Some(l) = got {
+                assert!((l - len).abs() < 1e-6, "{l} vs {len}");
+            }
+            let ew = (
+                Coord { x: x0, y: y0 },
+                Coord {
+                    x: x0 + 1e-3,
+                    y: y0,
+                },
+            );
+            let dy = off_m / 111_600.0; // a degree of latitude at 69.65° is 111.6 km
+            let up = (
+                Coord { x: x0, y: y0 + dy },
+                Coord {
+                    x: x0 + 1e-3,
+                    y: y0 + dy,
+                },
+            );
+            assert_eq!(
+                collinear_overlap(ew, up).is_some(),
+                shared,
+                "{off_m} m north"
+            );
+        }
+    }
+
+    /// A side running on past its neighbour's slight bend. A's east side is a 160 m edge due
+    /// north, then a 70 m edge bending 5 cm east; B's west side is one 100 m edge from 30 m up
+    /// A's first edge to the end of its second. B's edge, extended, misses A's first edge's
+    /// ends by 1.5 cm and A's first edge, extended, misses B's far end by 5 cm: each lies on the
+    /// other only over their overlap (30 m, then 70 m), which is what is shared.
+    #[test]
+    fn a_side_running_past_a_neighbours_bend_is_shared_along_both_edges() {
+        let (x0, y0) = (67.3, 24.8);
+        let m = |x: f64, y: f64| Coord {
+            x: east(x0, y0, x),
+            y: y0 + y / 110_760.0,
+        };
+        let a = MultiPolygon(vec![Polygon::new(
+            vec![
+                m(-50.0, -100.0),
+                m(0.0, -100.0),
+                m(0.0, 60.0),
+                m(0.05, 130.0),
+                m(-50.0, 130.0),
+            ]
+            .into(),
+            vec![],
+        )]);
+        let b = MultiPolygon(vec![Polygon::new(
+            vec![m(0.0, 30.0), m(50.0, 30.0), m(50.0, 130.0), m(0.05, 130.0)].into(),
+            vec![],
+        )]);
+        let full = piece_length_m(m(0.0, 30.0), m(0.05, 130.0));
+        for got in [shared_boundary_m(&a, &b), shared_boundary_m(&b, &a)] {
+            assert!((got - full).abs() < 1e-3, "{got} vs {full}");
         }
     }
 

@@ -1778,8 +1778,10 @@ fn complete_with_cut(
             .total_cmp(&evals[b].1.zone_perim)
             .then(a.cmp(&b))
     });
+    let open_pieces = search::components(&work.graph, &data.open).len().max(1);
     let pick = order.into_iter().find(|&i| {
         rest_touches_open_land(data, &evals[i].0, &evals[i].1)
+            && open_pieces_after_cut(work, data, &evals[i].0, &evals[i].1) <= open_pieces
             && cut_is_exact(work, &evals[i].1, evals[i].2)
     })?;
     let (base, e, _) = evals.swap_remove(pick);
@@ -1861,6 +1863,56 @@ fn rest_touches_open_land(data: &ZoneData, base: &[usize], e: &CutEval) -> bool 
     let outside = |v: usize| data.open[v] && v != e.c && !base.contains(&v);
     let any_open = (0..data.open.len()).any(outside);
     !any_open || e.links.iter().any(|&(nb, _, sb)| sb > 1e-3 && outside(nb))
+}
+
+/// How many pieces the open land is in once zone `k` takes `base` and the cut's piece: the
+/// rest of the cut stays open, joined to the open neighbours it shares boundary with. The
+/// search kept the open land whole around its whole-parcel zone, but the piece takes land the
+/// zone did not (or gives back less than the parcel): on 27 parallel strips, `--split` cut a
+/// strip whose piece closed the strips beyond it off from the rest, and `validate` of the plan
+/// found the retained land in two pieces.
+fn open_pieces_after_cut(work: &Work, data: &ZoneData, base: &[usize], e: &CutEval) -> usize {
+    let n = work.graph.len();
+    let rest = n; // the rest of the cut, as an extra node
+    let open = |v: usize| v < n && data.open[v] && v != e.c && !base.contains(&v);
+    let rest_links: Vec<usize> = e
+        .links
+        .iter()
+        .filter(|&&(nb, _, sb)| sb > 1e-3 && open(nb))
+        .map(|&(nb, _, _)| nb)
+        .collect();
+    let mut seen = vec![false; n + 1];
+    let mut pieces = 0;
+    for s in (0..=n).filter(|&v| v == rest || open(v)) {
+        if seen[s] {
+            continue;
+        }
+        pieces += 1;
+        seen[s] = true;
+        let mut stack = vec![s];
+        while let Some(v) = stack.pop() {
+            let next: Vec<usize> = if v == rest {
+                rest_links.clone()
+            } else {
+                let mut nx: Vec<usize> = work.graph.adj[v]
+                    .iter()
+                    .map(|x| x.0)
+                    .filter(|&w| open(w))
+                    .collect();
+                if rest_links.contains(&v) {
+                    nx.push(rest);
+                }
+                nx
+            };
+            for w in next {
+                if !seen[w] {
+                    seen[w] = true;
+                    stack.push(w);
+                }
+            }
+        }
+    }
+    pieces
 }
 
 /// The exact checks of a cut (slow: boolean operations): the pieces tile the parent and
