@@ -1043,7 +1043,7 @@ fn plan_checked(set: &ParcelSet, rules: Rules) -> Result<Plan, PlanError> {
     let mut r = rules.clone();
     r.avoid_share = r.avoid_share.min(DIVERSE_RETRY_SHARE);
     for _ in 0..DIVERSE_RETRIES {
-        let Ok((_, sols)) = zone_options(&r, 0, &work) else {
+        let Ok((_, sols)) = zone_options(&r, 0, &work, None) else {
             break;
         };
         let Some(best) = sols.first() else {
@@ -1089,8 +1089,51 @@ fn plan_from(rules: &Rules, k: usize, work: &Work, budget: &mut usize) -> Result
     if k == rules.zones.len() {
         return Ok(work.clone());
     }
-    let (data, mut sols) = zone_options(rules, k, work)?;
-    let exact = prove_zone(rules, k, work, &data, &mut sols)?;
+    match plan_zone(rules, k, work, budget, None) {
+        Ok(w) => Ok(w),
+        // Every zone found took a multi-part parcel whose parts lie apart and did not join them:
+        // search again without such parcels (the zone may not need them), and say the first
+        // reason when that fails too.
+        Err((e, true)) => {
+            let bar = apart_multi_part(work);
+            if !bar.iter().any(|&b| b) {
+                return Err(e);
+            }
+            plan_zone(rules, k, work, budget, Some(&bar)).map_err(|_| e)
+        }
+        Err((e, false)) => Err(e),
+    }
+}
+
+/// The live multi-part parcels of `work` whose parts lie apart (not joined by each other).
+fn apart_multi_part(work: &Work) -> Vec<bool> {
+    let n = work.graph.len();
+    let refs: Vec<&MultiPolygon<f64>> = work.geoms.iter().collect();
+    let mut mask = vec![false; n];
+    (0..n)
+        .map(|v| {
+            if !work.alive[v] || work.geoms[v].0.len() < 2 {
+                return false;
+            }
+            mask[v] = true;
+            let apart = crate::graph::parts::piece_count(&refs, &work.graph.adj, &mask) > 1;
+            mask[v] = false;
+            apart
+        })
+        .collect()
+}
+
+/// Zone `k` and the zones after it, zone `k` kept off the parcels `bar` marks. The error says
+/// whether the only zones found were in pieces through multi-part parcels.
+fn plan_zone(
+    rules: &Rules,
+    k: usize,
+    work: &Work,
+    budget: &mut usize,
+    bar: Option<&[bool]>,
+) -> Result<Work, (PlanError, bool)> {
+    let (data, mut sols) = zone_options(rules, k, work, bar).map_err(|e| (e, false))?;
+    let exact = prove_zone(rules, k, work, &data, &mut sols).map_err(|e| (e, false))?;
     let mut first_err = None;
     let mut parts_err = None;
     let mut realized = 0;
@@ -1145,7 +1188,7 @@ fn plan_from(rules: &Rules, k: usize, work: &Work, budget: &mut usize) -> Result
     if realized == 0
         && let Some(why) = parts_err
     {
-        return Err(infeasible(rules, k, why));
+        return Err((infeasible(rules, k, why), true));
     }
     if realized == 0 && rules.split {
         let (name, target) = (&rules.zones[k].0, rules.zones[k].1);
@@ -1153,17 +1196,23 @@ fn plan_from(rules: &Rules, k: usize, work: &Work, budget: &mut usize) -> Result
             AreaUnit::Acres => format!("{SPLIT_PRECISION_ACRES} acre"),
             u => wording::area(u, SPLIT_PRECISION_ACRES, None),
         };
-        return Err(infeasible(
-            rules,
-            k,
-            format!(
-                "cut: no parcel on the edge of a compact zone near {} can be cut into non-sliver pieces to reach {name}'s target within {within} (parcels of corridor and no-cut land uses are never cut: {})",
-                wording::area(rules.unit, target, None),
-                rules.no_cut_names
+        return Err((
+            infeasible(
+                rules,
+                k,
+                format!(
+                    "cut: no parcel on the edge of a compact zone near {} can be cut into non-sliver pieces to reach {name}'s target within {within} (parcels of corridor and no-cut land uses are never cut: {})",
+                    wording::area(rules.unit, target, None),
+                    rules.no_cut_names
+                ),
             ),
+            false,
         ));
     }
-    Err(first_err.unwrap_or_else(|| infeasible(rules, k, "search budget exhausted".into())))
+    Err((
+        first_err.unwrap_or_else(|| infeasible(rules, k, "search budget exhausted".into())),
+        false,
+    ))
 }
 
 /// Why zone `k` of `w`, or the land `w` leaves open (no zone yet), is in more pieces of land
@@ -1280,9 +1329,13 @@ fn zone_options(
     rules: &Rules,
     k: usize,
     work: &Work,
+    bar: Option<&[bool]>,
 ) -> Result<(ZoneData, Vec<Solution>), PlanError> {
     let target = rules.zones[k].1;
-    let data = zone_data(rules, k, work);
+    let mut data = zone_data(rules, k, work);
+    if let Some(bar) = bar {
+        data.avail.iter_mut().zip(bar).for_each(|(a, &b)| *a &= !b);
+    }
     let tol = rules.tols[k];
     let problem = |tol: f64| zone_problem(rules, k, work, &data, &data.open, tol);
     if !rules.split {
