@@ -7,7 +7,7 @@
 //! fabrics are not noded: a T-junction's corner stands a centimetre off its neighbour's side,
 //! the two sides of a boundary are rounded differently; the planner counts such sides as shared
 //! (within 2 cm), so before the union the plots are noded within the same tolerance
-//! ([`noded`]), and hairline holes left are dropped. Its area and perimeter are measured on the
+//! (`noded`), and hairline holes left are dropped. Its area and perimeter are measured on the
 //! dissolved polygon itself (so they describe exactly what the file holds), and agree with
 //! the schedule's sums of parcel areas and of unshared edges (on make_land.py fabrics of 50 to
 //! 1,531 plots, to 0.5 m; the raw union was up to four times as long, and invalid).
