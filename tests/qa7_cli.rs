@@ -6,6 +6,21 @@ mod common;
 
 use common::{allot, repo};
 
+/// `allot plan INPUT -o plan.geojson --schedule s.json -q EXTRA…` in `dir`.
+fn plan(dir: &std::path::Path, input: &std::path::Path, extra: &[&str]) -> common::Run {
+    let mut args = vec![
+        "plan",
+        input.to_str().unwrap(),
+        "-o",
+        "plan.geojson",
+        "--schedule",
+        "s.json",
+        "-q",
+    ];
+    args.extend_from_slice(extra);
+    allot(dir, &args)
+}
+
 /// The schedule `s.json` of a plan run in `dir`.
 fn schedule(dir: &std::path::Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(dir.join("s.json")).unwrap()).unwrap()
@@ -23,23 +38,19 @@ fn a_cut_does_not_close_the_retained_land_off() {
     let fixtures = repo("tests/fixtures/qa7");
     let dir = tempfile::tempdir().unwrap();
     let input = fixtures.join("strip-closure.geojson");
-    let args = [
-        "plan",
-        input.to_str().unwrap(),
-        "-o",
-        "plan.geojson",
-        "--zone",
-        "a=10.39",
-        "--split",
-        "--lock",
-        "Z1=a",
-        "--min-width",
-        "0",
-        "--schedule",
-        "s.json",
-        "-q",
-    ];
-    let r = allot(dir.path(), &args);
+    let r = plan(
+        dir.path(),
+        &input,
+        &[
+            "--zone",
+            "a=10.39",
+            "--split",
+            "--lock",
+            "Z1=a",
+            "--min-width",
+            "0",
+        ],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let s = schedule(dir.path());
     assert_eq!(s["splits"].as_array().unwrap().len(), 1, "{s}");
@@ -63,22 +74,18 @@ fn a_side_densified_on_one_plot_is_shared_in_full() {
     let fixtures = repo("tests/fixtures/qa7");
     let dir = tempfile::tempdir().unwrap();
     let input = fixtures.join("densified-side.geojson");
-    let args = [
-        "plan",
-        input.to_str().unwrap(),
-        "-o",
-        "plan.geojson",
-        "--zone",
-        "a=4.995",
-        "--tolerance",
-        "0.1",
-        "--min-width",
-        "0",
-        "--schedule",
-        "s.json",
-        "-q",
-    ];
-    let r = allot(dir.path(), &args);
+    let r = plan(
+        dir.path(),
+        &input,
+        &[
+            "--zone",
+            "a=4.995",
+            "--tolerance",
+            "0.1",
+            "--min-width",
+            "0",
+        ],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let s = schedule(dir.path());
     let z = &s["zones"][0];
@@ -101,7 +108,6 @@ fn zones_are_found_without_multi_part_parcels_whose_parts_lie_apart() {
     let fixtures = repo("tests/fixtures/qa7");
     let dir = tempfile::tempdir().unwrap();
     let input = fixtures.join("karachi-50.geojson");
-    let input = input.to_str().unwrap();
     let runs: [&[&str]; 5] = [
         &["--zone", "a=24.03", "--seed", "2"],
         &["--zone", "a=24.03", "--seed", "3"],
@@ -110,17 +116,7 @@ fn zones_are_found_without_multi_part_parcels_whose_parts_lie_apart() {
         &["--zone", "a=48.06", "--min-width", "0"],
     ];
     for extra in runs {
-        let mut args = vec![
-            "plan",
-            input,
-            "-o",
-            "plan.geojson",
-            "--schedule",
-            "s.json",
-            "-q",
-        ];
-        args.extend_from_slice(extra);
-        let r = allot(dir.path(), &args);
+        let r = plan(dir.path(), &input, extra);
         assert_eq!(r.code, 0, "{extra:?}: {}", r.stderr);
         let s = schedule(dir.path());
         let (acres, target) = (
@@ -133,7 +129,7 @@ fn zones_are_found_without_multi_part_parcels_whose_parts_lie_apart() {
     }
 }
 
-/// Checks the `--zones-out` outlines `z.geojson` of the plan `p.geojson` in `dir` with shapely
+/// Checks the `--zones-out` outlines `z.geojson` of the plan `plan.geojson` in `dir` with shapely
 /// and pyproj: each outline is valid and its `perimeter_m` is the geodesic perimeter of the
 /// union of the zone's plots closed by 1e-7° (about 1 cm: the union buffered out and back in
 /// with mitred corners, which closes the centimetre gaps between plots the planner counts as
@@ -146,7 +142,7 @@ from shapely.geometry import shape
 from pyproj import Geod
 g = Geod(ellps="WGS84")
 d = sys.argv[1]
-plan = json.load(open(d + "/p.geojson"))
+plan = json.load(open(d + "/plan.geojson"))
 zones = json.load(open(d + "/z.geojson"))
 sched = {z["name"]: z["perimeter_m"] for z in json.load(open(d + "/s.json"))["zones"]}
 for f in zones["features"]:
@@ -178,21 +174,9 @@ fn zone_outlines_close_the_hairlines_between_plots() {
     for (file, zones) in runs {
         let dir = tempfile::tempdir().unwrap();
         let input = fixtures.join(file);
-        let mut args = vec![
-            "plan",
-            input.to_str().unwrap(),
-            "-o",
-            "p.geojson",
-            "--zones-out",
-            "z.geojson",
-            "--schedule",
-            "s.json",
-            "--min-width",
-            "0",
-            "-q",
-        ];
-        args.extend_from_slice(zones);
-        let r = allot(dir.path(), &args);
+        let mut extra = vec!["--zones-out", "z.geojson", "--min-width", "0"];
+        extra.extend_from_slice(zones);
+        let r = plan(dir.path(), &input, &extra);
         assert_eq!(r.code, 0, "{file} {zones:?}: {}", r.stderr);
         let out = std::process::Command::new("python3")
             .arg("-c")
