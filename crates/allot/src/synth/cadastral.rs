@@ -21,9 +21,9 @@
 //!   few cells while the other side writes only the run's ends.
 //! - **Different coordinate rounding**: each plot is written with 10 decimals of a degree, or
 //!   with 8 (about 1 mm) when none of its neighbours is coarse already, so a shared boundary is
-//!   rounded differently on its two sides. 8 decimals keep a vertex within allot's collinear
-//!   tolerance (1e-7°) of its neighbour's edge and two neighbours from overlapping by more than a
-//!   few cm².
+//!   rounded differently on its two sides. 8 decimals keep a vertex well within allot's
+//!   collinear tolerance (2 cm on the ground) of its neighbour's edge and two neighbours from
+//!   overlapping by more than a few cm².
 //! - **Hairline slivers, not gaps**: the fabric covers its site with no gap, but a boundary
 //!   rounded differently on its two sides, or a T-junction point on its neighbour's long
 //!   straight side, leaves hairline slivers between the plots. Measured with geodesic edges (as
