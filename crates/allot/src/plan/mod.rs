@@ -1927,45 +1927,24 @@ fn rest_touches_open_land(data: &ZoneData, base: &[usize], e: &CutEval) -> bool 
 fn open_pieces_after_cut(work: &Work, data: &ZoneData, base: &[usize], e: &CutEval) -> usize {
     let n = work.graph.len();
     let rest = n; // the rest of the cut, as an extra node
-    let open = |v: usize| v < n && data.open[v] && v != e.c && !base.contains(&v);
-    let rest_links: Vec<usize> = e
-        .links
-        .iter()
-        .filter(|&&(nb, _, sb)| sb > 1e-3 && open(nb))
-        .map(|&(nb, _, _)| nb)
-        .collect();
-    let mut seen = vec![false; n + 1];
-    let mut pieces = 0;
-    for s in (0..=n).filter(|&v| v == rest || open(v)) {
-        if seen[s] {
-            continue;
-        }
-        pieces += 1;
-        seen[s] = true;
-        let mut stack = vec![s];
-        while let Some(v) = stack.pop() {
-            let next: Vec<usize> = if v == rest {
-                rest_links.clone()
-            } else {
-                let mut nx: Vec<usize> = work.graph.adj[v]
-                    .iter()
-                    .map(|x| x.0)
-                    .filter(|&w| open(w))
-                    .collect();
-                if rest_links.contains(&v) {
-                    nx.push(rest);
-                }
-                nx
-            };
-            for w in next {
-                if !seen[w] {
-                    seen[w] = true;
-                    stack.push(w);
-                }
+    let open = |v: usize| data.open[v] && v != e.c && !base.contains(&v);
+    let mut dsu = crate::graph::union_find::Dsu::new(n + 1);
+    for v in (0..n).filter(|&v| open(v)) {
+        for &(w, _) in &work.graph.adj[v] {
+            if open(w) {
+                dsu.union(v, w);
             }
         }
     }
-    pieces
+    for &(nb, _, sb) in &e.links {
+        if sb > 1e-3 && open(nb) {
+            dsu.union(rest, nb);
+        }
+    }
+    (0..=n)
+        .filter(|&v| v == rest || open(v))
+        .filter(|&v| dsu.find_mut(v) == v)
+        .count()
 }
 
 /// The exact checks of a cut (slow: boolean operations): the pieces tile the parent and

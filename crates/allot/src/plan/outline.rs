@@ -149,6 +149,23 @@ fn noded(geoms: &[&MultiPolygon<f64>]) -> Vec<MultiPolygon<f64>> {
         ((a.x - b.x) * k).hypot(a.y - b.y) * 110_574.0
     };
     let tol = COLLINEAR_TOLERANCE_M;
+    // Where `c` falls on segment `pq` (position t in (0, 1) or [0, 1] with `ends`), and the foot
+    // of its perpendicular, in the local frame (longitude scaled by the cosine at `c`).
+    let project = |c: Coord<f64>, p: Coord<f64>, q: Coord<f64>, ends: bool| {
+        let k = c.y.to_radians().cos();
+        let (dx, dy) = ((q.x - p.x) * k, q.y - p.y);
+        let len2 = dx * dx + dy * dy;
+        if len2 == 0.0 {
+            return None;
+        }
+        let t = (((c.x - p.x) * k) * dx + (c.y - p.y) * dy) / len2;
+        let inside = if ends {
+            (0.0..=1.0).contains(&t)
+        } else {
+            t > 0.0 && t < 1.0
+        };
+        inside.then(|| (t, p + (q - p) * t))
+    };
     let lex = |a: &Coord<f64>, b: &Coord<f64>| a.x.total_cmp(&b.x).then(a.y.total_cmp(&b.y));
     // Pass 1: vertex onto vertex.
     let pass1: Vec<MultiPolygon<f64>> = (0..n)
@@ -178,18 +195,9 @@ fn noded(geoms: &[&MultiPolygon<f64>]) -> Vec<MultiPolygon<f64>> {
                 let mut best: Option<(f64, Coord<f64>)> = None;
                 for &j in &near[i] {
                     for line in pass1[j].lines_iter() {
-                        let (p, q) = (line.start, line.end);
-                        let k = c.y.to_radians().cos();
-                        let (dx, dy) = ((q.x - p.x) * k, q.y - p.y);
-                        let len2 = dx * dx + dy * dy;
-                        if len2 == 0.0 {
+                        let Some((_, foot)) = project(c, line.start, line.end, true) else {
                             continue;
-                        }
-                        let t = (((c.x - p.x) * k) * dx + (c.y - p.y) * dy) / len2;
-                        if !(0.0..=1.0).contains(&t) {
-                            continue;
-                        }
-                        let foot = p + (q - p) * t;
+                        };
                         let d = dist(foot, c);
                         if d <= tol && best.is_none_or(|(bd, _)| d < bd) {
                             best = Some((d, foot));
@@ -207,20 +215,13 @@ fn noded(geoms: &[&MultiPolygon<f64>]) -> Vec<MultiPolygon<f64>> {
         for w in r.0.windows(2) {
             let (p, q) = (w[0], w[1]);
             out.push(p);
-            let k = p.y.to_radians().cos();
-            let (dx, dy) = ((q.x - p.x) * k, q.y - p.y);
-            let len2 = dx * dx + dy * dy;
-            if len2 == 0.0 {
-                continue;
-            }
             let mut on: Vec<(f64, Coord<f64>)> = near[i]
                 .iter()
                 .flat_map(|&j| pass2[j].coords_iter())
                 .filter(|&v| v != p && v != q)
                 .filter_map(|v| {
-                    let t = (((v.x - p.x) * k) * dx + (v.y - p.y) * dy) / len2;
-                    let inside = t > 0.0 && t < 1.0;
-                    (inside && dist(p + (q - p) * t, v) <= tol).then_some((t, v))
+                    let (t, foot) = project(v, p, q, false)?;
+                    (dist(foot, v) <= tol).then_some((t, v))
                 })
                 .collect();
             on.sort_by(|a, b| a.0.total_cmp(&b.0).then(lex(&a.1, &b.1)));
